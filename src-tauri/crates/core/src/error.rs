@@ -1,0 +1,50 @@
+use serde::Serialize;
+use ts_rs::TS;
+
+/// Everything the domain can refuse.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum CoreError {
+    #[error("the exemption request is not valid: {}", summary(.0))]
+    InvalidDraft(Vec<crate::validation::FieldError>),
+    #[error("the recommendation \"{name}\" cannot be exempted: {reason}")]
+    NotExemptible { name: String, reason: String },
+    #[error("the Microsoft cloud security benchmark is not assigned at subscription {subscription}, so the recommendation cannot be exempted there")]
+    BenchmarkNotAssigned { subscription: String },
+    #[error("the recommendation's policy definition {policy_definition_id} is not part of the initiative assigned as {assignment_id}")]
+    NotInInitiative { policy_definition_id: String, assignment_id: String },
+}
+
+fn summary(errors: &[crate::validation::FieldError]) -> String {
+    errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; ")
+}
+
+impl CoreError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            CoreError::InvalidDraft(_) => "invalid_request",
+            CoreError::NotExemptible { .. } => "not_exemptible",
+            CoreError::BenchmarkNotAssigned { .. } => "benchmark_not_assigned",
+            CoreError::NotInInitiative { .. } => "not_in_initiative",
+        }
+    }
+
+    pub fn payload(&self) -> ErrorPayload {
+        let details = match self {
+            CoreError::InvalidDraft(errors) => serde_json::to_value(errors).ok(),
+            _ => None,
+        };
+        ErrorPayload { code: self.code().to_owned(), message: self.to_string(), details }
+    }
+}
+
+/// The one error shape the UI receives from every command.
+#[derive(Debug, Clone, Serialize, PartialEq, TS)]
+pub struct ErrorPayload {
+    /// Stable, machine-readable: `invalid_request`, `not_exemptible`, `azure_...`.
+    pub code: String,
+    /// A sentence a user can act on.
+    pub message: String,
+    /// Structured extras (field errors, Azure's error body), when there are any.
+    #[ts(type = "unknown")]
+    pub details: Option<serde_json::Value>,
+}

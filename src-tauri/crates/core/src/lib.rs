@@ -1,0 +1,17 @@
+//! The Exemption Desk domain, free of IO: what a recommendation, a scope and an
+//! exemption are, the rules a request must satisfy, and how a request becomes
+//! the list of ARM writes that carry it out.
+//!
+//! Every type that crosses the IPC boundary lives here and derives `ts_rs::TS`;
+//! [`bindings::typescript`] renders them for the UI.
+
+pub mod bindings;
+pub mod error;
+pub mod exemption;
+pub mod plan;
+pub mod recommendation;
+pub mod scope;
+pub mod session;
+pub mod validation;
+
+pub use error::{CoreError, ErrorPayload};
