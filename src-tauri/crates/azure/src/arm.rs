@@ -1,0 +1,126 @@
+//! A small ARM client: bearer tokens, api-versions, ARM's error body, and
+//! `nextLink` paging.
+
+use std::sync::Arc;
+
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+use url::Url;
+
+use azure_core::credentials::TokenCredential;
+
+use crate::error::AzureError;
+
+/// Azure public cloud's Resource Manager.
+pub const ARM_PUBLIC: &str = "https://management.azure.com";
+
+/// Paging stops here, so a misbehaving `nextLink` cannot loop forever.
+const MAX_PAGES: usize = 10_000;
+
+#[derive(Clone)]
+pub struct Arm {
+    http: reqwest::Client,
+    endpoint: Url,
+    credential: Arc<dyn TokenCredential>,
+    scope: String,
+}
+
+impl Arm {
+    /// `endpoint` is ARM's base URL; `scope` the token scope for it
+    /// (`https://management.azure.com/.default` in the public cloud).
+    pub fn new(http: reqwest::Client, endpoint: Url, credential: Arc<dyn TokenCredential>, scope: String) -> Self {
+        Arm { http, endpoint, credential, scope }
+    }
+
+    pub fn endpoint(&self) -> &Url {
+        &self.endpoint
+    }
+
+    /// A current access token for ARM (from the credential's cache when it can).
+    pub async fn access_token(&self) -> Result<String, AzureError> {
+        let token = self.credential.get_token(&[&self.scope], None).await.map_err(from_credential)?;
+        Ok(token.token.secret().to_owned())
+    }
+
+    fn url(&self, path: &str, api_version: &str, query: &[(&str, &str)]) -> Result<Url, AzureError> {
+        let mut url = self.endpoint.join(path).map_err(|e| AzureError::Config(format!("ARM path {path}: {e}")))?;
+        {
+            let mut pairs = url.query_pairs_mut();
+            pairs.append_pair("api-version", api_version);
+            for (k, v) in query {
+                pairs.append_pair(k, v);
+            }
+        }
+        Ok(url)
+    }
+
+    pub async fn get(&self, path: &str, api_version: &str, query: &[(&str, &str)]) -> Result<Value, AzureError> {
+        let url = self.url(path, api_version, query)?;
+        self.send(Method::GET, url, None).await.map(|(_, body)| body)
+    }
+
+    /// Every item of a list, following `nextLink` on the same host.
+    pub async fn list(&self, path: &str, api_version: &str, query: &[(&str, &str)]) -> Result<Vec<Value>, AzureError> {
+        let mut url = self.url(path, api_version, query)?;
+        let mut items = Vec::new();
+        for _ in 0..MAX_PAGES {
+            let (_, page) = self.send(Method::GET, url.clone(), None).await?;
+            match page.get("value") {
+                Some(Value::Array(values)) => items.extend(values.iter().cloned()),
+                _ => return Err(AzureError::unexpected(path, "a list without `value`")),
+            }
+            match page.get("nextLink").and_then(Value::as_str).filter(|s| !s.is_empty()) {
+                Some(next) => url = self.same_host(next)?,
+                None => return Ok(items),
+            }
+        }
+        Err(AzureError::unexpected(path, format!("more than {MAX_PAGES} pages")))
+    }
+
+    pub async fn put(&self, path: &str, api_version: &str, body: &Value) -> Result<Value, AzureError> {
+        let url = self.url(path, api_version, &[])?;
+        self.send(Method::PUT, url, Some(body)).await.map(|(_, body)| body)
+    }
+
+    /// A `nextLink` must point back at ARM: the bearer token goes nowhere else.
+    fn same_host(&self, next: &str) -> Result<Url, AzureError> {
+        let url = Url::parse(next).map_err(|e| AzureError::unexpected("nextLink", e))?;
+        if url.origin() != self.endpoint.origin() {
+            return Err(AzureError::unexpected("nextLink", format!("{next} is not on {}", self.endpoint)));
+        }
+        Ok(url)
+    }
+
+    async fn send(&self, method: Method, url: Url, body: Option<&Value>) -> Result<(StatusCode, Value), AzureError> {
+        let token = self.access_token().await?;
+        let mut request = self.http.request(method, url.clone()).bearer_auth(token);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let network = |e: reqwest::Error| AzureError::Network { url: url.to_string(), reason: e.to_string() };
+        let response = request.send().await.map_err(network)?;
+        let status = response.status();
+        let text = response.text().await.map_err(network)?;
+        let parsed: Option<Value> = if text.trim().is_empty() { Some(Value::Null) } else { serde_json::from_str(&text).ok() };
+        if status.is_success() {
+            let body = parsed.ok_or_else(|| AzureError::unexpected(url.path(), "a body that is not JSON"))?;
+            return Ok((status, body));
+        }
+        let error = parsed.as_ref().and_then(|v| v.get("error"));
+        let field = |k: &str| error.and_then(|e| e.get(k)).and_then(Value::as_str).map(str::to_owned);
+        Err(AzureError::Arm {
+            status: status.as_u16(),
+            code: field("code").unwrap_or_else(|| status.as_str().to_owned()),
+            message: field("message").unwrap_or_else(|| format!("HTTP {status} with no error message")),
+            path: url.path().to_owned(),
+        })
+    }
+}
+
+/// Credentials report through `azure_core::Error`; ours carry an `AzureError`.
+fn from_credential(e: azure_core::Error) -> AzureError {
+    match e.into_downcast::<AzureError>() {
+        Ok(ours) => ours,
+        Err(other) => AzureError::SignIn { error: "credential".into(), description: other.to_string() },
+    }
+}

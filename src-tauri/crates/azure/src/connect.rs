@@ -1,0 +1,153 @@
+//! How the app reaches a tenant: where ARM and Entra are, and who signs in.
+
+use std::sync::Arc;
+
+use azure_core::credentials::Secret;
+use url::Url;
+
+use crate::arm::Arm;
+use crate::credential::{Authority, EntraCredential, Identity};
+use crate::error::AzureError;
+use crate::tenant::Tenant;
+
+/// Who signs in, and how.
+pub enum SignIn {
+    /// A service principal with a client secret.
+    ClientSecret { client_id: String, secret: Secret },
+    /// A user, through an authorize endpoint that consents without a browser
+    /// (the simulator's); real Entra needs the interactive flow.
+    UserWithoutPrompt { client_id: String, login_hint: String },
+}
+
+pub struct Connection {
+    pub arm_endpoint: Url,
+    pub authority_host: Url,
+    pub tenant: String,
+    pub token_scope: String,
+    pub sign_in: SignIn,
+}
+
+/// The environment variables an external connection is read from.
+pub mod env {
+    pub const ARM_ENDPOINT: &str = "EXEMPTION_DESK_ARM_ENDPOINT";
+    pub const AUTHORITY: &str = "EXEMPTION_DESK_AUTHORITY";
+    pub const TENANT_ID: &str = "EXEMPTION_DESK_TENANT_ID";
+    pub const CLIENT_ID: &str = "EXEMPTION_DESK_CLIENT_ID";
+    pub const CLIENT_SECRET: &str = "EXEMPTION_DESK_CLIENT_SECRET";
+    pub const LOGIN_HINT: &str = "EXEMPTION_DESK_LOGIN_HINT";
+    pub const TOKEN_SCOPE: &str = "EXEMPTION_DESK_TOKEN_SCOPE";
+}
+
+/// ARM's token scope in the public cloud (the simulator accepts it too).
+pub const PUBLIC_TOKEN_SCOPE: &str = "https://management.azure.com/.default";
+
+fn url(name: &str, value: &str) -> Result<Url, AzureError> {
+    let with_slash = if value.ends_with('/') { value.to_owned() } else { format!("{value}/") };
+    Url::parse(&with_slash).map_err(|e| AzureError::Config(format!("{name}={value} is not a URL: {e}")))
+}
+
+impl Connection {
+    /// An external connection from `EXEMPTION_DESK_*` variables, or `None`
+    /// when `EXEMPTION_DESK_ARM_ENDPOINT` is unset (demo mode).
+    pub fn from_env(get: impl Fn(&str) -> Option<String>) -> Result<Option<Connection>, AzureError> {
+        let Some(arm) = get(env::ARM_ENDPOINT).filter(|v| !v.trim().is_empty()) else {
+            return Ok(None);
+        };
+        let need = |name: &str| {
+            get(name).filter(|v| !v.trim().is_empty()).ok_or_else(|| {
+                AzureError::Config(format!("{name} must be set when {} is", env::ARM_ENDPOINT))
+            })
+        };
+        let authority = get(env::AUTHORITY).unwrap_or_else(|| arm.clone());
+        let client_id = need(env::CLIENT_ID)?;
+        let sign_in = match (get(env::CLIENT_SECRET), get(env::LOGIN_HINT)) {
+            (Some(secret), _) => SignIn::ClientSecret { client_id, secret: Secret::new(secret) },
+            (None, Some(login_hint)) => SignIn::UserWithoutPrompt { client_id, login_hint },
+            (None, None) => {
+                return Err(AzureError::Config(format!(
+                    "set {} (service principal) or {} (simulated user)",
+                    env::CLIENT_SECRET,
+                    env::LOGIN_HINT
+                )))
+            }
+        };
+        Ok(Some(Connection {
+            arm_endpoint: url(env::ARM_ENDPOINT, &arm)?,
+            authority_host: url(env::AUTHORITY, &authority)?,
+            tenant: need(env::TENANT_ID)?,
+            token_scope: get(env::TOKEN_SCOPE).unwrap_or_else(|| PUBLIC_TOKEN_SCOPE.to_owned()),
+            sign_in,
+        }))
+    }
+
+    /// Sign in and return the tenant handle with who signed in.
+    pub async fn connect(self) -> Result<(Tenant, Identity), AzureError> {
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("ExemptionDesk/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| AzureError::Config(e.to_string()))?;
+        let authority = Authority { host: self.authority_host, tenant: self.tenant };
+        let credential = match self.sign_in {
+            SignIn::ClientSecret { client_id, secret } => {
+                EntraCredential::client_secret(http.clone(), authority, client_id, secret)
+            }
+            SignIn::UserWithoutPrompt { client_id, login_hint } => {
+                EntraCredential::sign_in_without_prompt(http.clone(), authority, &client_id, &login_hint, &self.token_scope)
+                    .await?
+            }
+        };
+        let arm = Arm::new(http, self.arm_endpoint, Arc::new(credential), self.token_scope);
+        let identity = Identity::from_token(&arm.access_token().await?)?;
+        Ok((Tenant::new(arm), identity))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn vars(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        move |k| map.get(k).cloned()
+    }
+
+    #[test]
+    fn no_endpoint_means_demo_mode() {
+        assert!(Connection::from_env(vars(&[])).expect("fine").is_none());
+    }
+
+    #[test]
+    fn a_service_principal_connection_defaults_authority_to_arm() {
+        let c = Connection::from_env(vars(&[
+            (env::ARM_ENDPOINT, "http://127.0.0.1:9000"),
+            (env::TENANT_ID, "t"),
+            (env::CLIENT_ID, "c"),
+            (env::CLIENT_SECRET, "s"),
+        ]))
+        .expect("valid")
+        .expect("external");
+        assert_eq!(c.authority_host.as_str(), "http://127.0.0.1:9000/");
+        assert_eq!(c.token_scope, PUBLIC_TOKEN_SCOPE);
+        assert!(matches!(c.sign_in, SignIn::ClientSecret { .. }));
+    }
+
+    #[test]
+    fn missing_settings_are_named() {
+        let e = Connection::from_env(vars(&[(env::ARM_ENDPOINT, "http://127.0.0.1:9000"), (env::CLIENT_ID, "c")]))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(e.contains(env::CLIENT_SECRET), "{e}");
+        let e = Connection::from_env(vars(&[
+            (env::ARM_ENDPOINT, "not a url"),
+            (env::TENANT_ID, "t"),
+            (env::CLIENT_ID, "c"),
+            (env::LOGIN_HINT, "u"),
+        ]))
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+        assert!(e.contains("not a URL"), "{e}");
+    }
+}

@@ -1,0 +1,59 @@
+use desk_core::{CoreError, ErrorPayload};
+use serde_json::json;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AzureError {
+    #[error("Could not reach {url}: {reason}")]
+    Network { url: String, reason: String },
+    /// ARM answered with an error body (`{"error":{"code","message"}}`).
+    #[error("Azure refused the request ({code}): {message}")]
+    Arm { status: u16, code: String, message: String, path: String },
+    /// Entra refused to issue a token.
+    #[error("Sign-in failed ({error}): {description}")]
+    SignIn { error: String, description: String },
+    #[error("Azure's answer to {what} was not understood: {detail}")]
+    Unexpected { what: String, detail: String },
+    #[error("The connection settings are not usable: {0}")]
+    Config(String),
+    #[error("{0}")]
+    InvalidInput(String),
+    #[error("Recommendation {0} was not found in Defender for Cloud.")]
+    RecommendationNotFound(String),
+    #[error(transparent)]
+    Domain(#[from] CoreError),
+}
+
+impl AzureError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            AzureError::Network { .. } => "network",
+            AzureError::Arm { status: 401, .. } => "unauthenticated",
+            AzureError::Arm { status: 403, .. } => "forbidden",
+            AzureError::Arm { status: 429, .. } => "throttled",
+            AzureError::Arm { .. } => "azure",
+            AzureError::SignIn { .. } => "sign_in",
+            AzureError::Unexpected { .. } => "unexpected_response",
+            AzureError::Config(_) => "configuration",
+            AzureError::InvalidInput(_) => "invalid_request",
+            AzureError::RecommendationNotFound(_) => "not_found",
+            AzureError::Domain(e) => e.code(),
+        }
+    }
+
+    /// The `{code, message, details}` the UI shows.
+    pub fn payload(&self) -> ErrorPayload {
+        match self {
+            AzureError::Domain(e) => e.payload(),
+            AzureError::Arm { status, code, path, .. } => ErrorPayload {
+                code: self.code().to_owned(),
+                message: self.to_string(),
+                details: Some(json!({ "status": status, "azureCode": code, "path": path })),
+            },
+            _ => ErrorPayload { code: self.code().to_owned(), message: self.to_string(), details: None },
+        }
+    }
+
+    pub(crate) fn unexpected(what: impl Into<String>, detail: impl ToString) -> Self {
+        AzureError::Unexpected { what: what.into(), detail: detail.to_string() }
+    }
+}

@@ -1,0 +1,166 @@
+//! ARM JSON into domain types. Azure's answers are input like any other:
+//! a missing field is an error that names it, never a panic.
+
+use chrono::{DateTime, Utc};
+use desk_core::exemption::{scope_of, Exemption, ExemptionCategory};
+use desk_core::plan::InitiativeMember;
+use desk_core::recommendation::{AssessmentType, Severity};
+use desk_core::scope::Subscription;
+use serde_json::Value;
+
+use crate::error::AzureError;
+
+fn text<'a>(v: &'a Value, pointer: &str) -> Option<&'a str> {
+    v.pointer(pointer).and_then(Value::as_str)
+}
+
+fn required<'a>(v: &'a Value, pointer: &str, what: &str) -> Result<&'a str, AzureError> {
+    text(v, pointer).ok_or_else(|| AzureError::unexpected(what, format!("missing {pointer}")))
+}
+
+pub fn subscription(v: &Value) -> Result<Subscription, AzureError> {
+    Ok(Subscription {
+        id: required(v, "/subscriptionId", "a subscription")?.to_owned(),
+        display_name: required(v, "/displayName", "a subscription")?.to_owned(),
+        state: text(v, "/state").unwrap_or("Unknown").to_owned(),
+    })
+}
+
+/// What an assessment metadata object says about a recommendation.
+pub struct Metadata {
+    pub display_name: String,
+    pub description: String,
+    pub severity: Severity,
+    pub assessment_type: AssessmentType,
+    pub policy_definition_id: Option<String>,
+}
+
+pub fn metadata(v: &Value) -> Result<Metadata, AzureError> {
+    let what = "a recommendation's metadata";
+    let severity_text = required(v, "/severity", what)?;
+    let severity = match severity_text.to_ascii_lowercase().as_str() {
+        "high" => Severity::High,
+        "medium" => Severity::Medium,
+        "low" => Severity::Low,
+        _ => return Err(AzureError::unexpected(what, format!("severity {severity_text}"))),
+    };
+    let type_text = required(v, "/assessmentType", what)?;
+    let assessment_type = match type_text.to_ascii_lowercase().as_str() {
+        "builtin" => AssessmentType::BuiltIn,
+        "custompolicy" => AssessmentType::CustomPolicy,
+        "customermanaged" => AssessmentType::CustomerManaged,
+        "verifiedpartner" => AssessmentType::VerifiedPartner,
+        _ => return Err(AzureError::unexpected(what, format!("assessmentType {type_text}"))),
+    };
+    Ok(Metadata {
+        display_name: required(v, "/displayName", what)?.to_owned(),
+        description: text(v, "/description").unwrap_or_default().to_owned(),
+        severity,
+        assessment_type,
+        policy_definition_id: text(v, "/policyDefinitionId").map(str::to_owned),
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Status {
+    Healthy,
+    Unhealthy,
+    NotApplicable,
+}
+
+/// An assessment of one resource: its recommendation key and status.
+pub fn assessment_status(v: &Value) -> Result<(String, Status), AzureError> {
+    let what = "an assessment";
+    let key = required(v, "/name", what)?.to_owned();
+    let status = match required(v, "/properties/status/code", what)?.to_ascii_lowercase().as_str() {
+        "healthy" => Status::Healthy,
+        "unhealthy" => Status::Unhealthy,
+        "notapplicable" => Status::NotApplicable,
+        other => return Err(AzureError::unexpected(what, format!("status {other}"))),
+    };
+    Ok((key, status))
+}
+
+/// (assignment id, the policy or policy set it assigns)
+pub fn assignment(v: &Value) -> Result<(String, String), AzureError> {
+    Ok((
+        required(v, "/id", "a policy assignment")?.to_owned(),
+        required(v, "/properties/policyDefinitionId", "a policy assignment")?.to_owned(),
+    ))
+}
+
+pub fn initiative_members(v: &Value) -> Result<Vec<InitiativeMember>, AzureError> {
+    let what = "a policy set definition";
+    let definitions = v
+        .pointer("/properties/policyDefinitions")
+        .and_then(Value::as_array)
+        .ok_or_else(|| AzureError::unexpected(what, "missing /properties/policyDefinitions"))?;
+    definitions
+        .iter()
+        .map(|d| {
+            Ok(InitiativeMember {
+                reference_id: required(d, "/policyDefinitionReferenceId", what)?.to_owned(),
+                policy_definition_id: required(d, "/policyDefinitionId", what)?.to_owned(),
+            })
+        })
+        .collect()
+}
+
+pub fn exemption(v: &Value, now: DateTime<Utc>) -> Result<Exemption, AzureError> {
+    let what = "a policy exemption";
+    let id = required(v, "/id", what)?.to_owned();
+    let expires_on = text(v, "/properties/expiresOn").map(str::to_owned);
+    let expired = match &expires_on {
+        Some(t) => DateTime::parse_from_rfc3339(t)
+            .map_err(|e| AzureError::unexpected(what, format!("expiresOn {t}: {e}")))?
+            <= now,
+        None => false,
+    };
+    let reference_ids = v
+        .pointer("/properties/policyDefinitionReferenceIds")
+        .and_then(Value::as_array)
+        .map(|ids| ids.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+        .unwrap_or_default();
+    Ok(Exemption {
+        scope: scope_of(&id).to_owned(),
+        name: required(v, "/name", what)?.to_owned(),
+        id,
+        display_name: text(v, "/properties/displayName").map(str::to_owned),
+        description: text(v, "/properties/description").map(str::to_owned),
+        category: text(v, "/properties/exemptionCategory").and_then(ExemptionCategory::from_arm),
+        expires_on,
+        expired,
+        policy_assignment_id: required(v, "/properties/policyAssignmentId", what)?.to_owned(),
+        policy_definition_reference_ids: reference_ids,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn an_exemption_past_its_expiry_is_marked_expired() {
+        let v = json!({
+            "id": "/subscriptions/s/providers/Microsoft.Authorization/policyExemptions/x",
+            "name": "x",
+            "properties": {"policyAssignmentId": "/a", "exemptionCategory": "waiver", "expiresOn": "2026-01-01T00:00:00Z",
+                           "policyDefinitionReferenceIds": ["r1"]}
+        });
+        let now = DateTime::parse_from_rfc3339("2026-06-01T00:00:00Z").expect("time").with_timezone(&Utc);
+        let e = exemption(&v, now).expect("parses");
+        assert!(e.expired);
+        assert_eq!(e.scope, "/subscriptions/s");
+        assert_eq!(e.category, Some(ExemptionCategory::Waiver));
+        assert_eq!(e.policy_definition_reference_ids, vec!["r1"]);
+    }
+
+    #[test]
+    fn missing_fields_are_named_in_the_error() {
+        let e = exemption(&json!({"id": "/x", "name": "x", "properties": {}}), Utc::now()).expect_err("refused");
+        assert!(e.to_string().contains("policyAssignmentId"), "{e}");
+        let e = metadata(&json!({"displayName": "d", "severity": "Critical", "assessmentType": "BuiltIn"})).err();
+        assert!(e.map(|e| e.to_string()).unwrap_or_default().contains("Critical"));
+    }
+}

@@ -1,0 +1,91 @@
+// The pieces an end-to-end test needs: the simulator, the real app driven
+// through tauri-driver, and a look at what the simulator received.
+import { mkdirSync } from "node:fs";
+import { homedir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { remote } from "webdriverio";
+import { start, firstLine, waitForPort, stop } from "./processes.mjs";
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+const target = process.env.CARGO_TARGET_DIR ?? path.join(repoRoot, "target");
+const artifacts = path.join(repoRoot, ".artifacts");
+
+export async function startSimulator() {
+  const binary = path.join(target, "debug", "azure-sim");
+  const child = start(binary, ["--seed", "demo", "--addr", "127.0.0.1:0"], { name: "azure-sim" });
+  const line = await firstLine(child);
+  const match = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(line);
+  if (!match) throw new Error(`azure-sim said "${line}"`);
+  const url = match[1];
+  const json = async (route, init) => {
+    const response = await fetch(url + route, init);
+    if (!response.ok) throw new Error(`${route}: HTTP ${response.status}`);
+    return response.json();
+  };
+  return {
+    url,
+    principals: () => json("/_sim/principals"),
+    requests: () => json("/_sim/requests"),
+    reset: () => fetch(url + "/_sim/reset", { method: "POST" }),
+    stop: () => stop(child),
+  };
+}
+
+/** Environment that points the app at the simulator as a service principal. */
+export async function servicePrincipalEnv(sim, displayName) {
+  const principals = await sim.principals();
+  const sp = principals.servicePrincipals.find((p) => p.displayName === displayName);
+  if (!sp) throw new Error(`no service principal "${displayName}" in the seed`);
+  return {
+    EXEMPTION_DESK_ARM_ENDPOINT: sim.url,
+    EXEMPTION_DESK_TENANT_ID: principals.tenantId,
+    EXEMPTION_DESK_CLIENT_ID: sp.clientId,
+    EXEMPTION_DESK_CLIENT_SECRET: sp.clientSecret,
+  };
+}
+
+function withTimeout(promise, ms, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took more than ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export async function startApp(env) {
+  const driverBinary = process.env.TAURI_DRIVER ?? path.join(homedir(), ".cargo", "bin", "tauri-driver");
+  const port = 4444;
+  const driver = start(driverBinary, ["--port", String(port), "--native-port", "4445"], { env, name: "tauri-driver" });
+  await waitForPort(port);
+  const application = path.join(target, "debug", "exemption-desk");
+  let browser;
+  try {
+    browser = await withTimeout(
+      remote({
+        hostname: "127.0.0.1",
+        port,
+        logLevel: "error",
+        connectionRetryCount: 0,
+        capabilities: { "tauri:options": { application }, "wdio:enforceWebDriverClassic": true },
+      }),
+      60_000,
+      "starting the app",
+    );
+  } catch (e) {
+    stop(driver);
+    throw new Error(`${e.message}\n--- tauri-driver said:\n${driver.output.join("")}`);
+  }
+  return {
+    browser,
+    async stop() {
+      await browser.deleteSession().catch(() => {});
+      stop(driver);
+    },
+  };
+}
+
+export async function screenshot(browser, name) {
+  mkdirSync(artifacts, { recursive: true });
+  await browser.saveScreenshot(path.join(artifacts, `${name}.png`));
+}

@@ -1,0 +1,89 @@
+// A security admin opens the app, picks a recommendation, exempts it at two
+// subscriptions, and Azure (the simulator) receives exactly the PUTs the form
+// described.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startSimulator, servicePrincipalEnv, startApp, screenshot } from "../lib/harness.mjs";
+import { control, type, choose, button, setNativeValue } from "../lib/ui.mjs";
+import { seed } from "../lib/seed.mjs";
+
+let sim;
+let app;
+
+before(async () => {
+  sim = await startSimulator();
+  app = await startApp(await servicePrincipalEnv(sim, seed.servicePrincipal));
+});
+
+after(async () => {
+  await app?.stop();
+  sim?.stop();
+});
+
+test("creating a subscription exemption sends the PUTs the form describes", async () => {
+  const { browser } = app;
+  const rows = await browser.$$('[data-testid="recommendation-row"]');
+  await browser.waitUntil(async () => (await browser.$$('[data-testid="recommendation-row"]')).length > 0, {
+    timeout: 60_000,
+    timeoutMsg: "no recommendations appeared",
+  });
+  await screenshot(browser, "e2e-recommendations");
+
+  const search = await browser.$('input[aria-label="Search recommendations"]');
+  await search.setValue(seed.recommendation.searchFor);
+  const row = await browser.$(`//*[@data-testid="recommendation-row"][contains(., "${seed.recommendation.displayName}")]`);
+  await row.waitForClickable({ timeout: 20_000 });
+  assert.equal((await browser.$$('[data-testid="recommendation-row"]')).length, 1, "search narrows to one row");
+  void rows;
+  await row.click();
+
+  for (const subscription of seed.subscriptions) await choose(browser, subscription.displayName);
+
+  // A forbidden character is refused as the user types, and fixing it clears the error.
+  const name = await type(browser, "Name", "storage.waiver");
+  await browser.waitUntil(async () => (await browser.$("body").getText()).includes("Name can't contain '.'"), {
+    timeout: 10_000,
+    timeoutMsg: "the name error did not appear",
+  });
+  await name.clearValue();
+  await name.setValue("e2e-storage-waiver");
+  await browser.waitUntil(async () => !(await browser.$("body").getText()).includes("Name can't contain"), {
+    timeout: 10_000,
+    timeoutMsg: "the name error did not clear",
+  });
+
+  await type(browser, "Display name", "Storage waiver (e2e)");
+  await choose(browser, "Set an expiration date");
+  await setNativeValue(browser, await control(browser, "Expires on"), "2031-03-31");
+  await choose(browser, "Risk accepted (waiver)");
+  await type(browser, "Description", "Accepted until the 2031 network redesign.");
+  await screenshot(browser, "e2e-exempt-pane");
+  await (await button(browser, "Create")).click();
+
+  const result = await browser.$('[data-testid="create-result"]');
+  await result.waitForDisplayed({ timeout: 30_000 });
+  await screenshot(browser, "e2e-created");
+
+  const puts = (await sim.requests()).filter(
+    (r) => r.method === "PUT" && r.path.includes("/providers/Microsoft.Authorization/policyExemptions/"),
+  );
+  assert.equal(puts.length, seed.subscriptions.length, "one PUT per chosen subscription");
+  const offset = -new Date("2031-03-31T12:00:00").getTimezoneOffset();
+  const expectedExpiry = new Date(Date.UTC(2031, 2, 31, 23, 59, 59) - offset * 60_000).toISOString().replace(".000Z", "Z");
+  for (const subscription of seed.subscriptions) {
+    const scope = `/subscriptions/${subscription.id}`;
+    const put = puts.find((p) => p.path === `${scope}/providers/Microsoft.Authorization/policyExemptions/e2e-storage-waiver`);
+    assert.ok(put, `a PUT at ${scope}`);
+    assert.equal(put.query["api-version"], "2022-07-01-preview");
+    assert.equal(put.status, 201);
+    const p = put.body.properties;
+    assert.equal(p.policyAssignmentId, `${scope}/providers/Microsoft.Authorization/policyAssignments/SecurityCenterBuiltIn`);
+    assert.deepEqual(p.policyDefinitionReferenceIds, seed.recommendation.referenceIds);
+    assert.equal(p.exemptionCategory, "Waiver");
+    assert.equal(p.expiresOn, expectedExpiry);
+    assert.equal(p.displayName, "Storage waiver (e2e)");
+    assert.equal(p.description, "Accepted until the 2031 network redesign.");
+  }
+  const shown = await result.getText();
+  for (const subscription of seed.subscriptions) assert.match(shown, new RegExp(subscription.displayName));
+});
