@@ -1,0 +1,208 @@
+//! The Azure client against the simulator's demo tenant: what it reads, what
+//! it refuses before sending anything, and exactly what it writes.
+
+use azure_core::credentials::Secret;
+use azure_sim::Simulator;
+use desk_azure::{Connection, Identity, SignIn, Tenant, Url, PUBLIC_TOKEN_SCOPE};
+use desk_core::exemption::{ExemptionCategory, ExemptionDraft};
+use desk_core::plan::Requester;
+use serde_json::Value;
+
+const PRODUCTION: &str = "ccc1c389-e16e-4c4b-b02a-71990e781ba5";
+const DEVELOPMENT: &str = "7e1e376c-0a32-45d3-9c1d-6adb8eccc958";
+const SANDBOX: &str = "e7e255bb-3ca4-4ba3-b95b-58d5b38271e5";
+const SECURE_TRANSFER: &str = "d763462d-7566-4a55-90a2-fc38e0a59985";
+const PRIVILEGED_CONTAINERS: &str = "1d91282b-4096-42b9-bd97-0c67864a39e3";
+const CUSTOM_COST_CENTER: &str = "a4597c10-883c-448c-b4ae-bd921fbbb611";
+
+struct World {
+    sim: Simulator,
+    principals: Value,
+}
+
+impl World {
+    async fn start() -> World {
+        let sim = Simulator::start("demo", "127.0.0.1:0".parse().expect("addr")).await.expect("simulator starts");
+        let principals = reqwest::get(format!("{}/_sim/principals", sim.base_url()))
+            .await
+            .expect("principals")
+            .json()
+            .await
+            .expect("json");
+        World { sim, principals }
+    }
+
+    fn connection(&self, sign_in: SignIn) -> Connection {
+        let url = Url::parse(&format!("{}/", self.sim.base_url())).expect("url");
+        Connection {
+            arm_endpoint: url.clone(),
+            authority_host: url,
+            tenant: self.principals["tenantId"].as_str().expect("tenant").to_owned(),
+            token_scope: PUBLIC_TOKEN_SCOPE.to_owned(),
+            sign_in,
+        }
+    }
+
+    async fn as_service_principal(&self) -> (Tenant, Identity) {
+        let sp = self.principals["servicePrincipals"]
+            .as_array()
+            .and_then(|all| all.iter().find(|p| p["displayName"] == "exemption-desk-ci"))
+            .expect("seeded CI principal");
+        let sign_in = SignIn::ClientSecret {
+            client_id: sp["clientId"].as_str().expect("id").to_owned(),
+            secret: Secret::new(sp["clientSecret"].as_str().expect("secret").to_owned()),
+        };
+        self.connection(sign_in).connect().await.expect("signs in")
+    }
+
+    async fn requests(&self) -> Vec<Value> {
+        reqwest::get(format!("{}/_sim/requests", self.sim.base_url()))
+            .await
+            .expect("requests")
+            .json()
+            .await
+            .expect("json")
+    }
+
+    async fn puts(&self) -> Vec<Value> {
+        self.requests().await.into_iter().filter(|r| r["method"] == "PUT").collect()
+    }
+}
+
+fn draft(subscriptions: &[&str], recommendation: &str) -> ExemptionDraft {
+    ExemptionDraft {
+        recommendation_key: recommendation.to_owned(),
+        subscription_ids: subscriptions.iter().map(|s| s.to_string()).collect(),
+        name: "backend-test".into(),
+        display_name: "Backend test".into(),
+        expires_on: Some("2030-06-30".into()),
+        utc_offset_minutes: 120,
+        category: Some(ExemptionCategory::Mitigated),
+        description: "Handled by the WAF in front of it".into(),
+    }
+}
+
+#[tokio::test]
+async fn a_user_signs_in_with_auth_code_and_pkce() {
+    let world = World::start().await;
+    let client_id = world.principals["publicClientId"].as_str().expect("client").to_owned();
+    let sign_in = SignIn::UserWithoutPrompt { client_id, login_hint: "morgan.manager@contoso.example".into() };
+    let (tenant, identity) = world.connection(sign_in).connect().await.expect("signs in");
+    assert_eq!(identity.account, "morgan.manager@contoso.example");
+    assert_eq!(identity.tenant_id, world.principals["tenantId"].as_str().expect("tenant"));
+    assert_eq!(tenant.subscriptions().await.expect("lists").len(), 4);
+    let token_calls: Vec<Value> =
+        world.requests().await.into_iter().filter(|r| r["path"].as_str().unwrap_or("").ends_with("/token")).collect();
+    assert_eq!(token_calls.len(), 1, "the token is cached: one exchange for every ARM call");
+}
+
+#[tokio::test]
+async fn a_wrong_secret_is_a_sign_in_error() {
+    let world = World::start().await;
+    let sign_in = SignIn::ClientSecret {
+        client_id: "740a34f6-1b33-436e-b6f3-b52def46a49d".into(),
+        secret: Secret::new("wrong"),
+    };
+    let error = world.connection(sign_in).connect().await.err().expect("refused");
+    assert_eq!(error.code(), "sign_in", "{error}");
+}
+
+#[tokio::test]
+async fn recommendations_sum_counts_and_flag_what_cannot_be_exempted() {
+    let world = World::start().await;
+    let (tenant, _) = world.as_service_principal().await;
+    let one = tenant.recommendations(&[PRODUCTION.into()]).await.expect("lists");
+    let both = tenant.recommendations(&[PRODUCTION.into(), DEVELOPMENT.into()]).await.expect("lists");
+    let find = |list: &[desk_core::recommendation::Recommendation], key: &str| {
+        list.iter().find(|r| r.key == key).cloned().expect("present")
+    };
+    let a = find(&one, SECURE_TRANSFER);
+    let b = find(&both, SECURE_TRANSFER);
+    assert!(b.unhealthy_count + b.healthy_count > a.unhealthy_count + a.healthy_count);
+    assert_eq!(a.not_exemptible_reason, None);
+    let privileged = find(&both, PRIVILEGED_CONTAINERS).not_exemptible_reason.expect("refused");
+    assert!(privileged.contains("does not support"));
+    let custom = find(&both, CUSTOM_COST_CENTER).not_exemptible_reason.expect("refused");
+    assert!(custom.contains("Custom"));
+    let severities: Vec<_> = both.iter().map(|r| r.severity).collect();
+    let mut sorted = severities.clone();
+    sorted.sort();
+    assert_eq!(severities, sorted, "most severe first");
+}
+
+#[tokio::test]
+async fn creating_sends_exactly_the_planned_puts_and_lists_them_back() {
+    let world = World::start().await;
+    let (tenant, identity) = world.as_service_principal().await;
+    let requester = Requester { account: &identity.account, app_version: "test" };
+    let writes = tenant.plan(&draft(&[PRODUCTION, DEVELOPMENT], SECURE_TRANSFER), &requester).await.expect("plans");
+    assert_eq!(writes.len(), 2);
+    let created = tenant.apply(&writes).await.expect("applies");
+    let puts = world.puts().await;
+    assert_eq!(puts.len(), 2);
+    for (write, put) in writes.iter().zip(&puts) {
+        assert_eq!(put["path"], write.path);
+        assert_eq!(put["body"], write.body, "the body sent is the body planned");
+        assert_eq!(put["query"]["api-version"], "2022-07-01-preview");
+        assert_eq!(put["status"], 201);
+    }
+    let p = &puts[0]["body"]["properties"];
+    assert_eq!(
+        p["policyAssignmentId"],
+        format!("/subscriptions/{PRODUCTION}/providers/Microsoft.Authorization/policyAssignments/SecurityCenterBuiltIn")
+    );
+    assert_eq!(p["policyDefinitionReferenceIds"], serde_json::json!(["secureTransferToStorageAccountMonitoring"]));
+    assert_eq!(p["expiresOn"], "2030-06-30T21:59:59Z", "end of the user's day (UTC+2) in UTC");
+    assert_eq!(p["exemptionCategory"], "Mitigated");
+    assert_eq!(p["metadata"]["requestedBy"], identity.account.as_str());
+    assert_eq!(created[1].scope, format!("/subscriptions/{DEVELOPMENT}"));
+
+    let listed = tenant.exemptions(&[PRODUCTION.into()]).await.expect("lists");
+    let ours = listed.iter().find(|e| e.name == "backend-test").expect("listed");
+    assert_eq!(ours.display_name.as_deref(), Some("Backend test"));
+    assert!(!ours.expired);
+}
+
+#[tokio::test]
+async fn a_subscription_without_the_benchmark_is_refused_before_any_write() {
+    let world = World::start().await;
+    let (tenant, identity) = world.as_service_principal().await;
+    let requester = Requester { account: &identity.account, app_version: "test" };
+    let error = tenant.plan(&draft(&[PRODUCTION, SANDBOX], SECURE_TRANSFER), &requester).await.err().expect("refused");
+    assert_eq!(error.code(), "benchmark_not_assigned");
+    assert!(error.to_string().contains(SANDBOX), "{error}");
+    assert!(world.puts().await.is_empty());
+}
+
+#[tokio::test]
+async fn invalid_drafts_and_unsupported_recommendations_send_nothing() {
+    let world = World::start().await;
+    let (tenant, identity) = world.as_service_principal().await;
+    let requester = Requester { account: &identity.account, app_version: "test" };
+    let before = world.requests().await.len();
+    let mut bad = draft(&[PRODUCTION], SECURE_TRANSFER);
+    bad.name = "bad/name".into();
+    let error = tenant.plan(&bad, &requester).await.err().expect("refused");
+    assert_eq!(error.code(), "invalid_request");
+    assert_eq!(world.requests().await.len(), before, "a bad draft never reaches Azure");
+
+    for key in [PRIVILEGED_CONTAINERS, CUSTOM_COST_CENTER] {
+        let error = tenant.plan(&draft(&[PRODUCTION], key), &requester).await.err().expect("refused");
+        assert_eq!(error.code(), "not_exemptible", "{key}: {error}");
+    }
+    assert!(world.puts().await.is_empty());
+}
+
+#[tokio::test]
+async fn azure_refusals_come_back_with_azures_code_and_message() {
+    let world = World::start().await;
+    let (tenant, identity) = world.as_service_principal().await;
+    let requester = Requester { account: &identity.account, app_version: "test" };
+    let mut writes = tenant.plan(&draft(&[PRODUCTION], SECURE_TRANSFER), &requester).await.expect("plans");
+    writes[0].body["properties"]["policyDefinitionReferenceIds"] = serde_json::json!(["notInTheInitiative"]);
+    let error = tenant.apply(&writes).await.err().expect("refused");
+    let payload = error.payload();
+    assert_eq!(payload.code, "azure");
+    assert_eq!(payload.details.expect("details")["status"], 400);
+    assert!(payload.message.contains("notInTheInitiative") || payload.message.contains("InvalidPolicyDefinitionReference"), "{}", payload.message);
+}

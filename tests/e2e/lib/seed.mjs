@@ -1,0 +1,15 @@
+// Facts of the simulator's `demo` seed that the end-to-end tests rely on
+// (src-tauri/crates/sim/src/seed/demo.rs; the MCSB reference id comes from the
+// initiative file the simulator serves).
+export const seed = {
+  servicePrincipal: "exemption-desk-ci",
+  recommendation: {
+    searchFor: "secure transfer",
+    displayName: "Secure transfer to storage accounts should be enabled",
+    referenceIds: ["secureTransferToStorageAccountMonitoring"],
+  },
+  subscriptions: [
+    { id: "ccc1c389-e16e-4c4b-b02a-71990e781ba5", displayName: "Contoso Production" },
+    { id: "7e1e376c-0a32-45d3-9c1d-6adb8eccc958", displayName: "Contoso Development" },
+  ],
+};
