@@ -1,0 +1,238 @@
+//! Policy assignments (list/get) and built-in policy set definitions (list/get),
+//! plus the `$filter` grammar shared with policy exemptions.
+
+use axum::http::{Method, StatusCode};
+use serde_json::{json, Value};
+
+use super::auth::require;
+use super::scope::{contains_id, Scope};
+use super::{method_not_allowed, ArmResult, Ctx, V_POLICY};
+use crate::errors::HttpError;
+use crate::state::{PolicyAssignment, World};
+
+/// One term of a policy `$filter` (terms may be joined with `and`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Filter {
+    AtScope,
+    AtExactScope,
+    ExcludeExpired,
+    PolicyAssignmentId(String),
+    PolicyDefinitionId(String),
+}
+
+fn invalid_filter(f: &str, valid: &str) -> HttpError {
+    HttpError::bad_request(
+        "InvalidFilterInQueryString",
+        format!("The filter '{f}' is invalid. Valid values for $filter are: {valid}."),
+    )
+}
+
+/// Parse `$filter`. `allowed` lists which kinds of term the caller accepts.
+pub fn parse_filter(f: &str, allowed: &[&str], valid: &str) -> Result<Vec<Filter>, HttpError> {
+    let mut out = Vec::new();
+    let lower = f.to_ascii_lowercase();
+    let mut rest = f;
+    let mut rest_lower = lower.as_str();
+    loop {
+        let (term, next) = match rest_lower.find(" and ") {
+            Some(i) => (&rest[..i], Some(i + 5)),
+            None => (rest, None),
+        };
+        let t = term.trim();
+        let tl = t.to_ascii_lowercase();
+        let parsed = if tl == "atscope()" {
+            Filter::AtScope
+        } else if tl == "atexactscope()" {
+            Filter::AtExactScope
+        } else if tl == "excludeexpired()" {
+            Filter::ExcludeExpired
+        } else if let Some(v) = eq_value(t, "policyassignmentid") {
+            Filter::PolicyAssignmentId(v)
+        } else if let Some(v) = eq_value(t, "policydefinitionid") {
+            Filter::PolicyDefinitionId(v)
+        } else {
+            return Err(invalid_filter(f, valid));
+        };
+        let kind = match &parsed {
+            Filter::AtScope => "atScope",
+            Filter::AtExactScope => "atExactScope",
+            Filter::ExcludeExpired => "excludeExpired",
+            Filter::PolicyAssignmentId(_) => "policyAssignmentId",
+            Filter::PolicyDefinitionId(_) => "policyDefinitionId",
+        };
+        if !allowed.contains(&kind) {
+            return Err(invalid_filter(f, valid));
+        }
+        out.push(parsed);
+        match next {
+            Some(n) => {
+                rest = &rest[n..];
+                rest_lower = &rest_lower[n..];
+            }
+            None => break,
+        }
+    }
+    Ok(out)
+}
+
+/// `name eq 'value'` -> value.
+fn eq_value(term: &str, name: &str) -> Option<String> {
+    let tl = term.to_ascii_lowercase();
+    let after = tl.strip_prefix(name)?.trim_start();
+    let after = after.strip_prefix("eq")?.trim_start();
+    let start = term.len() - after.len();
+    let v = term[start..].trim();
+    let v = v.strip_prefix('\'')?.strip_suffix('\'')?;
+    Some(v.replace("''", "'"))
+}
+
+/// Which items a list at `target` returns for an item at `item_scope`:
+/// unfiltered = ancestors, self and descendants; `atScope()` = ancestors and
+/// self; `atExactScope()` = self only.
+pub fn scope_matches(world: &World, target: &Scope, item_scope: &str, filters: &[Filter]) -> bool {
+    let target_id = target.id();
+    if filters.contains(&Filter::AtExactScope) {
+        return item_scope.trim_end_matches('/').eq_ignore_ascii_case(&target_id);
+    }
+    let above = contains_id(world, item_scope, &target_id);
+    if filters.contains(&Filter::AtScope) {
+        return above;
+    }
+    above || contains_id(world, &target_id, item_scope)
+}
+
+pub fn assignment_json(a: &PolicyAssignment) -> Value {
+    let mut props = json!({
+        "displayName": a.display_name,
+        "policyDefinitionId": a.policy_definition_id,
+        "scope": a.scope,
+        "notScopes": [],
+        "parameters": a.parameters,
+        "metadata": a.metadata,
+        "enforcementMode": a.enforcement_mode,
+        "instanceId": a.instance_id,
+    });
+    if let Some(d) = &a.description {
+        props["description"] = json!(d);
+    }
+    if let Some(v) = &a.definition_version {
+        props["definitionVersion"] = json!(v);
+    }
+    json!({
+        "id": a.id,
+        "type": "Microsoft.Authorization/policyAssignments",
+        "name": a.name,
+        "properties": props,
+    })
+}
+
+/// `{scope}/providers/Microsoft.Authorization/policyAssignments[/{name}]`
+pub fn assignments(ctx: &mut Ctx, scope: &Scope, name: Option<&str>) -> ArmResult {
+    if ctx.method != Method::GET {
+        return Err(method_not_allowed(ctx));
+    }
+    ctx.check_version(V_POLICY)?;
+    if *scope == Scope::Tenant {
+        return Err(HttpError::bad_request("InvalidScope", "Policy assignments are not supported at the tenant scope."));
+    }
+    scope.check_exists(ctx.world)?;
+    require(ctx.world, ctx.caller, scope, "Microsoft.Authorization/policyAssignments/read")?;
+    if let Some(name) = name {
+        let id = format!("{}/providers/Microsoft.Authorization/policyAssignments/{name}", scope.id().trim_end_matches('/'));
+        return match ctx.world.policy_assignment(&id) {
+            Some(a) => Ok((StatusCode::OK, Some(assignment_json(a)))),
+            None => Err(HttpError::not_found(
+                "PolicyAssignmentNotFound",
+                format!("The policy assignment '{name}' is not found."),
+            )),
+        };
+    }
+    let filters = match ctx.q("$filter") {
+        Some(f) if !f.trim().is_empty() => parse_filter(
+            f,
+            &["atScope", "atExactScope", "policyDefinitionId"],
+            "'atScope()', 'atExactScope()' or 'policyDefinitionId eq '{value}''",
+        )?,
+        _ => Vec::new(),
+    };
+    let items: Vec<Value> = ctx
+        .world
+        .policy_assignments
+        .iter()
+        .filter(|a| scope_matches(ctx.world, scope, &a.scope, &filters))
+        .filter(|a| {
+            filters.iter().all(|f| match f {
+                Filter::PolicyDefinitionId(d) => a.policy_definition_id.eq_ignore_ascii_case(d),
+                _ => true,
+            })
+        })
+        .map(assignment_json)
+        .collect();
+    Ok((StatusCode::OK, Some(ctx.paged(items, 500)?)))
+}
+
+/// `{scope}/providers/Microsoft.Authorization/policySetDefinitions[/{name}]`
+/// (built-in definitions, readable at any scope).
+pub fn set_definitions(ctx: &mut Ctx, scope: &Scope, name: Option<&str>) -> ArmResult {
+    if ctx.method != Method::GET {
+        return Err(method_not_allowed(ctx));
+    }
+    ctx.check_version(V_POLICY)?;
+    if matches!(scope, Scope::ResourceGroup { .. } | Scope::Resource { .. }) {
+        return Err(HttpError::bad_request(
+            "InvalidScope",
+            "Policy set definitions can only be read at the tenant, management group or subscription scope.",
+        ));
+    }
+    scope.check_exists(ctx.world)?;
+    match name {
+        Some(name) => match ctx.world.policy_set_definitions.get(&name.to_ascii_lowercase()) {
+            Some(d) => Ok((StatusCode::OK, Some(d.clone()))),
+            None => Err(HttpError::not_found(
+                "PolicySetDefinitionNotFound",
+                format!("The policy set definition '{name}' could not be found."),
+            )),
+        },
+        None => {
+            let items: Vec<Value> = ctx.world.policy_set_definitions.values().cloned().collect();
+            Ok((StatusCode::OK, Some(ctx.paged(items, 100)?)))
+        }
+    }
+}
+
+/// `(policyDefinitionReferenceId, policyDefinitionId)` pairs of a set definition.
+pub fn set_members(set: &Value) -> Vec<(String, String)> {
+    set.pointer("/properties/policyDefinitions")
+        .and_then(Value::as_array)
+        .map(|defs| {
+            defs.iter()
+                .filter_map(|d| {
+                    Some((
+                        d.get("policyDefinitionReferenceId")?.as_str()?.to_string(),
+                        d.get("policyDefinitionId")?.as_str()?.to_string(),
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALL: &[&str] = &["atScope", "atExactScope", "excludeExpired", "policyAssignmentId", "policyDefinitionId"];
+
+    #[test]
+    fn filters() {
+        assert_eq!(parse_filter("atScope()", ALL, "").ok(), Some(vec![Filter::AtScope]));
+        assert_eq!(
+            parse_filter("excludeExpired() and policyAssignmentId eq '/a/b'", ALL, "").ok(),
+            Some(vec![Filter::ExcludeExpired, Filter::PolicyAssignmentId("/a/b".into())])
+        );
+        assert_eq!(parse_filter("PolicyAssignmentId eq 'x'", ALL, "").ok(), Some(vec![Filter::PolicyAssignmentId("x".into())]));
+        assert!(parse_filter("foo()", ALL, "").is_err());
+        assert!(parse_filter("excludeExpired()", &["atScope"], "").is_err());
+        assert!(parse_filter("policyAssignmentId eq x", ALL, "").is_err());
+    }
+}

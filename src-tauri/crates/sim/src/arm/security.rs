@@ -1,0 +1,204 @@
+//! Defender for Cloud: assessments (per-resource recommendation statuses) and
+//! assessment metadata (the recommendations).
+
+use axum::http::{Method, StatusCode};
+use chrono::{Duration, Utc};
+use serde_json::{json, Value};
+
+use super::auth::require;
+use super::policy::set_members;
+use super::scope::{contains_id, Scope};
+use super::{arm_time, method_not_allowed, ArmResult, Ctx, V_SECURITY};
+use crate::errors::HttpError;
+use crate::state::{Assessment, AssessmentMetadata, AssessmentStatus, World};
+
+pub const PAGE_SIZE: usize = 100;
+
+pub fn metadata_properties(m: &AssessmentMetadata) -> Value {
+    let mut p = json!({
+        "displayName": m.display_name,
+        "description": m.description,
+        "remediationDescription": m.remediation_description,
+        "categories": m.categories,
+        "severity": m.severity,
+        "userImpact": m.user_impact,
+        "implementationEffort": m.implementation_effort,
+        "threats": m.threats,
+        "publishDates": { "ga": "06/01/2021", "public": "06/01/2021" },
+        "assessmentType": m.assessment_type,
+    });
+    if let Some(d) = &m.policy_definition_id {
+        p["policyDefinitionId"] = json!(d);
+    }
+    if m.preview {
+        p["preview"] = json!(true);
+    }
+    p
+}
+
+fn metadata_json(m: &AssessmentMetadata, prefix: &str) -> Value {
+    json!({
+        "id": format!("{prefix}/providers/Microsoft.Security/assessmentMetadata/{}", m.name),
+        "name": m.name,
+        "type": "Microsoft.Security/assessmentMetadata",
+        "properties": metadata_properties(m),
+    })
+}
+
+/// The status Defender shows now: the seeded status, unless the policy that
+/// drives the recommendation is not assigned (`OffByPolicy`) or every
+/// assignment that includes it is exempted for the resource (`Exempt`, after
+/// the configured delay).
+pub fn effective_status(world: &World, a: &Assessment, m: &AssessmentMetadata) -> AssessmentStatus {
+    let Some(def) = m.policy_definition_id.as_deref() else {
+        return a.status.clone();
+    };
+    let now = Utc::now();
+    // Assignments covering this resource that include the definition, with the
+    // reference ids under which they include it.
+    let applicable: Vec<(String, Vec<String>)> = world
+        .policy_assignments
+        .iter()
+        .filter(|pa| contains_id(world, &pa.scope, &a.resource_id))
+        .filter_map(|pa| {
+            if pa.policy_definition_id.eq_ignore_ascii_case(def) {
+                return Some((pa.id.clone(), Vec::new()));
+            }
+            let set = world.policy_set_by_id(&pa.policy_definition_id)?;
+            let refs: Vec<String> = set_members(set).into_iter().filter(|(_, d)| d.eq_ignore_ascii_case(def)).map(|(r, _)| r).collect();
+            (!refs.is_empty()).then(|| (pa.id.clone(), refs))
+        })
+        .collect();
+    if applicable.is_empty() {
+        return AssessmentStatus {
+            code: "NotApplicable".into(),
+            cause: Some("OffByPolicy".into()),
+            description: Some("The effective policy for the assessment was evaluated to off - use Microsoft.Authorization/policyAssignments to turn this assessment on".into()),
+        };
+    }
+    let delay = Duration::seconds(world.exemption_effect_delay_secs);
+    let mut category = None;
+    let all_exempt = applicable.iter().all(|(assignment_id, refs)| {
+        world.exemptions.values().any(|e| {
+            let p = &e.properties;
+            let same_assignment = p.get("policyAssignmentId").and_then(Value::as_str).is_some_and(|x| x.eq_ignore_ascii_case(assignment_id));
+            let active = e.expires_on.is_none_or(|t| t > now) && e.created_at + delay <= now;
+            let covers_ref = match p.get("policyDefinitionReferenceIds").and_then(Value::as_array) {
+                None => true,
+                Some(list) if list.is_empty() => true,
+                Some(list) => list.iter().filter_map(Value::as_str).any(|r| refs.iter().any(|x| x.eq_ignore_ascii_case(r))),
+            };
+            let hit = same_assignment && active && covers_ref && contains_id(world, &e.scope, &a.resource_id);
+            if hit {
+                category = p.get("exemptionCategory").and_then(Value::as_str).map(str::to_string);
+            }
+            hit
+        })
+    });
+    if all_exempt {
+        let why = match category.as_deref() {
+            Some("Mitigated") => "Mitigated",
+            _ => "Risk accepted (waiver)",
+        };
+        return AssessmentStatus {
+            code: "NotApplicable".into(),
+            cause: Some("Exempt".into()),
+            description: Some(format!("This resource is exempt from this recommendation: {why}")),
+        };
+    }
+    a.status.clone()
+}
+
+fn assessment_json(world: &World, a: &Assessment, m: &AssessmentMetadata, expand: &str) -> Value {
+    let s = effective_status(world, a, m);
+    let mut status = json!({ "code": s.code });
+    if let Some(c) = s.cause {
+        status["cause"] = json!(c);
+    }
+    if let Some(d) = s.description {
+        status["description"] = json!(d);
+    }
+    status["firstEvaluationDate"] = json!(arm_time(&a.first_evaluation));
+    status["statusChangeDate"] = json!(arm_time(&a.first_evaluation));
+    let mut props = json!({
+        "resourceDetails": { "source": "Azure", "id": a.resource_id },
+        "displayName": m.display_name,
+        "status": status,
+    });
+    for e in expand.split(',').map(str::trim) {
+        if e.eq_ignore_ascii_case("metadata") {
+            props["metadata"] = metadata_properties(m);
+        } else if e.eq_ignore_ascii_case("links") {
+            props["links"] = json!({
+                "azurePortalUri": format!("https://portal.azure.com/#blade/Microsoft_Azure_Security/RecommendationsBlade/assessmentKey/{}", m.name)
+            });
+        }
+    }
+    json!({
+        "id": format!("{}/providers/Microsoft.Security/assessments/{}", a.resource_id, m.name),
+        "name": m.name,
+        "type": "Microsoft.Security/assessments",
+        "properties": props,
+    })
+}
+
+/// `{scope}/providers/Microsoft.Security/assessments[/{name}]`
+pub fn assessments(ctx: &mut Ctx, scope: &Scope, name: Option<&str>) -> ArmResult {
+    if ctx.method != Method::GET {
+        return Err(method_not_allowed(ctx));
+    }
+    ctx.check_version(V_SECURITY)?;
+    if *scope == Scope::Tenant {
+        return Err(HttpError::bad_request("InvalidScope", "Assessments are listed at a management group, subscription, resource group or resource scope."));
+    }
+    scope.check_exists(ctx.world)?;
+    require(ctx.world, ctx.caller, scope, "Microsoft.Security/assessments/read")?;
+    let expand = ctx.q("$expand").unwrap_or("").to_string();
+    let w = &*ctx.world;
+    let scope_id = scope.id();
+    match name {
+        Some(name) => {
+            let found = w.assessments.iter().find(|a| a.metadata_name.eq_ignore_ascii_case(name) && a.resource_id.eq_ignore_ascii_case(&scope_id));
+            match found.and_then(|a| w.metadata(&a.metadata_name).map(|m| (a, m))) {
+                Some((a, m)) => Ok((StatusCode::OK, Some(assessment_json(w, a, m, &expand)))),
+                None => Err(HttpError::not_found("NotFound", format!("The assessment '{name}' was not found for resource '{scope_id}'."))),
+            }
+        }
+        None => {
+            let items: Vec<Value> = w
+                .assessments
+                .iter()
+                .filter(|a| contains_id(w, &scope_id, &a.resource_id))
+                .filter_map(|a| w.metadata(&a.metadata_name).map(|m| assessment_json(w, a, m, &expand)))
+                .collect();
+            Ok((StatusCode::OK, Some(ctx.paged(items, PAGE_SIZE)?)))
+        }
+    }
+}
+
+/// `[/subscriptions/{id}]/providers/Microsoft.Security/assessmentMetadata[/{name}]`
+pub fn metadata(ctx: &mut Ctx, scope: &Scope, name: Option<&str>) -> ArmResult {
+    if ctx.method != Method::GET {
+        return Err(method_not_allowed(ctx));
+    }
+    ctx.check_version(V_SECURITY)?;
+    let prefix = match scope {
+        Scope::Tenant => String::new(),
+        Scope::Subscription(_) => {
+            scope.check_exists(ctx.world)?;
+            scope.id()
+        }
+        _ => return Err(HttpError::bad_request("InvalidScope", "Assessment metadata is available at the tenant or subscription scope.")),
+    };
+    let w = &*ctx.world;
+    match name {
+        Some(name) => match w.metadata(name) {
+            Some(m) => Ok((StatusCode::OK, Some(metadata_json(m, &prefix)))),
+            None => Err(HttpError::not_found("NotFound", format!("The assessment metadata '{name}' was not found."))),
+        },
+        None => {
+            let items: Vec<Value> = w.assessment_metadata.iter().map(|m| metadata_json(m, &prefix)).collect();
+            Ok((StatusCode::OK, Some(ctx.paged(items, PAGE_SIZE)?)))
+        }
+    }
+}

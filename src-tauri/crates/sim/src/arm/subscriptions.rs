@@ -1,0 +1,172 @@
+//! Tenants, subscriptions, resource groups and resources (read-only).
+
+use axum::http::{Method, StatusCode};
+use serde_json::{json, Map, Value};
+
+use super::auth::{has_any_access, require};
+use super::scope::Scope;
+use super::{method_not_allowed, ArmResult, Ctx, V_RESOURCES, V_SUBSCRIPTIONS};
+use crate::errors::HttpError;
+use crate::state::{Resource, Subscription};
+
+fn tags(t: &[(String, String)]) -> Value {
+    Value::Object(t.iter().map(|(k, v)| (k.clone(), json!(v))).collect::<Map<_, _>>())
+}
+
+pub fn subscription_json(s: &Subscription, tenant_id: &str) -> Value {
+    json!({
+        "id": format!("/subscriptions/{}", s.id),
+        "authorizationSource": "RoleBased",
+        "managedByTenants": [],
+        "subscriptionId": s.id,
+        "tenantId": tenant_id,
+        "displayName": s.display_name,
+        "state": "Enabled",
+        "subscriptionPolicies": {
+            "locationPlacementId": "Public_2014-09-01",
+            "quotaId": "EnterpriseAgreement_2014-09-01",
+            "spendingLimit": "Off"
+        },
+        "tags": tags(&s.tags),
+    })
+}
+
+fn get_only(ctx: &Ctx) -> Result<(), HttpError> {
+    if ctx.method != Method::GET {
+        return Err(method_not_allowed(ctx));
+    }
+    Ok(())
+}
+
+/// `GET /tenants`
+pub fn tenants(ctx: &mut Ctx) -> ArmResult {
+    get_only(ctx)?;
+    ctx.check_version(V_SUBSCRIPTIONS)?;
+    let w = &ctx.world;
+    let t = json!({
+        "id": format!("/tenants/{}", w.tenant_id),
+        "tenantId": w.tenant_id,
+        "countryCode": "US",
+        "displayName": w.tenant_display_name,
+        "domains": [w.tenant_domain],
+        "tenantCategory": "Home",
+        "defaultDomain": w.tenant_domain,
+        "tenantType": "AAD",
+    });
+    Ok((StatusCode::OK, Some(json!({ "value": [t] }))))
+}
+
+/// `GET /subscriptions`
+pub fn list(ctx: &mut Ctx) -> ArmResult {
+    get_only(ctx)?;
+    ctx.check_version(V_SUBSCRIPTIONS)?;
+    let items: Vec<Value> = ctx
+        .world
+        .subscriptions
+        .iter()
+        .filter(|s| has_any_access(ctx.world, &ctx.caller.object_id, &Scope::Subscription(s.id.clone())))
+        .map(|s| subscription_json(s, &ctx.world.tenant_id))
+        .collect();
+    Ok((StatusCode::OK, Some(ctx.paged(items, 100)?)))
+}
+
+/// `GET /subscriptions/{id}`
+pub fn get(ctx: &mut Ctx, sub: &str) -> ArmResult {
+    get_only(ctx)?;
+    ctx.check_version(V_SUBSCRIPTIONS)?;
+    let visible = has_any_access(ctx.world, &ctx.caller.object_id, &Scope::Subscription(sub.to_string()));
+    match ctx.world.subscription(sub) {
+        Some(s) if visible => Ok((StatusCode::OK, Some(subscription_json(s, &ctx.world.tenant_id)))),
+        _ => Err(HttpError::not_found("SubscriptionNotFound", format!("The subscription '{sub}' could not be found."))),
+    }
+}
+
+/// `GET /subscriptions/{id}/resourceGroups[/{rg}]`
+pub fn resource_groups(ctx: &mut Ctx, sub: &str, rg: Option<&str>) -> ArmResult {
+    get_only(ctx)?;
+    ctx.check_version(V_RESOURCES)?;
+    let scope = match rg {
+        Some(rg) => Scope::ResourceGroup { sub: sub.to_string(), rg: rg.to_string() },
+        None => Scope::Subscription(sub.to_string()),
+    };
+    scope.check_exists(ctx.world)?;
+    require(ctx.world, ctx.caller, &scope, "Microsoft.Resources/subscriptions/resourceGroups/read")?;
+    let to_json = |g: &crate::state::ResourceGroup| {
+        json!({
+            "id": format!("/subscriptions/{}/resourceGroups/{}", g.subscription_id, g.name),
+            "name": g.name,
+            "type": "Microsoft.Resources/resourceGroups",
+            "location": g.location,
+            "properties": { "provisioningState": "Succeeded" },
+        })
+    };
+    match rg {
+        Some(rg) => {
+            let g = ctx.world.resource_group(sub, rg).map(to_json);
+            g.map(|g| (StatusCode::OK, Some(g)))
+                .ok_or_else(|| HttpError::not_found("ResourceGroupNotFound", format!("Resource group '{rg}' could not be found.")))
+        }
+        None => {
+            let items: Vec<Value> = ctx
+                .world
+                .resource_groups
+                .iter()
+                .filter(|g| g.subscription_id.eq_ignore_ascii_case(sub))
+                .map(to_json)
+                .collect();
+            Ok((StatusCode::OK, Some(ctx.paged(items, 100)?)))
+        }
+    }
+}
+
+pub fn resource_json(r: &Resource) -> Value {
+    let mut v = json!({
+        "id": r.id,
+        "name": r.name,
+        "type": r.type_,
+        "location": r.location,
+        "tags": tags(&r.tags),
+    });
+    if let Some(k) = &r.kind {
+        v["kind"] = json!(k);
+    }
+    v
+}
+
+/// `GET /subscriptions/{id}[/resourceGroups/{rg}]/resources`
+pub fn resources(ctx: &mut Ctx, sub: &str, rg: Option<&str>) -> ArmResult {
+    get_only(ctx)?;
+    ctx.check_version(V_RESOURCES)?;
+    let scope = match rg {
+        Some(rg) => Scope::ResourceGroup { sub: sub.to_string(), rg: rg.to_string() },
+        None => Scope::Subscription(sub.to_string()),
+    };
+    scope.check_exists(ctx.world)?;
+    require(ctx.world, ctx.caller, &scope, "Microsoft.Resources/subscriptions/resources/read")?;
+    let items: Vec<Value> = ctx
+        .world
+        .resources
+        .iter()
+        .filter(|r| r.subscription_id.eq_ignore_ascii_case(sub) && rg.is_none_or(|rg| r.resource_group.eq_ignore_ascii_case(rg)))
+        .map(resource_json)
+        .collect();
+    Ok((StatusCode::OK, Some(ctx.paged(items, 100)?)))
+}
+
+/// `GET /subscriptions/{id}/resourceGroups/{rg}/providers/{ns}/{type}/{name}` (any api-version).
+pub fn resource(ctx: &mut Ctx, segs: &[String]) -> ArmResult {
+    get_only(ctx)?;
+    let Some(scope) = Scope::parse(segs) else {
+        return Err(HttpError::not_found("NotFound", format!("The requested path '{}' was not found.", ctx.raw_path)));
+    };
+    scope.check_exists(ctx.world)?;
+    let Scope::Resource { id, .. } = &scope else {
+        return Err(HttpError::not_found("NotFound", "Not a resource id."));
+    };
+    let r = ctx.world.resource(id).cloned();
+    let Some(r) = r else {
+        return Err(HttpError::not_found("ResourceNotFound", format!("The Resource '{id}' was not found.")));
+    };
+    require(ctx.world, ctx.caller, &scope, &format!("{}/read", r.type_))?;
+    Ok((StatusCode::OK, Some(resource_json(&r))))
+}

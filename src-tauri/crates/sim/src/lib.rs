@@ -1,0 +1,32 @@
+//! `azure-sim`: an Azure simulator (Entra ID v2.0 + Azure Resource Manager) on
+//! loopback, for Exemption Desk's tests and demo mode. It is built from
+//! Azure's published REST contracts and shares no types with the client.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), azure_sim::SimError> {
+//! let sim = azure_sim::Simulator::start("demo", "127.0.0.1:0".parse().expect("addr")).await?;
+//! println!("{}", sim.base_url());
+//! sim.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+#![forbid(unsafe_code)]
+#![deny(clippy::unwrap_used)]
+
+pub mod arm;
+pub mod entra;
+pub mod errors;
+pub mod jwt;
+pub mod log;
+pub mod seed;
+pub mod server;
+pub mod state;
+
+pub use errors::SimError;
+pub use seed::demo::DemoIdentity;
+pub use server::Simulator;
+
+/// Static facts of the `demo` seed the app needs to sign in.
+pub fn demo_identity() -> DemoIdentity {
+    seed::demo::identity()
+}
