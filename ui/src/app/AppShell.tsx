@@ -1,0 +1,44 @@
+import { makeStyles, tokens } from "@fluentui/react-components";
+import { useState } from "react";
+import { ExemptionsPage } from "../exemptions/ExemptionsPage";
+import { RecommendationsPage } from "../recommendations/RecommendationsPage";
+import { AppHeader } from "./AppHeader";
+import { AppNav, type Screen } from "./AppNav";
+
+const useStyles = makeStyles({
+  root: {
+    display: "grid",
+    gridTemplateRows: "auto 1fr",
+    gridTemplateColumns: "auto 1fr",
+    gridTemplateAreas: '"header header" "nav main"',
+    height: "100%",
+    backgroundColor: tokens.colorNeutralBackground2,
+    color: tokens.colorNeutralForeground1,
+  },
+  header: { gridArea: "header" },
+  nav: { gridArea: "nav" },
+  main: {
+    gridArea: "main",
+    overflow: "auto",
+    padding: `${tokens.spacingVerticalXL} ${tokens.spacingHorizontalXXL}`,
+    minWidth: 0,
+  },
+});
+
+export function AppShell() {
+  const styles = useStyles();
+  const [screen, setScreen] = useState<Screen>("recommendations");
+  return (
+    <div className={styles.root}>
+      <div className={styles.header}>
+        <AppHeader />
+      </div>
+      <div className={styles.nav}>
+        <AppNav screen={screen} onChange={setScreen} />
+      </div>
+      <main className={styles.main} aria-label={screen === "recommendations" ? "Recommendations" : "Exemptions"}>
+        {screen === "recommendations" ? <RecommendationsPage /> : <ExemptionsPage />}
+      </main>
+    </div>
+  );
+}

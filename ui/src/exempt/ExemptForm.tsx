@@ -1,0 +1,243 @@
+import {
+  Button,
+  Field,
+  Input,
+  MessageBar,
+  MessageBarBody,
+  Spinner,
+  Textarea,
+  makeStyles,
+  tokens,
+} from "@fluentui/react-components";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
+import {
+  commands,
+  type DraftField,
+  type ErrorPayload,
+  type Exemption,
+  type ExemptionDraft,
+  type FieldError,
+  type Subscription,
+} from "../ipc/bindings";
+import { ErrorBar } from "../shared/ErrorBar";
+import { fieldErrorsFromDetails, toErrorPayload } from "../shared/errors";
+import { queryKeys } from "../shared/queries";
+import { CategoryField } from "./CategoryField";
+import { DESCRIPTION_MAX, FIELD_ORDER, formOnlyErrors, withOffset } from "./draft";
+import { ExpiryField } from "./ExpiryField";
+import { messagesFor } from "./FieldMessages";
+import { ScopeField } from "./ScopeField";
+import { useDraftValidation } from "./useDraftValidation";
+
+const useStyles = makeStyles({
+  form: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL },
+  footer: {
+    position: "sticky",
+    bottom: 0,
+    display: "flex",
+    flexDirection: "column",
+    gap: tokens.spacingVerticalM,
+    padding: `${tokens.spacingVerticalM} 0`,
+    backgroundColor: tokens.colorNeutralBackground1,
+    borderTop: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+  },
+  buttons: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalS },
+  counter: { fontVariantNumeric: "tabular-nums" },
+});
+
+function isChoiceStale(field: DraftField, checked: ExemptionDraft, now: ExemptionDraft): boolean {
+  switch (field) {
+    case "scope":
+      return checked.subscriptionIds.join() !== now.subscriptionIds.join();
+    case "category":
+      return checked.category !== now.category;
+    case "expiresOn":
+      return (checked.expiresOn === null) !== (now.expiresOn === null);
+    default:
+      return false;
+  }
+}
+
+type Props = {
+  initial: ExemptionDraft;
+  subscriptions: readonly Subscription[];
+  onChange: (draft: ExemptionDraft) => void;
+  onCreated: (created: Exemption[]) => void;
+  onCancel: () => void;
+};
+
+export function ExemptForm({ initial, subscriptions, onChange, onCreated, onCancel }: Props) {
+  const styles = useStyles();
+  const queryClient = useQueryClient();
+  const formRef = useRef<HTMLFormElement>(null);
+  const [values, setValues] = useState<ExemptionDraft>(initial);
+  const [touched, setTouched] = useState<ReadonlySet<DraftField>>(new Set());
+  const [submitted, setSubmitted] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [createError, setCreateError] = useState<ErrorPayload | null>(null);
+
+  const draft = useMemo(() => withOffset(values), [values]);
+  const validation = useDraftValidation(draft);
+  const errors: FieldError[] = useMemo(
+    () => [...validation.errors, ...formOnlyErrors(draft)],
+    [validation.errors, draft],
+  );
+
+  useEffect(() => onChange(values), [values, onChange]);
+
+  const create = useMutation({
+    mutationFn: (d: ExemptionDraft) => commands.createExemption(d),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.exemptionsRoot }),
+  });
+
+  const update = <K extends keyof ExemptionDraft>(key: K, value: ExemptionDraft[K], field: DraftField) => {
+    setValues((v) => ({ ...v, [key]: value }));
+    touch(field);
+  };
+  const touch = (field: DraftField) =>
+    setTouched((t) => (t.has(field) ? t : new Set(t).add(field)));
+  const shown = (field: DraftField) => {
+    if (!submitted && !touched.has(field)) return undefined;
+    // A choice (not typing) that changed since the last check: its old error is
+    // surely stale, so hide it until the fresh answer comes back.
+    const stale = validation.validated && isChoiceStale(field, validation.validated, values);
+    return stale ? undefined : messagesFor(errors, field);
+  };
+
+  const focusFirstError = (list: readonly FieldError[]) => {
+    const first = FIELD_ORDER.find((f) => list.some((e) => e.field === f));
+    const el = first ? formRef.current?.querySelector<HTMLElement>(`[data-field="${first}"]`) : null;
+    (el?.matches("input, textarea") ? el : el?.querySelector<HTMLElement>("input, textarea") ?? el)?.focus();
+  };
+
+  const onSubmit = async (e?: FormEvent) => {
+    e?.preventDefault();
+    if (busy) return;
+    setSubmitted(true);
+    setBusy(true);
+    const sent = draft;
+    try {
+      let found: FieldError[];
+      try {
+        found = [...(await validation.validateNow(sent)), ...formOnlyErrors(sent)];
+      } catch (error) {
+        setCreateError(toErrorPayload(error));
+        return;
+      }
+      if (found.length > 0) {
+        setCreateError(null);
+        focusFirstError(found);
+        return;
+      }
+      setCreateError(null);
+      const created = await create.mutateAsync(sent);
+      onCreated(created);
+    } catch (error) {
+      const payload = toErrorPayload(error);
+      setCreateError(payload);
+      const fieldErrors = fieldErrorsFromDetails(payload.details);
+      if (fieldErrors.length > 0) {
+        validation.replaceErrors(fieldErrors);
+        focusFirstError(fieldErrors);
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const recommendationError = messagesFor(errors, "recommendation");
+  const descriptionLength = [...values.description].length;
+
+  return (
+    <form ref={formRef} className={styles.form} onSubmit={onSubmit} noValidate aria-label="Exemption">
+      {submitted && recommendationError ? (
+        <MessageBar intent="error">
+          <MessageBarBody>{recommendationError}</MessageBarBody>
+        </MessageBar>
+      ) : null}
+      <ScopeField
+        subscriptions={subscriptions}
+        selected={values.subscriptionIds}
+        onChange={(ids) => update("subscriptionIds", ids, "scope")}
+        error={shown("scope")}
+      />
+      <Field
+        label="Name"
+        required
+        hint="Up to 64 characters; not < > * % & : \ ? . + /"
+        validationMessage={shown("name")}
+      >
+        <Input
+          value={values.name}
+          data-field="name"
+          autoComplete="off"
+          spellCheck={false}
+          onChange={(_, d) => update("name", d.value, "name")}
+          onBlur={() => touch("name")}
+        />
+      </Field>
+      <Field label="Display name" validationMessage={shown("displayName")}>
+        <Input
+          value={values.displayName}
+          data-field="displayName"
+          placeholder={values.name}
+          onChange={(_, d) => update("displayName", d.value, "displayName")}
+          onBlur={() => touch("displayName")}
+        />
+      </Field>
+      <ExpiryField
+        value={values.expiresOn}
+        onChange={(v) => {
+          setValues((d) => ({ ...d, expiresOn: v }));
+          // Turning the switch on is not yet a choice of day; picking one is.
+          if (v !== null && v !== "") touch("expiresOn");
+        }}
+        onBlur={() => touch("expiresOn")}
+        error={shown("expiresOn")}
+      />
+      <CategoryField
+        value={values.category}
+        onChange={(v) => update("category", v, "category")}
+        error={shown("category")}
+      />
+      <Field
+        label="Description"
+        validationMessage={shown("description")}
+        hint={
+          <span className={styles.counter}>
+            {descriptionLength}/{DESCRIPTION_MAX}
+          </span>
+        }
+      >
+        <Textarea
+          value={values.description}
+          data-field="description"
+          resize="vertical"
+          rows={4}
+          onChange={(_, d) => update("description", d.value, "description")}
+          onBlur={() => touch("description")}
+        />
+      </Field>
+      <div className={styles.footer}>
+        {createError ? <ErrorBar error={createError} title="Couldn't create the exemption" /> : null}
+        {validation.failure && !createError ? (
+          <ErrorBar error={validation.failure} title="Couldn't check the form" />
+        ) : null}
+        <div className={styles.buttons}>
+          <Button
+            type="submit"
+            appearance="primary"
+            disabled={busy}
+          >
+            Create
+          </Button>
+          <Button type="button" onClick={onCancel}>
+            Cancel
+          </Button>
+          {busy ? <Spinner size="tiny" label="Creating…" labelPosition="after" /> : null}
+        </div>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,118 @@
+import {
+  Caption1,
+  Input,
+  Spinner,
+  Title3,
+  makeStyles,
+  tokens,
+} from "@fluentui/react-components";
+import { SearchRegular, ShieldCheckmarkRegular } from "@fluentui/react-icons";
+import { useQuery } from "@tanstack/react-query";
+import { useCallback, useMemo, useRef, useState } from "react";
+import { commands, type ExemptionDraft, type Recommendation } from "../ipc/bindings";
+import { ExemptDrawer } from "../exempt/ExemptDrawer";
+import { EmptyState } from "../shared/EmptyState";
+import { ErrorBar } from "../shared/ErrorBar";
+import { queryError, queryKeys, useSubscriptions } from "../shared/queries";
+import { filterAndSort } from "./filterAndSort";
+import { RecommendationsTable } from "./RecommendationsTable";
+
+const useStyles = makeStyles({
+  root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM, maxWidth: "1200px" },
+  toolbar: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalM, flexWrap: "wrap" },
+  search: { width: "360px", maxWidth: "100%" },
+  card: {
+    backgroundColor: tokens.colorNeutralBackground1,
+    borderRadius: tokens.borderRadiusMedium,
+    boxShadow: tokens.shadow4,
+    padding: tokens.spacingHorizontalS,
+    overflowX: "auto",
+  },
+  count: { color: tokens.colorNeutralForeground3 },
+});
+
+export function RecommendationsPage() {
+  const styles = useStyles();
+  const [search, setSearch] = useState("");
+  const [selected, setSelected] = useState<Recommendation | null>(null);
+  // Drafts survive closing the pane, so nothing typed is lost until it is created.
+  const drafts = useRef(new Map<string, ExemptionDraft>());
+
+  const subscriptions = useSubscriptions();
+  const ids = useMemo(() => (subscriptions.data ?? []).map((s) => s.id), [subscriptions.data]);
+  const recommendations = useQuery({
+    queryKey: queryKeys.recommendations(ids),
+    queryFn: () => commands.listRecommendations(ids),
+    enabled: subscriptions.isSuccess,
+  });
+
+  const rows = useMemo(
+    () => filterAndSort(recommendations.data ?? [], search),
+    [recommendations.data, search],
+  );
+  const error = queryError(subscriptions.error) ?? queryError(recommendations.error);
+  const loading = subscriptions.isPending || (subscriptions.isSuccess && recommendations.isPending);
+  const retry = () => {
+    if (subscriptions.isError) void subscriptions.refetch();
+    else void recommendations.refetch();
+  };
+
+  const onDraftChange = useCallback((key: string, draft: ExemptionDraft | null) => {
+    if (draft) drafts.current.set(key, draft);
+    else drafts.current.delete(key);
+  }, []);
+
+  return (
+    <div className={styles.root}>
+      <Title3 as="h2">Recommendations</Title3>
+      <div className={styles.toolbar}>
+        <Input
+          className={styles.search}
+          aria-label="Search recommendations"
+          placeholder="Search recommendations"
+          contentBefore={<SearchRegular />}
+          value={search}
+          onChange={(_, data) => setSearch(data.value)}
+          type="search"
+        />
+        {recommendations.data ? (
+          <Caption1 className={styles.count} aria-live="polite">
+            {rows.length === recommendations.data.length
+              ? `${rows.length} recommendation${rows.length === 1 ? "" : "s"}`
+              : `${rows.length} of ${recommendations.data.length} recommendations`}
+          </Caption1>
+        ) : null}
+      </div>
+      {error ? (
+        <ErrorBar
+          error={error}
+          title="Couldn't load recommendations"
+          onRetry={retry}
+          retrying={subscriptions.isFetching || recommendations.isFetching}
+        />
+      ) : null}
+      {loading ? (
+        <Spinner label="Loading recommendations…" />
+      ) : recommendations.data ? (
+        <div className={styles.card}>
+          {rows.length > 0 ? (
+            <RecommendationsTable recommendations={rows} onOpen={setSelected} />
+          ) : (
+            <EmptyState icon={<ShieldCheckmarkRegular />} title="No recommendations">
+              {search.trim()
+                ? `No recommendation matches "${search.trim()}".`
+                : "Defender for Cloud has no recommendations for these subscriptions."}
+            </EmptyState>
+          )}
+        </div>
+      ) : null}
+      <ExemptDrawer
+        recommendation={selected}
+        subscriptions={subscriptions.data ?? []}
+        savedDraft={selected ? drafts.current.get(selected.key) ?? null : null}
+        onDraftChange={onDraftChange}
+        onClose={() => setSelected(null)}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,17 @@
+import { FluentProvider, webLightTheme } from "@fluentui/react-components";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { render } from "@testing-library/react";
+import type { ReactElement } from "react";
+
+/** Renders inside the providers the app has, with a fresh query cache. */
+export function renderWithProviders(ui: ReactElement) {
+  const client = new QueryClient({
+    defaultOptions: { queries: { retry: false, gcTime: Infinity }, mutations: { retry: false } },
+  });
+  const result = render(
+    <QueryClientProvider client={client}>
+      <FluentProvider theme={webLightTheme}>{ui}</FluentProvider>
+    </QueryClientProvider>,
+  );
+  return { ...result, client };
+}
