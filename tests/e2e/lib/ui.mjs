@@ -37,11 +37,16 @@ export async function type(browser, label, value) {
   return input;
 }
 
-/** Clicks the checkbox or radio whose label reads `text`. */
+/** Clicks the label of the checkbox, radio or switch it names, as a user does
+ * (Fluent draws those inputs transparent over their indicator, so WebKit will
+ * not click the input itself). Returns the input. */
 export async function choose(browser, text) {
-  const input = await control(browser, text);
-  await input.click();
-  return input;
+  const label = await browser.$(
+    `//label[normalize-space(translate(., "*", ""))="${text}"]`,
+  );
+  await label.waitForClickable({ timeout: 20_000 });
+  await label.click();
+  return control(browser, text);
 }
 
 export async function button(browser, text) {

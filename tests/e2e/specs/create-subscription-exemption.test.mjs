@@ -35,7 +35,8 @@ test("creating a subscription exemption sends the PUTs the form describes", asyn
   await row.waitForClickable({ timeout: 20_000 });
   assert.equal((await browser.$$('[data-testid="recommendation-row"]')).length, 1, "search narrows to one row");
   void rows;
-  await row.click();
+  // WebKitWebDriver will not click a <tr> itself; click its name as a user would.
+  await (await row.$("td")).click();
 
   for (const subscription of seed.subscriptions) await choose(browser, subscription.displayName);
 
@@ -86,4 +87,20 @@ test("creating a subscription exemption sends the PUTs the form describes", asyn
   }
   const shown = await result.getText();
   for (const subscription of seed.subscriptions) assert.match(shown, new RegExp(subscription.displayName));
+  await (await button(browser, "Close")).click();
+});
+
+test("the Exemptions screen lists what was created, with the seed's own", async () => {
+  const { browser } = app;
+  await (await button(browser, "Exemptions")).click();
+  const created = await browser.$(`//*[@data-testid="exemption-row"][contains(., "Storage waiver (e2e)")]`);
+  await created.waitForDisplayed({ timeout: 30_000 });
+  const rows = await browser.$$('[data-testid="exemption-row"]');
+  assert.ok(rows.length > seed.subscriptions.length, "the seed's existing exemptions are listed too");
+  assert.match(await created.getText(), /Risk accepted|Waiver/);
+  await screenshot(browser, "e2e-exemptions");
+  const lists = (await sim.requests()).filter(
+    (r) => r.method === "GET" && r.path.endsWith("/providers/Microsoft.Authorization/policyExemptions"),
+  );
+  assert.ok(lists.length >= 1, "the screen read exemptions from Azure");
 });
