@@ -13,10 +13,18 @@ import {
 import type { KeyboardEvent } from "react";
 import type { Recommendation } from "../ipc/bindings";
 import { SeverityBadge } from "../shared/SeverityBadge";
+import { Truncated } from "../shared/Truncated";
 import { ExemptibleCell } from "./ExemptibleCell";
 
+// Fixed layout: the narrow columns get the widths below and the name takes the
+// rest (at most two lines, then an ellipsis; the full name is in the tooltip).
+// In narrow windows the fixed columns shrink a little (the count's header wraps
+// onto two lines); below `minWidth` the card around the table scrolls sideways
+// instead of clipping.
+const NARROW = "@media (max-width: 1120px)";
+
 const useStyles = makeStyles({
-  table: { tableLayout: "auto" },
+  table: { tableLayout: "fixed", width: "100%", minWidth: "560px" },
   row: {
     cursor: "pointer",
     ":focus-visible": {
@@ -25,10 +33,20 @@ const useStyles = makeStyles({
     },
   },
   name: { fontWeight: tokens.fontWeightSemibold },
+  nameCell: { paddingTop: tokens.spacingVerticalXS, paddingBottom: tokens.spacingVerticalXS },
+  clamp: {
+    display: "-webkit-box",
+    WebkitBoxOrient: "vertical",
+    WebkitLineClamp: 2,
+    overflow: "hidden",
+    overflowWrap: "anywhere",
+  },
   number: { fontVariantNumeric: "tabular-nums" },
-  unhealthy: { width: "170px" },
-  narrow: { width: "120px" },
-  exemptible: { width: "180px" },
+  // Header cells are content-box by default; border-box makes these the real widths.
+  severity: { width: "104px", boxSizing: "border-box", [NARROW]: { width: "88px" } },
+  unhealthy: { width: "176px", boxSizing: "border-box", [NARROW]: { width: "112px" } },
+  exemptible: { width: "176px", boxSizing: "border-box" },
+  nowrap: { whiteSpace: "nowrap" },
 });
 
 type Props = {
@@ -50,9 +68,11 @@ export function RecommendationsTable({ recommendations, onOpen }: Props) {
       <TableHeader>
         <TableRow>
           <TableHeaderCell>Recommendation</TableHeaderCell>
-          <TableHeaderCell className={styles.narrow}>Severity</TableHeaderCell>
+          <TableHeaderCell className={styles.severity}>Severity</TableHeaderCell>
           <TableHeaderCell className={styles.unhealthy}>Unhealthy resources</TableHeaderCell>
-          <TableHeaderCell className={styles.exemptible}>Can be exempted</TableHeaderCell>
+          <TableHeaderCell className={styles.exemptible}>
+            <Truncated text="Can be exempted" />
+          </TableHeaderCell>
         </TableRow>
       </TableHeader>
       <TableBody {...arrows}>
@@ -69,16 +89,16 @@ export function RecommendationsTable({ recommendations, onOpen }: Props) {
             onClick={() => onOpen(r)}
             onKeyDown={(e) => onKeyDown(e, r)}
           >
-            <TableCell>
-              <TableCellLayout className={styles.name} truncate>
-                {r.displayName}
+            <TableCell className={styles.nameCell} title={r.displayName}>
+              <TableCellLayout className={styles.name}>
+                <span className={styles.clamp}>{r.displayName}</span>
               </TableCellLayout>
             </TableCell>
             <TableCell>
               <SeverityBadge severity={r.severity} />
             </TableCell>
             <TableCell className={styles.number}>{r.unhealthyCount}</TableCell>
-            <TableCell>
+            <TableCell className={styles.nowrap}>
               <ExemptibleCell reason={r.notExemptibleReason} />
             </TableCell>
           </TableRow>
