@@ -5,11 +5,14 @@
 
 use ts_rs::{Config, TS};
 
+use crate::apply::{ApplyItem, ApplyProgress, ApplyReport, EffectItem, EffectReport, ItemState, Preparation};
+use crate::checks::{Check, CheckKind, CheckStatus};
 use crate::error::ErrorPayload;
 use crate::exemption::{Exemption, ExemptionCategory, ExemptionDraft};
 use crate::plan::PlannedWrite;
 use crate::recommendation::{AssessmentType, Recommendation, Severity};
-use crate::scope::Subscription;
+use crate::resource::{AssessedResource, ResourceStatus};
+use crate::scope::{ManagementGroupNode, ScopeChoice, Subscription};
 use crate::session::{SessionInfo, SessionMode};
 use crate::validation::{DraftField, FieldError};
 
@@ -21,21 +24,46 @@ struct Command {
     returns: String,
 }
 
+fn command(name: &'static str, args: Vec<(&'static str, String)>, returns: String) -> Command {
+    Command { name, args, returns }
+}
+
 fn commands(cfg: &Config) -> Vec<Command> {
+    let string = || "string".to_owned();
     let subscription_ids = || ("subscriptionIds", "Array<string>".to_owned());
     let draft = || ("draft", ExemptionDraft::name(cfg));
+    let apply_id = || ("applyId", string());
+    let void = || "null".to_owned();
     vec![
-        Command { name: "session_info", args: vec![], returns: SessionInfo::name(cfg) },
-        Command { name: "list_subscriptions", args: vec![], returns: Vec::<Subscription>::name(cfg) },
-        Command {
-            name: "list_recommendations",
-            args: vec![subscription_ids()],
-            returns: Vec::<Recommendation>::name(cfg),
-        },
-        Command { name: "validate_exemption", args: vec![draft()], returns: Vec::<FieldError>::name(cfg) },
-        Command { name: "create_exemption", args: vec![draft()], returns: Vec::<Exemption>::name(cfg) },
-        Command { name: "list_exemptions", args: vec![subscription_ids()], returns: Vec::<Exemption>::name(cfg) },
+        command("session_info", vec![], SessionInfo::name(cfg)),
+        command("list_subscriptions", vec![], Vec::<Subscription>::name(cfg)),
+        command("list_management_groups", vec![], Option::<ManagementGroupNode>::name(cfg)),
+        command("list_recommendations", vec![subscription_ids()], Vec::<Recommendation>::name(cfg)),
+        command(
+            "recommendation_resources",
+            vec![("recommendationKey", string()), subscription_ids()],
+            Vec::<AssessedResource>::name(cfg),
+        ),
+        command("validate_exemption", vec![draft()], Vec::<FieldError>::name(cfg)),
+        command("prepare_exemption", vec![draft()], Preparation::name(cfg)),
+        command("grant_security_reader", vec![("managementGroup", string())], void()),
+        command("apply_plan", vec![("planId", string())], string()),
+        command("cancel_apply", vec![apply_id()], void()),
+        command("apply_report", vec![apply_id()], ApplyReport::name(cfg)),
+        command("retry_failed", vec![apply_id()], void()),
+        command("unfinished_applies", vec![], Vec::<ApplyReport>::name(cfg)),
+        command("resume_apply", vec![apply_id()], void()),
+        command("effect_status", vec![apply_id()], EffectReport::name(cfg)),
+        command("save_draft", vec![draft()], void()),
+        command("load_draft", vec![], Option::<ExemptionDraft>::name(cfg)),
+        command("discard_draft", vec![], void()),
+        command("list_exemptions", vec![subscription_ids()], Vec::<Exemption>::name(cfg)),
     ]
+}
+
+/// Events the backend emits, with their payload types.
+fn events(cfg: &Config) -> Vec<(&'static str, &'static str, String)> {
+    vec![("applyProgress", "apply-progress", ApplyProgress::name(cfg))]
 }
 
 fn camel(snake: &str) -> String {
@@ -62,15 +90,29 @@ pub fn typescript() -> String {
         SessionMode::decl(&cfg),
         SessionInfo::decl(&cfg),
         Subscription::decl(&cfg),
+        ManagementGroupNode::decl(&cfg),
+        ScopeChoice::decl(&cfg),
         AssessmentType::decl(&cfg),
         Severity::decl(&cfg),
         Recommendation::decl(&cfg),
+        ResourceStatus::decl(&cfg),
+        AssessedResource::decl(&cfg),
         ExemptionCategory::decl(&cfg),
         ExemptionDraft::decl(&cfg),
         DraftField::decl(&cfg),
         FieldError::decl(&cfg),
         Exemption::decl(&cfg),
         PlannedWrite::decl(&cfg),
+        CheckStatus::decl(&cfg),
+        CheckKind::decl(&cfg),
+        Check::decl(&cfg),
+        Preparation::decl(&cfg),
+        ItemState::decl(&cfg),
+        ApplyItem::decl(&cfg),
+        ApplyReport::decl(&cfg),
+        ApplyProgress::decl(&cfg),
+        EffectItem::decl(&cfg),
+        EffectReport::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in src-tauri/crates/core (bindings.rs). Do not edit:\n\
@@ -95,6 +137,14 @@ pub fn typescript() -> String {
             c.name,
             payload
         ));
+    }
+    out.push_str("};\n\n/** Backend events: `listen(events.applyProgress, (e: Event<ApplyProgress>) => …)`. */\nexport const events = {\n");
+    for (key, name, _) in events(&cfg) {
+        out.push_str(&format!("  {key}: \"{name}\",\n"));
+    }
+    out.push_str("} as const;\n\nexport type EventPayloads = {\n");
+    for (_, name, payload) in events(&cfg) {
+        out.push_str(&format!("  \"{name}\": {payload};\n"));
     }
     out.push_str("};\n");
     out
@@ -125,6 +175,6 @@ mod tests {
     #[test]
     fn commands_are_camel_cased_for_the_ui() {
         assert_eq!(super::camel("list_recommendations"), "listRecommendations");
-        assert!(super::typescript().contains("createExemption: (draft: ExemptionDraft): Promise<Array<Exemption>> => invoke(\"create_exemption\", { draft })"));
+        assert!(super::typescript().contains("prepareExemption: (draft: ExemptionDraft): Promise<Preparation> => invoke(\"prepare_exemption\", { draft })"));
     }
 }

@@ -8,10 +8,12 @@ pub enum CoreError {
     InvalidDraft(Vec<crate::validation::FieldError>),
     #[error("the recommendation \"{name}\" cannot be exempted: {reason}")]
     NotExemptible { name: String, reason: String },
-    #[error("the Microsoft cloud security benchmark is not assigned at subscription {subscription}, so the recommendation cannot be exempted there")]
-    BenchmarkNotAssigned { subscription: String },
-    #[error("the recommendation's policy definition {policy_definition_id} is not part of the initiative assigned as {assignment_id}")]
-    NotInInitiative { policy_definition_id: String, assignment_id: String },
+    #[error("the Microsoft cloud security benchmark is not assigned at {scope} (or above it), so the recommendation cannot be exempted there")]
+    BenchmarkNotAssigned { scope: String },
+    #[error("no initiative assigned at {scope} holds the recommendation's policy definition {policy_definition_id}")]
+    NotInInitiative { policy_definition_id: String, scope: String },
+    #[error("the request did not pass its checks: {0}")]
+    ChecksFailed(String),
 }
 
 fn summary(errors: &[crate::validation::FieldError]) -> String {
@@ -25,6 +27,7 @@ impl CoreError {
             CoreError::NotExemptible { .. } => "not_exemptible",
             CoreError::BenchmarkNotAssigned { .. } => "benchmark_not_assigned",
             CoreError::NotInInitiative { .. } => "not_in_initiative",
+            CoreError::ChecksFailed(_) => "checks_failed",
         }
     }
 

@@ -1,6 +1,8 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::scope::ScopeChoice;
+
 /// Why the risk is exempted (`exemptionCategory`).
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, TS)]
 pub enum ExemptionCategory {
@@ -37,8 +39,8 @@ impl ExemptionCategory {
 pub struct ExemptionDraft {
     /// The recommendation's assessment key.
     pub recommendation_key: String,
-    /// Bare subscription GUIDs; one exemption is written at each.
-    pub subscription_ids: Vec<String>,
+    /// Where the exemption applies.
+    pub scope: ScopeChoice,
     /// The exemption's resource name.
     pub name: String,
     /// Shown in the portal; the name when left empty.

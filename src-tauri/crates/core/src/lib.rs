@@ -5,13 +5,20 @@
 //! Every type that crosses the IPC boundary lives here and derives `ts_rs::TS`;
 //! [`bindings::typescript`] renders them for the UI.
 
+pub mod apply;
 pub mod bindings;
+pub mod checks;
 pub mod error;
 pub mod exemption;
+pub mod permissions;
 pub mod plan;
 pub mod recommendation;
+pub mod resource;
 pub mod scope;
 pub mod session;
 pub mod validation;
+
+#[cfg(test)]
+mod fixtures;
 
 pub use error::{CoreError, ErrorPayload};

@@ -1,18 +1,25 @@
-//! Turning a validated request into the exact ARM writes that carry it out.
+//! Turning a validated request into the exact ARM writes that carry it out:
+//! one exemption per initiative assignment that holds the recommendation, at
+//! each chosen scope.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use ts_rs::TS;
 
 use crate::error::CoreError;
 use crate::exemption::ExemptionDraft;
+use crate::permissions::Permissions;
 use crate::recommendation::{not_exemptible_reason, Recommendation};
-use crate::validation::{expiry_instant, validate};
+use crate::validation::{expiry_instant, validate, NAME_FORBIDDEN, NAME_MAX};
 
 /// The Microsoft cloud security benchmark initiative.
 pub const BENCHMARK_SET_ID: &str =
     "/providers/Microsoft.Authorization/policySetDefinitions/1f3afdf9-d0c9-4c3d-847f-89da613e70a8";
+
+pub fn is_benchmark(policy_set_definition_id: &str) -> bool {
+    policy_set_definition_id.eq_ignore_ascii_case(BENCHMARK_SET_ID)
+}
 
 /// One policy definition inside an initiative.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,19 +32,68 @@ pub struct InitiativeMember {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AssignedInitiative {
     pub assignment_id: String,
+    /// The initiative's display name, for people.
+    pub initiative_name: String,
     pub policy_set_definition_id: String,
     pub members: Vec<InitiativeMember>,
+    /// The caller's permissions at the assignment's scope, when read.
+    pub permissions: Option<Permissions>,
 }
 
-/// A scope to exempt at and the initiative assignments that cover it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ScopeTarget {
+impl AssignedInitiative {
+    fn reference_ids_for(&self, policy_definition_id: &str) -> Vec<String> {
+        self.members
+            .iter()
+            .filter(|m| m.policy_definition_id.eq_ignore_ascii_case(policy_definition_id))
+            .map(|m| m.reference_id.clone())
+            .collect()
+    }
+
+    fn name(&self) -> &str {
+        self.assignment_id.rsplit('/').next().unwrap_or_default()
+    }
+}
+
+/// Whether the Security Resource Provider can read a management group.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SecurityReader {
+    pub has_reader: bool,
+    pub can_grant: bool,
+}
+
+/// What Azure says about one scope to exempt at.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ScopeFacts {
     pub scope: String,
+    /// Initiative assignments at the scope or above it.
     pub assignments: Vec<AssignedInitiative>,
+    /// Names of the exemptions already at exactly this scope.
+    pub existing_names: Vec<String>,
+    /// The caller's permissions at the scope, when read.
+    pub permissions: Option<Permissions>,
+    /// Management groups only.
+    pub security_reader: Option<SecurityReader>,
+}
+
+impl ScopeFacts {
+    /// Assignments whose initiative holds the policy, the benchmark first.
+    pub fn covering(&self, policy_definition_id: &str) -> Vec<&AssignedInitiative> {
+        let mut found: Vec<&AssignedInitiative> = self
+            .assignments
+            .iter()
+            .filter(|a| !a.reference_ids_for(policy_definition_id).is_empty())
+            .collect();
+        found.sort_by_key(|a| !is_benchmark(&a.policy_set_definition_id));
+        found
+    }
+
+    pub fn has_benchmark(&self) -> bool {
+        self.assignments.iter().any(|a| is_benchmark(&a.policy_set_definition_id))
+    }
 }
 
 /// One `PUT` of a policy exemption, exactly as it will be sent.
-#[derive(Debug, Clone, Serialize, PartialEq, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct PlannedWrite {
     pub scope: String,
@@ -45,7 +101,10 @@ pub struct PlannedWrite {
     /// The ARM path (scope + provider + name), without the api-version.
     pub path: String,
     pub policy_assignment_id: String,
+    pub initiative_name: String,
     pub policy_definition_reference_ids: Vec<String>,
+    /// An exemption of this name already exists there and will be replaced.
+    pub replaces_existing: bool,
     #[ts(type = "unknown")]
     pub body: Value,
 }
@@ -56,15 +115,26 @@ pub struct Requester<'a> {
     pub app_version: &'a str,
 }
 
-/// Plan the benchmark exemptions for `draft` at each target scope.
-///
-/// Re-validates the draft (the UI's word is never trusted), refuses
-/// recommendations that cannot be exempted, and refuses a scope where the
-/// benchmark is not assigned or does not hold the recommendation.
+/// The exemption name for the `index`-th assignment at a scope: the user's
+/// name for the first, the name and the assignment's after it, so two
+/// exemptions at one scope never collide.
+pub fn exemption_name(base: &str, index: usize, assignment_name: &str) -> String {
+    if index == 0 {
+        return base.to_owned();
+    }
+    let suffix: String =
+        assignment_name.chars().map(|c| if NAME_FORBIDDEN.contains(&c) || c.is_control() { '-' } else { c }).collect();
+    let joined: String = format!("{base}-{suffix}").chars().take(NAME_MAX).collect();
+    joined.trim_end_matches([' ', '.']).to_owned()
+}
+
+/// Plan the exemptions for `draft` at each scope in `facts` (in the order of
+/// the draft's scopes). Re-validates the draft and refuses recommendations
+/// that cannot be exempted and scopes no assigned initiative covers.
 pub fn plan_exemptions(
     draft: &ExemptionDraft,
     recommendation: &Recommendation,
-    targets: &[ScopeTarget],
+    facts: &[ScopeFacts],
     requester: &Requester<'_>,
     now: DateTime<Utc>,
 ) -> Result<Vec<PlannedWrite>, CoreError> {
@@ -72,56 +142,44 @@ pub fn plan_exemptions(
     if !errors.is_empty() {
         return Err(CoreError::InvalidDraft(errors));
     }
-    let policy_definition_id = recommendation.policy_definition_id.as_deref();
-    if let Some(reason) = not_exemptible_reason(
-        &recommendation.display_name,
-        recommendation.assessment_type,
-        policy_definition_id,
-    ) {
+    let definition = recommendation.policy_definition_id.as_deref();
+    if let Some(reason) = not_exemptible_reason(&recommendation.display_name, recommendation.assessment_type, definition) {
         return Err(CoreError::NotExemptible { name: recommendation.display_name.clone(), reason });
     }
-    let policy_definition_id = policy_definition_id.unwrap_or_default();
+    let definition = definition.unwrap_or_default();
     let properties = shared_properties(draft, recommendation, requester);
-    targets
-        .iter()
-        .map(|target| {
-            let assignment = target
-                .assignments
-                .iter()
-                .find(|a| a.policy_set_definition_id.eq_ignore_ascii_case(BENCHMARK_SET_ID))
-                .ok_or_else(|| CoreError::BenchmarkNotAssigned { subscription: target.scope.clone() })?;
-            let reference_ids: Vec<String> = assignment
-                .members
-                .iter()
-                .filter(|m| m.policy_definition_id.eq_ignore_ascii_case(policy_definition_id))
-                .map(|m| m.reference_id.clone())
-                .collect();
-            if reference_ids.is_empty() {
-                return Err(CoreError::NotInInitiative {
-                    policy_definition_id: policy_definition_id.to_owned(),
-                    assignment_id: assignment.assignment_id.clone(),
-                });
-            }
+    let mut writes = Vec::new();
+    for scope in facts {
+        let covering = scope.covering(definition);
+        if covering.is_empty() {
+            return Err(if scope.has_benchmark() {
+                CoreError::NotInInitiative { policy_definition_id: definition.to_owned(), scope: scope.scope.clone() }
+            } else {
+                CoreError::BenchmarkNotAssigned { scope: scope.scope.clone() }
+            });
+        }
+        for (index, assignment) in covering.into_iter().enumerate() {
+            let name = exemption_name(&draft.name, index, assignment.name());
+            let reference_ids = assignment.reference_ids_for(definition);
             let mut props = properties.clone();
             props.insert("policyAssignmentId".into(), json!(assignment.assignment_id));
             props.insert("policyDefinitionReferenceIds".into(), json!(reference_ids));
-            Ok(PlannedWrite {
-                scope: target.scope.clone(),
-                name: draft.name.clone(),
-                path: format!("{}/providers/Microsoft.Authorization/policyExemptions/{}", target.scope, draft.name),
+            writes.push(PlannedWrite {
+                scope: scope.scope.clone(),
+                path: format!("{}/providers/Microsoft.Authorization/policyExemptions/{name}", scope.scope),
+                replaces_existing: scope.existing_names.iter().any(|n| n.eq_ignore_ascii_case(&name)),
+                name,
                 policy_assignment_id: assignment.assignment_id.clone(),
+                initiative_name: assignment.initiative_name.clone(),
                 policy_definition_reference_ids: reference_ids,
                 body: json!({ "properties": props }),
-            })
-        })
-        .collect()
+            });
+        }
+    }
+    Ok(writes)
 }
 
-fn shared_properties(
-    draft: &ExemptionDraft,
-    recommendation: &Recommendation,
-    requester: &Requester<'_>,
-) -> Map<String, Value> {
+fn shared_properties(draft: &ExemptionDraft, recommendation: &Recommendation, requester: &Requester<'_>) -> Map<String, Value> {
     let mut props = Map::new();
     if let Some(category) = draft.category {
         props.insert("exemptionCategory".into(), json!(category.as_arm()));

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::exemption::ExemptionDraft;
-use crate::scope::is_subscription_id;
+use crate::scope::{is_management_group_name, is_resource_id, is_subscription_id, ScopeChoice};
 
 pub const NAME_MAX: usize = 64;
 pub const DISPLAY_NAME_MAX: usize = 128;
@@ -42,7 +42,7 @@ pub fn validate(draft: &ExemptionDraft, now: DateTime<Utc>) -> Vec<FieldError> {
     if draft.recommendation_key.trim().is_empty() {
         errors.push(err(DraftField::Recommendation, "Choose a recommendation to exempt."));
     }
-    errors.extend(scope_errors(&draft.subscription_ids));
+    errors.extend(scope_errors(&draft.scope));
     errors.extend(name_errors(&draft.name));
     let display = draft.display_name.chars().count();
     if display > DISPLAY_NAME_MAX {
@@ -67,16 +67,37 @@ pub fn validate(draft: &ExemptionDraft, now: DateTime<Utc>) -> Vec<FieldError> {
     errors
 }
 
-fn scope_errors(subscription_ids: &[String]) -> Vec<FieldError> {
-    if subscription_ids.is_empty() {
-        return vec![err(DraftField::Scope, "Choose at least one subscription.")];
+/// At most this many resources in one request (one exemption each).
+pub const RESOURCES_MAX: usize = 5_000;
+
+fn scope_errors(scope: &ScopeChoice) -> Vec<FieldError> {
+    match scope {
+        ScopeChoice::ManagementGroup { name } if is_management_group_name(name) => Vec::new(),
+        ScopeChoice::ManagementGroup { name } => {
+            vec![err(DraftField::Scope, format!("\"{name}\" is not a management group name."))]
+        }
+        ScopeChoice::Subscriptions { ids } => {
+            id_list_errors(ids, "Choose at least one subscription.", "subscription", is_subscription_id)
+        }
+        ScopeChoice::Resources { ids } if ids.len() > RESOURCES_MAX => vec![err(
+            DraftField::Scope,
+            format!("{} resources are chosen; split the request into parts of at most {RESOURCES_MAX}.", ids.len()),
+        )],
+        ScopeChoice::Resources { ids } => id_list_errors(ids, "Choose at least one resource.", "resource", is_resource_id),
+    }
+}
+
+fn id_list_errors(ids: &[String], empty: &str, what: &str, valid: fn(&str) -> bool) -> Vec<FieldError> {
+    if ids.is_empty() {
+        return vec![err(DraftField::Scope, empty)];
     }
     let mut errors = Vec::new();
-    for (i, id) in subscription_ids.iter().enumerate() {
-        if !is_subscription_id(id) {
-            errors.push(err(DraftField::Scope, format!("\"{id}\" is not a subscription id.")));
-        } else if subscription_ids[..i].iter().any(|earlier| earlier.eq_ignore_ascii_case(id)) {
-            errors.push(err(DraftField::Scope, format!("Subscription {id} is chosen twice.")));
+    let mut seen = std::collections::HashSet::new();
+    for id in ids {
+        if !valid(id) {
+            errors.push(err(DraftField::Scope, format!("\"{id}\" is not a {what} id.")));
+        } else if !seen.insert(id.to_ascii_lowercase()) {
+            errors.push(err(DraftField::Scope, format!("The {what} {id} is chosen twice.")));
         }
     }
     errors
@@ -147,7 +168,7 @@ mod tests {
     fn draft() -> ExemptionDraft {
         ExemptionDraft {
             recommendation_key: "1195afff-c881-495e-9bc5-1486211ae03f".into(),
-            subscription_ids: vec!["ae640e6b-ba3e-4256-9d62-2993eecfa6f2".into()],
+            scope: ScopeChoice::Subscriptions { ids: vec!["ae640e6b-ba3e-4256-9d62-2993eecfa6f2".into()] },
             name: "storage-waiver".into(),
             display_name: String::new(),
             expires_on: Some("2026-12-31".into()),
@@ -239,13 +260,33 @@ mod tests {
     #[test]
     fn scope_needs_distinct_subscription_ids() {
         let mut d = draft();
-        d.subscription_ids.clear();
+        d.scope = ScopeChoice::Subscriptions { ids: vec![] };
         assert_eq!(fields(&validate(&d, now())), vec![DraftField::Scope]);
-        d.subscription_ids = vec!["nope".into()];
+        d.scope = ScopeChoice::Subscriptions { ids: vec!["nope".into()] };
         assert!(validate(&d, now())[0].message.contains("not a subscription id"));
         let id = "ae640e6b-ba3e-4256-9d62-2993eecfa6f2".to_string();
-        d.subscription_ids = vec![id.clone(), id.to_uppercase()];
+        d.scope = ScopeChoice::Subscriptions { ids: vec![id.clone(), id.to_uppercase()] };
         assert!(validate(&d, now())[0].message.contains("twice"));
+    }
+
+    #[test]
+    fn resource_and_management_group_scopes_are_checked() {
+        let mut d = draft();
+        let id = "/subscriptions/ae640e6b-ba3e-4256-9d62-2993eecfa6f2/resourceGroups/rg/providers/Microsoft.Sql/servers/sql1";
+        d.scope = ScopeChoice::Resources { ids: vec![id.into()] };
+        assert_eq!(validate(&d, now()), vec![]);
+        d.scope = ScopeChoice::Resources { ids: vec![id.into(), id.to_uppercase()] };
+        assert!(validate(&d, now())[0].message.contains("twice"));
+        d.scope = ScopeChoice::Resources { ids: vec!["/subscriptions/x".into()] };
+        assert!(validate(&d, now())[0].message.contains("not a resource id"));
+        d.scope = ScopeChoice::Resources { ids: vec![] };
+        assert!(validate(&d, now())[0].message.contains("at least one resource"));
+        d.scope = ScopeChoice::Resources { ids: (0..=RESOURCES_MAX).map(|i| format!("{id}{i}")).collect() };
+        assert!(validate(&d, now())[0].message.contains("split the request"));
+        d.scope = ScopeChoice::ManagementGroup { name: "contoso".into() };
+        assert_eq!(validate(&d, now()), vec![]);
+        d.scope = ScopeChoice::ManagementGroup { name: "con/toso".into() };
+        assert!(validate(&d, now())[0].message.contains("not a management group"));
     }
 
     #[test]

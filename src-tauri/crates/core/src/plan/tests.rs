@@ -1,84 +1,88 @@
-use chrono::TimeZone;
+use serde_json::json;
 
 use super::*;
-use crate::exemption::ExemptionCategory;
-use crate::recommendation::{AssessmentType, Severity};
-
-const SUB_A: &str = "11111111-1111-1111-1111-111111111111";
-const SUB_B: &str = "22222222-2222-2222-2222-222222222222";
-const DEF: &str = "/providers/Microsoft.Authorization/policyDefinitions/34c877ad-507e-4c82-993e-3452a6e0ad3c";
-
-fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0).single().expect("valid time")
-}
-
-fn recommendation() -> Recommendation {
-    Recommendation {
-        key: "45d313c3-3fca-5040-035f-d61928366d31".into(),
-        display_name: "Storage accounts should restrict network access".into(),
-        description: String::new(),
-        severity: Severity::Medium,
-        assessment_type: AssessmentType::BuiltIn,
-        policy_definition_id: Some(DEF.into()),
-        unhealthy_count: 3,
-        healthy_count: 1,
-        not_applicable_count: 0,
-        not_exemptible_reason: None,
-    }
-}
-
-fn draft() -> ExemptionDraft {
-    ExemptionDraft {
-        recommendation_key: recommendation().key,
-        subscription_ids: vec![SUB_A.into(), SUB_B.into()],
-        name: "storage-network".into(),
-        display_name: "Storage network waiver".into(),
-        expires_on: Some("2027-01-31".into()),
-        utc_offset_minutes: 0,
-        category: Some(ExemptionCategory::Waiver),
-        description: "Private endpoints arrive in Q1".into(),
-    }
-}
-
-fn benchmark(sub: &str) -> AssignedInitiative {
-    AssignedInitiative {
-        assignment_id: format!("/subscriptions/{sub}/providers/Microsoft.Authorization/policyAssignments/SecurityCenterBuiltIn"),
-        policy_set_definition_id: BENCHMARK_SET_ID.to_uppercase(),
-        members: vec![
-            InitiativeMember { reference_id: "storageAccountShouldUseAPrivateLinkConnectionMonitoringEffect".into(), policy_definition_id: "/providers/x/other".into() },
-            InitiativeMember { reference_id: "storageAccountsShouldRestrictNetworkAccess".into(), policy_definition_id: DEF.to_lowercase() },
-        ],
-    }
-}
-
-fn target(sub: &str, assignments: Vec<AssignedInitiative>) -> ScopeTarget {
-    ScopeTarget { scope: format!("/subscriptions/{sub}"), assignments }
-}
-
-fn requester() -> Requester<'static> {
-    Requester { account: "alex.admin@contoso.example", app_version: "0.1.0" }
-}
+use crate::fixtures::*;
+use crate::recommendation::AssessmentType;
+use crate::scope::ScopeChoice;
 
 #[test]
 fn one_write_per_subscription_with_the_benchmark_reference_ids() {
-    let targets = [target(SUB_A, vec![benchmark(SUB_A)]), target(SUB_B, vec![benchmark(SUB_B)])];
-    let writes = plan_exemptions(&draft(), &recommendation(), &targets, &requester(), now()).expect("plans");
+    let all = [facts(&sub(SUB_A), vec![benchmark(&sub(SUB_A))]), facts(&sub(SUB_B), vec![benchmark(&sub(SUB_B))])];
+    let writes = plan_exemptions(&draft(), &recommendation(), &all, &requester(), now()).expect("plans");
     assert_eq!(writes.len(), 2);
-    assert_eq!(writes[1].path, format!("/subscriptions/{SUB_B}/providers/Microsoft.Authorization/policyExemptions/storage-network"));
+    assert_eq!(writes[1].path, format!("/subscriptions/{SUB_B}/providers/Microsoft.Authorization/policyExemptions/storage-transfer"));
     let expected = json!({"properties": {
         "policyAssignmentId": format!("/subscriptions/{SUB_A}/providers/Microsoft.Authorization/policyAssignments/SecurityCenterBuiltIn"),
-        "policyDefinitionReferenceIds": ["storageAccountsShouldRestrictNetworkAccess"],
+        "policyDefinitionReferenceIds": ["secureTransferToStorageAccountMonitoring"],
         "exemptionCategory": "Waiver",
-        "displayName": "Storage network waiver",
-        "description": "Private endpoints arrive in Q1",
+        "displayName": "Storage transfer waiver",
+        "description": "Legacy clients until Q1",
         "expiresOn": "2027-01-31T23:59:59Z",
         "metadata": {
             "requestedBy": "alex.admin@contoso.example",
             "createdWith": "Exemption Desk 0.1.0",
-            "assessmentKey": "45d313c3-3fca-5040-035f-d61928366d31"
+            "assessmentKey": "d763462d-7566-4a55-90a2-fc38e0a59985"
         }
     }});
     assert_eq!(writes[0].body, expected);
+    assert!(!writes[0].replaces_existing);
+}
+
+#[test]
+fn every_initiative_holding_the_recommendation_gets_its_own_exemption() {
+    let scope = sub(SUB_A);
+    let mut d = draft();
+    d.scope = ScopeChoice::Subscriptions { ids: vec![SUB_A.into()] };
+    let writes = plan_exemptions(&d, &recommendation(), &[facts(&scope, vec![iso(&scope), benchmark(&scope)])], &requester(), now())
+        .expect("plans");
+    assert_eq!(writes.len(), 2);
+    assert_eq!(writes[0].initiative_name, "Microsoft cloud security benchmark", "the benchmark first");
+    assert_eq!(writes[0].name, "storage-transfer");
+    assert_eq!(writes[1].name, "storage-transfer-iso27001", "names never collide at one scope");
+    assert_eq!(writes[1].body["properties"]["policyDefinitionReferenceIds"], json!(["iso-A.10.1.1-secure-transfer"]));
+    assert!(writes[1].policy_assignment_id.ends_with("/iso27001"));
+}
+
+#[test]
+fn an_initiative_without_the_recommendation_is_left_alone() {
+    let scope = sub(SUB_A);
+    let mut other = iso(&scope);
+    other.members[0].policy_definition_id = "/providers/x/unrelated".into();
+    let mut d = draft();
+    d.scope = ScopeChoice::Subscriptions { ids: vec![SUB_A.into()] };
+    let writes = plan_exemptions(&d, &recommendation(), &[facts(&scope, vec![benchmark(&scope), other])], &requester(), now())
+        .expect("plans");
+    assert_eq!(writes.len(), 1);
+}
+
+#[test]
+fn a_regulatory_standard_alone_still_covers_a_scope_without_the_benchmark() {
+    let scope = sub(SUB_A);
+    let mut d = draft();
+    d.scope = ScopeChoice::Subscriptions { ids: vec![SUB_A.into()] };
+    let writes = plan_exemptions(&d, &recommendation(), &[facts(&scope, vec![iso(&scope)])], &requester(), now()).expect("plans");
+    assert_eq!(writes.len(), 1);
+    assert_eq!(writes[0].name, "storage-transfer");
+}
+
+#[test]
+fn names_for_extra_assignments_stay_within_azures_rules() {
+    let long = "x".repeat(60);
+    let name = exemption_name(&long, 1, "iso:27001.v2");
+    assert_eq!(name.chars().count(), 64);
+    assert!(crate::validation::name_errors(&name).is_empty(), "{name}");
+    assert_eq!(exemption_name("base", 1, "a.b"), "base-a-b");
+}
+
+#[test]
+fn an_existing_name_is_planned_as_an_update() {
+    let scope = sub(SUB_A);
+    let mut f = facts(&scope, vec![benchmark(&scope)]);
+    f.existing_names = vec!["STORAGE-TRANSFER".into()];
+    let mut d = draft();
+    d.scope = ScopeChoice::Subscriptions { ids: vec![SUB_A.into()] };
+    let writes = plan_exemptions(&d, &recommendation(), &[f], &requester(), now()).expect("plans");
+    assert!(writes[0].replaces_existing);
 }
 
 #[test]
@@ -87,43 +91,39 @@ fn optional_fields_are_left_out_and_display_name_defaults_to_name() {
     d.display_name.clear();
     d.description = "  ".into();
     d.expires_on = None;
-    d.subscription_ids.truncate(1);
-    let writes = plan_exemptions(&d, &recommendation(), &[target(SUB_A, vec![benchmark(SUB_A)])], &requester(), now())
+    d.scope = ScopeChoice::Subscriptions { ids: vec![SUB_A.into()] };
+    let writes = plan_exemptions(&d, &recommendation(), &[facts(&sub(SUB_A), vec![benchmark(&sub(SUB_A))])], &requester(), now())
         .expect("plans");
     let props = &writes[0].body["properties"];
-    assert_eq!(props["displayName"], "storage-network");
+    assert_eq!(props["displayName"], "storage-transfer");
     assert!(props.get("description").is_none());
     assert!(props.get("expiresOn").is_none());
 }
 
 #[test]
-fn a_subscription_without_the_benchmark_is_refused_by_name() {
-    let targets = [target(SUB_A, vec![benchmark(SUB_A)]), target(SUB_B, vec![])];
-    let error = plan_exemptions(&draft(), &recommendation(), &targets, &requester(), now()).expect_err("refused");
-    assert_eq!(error, CoreError::BenchmarkNotAssigned { subscription: format!("/subscriptions/{SUB_B}") });
+fn a_scope_without_any_covering_initiative_is_refused_by_name() {
+    let all = [facts(&sub(SUB_A), vec![benchmark(&sub(SUB_A))]), facts(&sub(SUB_B), vec![])];
+    let error = plan_exemptions(&draft(), &recommendation(), &all, &requester(), now()).expect_err("refused");
+    assert_eq!(error, CoreError::BenchmarkNotAssigned { scope: sub(SUB_B) });
     assert_eq!(error.code(), "benchmark_not_assigned");
-}
 
-#[test]
-fn a_recommendation_outside_the_initiative_is_refused() {
     let mut rec = recommendation();
     rec.policy_definition_id = Some("/providers/Microsoft.Authorization/policyDefinitions/elsewhere".into());
-    let error = plan_exemptions(&draft(), &rec, &[target(SUB_A, vec![benchmark(SUB_A)])], &requester(), now())
-        .expect_err("refused");
+    let error = plan_exemptions(&draft(), &rec, &all, &requester(), now()).expect_err("refused");
     assert_eq!(error.code(), "not_in_initiative");
 }
 
 #[test]
 fn invalid_drafts_and_custom_recommendations_are_refused_before_planning() {
-    let targets = [target(SUB_A, vec![benchmark(SUB_A)])];
+    let all = [facts(&sub(SUB_A), vec![benchmark(&sub(SUB_A))])];
     let mut d = draft();
     d.name = "bad.name".into();
-    let error = plan_exemptions(&d, &recommendation(), &targets, &requester(), now()).expect_err("refused");
+    let error = plan_exemptions(&d, &recommendation(), &all, &requester(), now()).expect_err("refused");
     assert_eq!(error.code(), "invalid_request");
     assert!(error.payload().details.is_some());
 
     let mut rec = recommendation();
     rec.assessment_type = AssessmentType::CustomPolicy;
-    let error = plan_exemptions(&draft(), &rec, &targets, &requester(), now()).expect_err("refused");
+    let error = plan_exemptions(&draft(), &rec, &all, &requester(), now()).expect_err("refused");
     assert_eq!(error.code(), "not_exemptible");
 }

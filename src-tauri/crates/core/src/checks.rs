@@ -1,0 +1,277 @@
+//! The checks shown before anything is sent: each passed, failed (with the
+//! reason and what to do), a warning, or not applicable. They are computed
+//! from the same facts the plan is made from, so they cannot disagree.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::exemption::ExemptionDraft;
+use crate::permissions::{ASSIGNMENT_EXEMPT, EXEMPTION_WRITE};
+use crate::plan::{exemption_name, ScopeFacts};
+use crate::recommendation::Recommendation;
+use crate::scope::ScopeChoice;
+use crate::validation::validate;
+
+/// Azure keeps at most this many exemptions at one scope.
+pub const EXEMPTIONS_PER_SCOPE_MAX: usize = 1_000;
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, TS)]
+pub enum CheckStatus {
+    Passed,
+    Warning,
+    Failed,
+    NotApplicable,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, TS)]
+pub enum CheckKind {
+    Recommendation,
+    Fields,
+    Benchmark,
+    Initiatives,
+    Permissions,
+    SecurityReader,
+    ScopeLimit,
+    ExistingNames,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Check {
+    pub kind: CheckKind,
+    pub status: CheckStatus,
+    pub title: String,
+    pub detail: String,
+    /// What the user can do about a failure or warning.
+    pub remedy: Option<String>,
+    /// Set when the app can fix this itself: grant the Security Resource
+    /// Provider Reader on this management group.
+    pub grant_security_reader_at: Option<String>,
+}
+
+fn check(kind: CheckKind, status: CheckStatus, title: &str, detail: impl Into<String>) -> Check {
+    Check { kind, status, title: title.to_owned(), detail: detail.into(), remedy: None, grant_security_reader_at: None }
+}
+
+fn with_remedy(mut c: Check, remedy: impl Into<String>) -> Check {
+    c.remedy = Some(remedy.into());
+    c
+}
+
+/// True when any check failed: nothing may be sent.
+pub fn blocks(checks: &[Check]) -> bool {
+    checks.iter().any(|c| c.status == CheckStatus::Failed)
+}
+
+/// Every check, in the order the pane shows them.
+pub fn evaluate(draft: &ExemptionDraft, recommendation: &Recommendation, facts: &[ScopeFacts], now: DateTime<Utc>) -> Vec<Check> {
+    let definition = recommendation.policy_definition_id.as_deref().unwrap_or_default();
+    vec![
+        recommendation_check(recommendation),
+        fields_check(draft, now),
+        benchmark_check(facts),
+        initiatives_check(facts, definition),
+        permissions_check(facts, definition),
+        security_reader_check(&draft.scope, facts),
+        scope_limit_check(draft, facts, definition),
+        existing_names_check(draft, facts, definition),
+    ]
+}
+
+fn recommendation_check(recommendation: &Recommendation) -> Check {
+    let title = "The recommendation can be exempted";
+    match &recommendation.not_exemptible_reason {
+        None => check(CheckKind::Recommendation, CheckStatus::Passed, title, "Defender for Cloud supports exemptions for it."),
+        Some(reason) => with_remedy(
+            check(CheckKind::Recommendation, CheckStatus::Failed, title, reason.clone()),
+            "Remediate the resources, or change the policy behind a custom recommendation.",
+        ),
+    }
+}
+
+fn fields_check(draft: &ExemptionDraft, now: DateTime<Utc>) -> Check {
+    let title = "Name, expiry, category and description are valid";
+    let errors = validate(draft, now);
+    if errors.is_empty() {
+        return check(CheckKind::Fields, CheckStatus::Passed, title, "Every field meets Azure's rules.");
+    }
+    let detail = errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" ");
+    with_remedy(check(CheckKind::Fields, CheckStatus::Failed, title, detail), "Correct the fields marked in the form.")
+}
+
+fn benchmark_check(facts: &[ScopeFacts]) -> Check {
+    let title = "The Microsoft cloud security benchmark is assigned";
+    let missing: Vec<&str> = facts.iter().filter(|f| !f.has_benchmark()).map(|f| f.scope.as_str()).collect();
+    if facts.is_empty() {
+        return check(CheckKind::Benchmark, CheckStatus::NotApplicable, title, "Choose a scope first.");
+    }
+    if missing.is_empty() {
+        return check(CheckKind::Benchmark, CheckStatus::Passed, title, "It is assigned at every chosen scope or above it.");
+    }
+    with_remedy(
+        check(
+            CheckKind::Benchmark,
+            CheckStatus::Warning,
+            title,
+            format!(
+                "It is not assigned at {}. Defender for Cloud then works only partly there: the recommendation is exempted only in the other initiatives that hold it.",
+                missing.join(", ")
+            ),
+        ),
+        "Assign the benchmark in Defender for Cloud's environment settings, then exempt again.",
+    )
+}
+
+fn initiatives_check(facts: &[ScopeFacts], definition: &str) -> Check {
+    let title = "Every assigned initiative holding the recommendation is covered";
+    let uncovered: Vec<&str> = facts.iter().filter(|f| f.covering(definition).is_empty()).map(|f| f.scope.as_str()).collect();
+    if facts.is_empty() {
+        return check(CheckKind::Initiatives, CheckStatus::NotApplicable, title, "Choose a scope first.");
+    }
+    if !uncovered.is_empty() {
+        return with_remedy(
+            check(
+                CheckKind::Initiatives,
+                CheckStatus::Failed,
+                title,
+                format!("No initiative assigned at {} holds this recommendation.", uncovered.join(", ")),
+            ),
+            "Choose scopes where the benchmark or a regulatory standard holding it is assigned.",
+        );
+    }
+    let mut names: Vec<&str> =
+        facts.iter().flat_map(|f| f.covering(definition)).map(|a| a.initiative_name.as_str()).collect();
+    names.sort();
+    names.dedup();
+    check(CheckKind::Initiatives, CheckStatus::Passed, title, format!("Exempted in: {}.", names.join("; ")))
+}
+
+fn permissions_check(facts: &[ScopeFacts], definition: &str) -> Check {
+    let title = "You may write these exemptions";
+    if facts.is_empty() {
+        return check(CheckKind::Permissions, CheckStatus::NotApplicable, title, "Choose a scope first.");
+    }
+    let mut refused = Vec::new();
+    let mut unknown = Vec::new();
+    for f in facts {
+        match &f.permissions {
+            None => unknown.push(f.scope.clone()),
+            Some(p) if !p.allows(EXEMPTION_WRITE) => refused.push(format!("write exemptions at {}", f.scope)),
+            Some(_) => {}
+        }
+        for a in f.covering(definition) {
+            if let Some(p) = &a.permissions {
+                if !p.allows(ASSIGNMENT_EXEMPT) {
+                    refused.push(format!("exempt from {}", a.assignment_id));
+                }
+            }
+        }
+    }
+    refused.dedup();
+    if !refused.is_empty() {
+        return with_remedy(
+            check(CheckKind::Permissions, CheckStatus::Failed, title, format!("You may not {}.", refused.join("; "))),
+            "Ask for Security Admin, Resource Policy Contributor or Owner there, or send the request to someone who has it.",
+        );
+    }
+    if !unknown.is_empty() {
+        return check(
+            CheckKind::Permissions,
+            CheckStatus::Warning,
+            title,
+            format!("Your permissions at {} could not be read; Azure will decide.", unknown.join(", ")),
+        );
+    }
+    check(CheckKind::Permissions, CheckStatus::Passed, title, "You hold policyExemptions/write and policyAssignments/exempt/action.")
+}
+
+fn security_reader_check(scope: &ScopeChoice, facts: &[ScopeFacts]) -> Check {
+    let title = "Defender for Cloud can read the management group";
+    let ScopeChoice::ManagementGroup { .. } = scope else {
+        return check(CheckKind::SecurityReader, CheckStatus::NotApplicable, title, "Only needed for management-group exemptions.");
+    };
+    let Some(f) = facts.first() else {
+        return check(CheckKind::SecurityReader, CheckStatus::NotApplicable, title, "Choose a management group first.");
+    };
+    match f.security_reader {
+        Some(r) if r.has_reader => check(
+            CheckKind::SecurityReader,
+            CheckStatus::Passed,
+            title,
+            "The Windows Azure Security Resource Provider holds Reader there.",
+        ),
+        Some(r) => {
+            let mut c = check(
+                CheckKind::SecurityReader,
+                CheckStatus::Failed,
+                title,
+                "The Windows Azure Security Resource Provider does not hold Reader on this management group, so Defender for Cloud cannot apply the exemption.",
+            );
+            if r.can_grant {
+                c.remedy = Some("Grant it Reader here (you may; the app asks you to confirm).".into());
+                c.grant_security_reader_at = Some(f.scope.clone());
+            } else {
+                c.remedy = Some("Ask an Owner or User Access Administrator of the management group to grant it Reader.".into());
+            }
+            c
+        }
+        None => check(CheckKind::SecurityReader, CheckStatus::Warning, title, "Its role assignments could not be read."),
+    }
+}
+
+fn planned_names<'a>(draft: &'a ExemptionDraft, f: &'a ScopeFacts, definition: &'a str) -> impl Iterator<Item = String> + 'a {
+    f.covering(definition).into_iter().enumerate().map(move |(i, a)| {
+        exemption_name(&draft.name, i, a.assignment_id.rsplit('/').next().unwrap_or_default())
+    })
+}
+
+fn scope_limit_check(draft: &ExemptionDraft, facts: &[ScopeFacts], definition: &str) -> Check {
+    let title = "Each scope stays within 1,000 exemptions";
+    let full: Vec<String> = facts
+        .iter()
+        .filter_map(|f| {
+            let new = planned_names(draft, f, definition)
+                .filter(|n| !f.existing_names.iter().any(|e| e.eq_ignore_ascii_case(n)))
+                .count();
+            (f.existing_names.len() + new > EXEMPTIONS_PER_SCOPE_MAX)
+                .then(|| format!("{} (has {})", f.scope, f.existing_names.len()))
+        })
+        .collect();
+    if full.is_empty() {
+        return check(CheckKind::ScopeLimit, CheckStatus::Passed, title, "There is room at every scope.");
+    }
+    with_remedy(
+        check(CheckKind::ScopeLimit, CheckStatus::Failed, title, format!("Full: {}.", full.join(", "))),
+        "Remove expired exemptions there, or exempt at a broader scope.",
+    )
+}
+
+fn existing_names_check(draft: &ExemptionDraft, facts: &[ScopeFacts], definition: &str) -> Check {
+    let title = "New exemptions, or updates of existing ones";
+    let updates: Vec<String> = facts
+        .iter()
+        .flat_map(|f| {
+            planned_names(draft, f, definition)
+                .filter(|n| f.existing_names.iter().any(|e| e.eq_ignore_ascii_case(n)))
+                .map(|n| format!("{n} at {}", f.scope))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    if updates.is_empty() {
+        return check(CheckKind::ExistingNames, CheckStatus::Passed, title, "Every exemption is new.");
+    }
+    with_remedy(
+        check(
+            CheckKind::ExistingNames,
+            CheckStatus::Warning,
+            title,
+            format!("{} existing exemption(s) will be replaced: {}.", updates.len(), updates.join(", ")),
+        ),
+        "Choose another name to keep them.",
+    )
+}
+
+#[cfg(test)]
+#[path = "checks_tests.rs"]
+mod tests;

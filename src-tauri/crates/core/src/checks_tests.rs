@@ -1,0 +1,111 @@
+use super::*;
+use crate::fixtures::*;
+use crate::permissions::{PermissionEntry, Permissions};
+use crate::plan::SecurityReader;
+use crate::scope::management_group_scope;
+
+fn status(checks: &[Check], kind: CheckKind) -> CheckStatus {
+    checks.iter().find(|c| c.kind == kind).map(|c| c.status).expect("present")
+}
+
+fn both_subscriptions() -> Vec<ScopeFacts> {
+    vec![facts(&sub(SUB_A), vec![benchmark(&sub(SUB_A))]), facts(&sub(SUB_B), vec![benchmark(&sub(SUB_B))])]
+}
+
+#[test]
+fn a_good_request_passes_everything_that_applies() {
+    let checks = evaluate(&draft(), &recommendation(), &both_subscriptions(), now());
+    assert!(!blocks(&checks));
+    for c in &checks {
+        let expected = if c.kind == CheckKind::SecurityReader { CheckStatus::NotApplicable } else { CheckStatus::Passed };
+        assert_eq!(c.status, expected, "{:?}: {}", c.kind, c.detail);
+    }
+}
+
+#[test]
+fn an_unsupported_recommendation_fails_with_the_reason() {
+    let mut rec = recommendation();
+    rec.not_exemptible_reason = Some("Defender does not support it".into());
+    let checks = evaluate(&draft(), &rec, &both_subscriptions(), now());
+    assert_eq!(status(&checks, CheckKind::Recommendation), CheckStatus::Failed);
+    assert!(blocks(&checks));
+}
+
+#[test]
+fn invalid_fields_fail_with_their_messages() {
+    let mut d = draft();
+    d.name = "a?b".into();
+    let checks = evaluate(&d, &recommendation(), &both_subscriptions(), now());
+    let fields = checks.iter().find(|c| c.kind == CheckKind::Fields).expect("present");
+    assert_eq!(fields.status, CheckStatus::Failed);
+    assert!(fields.detail.contains("'?'"));
+}
+
+#[test]
+fn a_missing_benchmark_warns_when_a_standard_still_covers_and_fails_when_nothing_does() {
+    let covered_by_iso = vec![facts(&sub(SUB_A), vec![iso(&sub(SUB_A))])];
+    let checks = evaluate(&draft(), &recommendation(), &covered_by_iso, now());
+    assert_eq!(status(&checks, CheckKind::Benchmark), CheckStatus::Warning);
+    assert_eq!(status(&checks, CheckKind::Initiatives), CheckStatus::Passed);
+    assert!(checks.iter().any(|c| c.detail.contains("ISO 27001")));
+
+    let uncovered = vec![facts(&sub(SUB_A), vec![])];
+    let checks = evaluate(&draft(), &recommendation(), &uncovered, now());
+    assert_eq!(status(&checks, CheckKind::Initiatives), CheckStatus::Failed);
+    assert!(blocks(&checks));
+}
+
+#[test]
+fn missing_write_or_exempt_permission_fails() {
+    let mut reader = both_subscriptions();
+    reader[1].permissions = allow(&["*/read"]);
+    let checks = evaluate(&draft(), &recommendation(), &reader, now());
+    let c = checks.iter().find(|c| c.kind == CheckKind::Permissions).expect("present");
+    assert_eq!(c.status, CheckStatus::Failed);
+    assert!(c.detail.contains(SUB_B), "{}", c.detail);
+
+    let mut no_exempt = both_subscriptions();
+    no_exempt[0].assignments[0].permissions = Some(Permissions {
+        entries: vec![PermissionEntry { actions: vec!["*".into()], not_actions: vec!["Microsoft.Authorization/*/action".into()] }],
+    });
+    let checks = evaluate(&draft(), &recommendation(), &no_exempt, now());
+    assert_eq!(status(&checks, CheckKind::Permissions), CheckStatus::Failed);
+
+    let mut unknown = both_subscriptions();
+    unknown[0].permissions = None;
+    assert_eq!(status(&evaluate(&draft(), &recommendation(), &unknown, now()), CheckKind::Permissions), CheckStatus::Warning);
+}
+
+#[test]
+fn a_management_group_needs_the_security_provider_as_reader_and_offers_to_grant_it() {
+    let mut d = draft();
+    d.scope = crate::scope::ScopeChoice::ManagementGroup { name: "contoso".into() };
+    let scope = management_group_scope("contoso");
+    let mut f = facts(&scope, vec![benchmark(&scope)]);
+    f.security_reader = Some(SecurityReader { has_reader: false, can_grant: true });
+    let checks = evaluate(&d, &recommendation(), &[f.clone()], now());
+    let c = checks.iter().find(|c| c.kind == CheckKind::SecurityReader).expect("present");
+    assert_eq!(c.status, CheckStatus::Failed);
+    assert_eq!(c.grant_security_reader_at.as_deref(), Some(scope.as_str()));
+
+    f.security_reader = Some(SecurityReader { has_reader: false, can_grant: false });
+    let checks = evaluate(&d, &recommendation(), &[f.clone()], now());
+    let c = checks.iter().find(|c| c.kind == CheckKind::SecurityReader).expect("present");
+    assert_eq!(c.grant_security_reader_at, None);
+    assert!(c.remedy.as_deref().unwrap_or_default().contains("Owner"));
+
+    f.security_reader = Some(SecurityReader { has_reader: true, can_grant: false });
+    assert_eq!(status(&evaluate(&d, &recommendation(), &[f], now()), CheckKind::SecurityReader), CheckStatus::Passed);
+}
+
+#[test]
+fn a_full_scope_fails_but_updates_do_not_count_as_new() {
+    let mut full = both_subscriptions();
+    full[0].existing_names = (0..EXEMPTIONS_PER_SCOPE_MAX).map(|i| format!("e{i}")).collect();
+    assert_eq!(status(&evaluate(&draft(), &recommendation(), &full, now()), CheckKind::ScopeLimit), CheckStatus::Failed);
+    full[0].existing_names[0] = "storage-transfer".into();
+    let checks = evaluate(&draft(), &recommendation(), &full, now());
+    assert_eq!(status(&checks, CheckKind::ScopeLimit), CheckStatus::Passed);
+    assert_eq!(status(&checks, CheckKind::ExistingNames), CheckStatus::Warning);
+    assert!(!blocks(&checks), "an update is a warning, not a failure");
+}

@@ -1,0 +1,105 @@
+//! Effective Azure RBAC permissions (`Microsoft.Authorization/permissions`)
+//! and whether they allow an action, with Azure's wildcard rules.
+
+/// One entry of a permissions answer: what is granted, minus what is excluded.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PermissionEntry {
+    pub actions: Vec<String>,
+    pub not_actions: Vec<String>,
+}
+
+/// The caller's effective permissions at one scope.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Permissions {
+    pub entries: Vec<PermissionEntry>,
+}
+
+/// Writing a policy exemption at a scope.
+pub const EXEMPTION_WRITE: &str = "Microsoft.Authorization/policyExemptions/write";
+/// Exempting from a policy assignment, checked at the assignment's scope.
+pub const ASSIGNMENT_EXEMPT: &str = "Microsoft.Authorization/policyAssignments/exempt/action";
+/// Granting a role (Reader for the Security Resource Provider).
+pub const ROLE_ASSIGNMENT_WRITE: &str = "Microsoft.Authorization/roleAssignments/write";
+
+/// Azure's action patterns: `*` matches any run of characters, case-insensitively.
+fn matches(pattern: &str, action: &str) -> bool {
+    let pattern = pattern.to_ascii_lowercase();
+    let action = action.to_ascii_lowercase();
+    let parts: Vec<&str> = pattern.split('*').collect();
+    let [first, middle @ .., last] = parts.as_slice() else {
+        return pattern == action;
+    };
+    if parts.len() == 1 {
+        return pattern == action;
+    }
+    if !action.starts_with(first) || action.len() < first.len() + last.len() || !action.ends_with(last) {
+        return false;
+    }
+    let mut rest = &action[first.len()..action.len() - last.len()];
+    for piece in middle {
+        match rest.find(piece) {
+            Some(at) => rest = &rest[at + piece.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+impl Permissions {
+    pub fn allows(&self, action: &str) -> bool {
+        self.entries.iter().any(|e| {
+            e.actions.iter().any(|a| matches(a, action)) && !e.not_actions.iter().any(|n| matches(n, action))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(actions: &[&str], not_actions: &[&str]) -> PermissionEntry {
+        PermissionEntry {
+            actions: actions.iter().map(|s| s.to_string()).collect(),
+            not_actions: not_actions.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn owner_may_do_anything() {
+        let owner = Permissions { entries: vec![entry(&["*"], &[])] };
+        assert!(owner.allows(EXEMPTION_WRITE));
+        assert!(owner.allows(ROLE_ASSIGNMENT_WRITE));
+    }
+
+    #[test]
+    fn contributor_is_excluded_from_authorization_writes() {
+        let contributor = Permissions {
+            entries: vec![entry(&["*"], &["Microsoft.Authorization/*/Delete", "Microsoft.Authorization/*/Write"])],
+        };
+        assert!(!contributor.allows(EXEMPTION_WRITE));
+        assert!(!contributor.allows(ROLE_ASSIGNMENT_WRITE));
+        assert!(contributor.allows(ASSIGNMENT_EXEMPT));
+    }
+
+    #[test]
+    fn reader_reads_only_and_policy_contributor_writes_policy() {
+        let reader = Permissions { entries: vec![entry(&["*/read"], &[])] };
+        assert!(reader.allows("Microsoft.Security/assessments/read"));
+        assert!(!reader.allows(EXEMPTION_WRITE));
+        let policy = Permissions {
+            entries: vec![entry(&["*/read", "Microsoft.Authorization/policyassignments/*", "Microsoft.Authorization/policyexemptions/*"], &[])],
+        };
+        assert!(policy.allows(EXEMPTION_WRITE));
+        assert!(policy.allows(ASSIGNMENT_EXEMPT));
+        assert!(!policy.allows(ROLE_ASSIGNMENT_WRITE));
+    }
+
+    #[test]
+    fn a_not_action_only_removes_from_its_own_entry() {
+        let two = Permissions {
+            entries: vec![entry(&["*"], &["Microsoft.Authorization/*/Write"]), entry(&[EXEMPTION_WRITE], &[])],
+        };
+        assert!(two.allows(EXEMPTION_WRITE));
+        assert!(!Permissions::default().allows(EXEMPTION_WRITE));
+    }
+}

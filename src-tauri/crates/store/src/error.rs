@@ -1,0 +1,20 @@
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the local database failed: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("could not create {path}: {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("a stored record is damaged: {0}")]
+    Corrupt(String),
+    #[error("no apply {0} in the journal")]
+    UnknownApply(String),
+}
+
+impl StoreError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            StoreError::UnknownApply(_) => "not_found",
+            _ => "local_storage",
+        }
+    }
+}

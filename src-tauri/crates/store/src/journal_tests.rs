@@ -1,0 +1,59 @@
+use desk_core::apply::ItemState;
+use desk_core::plan::PlannedWrite;
+use serde_json::json;
+
+use crate::Store;
+
+fn write(n: u32) -> PlannedWrite {
+    PlannedWrite {
+        scope: format!("/subscriptions/s{n}"),
+        name: "x".into(),
+        path: format!("/subscriptions/s{n}/providers/Microsoft.Authorization/policyExemptions/x"),
+        policy_assignment_id: "/a".into(),
+        initiative_name: "MCSB".into(),
+        policy_definition_reference_ids: vec!["r".into()],
+        replaces_existing: false,
+        body: json!({"properties": {"n": n}}),
+    }
+}
+
+#[test]
+fn every_write_is_journalled_as_planned_before_anything_is_sent() {
+    let store = Store::in_memory().expect("opens");
+    store.record_apply("a1", "key", "alex", &[write(0), write(1)]).expect("records");
+    let report = store.apply_report("a1").expect("reads");
+    assert_eq!(report.items.len(), 2);
+    assert!(report.items.iter().all(|i| i.state == ItemState::Planned));
+    assert_eq!(report.items[1].write, write(1), "the exact body comes back");
+    assert!(!report.finished);
+}
+
+#[test]
+fn outcomes_are_kept_and_unfinished_applies_found() {
+    let store = Store::in_memory().expect("opens");
+    store.record_apply("done", "key", "alex", &[write(0)]).expect("records");
+    store.record_apply("cut", "key", "alex", &[write(0), write(1)]).expect("records");
+    store.set_item_state("done", 0, ItemState::Succeeded, 1, None).expect("updates");
+    store.set_item_state("cut", 0, ItemState::Failed, 3, Some("AuthorizationFailed")).expect("updates");
+    store.set_item_state("cut", 1, ItemState::Sending, 1, None).expect("updates");
+    let unfinished = store.unfinished_applies("alex").expect("reads");
+    assert_eq!(unfinished.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), vec!["cut"]);
+    assert!(store.unfinished_applies("morgan").expect("reads").is_empty(), "only the signed-in account's");
+    assert_eq!(unfinished[0].items[0].message.as_deref(), Some("AuthorizationFailed"));
+    assert!(store.apply_report("done").expect("reads").finished);
+}
+
+#[test]
+fn unknown_applies_and_items_are_errors() {
+    let store = Store::in_memory().expect("opens");
+    assert_eq!(store.apply_report("nope").err().map(|e| e.code()), Some("not_found"));
+    assert!(store.set_item_state("nope", 0, ItemState::Succeeded, 1, None).is_err());
+}
+
+#[test]
+fn a_duplicate_apply_id_journals_nothing() {
+    let store = Store::in_memory().expect("opens");
+    store.record_apply("a", "key", "alex", &[write(0)]).expect("records");
+    assert!(store.record_apply("a", "key", "alex", &[write(0), write(1)]).is_err());
+    assert_eq!(store.apply_report("a").expect("reads").items.len(), 1);
+}

@@ -1,0 +1,47 @@
+use rusqlite::Connection;
+
+use crate::error::StoreError;
+
+const VERSION: i64 = 1;
+
+pub fn migrate(conn: &Connection) -> Result<(), StoreError> {
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    // Durable once a statement returns: a write recorded as sent survives a crash.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if version < 1 {
+        conn.execute_batch(
+            "CREATE TABLE applies (
+                 id TEXT PRIMARY KEY,
+                 started_at TEXT NOT NULL,
+                 recommendation_key TEXT NOT NULL,
+                 account TEXT NOT NULL
+             );
+             CREATE TABLE apply_items (
+                 apply_id TEXT NOT NULL REFERENCES applies(id),
+                 idx INTEGER NOT NULL,
+                 write_json TEXT NOT NULL,
+                 state TEXT NOT NULL,
+                 attempts INTEGER NOT NULL DEFAULT 0,
+                 message TEXT,
+                 updated_at TEXT NOT NULL,
+                 PRIMARY KEY (apply_id, idx)
+             );
+             CREATE TABLE drafts (
+                 slot TEXT PRIMARY KEY,
+                 draft_json TEXT NOT NULL,
+                 saved_at TEXT NOT NULL
+             );
+             CREATE TABLE audit (
+                 id INTEGER PRIMARY KEY AUTOINCREMENT,
+                 at TEXT NOT NULL,
+                 account TEXT NOT NULL,
+                 action TEXT NOT NULL,
+                 detail TEXT NOT NULL
+             );",
+        )?;
+    }
+    conn.pragma_update(None, "user_version", VERSION)?;
+    Ok(())
+}
