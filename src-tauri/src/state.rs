@@ -1,13 +1,16 @@
-//! The app's connection to a tenant: the embedded simulator in demo mode, or
-//! the endpoint named by `EXEMPTION_DESK_*` variables. Made on first use, kept
-//! for the session; a failed attempt is not kept, so the UI can retry.
+//! The app's state: the connection to a tenant (the embedded simulator in demo
+//! mode, or the endpoint named by `EXEMPTION_DESK_*` variables), the local
+//! store, plans awaiting confirmation and applies in flight.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex as SyncMutex};
 
 use azure_sim::Simulator;
-use desk_azure::{Connection, Identity, SignIn, Tenant, PUBLIC_TOKEN_SCOPE};
+use desk_azure::{Cancel, Connection, Identity, SignIn, Tenant, PUBLIC_TOKEN_SCOPE};
+use desk_core::plan::PlannedWrite;
 use desk_core::session::{SessionInfo, SessionMode};
 use desk_core::ErrorPayload;
+use desk_store::Store;
 use tokio::sync::Mutex;
 
 pub struct Connected {
@@ -30,16 +33,39 @@ impl Connected {
     }
 }
 
-#[derive(Default)]
-pub struct Desk {
-    connected: Mutex<Option<Arc<Connected>>>,
+/// A plan shown to the user and not yet confirmed.
+pub struct PendingPlan {
+    pub recommendation_key: String,
+    pub writes: Vec<PlannedWrite>,
 }
 
-fn failure(code: &str, message: String) -> ErrorPayload {
-    ErrorPayload { code: code.to_owned(), message, details: None }
+pub struct Desk {
+    connected: Mutex<Option<Arc<Connected>>>,
+    pub store: Arc<Store>,
+    pub plans: SyncMutex<HashMap<String, PendingPlan>>,
+    pub running: Arc<SyncMutex<HashMap<String, Cancel>>>,
+}
+
+pub fn failure(code: &str, message: impl Into<String>) -> ErrorPayload {
+    ErrorPayload { code: code.to_owned(), message: message.into(), details: None }
+}
+
+pub fn lock<T>(m: &SyncMutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Desk {
+    pub fn new(store: Store) -> Self {
+        Desk {
+            connected: Mutex::new(None),
+            store: Arc::new(store),
+            plans: SyncMutex::new(HashMap::new()),
+            running: Arc::new(SyncMutex::new(HashMap::new())),
+        }
+    }
+
+    /// The connection, made on first use and kept; a failed attempt is not
+    /// kept, so the UI can retry.
     pub async fn connected(&self) -> Result<Arc<Connected>, ErrorPayload> {
         let mut slot = self.connected.lock().await;
         if let Some(connected) = slot.as_ref() {
@@ -63,22 +89,20 @@ async fn connect() -> Result<Connected, ErrorPayload> {
         .map_err(|e| failure("demo_unavailable", format!("The demo tenant could not start: {e}")))?;
     let demo = azure_sim::demo_identity();
     let base = simulator.base_url();
-    let endpoint = url_of(&base)?;
+    let endpoint = desk_azure::Url::parse(&format!("{base}/"))
+        .map_err(|e| failure("demo_unavailable", format!("{base}: {e}")))?;
     let connection = Connection {
         arm_endpoint: endpoint.clone(),
+        graph_endpoint: endpoint.clone(),
         authority_host: endpoint,
         tenant: demo.tenant_id.to_string(),
         token_scope: PUBLIC_TOKEN_SCOPE.to_owned(),
         sign_in: SignIn::UserWithoutPrompt {
             client_id: demo.public_client_id.to_string(),
-            login_hint: demo.default_user_upn.to_string(),
+            login_hint: std::env::var("EXEMPTION_DESK_DEMO_USER").unwrap_or_else(|_| demo.default_user_upn.to_string()),
         },
     };
     let (tenant, identity) = connection.connect().await.map_err(|e| e.payload())?;
     tracing::info!(endpoint = %base, account = %identity.account, "demo tenant ready");
     Ok(Connected { tenant, identity, mode: SessionMode::Demo, _simulator: Some(simulator) })
-}
-
-fn url_of(base: &str) -> Result<desk_azure::Url, ErrorPayload> {
-    desk_azure::Url::parse(&format!("{base}/")).map_err(|e| failure("demo_unavailable", format!("{base}: {e}")))
 }

@@ -1,24 +1,57 @@
 use chrono::Utc;
-use desk_core::exemption::{Exemption, ExemptionDraft};
+use desk_core::apply::Preparation;
+use desk_core::exemption::ExemptionDraft;
 use desk_core::plan::Requester;
 use desk_core::validation::{validate, FieldError};
 use desk_core::ErrorPayload;
 use tauri::State;
 
-use crate::state::Desk;
+use crate::state::{lock, Desk, PendingPlan};
 
-/// The rules, as the user types; the same ones `create_exemption` enforces.
+/// The rules, as the user types; the same ones every later step enforces.
 #[tauri::command]
 pub fn validate_exemption(draft: ExemptionDraft) -> Vec<FieldError> {
     validate(&draft, Utc::now())
 }
 
+/// The checks and the exact writes; nothing is sent.
 #[tauri::command]
-pub async fn create_exemption(desk: State<'_, Desk>, draft: ExemptionDraft) -> Result<Vec<Exemption>, ErrorPayload> {
+pub async fn prepare_exemption(desk: State<'_, Desk>, draft: ExemptionDraft) -> Result<Preparation, ErrorPayload> {
     let connected = desk.connected().await?;
     let requester = Requester { account: &connected.identity.account, app_version: env!("CARGO_PKG_VERSION") };
-    let tenant = &connected.tenant;
-    let writes = tenant.plan(&draft, &requester).await.map_err(|e| e.payload())?;
-    tracing::info!(writes = writes.len(), name = %draft.name, "creating exemptions");
-    tenant.apply(&writes).await.map_err(|e| e.payload())
+    let prepared = connected.tenant.prepare(&draft, &requester).await.map_err(|e| e.payload())?;
+    let plan_id = uuid::Uuid::new_v4().to_string();
+    let (writes, plan_error) = match prepared.writes {
+        Ok(writes) => (writes, None),
+        Err(e) => (Vec::new(), Some(e.payload())),
+    };
+    let blocked = plan_error.is_some() || writes.is_empty();
+    if !blocked {
+        let pending = PendingPlan { recommendation_key: draft.recommendation_key.clone(), writes: writes.clone() };
+        lock(&desk.plans).insert(plan_id.clone(), pending);
+    }
+    Ok(Preparation { plan_id, checks: prepared.checks, writes, blocked, plan_error })
+}
+
+#[tauri::command]
+pub async fn grant_security_reader(desk: State<'_, Desk>, management_group: String) -> Result<(), ErrorPayload> {
+    let connected = desk.connected().await?;
+    connected.tenant.grant_security_reader(&management_group).await.map_err(|e| e.payload())?;
+    let detail = format!("Reader for the Security Resource Provider at management group {management_group}");
+    desk.store.audit(&connected.identity.account, "grant_security_reader", &detail).map_err(crate::store_error)
+}
+
+#[tauri::command]
+pub fn save_draft(desk: State<'_, Desk>, draft: ExemptionDraft) -> Result<(), ErrorPayload> {
+    desk.store.save_draft(&draft).map_err(crate::store_error)
+}
+
+#[tauri::command]
+pub fn load_draft(desk: State<'_, Desk>) -> Result<Option<ExemptionDraft>, ErrorPayload> {
+    desk.store.load_draft().map_err(crate::store_error)
+}
+
+#[tauri::command]
+pub fn discard_draft(desk: State<'_, Desk>) -> Result<(), ErrorPayload> {
+    desk.store.discard_draft().map_err(crate::store_error)
 }

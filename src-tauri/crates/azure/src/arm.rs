@@ -78,8 +78,23 @@ impl Arm {
     }
 
     pub async fn put(&self, path: &str, api_version: &str, body: &Value) -> Result<Value, AzureError> {
+        self.put_with_limits(path, api_version, body).await.map(|(body, _)| body)
+    }
+
+    /// A PUT that also reports how many writes ARM says are left
+    /// (`x-ms-ratelimit-remaining-subscription-writes`), for pacing.
+    pub async fn put_with_limits(&self, path: &str, api_version: &str, body: &Value) -> Result<(Value, Option<u32>), AzureError> {
         let url = self.url(path, api_version, &[])?;
-        self.send(Method::PUT, url, Some(body)).await.map(|(_, body)| body)
+        let answer = self.exchange(Method::PUT, url, Some(body)).await?;
+        let remaining = answer.remaining_writes;
+        answer.into_result().map(|(_, body)| (body, remaining))
+    }
+
+    /// DELETE; `true` when something was deleted (200), `false` when absent (204).
+    pub async fn delete(&self, path: &str, api_version: &str) -> Result<bool, AzureError> {
+        let url = self.url(path, api_version, &[])?;
+        let (status, _) = self.send(Method::DELETE, url, None).await?;
+        Ok(status == StatusCode::OK)
     }
 
     /// A `nextLink` must point back at ARM: the bearer token goes nowhere else.
@@ -91,7 +106,11 @@ impl Arm {
         Ok(url)
     }
 
-    async fn send(&self, method: Method, url: Url, body: Option<&Value>) -> Result<(StatusCode, Value), AzureError> {
+    pub(crate) async fn send(&self, method: Method, url: Url, body: Option<&Value>) -> Result<(StatusCode, Value), AzureError> {
+        self.exchange(method, url, body).await?.into_result()
+    }
+
+    async fn exchange(&self, method: Method, url: Url, body: Option<&Value>) -> Result<Answer, AzureError> {
         let token = self.access_token().await?;
         let mut request = self.http.request(method, url.clone()).bearer_auth(token);
         if let Some(body) = body {
@@ -100,7 +119,26 @@ impl Arm {
         let network = |e: reqwest::Error| AzureError::Network { url: url.to_string(), reason: e.to_string() };
         let response = request.send().await.map_err(network)?;
         let status = response.status();
+        let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(|v| v.trim().to_owned());
+        let remaining_writes = header("x-ms-ratelimit-remaining-subscription-writes").and_then(|v| v.parse().ok());
+        let retry_after_seconds = header("retry-after").and_then(|v| v.parse().ok());
         let text = response.text().await.map_err(network)?;
+        Ok(Answer { url, status, text, remaining_writes, retry_after_seconds })
+    }
+}
+
+/// One HTTP answer from ARM, before it is judged.
+struct Answer {
+    url: Url,
+    status: StatusCode,
+    text: String,
+    remaining_writes: Option<u32>,
+    retry_after_seconds: Option<u64>,
+}
+
+impl Answer {
+    fn into_result(self) -> Result<(StatusCode, Value), AzureError> {
+        let Answer { url, status, text, retry_after_seconds, .. } = self;
         let parsed: Option<Value> = if text.trim().is_empty() { Some(Value::Null) } else { serde_json::from_str(&text).ok() };
         if status.is_success() {
             let body = parsed.ok_or_else(|| AzureError::unexpected(url.path(), "a body that is not JSON"))?;
@@ -113,6 +151,7 @@ impl Arm {
             code: field("code").unwrap_or_else(|| status.as_str().to_owned()),
             message: field("message").unwrap_or_else(|| format!("HTTP {status} with no error message")),
             path: url.path().to_owned(),
+            retry_after_seconds,
         })
     }
 }

@@ -8,6 +8,7 @@ use url::Url;
 use crate::arm::Arm;
 use crate::credential::{Authority, EntraCredential, Identity};
 use crate::error::AzureError;
+use crate::graph::Graph;
 use crate::tenant::Tenant;
 
 /// Who signs in, and how.
@@ -21,6 +22,8 @@ pub enum SignIn {
 
 pub struct Connection {
     pub arm_endpoint: Url,
+    /// Microsoft Graph (for the Security Resource Provider's object id).
+    pub graph_endpoint: Url,
     pub authority_host: Url,
     pub tenant: String,
     pub token_scope: String,
@@ -36,6 +39,7 @@ pub mod env {
     pub const CLIENT_SECRET: &str = "EXEMPTION_DESK_CLIENT_SECRET";
     pub const LOGIN_HINT: &str = "EXEMPTION_DESK_LOGIN_HINT";
     pub const TOKEN_SCOPE: &str = "EXEMPTION_DESK_TOKEN_SCOPE";
+    pub const GRAPH_ENDPOINT: &str = "EXEMPTION_DESK_GRAPH_ENDPOINT";
 }
 
 /// ARM's token scope in the public cloud (the simulator accepts it too).
@@ -71,8 +75,13 @@ impl Connection {
                 )))
             }
         };
+        let graph = get(env::GRAPH_ENDPOINT).unwrap_or_else(|| {
+            // A loopback ARM is the simulator, which serves Graph on the same port.
+            if arm.starts_with("http://127.") || arm.starts_with("http://localhost") { arm.clone() } else { crate::graph::GRAPH_PUBLIC.to_owned() }
+        });
         Ok(Some(Connection {
             arm_endpoint: url(env::ARM_ENDPOINT, &arm)?,
+            graph_endpoint: url(env::GRAPH_ENDPOINT, &graph)?,
             authority_host: url(env::AUTHORITY, &authority)?,
             tenant: need(env::TENANT_ID)?,
             token_scope: get(env::TOKEN_SCOPE).unwrap_or_else(|| PUBLIC_TOKEN_SCOPE.to_owned()),
@@ -96,9 +105,11 @@ impl Connection {
                     .await?
             }
         };
-        let arm = Arm::new(http, self.arm_endpoint, Arc::new(credential), self.token_scope);
+        let credential: Arc<dyn azure_core::credentials::TokenCredential> = Arc::new(credential);
+        let graph = Graph { http: http.clone(), endpoint: self.graph_endpoint, credential: credential.clone() };
+        let arm = Arm::new(http, self.arm_endpoint, credential, self.token_scope);
         let identity = Identity::from_token(&arm.access_token().await?)?;
-        Ok((Tenant::new(arm), identity))
+        Ok((Tenant::new(arm, identity.clone(), Some(graph)), identity))
     }
 }
 

@@ -2,6 +2,7 @@
 //! authorization-code + PKCE exchange. Tokens stay in memory; nothing here
 //! writes or logs a secret.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use async_trait::async_trait;
@@ -43,7 +44,8 @@ pub struct EntraCredential {
     http: reqwest::Client,
     authority: Authority,
     grant: Mutex<Grant>,
-    cached: Mutex<Option<AccessToken>>,
+    /// One token per scope (ARM, Graph).
+    cached: Mutex<HashMap<String, AccessToken>>,
 }
 
 impl fmt::Debug for EntraCredential {
@@ -85,7 +87,7 @@ impl EntraCredential {
     }
 
     fn new(http: reqwest::Client, authority: Authority, grant: Grant) -> Self {
-        EntraCredential { http, authority, grant: Mutex::new(grant), cached: Mutex::new(None) }
+        EntraCredential { http, authority, grant: Mutex::new(grant), cached: Mutex::new(HashMap::new()) }
     }
 
     /// Authorization code with PKCE against an authorize endpoint that
@@ -142,7 +144,7 @@ impl EntraCredential {
     /// A token for `scope`, from the cache while it has five minutes left.
     pub async fn token(&self, scope: &str) -> Result<AccessToken, AzureError> {
         let cached = self.cached.lock().await;
-        if let Some(token) = cached.as_ref() {
+        if let Some(token) = cached.get(scope) {
             if token.expires_on - EARLY_REFRESH > OffsetDateTime::now_utc() {
                 return Ok(token.clone());
             }
@@ -164,16 +166,17 @@ impl EntraCredential {
         let client_id = client_id.clone();
         let token = self.post_token(&form).await?;
         drop(grant);
-        self.store(token, &client_id).await
+        self.store(token, &client_id, scope).await
     }
 
     async fn request_token(&self, form: &[(&str, &str)]) -> Result<AccessToken, AzureError> {
         let token = self.post_token(form).await?;
-        let client_id = form.iter().find(|(k, _)| *k == "client_id").map(|(_, v)| v.to_string()).unwrap_or_default();
-        self.store(token, &client_id).await
+        let value = |key: &str| form.iter().find(|(k, _)| *k == key).map(|(_, v)| v.to_string()).unwrap_or_default();
+        let scope = value("scope").trim_end_matches(" offline_access").to_owned();
+        self.store(token, &value("client_id"), &scope).await
     }
 
-    async fn store(&self, token: TokenResponse, client_id: &str) -> Result<AccessToken, AzureError> {
+    async fn store(&self, token: TokenResponse, client_id: &str, scope: &str) -> Result<AccessToken, AzureError> {
         if let Some(refresh_token) = token.refresh_token {
             let mut grant = self.grant.lock().await;
             if let Grant::RefreshToken { .. } = &*grant {
@@ -181,7 +184,7 @@ impl EntraCredential {
             }
         }
         let access = AccessToken::new(token.access_token, OffsetDateTime::now_utc() + Duration::seconds(token.expires_in));
-        *self.cached.lock().await = Some(access.clone());
+        self.cached.lock().await.insert(scope.to_owned(), access.clone());
         Ok(access)
     }
 

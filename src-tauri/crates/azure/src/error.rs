@@ -7,7 +7,7 @@ pub enum AzureError {
     Network { url: String, reason: String },
     /// ARM answered with an error body (`{"error":{"code","message"}}`).
     #[error("Azure refused the request ({code}): {message}")]
-    Arm { status: u16, code: String, message: String, path: String },
+    Arm { status: u16, code: String, message: String, path: String, retry_after_seconds: Option<u64> },
     /// Entra refused to issue a token.
     #[error("Sign-in failed ({error}): {description}")]
     SignIn { error: String, description: String },
@@ -50,6 +50,15 @@ impl AzureError {
                 details: Some(json!({ "status": status, "azureCode": code, "path": path })),
             },
             _ => ErrorPayload { code: self.code().to_owned(), message: self.to_string(), details: None },
+        }
+    }
+
+    /// Worth another attempt: throttled, a server error, or a dropped connection.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            AzureError::Network { .. } => true,
+            AzureError::Arm { status, .. } => *status == 429 || *status == 408 || (500..600).contains(status),
+            _ => false,
         }
     }
 

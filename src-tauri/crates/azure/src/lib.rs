@@ -1,23 +1,35 @@
 //! Talking to Azure: signing in to Entra, the ARM client (paging, errors), and
 //! the Defender for Cloud and Azure Policy operations Exemption Desk performs.
 
+mod apply;
 mod arm;
 mod connect;
 mod credential;
 mod error;
+mod facts;
+mod graph;
+mod pacer;
 mod parse;
+mod resources;
 mod tenant;
 
 pub use arm::{Arm, ARM_PUBLIC};
 pub use connect::{env, Connection, SignIn, PUBLIC_TOKEN_SCOPE};
 pub use credential::{Authority, EntraCredential, Identity};
 pub use error::AzureError;
+pub use apply::{apply_writes, ApplyObserver, ApplyOptions, Cancel};
+pub use facts::Prepared;
+pub use graph::{Graph, GRAPH_PUBLIC, SECURITY_RESOURCE_PROVIDER_APP_ID};
+pub use resources::subscriptions_under;
 pub use tenant::Tenant;
 pub use url::Url;
 
 /// The api-versions this client speaks.
 pub mod api_version {
     pub const SUBSCRIPTIONS: &str = "2022-12-01";
+    pub const MANAGEMENT_GROUPS: &str = "2023-04-01";
+    pub const PERMISSIONS: &str = "2022-04-01";
+    pub const ROLE_ASSIGNMENTS: &str = "2022-04-01";
     pub const POLICY_ASSIGNMENTS: &str = "2023-04-01";
     pub const POLICY_SET_DEFINITIONS: &str = "2023-04-01";
     pub const POLICY_EXEMPTIONS: &str = "2022-07-01-preview";

@@ -3,9 +3,10 @@
 
 use chrono::{DateTime, Utc};
 use desk_core::exemption::{scope_of, Exemption, ExemptionCategory};
+use desk_core::permissions::{PermissionEntry, Permissions};
 use desk_core::plan::InitiativeMember;
 use desk_core::recommendation::{AssessmentType, Severity};
-use desk_core::scope::Subscription;
+use desk_core::scope::{ManagementGroupNode, Subscription};
 use serde_json::Value;
 
 use crate::error::AzureError;
@@ -133,6 +134,68 @@ pub fn exemption(v: &Value, now: DateTime<Utc>) -> Result<Exemption, AzureError>
         policy_assignment_id: required(v, "/properties/policyAssignmentId", what)?.to_owned(),
         policy_definition_reference_ids: reference_ids,
     })
+}
+
+/// A management group with `$expand=children&$recurse=true` as a tree.
+pub fn management_group_tree(v: &Value) -> Result<ManagementGroupNode, AzureError> {
+    let what = "a management group";
+    let mut node = ManagementGroupNode {
+        name: required(v, "/name", what)?.to_owned(),
+        display_name: text(v, "/properties/displayName").or_else(|| text(v, "/displayName")).unwrap_or_default().to_owned(),
+        children: Vec::new(),
+        subscription_ids: Vec::new(),
+    };
+    let children = v
+        .pointer("/properties/children")
+        .or_else(|| v.pointer("/children"))
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    for child in &children {
+        let kind = text(child, "/type").unwrap_or_default().to_ascii_lowercase();
+        if kind.ends_with("/subscriptions") {
+            node.subscription_ids.push(required(child, "/name", what)?.to_owned());
+        } else if kind.ends_with("managementgroups") {
+            node.children.push(management_group_tree(child)?);
+        }
+    }
+    node.children.sort_by(|a, b| a.display_name.to_lowercase().cmp(&b.display_name.to_lowercase()));
+    Ok(node)
+}
+
+/// A `Microsoft.Authorization/permissions` answer.
+pub fn permissions(items: &[Value]) -> Permissions {
+    let strings = |v: &Value, key: &str| -> Vec<String> {
+        v.get(key).and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect()).unwrap_or_default()
+    };
+    Permissions {
+        entries: items
+            .iter()
+            .map(|p| PermissionEntry { actions: strings(p, "actions"), not_actions: strings(p, "notActions") })
+            .collect(),
+    }
+}
+
+/// (principal object id, role definition id) of a role assignment.
+pub fn role_assignment(v: &Value) -> Result<(String, String), AzureError> {
+    Ok((
+        required(v, "/properties/principalId", "a role assignment")?.to_owned(),
+        required(v, "/properties/roleDefinitionId", "a role assignment")?.to_owned(),
+    ))
+}
+
+/// The resource an assessment is about, and Defender's cause for its status.
+pub fn assessed_resource(v: &Value) -> Result<(String, Option<String>), AzureError> {
+    let id = text(v, "/properties/resourceDetails/id")
+        .or_else(|| text(v, "/properties/resourceDetails/Id"))
+        .map(str::to_owned)
+        .or_else(|| {
+            let full = text(v, "/id")?;
+            let at = full.to_ascii_lowercase().rfind("/providers/microsoft.security/assessments/")?;
+            Some(full[..at].to_owned())
+        })
+        .ok_or_else(|| AzureError::unexpected("an assessment", "no resource id"))?;
+    Ok((id, text(v, "/properties/status/cause").map(str::to_owned)))
 }
 
 #[cfg(test)]

@@ -1,26 +1,28 @@
-//! The operations Exemption Desk performs on a tenant, named for the domain.
+//! The tenant as Exemption Desk reads it: subscriptions, the management-group
+//! tree, recommendations and exemptions.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::Utc;
-use desk_core::exemption::{Exemption, ExemptionDraft};
-use desk_core::plan::{plan_exemptions, AssignedInitiative, PlannedWrite, Requester, ScopeTarget};
+use desk_core::exemption::Exemption;
 use desk_core::recommendation::{not_exemptible_reason, Recommendation};
-use desk_core::scope::{is_subscription_id, subscription_scope, Subscription};
-use desk_core::validation::validate;
-use desk_core::CoreError;
+use desk_core::scope::{is_subscription_id, management_group_scope, subscription_scope, ManagementGroupNode, Subscription};
 use serde_json::Value;
 
 use crate::api_version as v;
 use crate::arm::Arm;
+use crate::credential::Identity;
 use crate::error::AzureError;
 use crate::parse::{self, Status};
 
 pub struct Tenant {
-    arm: Arm,
+    pub(crate) arm: Arm,
+    pub(crate) identity: Identity,
+    /// Where Microsoft Graph is (for looking up service principals).
+    pub(crate) graph: Option<crate::graph::Graph>,
 }
 
-fn check_subscription_ids(ids: &[String]) -> Result<(), AzureError> {
+pub(crate) fn check_subscription_ids(ids: &[String]) -> Result<(), AzureError> {
     match ids.iter().find(|id| !is_subscription_id(id)) {
         Some(bad) => Err(AzureError::InvalidInput(format!("\"{bad}\" is not a subscription id."))),
         None => Ok(()),
@@ -28,12 +30,16 @@ fn check_subscription_ids(ids: &[String]) -> Result<(), AzureError> {
 }
 
 impl Tenant {
-    pub fn new(arm: Arm) -> Self {
-        Tenant { arm }
+    pub fn new(arm: Arm, identity: Identity, graph: Option<crate::graph::Graph>) -> Self {
+        Tenant { arm, identity, graph }
     }
 
     pub fn arm(&self) -> &Arm {
         &self.arm
+    }
+
+    pub fn identity(&self) -> &Identity {
+        &self.identity
     }
 
     pub async fn subscriptions(&self) -> Result<Vec<Subscription>, AzureError> {
@@ -43,14 +49,25 @@ impl Tenant {
         Ok(subs)
     }
 
+    /// The management-group tree from the tenant root, or `None` when the
+    /// caller may not read the root group (the picker then offers subscriptions only).
+    pub async fn management_groups(&self) -> Result<Option<ManagementGroupNode>, AzureError> {
+        let path = management_group_scope(&self.identity.tenant_id);
+        let query = [("$expand", "children"), ("$recurse", "true")];
+        match self.arm.get(&path, v::MANAGEMENT_GROUPS, &query).await {
+            Ok(root) => parse::management_group_tree(&root).map(Some),
+            Err(AzureError::Arm { status: 403 | 404, .. }) => Ok(None),
+            Err(other) => Err(other),
+        }
+    }
+
     /// Recommendations assessed in these subscriptions, with resource counts
     /// summed across them, most severe and most widespread first.
     pub async fn recommendations(&self, subscription_ids: &[String]) -> Result<Vec<Recommendation>, AzureError> {
         check_subscription_ids(subscription_ids)?;
         let mut by_key: BTreeMap<String, Recommendation> = BTreeMap::new();
         for id in subscription_ids {
-            let path = format!("{}/providers/Microsoft.Security/assessments", subscription_scope(id));
-            for item in self.arm.list(&path, v::SECURITY_ASSESSMENTS, &[("$expand", "metadata")]).await? {
+            for item in self.assessments(id, true).await? {
                 let (key, status) = parse::assessment_status(&item)?;
                 let entry = match by_key.get_mut(&key) {
                     Some(entry) => entry,
@@ -73,9 +90,16 @@ impl Tenant {
         Ok(list)
     }
 
+    /// Every assessment in a subscription.
+    pub(crate) async fn assessments(&self, subscription_id: &str, with_metadata: bool) -> Result<Vec<Value>, AzureError> {
+        let path = format!("{}/providers/Microsoft.Security/assessments", subscription_scope(subscription_id));
+        let query: &[(&str, &str)] = if with_metadata { &[("$expand", "metadata")] } else { &[] };
+        self.arm.list(&path, v::SECURITY_ASSESSMENTS, query).await
+    }
+
     /// One recommendation's metadata: built-in ones at the provider, custom
     /// ones at a subscription.
-    async fn recommendation(&self, key: &str, subscription_ids: &[String]) -> Result<Recommendation, AzureError> {
+    pub(crate) async fn recommendation(&self, key: &str, subscription_ids: &[String]) -> Result<Recommendation, AzureError> {
         let mut paths = vec![format!("/providers/Microsoft.Security/assessmentMetadata/{key}")];
         paths.extend(subscription_ids.iter().map(|s| {
             format!("{}/providers/Microsoft.Security/assessmentMetadata/{key}", subscription_scope(s))
@@ -96,70 +120,26 @@ impl Tenant {
     /// Exemptions that apply at these subscriptions (at, above or below them).
     pub async fn exemptions(&self, subscription_ids: &[String]) -> Result<Vec<Exemption>, AzureError> {
         check_subscription_ids(subscription_ids)?;
-        let now = Utc::now();
         let mut by_id: BTreeMap<String, Exemption> = BTreeMap::new();
         for id in subscription_ids {
-            let path = format!("{}/providers/Microsoft.Authorization/policyExemptions", subscription_scope(id));
-            for item in self.arm.list(&path, v::POLICY_EXEMPTIONS, &[]).await? {
-                let exemption = parse::exemption(&item, now)?;
+            for exemption in self.exemptions_at(&subscription_scope(id), None).await? {
                 by_id.insert(exemption.id.to_lowercase(), exemption);
             }
         }
         Ok(by_id.into_values().collect())
     }
 
-    /// The writes `draft` needs, after validating it and reading the
-    /// assignments and initiatives at each subscription.
-    pub async fn plan(&self, draft: &ExemptionDraft, requester: &Requester<'_>) -> Result<Vec<PlannedWrite>, AzureError> {
+    /// Exemptions listed at a scope, optionally with a `$filter`.
+    pub(crate) async fn exemptions_at(&self, scope: &str, filter: Option<&str>) -> Result<Vec<Exemption>, AzureError> {
         let now = Utc::now();
-        let errors = validate(draft, now);
-        if !errors.is_empty() {
-            return Err(CoreError::InvalidDraft(errors).into());
-        }
-        let recommendation = self.recommendation(&draft.recommendation_key, &draft.subscription_ids).await?;
-        if let Some(reason) = recommendation.not_exemptible_reason.clone() {
-            return Err(CoreError::NotExemptible { name: recommendation.display_name, reason }.into());
-        }
-        let mut initiatives: HashMap<String, Value> = HashMap::new();
-        let mut targets = Vec::new();
-        for id in &draft.subscription_ids {
-            let scope = subscription_scope(id);
-            let path = format!("{scope}/providers/Microsoft.Authorization/policyAssignments");
-            let mut assignments = Vec::new();
-            for item in self.arm.list(&path, v::POLICY_ASSIGNMENTS, &[("$filter", "atScope()")]).await? {
-                let (assignment_id, definition_id) = parse::assignment(&item)?;
-                if !definition_id.to_ascii_lowercase().contains("/policysetdefinitions/") {
-                    continue;
-                }
-                let key = definition_id.to_ascii_lowercase();
-                if !initiatives.contains_key(&key) {
-                    let set = self.arm.get(&definition_id, v::POLICY_SET_DEFINITIONS, &[]).await?;
-                    initiatives.insert(key.clone(), set);
-                }
-                let members = match initiatives.get(&key) {
-                    Some(set) => parse::initiative_members(set)?,
-                    None => Vec::new(),
-                };
-                assignments.push(AssignedInitiative { assignment_id, policy_set_definition_id: definition_id, members });
-            }
-            targets.push(ScopeTarget { scope, assignments });
-        }
-        Ok(plan_exemptions(draft, &recommendation, &targets, requester, now)?)
-    }
-
-    /// Send each planned write in turn; the created or replaced exemptions.
-    pub async fn apply(&self, writes: &[PlannedWrite]) -> Result<Vec<Exemption>, AzureError> {
-        let now = Utc::now();
-        let mut created = Vec::with_capacity(writes.len());
-        for write in writes {
-            let answer = self.arm.put(&write.path, v::POLICY_EXEMPTIONS, &write.body).await?;
-            created.push(parse::exemption(&answer, now)?);
-        }
-        Ok(created)
+        let path = format!("{scope}/providers/Microsoft.Authorization/policyExemptions");
+        let query: Vec<(&str, &str)> = filter.map(|f| vec![("$filter", f)]).unwrap_or_default();
+        let items = self.arm.list(&path, v::POLICY_EXEMPTIONS, &query).await?;
+        items.iter().map(|item| parse::exemption(item, now)).collect()
     }
 }
 
-fn recommendation(key: &str, meta: &parse::Metadata) -> Recommendation {
+pub(crate) fn recommendation(key: &str, meta: &parse::Metadata) -> Recommendation {
     Recommendation {
         key: key.to_owned(),
         display_name: meta.display_name.clone(),

@@ -3,10 +3,13 @@
 
 use azure_core::credentials::Secret;
 use azure_sim::Simulator;
-use desk_azure::{Connection, Identity, SignIn, Tenant, Url, PUBLIC_TOKEN_SCOPE};
+use desk_azure::{apply_writes, ApplyObserver, ApplyOptions, AzureError, Cancel, Connection, Identity, SignIn, Tenant, Url, PUBLIC_TOKEN_SCOPE};
+use desk_core::apply::ItemState;
 use desk_core::exemption::{ExemptionCategory, ExemptionDraft};
-use desk_core::plan::Requester;
+use desk_core::plan::{PlannedWrite, Requester};
+use desk_core::scope::ScopeChoice;
 use serde_json::Value;
+use std::sync::Mutex;
 
 const PRODUCTION: &str = "ccc1c389-e16e-4c4b-b02a-71990e781ba5";
 const DEVELOPMENT: &str = "7e1e376c-0a32-45d3-9c1d-6adb8eccc958";
@@ -36,6 +39,7 @@ impl World {
         let url = Url::parse(&format!("{}/", self.sim.base_url())).expect("url");
         Connection {
             arm_endpoint: url.clone(),
+            graph_endpoint: url.clone(),
             authority_host: url,
             tenant: self.principals["tenantId"].as_str().expect("tenant").to_owned(),
             token_scope: PUBLIC_TOKEN_SCOPE.to_owned(),
@@ -72,7 +76,7 @@ impl World {
 fn draft(subscriptions: &[&str], recommendation: &str) -> ExemptionDraft {
     ExemptionDraft {
         recommendation_key: recommendation.to_owned(),
-        subscription_ids: subscriptions.iter().map(|s| s.to_string()).collect(),
+        scope: ScopeChoice::Subscriptions { ids: subscriptions.iter().map(|s| s.to_string()).collect() },
         name: "backend-test".into(),
         display_name: "Backend test".into(),
         expires_on: Some("2030-06-30".into()),
@@ -80,6 +84,29 @@ fn draft(subscriptions: &[&str], recommendation: &str) -> ExemptionDraft {
         category: Some(ExemptionCategory::Mitigated),
         description: "Handled by the WAF in front of it".into(),
     }
+}
+
+/// Records every state change, as the journal would.
+#[derive(Default)]
+struct Recorder(Mutex<Vec<(u32, ItemState, Option<String>)>>);
+
+impl ApplyObserver for Recorder {
+    fn changed(&self, index: u32, state: ItemState, _attempts: u32, message: Option<&str>) -> Result<(), String> {
+        self.0.lock().map_err(|e| e.to_string())?.push((index, state, message.map(str::to_owned)));
+        Ok(())
+    }
+}
+
+async fn plan(tenant: &Tenant, draft: &ExemptionDraft, account: &str) -> Result<Vec<PlannedWrite>, AzureError> {
+    let requester = Requester { account, app_version: "test" };
+    tenant.prepare(draft, &requester).await?.writes
+}
+
+async fn apply(tenant: &Tenant, writes: &[PlannedWrite]) -> (Vec<(u32, ItemState)>, Recorder) {
+    let recorder = Recorder::default();
+    let items = writes.iter().cloned().enumerate().map(|(i, w)| (i as u32, w)).collect();
+    let outcomes = apply_writes(tenant.arm(), items, &ApplyOptions::default(), &recorder, &Cancel::default()).await;
+    (outcomes, recorder)
 }
 
 #[tokio::test]
@@ -134,19 +161,23 @@ async fn recommendations_sum_counts_and_flag_what_cannot_be_exempted() {
 async fn creating_sends_exactly_the_planned_puts_and_lists_them_back() {
     let world = World::start().await;
     let (tenant, identity) = world.as_service_principal().await;
-    let requester = Requester { account: &identity.account, app_version: "test" };
-    let writes = tenant.plan(&draft(&[PRODUCTION, DEVELOPMENT], SECURE_TRANSFER), &requester).await.expect("plans");
-    assert_eq!(writes.len(), 2);
-    let created = tenant.apply(&writes).await.expect("applies");
+    let writes = plan(&tenant, &draft(&[PRODUCTION, DEVELOPMENT], SECURE_TRANSFER), &identity.account).await.expect("plans");
+    let (outcomes, _) = apply(&tenant, &writes).await;
+    assert!(outcomes.iter().all(|(_, s)| *s == ItemState::Succeeded), "{outcomes:?}");
     let puts = world.puts().await;
-    assert_eq!(puts.len(), 2);
-    for (write, put) in writes.iter().zip(&puts) {
+    assert_eq!(puts.len(), writes.len());
+    for write in &writes {
+        let put = puts.iter().find(|p| p["path"] == write.path.as_str()).expect("sent");
         assert_eq!(put["path"], write.path);
         assert_eq!(put["body"], write.body, "the body sent is the body planned");
         assert_eq!(put["query"]["api-version"], "2022-07-01-preview");
         assert_eq!(put["status"], 201);
     }
-    let p = &puts[0]["body"]["properties"];
+    let production = puts
+        .iter()
+        .find(|p| p["path"] == format!("/subscriptions/{PRODUCTION}/providers/Microsoft.Authorization/policyExemptions/backend-test"))
+        .expect("the benchmark exemption at Production");
+    let p = &production["body"]["properties"];
     assert_eq!(
         p["policyAssignmentId"],
         format!("/subscriptions/{PRODUCTION}/providers/Microsoft.Authorization/policyAssignments/SecurityCenterBuiltIn")
@@ -155,7 +186,6 @@ async fn creating_sends_exactly_the_planned_puts_and_lists_them_back() {
     assert_eq!(p["expiresOn"], "2030-06-30T21:59:59Z", "end of the user's day (UTC+2) in UTC");
     assert_eq!(p["exemptionCategory"], "Mitigated");
     assert_eq!(p["metadata"]["requestedBy"], identity.account.as_str());
-    assert_eq!(created[1].scope, format!("/subscriptions/{DEVELOPMENT}"));
 
     let listed = tenant.exemptions(&[PRODUCTION.into()]).await.expect("lists");
     let ours = listed.iter().find(|e| e.name == "backend-test").expect("listed");
@@ -167,10 +197,8 @@ async fn creating_sends_exactly_the_planned_puts_and_lists_them_back() {
 async fn a_subscription_without_the_benchmark_is_refused_before_any_write() {
     let world = World::start().await;
     let (tenant, identity) = world.as_service_principal().await;
-    let requester = Requester { account: &identity.account, app_version: "test" };
-    let error = tenant.plan(&draft(&[PRODUCTION, SANDBOX], SECURE_TRANSFER), &requester).await.err().expect("refused");
-    assert_eq!(error.code(), "benchmark_not_assigned");
-    assert!(error.to_string().contains(SANDBOX), "{error}");
+    let error = plan(&tenant, &draft(&[PRODUCTION, SANDBOX], SECURE_TRANSFER), &identity.account).await.err().expect("refused");
+    assert_eq!(error.code(), "checks_failed", "{error}");
     assert!(world.puts().await.is_empty());
 }
 
@@ -178,17 +206,16 @@ async fn a_subscription_without_the_benchmark_is_refused_before_any_write() {
 async fn invalid_drafts_and_unsupported_recommendations_send_nothing() {
     let world = World::start().await;
     let (tenant, identity) = world.as_service_principal().await;
-    let requester = Requester { account: &identity.account, app_version: "test" };
     let before = world.requests().await.len();
     let mut bad = draft(&[PRODUCTION], SECURE_TRANSFER);
     bad.name = "bad/name".into();
-    let error = tenant.plan(&bad, &requester).await.err().expect("refused");
+    let error = plan(&tenant, &bad, &identity.account).await.err().expect("refused");
     assert_eq!(error.code(), "invalid_request");
     assert_eq!(world.requests().await.len(), before, "a bad draft never reaches Azure");
 
     for key in [PRIVILEGED_CONTAINERS, CUSTOM_COST_CENTER] {
-        let error = tenant.plan(&draft(&[PRODUCTION], key), &requester).await.err().expect("refused");
-        assert_eq!(error.code(), "not_exemptible", "{key}: {error}");
+        let error = plan(&tenant, &draft(&[PRODUCTION], key), &identity.account).await.err().expect("refused");
+        assert_eq!(error.code(), "checks_failed", "{key}: {error}");
     }
     assert!(world.puts().await.is_empty());
 }
@@ -197,12 +224,12 @@ async fn invalid_drafts_and_unsupported_recommendations_send_nothing() {
 async fn azure_refusals_come_back_with_azures_code_and_message() {
     let world = World::start().await;
     let (tenant, identity) = world.as_service_principal().await;
-    let requester = Requester { account: &identity.account, app_version: "test" };
-    let mut writes = tenant.plan(&draft(&[PRODUCTION], SECURE_TRANSFER), &requester).await.expect("plans");
+    let mut writes = plan(&tenant, &draft(&[PRODUCTION], SECURE_TRANSFER), &identity.account).await.expect("plans");
     writes[0].body["properties"]["policyDefinitionReferenceIds"] = serde_json::json!(["notInTheInitiative"]);
-    let error = tenant.apply(&writes).await.err().expect("refused");
-    let payload = error.payload();
-    assert_eq!(payload.code, "azure");
-    assert_eq!(payload.details.expect("details")["status"], 400);
-    assert!(payload.message.contains("notInTheInitiative") || payload.message.contains("InvalidPolicyDefinitionReference"), "{}", payload.message);
+    let (outcomes, recorder) = apply(&tenant, &writes[..1]).await;
+    assert_eq!(outcomes, vec![(0, ItemState::Failed)]);
+    let log = recorder.0.into_inner().expect("log");
+    let message = log.last().and_then(|(_, _, m)| m.clone()).unwrap_or_default();
+    assert!(message.contains("InvalidPolicyDefinitionReference"), "{message}");
+    assert_eq!(log.iter().filter(|(_, s, _)| *s == ItemState::Sending).count(), 1, "a 400 is not retried");
 }

@@ -1,0 +1,151 @@
+//! Sending planned writes: bounded concurrency per subscription, pacing to
+//! ARM's write budget, retries of 429 / 5xx / dropped connections with
+//! backoff, clean cancellation, and every state change reported.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use desk_core::apply::ItemState;
+use desk_core::plan::PlannedWrite;
+use desk_core::scope::subscription_of;
+use futures::stream::{self, StreamExt};
+
+use crate::api_version as v;
+use crate::arm::Arm;
+use crate::error::AzureError;
+use crate::pacer::Pacer;
+
+#[derive(Debug, Clone)]
+pub struct ApplyOptions {
+    /// Writes in flight at once to one subscription.
+    pub concurrency_per_subscription: usize,
+    /// Attempts per write before it is reported failed.
+    pub max_attempts: u32,
+    /// First backoff after a server error or dropped connection; doubles each time.
+    pub backoff: Duration,
+    pub max_backoff: Duration,
+    /// ARM's refill of the write budget (10 a second in public clouds).
+    pub writes_per_second: f64,
+}
+
+impl Default for ApplyOptions {
+    fn default() -> Self {
+        ApplyOptions {
+            concurrency_per_subscription: 16,
+            max_attempts: 6,
+            backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(16),
+            writes_per_second: 10.0,
+        }
+    }
+}
+
+/// Told of every state change; an error refuses the change (for a journal
+/// that cannot record `Sending`, the write is then not sent).
+pub trait ApplyObserver: Send + Sync {
+    fn changed(&self, index: u32, state: ItemState, attempts: u32, message: Option<&str>) -> Result<(), String>;
+}
+
+/// Set to stop: writes not yet sent end as `Cancelled`; writes in flight finish.
+#[derive(Clone, Default)]
+pub struct Cancel(Arc<AtomicBool>);
+
+impl Cancel {
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// Send `items` (index, write) and return each one's final state.
+pub async fn apply_writes(
+    arm: &Arm,
+    items: Vec<(u32, PlannedWrite)>,
+    options: &ApplyOptions,
+    observer: &dyn ApplyObserver,
+    cancel: &Cancel,
+) -> Vec<(u32, ItemState)> {
+    let mut by_subscription: BTreeMap<String, Vec<(u32, PlannedWrite)>> = BTreeMap::new();
+    for item in items {
+        let key = subscription_of(&item.1.scope).unwrap_or_else(|| "tenant".to_owned());
+        by_subscription.entry(key).or_default().push(item);
+    }
+    let groups = by_subscription.into_values().map(|group| {
+        let pacer = Pacer::new(options.writes_per_second);
+        async move {
+            stream::iter(group)
+                .map(|(index, write)| {
+                    let pacer = &pacer;
+                    async move { (index, send_one(arm, index, &write, options, observer, cancel, pacer).await) }
+                })
+                .buffer_unordered(options.concurrency_per_subscription.max(1))
+                .collect::<Vec<_>>()
+                .await
+        }
+    });
+    let mut outcomes: Vec<(u32, ItemState)> = futures::future::join_all(groups).await.into_iter().flatten().collect();
+    outcomes.sort_by_key(|(i, _)| *i);
+    outcomes
+}
+
+async fn send_one(
+    arm: &Arm,
+    index: u32,
+    write: &PlannedWrite,
+    options: &ApplyOptions,
+    observer: &dyn ApplyObserver,
+    cancel: &Cancel,
+    pacer: &Pacer,
+) -> ItemState {
+    let mut attempts = 0;
+    loop {
+        pacer.acquire().await;
+        if cancel.is_cancelled() {
+            let _ = observer.changed(index, ItemState::Cancelled, attempts, Some("Cancelled before it was sent."));
+            return ItemState::Cancelled;
+        }
+        attempts += 1;
+        if let Err(e) = observer.changed(index, ItemState::Sending, attempts, None) {
+            let message = format!("Not sent: the journal could not record it ({e}).");
+            let _ = observer.changed(index, ItemState::Failed, attempts, Some(&message));
+            return ItemState::Failed;
+        }
+        let error = match arm.put_with_limits(&write.path, v::POLICY_EXEMPTIONS, &write.body).await {
+            Ok((_, remaining)) => {
+                if let Some(r) = remaining {
+                    pacer.observe_remaining(r).await;
+                }
+                let _ = observer.changed(index, ItemState::Succeeded, attempts, None);
+                return ItemState::Succeeded;
+            }
+            Err(e) => e,
+        };
+        if !error.is_transient() || attempts >= options.max_attempts {
+            let _ = observer.changed(index, ItemState::Failed, attempts, Some(&error.to_string()));
+            return ItemState::Failed;
+        }
+        let wait = match &error {
+            AzureError::Arm { status: 429, retry_after_seconds, .. } => {
+                let wait = Duration::from_secs(retry_after_seconds.unwrap_or(1).max(1));
+                pacer.throttled(wait).await;
+                wait
+            }
+            _ => backoff(options, attempts),
+        };
+        let message = format!("Attempt {attempts} failed ({error}); retrying in {:.1} s.", wait.as_secs_f64());
+        let _ = observer.changed(index, ItemState::Retrying, attempts, Some(&message));
+        tokio::time::sleep(wait).await;
+    }
+}
+
+/// Exponential backoff with up to 25 % jitter, so retries do not arrive together.
+fn backoff(options: &ApplyOptions, attempts: u32) -> Duration {
+    let base = options.backoff.saturating_mul(1 << attempts.saturating_sub(1).min(16)).min(options.max_backoff);
+    let jitter = rand::random::<f64>() * 0.25;
+    base.mul_f64(1.0 + jitter)
+}

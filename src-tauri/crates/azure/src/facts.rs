@@ -1,0 +1,209 @@
+//! Gathering what Azure says about each chosen scope (assignments and their
+//! initiatives, permissions, existing exemptions, the Security Resource
+//! Provider's role), then the checks and the plan made from it.
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+use desk_core::checks::{blocks, evaluate, Check};
+use desk_core::exemption::{scope_of, ExemptionDraft};
+use desk_core::permissions::{Permissions, ROLE_ASSIGNMENT_WRITE};
+use desk_core::plan::{plan_exemptions, AssignedInitiative, InitiativeMember, PlannedWrite, Requester, ScopeFacts, SecurityReader};
+use desk_core::scope::{resource_group_of, subscription_scope, ScopeChoice};
+use desk_core::validation::validate;
+use desk_core::CoreError;
+use serde_json::Value;
+
+use crate::api_version as v;
+use crate::error::AzureError;
+use crate::graph::SECURITY_RESOURCE_PROVIDER_APP_ID;
+use crate::parse;
+use crate::tenant::Tenant;
+
+/// Roles that let the Security Resource Provider read a management group.
+const READER_ROLES: [&str; 3] = [
+    "acdd72a7-3385-48ef-bd42-f606fba81ae7", // Reader
+    "b24988ac-6180-42a0-ab88-20f7382dd24c", // Contributor
+    "8e3af657-a8ff-443c-a75c-2fe8c4bcb635", // Owner
+];
+
+/// The checks and, when they allow it, the writes for a draft.
+pub struct Prepared {
+    pub checks: Vec<Check>,
+    pub writes: Result<Vec<PlannedWrite>, AzureError>,
+}
+
+/// Reads shared across the scopes of one preparation.
+#[derive(Default)]
+pub(crate) struct Reads {
+    initiatives: HashMap<String, (String, Vec<InitiativeMember>)>,
+    permissions: HashMap<String, Option<Permissions>>,
+    assignments: HashMap<String, Vec<(String, String)>>,
+}
+
+fn assignment_scope(assignment_id: &str) -> String {
+    let lower = assignment_id.to_ascii_lowercase();
+    match lower.rfind("/providers/microsoft.authorization/policyassignments/") {
+        Some(at) => assignment_id[..at].to_owned(),
+        None => assignment_id.to_owned(),
+    }
+}
+
+impl Tenant {
+    /// Checks and plan for `draft`; an invalid draft is refused before any read.
+    pub async fn prepare(&self, draft: &ExemptionDraft, requester: &Requester<'_>) -> Result<Prepared, AzureError> {
+        let now = Utc::now();
+        let errors = validate(draft, now);
+        if !errors.is_empty() {
+            return Err(CoreError::InvalidDraft(errors).into());
+        }
+        let recommendation = self.recommendation(&draft.recommendation_key, &draft.scope.subscription_ids()).await?;
+        let facts = self.scope_facts(&draft.scope, &mut Reads::default()).await?;
+        let checks = evaluate(draft, &recommendation, &facts, now);
+        let writes = if blocks(&checks) {
+            let failed: Vec<&str> = checks.iter().filter(|c| c.status == desk_core::checks::CheckStatus::Failed).map(|c| c.title.as_str()).collect();
+            Err(CoreError::ChecksFailed(failed.join("; ")).into())
+        } else {
+            plan_exemptions(draft, &recommendation, &facts, requester, now).map_err(AzureError::from)
+        };
+        Ok(Prepared { checks, writes })
+    }
+
+    pub(crate) async fn scope_facts(&self, choice: &ScopeChoice, reads: &mut Reads) -> Result<Vec<ScopeFacts>, AzureError> {
+        let existing = self.existing_names(choice).await?;
+        let mut all = Vec::new();
+        for scope in choice.scopes() {
+            // Resources inherit assignments and permissions from their group (resource-level assignments are not read).
+            let list_scope = match choice {
+                ScopeChoice::Resources { .. } => resource_group_of(&scope).unwrap_or_else(|| scope.clone()),
+                _ => scope.clone(),
+            };
+            let mut assignments = Vec::new();
+            for (assignment_id, definition_id) in self.assignments_at(&list_scope, reads).await? {
+                if !definition_id.to_ascii_lowercase().contains("/policysetdefinitions/") {
+                    continue;
+                }
+                let (initiative_name, members) = self.initiative(&definition_id, reads).await?;
+                let permissions = self.permissions_at(&assignment_scope(&assignment_id), reads).await?;
+                assignments.push(AssignedInitiative {
+                    assignment_id,
+                    initiative_name,
+                    policy_set_definition_id: definition_id,
+                    members,
+                    permissions,
+                });
+            }
+            let permissions = self.permissions_at(&list_scope, reads).await?;
+            let security_reader = match choice {
+                ScopeChoice::ManagementGroup { .. } => self.security_reader(&scope, permissions.as_ref()).await?,
+                _ => None,
+            };
+            let existing_names = existing.get(&scope.to_ascii_lowercase()).cloned().unwrap_or_default();
+            all.push(ScopeFacts { scope, assignments, existing_names, permissions, security_reader });
+        }
+        Ok(all)
+    }
+
+    /// Names of exemptions at exactly each chosen scope (keyed by lower-cased scope).
+    async fn existing_names(&self, choice: &ScopeChoice) -> Result<HashMap<String, Vec<String>>, AzureError> {
+        let mut by_scope: HashMap<String, Vec<String>> = HashMap::new();
+        let lists: Vec<(String, Option<&str>)> = match choice {
+            // One list per subscription covers every resource below it.
+            ScopeChoice::Resources { .. } => choice.subscription_ids().iter().map(|s| (subscription_scope(s), None)).collect(),
+            _ => choice.scopes().into_iter().map(|s| (s, Some("atExactScope()"))).collect(),
+        };
+        for (scope, filter) in lists {
+            for e in self.exemptions_at(&scope, filter).await? {
+                by_scope.entry(scope_of(&e.id).to_ascii_lowercase()).or_default().push(e.name);
+            }
+        }
+        Ok(by_scope)
+    }
+
+    pub(crate) async fn assignments_at(&self, scope: &str, reads: &mut Reads) -> Result<Vec<(String, String)>, AzureError> {
+        let key = scope.to_ascii_lowercase();
+        if let Some(found) = reads.assignments.get(&key) {
+            return Ok(found.clone());
+        }
+        let path = format!("{scope}/providers/Microsoft.Authorization/policyAssignments");
+        let items = self.arm.list(&path, v::POLICY_ASSIGNMENTS, &[("$filter", "atScope()")]).await?;
+        let parsed = items.iter().map(parse::assignment).collect::<Result<Vec<_>, _>>()?;
+        reads.assignments.insert(key, parsed.clone());
+        Ok(parsed)
+    }
+
+    pub(crate) async fn initiative(&self, set_id: &str, reads: &mut Reads) -> Result<(String, Vec<InitiativeMember>), AzureError> {
+        let key = set_id.to_ascii_lowercase();
+        if let Some(found) = reads.initiatives.get(&key) {
+            return Ok(found.clone());
+        }
+        let set = self.arm.get(set_id, v::POLICY_SET_DEFINITIONS, &[]).await?;
+        let name = set.pointer("/properties/displayName").and_then(Value::as_str).unwrap_or(set_id).to_owned();
+        let found = (name, parse::initiative_members(&set)?);
+        reads.initiatives.insert(key, found.clone());
+        Ok(found)
+    }
+
+    /// The caller's permissions at a scope; `None` when Azure will not say.
+    async fn permissions_at(&self, scope: &str, reads: &mut Reads) -> Result<Option<Permissions>, AzureError> {
+        let key = scope.to_ascii_lowercase();
+        if let Some(found) = reads.permissions.get(&key) {
+            return Ok(found.clone());
+        }
+        let path = format!("{scope}/providers/Microsoft.Authorization/permissions");
+        let found = match self.arm.list(&path, v::PERMISSIONS, &[]).await {
+            Ok(items) => Some(parse::permissions(&items)),
+            Err(AzureError::Arm { status: 403 | 404, .. }) => None,
+            Err(other) => return Err(other),
+        };
+        reads.permissions.insert(key, found.clone());
+        Ok(found)
+    }
+
+    /// Whether the Security Resource Provider can read `scope`, and whether the caller could grant it.
+    async fn security_reader(&self, scope: &str, permissions: Option<&Permissions>) -> Result<Option<SecurityReader>, AzureError> {
+        let Some(provider) = self.security_provider_id().await? else {
+            return Ok(None);
+        };
+        let path = format!("{scope}/providers/Microsoft.Authorization/roleAssignments");
+        let items = match self.arm.list(&path, v::ROLE_ASSIGNMENTS, &[("$filter", "atScope()")]).await {
+            Ok(items) => items,
+            Err(AzureError::Arm { status: 403, .. }) => return Ok(None),
+            Err(other) => return Err(other),
+        };
+        let mut has_reader = false;
+        for item in &items {
+            let (principal, role) = parse::role_assignment(item)?;
+            let role = role.rsplit('/').next().unwrap_or_default().to_ascii_lowercase();
+            has_reader |= principal.eq_ignore_ascii_case(&provider) && READER_ROLES.contains(&role.as_str());
+        }
+        let can_grant = permissions.is_some_and(|p| p.allows(ROLE_ASSIGNMENT_WRITE));
+        Ok(Some(SecurityReader { has_reader, can_grant }))
+    }
+
+    async fn security_provider_id(&self) -> Result<Option<String>, AzureError> {
+        match &self.graph {
+            Some(graph) => graph.service_principal_id(SECURITY_RESOURCE_PROVIDER_APP_ID).await,
+            None => Ok(None),
+        }
+    }
+
+    /// Grant the Security Resource Provider Reader on a management group.
+    pub async fn grant_security_reader(&self, management_group: &str) -> Result<(), AzureError> {
+        if !desk_core::scope::is_management_group_name(management_group) {
+            return Err(AzureError::InvalidInput(format!("\"{management_group}\" is not a management group name.")));
+        }
+        let provider = self.security_provider_id().await?.ok_or_else(|| {
+            AzureError::InvalidInput("The Windows Azure Security Resource Provider has no service principal in this tenant.".into())
+        })?;
+        let scope = desk_core::scope::management_group_scope(management_group);
+        let name = uuid::Uuid::new_v4();
+        let body = serde_json::json!({"properties": {
+            "roleDefinitionId": format!("{scope}/providers/Microsoft.Authorization/roleDefinitions/{}", READER_ROLES[0]),
+            "principalId": provider,
+            "principalType": "ServicePrincipal",
+        }});
+        let path = format!("{scope}/providers/Microsoft.Authorization/roleAssignments/{name}");
+        self.arm.put(&path, v::ROLE_ASSIGNMENTS, &body).await.map(|_| ())
+    }
+}

@@ -1,0 +1,56 @@
+//! The little of Microsoft Graph the app needs: a service principal's object
+//! id from its application id.
+
+use std::sync::Arc;
+
+use azure_core::credentials::TokenCredential;
+use serde_json::Value;
+use url::Url;
+
+use crate::error::AzureError;
+
+/// The first-party "Windows Azure Security Resource Provider" application.
+pub const SECURITY_RESOURCE_PROVIDER_APP_ID: &str = "8edd93e1-2103-40b4-bd70-6e34e586362d";
+pub const GRAPH_PUBLIC: &str = "https://graph.microsoft.com";
+pub const GRAPH_SCOPE: &str = "https://graph.microsoft.com/.default";
+
+#[derive(Clone)]
+pub struct Graph {
+    pub(crate) http: reqwest::Client,
+    pub(crate) endpoint: Url,
+    pub(crate) credential: Arc<dyn TokenCredential>,
+}
+
+impl Graph {
+    /// The object id of the service principal for `app_id` in this tenant,
+    /// or `None` when the tenant has none.
+    pub async fn service_principal_id(&self, app_id: &str) -> Result<Option<String>, AzureError> {
+        let token = self
+            .credential
+            .get_token(&[GRAPH_SCOPE], None)
+            .await
+            .map_err(|e| AzureError::SignIn { error: "graph".into(), description: e.to_string() })?;
+        let url = self
+            .endpoint
+            .join(&format!("v1.0/servicePrincipals(appId='{app_id}')?$select=id,appId,displayName"))
+            .map_err(|e| AzureError::Config(format!("Graph endpoint: {e}")))?;
+        let network = |e: reqwest::Error| AzureError::Network { url: url.to_string(), reason: e.to_string() };
+        let response = self.http.get(url.clone()).bearer_auth(token.token.secret()).send().await.map_err(network)?;
+        let status = response.status();
+        if status == reqwest::StatusCode::NOT_FOUND {
+            return Ok(None);
+        }
+        let body: Value = response.json().await.map_err(network)?;
+        if !status.is_success() {
+            let message = body.pointer("/error/message").and_then(Value::as_str).unwrap_or("no message");
+            return Err(AzureError::Arm {
+                status: status.as_u16(),
+                code: body.pointer("/error/code").and_then(Value::as_str).unwrap_or("Graph").to_owned(),
+                message: message.to_owned(),
+                path: url.path().to_owned(),
+                retry_after_seconds: None,
+            });
+        }
+        Ok(body.get("id").and_then(Value::as_str).map(str::to_owned))
+    }
+}

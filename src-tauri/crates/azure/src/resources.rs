@@ -1,0 +1,162 @@
+//! A recommendation's resources and, after an apply, whether Defender shows
+//! the exempted ones as Not applicable (cause Exempt) yet.
+
+use chrono::{DateTime, Duration, SecondsFormat, Utc};
+use desk_core::apply::{ApplyReport, EffectItem, EffectReport, ItemState};
+use desk_core::exemption::Exemption;
+use desk_core::resource::{describe, AssessedResource, ResourceStatus};
+use desk_core::scope::{subscription_of, subscription_scope, ManagementGroupNode};
+
+use crate::error::AzureError;
+use crate::facts::Reads;
+use crate::parse::{self, Status};
+use crate::tenant::{check_subscription_ids, Tenant};
+
+/// How long Defender may take to show an exemption.
+pub const EFFECT_DELAY_HOURS: i64 = 24;
+
+impl Tenant {
+    /// Every resource the recommendation assesses in these subscriptions, with
+    /// the exemption that applies to each exempt one.
+    pub async fn recommendation_resources(&self, key: &str, subscription_ids: &[String]) -> Result<Vec<AssessedResource>, AzureError> {
+        check_subscription_ids(subscription_ids)?;
+        let recommendation = self.recommendation(key, subscription_ids).await?;
+        let mut reads = Reads::default();
+        let mut resources = Vec::new();
+        for sub in subscription_ids {
+            let assessed = self.assessed(sub, key).await?;
+            let exemptions = if assessed.iter().any(|r| r.cause.as_deref() == Some("Exempt")) {
+                let refs = self.reference_ids_for(sub, recommendation.policy_definition_id.as_deref(), &mut reads).await?;
+                self.exemptions_at(&subscription_scope(sub), None)
+                    .await?
+                    .into_iter()
+                    .filter(|e| e.policy_definition_reference_ids.is_empty() || e.policy_definition_reference_ids.iter().any(|r| refs.contains(r)))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            for mut r in assessed {
+                if r.cause.as_deref() == Some("Exempt") {
+                    r.exemption_id = covering_exemption(&exemptions, &r.id).map(|e| e.id.clone());
+                }
+                resources.push(r);
+            }
+        }
+        Ok(resources)
+    }
+
+    async fn assessed(&self, subscription_id: &str, key: &str) -> Result<Vec<AssessedResource>, AzureError> {
+        let mut found = Vec::new();
+        for item in self.assessments(subscription_id, false).await? {
+            let (name, status) = parse::assessment_status(&item)?;
+            if !name.eq_ignore_ascii_case(key) {
+                continue;
+            }
+            let (id, cause) = parse::assessed_resource(&item)?;
+            let (resource_name, resource_type, resource_group) = describe(&id);
+            found.push(AssessedResource {
+                subscription_id: subscription_of(&id).unwrap_or_else(|| subscription_id.to_owned()),
+                id,
+                name: resource_name,
+                resource_type,
+                resource_group,
+                status: match status {
+                    Status::Healthy => ResourceStatus::Healthy,
+                    Status::Unhealthy => ResourceStatus::Unhealthy,
+                    Status::NotApplicable => ResourceStatus::NotApplicable,
+                },
+                cause,
+                exemption_id: None,
+            });
+        }
+        Ok(found)
+    }
+
+    /// Reference ids that stand for `definition` in the initiatives assigned at a subscription.
+    async fn reference_ids_for(&self, sub: &str, definition: Option<&str>, reads: &mut Reads) -> Result<Vec<String>, AzureError> {
+        let Some(definition) = definition else { return Ok(Vec::new()) };
+        let mut refs = Vec::new();
+        for (_, set_id) in self.assignments_at(&subscription_scope(sub), reads).await? {
+            if set_id.to_ascii_lowercase().contains("/policysetdefinitions/") {
+                let (_, members) = self.initiative(&set_id, reads).await?;
+                refs.extend(members.into_iter().filter(|m| m.policy_definition_id.eq_ignore_ascii_case(definition)).map(|m| m.reference_id));
+            }
+        }
+        Ok(refs)
+    }
+
+    /// For each scope an apply wrote to: how many of the recommendation's
+    /// resources there Defender already shows as exempt.
+    pub async fn effect(&self, report: &ApplyReport, tree: Option<&ManagementGroupNode>) -> Result<EffectReport, AzureError> {
+        let mut scopes: Vec<String> = report
+            .items
+            .iter()
+            .filter(|i| i.state == ItemState::Succeeded)
+            .map(|i| i.write.scope.clone())
+            .collect();
+        scopes.sort();
+        scopes.dedup();
+        let mut items = Vec::new();
+        let mut cache: Vec<(String, Vec<AssessedResource>)> = Vec::new();
+        for scope in scopes {
+            let subs = match subscription_of(&scope) {
+                Some(sub) => vec![sub],
+                None => tree.map(|t| subscriptions_under(t, scope.rsplit('/').next().unwrap_or_default())).unwrap_or_default(),
+            };
+            let mut pending = 0;
+            let mut exempt = 0;
+            for sub in subs {
+                if !cache.iter().any(|(s, _)| *s == sub) {
+                    let assessed = self.assessed(&sub, &report.recommendation_key).await?;
+                    cache.push((sub.clone(), assessed));
+                }
+                let assessed = cache.iter().find(|(s, _)| *s == sub).map(|(_, a)| a.as_slice()).unwrap_or_default();
+                let prefix = scope.to_ascii_lowercase();
+                for r in assessed.iter().filter(|r| r.id.to_ascii_lowercase().starts_with(&prefix) || subscription_of(&scope).is_none()) {
+                    if r.cause.as_deref() == Some("Exempt") {
+                        exempt += 1;
+                    } else if r.status != ResourceStatus::NotApplicable {
+                        pending += 1;
+                    }
+                }
+            }
+            items.push(EffectItem { scope, pending, exempt });
+        }
+        let started = DateTime::parse_from_rfc3339(&report.started_at).map(|t| t.with_timezone(&Utc)).unwrap_or_else(|_| Utc::now());
+        Ok(EffectReport {
+            apply_id: report.id.clone(),
+            complete: items.iter().all(|i| i.pending == 0),
+            items,
+            expected_by: (started + Duration::hours(EFFECT_DELAY_HOURS)).to_rfc3339_opts(SecondsFormat::Secs, true),
+        })
+    }
+}
+
+/// The exemption whose scope contains the resource.
+fn covering_exemption<'a>(exemptions: &'a [Exemption], resource_id: &str) -> Option<&'a Exemption> {
+    let id = resource_id.to_ascii_lowercase();
+    exemptions
+        .iter()
+        .filter(|e| !e.expired)
+        .filter(|e| {
+            let scope = e.scope.to_ascii_lowercase();
+            id == scope || id.starts_with(&format!("{scope}/"))
+        })
+        .max_by_key(|e| e.scope.len())
+}
+
+/// Subscriptions anywhere under the management group `name`.
+pub fn subscriptions_under(node: &ManagementGroupNode, name: &str) -> Vec<String> {
+    fn all(node: &ManagementGroupNode, out: &mut Vec<String>) {
+        out.extend(node.subscription_ids.iter().cloned());
+        for child in &node.children {
+            all(child, out);
+        }
+    }
+    if node.name.eq_ignore_ascii_case(name) {
+        let mut out = Vec::new();
+        all(node, &mut out);
+        return out;
+    }
+    node.children.iter().map(|c| subscriptions_under(c, name)).find(|found| !found.is_empty()).unwrap_or_default()
+}
