@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 /// (Errors *served to clients* are [`HttpError`] responses, not `SimError`s.)
 #[derive(Debug, thiserror::Error)]
 pub enum SimError {
-    #[error("unknown seed '{0}' (known seeds: demo)")]
+    #[error("unknown seed '{0}' (known seeds: demo, conformance, scale:<subscriptions>x<resources>)")]
     UnknownSeed(String),
     #[error("cannot bind {addr}: {source}")]
     Bind {

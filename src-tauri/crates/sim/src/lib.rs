@@ -14,15 +14,21 @@
 #![deny(clippy::unwrap_used)]
 
 pub mod arm;
+pub mod control;
 pub mod entra;
 pub mod errors;
+pub mod faults;
 pub mod jwt;
 pub mod log;
+pub mod schema;
 pub mod seed;
 pub mod server;
 pub mod state;
+pub mod throttle;
 
 pub use errors::SimError;
+pub use faults::{FaultConfig, Latency, Rule as FaultRule};
+pub use throttle::{BucketConfig, ThrottleConfig};
 pub use seed::demo::DemoIdentity;
 pub use server::Simulator;
 

@@ -17,6 +17,15 @@ use crate::state::{lock, App};
 #[derive(Debug, Clone)]
 pub struct LoggedPrincipal(pub String);
 
+/// Set by handlers that validated a request body against the OpenAPI schema:
+/// the violations found (empty = valid or not checked).
+#[derive(Debug, Clone, Default)]
+pub struct SchemaErrors(pub Vec<String>);
+
+/// Set by the fault layer when it injected something (`latency`, `error`, `drop`).
+#[derive(Debug, Clone)]
+pub struct InjectedFault(pub String);
+
 /// Form fields that are never written to the log.
 const SECRET_FIELDS: &[&str] = &[
     "client_secret",
@@ -102,6 +111,9 @@ pub async fn record(State(app): State<Arc<App>>, req: Request, next: Next) -> Re
     } else {
         raw_query
     };
+    let schema_errors = resp.extensions().get::<SchemaErrors>().map(|s| s.0.clone()).unwrap_or_default();
+    let fault = resp.extensions().get::<InjectedFault>().map(|f| json!(f.0)).unwrap_or(Value::Null);
+    let dropped = resp.extensions().get::<crate::faults::DropConnection>().is_some();
     let entry = json!({
         "method": method,
         "path": path,
@@ -110,6 +122,9 @@ pub async fn record(State(app): State<Arc<App>>, req: Request, next: Next) -> Re
         "body": logged_body,
         "status": resp.status().as_u16(),
         "principal": principal,
+        "schemaErrors": schema_errors,
+        "fault": fault,
+        "dropped": dropped,
     });
     lock(&app.requests).push(entry);
     resp

@@ -1,35 +1,38 @@
-//! The HTTP server: routes, `/_sim/*` inspection endpoints, start and shutdown.
+//! The HTTP server: routes, start and shutdown. Connections are served with
+//! hyper directly so the fault layer can drop one without answering.
 
+use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
-use axum::extract::State;
 use axum::middleware;
-use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use chrono::{DateTime, Utc};
+use hyper_util::rt::TokioIo;
 use rand::RngCore;
-use serde_json::{json, Value};
-use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{watch, Notify};
 use tokio::task::JoinHandle;
+use tower::ServiceExt;
 
 use crate::errors::SimError;
+use crate::faults::{DropConnection, FaultConfig};
 use crate::state::{lock, App};
-use crate::{arm, entra, log, seed};
+use crate::{arm, control, entra, faults, log, seed};
 
 /// A running simulator.
 pub struct Simulator {
     base_url: String,
     app: Arc<App>,
-    stop: Option<oneshot::Sender<()>>,
+    stop: watch::Sender<bool>,
     task: Option<JoinHandle<()>>,
 }
 
 impl Simulator {
     /// Seed a world and start serving it on `addr` (port 0 = any free port).
     pub async fn start(seed_name: &str, addr: SocketAddr) -> Result<Simulator, SimError> {
-        let world = seed::build(seed_name)?;
+        let world = seed::build(seed_name, Utc::now())?;
         let listener = TcpListener::bind(addr).await.map_err(|source| SimError::Bind { addr, source })?;
         let local = listener.local_addr()?;
         let base_url = format!("http://{local}");
@@ -42,20 +45,18 @@ impl Simulator {
             world: Mutex::new(world),
             auth_codes: Mutex::new(Default::default()),
             refresh_tokens: Mutex::new(Default::default()),
+            device_codes: Mutex::new(Default::default()),
             requests: Mutex::new(Vec::new()),
+            clock: Default::default(),
+            settings: Mutex::new(Default::default()),
+            faults: Mutex::new(Default::default()),
+            throttle: Mutex::new(Default::default()),
         });
         let router = router(app.clone());
-        let (tx, rx) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let serve = axum::serve(listener, router).with_graceful_shutdown(async {
-                let _ = rx.await;
-            });
-            if let Err(e) = serve.await {
-                tracing::error!("azure-sim server stopped: {e}");
-            }
-        });
+        let (stop, stop_rx) = watch::channel(false);
+        let task = tokio::spawn(serve(listener, router, stop_rx));
         tracing::info!("azure-sim ({seed_name}) listening on {base_url}");
-        Ok(Simulator { base_url, app, stop: Some(tx), task: Some(task) })
+        Ok(Simulator { base_url, app, stop, task: Some(task) })
     }
 
     /// `http://127.0.0.1:PORT`, no trailing slash.
@@ -63,17 +64,38 @@ impl Simulator {
         self.base_url.clone()
     }
 
-    /// How long (seconds) after creation an exemption shows in assessment
-    /// statuses (default 0; Azure takes up to 24 hours).
+    /// Seconds after creation before an exemption shows in assessment
+    /// statuses (default 5; Azure takes up to 24 hours). Simulated time.
     pub fn set_exemption_effect_delay(&self, seconds: i64) {
-        lock(&self.app.world).exemption_effect_delay_secs = seconds;
+        lock(&self.app.settings).effect_delay_secs = seconds.max(0);
     }
 
-    /// Stop serving and wait for the server task to end.
-    pub async fn shutdown(mut self) {
-        if let Some(tx) = self.stop.take() {
-            let _ = tx.send(());
+    /// Lifetime (seconds) of access tokens issued from now on (default 3599).
+    pub fn set_token_lifetime(&self, seconds: i64) {
+        lock(&self.app.settings).token_lifetime_secs = seconds.max(1);
+    }
+
+    /// The simulated "now".
+    pub fn now(&self) -> DateTime<Utc> {
+        self.app.now()
+    }
+
+    /// Move simulated time forward (`POST /_sim/clock`).
+    pub fn advance_clock(&self, seconds: f64) {
+        if seconds.is_finite() && seconds > 0.0 {
+            self.app.clock.advance(seconds);
         }
+    }
+
+    /// Replace the fault configuration (`POST /_sim/faults`).
+    pub fn set_faults(&self, config: FaultConfig) -> Result<(), String> {
+        control::apply_faults(&self.app, config)
+    }
+
+    /// Stop serving and wait for the accept loop to end (open connections are
+    /// closed gracefully).
+    pub async fn shutdown(mut self) {
+        let _ = self.stop.send(true);
         if let Some(task) = self.task.take() {
             let _ = task.await;
         }
@@ -82,71 +104,73 @@ impl Simulator {
 
 impl Drop for Simulator {
     fn drop(&mut self) {
-        if let Some(tx) = self.stop.take() {
-            let _ = tx.send(());
-        }
+        let _ = self.stop.send(true);
     }
 }
 
 pub fn router(app: Arc<App>) -> Router {
     Router::new()
-        .route("/_sim/requests", get(requests))
-        .route("/_sim/reset", post(reset))
-        .route("/_sim/principals", get(principals))
+        .route("/_sim/requests", get(control::requests))
+        .route("/_sim/reset", post(control::reset))
+        .route("/_sim/principals", get(control::principals))
+        .route("/_sim/clock", get(control::clock).post(control::advance_clock))
+        .route("/_sim/settings", get(control::get_settings).post(control::post_settings))
+        .route("/_sim/tokens", post(control::tokens))
+        .route("/_sim/faults", get(control::get_faults).post(control::post_faults).delete(control::delete_faults))
+        .route("/_sim/devicecode", get(entra::device::pending))
+        .route("/_sim/devicecode/approve", post(entra::device::approve))
         .route("/{tenant}/oauth2/v2.0/token", post(entra::token))
         .route("/{tenant}/oauth2/v2.0/authorize", get(entra::authorize))
+        .route("/{tenant}/oauth2/v2.0/devicecode", post(entra::device::devicecode))
         .route("/{tenant}/v2.0/.well-known/openid-configuration", get(entra::openid_configuration))
         .fallback(arm::handle)
+        .layer(middleware::from_fn_with_state(app.clone(), faults::layer))
         .layer(middleware::from_fn_with_state(app.clone(), log::record))
         .with_state(app)
 }
 
-async fn requests(State(app): State<Arc<App>>) -> Response {
-    axum::Json(Value::Array(lock(&app.requests).clone())).into_response()
-}
-
-async fn reset(State(app): State<Arc<App>>) -> Response {
-    match seed::build(&app.seed) {
-        Ok(world) => {
-            *lock(&app.world) = world;
-            lock(&app.requests).clear();
-            lock(&app.auth_codes).clear();
-            lock(&app.refresh_tokens).clear();
-            axum::Json(json!({ "seed": app.seed, "reset": true })).into_response()
+async fn serve(listener: TcpListener, router: Router, mut stop: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                if let Ok((stream, _)) = accepted {
+                    tokio::spawn(connection(stream, router.clone(), stop.clone()));
+                }
+            }
+            _ = stop.changed() => break,
         }
-        Err(e) => (axum::http::StatusCode::INTERNAL_SERVER_ERROR, axum::Json(json!({ "error": e.to_string() }))).into_response(),
     }
 }
 
-async fn principals(State(app): State<Arc<App>>) -> Response {
-    let w = lock(&app.world);
-    let roles_of = |oid: &str| -> Vec<Value> {
-        w.role_assignments
-            .iter()
-            .filter(|r| r.principal_id.eq_ignore_ascii_case(oid))
-            .map(|r| json!({ "role": r.role, "scope": r.scope }))
-            .collect()
-    };
-    let users: Vec<Value> = w
-        .users
-        .iter()
-        .map(|u| json!({ "upn": u.upn, "objectId": u.object_id, "displayName": u.display_name, "roleAssignments": roles_of(&u.object_id) }))
-        .collect();
-    let sps: Vec<Value> = w
-        .service_principals
-        .iter()
-        .map(|s| {
-            json!({
-                "displayName": s.display_name, "clientId": s.client_id, "objectId": s.object_id,
-                "clientSecret": s.client_secret, "roleAssignments": roles_of(&s.object_id),
-            })
-        })
-        .collect();
-    axum::Json(json!({
-        "tenantId": w.tenant_id,
-        "publicClientId": w.public_client_id,
-        "users": users,
-        "servicePrincipals": sps,
-    }))
-    .into_response()
+/// Serve one connection; a response marked [`DropConnection`] closes it
+/// without sending anything.
+async fn connection(stream: TcpStream, router: Router, mut stop: watch::Receiver<bool>) {
+    let dropper = Arc::new(Notify::new());
+    let d = dropper.clone();
+    let svc = hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
+        let router = router.clone();
+        let d = d.clone();
+        async move {
+            let resp = match router.oneshot(req.map(axum::body::Body::new)).await {
+                Ok(r) => r,
+                Err(e) => match e {},
+            };
+            if resp.extensions().get::<DropConnection>().is_some() {
+                d.notify_one();
+                std::future::pending::<()>().await;
+            }
+            Ok::<_, Infallible>(resp)
+        }
+    });
+    let conn = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), svc);
+    tokio::pin!(conn);
+    tokio::select! {
+        _ = conn.as_mut() => return,
+        _ = dropper.notified() => return, // dropping `conn` closes the socket
+        _ = stop.changed() => conn.as_mut().graceful_shutdown(),
+    }
+    tokio::select! {
+        _ = conn.as_mut() => {}
+        _ = dropper.notified() => {}
+    }
 }

@@ -183,9 +183,6 @@ pub struct World {
     pub assessments: Vec<Assessment>,
     /// Exemptions by lower-case id.
     pub exemptions: BTreeMap<String, Exemption>,
-    /// How long after its creation an exemption starts to show in assessment
-    /// statuses (Azure: up to 24 h). Seconds.
-    pub exemption_effect_delay_secs: i64,
 }
 
 /// A pending authorization code.
@@ -209,6 +206,70 @@ pub struct RefreshGrant {
     pub expires: DateTime<Utc>,
 }
 
+/// A pending device-code sign-in (`/oauth2/v2.0/devicecode`).
+#[derive(Debug, Clone)]
+pub struct DeviceCode {
+    pub device_code: String,
+    pub user_code: String,
+    pub client_id: String,
+    pub scope: String,
+    pub expires: DateTime<Utc>,
+    /// Object id of the user who approved it, once approved.
+    pub approved_by: Option<String>,
+    pub declined: bool,
+    pub polls: u32,
+}
+
+/// Run-time knobs (`POST /_sim/settings`, `POST /_sim/tokens`). They survive
+/// `/_sim/reset`.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Seconds before a new exemption shows in assessment statuses.
+    pub effect_delay_secs: i64,
+    /// Lifetime of issued access tokens (`expires_in`).
+    pub token_lifetime_secs: i64,
+    /// Approve a device code automatically on this poll (1 = first poll).
+    pub device_auto_approve_after_polls: Option<u32>,
+    /// The user who auto-approves (default: the seed's default user).
+    pub device_auto_approve_upn: Option<String>,
+}
+
+pub const DEFAULT_EFFECT_DELAY_SECS: i64 = 5;
+pub const DEFAULT_TOKEN_LIFETIME_SECS: i64 = 3599;
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            effect_delay_secs: DEFAULT_EFFECT_DELAY_SECS,
+            token_lifetime_secs: DEFAULT_TOKEN_LIFETIME_SECS,
+            device_auto_approve_after_polls: None,
+            device_auto_approve_upn: None,
+        }
+    }
+}
+
+/// The simulated clock: real UTC time plus an offset that `POST /_sim/clock`
+/// moves forward. Every time the simulator reasons about (token expiry,
+/// exemption expiry and effect delay, systemData) comes from here.
+#[derive(Debug, Default)]
+pub struct Clock {
+    offset_ms: std::sync::atomic::AtomicI64,
+}
+
+impl Clock {
+    pub fn now(&self) -> DateTime<Utc> {
+        Utc::now() + chrono::Duration::milliseconds(self.offset_ms.load(std::sync::atomic::Ordering::SeqCst))
+    }
+    pub fn offset_seconds(&self) -> f64 {
+        self.offset_ms.load(std::sync::atomic::Ordering::SeqCst) as f64 / 1000.0
+    }
+    /// Move simulated time forward (negative values are refused by callers).
+    pub fn advance(&self, seconds: f64) {
+        let ms = (seconds * 1000.0).round() as i64;
+        self.offset_ms.fetch_add(ms, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
 /// Server-wide state shared by all handlers.
 pub struct App {
     pub seed: String,
@@ -217,7 +278,21 @@ pub struct App {
     pub world: Mutex<World>,
     pub auth_codes: Mutex<HashMap<String, AuthCode>>,
     pub refresh_tokens: Mutex<HashMap<String, RefreshGrant>>,
+    pub device_codes: Mutex<HashMap<String, DeviceCode>>,
     pub requests: Mutex<Vec<Value>>,
+    pub clock: Clock,
+    pub settings: Mutex<Settings>,
+    pub faults: Mutex<crate::faults::Faults>,
+    pub throttle: Mutex<crate::throttle::Throttle>,
+}
+
+impl App {
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+    pub fn settings(&self) -> Settings {
+        lock(&self.settings).clone()
+    }
 }
 
 /// Lock a mutex, recovering the data if a panicking thread poisoned it.
@@ -272,7 +347,7 @@ impl World {
     /// The built-in policy set definition an id points at, if any.
     pub fn policy_set_by_id(&self, id: &str) -> Option<&Value> {
         let lower = id.to_ascii_lowercase();
-        let name = lower.strip_prefix("/providers/microsoft.authorization/policysetdefinitions/")?;
+        let (_, name) = lower.rsplit_once("/providers/microsoft.authorization/policysetdefinitions/")?;
         self.policy_set_definitions.get(name)
     }
 }

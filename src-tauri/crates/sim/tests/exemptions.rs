@@ -206,7 +206,21 @@ async fn permissions_quota_and_effect_on_assessments() {
     assert_ne!(secure(&before)["properties"]["status"]["cause"], "Exempt");
     let (s, v) = env.put(&admin, &exemption_path(&res, "logs-secure-transfer"), body(SHARED, &[REF])).await;
     assert_eq!(s, 201, "{v}");
-    let (_, after) = env.get(&admin, &format!("{res}/providers/Microsoft.Security/assessments?api-version=2021-06-01")).await;
+    let assessments = format!("{res}/providers/Microsoft.Security/assessments?api-version=2021-06-01");
+    // Shared Services also has ISO 27001:2013 assigned, which holds the same
+    // definition under its own reference id: one exemption is not enough.
+    env.http.post(format!("{}/_sim/clock", env.base)).json(&json!({"advanceSeconds": 6})).send().await.expect("clock");
+    let (_, after) = env.get(&admin, &assessments).await;
+    assert_ne!(secure(&after)["properties"]["status"]["cause"], "Exempt");
+    let mut iso = body(SHARED, &["AuditSecureTransferToStorageAccounts"]);
+    iso["properties"]["policyAssignmentId"] = json!(format!("/subscriptions/{SHARED}/providers/Microsoft.Authorization/policyAssignments/ISO27001-2013"));
+    let (s, v) = env.put(&admin, &exemption_path(&res, "logs-secure-transfer-iso"), iso).await;
+    assert_eq!(s, 201, "{v}");
+    // The default effect delay (5 s of simulated time) applies.
+    let (_, pending) = env.get(&admin, &assessments).await;
+    assert_ne!(secure(&pending)["properties"]["status"]["cause"], "Exempt");
+    env.http.post(format!("{}/_sim/clock", env.base)).json(&json!({"advanceSeconds": 5})).send().await.expect("clock");
+    let (_, after) = env.get(&admin, &assessments).await;
     assert_eq!(secure(&after)["properties"]["status"]["code"], "NotApplicable");
     assert_eq!(secure(&after)["properties"]["status"]["cause"], "Exempt");
 
@@ -218,7 +232,9 @@ async fn permissions_quota_and_effect_on_assessments() {
     let (_, v) = env.get(&admin, &format!("{res2}/providers/Microsoft.Security/assessments?api-version=2021-06-01")).await;
     assert_ne!(secure(&v)["properties"]["status"]["cause"], "Exempt");
 
-    // Quota: 1,000 per scope.
+    // Quota: 1,000 per scope (ARM's write throttle would stop us first: turn it off).
+    let off = azure_sim::FaultConfig { throttle: Some(azure_sim::ThrottleConfig { enabled: false, ..Default::default() }), ..Default::default() };
+    env.sim.set_faults(off).expect("faults");
     let rg = format!("/subscriptions/{SHARED}/resourceGroups/rg-shared-network");
     let sp = env.sp_token().await;
     for i in 0..1000 {

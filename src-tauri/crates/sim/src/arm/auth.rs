@@ -2,6 +2,8 @@
 
 use axum::http::HeaderMap;
 use chrono::{TimeZone, Utc};
+#[allow(unused_imports)]
+use chrono::DateTime;
 use serde_json::Value;
 
 use super::scope::{chain, Scope};
@@ -42,7 +44,7 @@ pub fn authenticate(app: &App, headers: &HeaderMap) -> Result<Caller, HttpError>
             ))
         }
     };
-    let now = Utc::now();
+    let now = app.now();
     let claims = match jwt::verify(&app.jwt_secret, token, now.timestamp()) {
         Ok(c) => c,
         Err(TokenProblem::Expired { exp }) => {

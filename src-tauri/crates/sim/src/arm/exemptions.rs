@@ -47,6 +47,9 @@ pub fn exemption_json(e: &Exemption, api_version: &str) -> Value {
         props.remove("resourceSelectors");
         props.remove("assignmentScopeValidation");
     }
+    if !has_management_mode(api_version) {
+        props.remove("exemptionManagementMode");
+    }
     json!({
         "properties": props,
         "systemData": {
@@ -61,6 +64,12 @@ pub fn exemption_json(e: &Exemption, api_version: &str) -> Value {
         "type": TYPE,
         "name": e.name,
     })
+}
+
+/// `exemptionManagementMode` exists from 2025-12-01-preview on.
+fn has_management_mode(api_version: &str) -> bool {
+    let v = api_version.to_ascii_lowercase();
+    v.as_str() >= "2025-12-01-preview" && v != "2020-07-01-preview"
 }
 
 fn not_found(name: &str) -> HttpError {
@@ -95,7 +104,7 @@ fn list(ctx: &mut Ctx, scope: &Scope) -> ArmResult {
         )?,
         _ => Vec::new(),
     };
-    let now = Utc::now();
+    let now = ctx.now;
     let items: Vec<Value> = ctx
         .world
         .exemptions
@@ -179,6 +188,27 @@ fn enum_value(props: &Map<String, Value>, key: &str, type_name: &str, values: &[
     }
 }
 
+/// Validate the body against the OpenAPI schema of this api-version (when the
+/// simulator ships it); violations are recorded for `/_sim/requests` and the
+/// first one is answered with ARM's 400 `InvalidRequestContent`.
+fn check_schema(ctx: &mut Ctx, body: &Value) -> Result<(), HttpError> {
+    let Some(doc) = crate::schema::exemptions_doc(&ctx.api_version) else {
+        return Ok(());
+    };
+    let Some(schema) = crate::schema::body_schema(doc, "policyExemptions/{policyExemptionName}", ctx.method.as_str()) else {
+        return Ok(());
+    };
+    let errors = crate::schema::validate(doc, schema, body);
+    match errors.first() {
+        None => Ok(()),
+        Some(first) => {
+            let e = content_error(first);
+            ctx.schema_errors = errors;
+            Err(e)
+        }
+    }
+}
+
 fn required(key: &str) -> HttpError {
     content_error(format!("Required property '{key}' not found in JSON. Path 'properties'."))
 }
@@ -186,6 +216,7 @@ fn required(key: &str) -> HttpError {
 fn put(ctx: &mut Ctx, scope: &Scope, name: &str) -> ArmResult {
     require(ctx.world, ctx.caller, scope, "Microsoft.Authorization/policyExemptions/write")?;
     let body = ctx.body_json()?;
+    check_schema(ctx, &body)?;
     let Some(props) = body.get("properties").and_then(Value::as_object) else {
         return Err(content_error("Required property 'properties' not found in JSON. Path ''."));
     };
@@ -322,7 +353,12 @@ fn put(ctx: &mut Ctx, scope: &Scope, name: &str) -> ArmResult {
     if let Some(v) = validation {
         stored.insert("assignmentScopeValidation".into(), json!(v));
     }
-    let now = Utc::now();
+    if has_management_mode(&ctx.api_version) {
+        if let Some(m) = opt_string(props, "exemptionManagementMode")? {
+            stored.insert("exemptionManagementMode".into(), json!(m));
+        }
+    }
+    let now = ctx.now;
     let caller = ctx.caller;
     let e = Exemption {
         id: existing.as_ref().map(|e| e.id.clone()).unwrap_or(id),
@@ -350,6 +386,7 @@ fn patch(ctx: &mut Ctx, scope: &Scope, name: &str) -> ArmResult {
     }
     require(ctx.world, ctx.caller, scope, "Microsoft.Authorization/policyExemptions/write")?;
     let body = ctx.body_json()?;
+    check_schema(ctx, &body)?;
     let props = body.get("properties").and_then(Value::as_object).cloned().unwrap_or_default();
     let validation = enum_value(&props, "assignmentScopeValidation", "AssignmentScopeValidation", &["Default", "DoNotValidate"])?;
     let selectors = match props.get("resourceSelectors") {
@@ -360,6 +397,7 @@ fn patch(ctx: &mut Ctx, scope: &Scope, name: &str) -> ArmResult {
     let key = exemption_id(scope, name).to_ascii_lowercase();
     let caller_name = ctx.caller.name.clone();
     let caller_kind = ctx.caller.kind.to_string();
+    let now = ctx.now;
     let Some(e) = ctx.world.exemptions.get_mut(&key) else {
         return Err(not_found(name));
     };
@@ -371,7 +409,7 @@ fn patch(ctx: &mut Ctx, scope: &Scope, name: &str) -> ArmResult {
     }
     e.last_modified_by = caller_name;
     e.last_modified_by_type = caller_kind;
-    e.last_modified_at = Utc::now();
+    e.last_modified_at = now;
     let body = exemption_json(e, &ctx.api_version);
     Ok((StatusCode::OK, Some(body)))
 }

@@ -7,6 +7,7 @@ pub mod exemptions;
 pub mod management_groups;
 pub mod policy;
 pub mod scope;
+pub mod scores;
 pub mod security;
 pub mod subscriptions;
 
@@ -19,8 +20,9 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
 use crate::errors::HttpError;
-use crate::log::{query_pairs, LoggedPrincipal};
+use crate::log::{query_pairs, LoggedPrincipal, SchemaErrors};
 use crate::state::{lock, App, World};
+use crate::throttle::{Kind, Taken};
 use auth::Caller;
 use scope::Scope;
 
@@ -32,7 +34,7 @@ pub const V_MANAGEMENT_GROUPS: &[&str] = &["2020-02-01", "2020-05-01", "2020-10-
 pub const V_POLICY: &[&str] = &[
     "2019-09-01", "2020-09-01", "2021-06-01", "2022-06-01", "2023-04-01", "2024-04-01", "2024-05-01", "2025-01-01", "2025-03-01", "2025-11-01",
 ];
-pub const V_EXEMPTIONS: &[&str] = &["2020-07-01-preview", "2022-07-01-preview", "2024-12-01-preview", "2025-12-01-preview", "2026-01-01-preview"];
+pub const V_EXEMPTIONS: &[&str] = &["2020-07-01-preview", "2022-07-01-preview", "2024-12-01-preview", "2025-12-01-preview", "2026-01-01-preview", "2026-07-01"];
 pub const V_SECURITY: &[&str] = &["2019-01-01-preview", "2020-01-01", "2021-06-01"];
 pub const V_PERMISSIONS: &[&str] = &["2015-07-01", "2018-01-01-preview", "2022-04-01", "2022-05-01-preview"];
 pub const V_ROLE_ASSIGNMENTS: &[&str] = &["2015-07-01", "2018-09-01-preview", "2020-04-01-preview", "2022-04-01"];
@@ -48,6 +50,12 @@ pub struct Ctx<'a> {
     pub query: Vec<(String, String)>,
     pub body: &'a [u8],
     pub api_version: String,
+    /// Simulated "now" for this request.
+    pub now: chrono::DateTime<chrono::Utc>,
+    /// Seconds before a new exemption shows in assessments.
+    pub effect_delay: i64,
+    /// Schema violations found in the request body (logged in `/_sim/requests`).
+    pub schema_errors: Vec<String>,
 }
 
 impl Ctx<'_> {
@@ -71,22 +79,33 @@ impl Ctx<'_> {
 
     /// A page of `items` with a `nextLink` back to this simulator when more remain.
     pub fn paged(&self, items: Vec<Value>, page_size: usize) -> Result<Value, HttpError> {
+        let (range, next) = self.page_range(items.len(), page_size)?;
+        let page: Vec<Value> = items.into_iter().skip(range.start).take(range.len()).collect();
+        let mut body = json!({ "value": page });
+        if let Some(n) = next {
+            body["nextLink"] = json!(n);
+        }
+        Ok(body)
+    }
+
+    /// The index range of this request's page out of `total` items, and the
+    /// `nextLink` when more remain.
+    pub fn page_range(&self, total: usize, page_size: usize) -> Result<(std::ops::Range<usize>, Option<String>), HttpError> {
         let skip = match self.q("$skiptoken") {
             None => 0,
             Some(t) => t.parse::<usize>().map_err(|_| {
                 HttpError::bad_request("InvalidSkipToken", format!("The skip token '{t}' is invalid."))
             })?,
         };
-        let total = items.len();
-        let page: Vec<Value> = items.into_iter().skip(skip).take(page_size).collect();
-        let mut body = json!({ "value": page });
-        if skip + page_size < total {
+        let start = skip.min(total);
+        let end = (skip + page_size).min(total);
+        let next = (skip + page_size < total).then(|| {
             let mut q: Vec<(String, String)> = self.query.iter().filter(|(k, _)| !k.eq_ignore_ascii_case("$skiptoken")).cloned().collect();
             q.push(("$skiptoken".to_string(), (skip + page_size).to_string()));
             let qs = serde_urlencoded::to_string(&q).unwrap_or_default();
-            body["nextLink"] = json!(format!("{}{}?{}", self.app.base_url, self.raw_path, qs));
-        }
-        Ok(body)
+            format!("{}{}?{}", self.app.base_url, self.raw_path, qs)
+        });
+        Ok((start..end, next))
     }
 
     pub fn body_json(&self) -> Result<Value, HttpError> {
@@ -130,9 +149,17 @@ fn no_route(path: &str) -> HttpError {
 pub async fn handle(State(app): State<Arc<App>>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
     let raw_path = uri.path().to_string();
     let query = query_pairs(uri.query().unwrap_or(""));
+    let mut schema_errors: Vec<String> = Vec::new();
+    let mut rate_header: Option<(String, u64)> = None;
     let (principal, result) = match auth::authenticate(&app, &headers) {
         Err(e) => (None, Err(e)),
-        Ok(caller) => {
+        Ok(caller) => match throttle_check(&app, &method, &raw_path, &caller) {
+            Err((e, h)) => {
+                rate_header = Some(h);
+                (Some(caller.name.clone()), Err(e))
+            }
+            Ok(h) => {
+            rate_header = h;
             let mut world = lock(&app.world);
             let api_version = query.iter().find(|(k, _)| eq(k, "api-version")).map(|(_, v)| v.clone());
             let result = match api_version {
@@ -150,12 +177,18 @@ pub async fn handle(State(app): State<Arc<App>>, method: Method, uri: Uri, heade
                         query,
                         body: &body,
                         api_version,
+                        now: app.now(),
+                        effect_delay: app.settings().effect_delay_secs,
+                        schema_errors: Vec::new(),
                     };
-                    route(&mut ctx)
+                    let r = route(&mut ctx);
+                    schema_errors = std::mem::take(&mut ctx.schema_errors);
+                    r
                 }
             };
             (Some(caller.name.clone()), result)
-        }
+            }
+        },
     };
     let request_id = uuid::Uuid::new_v4().to_string();
     let correlation = headers
@@ -175,10 +208,44 @@ pub async fn handle(State(app): State<Arc<App>>, method: Method, uri: Uri, heade
     if let Ok(v) = HeaderValue::from_str(&correlation) {
         h.insert("x-ms-correlation-request-id", v);
     }
+    if let Some((name, remaining)) = rate_header {
+        if let (Ok(n), Ok(v)) = (axum::http::HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(&remaining.to_string())) {
+            h.insert(n, v);
+        }
+    }
     if let Some(p) = principal {
         resp.extensions_mut().insert(LoggedPrincipal(p));
     }
+    resp.extensions_mut().insert(SchemaErrors(schema_errors));
     resp
+}
+
+/// Take a token from the caller's bucket. `Ok(header)` = allowed (with the
+/// `x-ms-ratelimit-remaining-*` header to send), `Err` = 429 TooManyRequests.
+/// (header name, whole tokens remaining)
+type RateHeader = (String, u64);
+
+#[allow(clippy::result_large_err)]
+fn throttle_check(app: &App, method: &Method, raw_path: &str, caller: &Caller) -> Result<Option<RateHeader>, (HttpError, RateHeader)> {
+    let mut segs = raw_path.split('/').filter(|s| !s.is_empty());
+    let sub = match (segs.next(), segs.next()) {
+        (Some(s), Some(id)) if s.eq_ignore_ascii_case("subscriptions") => Some(id.to_string()),
+        _ => None,
+    };
+    match lock(&app.throttle).take(sub.as_deref(), &caller.object_id, Kind::of(method)) {
+        Taken::Off => Ok(None),
+        Taken::Allowed { header, remaining } => Ok(Some((header, remaining))),
+        Taken::Throttled { header, retry_after } => {
+            let level = if sub.is_some() { "subscription" } else { "tenant" };
+            let e = HttpError::arm(
+                StatusCode::TOO_MANY_REQUESTS,
+                "TooManyRequests",
+                format!("Number of requests for the {level} of the principal '{}' exceeded the limit. Please try again after {retry_after} seconds.", caller.object_id),
+            )
+            .with_header(axum::http::header::RETRY_AFTER, retry_after.to_string());
+            Err((e, (header, 0)))
+        }
+    }
 }
 
 fn route(ctx: &mut Ctx) -> ArmResult {
@@ -216,6 +283,7 @@ fn route(ctx: &mut Ctx) -> ArmResult {
             match type_.to_ascii_lowercase().as_str() {
                 "assessments" => security::assessments(ctx, &scope, name),
                 "assessmentmetadata" => security::metadata(ctx, &scope, name),
+                "securescores" => scores::secure_scores(ctx, &scope, name),
                 _ => Err(invalid_type(type_, &ns, &ctx.api_version)),
             }
         };
@@ -254,7 +322,10 @@ fn route(ctx: &mut Ctx) -> ArmResult {
                 ["providers", "microsoft.management", "managementgroups", _, "descendants"] => {
                     management_groups::descendants(ctx, &segs[3].clone())
                 }
-                ["subscriptions", _, "resourcegroups", _, "providers", ..] => subscriptions::resource(ctx, &segs),
+                ["subscriptions", _, "resourcegroups", _, "providers", ..] => match ctx.method.clone() {
+                    Method::DELETE => subscriptions::delete_resource(ctx, &segs),
+                    _ => subscriptions::resource(ctx, &segs),
+                },
                 _ => Err(no_route(&path)),
             }
         }

@@ -101,6 +101,23 @@ pub fn scope_matches(world: &World, target: &Scope, item_scope: &str, filters: &
     above || contains_id(world, &target_id, item_scope)
 }
 
+/// The assignment as ARM returns it; `expand` may ask for
+/// `LatestDefinitionVersion` / `EffectiveDefinitionVersion`.
+pub fn assignment_json_expanded(a: &PolicyAssignment, expand: &str) -> Value {
+    let mut v = assignment_json(a);
+    let version = a.definition_version.as_deref().map(|d| d.replace('*', "0"));
+    for e in expand.split(',').map(str::trim) {
+        if let Some(ver) = &version {
+            if e.eq_ignore_ascii_case("LatestDefinitionVersion") {
+                v["properties"]["latestDefinitionVersion"] = json!(ver);
+            } else if e.eq_ignore_ascii_case("EffectiveDefinitionVersion") {
+                v["properties"]["effectiveDefinitionVersion"] = json!(ver);
+            }
+        }
+    }
+    v
+}
+
 pub fn assignment_json(a: &PolicyAssignment) -> Value {
     let mut props = json!({
         "displayName": a.display_name,
@@ -166,7 +183,7 @@ pub fn assignments(ctx: &mut Ctx, scope: &Scope, name: Option<&str>) -> ArmResul
                 _ => true,
             })
         })
-        .map(assignment_json)
+        .map(|a| assignment_json_expanded(a, ctx.q("$expand").unwrap_or("")))
         .collect();
     Ok((StatusCode::OK, Some(ctx.paged(items, 500)?)))
 }

@@ -142,6 +142,20 @@ pub fn contains_id(world: &World, outer: &str, inner: &str) -> bool {
     }
 }
 
+/// Fast `contains_id` for hot paths: subscription-rooted scopes are compared
+/// as id prefixes; anything else walks the hierarchy.
+pub fn covers(world: &World, outer: &str, inner: &str) -> bool {
+    let o = outer.trim_end_matches('/');
+    let is_sub_rooted = o.len() > 15 && o.as_bytes()[..15].eq_ignore_ascii_case(b"/subscriptions/");
+    if is_sub_rooted {
+        let i = inner.as_bytes();
+        return i.len() >= o.len()
+            && i[..o.len()].eq_ignore_ascii_case(o.as_bytes())
+            && (i.len() == o.len() || i[o.len()] == b'/');
+    }
+    contains_id(world, outer, inner)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

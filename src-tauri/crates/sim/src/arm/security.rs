@@ -2,12 +2,12 @@
 //! assessment metadata (the recommendations).
 
 use axum::http::{Method, StatusCode};
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Value};
 
 use super::auth::require;
 use super::policy::set_members;
-use super::scope::{contains_id, Scope};
+use super::scope::{covers, Scope};
 use super::{arm_time, method_not_allowed, ArmResult, Ctx, V_SECURITY};
 use crate::errors::HttpError;
 use crate::state::{Assessment, AssessmentMetadata, AssessmentStatus, World};
@@ -49,17 +49,16 @@ fn metadata_json(m: &AssessmentMetadata, prefix: &str) -> Value {
 /// drives the recommendation is not assigned (`OffByPolicy`) or every
 /// assignment that includes it is exempted for the resource (`Exempt`, after
 /// the configured delay).
-pub fn effective_status(world: &World, a: &Assessment, m: &AssessmentMetadata) -> AssessmentStatus {
+pub fn effective_status(world: &World, a: &Assessment, m: &AssessmentMetadata, now: DateTime<Utc>, delay_secs: i64) -> AssessmentStatus {
     let Some(def) = m.policy_definition_id.as_deref() else {
         return a.status.clone();
     };
-    let now = Utc::now();
     // Assignments covering this resource that include the definition, with the
     // reference ids under which they include it.
     let applicable: Vec<(String, Vec<String>)> = world
         .policy_assignments
         .iter()
-        .filter(|pa| contains_id(world, &pa.scope, &a.resource_id))
+        .filter(|pa| covers(world, &pa.scope, &a.resource_id))
         .filter_map(|pa| {
             if pa.policy_definition_id.eq_ignore_ascii_case(def) {
                 return Some((pa.id.clone(), Vec::new()));
@@ -76,7 +75,7 @@ pub fn effective_status(world: &World, a: &Assessment, m: &AssessmentMetadata) -
             description: Some("The effective policy for the assessment was evaluated to off - use Microsoft.Authorization/policyAssignments to turn this assessment on".into()),
         };
     }
-    let delay = Duration::seconds(world.exemption_effect_delay_secs);
+    let delay = Duration::seconds(delay_secs);
     let mut category = None;
     let all_exempt = applicable.iter().all(|(assignment_id, refs)| {
         world.exemptions.values().any(|e| {
@@ -88,7 +87,7 @@ pub fn effective_status(world: &World, a: &Assessment, m: &AssessmentMetadata) -
                 Some(list) if list.is_empty() => true,
                 Some(list) => list.iter().filter_map(Value::as_str).any(|r| refs.iter().any(|x| x.eq_ignore_ascii_case(r))),
             };
-            let hit = same_assignment && active && covers_ref && contains_id(world, &e.scope, &a.resource_id);
+            let hit = same_assignment && active && covers_ref && covers(world, &e.scope, &a.resource_id);
             if hit {
                 category = p.get("exemptionCategory").and_then(Value::as_str).map(str::to_string);
             }
@@ -109,8 +108,8 @@ pub fn effective_status(world: &World, a: &Assessment, m: &AssessmentMetadata) -
     a.status.clone()
 }
 
-fn assessment_json(world: &World, a: &Assessment, m: &AssessmentMetadata, expand: &str) -> Value {
-    let s = effective_status(world, a, m);
+fn assessment_json(ctx: &Ctx, a: &Assessment, m: &AssessmentMetadata, expand: &str) -> Value {
+    let s = effective_status(ctx.world, a, m, ctx.now, ctx.effect_delay);
     let mut status = json!({ "code": s.code });
     if let Some(c) = s.cause {
         status["cause"] = json!(c);
@@ -160,18 +159,26 @@ pub fn assessments(ctx: &mut Ctx, scope: &Scope, name: Option<&str>) -> ArmResul
         Some(name) => {
             let found = w.assessments.iter().find(|a| a.metadata_name.eq_ignore_ascii_case(name) && a.resource_id.eq_ignore_ascii_case(&scope_id));
             match found.and_then(|a| w.metadata(&a.metadata_name).map(|m| (a, m))) {
-                Some((a, m)) => Ok((StatusCode::OK, Some(assessment_json(w, a, m, &expand)))),
+                Some((a, m)) => Ok((StatusCode::OK, Some(assessment_json(ctx, a, m, &expand)))),
                 None => Err(HttpError::not_found("NotFound", format!("The assessment '{name}' was not found for resource '{scope_id}'."))),
             }
         }
         None => {
-            let items: Vec<Value> = w
-                .assessments
+            // Select first, render only the requested page.
+            let selected: Vec<usize> = (0..w.assessments.len()).filter(|&i| covers(w, &scope_id, &w.assessments[i].resource_id)).collect();
+            let (range, next) = ctx.page_range(selected.len(), PAGE_SIZE)?;
+            let items: Vec<Value> = selected[range]
                 .iter()
-                .filter(|a| contains_id(w, &scope_id, &a.resource_id))
-                .filter_map(|a| w.metadata(&a.metadata_name).map(|m| assessment_json(w, a, m, &expand)))
+                .filter_map(|&i| {
+                    let a = &w.assessments[i];
+                    w.metadata(&a.metadata_name).map(|m| assessment_json(ctx, a, m, &expand))
+                })
                 .collect();
-            Ok((StatusCode::OK, Some(ctx.paged(items, PAGE_SIZE)?)))
+            let mut body = json!({ "value": items });
+            if let Some(n) = next {
+                body["nextLink"] = json!(n);
+            }
+            Ok((StatusCode::OK, Some(body)))
         }
     }
 }

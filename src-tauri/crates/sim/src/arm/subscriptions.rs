@@ -170,3 +170,30 @@ pub fn resource(ctx: &mut Ctx, segs: &[String]) -> ArmResult {
     require(ctx.world, ctx.caller, &scope, &format!("{}/read", r.type_))?;
     Ok((StatusCode::OK, Some(resource_json(&r))))
 }
+
+/// `DELETE /subscriptions/{id}/resourceGroups/{rg}/providers/{ns}/{type}/{name}`
+/// (any api-version): removes the resource, its child resources, their
+/// assessments and every policy exemption at or under it, as Azure does.
+/// 200 when deleted, 204 when there was nothing to delete.
+pub fn delete_resource(ctx: &mut Ctx, segs: &[String]) -> ArmResult {
+    let Some(scope) = Scope::parse(segs) else {
+        return Err(HttpError::not_found("NotFound", format!("The requested path '{}' was not found.", ctx.raw_path)));
+    };
+    let Scope::Resource { sub, rg, id } = &scope else {
+        return Err(HttpError::not_found("NotFound", "Not a resource id."));
+    };
+    Scope::ResourceGroup { sub: sub.clone(), rg: rg.clone() }.check_exists(ctx.world)?;
+    let Some(r) = ctx.world.resource(id).cloned() else {
+        return Ok((StatusCode::NO_CONTENT, None));
+    };
+    require(ctx.world, ctx.caller, &scope, &format!("{}/delete", r.type_))?;
+    let lower = r.id.to_ascii_lowercase();
+    let under = |x: &str| {
+        let x = x.to_ascii_lowercase();
+        x == lower || x.starts_with(&format!("{lower}/"))
+    };
+    ctx.world.resources.retain(|x| !under(&x.id));
+    ctx.world.assessments.retain(|a| !under(&a.resource_id));
+    ctx.world.exemptions.retain(|_, e| !under(&e.scope));
+    Ok((StatusCode::OK, None))
+}

@@ -1,5 +1,8 @@
 //! Entra ID (v2.0) endpoints: authorize (auto-consent), token (client
-//! credentials, authorization code + PKCE, refresh token) and OpenID discovery.
+//! credentials, authorization code + PKCE, refresh token, device code),
+//! devicecode and OpenID discovery.
+
+pub mod device;
 
 use std::sync::Arc;
 
@@ -9,7 +12,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use rand::RngCore;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -18,20 +21,19 @@ use crate::jwt;
 use crate::log::{query_pairs, LoggedPrincipal};
 use crate::state::{is_arm_audience, lock, App, AuthCode, RefreshGrant, World};
 
-pub const TOKEN_LIFETIME_SECS: i64 = 3599;
 const OIDC_SCOPES: &[&str] = &["openid", "profile", "offline_access", "email"];
 
-fn random_token(prefix: &str) -> String {
+pub(crate) fn random_token(prefix: &str) -> String {
     let mut b = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut b);
     format!("{prefix}{}", URL_SAFE_NO_PAD.encode(b))
 }
 
 /// An Entra OAuth error response.
-fn oauth_error(app: &App, status: StatusCode, error: &str, code: u32, message: &str) -> Response {
+pub(crate) fn oauth_error(app: &App, status: StatusCode, error: &str, code: u32, message: &str) -> Response {
     let trace = uuid::Uuid::new_v4().to_string();
     let corr = uuid::Uuid::new_v4().to_string();
-    let now = Utc::now();
+    let now = app.now();
     let body = json!({
         "error": error,
         "error_description": format!(
@@ -47,13 +49,13 @@ fn oauth_error(app: &App, status: StatusCode, error: &str, code: u32, message: &
     (status, axum::Json(body)).into_response()
 }
 
-fn bad(app: &App, error: &str, code: u32, message: &str) -> Response {
+pub(crate) fn bad(app: &App, error: &str, code: u32, message: &str) -> Response {
     oauth_error(app, StatusCode::BAD_REQUEST, error, code, message)
 }
 
 /// Is `tenant` (from the path) this tenant? `organizations`/`common` only when
 /// `allow_multi` (user flows).
-fn tenant_ok(world: &World, tenant: &str, allow_multi: bool) -> bool {
+pub(crate) fn tenant_ok(world: &World, tenant: &str, allow_multi: bool) -> bool {
     tenant.eq_ignore_ascii_case(&world.tenant_id)
         || tenant.eq_ignore_ascii_case(&world.tenant_domain)
         || (allow_multi && (tenant.eq_ignore_ascii_case("organizations") || tenant.eq_ignore_ascii_case("common")))
@@ -93,31 +95,32 @@ fn resource_of(scope: &str) -> String {
 
 /// Claims common to every access token.
 fn base_claims(app: &App, tid: &str, aud: &str) -> serde_json::Map<String, Value> {
-    let now = Utc::now().timestamp();
+    let now = app.now().timestamp();
+    let lifetime = app.settings().token_lifetime_secs;
     let mut m = serde_json::Map::new();
     m.insert("aud".into(), json!(aud));
     m.insert("iss".into(), json!(format!("https://sts.windows.net/{tid}/")));
     m.insert("iat".into(), json!(now));
     m.insert("nbf".into(), json!(now));
-    m.insert("exp".into(), json!(now + TOKEN_LIFETIME_SECS + 1));
+    m.insert("exp".into(), json!(now + lifetime));
     m.insert("tid".into(), json!(tid));
     m.insert("ver".into(), json!("1.0"));
     m.insert("uti".into(), json!(random_token("").chars().take(22).collect::<String>()));
-    let _ = app;
     m
 }
 
-fn token_response(access_token: String, scope: &str) -> serde_json::Map<String, Value> {
+fn token_response(app: &App, access_token: String, scope: &str) -> serde_json::Map<String, Value> {
+    let lifetime = app.settings().token_lifetime_secs;
     let mut m = serde_json::Map::new();
     m.insert("token_type".into(), json!("Bearer"));
     m.insert("scope".into(), json!(scope));
-    m.insert("expires_in".into(), json!(TOKEN_LIFETIME_SECS));
-    m.insert("ext_expires_in".into(), json!(TOKEN_LIFETIME_SECS));
+    m.insert("expires_in".into(), json!(lifetime));
+    m.insert("ext_expires_in".into(), json!(lifetime));
     m.insert("access_token".into(), json!(access_token));
     m
 }
 
-fn ok_json(body: serde_json::Map<String, Value>, principal: &str) -> Response {
+pub(crate) fn ok_json(body: serde_json::Map<String, Value>, principal: &str) -> Response {
     let mut resp = (
         StatusCode::OK,
         [(header::CACHE_CONTROL, "no-store, no-cache"), (header::PRAGMA, "no-cache")],
@@ -128,11 +131,11 @@ fn ok_json(body: serde_json::Map<String, Value>, principal: &str) -> Response {
     resp
 }
 
-fn param<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
+pub(crate) fn param<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
     form.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).filter(|v| !v.is_empty())
 }
 
-fn missing(app: &App, name: &str) -> Response {
+pub(crate) fn missing(app: &App, name: &str) -> Response {
     bad(
         app,
         "invalid_request",
@@ -147,9 +150,10 @@ pub async fn token(State(app): State<Arc<App>>, Path(tenant): Path<String>, body
     let Some(grant) = param(&form, "grant_type") else {
         return missing(&app, "grant_type");
     };
-    let world = lock(&app.world).clone();
+    let guard = lock(&app.world);
+    let world: &World = &guard;
     let multi_ok = grant != "client_credentials";
-    if !tenant_ok(&world, &tenant, multi_ok) {
+    if !tenant_ok(world, &tenant, multi_ok) {
         return bad(
             &app,
             "invalid_request",
@@ -158,9 +162,10 @@ pub async fn token(State(app): State<Arc<App>>, Path(tenant): Path<String>, body
         );
     }
     match grant {
-        "client_credentials" => client_credentials(&app, &world, &form),
-        "authorization_code" => authorization_code(&app, &world, &form),
-        "refresh_token" => refresh(&app, &world, &form),
+        "client_credentials" => client_credentials(&app, world, &form),
+        "authorization_code" => authorization_code(&app, world, &form),
+        "refresh_token" => refresh(&app, world, &form),
+        device::GRANT_TYPE => device::redeem(&app, world, &form),
         other => bad(
             &app,
             "unsupported_grant_type",
@@ -236,12 +241,12 @@ fn client_credentials(app: &App, world: &World, form: &[(String, String)]) -> Re
     claims.insert("sub".into(), json!(sp.object_id));
     claims.insert("name".into(), json!(sp.display_name));
     let at = jwt::sign(&app.jwt_secret, &Value::Object(claims));
-    ok_json(token_response(at, &res[0]), &sp.client_id)
+    ok_json(token_response(app, at, &res[0]), &sp.client_id)
 }
 
 /// Issue access (+ refresh, + id) tokens for a user.
 #[allow(clippy::result_large_err)]
-fn user_tokens(
+pub(crate) fn user_tokens(
     app: &App,
     world: &World,
     user_oid: &str,
@@ -287,7 +292,7 @@ fn user_tokens(
         })
         .collect();
     granted.extend(oidc.iter().cloned());
-    let mut body = token_response(at, &granted.join(" "));
+    let mut body = token_response(app, at, &granted.join(" "));
     if oidc.iter().any(|s| s == "offline_access") {
         let rt = random_token("simrt.");
         lock(&app.refresh_tokens).insert(
@@ -296,17 +301,18 @@ fn user_tokens(
                 client_id: client_id.to_string(),
                 user_object_id: user.object_id.clone(),
                 scope: scope.to_string(),
-                expires: Utc::now() + Duration::days(90),
+                expires: app.now() + Duration::days(90),
             },
         );
         body.insert("refresh_token".into(), json!(rt));
     }
     if oidc.iter().any(|s| s == "openid") {
-        let now = Utc::now().timestamp();
+        let now = app.now().timestamp();
+        let lifetime = app.settings().token_lifetime_secs;
         let id = json!({
             "aud": client_id,
             "iss": format!("{}/{}/v2.0", app.base_url, world.tenant_id),
-            "iat": now, "nbf": now, "exp": now + TOKEN_LIFETIME_SECS + 1,
+            "iat": now, "nbf": now, "exp": now + lifetime,
             "oid": user.object_id, "sub": user.object_id, "tid": world.tenant_id,
             "preferred_username": user.upn, "name": user.display_name, "ver": "2.0",
         });
@@ -335,7 +341,7 @@ fn authorization_code(app: &App, world: &World, form: &[(String, String)]) -> Re
             "OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.",
         );
     };
-    if grant.expires < Utc::now() {
+    if grant.expires < app.now() {
         return bad(app, "invalid_grant", 70008, "The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.");
     }
     if !grant.client_id.eq_ignore_ascii_case(client_id) {
@@ -380,7 +386,7 @@ fn refresh(app: &App, world: &World, form: &[(String, String)]) -> Response {
     let Some(grant) = grant else {
         return bad(app, "invalid_grant", 9002313, "Invalid request. Request is malformed or invalid.");
     };
-    if grant.expires < Utc::now() {
+    if grant.expires < app.now() {
         return bad(app, "invalid_grant", 700082, "The refresh token has expired due to inactivity.");
     }
     if !grant.client_id.eq_ignore_ascii_case(client_id) {
@@ -434,8 +440,9 @@ fn redirect_with(redirect_uri: &str, params: &[(&str, &str)]) -> Response {
 /// named by `login_hint` (default: the seed's security admin).
 pub async fn authorize(State(app): State<Arc<App>>, Path(tenant): Path<String>, RawQuery(raw): RawQuery) -> Response {
     let q = query_pairs(raw.as_deref().unwrap_or(""));
-    let world = lock(&app.world).clone();
-    if !tenant_ok(&world, &tenant, true) {
+    let guard = lock(&app.world);
+    let world: &World = &guard;
+    if !tenant_ok(world, &tenant, true) {
         return error_page(StatusCode::BAD_REQUEST, 90002, &format!("Tenant '{tenant}' not found."));
     }
     let Some(client_id) = param(&q, "client_id") else {
@@ -494,7 +501,7 @@ pub async fn authorize(State(app): State<Arc<App>>, Path(tenant): Path<String>, 
             code_challenge_method: method.to_string(),
             user_object_id: user.object_id.clone(),
             scope: scope.to_string(),
-            expires: Utc::now() + Duration::minutes(10),
+            expires: app.now() + Duration::minutes(10),
         },
     );
     let session = uuid::Uuid::new_v4().to_string();

@@ -1,0 +1,202 @@
+//! The `/_sim/*` control endpoints (no auth): request log, reset, principals,
+//! clock, settings, token lifetime, faults and throttle.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Value};
+
+use crate::faults::FaultConfig;
+use crate::state::{lock, App};
+use crate::throttle::ThrottleConfig;
+use crate::{arm, seed};
+
+fn sim_error(status: StatusCode, message: impl Into<String>) -> Response {
+    (status, axum::Json(json!({ "error": { "code": "SimBadRequest", "message": message.into() } }))).into_response()
+}
+
+#[allow(clippy::result_large_err)]
+fn parse(body: &Bytes) -> Result<Value, Response> {
+    if body.is_empty() {
+        return Ok(json!({}));
+    }
+    serde_json::from_slice(body).map_err(|e| sim_error(StatusCode::BAD_REQUEST, format!("invalid JSON: {e}")))
+}
+
+pub async fn requests(State(app): State<Arc<App>>) -> Response {
+    axum::Json(Value::Array(lock(&app.requests).clone())).into_response()
+}
+
+/// Restores the seed (with the simulated "now"), clears the log, codes and
+/// refresh tokens and refills the throttle buckets. Clock, settings and faults
+/// are kept.
+pub async fn reset(State(app): State<Arc<App>>) -> Response {
+    match seed::build(&app.seed, app.now()) {
+        Ok(world) => {
+            *lock(&app.world) = world;
+            lock(&app.requests).clear();
+            lock(&app.auth_codes).clear();
+            lock(&app.refresh_tokens).clear();
+            lock(&app.device_codes).clear();
+            lock(&app.throttle).refill();
+            axum::Json(json!({ "seed": app.seed, "reset": true })).into_response()
+        }
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(json!({ "error": e.to_string() }))).into_response(),
+    }
+}
+
+pub async fn principals(State(app): State<Arc<App>>) -> Response {
+    let w = lock(&app.world);
+    let roles_of = |oid: &str| -> Vec<Value> {
+        w.role_assignments
+            .iter()
+            .filter(|r| r.principal_id.eq_ignore_ascii_case(oid))
+            .map(|r| json!({ "role": r.role, "scope": r.scope }))
+            .collect()
+    };
+    let users: Vec<Value> = w
+        .users
+        .iter()
+        .map(|u| json!({ "upn": u.upn, "objectId": u.object_id, "displayName": u.display_name, "roleAssignments": roles_of(&u.object_id) }))
+        .collect();
+    let sps: Vec<Value> = w
+        .service_principals
+        .iter()
+        .map(|s| {
+            json!({
+                "displayName": s.display_name, "clientId": s.client_id, "objectId": s.object_id,
+                "clientSecret": s.client_secret, "roleAssignments": roles_of(&s.object_id),
+            })
+        })
+        .collect();
+    axum::Json(json!({ "tenantId": w.tenant_id, "publicClientId": w.public_client_id, "users": users, "servicePrincipals": sps }))
+        .into_response()
+}
+
+fn clock_json(app: &App) -> Value {
+    json!({ "now": arm::arm_time(&app.now()), "offsetSeconds": app.clock.offset_seconds() })
+}
+
+/// `GET /_sim/clock` -> `{"now", "offsetSeconds"}`.
+pub async fn clock(State(app): State<Arc<App>>) -> Response {
+    axum::Json(clock_json(&app)).into_response()
+}
+
+/// `POST /_sim/clock {"advanceSeconds": N}` (N >= 0; time never goes back).
+pub async fn advance_clock(State(app): State<Arc<App>>, body: Bytes) -> Response {
+    let v = match parse(&body) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    match v.get("advanceSeconds").and_then(Value::as_f64) {
+        Some(s) if s >= 0.0 && s.is_finite() => {
+            app.clock.advance(s);
+            axum::Json(clock_json(&app)).into_response()
+        }
+        _ => sim_error(StatusCode::BAD_REQUEST, "advanceSeconds (a number >= 0) is required"),
+    }
+}
+
+fn settings_json(app: &App) -> Value {
+    let s = app.settings();
+    json!({
+        "effectDelaySeconds": s.effect_delay_secs,
+        "tokenLifetimeSeconds": s.token_lifetime_secs,
+        "deviceCodeAutoApproveAfterPolls": s.device_auto_approve_after_polls,
+        "deviceCodeAutoApproveUpn": s.device_auto_approve_upn,
+    })
+}
+
+pub async fn get_settings(State(app): State<Arc<App>>) -> Response {
+    axum::Json(settings_json(&app)).into_response()
+}
+
+/// `POST /_sim/settings` with any of `effectDelaySeconds`, `tokenLifetimeSeconds`,
+/// `deviceCodeAutoApproveAfterPolls` (null = off), `deviceCodeAutoApproveUpn`.
+pub async fn post_settings(State(app): State<Arc<App>>, body: Bytes) -> Response {
+    let v = match parse(&body) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let Some(obj) = v.as_object() else {
+        return sim_error(StatusCode::BAD_REQUEST, "an object is expected");
+    };
+    let mut s = app.settings();
+    for (k, val) in obj {
+        match k.as_str() {
+            "effectDelaySeconds" => match val.as_i64() {
+                Some(n) if n >= 0 => s.effect_delay_secs = n,
+                _ => return sim_error(StatusCode::BAD_REQUEST, "effectDelaySeconds must be an integer >= 0"),
+            },
+            "tokenLifetimeSeconds" => match val.as_i64() {
+                Some(n) if n >= 1 => s.token_lifetime_secs = n,
+                _ => return sim_error(StatusCode::BAD_REQUEST, "tokenLifetimeSeconds must be an integer >= 1"),
+            },
+            "deviceCodeAutoApproveAfterPolls" => match (val.is_null(), val.as_u64()) {
+                (true, _) => s.device_auto_approve_after_polls = None,
+                (false, Some(n)) if n >= 1 => s.device_auto_approve_after_polls = Some(n.min(u32::MAX as u64) as u32),
+                _ => return sim_error(StatusCode::BAD_REQUEST, "deviceCodeAutoApproveAfterPolls must be null or an integer >= 1"),
+            },
+            "deviceCodeAutoApproveUpn" => s.device_auto_approve_upn = val.as_str().map(str::to_string),
+            other => return sim_error(StatusCode::BAD_REQUEST, format!("unknown setting '{other}'")),
+        }
+    }
+    *lock(&app.settings) = s;
+    axum::Json(settings_json(&app)).into_response()
+}
+
+/// `POST /_sim/tokens {"lifetimeSeconds": N}`: lifetime of tokens issued from now on.
+pub async fn tokens(State(app): State<Arc<App>>, body: Bytes) -> Response {
+    let v = match parse(&body) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    match v.get("lifetimeSeconds").and_then(Value::as_i64) {
+        Some(n) if n >= 1 => {
+            lock(&app.settings).token_lifetime_secs = n;
+            axum::Json(json!({ "lifetimeSeconds": n })).into_response()
+        }
+        _ => sim_error(StatusCode::BAD_REQUEST, "lifetimeSeconds (an integer >= 1) is required"),
+    }
+}
+
+fn faults_json(app: &App) -> Value {
+    let mut cfg = lock(&app.faults).config.clone();
+    cfg.throttle = Some(lock(&app.throttle).config.clone());
+    serde_json::to_value(cfg).unwrap_or(Value::Null)
+}
+
+/// Apply a fault configuration (also used by `Simulator::set_faults`).
+pub fn apply_faults(app: &App, cfg: FaultConfig) -> Result<(), String> {
+    cfg.validate()?;
+    if let Some(t) = cfg.throttle.clone() {
+        lock(&app.throttle).set_config(t);
+    }
+    lock(&app.faults).set(cfg);
+    Ok(())
+}
+
+pub async fn get_faults(State(app): State<Arc<App>>) -> Response {
+    axum::Json(faults_json(&app)).into_response()
+}
+
+pub async fn post_faults(State(app): State<Arc<App>>, body: Bytes) -> Response {
+    let cfg: FaultConfig = match serde_json::from_slice(&body) {
+        Ok(c) => c,
+        Err(e) => return sim_error(StatusCode::BAD_REQUEST, format!("invalid fault configuration: {e}")),
+    };
+    match apply_faults(&app, cfg) {
+        Ok(()) => axum::Json(faults_json(&app)).into_response(),
+        Err(e) => sim_error(StatusCode::BAD_REQUEST, e),
+    }
+}
+
+/// `DELETE /_sim/faults`: no rules, throttle back to Azure's defaults.
+pub async fn delete_faults(State(app): State<Arc<App>>) -> Response {
+    lock(&app.faults).set(FaultConfig::default());
+    lock(&app.throttle).set_config(ThrottleConfig::default());
+    axum::Json(faults_json(&app)).into_response()
+}
