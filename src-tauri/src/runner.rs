@@ -7,13 +7,14 @@ use std::sync::Arc;
 use desk_azure::{apply_writes, ApplyObserver, ApplyOptions, Cancel};
 use desk_core::apply::{ApplyProgress, ItemState};
 use desk_core::plan::PlannedWrite;
-use desk_store::Store;
+use desk_store::{Journal, Store};
 use tauri::{AppHandle, Emitter};
 
 use crate::state::{lock, Connected, Desk};
 
 pub const PROGRESS_EVENT: &str = "apply-progress";
 
+/// The journal, then the UI.
 struct Journalled {
     app: AppHandle,
     store: Arc<Store>,
@@ -25,7 +26,7 @@ struct Journalled {
 
 impl ApplyObserver for Journalled {
     fn changed(&self, index: u32, state: ItemState, attempts: u32, message: Option<&str>) -> Result<(), String> {
-        self.store.set_item_state(&self.apply_id, index, state, attempts, message).map_err(|e| e.to_string())?;
+        Journal { store: &self.store, apply_id: &self.apply_id }.changed(index, state, attempts, message)?;
         match state {
             ItemState::Succeeded => self.succeeded.fetch_add(1, Ordering::SeqCst),
             ItemState::Failed => self.failed.fetch_add(1, Ordering::SeqCst),

@@ -55,11 +55,7 @@ async fn resend(app: AppHandle, desk: &Desk, apply_id: String, pick: fn(ItemStat
         return Err(failure("already_running", "That apply is already running."));
     }
     let connected = desk.connected().await?;
-    let report = desk.store.apply_report(&apply_id).map_err(store_error)?;
-    let items: Vec<_> = report.items.into_iter().filter(|i| pick(i.state)).map(|i| (i.index, i.write)).collect();
-    for (index, _) in &items {
-        desk.store.set_item_state(&apply_id, *index, ItemState::Planned, 0, None).map_err(store_error)?;
-    }
+    let items = desk.store.items_to_send(&apply_id, pick).map_err(store_error)?;
     run_apply(app, desk, connected, apply_id, items);
     Ok(())
 }

@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use desk_core::apply::ApplyObserver;
 use desk_core::apply::ItemState;
 use desk_core::plan::PlannedWrite;
 use desk_core::scope::subscription_of;
@@ -40,12 +41,6 @@ impl Default for ApplyOptions {
             writes_per_second: 10.0,
         }
     }
-}
-
-/// Told of every state change; an error refuses the change (for a journal
-/// that cannot record `Sending`, the write is then not sent).
-pub trait ApplyObserver: Send + Sync {
-    fn changed(&self, index: u32, state: ItemState, attempts: u32, message: Option<&str>) -> Result<(), String>;
 }
 
 /// Set to stop: writes not yet sent end as `Cancelled`; writes in flight finish.

@@ -125,3 +125,9 @@ pub struct EffectReport {
     /// UTC, RFC 3339: when Defender should have caught up at the latest (24 h after the apply).
     pub expected_by: String,
 }
+
+/// Told of every state change of an apply; an error refuses the change (a
+/// journal that cannot record `Sending` means the write is not sent).
+pub trait ApplyObserver: Send + Sync {
+    fn changed(&self, index: u32, state: ItemState, attempts: u32, message: Option<&str>) -> Result<(), String>;
+}

@@ -1,7 +1,7 @@
 //! The apply journal.
 
 use chrono::{SecondsFormat, Utc};
-use desk_core::apply::{ApplyItem, ApplyReport, ItemState};
+use desk_core::apply::{ApplyItem, ApplyObserver, ApplyReport, ItemState};
 use desk_core::plan::PlannedWrite;
 use rusqlite::{params, OptionalExtension};
 
@@ -98,6 +98,33 @@ impl Store {
             rows.collect::<Result<_, _>>()?
         };
         ids.iter().map(|id| self.apply_report(id)).collect()
+    }
+}
+
+/// An apply's journal as the apply engine's observer: each state change is
+/// on disk before the engine goes on.
+pub struct Journal<'a> {
+    pub store: &'a Store,
+    pub apply_id: &'a str,
+}
+
+impl ApplyObserver for Journal<'_> {
+    fn changed(&self, index: u32, state: ItemState, attempts: u32, message: Option<&str>) -> Result<(), String> {
+        self.store.set_item_state(self.apply_id, index, state, attempts, message).map_err(|e| e.to_string())
+    }
+}
+
+impl Store {
+    /// The writes of an apply whose state `pick` selects, set back to
+    /// `Planned` so they can be sent again (retry failed, resume unfinished).
+    pub fn items_to_send(&self, apply_id: &str, pick: fn(ItemState) -> bool) -> Result<Vec<(u32, PlannedWrite)>, StoreError> {
+        let report = self.apply_report(apply_id)?;
+        let items: Vec<(u32, PlannedWrite)> =
+            report.items.into_iter().filter(|i| pick(i.state)).map(|i| (i.index, i.write)).collect();
+        for (index, _) in &items {
+            self.set_item_state(apply_id, *index, ItemState::Planned, 0, None)?;
+        }
+        Ok(items)
     }
 }
 

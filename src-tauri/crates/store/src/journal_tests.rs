@@ -57,3 +57,18 @@ fn a_duplicate_apply_id_journals_nothing() {
     assert!(store.record_apply("a", "key", "alex", &[write(0), write(1)]).is_err());
     assert_eq!(store.apply_report("a").expect("reads").items.len(), 1);
 }
+
+#[test]
+fn resending_picks_items_by_state_and_journals_them_as_planned_again() {
+    let store = Store::in_memory().expect("opens");
+    store.record_apply("a", "key", "alex", &[write(0), write(1), write(2)]).expect("records");
+    store.set_item_state("a", 0, ItemState::Succeeded, 1, None).expect("updates");
+    store.set_item_state("a", 1, ItemState::Failed, 6, Some("503")).expect("updates");
+    store.set_item_state("a", 2, ItemState::Sending, 1, None).expect("updates");
+    let unfinished = store.items_to_send("a", |s| !s.is_final()).expect("picks");
+    assert_eq!(unfinished.iter().map(|(i, _)| *i).collect::<Vec<_>>(), vec![2]);
+    let failed = store.items_to_send("a", |s| s == ItemState::Failed).expect("picks");
+    assert_eq!(failed, vec![(1, write(1))]);
+    let report = store.apply_report("a").expect("reads");
+    assert_eq!(report.items.iter().map(|i| i.state).collect::<Vec<_>>(), vec![ItemState::Succeeded, ItemState::Planned, ItemState::Planned]);
+}

@@ -14,6 +14,7 @@ use std::sync::{Mutex, MutexGuard};
 use rusqlite::Connection;
 
 pub use error::StoreError;
+pub use journal::Journal;
 
 pub struct Store {
     conn: Mutex<Connection>,
