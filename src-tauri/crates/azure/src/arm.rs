@@ -7,7 +7,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::Value;
 use url::Url;
 
-use azure_core::credentials::TokenCredential;
+use crate::credential::SessionCredential;
 
 use crate::error::AzureError;
 
@@ -21,14 +21,14 @@ const MAX_PAGES: usize = 10_000;
 pub struct Arm {
     http: reqwest::Client,
     endpoint: Url,
-    credential: Arc<dyn TokenCredential>,
+    credential: Arc<dyn SessionCredential>,
     scope: String,
 }
 
 impl Arm {
     /// `endpoint` is ARM's base URL; `scope` the token scope for it
     /// (`https://management.azure.com/.default` in the public cloud).
-    pub fn new(http: reqwest::Client, endpoint: Url, credential: Arc<dyn TokenCredential>, scope: String) -> Self {
+    pub fn new(http: reqwest::Client, endpoint: Url, credential: Arc<dyn SessionCredential>, scope: String) -> Self {
         Arm { http, endpoint, credential, scope }
     }
 
@@ -110,7 +110,21 @@ impl Arm {
         self.exchange(method, url, body).await?.into_result()
     }
 
+    /// One request; a token Azure calls expired or invalid is dropped and the
+    /// request made once more with a fresh one.
     async fn exchange(&self, method: Method, url: Url, body: Option<&Value>) -> Result<Answer, AzureError> {
+        let answer = self.exchange_once(method.clone(), url.clone(), body).await?;
+        if answer.status == StatusCode::UNAUTHORIZED
+            && (answer.text.contains("ExpiredAuthenticationToken") || answer.text.contains("InvalidAuthenticationToken"))
+        {
+            tracing::info!("ARM refused the access token; signing in again");
+            self.credential.forget(&self.scope).await;
+            return self.exchange_once(method, url, body).await;
+        }
+        Ok(answer)
+    }
+
+    async fn exchange_once(&self, method: Method, url: Url, body: Option<&Value>) -> Result<Answer, AzureError> {
         let token = self.access_token().await?;
         let mut request = self.http.request(method, url.clone()).bearer_auth(token);
         if let Some(body) = body {

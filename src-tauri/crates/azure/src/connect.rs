@@ -105,7 +105,7 @@ impl Connection {
                     .await?
             }
         };
-        let credential: Arc<dyn azure_core::credentials::TokenCredential> = Arc::new(credential);
+        let credential = Arc::new(credential);
         let graph = Graph { http: http.clone(), endpoint: self.graph_endpoint, credential: credential.clone() };
         let arm = Arm::new(http, self.arm_endpoint, credential, self.token_scope);
         let identity = Identity::from_token(&arm.access_token().await?)?;

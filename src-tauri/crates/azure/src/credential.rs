@@ -202,6 +202,20 @@ impl EntraCredential {
     }
 }
 
+/// A credential whose cached token can be dropped when Azure refuses it as
+/// expired (its clock and ours may disagree), so the next call signs in anew.
+#[async_trait]
+pub trait SessionCredential: TokenCredential {
+    async fn forget(&self, scope: &str);
+}
+
+#[async_trait]
+impl SessionCredential for EntraCredential {
+    async fn forget(&self, scope: &str) {
+        self.cached.lock().await.remove(scope);
+    }
+}
+
 #[async_trait]
 impl TokenCredential for EntraCredential {
     async fn get_token(

@@ -15,7 +15,7 @@ mod tenant;
 
 pub use arm::{Arm, ARM_PUBLIC};
 pub use connect::{env, Connection, SignIn, PUBLIC_TOKEN_SCOPE};
-pub use credential::{Authority, EntraCredential, Identity};
+pub use credential::{Authority, EntraCredential, Identity, SessionCredential};
 pub use error::AzureError;
 pub use apply::{apply_writes, ApplyObserver, ApplyOptions, Cancel};
 pub use facts::Prepared;
