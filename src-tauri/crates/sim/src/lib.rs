@@ -18,6 +18,7 @@ pub mod control;
 pub mod entra;
 pub mod errors;
 pub mod faults;
+pub mod graph;
 pub mod jwt;
 pub mod log;
 pub mod schema;

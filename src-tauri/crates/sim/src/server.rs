@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use axum::middleware;
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use axum::Router;
 use chrono::{DateTime, Utc};
 use hyper_util::rt::TokioIo;
@@ -19,7 +19,7 @@ use tower::ServiceExt;
 use crate::errors::SimError;
 use crate::faults::{DropConnection, FaultConfig};
 use crate::state::{lock, App};
-use crate::{arm, control, entra, faults, log, seed};
+use crate::{arm, control, entra, faults, graph, log, seed};
 
 /// A running simulator.
 pub struct Simulator {
@@ -123,6 +123,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/{tenant}/oauth2/v2.0/authorize", get(entra::authorize))
         .route("/{tenant}/oauth2/v2.0/devicecode", post(entra::device::devicecode))
         .route("/{tenant}/v2.0/.well-known/openid-configuration", get(entra::openid_configuration))
+        .route("/v1.0/{*rest}", any(graph::handle))
         .fallback(arm::handle)
         .layer(middleware::from_fn_with_state(app.clone(), faults::layer))
         .layer(middleware::from_fn_with_state(app.clone(), log::record))

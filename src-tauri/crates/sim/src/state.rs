@@ -359,3 +359,12 @@ pub fn is_arm_audience(aud: &str) -> bool {
         "https://management.azure.com" | "https://management.core.windows.net"
     )
 }
+
+/// Is this string an audience Microsoft Graph accepts (its URI, with or
+/// without the trailing slash, or its application id)?
+pub fn is_graph_audience(aud: &str) -> bool {
+    matches!(
+        aud.trim_end_matches('/').to_ascii_lowercase().as_str(),
+        "https://graph.microsoft.com" | "00000003-0000-0000-c000-000000000000"
+    )
+}

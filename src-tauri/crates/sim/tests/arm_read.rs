@@ -85,7 +85,13 @@ async fn policy_assignments_and_set_definition() {
     assert!(names.contains(&"SecurityCenterBuiltIn") && names.contains(&"contoso-require-costcenter-tag"), "{names:?}");
     let (_, v) = env.get(&t, &format!("{base}?api-version=2023-04-01&$filter=atExactScope()")).await;
     let exact: Vec<&str> = v["value"].as_array().expect("v").iter().filter_map(|a| a["name"].as_str()).collect();
-    assert_eq!(exact, ["SecurityCenterBuiltIn"]);
+    assert_eq!(exact, ["SecurityCenterBuiltIn", "ISO27001-2013"], "Production has MCSB and ISO 27001 of its own");
+    // atScope(): its own and the inherited ones (landing zones MCSB, costCenter at contoso).
+    let (_, v) = env.get(&t, &format!("{base}?api-version=2023-04-01&$filter=atScope()")).await;
+    let at: Vec<&str> = v["value"].as_array().expect("v").iter().filter_map(|a| a["name"].as_str()).collect();
+    for n in ["SecurityCenterBuiltIn", "ISO27001-2013", "mcsb-landingzones", "contoso-require-costcenter-tag"] {
+        assert!(at.contains(&n), "{n} in {at:?}");
+    }
 
     let (s, a) = env.get(&t, &format!("{base}/SecurityCenterBuiltIn?api-version=2025-11-01")).await;
     assert_eq!(s, 200);

@@ -43,10 +43,25 @@ pub fn permissions(ctx: &mut Ctx, scope: &Scope) -> ArmResult {
         return Err(method_not_allowed(ctx));
     }
     ctx.check_version(V_PERMISSIONS)?;
-    if matches!(scope, Scope::Tenant | Scope::ManagementGroup(_)) {
-        return Err(HttpError::bad_request("InvalidScope", "Permissions are available at subscription, resource group or resource scope."));
+    if *scope == Scope::Tenant {
+        return Err(HttpError::bad_request("InvalidScope", "Permissions are available at management group, subscription, resource group or resource scope."));
     }
     scope.check_exists(ctx.world)?;
+    if let Scope::ManagementGroup(mg) = scope {
+        // An unknown group answers as every other management-group call does.
+        if ctx.world.management_group(mg).is_none() {
+            return Err(HttpError::arm(
+                StatusCode::FORBIDDEN,
+                "AuthorizationFailed",
+                format!(
+                    "The client '{}' with object id '{}' does not have authorization to perform action 'Microsoft.Authorization/permissions/read' over scope '{}' or the scope is invalid. If access was recently granted, please refresh your credentials.",
+                    ctx.caller.name,
+                    ctx.caller.object_id,
+                    scope.id()
+                ),
+            ));
+        }
+    }
     let ancestors = chain(ctx.world, scope);
     let with_data = ctx.api_version != "2015-07-01";
     let items: Vec<Value> = ctx

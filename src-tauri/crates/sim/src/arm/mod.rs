@@ -118,7 +118,8 @@ impl Ctx<'_> {
     }
 }
 
-fn percent_decode(s: &str) -> String {
+/// Decode `%XX` escapes (invalid ones are kept as they are).
+pub(crate) fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

@@ -39,7 +39,17 @@ pub const WASRP_APP_ID: &str = "8edd93e1-2103-40b4-bd70-6e34e586362d";
 pub const WASRP_OBJECT_ID: &str = "8313e63d-0f9a-4c80-970a-40949f41f0d6";
 
 pub const MG_CONTOSO: &str = "contoso";
+pub const MG_PLATFORM: &str = "contoso-platform";
+pub const MG_LANDING_ZONES: &str = "contoso-landingzones";
 pub const MCSB_ASSIGNMENT_NAME: &str = "SecurityCenterBuiltIn";
+/// MCSB assigned at management group `contoso-landingzones` (covers Corp and
+/// Online, i.e. Production and Development, on top of their own assignments).
+pub const MCSB_MG_ASSIGNMENT_NAME: &str = "mcsb-landingzones";
+pub const MCSB_MG_ASSIGNMENT_ID: &str =
+    "/providers/Microsoft.Management/managementGroups/contoso-landingzones/providers/Microsoft.Authorization/policyAssignments/mcsb-landingzones";
+/// Role assignment: the Security Resource Provider is Reader at `contoso-platform`
+/// (and nowhere else, so granting it at `contoso-landingzones` can be tested).
+pub const WASRP_PLATFORM_READER: &str = "c0b6b2a4-5f0e-4c33-9a4e-3f7d8e21b6a5";
 pub const CUSTOM_ASSIGNMENT_NAME: &str = "contoso-require-costcenter-tag";
 pub const CUSTOM_DEFINITION_ID: &str =
     "/providers/Microsoft.Management/managementGroups/contoso/providers/Microsoft.Authorization/policyDefinitions/require-costcenter-tag";
@@ -171,10 +181,8 @@ fn exemption(
     }
 }
 
-/// Subscriptions the ISO 27001:2013 initiative is assigned to. (Production is
-/// left out so the client's two-subscription tests keep planning one write per
-/// subscription; add it here once those tests expect the extra exemption.)
-pub const ISO_SUBSCRIPTIONS: &[&str] = &[SUB_SHARED];
+/// Subscriptions the ISO 27001:2013 initiative is assigned to.
+pub const ISO_SUBSCRIPTIONS: &[&str] = &[SUB_PRODUCTION, SUB_SHARED];
 
 /// Tenant, users, service principals, the public client and their roles at MG `contoso`.
 pub fn principals(w: &mut World) {
@@ -225,14 +233,21 @@ pub fn build(now: DateTime<Utc>) -> Result<World, SimError> {
     let mcsb = mcsb_definition()?;
     let mut w = World::default();
     principals(&mut w);
+    w.role_assignments.push(role(
+        WASRP_PLATFORM_READER,
+        WASRP_OBJECT_ID,
+        "ServicePrincipal",
+        "Reader",
+        &format!("/providers/Microsoft.Management/managementGroups/{MG_PLATFORM}"),
+    ));
     let group = |name: &str, display: &str, parent: Option<&str>| ManagementGroup { name: name.into(), display_name: display.into(), parent: parent.map(str::to_string) };
     w.management_groups = vec![
         group(TENANT_ID, "Tenant Root Group", None),
         group(MG_CONTOSO, "Contoso", Some(TENANT_ID)),
-        group("contoso-platform", "Platform", Some(MG_CONTOSO)),
-        group("contoso-landingzones", "Landing Zones", Some(MG_CONTOSO)),
-        group("contoso-corp", "Corp", Some("contoso-landingzones")),
-        group("contoso-online", "Online", Some("contoso-landingzones")),
+        group(MG_PLATFORM, "Platform", Some(MG_CONTOSO)),
+        group(MG_LANDING_ZONES, "Landing Zones", Some(MG_CONTOSO)),
+        group("contoso-corp", "Corp", Some(MG_LANDING_ZONES)),
+        group("contoso-online", "Online", Some(MG_LANDING_ZONES)),
         group("contoso-sandbox", "Sandbox", Some(MG_CONTOSO)),
     ];
     let sub = |id: &str, name: &str, mg: &str, env: &str| Subscription {
@@ -280,6 +295,19 @@ pub fn build(now: DateTime<Utc>) -> Result<World, SimError> {
         w.policy_assignments.push(iso_assignment(sub_id));
     }
     let mg = |n: &str| format!("/providers/Microsoft.Management/managementGroups/{n}");
+    w.policy_assignments.push(PolicyAssignment {
+        id: MCSB_MG_ASSIGNMENT_ID.into(),
+        name: MCSB_MG_ASSIGNMENT_NAME.into(),
+        scope: mg(MG_LANDING_ZONES),
+        display_name: "Microsoft cloud security benchmark (Landing Zones)".into(),
+        description: Some("The Microsoft cloud security benchmark for every landing zone subscription, assigned by the platform team.".into()),
+        policy_definition_id: format!("/providers/Microsoft.Authorization/policySetDefinitions/{MCSB_ID}"),
+        definition_version: Some("57.*.*".into()),
+        metadata: json!({ "assignedBy": "Morgan Manager", "createdOn": "2024-04-02T07:45:00.0000000Z" }),
+        parameters: json!({}),
+        enforcement_mode: "Default".into(),
+        instance_id: "5d0b9f3e-2c41-4a8f-b6e7-91c3a0d4e852".into(),
+    });
     w.policy_assignments.push(PolicyAssignment {
         id: format!("{}/providers/Microsoft.Authorization/policyAssignments/{CUSTOM_ASSIGNMENT_NAME}", mg(MG_CONTOSO)),
         name: CUSTOM_ASSIGNMENT_NAME.into(),
