@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
-import { FIXTURES, SUBSCRIPTIONS, installFakeBackend } from "./fake-backend.mjs";
+import { FIXTURES, RECOMMENDATIONS, SUBSCRIPTIONS, installFakeBackend } from "./fake-backend.mjs";
 import { serveStatic } from "./static-server.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -54,12 +54,12 @@ after(async () => {
   if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
-async function openApp(colorScheme = "light") {
+async function openApp(colorScheme = "light", fixtures = FIXTURES) {
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(e));
   await page.emulateMedia({ colorScheme });
-  await page.addInitScript(installFakeBackend, FIXTURES);
+  await page.addInitScript(installFakeBackend, fixtures);
   await page.goto(server.url);
   await page.getByTestId("recommendation-row").first().waitFor();
   return { page, errors };
@@ -105,7 +105,8 @@ describe("Exemption Desk UI (built, IPC mocked)", () => {
     await page.close();
   });
 
-  test("exempt: validation as you type, create, result, exemptions list", async () => {
+
+  test("exempt subscriptions: validation as you type, checks, preview, confirm, progress, result, exemptions list", async () => {
     const { page, errors } = await openApp();
     // Open by keyboard: focus the row, press Enter.
     const row = page.getByTestId("recommendation-row").filter({ hasText: "SQL databases" });
@@ -127,10 +128,10 @@ describe("Exemption Desk UI (built, IPC mocked)", () => {
     assert.equal(await name.getAttribute("aria-invalid"), "true");
     await shot(page, "exempt-error-light");
 
-    // Create with errors sends nothing and shows every error.
-    await drawer.getByRole("button", { name: "Create" }).click();
+    // Preview with errors sends nothing and shows every error.
+    await drawer.getByRole("button", { name: "Preview" }).click();
     await drawer.getByText("Choose a category: mitigated or risk accepted.").waitFor();
-    assert.equal((await calls(page, "create_exemption")).length, 0);
+    assert.equal((await calls(page, "prepare_exemption")).length, 0);
 
     await name.fill("sql-waiver");
     await nameError.waitFor({ state: "detached" });
@@ -141,17 +142,20 @@ describe("Exemption Desk UI (built, IPC mocked)", () => {
     await drawer.getByRole("textbox", { name: "Description" }).fill("Accepted by the CISO, ticket SEC-42.");
     await drawer.getByText("36/512").waitFor();
     await drawer.getByRole("checkbox", { name: nameOf(page, 1) }).check();
+    const checks = drawer.getByTestId("checks");
+    await checks.locator('[data-check-kind="Permissions"][data-check-status="Passed"]').waitFor();
+    await checks.locator('[data-check-kind="Initiatives"][data-check-status="Warning"]').waitFor();
+    await checks.getByTestId("initiatives-covered").getByText("Microsoft cloud security benchmark, ISO 27001:2013", { exact: false }).waitFor();
     await shot(page, "exempt-filled-light");
 
-    await drawer.getByRole("button", { name: "Create" }).click();
-    const result = drawer.getByTestId("create-result");
-    await result.waitFor();
-    const sent = await calls(page, "create_exemption");
-    assert.equal(sent.length, 1);
-    assert.deepEqual(sent[0].args, {
+    await drawer.getByRole("button", { name: "Preview" }).click();
+    const preview = drawer.getByTestId("preview");
+    await preview.getByText("4 exemptions will be written").waitFor();
+    const sent = (await calls(page, "prepare_exemption")).at(-1);
+    assert.deepEqual(sent.args, {
       draft: {
         recommendationKey: "aaaaaaaa-0000-4000-8000-000000000002",
-        subscriptionIds: SUBSCRIPTIONS.map((s) => s.id),
+        scope: { kind: "subscriptions", ids: SUBSCRIPTIONS.map((s) => s.id) },
         name: "sql-waiver",
         displayName: "SQL findings accepted until Q3",
         expiresOn: "2030-06-30",
@@ -160,12 +164,25 @@ describe("Exemption Desk UI (built, IPC mocked)", () => {
         description: "Accepted by the CISO, ticket SEC-42.",
       },
     });
+    assert.equal(await preview.getByTestId("preview-write").count(), 4);
+    const firstWrite = preview.getByTestId("preview-write").first();
+    await firstWrite.getByRole("button", { name: "JSON body" }).click();
+    const json = await firstWrite.getByTestId("write-json").innerText();
+    assert.equal(JSON.parse(json).properties.expiresOn, "2030-06-30T21:59:59Z");
+    await page.waitForTimeout(200); // re-measured after expanding
+    await shot(page, "exempt-preview-light");
+    assert.equal((await calls(page, "apply_plan")).length, 0);
+
+    await preview.getByRole("button", { name: "Create 4 exemptions" }).click();
+    const progress = drawer.getByTestId("apply-progress");
+    await progress.waitFor();
+    await progress.locator('[data-testid="apply-item"][data-state="Sending"]').first().waitFor();
+    await shot(page, "exempt-progress-light");
+    const result = drawer.getByTestId("create-result");
     await result.getByText("Created 4 exemptions").waitFor();
-    assert.equal(await result.getByTestId("created-exemption").count(), 4);
-    const first = await result.getByTestId("created-exemption").first().innerText();
-    for (const expected of ["sql-waiver", "Contoso Production", "Risk accepted (waiver)", "SecurityCenterBuiltIn", "sqlDbVulnerabilityAssessment", "30 Jun 2030"]) {
-      assert.ok(first.includes(expected), `result should show ${expected}: ${first}`);
-    }
+    assert.equal(await progress.locator('[data-testid="apply-item"][data-state="Succeeded"]').count(), 4);
+    await result.getByText("Defender for Cloud can take up to 24 hours", { exact: false }).waitFor();
+    assert.equal((await calls(page, "discard_draft")).length, 1);
     await shot(page, "exempt-result-light");
     await result.getByRole("button", { name: "Close" }).click();
     await drawer.waitFor({ state: "detached" });
@@ -190,29 +207,184 @@ describe("Exemption Desk UI (built, IPC mocked)", () => {
     await page.close();
   });
 
-  test("create failure keeps the values and shows the message", async () => {
-    const { page } = await openApp();
-    await page.getByTestId("recommendation-row").first().click();
-    const drawer = page.getByRole("dialog");
-    await drawer.getByRole("checkbox", { name: nameOf(page, 1) }).check();
-    await drawer.getByRole("textbox", { name: "Name", exact: true }).fill("vm-va");
+  test("exempt a management group, granting Defender for Cloud Reader first", async () => {
+    const { page, errors } = await openApp();
+    await page.getByTestId("recommendation-row").filter({ hasText: "Storage accounts should restrict" }).click();
+    const drawer = page.getByRole("dialog", { name: "Exempt: Storage accounts should restrict network access" });
+    await drawer.getByTestId("scope-kind").getByRole("radio", { name: "Management group" }).check();
+    const tree = drawer.getByTestId("mg-tree");
+    await tree.waitFor();
+    await drawer.getByRole("searchbox", { name: "Search management groups" }).fill("prod");
+    assert.equal(await tree.getByRole("radio").count(), 3); // the match and its two ancestors
+    await tree.getByRole("radio", { name: "Contoso Production MG" }).check();
+    await drawer.getByRole("textbox", { name: "Name", exact: true }).fill("prod-storage-network");
     await drawer.getByRole("radio", { name: "Resolved through 3rd party (mitigated)" }).check();
-    await page.evaluate(() => {
-      window.__ipcFail.create_exemption = {
-        code: "azure_authorization_failed",
-        message: "You don't have permission to exempt at Contoso Development.",
-        details: null,
-      };
-    });
-    await drawer.getByRole("button", { name: "Create" }).click();
-    await drawer.getByText("You don't have permission to exempt at Contoso Development.").waitFor();
-    assert.equal(await drawer.getByRole("textbox", { name: "Name", exact: true }).inputValue(), "vm-va");
-    assert.ok(await drawer.getByRole("radio", { name: "Resolved through 3rd party (mitigated)" }).isChecked());
-    assert.ok(await drawer.getByRole("checkbox", { name: nameOf(page, 1) }).isChecked());
-    await shot(page, "exempt-failure-light");
-    // Retrying succeeds with the same values.
-    await drawer.getByRole("button", { name: "Create" }).click();
+
+    const reader = drawer.getByTestId("checks").locator('[data-check-kind="SecurityReader"]');
+    await drawer.getByTestId("checks").locator('[data-check-kind="SecurityReader"][data-check-status="Failed"]').waitFor();
+    assert.ok(await drawer.getByRole("button", { name: "Preview" }).isDisabled());
+    await drawer.getByText("Defender for Cloud can't read this management group yet", { exact: false }).waitFor();
+    await shot(page, "exempt-mg-reader-light");
+
+    await reader.getByRole("button", { name: "Grant Reader to Defender for Cloud" }).click();
+    const confirm = page.getByRole("alertdialog", { name: "Grant Reader to Defender for Cloud" });
+    await confirm.waitFor();
+    const text = await confirm.innerText();
+    for (const expected of ["Reader", "Windows Azure Security Resource Provider", "Contoso Production MG", "/providers/Microsoft.Management/managementGroups/contoso-prod"]) {
+      assert.ok(text.includes(expected), `the confirmation should say ${expected}: ${text}`);
+    }
+    await page.waitForTimeout(400); // the dialog's entrance animation
+    await shot(page, "exempt-mg-grant-light");
+    assert.equal((await calls(page, "grant_security_reader")).length, 0);
+    await confirm.getByRole("button", { name: "Grant Reader" }).click();
+    await confirm.waitFor({ state: "detached" });
+    assert.deepEqual((await calls(page, "grant_security_reader"))[0].args, { managementGroup: "contoso-prod" });
+    await drawer.getByTestId("checks").locator('[data-check-kind="SecurityReader"][data-check-status="Passed"]').waitFor();
+
+    await drawer.getByRole("button", { name: "Preview" }).click();
+    const preview = drawer.getByTestId("preview");
+    await preview.getByText("2 exemptions will be written").waitFor();
+    const write = await preview.getByTestId("preview-write").first().innerText();
+    assert.match(write, /Contoso Production MG/);
+    assert.match(write, /managementGroups\/contoso-prod\/providers\/Microsoft.Authorization\/policyExemptions\/prod-storage-network/);
+    const draft = (await calls(page, "prepare_exemption")).at(-1).args.draft;
+    assert.deepEqual(draft.scope, { kind: "managementGroup", name: "contoso-prod" });
+    await preview.getByRole("button", { name: "Create 2 exemptions" }).click();
     await drawer.getByTestId("create-result").getByText("Created 2 exemptions").waitFor();
+    await drawer.getByTestId("effect-status").waitFor();
+    await shot(page, "exempt-mg-result-light");
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test("exempt selected resources out of 5,000: search, select all, cancel, retry failed; the apply goes on with the pane closed", async () => {
+    const { page, errors } = await openApp("light", { ...FIXTURES, applyFailOnce: [1], applyItemMs: 400 });
+    await page.getByTestId("recommendation-row").filter({ hasText: "Machines should have" }).click();
+    const drawer = page.getByRole("dialog", { name: "Exempt: Machines should have a vulnerability assessment solution" });
+    await drawer.getByTestId("scope-kind").getByRole("radio", { name: "Selected resources" }).check();
+    const picker = drawer.getByTestId("resource-picker");
+    await picker.getByText("0 of 5000 selected").waitFor();
+    // Virtualised: only what's in view is in the DOM.
+    const inDom = await picker.getByTestId("resource-row").count();
+    assert.ok(inDom > 3 && inDom < 40, `${inDom} rows rendered`);
+    await shot(page, "exempt-resources-light");
+    // Scrolling to the end works.
+    await picker.getByTestId("resource-list").evaluate((el) => el.scrollTo(0, 1e7));
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('[data-testid="resource-row"]')].some((r) => r.textContent.includes("vm-4999")));
+
+    const search = picker.getByRole("searchbox", { name: "Search resources" });
+    const started = Date.now();
+    await search.fill("vm-004");
+    await picker.getByText("0 of 5000 selected · 10 shown").waitFor();
+    assert.ok(Date.now() - started < 2000, "search stays responsive");
+    await picker.getByRole("checkbox", { name: "Select all" }).check();
+    await picker.getByText("10 of 5000 selected · 10 shown").waitFor();
+    await picker.getByRole("checkbox", { name: "vm-0042" }).uncheck();
+    await picker.getByText("9 of 5000 selected · 10 shown").waitFor();
+    await drawer.getByRole("textbox", { name: "Name", exact: true }).fill("vm-va-accepted");
+    await drawer.getByRole("radio", { name: "Risk accepted (waiver)" }).check();
+    await drawer.getByTestId("checks").locator('[data-check-kind="Permissions"][data-check-status="Passed"]').waitFor();
+    const draft = await page.waitForFunction(() => window.__ipcCalls.filter((c) => c.cmd === "prepare_exemption").at(-1)?.args.draft);
+    const scope = (await draft.jsonValue()).scope;
+    assert.equal(scope.kind, "resources");
+    assert.equal(scope.ids.length, 9);
+    assert.ok(scope.ids.every((id) => /\/virtualMachines\/vm-004[0-9]$/.test(id)));
+
+    await drawer.getByRole("button", { name: "Preview" }).click();
+    const preview = drawer.getByTestId("preview");
+    await preview.getByText("18 exemptions will be written").waitFor();
+    await preview.getByRole("button", { name: "Create 18 exemptions" }).click();
+    const progress = drawer.getByTestId("apply-progress");
+    await progress.locator('[data-testid="apply-item"][data-state="Retrying"]').waitFor();
+    await progress.getByText("Azure is throttling", { exact: false }).waitFor();
+    await shot(page, "exempt-resources-progress-light");
+
+    // Close the pane: the apply goes on, and the shell says so.
+    await drawer.getByRole("button", { name: "Dismiss" }).click();
+    await drawer.waitFor({ state: "detached" });
+    const running = page.getByTestId("running-apply");
+    await running.getByText("Creating exemptions").waitFor();
+    await shot(page, "shell-running-apply-light");
+    // Other screens keep working meanwhile.
+    await page.getByRole("tab", { name: "Exemptions" }).click();
+    await page.getByTestId("exemption-row").first().waitFor();
+    await running.getByRole("button", { name: "View" }).click();
+    const again = page.getByRole("dialog", { name: "Exempt: Machines should have a vulnerability assessment solution" });
+    await again.getByTestId("apply-progress").waitFor();
+    await again.getByRole("button", { name: "Cancel" }).click();
+    const result = again.getByTestId("create-result");
+    await result.waitFor({ timeout: 15_000 });
+    const summary = await result.innerText();
+    assert.match(summary, /Created \d+ of 18 exemptions/);
+    assert.match(summary, /1 failed/);
+    assert.match(summary, /cancelled/);
+    assert.match(summary, /AuthorizationFailed/);
+    await shot(page, "exempt-resources-result-light");
+    assert.equal((await calls(page, "cancel_apply")).length, 1);
+
+    await result.getByRole("button", { name: "Retry failed" }).click();
+    await again.getByTestId("apply-progress").locator('[data-testid="apply-item"][data-index="1"], [data-testid="apply-item"]').first().waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="apply-item"][data-state="Failed"]').length === 0);
+    await again.getByTestId("create-result").waitFor();
+    assert.equal((await calls(page, "retry_failed")).length, 1);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test("details: Unhealthy / Healthy / Not applicable resources, with the exemption that applies", async () => {
+    const { page, errors } = await openApp();
+    await page.getByTestId("recommendation-row").filter({ hasText: "Storage accounts should restrict" }).click();
+    const drawer = page.getByRole("dialog", { name: "Exempt: Storage accounts should restrict network access" });
+    await drawer.getByRole("tab", { name: "Details" }).click();
+    const details = drawer.getByTestId("recommendation-details");
+    await details.getByRole("tab", { name: "Unhealthy (7)" }).waitFor();
+    assert.equal(await details.getByTestId("assessed-resource").count(), 7);
+    await details.getByRole("tab", { name: /Not applicable/ }).click();
+    await details.getByText("Cause: Exempt · exemption legacy-storage").waitFor();
+    await details.getByText("Cause: OffByPolicy").waitFor();
+    await shot(page, "details-light");
+    // The form is still there, as it was.
+    await drawer.getByRole("tab", { name: "Exempt" }).click();
+    await drawer.getByRole("textbox", { name: "Name", exact: true }).waitFor();
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test("an interrupted apply: banner, Resume, progress; a saved draft reopens", async () => {
+    const report = {
+      id: "apply-77", startedAt: "2030-05-01T08:00:00Z", recommendationKey: RECOMMENDATIONS[0].key, finished: false,
+      items: SUBSCRIPTIONS.map((s, index) => ({
+        index, state: index === 0 ? "Succeeded" : "Sending", attempts: 1, message: null,
+        write: {
+          scope: `/subscriptions/${s.id}`, name: "storage-net", path: `/subscriptions/${s.id}/providers/Microsoft.Authorization/policyExemptions/storage-net`,
+          policyAssignmentId: `/subscriptions/${s.id}/providers/Microsoft.Authorization/policyAssignments/SecurityCenterBuiltIn`,
+          initiativeName: "Microsoft cloud security benchmark", policyDefinitionReferenceIds: ["x"], replacesExisting: false, body: { properties: {} },
+        },
+      })),
+    };
+    const draft = {
+      recommendationKey: RECOMMENDATIONS[1].key, scope: { kind: "subscriptions", ids: [SUBSCRIPTIONS[1].id] }, name: "half-typed",
+      displayName: "", expiresOn: null, utcOffsetMinutes: 60, category: null, description: "",
+    };
+    const { page, errors } = await openApp("light", { ...FIXTURES, unfinished: [report], draft });
+    // The draft: the pane reopens on it.
+    const drawer = page.getByRole("dialog", { name: "Exempt: SQL databases should have vulnerability findings resolved" });
+    await drawer.waitFor();
+    assert.equal(await drawer.getByRole("textbox", { name: "Name", exact: true }).inputValue(), "half-typed");
+    assert.ok(await drawer.getByRole("checkbox", { name: nameOf(page, 1) }).isChecked());
+    await drawer.getByRole("button", { name: "Dismiss" }).click();
+    await drawer.waitFor({ state: "detached" });
+
+    const banner = page.getByTestId("interrupted-apply");
+    await banner.getByText("An apply was interrupted: 1 of 2 writes not confirmed").waitFor();
+    await shot(page, "shell-interrupted-light");
+    await banner.getByRole("button", { name: "Resume" }).click();
+    assert.deepEqual((await calls(page, "resume_apply"))[0].args, { applyId: "apply-77" });
+    const pane = page.getByRole("dialog", { name: "Exempt: Storage accounts should restrict network access" });
+    await pane.getByTestId("create-result").getByText("Created 2 exemptions").waitFor();
+    await banner.waitFor({ state: "detached" });
+    assert.deepEqual(errors, []);
     await page.close();
   });
 
@@ -230,10 +402,16 @@ describe("Exemption Desk UI (built, IPC mocked)", () => {
     await drawer.getByRole("textbox", { name: "Name", exact: true }).fill("good-name");
     await drawer.getByLabel("Expires on").fill("2030-01-15");
     await drawer.getByRole("radio", { name: "Resolved through 3rd party (mitigated)" }).check();
-    await drawer.getByRole("button", { name: "Create" }).click();
-    await drawer.getByTestId("create-result").waitFor();
-    const sent = (await calls(page, "create_exemption"))[0].args.draft;
+    await drawer.getByTestId("checks").locator("[data-check-status]").first().waitFor();
+    await shot(page, "exempt-checks-dark");
+    await drawer.getByRole("button", { name: "Preview" }).click();
+    const sent = (await calls(page, "prepare_exemption")).at(-1).args.draft;
     assert.equal(sent.utcOffsetMinutes, 60); // Europe/Berlin in winter
+    await drawer.getByTestId("preview").getByTestId("preview-write").first().getByRole("button", { name: "JSON body" }).click();
+    await page.waitForTimeout(200);
+    await shot(page, "exempt-preview-dark");
+    await drawer.getByRole("button", { name: "Create 2 exemptions" }).click();
+    await drawer.getByTestId("create-result").waitFor();
     await shot(page, "exempt-result-dark");
     await drawer.getByRole("button", { name: "Close" }).click();
     await page.getByRole("tab", { name: "Exemptions" }).click();

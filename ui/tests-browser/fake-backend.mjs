@@ -24,7 +24,7 @@ const rec = (key, displayName, severity, unhealthyCount, notExemptibleReason = n
 export const RECOMMENDATIONS = [
   rec("aaaaaaaa-0000-4000-8000-000000000001", "Storage accounts should restrict network access", "Medium", 7),
   rec("aaaaaaaa-0000-4000-8000-000000000002", "SQL databases should have vulnerability findings resolved", "High", 3),
-  rec("aaaaaaaa-0000-4000-8000-000000000003", "Machines should have a vulnerability assessment solution", "High", 12),
+  rec("aaaaaaaa-0000-4000-8000-000000000003", "Machines should have a vulnerability assessment solution", "High", 5000),
   rec("aaaaaaaa-0000-4000-8000-000000000004", "Tag your production VMs (custom)", "Low", 2,
     "Custom recommendations can't be exempted.", "CustomPolicy"),
   rec("aaaaaaaa-0000-4000-8000-000000000005", "Storage account public access should be disallowed", "Low", 0),
@@ -57,19 +57,84 @@ export const EXISTING_EXEMPTIONS = [
   },
 ];
 
+export const MANAGEMENT_GROUPS = {
+  name: "72f988bf-86f1-41af-91ab-2d7cd011db47",
+  displayName: "Tenant Root Group",
+  subscriptionIds: [],
+  children: [
+    {
+      name: "contoso",
+      displayName: "Contoso",
+      subscriptionIds: [],
+      children: [
+        { name: "contoso-prod", displayName: "Contoso Production MG", subscriptionIds: [SUBSCRIPTIONS[0].id], children: [] },
+        { name: "contoso-dev", displayName: "Contoso Development MG", subscriptionIds: [SUBSCRIPTIONS[1].id], children: [] },
+      ],
+    },
+  ],
+};
+
+const RESOURCE_TYPES = {
+  "aaaaaaaa-0000-4000-8000-000000000001": ["Microsoft.Storage/storageAccounts", "st"],
+  "aaaaaaaa-0000-4000-8000-000000000002": ["Microsoft.Sql/servers/databases", "sqldb"],
+  "aaaaaaaa-0000-4000-8000-000000000003": ["Microsoft.Compute/virtualMachines", "vm"],
+  "aaaaaaaa-0000-4000-8000-000000000004": ["Microsoft.Compute/virtualMachines", "prodvm"],
+  "aaaaaaaa-0000-4000-8000-000000000005": ["Microsoft.Storage/storageAccounts", "pubst"],
+};
+
 /** Runs in the page (serialised by Playwright's addInitScript). */
 export function installFakeBackend(fixtures) {
   const calls = [];
   const exemptions = [...fixtures.exemptions];
   window.__ipcCalls = calls;
   window.__ipcFail = {}; // command -> ErrorPayload to reject with once
+  window.__applyFailOnce = new Set(fixtures.applyFailOnce ?? []); // item indexes that fail on their first try
+  // How long one write takes; by default an apply takes at most ~3 s however many writes it has.
+  window.__applyItemMs = fixtures.applyItemMs ?? null;
   const delay = (ms) => new Promise((r) => setTimeout(r, ms));
   const clone = (v) => JSON.parse(JSON.stringify(v));
+  const granted = new Set();
+  const plans = new Map();
+  const applies = new Map();
+  let savedDraft = fixtures.draft ?? null;
+  let sequence = 0;
+  for (const r of fixtures.unfinished ?? []) applies.set(r.id, { report: clone(r), cancelled: false, running: false });
+
+  const MG_PREFIX = "/providers/Microsoft.Management/managementGroups/";
+  const INITIATIVES = [
+    { name: "Microsoft cloud security benchmark", assignment: "SecurityCenterBuiltIn", ref: (k) => `mcsb_${k.slice(-4)}` },
+    { name: "ISO 27001:2013", assignment: "iso27001", ref: (k) => `iso_a12_${k.slice(-2)}` },
+  ];
+
+  function resourcesOf(key, subscriptionIds) {
+    const rec = fixtures.recommendations.find((r) => r.key === key);
+    if (!rec) return [];
+    const [type, prefix] = fixtures.resourceTypes[key] ?? ["Microsoft.Resources/resources", "res"];
+    const out = [];
+    const make = (i, status) => {
+      const sub = subscriptionIds[i % subscriptionIds.length];
+      const rg = `rg-${["web", "data", "ops"][i % 3]}`;
+      const name = `${prefix}-${status === "Unhealthy" ? "" : status === "Healthy" ? "ok-" : "na-"}${String(i).padStart(4, "0")}`;
+      return {
+        id: `/subscriptions/${sub}/resourceGroups/${rg}/providers/${type}/${name}`,
+        name, resourceType: type, subscriptionId: sub, resourceGroup: rg, status,
+        cause: status === "NotApplicable" ? (i === 0 ? "Exempt" : "OffByPolicy") : null,
+        exemptionId: status === "NotApplicable" && i === 0 ? exemptions[0]?.id ?? null : null,
+      };
+    };
+    for (let i = 0; i < rec.unhealthyCount; i++) out.push(make(i, "Unhealthy"));
+    for (let i = 0; i < rec.healthyCount; i++) out.push(make(i, "Healthy"));
+    for (let i = 0; i < Math.max(rec.notApplicableCount, 2); i++) out.push(make(i, "NotApplicable"));
+    return out;
+  }
 
   function validate(d) {
     const errors = [];
     if (!d.recommendationKey) errors.push({ field: "recommendation", message: "Choose a recommendation to exempt." });
-    if (d.subscriptionIds.length === 0) errors.push({ field: "scope", message: "Choose at least one subscription." });
+    const s = d.scope;
+    if (s.kind === "managementGroup" && !s.name) errors.push({ field: "scope", message: "Choose a management group." });
+    if (s.kind === "subscriptions" && s.ids.length === 0) errors.push({ field: "scope", message: "Choose at least one subscription." });
+    if (s.kind === "resources" && s.ids.length === 0) errors.push({ field: "scope", message: "Choose at least one resource." });
     if (d.name.trim() === "") errors.push({ field: "name", message: "Enter a name." });
     else if (d.name.includes(".")) errors.push({ field: "name", message: "Name can't contain '.'. Azure refuses any of < > * % & : \\ ? . + /" });
     if (d.category === null) errors.push({ field: "category", message: "Choose a category: mitigated or risk accepted." });
@@ -83,45 +148,238 @@ export function installFakeBackend(fixtures) {
     return new Date(Date.UTC(y, m - 1, day, 23, 59, 59) - offset * 60000).toISOString().replace(".000Z", "Z");
   }
 
+  function scopesOf(d) {
+    const s = d.scope;
+    if (s.kind === "managementGroup") return [`${MG_PREFIX}${s.name}`];
+    if (s.kind === "subscriptions") return s.ids.map((id) => `/subscriptions/${id}`);
+    return s.ids;
+  }
+
+  const check = (kind, status, title, detail, remedy = null, grantSecurityReaderAt = null) =>
+    ({ kind, status, title, detail, remedy, grantSecurityReaderAt });
+
+  function prepare(d) {
+    const errors = validate(d);
+    if (errors.length) throw { code: "invalid_request", message: "The exemption is not valid.", details: errors };
+    const scopes = scopesOf(d);
+    const mg = d.scope.kind === "managementGroup" ? d.scope.name : null;
+    const writes = scopes.flatMap((scope) =>
+      INITIATIVES.map((ini, n) => {
+        // One exemption per initiative at each scope, so each needs a name of its own.
+        const name = n === 0 ? d.name : `${d.name}-${ini.assignment}`;
+        const assignmentScope = scope.startsWith(MG_PREFIX) ? scope : scope.split("/").slice(0, 3).join("/");
+        const policyAssignmentId = `${assignmentScope}/providers/Microsoft.Authorization/policyAssignments/${ini.assignment}`;
+        const path = `${scope}/providers/Microsoft.Authorization/policyExemptions/${name}`;
+        const replacesExisting = exemptions.some((e) => e.id === path);
+        const properties = {
+          policyAssignmentId,
+          policyDefinitionReferenceIds: [ini.ref(d.recommendationKey)],
+          exemptionCategory: d.category,
+          displayName: d.displayName || d.name,
+          ...(d.description ? { description: d.description } : {}),
+          ...(d.expiresOn ? { expiresOn: expiryInstant(d.expiresOn, d.utcOffsetMinutes) } : {}),
+          metadata: { createdWith: "Exemption Desk", requestedBy: "alex@contoso.example" },
+        };
+        return { scope, name, path, policyAssignmentId, initiativeName: ini.name,
+          policyDefinitionReferenceIds: properties.policyDefinitionReferenceIds, replacesExisting, body: { properties } };
+      }),
+    );
+    const readerOk = !mg || granted.has(mg);
+    const updates = writes.filter((w) => w.replacesExisting).length;
+    const checks = [
+      check("Recommendation", "Passed", "The recommendation can be exempted", "A built-in Defender for Cloud recommendation."),
+      check("Benchmark", "Passed", "Microsoft cloud security benchmark is assigned", "Assigned as SecurityCenterBuiltIn at every chosen scope."),
+      check("Initiatives", "Warning", "The recommendation is in 2 assigned initiatives",
+        "Microsoft cloud security benchmark and ISO 27001:2013 both contain it: one exemption is written for each, or Defender would still report it.",
+        "Nothing to do: both are covered."),
+      check("Permissions", "Passed", "You can write exemptions", "Security Admin on every chosen scope."),
+      mg
+        ? readerOk
+          ? check("SecurityReader", "Passed", "Defender for Cloud can read the management group", `The Windows Azure Security Resource Provider holds Reader on ${mg}.`)
+          : check("SecurityReader", "Failed", "Defender for Cloud can't read the management group",
+              `The Windows Azure Security Resource Provider has no Reader role on ${mg}, so Defender for Cloud would ignore an exemption there.`,
+              "Grant it Reader on the management group.", mg)
+        : check("SecurityReader", "NotApplicable", "Defender for Cloud's Reader role", "Only needed for a management group."),
+      check("ScopeLimit", "Passed", "Under 1,000 exemptions per scope", `${writes.length} writes planned.`),
+      updates
+        ? check("ExistingNames", "Warning", "Some names are taken", `${updates} exemption(s) named ${d.name} exist and will be replaced.`, "Choose another name to keep them.")
+        : check("ExistingNames", "Passed", "The name is free", `No exemption named ${d.name} at these scopes.`),
+    ];
+    const planId = `plan-${++sequence}`;
+    const blocked = !readerOk;
+    plans.set(planId, { draft: clone(d), writes });
+    return {
+      planId, checks, writes, blocked,
+      planError: blocked ? { code: "check_failed", message: "Defender for Cloud can't read this management group yet: grant it Reader first.", details: null } : null,
+    };
+  }
+
+  // --- events (what @tauri-apps/api/event's listen() talks to) ---
+  const listeners = [];
+  let eventId = 0;
+  window.__TAURI_EVENT_PLUGIN_INTERNALS__ = {
+    unregisterListener(event, id) {
+      const i = listeners.findIndex((l) => l.event === event && l.id === id);
+      if (i >= 0) listeners.splice(i, 1);
+    },
+  };
+  function emit(event, payload) {
+    for (const l of [...listeners]) if (l.event === event) window[`_${l.handler}`]?.({ event, id: l.id, payload: clone(payload) });
+  }
+  window.__emit = emit;
+
+  function progress(apply, item) {
+    const items = apply.report.items;
+    emit("apply-progress", {
+      applyId: apply.report.id, index: item.index, state: item.state, attempts: item.attempts, message: item.message,
+      succeeded: items.filter((i) => i.state === "Succeeded").length,
+      failed: items.filter((i) => i.state === "Failed").length,
+      total: items.length,
+    });
+  }
+
+  async function run(apply, indexes) {
+    apply.running = true;
+    apply.cancelled = false;
+    const items = apply.report.items;
+    const per = window.__applyItemMs ?? Math.max(1, Math.min(250, Math.floor(3000 / Math.max(indexes.length, 1))));
+    for (const index of indexes) {
+      const item = items[index];
+      if (apply.cancelled) break;
+      item.state = "Sending";
+      item.attempts += 1;
+      item.message = null;
+      progress(apply, item);
+      await delay(per);
+      if (window.__applyFailOnce.has(index)) {
+        window.__applyFailOnce.delete(index);
+        item.state = "Retrying";
+        item.message = "Azure is throttling (429 Too Many Requests): retrying in 1 s.";
+        progress(apply, item);
+        await delay(per * 4); // long enough to be seen
+        item.state = "Failed";
+        item.message = "AuthorizationFailed: the client has no permission to perform action 'Microsoft.Authorization/policyExemptions/write' at this scope.";
+        progress(apply, item);
+        continue;
+      }
+      item.state = "Succeeded";
+      item.message = null;
+      const w = item.write;
+      const p = w.body.properties;
+      exemptions.push({
+        id: w.path, name: w.name, scope: w.scope, displayName: p.displayName, description: p.description ?? null,
+        category: p.exemptionCategory, expiresOn: p.expiresOn ?? null, expired: false,
+        policyAssignmentId: w.policyAssignmentId, policyDefinitionReferenceIds: w.policyDefinitionReferenceIds,
+      });
+      progress(apply, item);
+    }
+    if (apply.cancelled) {
+      for (const index of indexes) {
+        const item = items[index];
+        if (item.state === "Planned") {
+          item.state = "Cancelled";
+          progress(apply, item);
+        }
+      }
+    }
+    apply.running = false;
+    apply.report.finished = items.every((i) => ["Succeeded", "Failed", "Cancelled"].includes(i.state));
+  }
+
   async function handle(cmd, args) {
     switch (cmd) {
+      case "plugin:event|listen": {
+        const id = ++eventId;
+        listeners.push({ event: args.event, id, handler: args.handler });
+        return id;
+      }
+      case "plugin:event|unlisten":
+        window.__TAURI_EVENT_PLUGIN_INTERNALS__.unregisterListener(args.event, args.eventId);
+        return null;
       case "session_info":
         return { mode: "Demo", tenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47", account: "alex@contoso.example", objectId: "0000", armEndpoint: "http://127.0.0.1:1" };
       case "list_subscriptions":
         await delay(30);
         return clone(fixtures.subscriptions);
+      case "list_management_groups":
+        await delay(30);
+        return clone(fixtures.groups);
       case "list_recommendations":
         await delay(60);
         return clone(fixtures.recommendations);
+      case "recommendation_resources":
+        await delay(80);
+        return resourcesOf(args.recommendationKey, args.subscriptionIds);
       case "validate_exemption":
         await delay(10);
         return validate(args.draft);
-      case "create_exemption": {
+      case "prepare_exemption":
+        await delay(60);
+        return clone(prepare(args.draft));
+      case "grant_security_reader":
         await delay(150);
-        const d = args.draft;
-        const errors = validate(d);
-        if (errors.length) throw { code: "invalid_request", message: "The exemption is not valid.", details: errors };
-        const created = d.subscriptionIds.flatMap((sub) =>
-          ["SecurityCenterBuiltIn", "CIS-Benchmark"].map((assignment, i) => {
-            const name = i === 0 ? d.name : `${d.name}-cis`;
-            const scope = `/subscriptions/${sub}`;
-            return {
-              id: `${scope}/providers/Microsoft.Authorization/policyExemptions/${name}`,
-              name,
-              scope,
-              displayName: d.displayName || d.name,
-              description: d.description || null,
-              category: d.category,
-              expiresOn: expiryInstant(d.expiresOn, d.utcOffsetMinutes),
-              expired: false,
-              policyAssignmentId: `${scope}/providers/Microsoft.Authorization/policyAssignments/${assignment}`,
-              policyDefinitionReferenceIds: [i === 0 ? "sqlDbVulnerabilityAssessment" : "cis_4_2_1"],
-            };
-          }),
-        );
-        exemptions.push(...created);
-        return clone(created);
+        granted.add(args.managementGroup);
+        return null;
+      case "apply_plan": {
+        await delay(40);
+        const plan = plans.get(args.planId);
+        if (!plan) throw { code: "plan_not_found", message: "This plan has expired: preview again.", details: null };
+        plans.delete(args.planId);
+        const id = `apply-${++sequence}`;
+        const report = {
+          id, startedAt: new Date().toISOString(), recommendationKey: plan.draft.recommendationKey, finished: false,
+          items: plan.writes.map((write, index) => ({ index, write, state: "Planned", attempts: 0, message: null })),
+        };
+        const apply = { report, cancelled: false, running: false };
+        applies.set(id, apply);
+        setTimeout(() => run(apply, report.items.map((i) => i.index)), 30);
+        return id;
       }
+      case "apply_report": {
+        const apply = applies.get(args.applyId);
+        if (!apply) throw { code: "not_found", message: "No such apply.", details: null };
+        return clone(apply.report);
+      }
+      case "cancel_apply": {
+        const apply = applies.get(args.applyId);
+        if (apply) apply.cancelled = true;
+        return null;
+      }
+      case "retry_failed":
+      case "resume_apply": {
+        const apply = applies.get(args.applyId);
+        if (!apply) throw { code: "not_found", message: "No such apply.", details: null };
+        const todo = apply.report.items.filter((i) => cmd === "retry_failed" ? i.state === "Failed" : i.state !== "Succeeded");
+        for (const item of todo) {
+          item.state = "Planned";
+          item.message = null;
+        }
+        apply.report.finished = false;
+        setTimeout(() => run(apply, todo.map((i) => i.index)), 30);
+        return null;
+      }
+      case "unfinished_applies":
+        return clone([...applies.values()].filter((a) => !a.running && !a.report.finished).map((a) => a.report));
+      case "effect_status": {
+        const apply = applies.get(args.applyId);
+        if (!apply) throw { code: "not_found", message: "No such apply.", details: null };
+        const done = apply.report.items.filter((i) => i.state === "Succeeded");
+        const scopes = [...new Set(done.map((i) => i.write.scope))];
+        return {
+          applyId: args.applyId,
+          items: scopes.map((scope) => ({ scope, pending: scope.includes("/resourceGroups/") ? 1 : 3, exempt: 0 })),
+          complete: false,
+          expectedBy: new Date(Date.parse(apply.report.startedAt) + 24 * 3600e3).toISOString(),
+        };
+      }
+      case "save_draft":
+        savedDraft = clone(args.draft);
+        return null;
+      case "load_draft":
+        return clone(savedDraft);
+      case "discard_draft":
+        savedDraft = null;
+        return null;
       case "list_exemptions":
         await delay(40);
         return clone(exemptions.filter((e) => args.subscriptionIds.some((s) => e.scope.startsWith(`/subscriptions/${s}`))));
@@ -146,7 +404,7 @@ export function installFakeBackend(fixtures) {
     },
     convertFileSrc: (path) => path,
     async invoke(cmd, args = {}, _options) {
-      calls.push({ cmd, args: clone(args) });
+      calls.push({ cmd, args: cmd === "plugin:event|listen" ? { event: args.event } : clone(args) });
       const failure = window.__ipcFail[cmd];
       if (failure) {
         delete window.__ipcFail[cmd];
@@ -158,4 +416,10 @@ export function installFakeBackend(fixtures) {
   };
 }
 
-export const FIXTURES = { subscriptions: SUBSCRIPTIONS, recommendations: RECOMMENDATIONS, exemptions: EXISTING_EXEMPTIONS };
+export const FIXTURES = {
+  subscriptions: SUBSCRIPTIONS,
+  recommendations: RECOMMENDATIONS,
+  exemptions: EXISTING_EXEMPTIONS,
+  groups: MANAGEMENT_GROUPS,
+  resourceTypes: RESOURCE_TYPES,
+};

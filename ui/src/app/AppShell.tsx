@@ -1,5 +1,7 @@
 import { makeStyles, tokens } from "@fluentui/react-components";
 import { useState } from "react";
+import { ApplyBanners } from "./ApplyBanners";
+import { ExemptTargetProvider } from "./exemptTarget";
 import { ExemptionsPage } from "../exemptions/ExemptionsPage";
 import { RecommendationsPage } from "../recommendations/RecommendationsPage";
 import { AppHeader } from "./AppHeader";
@@ -29,6 +31,7 @@ export function AppShell() {
   const styles = useStyles();
   const [screen, setScreen] = useState<Screen>("recommendations");
   return (
+    <ExemptTargetProvider onOpen={() => setScreen("recommendations")}>
     <div className={styles.root}>
       <div className={styles.header}>
         <AppHeader />
@@ -37,8 +40,10 @@ export function AppShell() {
         <AppNav screen={screen} onChange={setScreen} />
       </div>
       <main className={styles.main} aria-label={screen === "recommendations" ? "Recommendations" : "Exemptions"}>
+        <ApplyBanners />
         {screen === "recommendations" ? <RecommendationsPage /> : <ExemptionsPage />}
       </main>
     </div>
+    </ExemptTargetProvider>
   );
 }

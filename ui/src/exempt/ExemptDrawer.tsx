@@ -4,31 +4,46 @@ import {
   DrawerHeader,
   DrawerHeaderTitle,
   OverlayDrawer,
+  Tab,
+  TabList,
   makeStyles,
+  tokens,
 } from "@fluentui/react-components";
 import { DismissRegular } from "@fluentui/react-icons";
 import { useState } from "react";
 import type { ExemptionDraft, Recommendation, Subscription } from "../ipc/bindings";
+import { RecommendationDetails } from "../recommendations/details/RecommendationDetails";
 import { ExemptPane } from "./ExemptPane";
 
 const useStyles = makeStyles({
   title: { overflowWrap: "anywhere" },
+  tabs: { marginTop: tokens.spacingVerticalS, marginLeft: `calc(-1 * ${tokens.spacingHorizontalM})` },
 });
 
-type Props = {
-  recommendation: Recommendation | null;
-  subscriptions: readonly Subscription[];
+export type DrawerTarget = {
+  recommendation: Recommendation;
   savedDraft: ExemptionDraft | null;
+  applyId: string | null;
+};
+
+type Props = {
+  target: DrawerTarget | null;
+  subscriptions: readonly Subscription[];
   onDraftChange: (key: string, draft: ExemptionDraft | null) => void;
   onClose: () => void;
 };
 
-export function ExemptDrawer({ recommendation, subscriptions, savedDraft, onDraftChange, onClose }: Props) {
+export function ExemptDrawer({ target, subscriptions, onDraftChange, onClose }: Props) {
   const styles = useStyles();
   // Keep showing the last recommendation while the drawer animates closed.
-  const [shown, setShown] = useState<Recommendation | null>(recommendation);
-  if (recommendation && recommendation !== shown) setShown(recommendation);
-  const open = recommendation !== null;
+  const [shown, setShown] = useState<DrawerTarget | null>(target);
+  const [tab, setTab] = useState<"exempt" | "details">("exempt");
+  if (target && target !== shown) {
+    setShown(target);
+    setTab("exempt");
+  }
+  const open = target !== null;
+  const rec = shown?.recommendation;
 
   return (
     <OverlayDrawer
@@ -38,9 +53,9 @@ export function ExemptDrawer({ recommendation, subscriptions, savedDraft, onDraf
       onOpenChange={(_, data) => {
         if (!data.open) onClose();
       }}
-      aria-label={shown ? `Exempt: ${shown.displayName}` : "Exempt"}
+      aria-label={rec ? `Exempt: ${rec.displayName}` : "Exempt"}
     >
-      {shown ? (
+      {shown && rec ? (
         <>
           <DrawerHeader>
             <DrawerHeaderTitle
@@ -49,18 +64,32 @@ export function ExemptDrawer({ recommendation, subscriptions, savedDraft, onDraf
                 <Button appearance="subtle" aria-label="Dismiss" icon={<DismissRegular />} onClick={onClose} />
               }
             >
-              Exempt: {shown.displayName}
+              Exempt: {rec.displayName}
             </DrawerHeaderTitle>
+            <TabList
+              className={styles.tabs}
+              selectedValue={tab}
+              onTabSelect={(_, d) => setTab(d.value as "exempt" | "details")}
+              aria-label="Recommendation"
+            >
+              <Tab value="exempt">Exempt</Tab>
+              <Tab value="details">Details</Tab>
+            </TabList>
           </DrawerHeader>
           <DrawerBody>
-            <ExemptPane
-              key={shown.key}
-              recommendation={shown}
-              subscriptions={subscriptions}
-              savedDraft={savedDraft}
-              onDraftChange={onDraftChange}
-              onClose={onClose}
-            />
+            {/* Both stay mounted, so switching tabs loses nothing typed. */}
+            <div hidden={tab !== "exempt"}>
+              <ExemptPane
+                key={`${rec.key}-${shown.applyId ?? ""}`}
+                recommendation={rec}
+                subscriptions={subscriptions}
+                savedDraft={shown.savedDraft}
+                applyId={shown.applyId}
+                onDraftChange={onDraftChange}
+                onClose={onClose}
+              />
+            </div>
+            {tab === "details" ? <RecommendationDetails recommendation={rec} subscriptions={subscriptions} /> : null}
           </DrawerBody>
         </>
       ) : null}

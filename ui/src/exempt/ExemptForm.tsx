@@ -9,25 +9,26 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
-import {
-  commands,
-  type DraftField,
-  type ErrorPayload,
-  type Exemption,
-  type ExemptionDraft,
-  type FieldError,
-  type Subscription,
+import { DeleteRegular } from "@fluentui/react-icons";
+import { useEffect, useMemo, useRef, useState, type Dispatch, type FormEvent, type SetStateAction } from "react";
+import type {
+  DraftField,
+  ErrorPayload,
+  ExemptionDraft,
+  FieldError,
+  Preparation,
+  Subscription,
 } from "../ipc/bindings";
 import { ErrorBar } from "../shared/ErrorBar";
 import { fieldErrorsFromDetails, toErrorPayload } from "../shared/errors";
-import { queryKeys } from "../shared/queries";
+import { useManagementGroups } from "../shared/queries";
 import { CategoryField } from "./CategoryField";
+import { ChecksSection } from "./checks/ChecksSection";
+import { usePreparation } from "./checks/usePreparation";
 import { DESCRIPTION_MAX, FIELD_ORDER, formOnlyErrors, withOffset } from "./draft";
 import { ExpiryField } from "./ExpiryField";
 import { messagesFor } from "./FieldMessages";
-import { ScopeField } from "./ScopeField";
+import { ScopeField } from "./scope/ScopeField";
 import { useDraftValidation } from "./useDraftValidation";
 
 const useStyles = makeStyles({
@@ -42,14 +43,14 @@ const useStyles = makeStyles({
     backgroundColor: tokens.colorNeutralBackground1,
     borderTop: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
   },
-  buttons: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalS },
+  buttons: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalS, flexWrap: "wrap" },
   counter: { fontVariantNumeric: "tabular-nums" },
 });
 
 function isChoiceStale(field: DraftField, checked: ExemptionDraft, now: ExemptionDraft): boolean {
   switch (field) {
     case "scope":
-      return checked.subscriptionIds.join() !== now.subscriptionIds.join();
+      return JSON.stringify(checked.scope) !== JSON.stringify(now.scope);
     case "category":
       return checked.category !== now.category;
     case "expiresOn":
@@ -60,22 +61,23 @@ function isChoiceStale(field: DraftField, checked: ExemptionDraft, now: Exemptio
 }
 
 type Props = {
-  initial: ExemptionDraft;
+  values: ExemptionDraft;
+  setValues: Dispatch<SetStateAction<ExemptionDraft>>;
   subscriptions: readonly Subscription[];
-  onChange: (draft: ExemptionDraft) => void;
-  onCreated: (created: Exemption[]) => void;
+  onPreview: (preparation: Preparation) => void;
+  onDiscard: () => void;
   onCancel: () => void;
 };
 
-export function ExemptForm({ initial, subscriptions, onChange, onCreated, onCancel }: Props) {
+/** The exemption's fields, the checks as they are met, and Preview. Sends nothing. */
+export function ExemptForm({ values, setValues, subscriptions, onPreview, onDiscard, onCancel }: Props) {
   const styles = useStyles();
-  const queryClient = useQueryClient();
   const formRef = useRef<HTMLFormElement>(null);
-  const [values, setValues] = useState<ExemptionDraft>(initial);
   const [touched, setTouched] = useState<ReadonlySet<DraftField>>(new Set());
   const [submitted, setSubmitted] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [createError, setCreateError] = useState<ErrorPayload | null>(null);
+  const [previewError, setPreviewError] = useState<ErrorPayload | null>(null);
+  const groups = useManagementGroups();
 
   const draft = useMemo(() => withOffset(values), [values]);
   const validation = useDraftValidation(draft);
@@ -83,13 +85,11 @@ export function ExemptForm({ initial, subscriptions, onChange, onCreated, onCanc
     () => [...validation.errors, ...formOnlyErrors(draft)],
     [validation.errors, draft],
   );
+  const valid = validation.validated === draft && errors.length === 0;
+  const prep = usePreparation(draft, valid);
+  const blocked = prep.current && prep.preparation!.blocked;
 
-  useEffect(() => onChange(values), [values, onChange]);
-
-  const create = useMutation({
-    mutationFn: (d: ExemptionDraft) => commands.createExemption(d),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.exemptionsRoot }),
-  });
+  useEffect(() => setPreviewError(null), [draft]);
 
   const update = <K extends keyof ExemptionDraft>(key: K, value: ExemptionDraft[K], field: DraftField) => {
     setValues((v) => ({ ...v, [key]: value }));
@@ -122,20 +122,21 @@ export function ExemptForm({ initial, subscriptions, onChange, onCreated, onCanc
       try {
         found = [...(await validation.validateNow(sent)), ...formOnlyErrors(sent)];
       } catch (error) {
-        setCreateError(toErrorPayload(error));
+        setPreviewError(toErrorPayload(error));
         return;
       }
       if (found.length > 0) {
-        setCreateError(null);
+        setPreviewError(null);
         focusFirstError(found);
         return;
       }
-      setCreateError(null);
-      const created = await create.mutateAsync(sent);
-      onCreated(created);
+      setPreviewError(null);
+      const preparation = prep.current ? prep.preparation! : await prep.prepareNow(sent);
+      if (!preparation || preparation.blocked) return;
+      onPreview(preparation);
     } catch (error) {
       const payload = toErrorPayload(error);
-      setCreateError(payload);
+      setPreviewError(payload);
       const fieldErrors = fieldErrorsFromDetails(payload.details);
       if (fieldErrors.length > 0) {
         validation.replaceErrors(fieldErrors);
@@ -157,9 +158,10 @@ export function ExemptForm({ initial, subscriptions, onChange, onCreated, onCanc
         </MessageBar>
       ) : null}
       <ScopeField
+        recommendationKey={values.recommendationKey}
         subscriptions={subscriptions}
-        selected={values.subscriptionIds}
-        onChange={(ids) => update("subscriptionIds", ids, "scope")}
+        value={values.scope}
+        onChange={(scope) => update("scope", scope, "scope")}
         error={shown("scope")}
       />
       <Field
@@ -219,23 +221,37 @@ export function ExemptForm({ initial, subscriptions, onChange, onCreated, onCanc
           onBlur={() => touch("description")}
         />
       </Field>
+      <ChecksSection
+        preparation={prep.preparation}
+        current={prep.current}
+        running={prep.running}
+        error={prep.error}
+        groups={groups.data}
+        onRecheck={() => void prep.prepareNow(draft).catch(() => {})}
+      />
       <div className={styles.footer}>
-        {createError ? <ErrorBar error={createError} title="Couldn't create the exemption" /> : null}
-        {validation.failure && !createError ? (
+        {previewError && !prep.error ? <ErrorBar error={previewError} title="Couldn't prepare the exemption" /> : null}
+        {validation.failure && !previewError ? (
           <ErrorBar error={validation.failure} title="Couldn't check the form" />
         ) : null}
+        {blocked ? (
+          <MessageBar intent="error" layout="multiline" data-testid="blocked">
+            <MessageBarBody>
+              {prep.preparation!.planError?.message ?? "A check failed: see Checks above for what to do."}
+            </MessageBarBody>
+          </MessageBar>
+        ) : null}
         <div className={styles.buttons}>
-          <Button
-            type="submit"
-            appearance="primary"
-            disabled={busy}
-          >
-            Create
+          <Button type="submit" appearance="primary" disabled={busy || blocked}>
+            Preview
           </Button>
           <Button type="button" onClick={onCancel}>
             Cancel
           </Button>
-          {busy ? <Spinner size="tiny" label="Creating…" labelPosition="after" /> : null}
+          <Button type="button" appearance="subtle" icon={<DeleteRegular />} onClick={onDiscard}>
+            Discard draft
+          </Button>
+          {busy ? <Spinner size="tiny" label="Preparing…" labelPosition="after" /> : null}
         </div>
       </div>
     </form>

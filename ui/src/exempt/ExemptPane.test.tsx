@@ -1,19 +1,16 @@
 import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, test, vi } from "vitest";
-import type { Exemption, ExemptionDraft, FieldError, Recommendation, Subscription } from "../ipc/bindings";
+import { applyStore } from "../apply/applyStore";
+import type { ApplyProgress, ExemptionDraft, Preparation, Recommendation } from "../ipc/bindings";
+import { GROUPS, SUBS, emitProgress, preparationFor, reportFor, resetEvents, resource, validate } from "../test/fakeIpc";
 import { renderWithProviders } from "../test/render";
 import { ExemptPane } from "./ExemptPane";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
+vi.mock("@tauri-apps/api/event", async () => (await import("../test/fakeIpc")).eventMock);
 const { invoke } = await import("@tauri-apps/api/core");
 const invokeMock = vi.mocked(invoke);
-
-const SUBS: Subscription[] = [
-  { id: "11111111-1111-4111-8111-111111111111", displayName: "Contoso Production", state: "Enabled" },
-  { id: "22222222-2222-4222-8222-222222222222", displayName: "Contoso Development", state: "Enabled" },
-  { id: "33333333-3333-4333-8333-333333333333", displayName: "Contoso Sandbox", state: "Enabled" },
-];
 
 const REC: Recommendation = {
   key: "4fb67663-9ab9-475d-b026-8c544cced439",
@@ -28,31 +25,7 @@ const REC: Recommendation = {
   notExemptibleReason: null,
 };
 
-/** A stand-in for the Rust validator, close enough for the form's needs. */
-function validate(d: ExemptionDraft): FieldError[] {
-  const errors: FieldError[] = [];
-  if (d.subscriptionIds.length === 0) errors.push({ field: "scope", message: "Choose at least one subscription." });
-  if (!d.name.trim()) errors.push({ field: "name", message: "Enter a name." });
-  else if (d.name.includes(".")) errors.push({ field: "name", message: "Name can't contain '.'." });
-  if (d.category === null) errors.push({ field: "category", message: "Choose a category: mitigated or risk accepted." });
-  if (d.description.length > 512) errors.push({ field: "description", message: "Description is too long." });
-  return errors;
-}
-
-function created(d: ExemptionDraft): Exemption[] {
-  return d.subscriptionIds.map((sub) => ({
-    id: `/subscriptions/${sub}/providers/Microsoft.Authorization/policyExemptions/${d.name}`,
-    name: d.name,
-    scope: `/subscriptions/${sub}`,
-    displayName: d.displayName || d.name,
-    description: d.description,
-    category: d.category,
-    expiresOn: "2030-07-01T03:59:59Z",
-    expired: false,
-    policyAssignmentId: `/subscriptions/${sub}/providers/Microsoft.Authorization/policyAssignments/SecurityCenterBuiltIn`,
-    policyDefinitionReferenceIds: ["storageAccountShouldRestrictNetworkAccess"],
-  }));
-}
+let lastPreparation: Preparation | null = null;
 
 type Handler = (cmd: string, args: Record<string, unknown>) => unknown;
 function backend(overrides: Record<string, Handler> = {}) {
@@ -60,8 +33,29 @@ function backend(overrides: Record<string, Handler> = {}) {
     const a = (args ?? {}) as Record<string, unknown>;
     const handler = overrides[cmd];
     if (handler) return handler(cmd, a);
-    if (cmd === "validate_exemption") return validate(a.draft as ExemptionDraft);
-    if (cmd === "create_exemption") return created(a.draft as ExemptionDraft);
+    switch (cmd) {
+      case "validate_exemption":
+        return validate(a.draft as ExemptionDraft);
+      case "prepare_exemption":
+        return (lastPreparation = preparationFor(a.draft as ExemptionDraft));
+      case "list_management_groups":
+        return GROUPS;
+      case "recommendation_resources":
+        return [...Array.from({ length: 40 }, (_, i) => resource(i)), resource(99, "Healthy")];
+      case "apply_plan":
+        return "apply-1";
+      case "apply_report":
+        return reportFor(a.applyId as string, lastPreparation!, REC.key);
+      case "effect_status":
+        return { applyId: a.applyId, items: [], complete: false, expectedBy: "2030-01-02T10:00:00Z" };
+      case "save_draft":
+      case "discard_draft":
+      case "cancel_apply":
+      case "retry_failed":
+      case "grant_security_reader":
+      case "load_draft":
+        return null;
+    }
     throw { code: "unknown", message: `unexpected ${cmd}`, details: null };
   });
 }
@@ -86,10 +80,37 @@ function renderPane(recommendation: Recommendation = REC) {
 }
 
 const nameInput = () => screen.getByRole("textbox", { name: /^Name/ });
-const createButton = () => screen.getByRole("button", { name: "Create" });
+const previewButton = () => screen.getByRole("button", { name: "Preview" });
+
+function progress(index: number, state: ApplyProgress["state"], counts: Partial<ApplyProgress> = {}, message: string | null = null, attempts = 1) {
+  act(() =>
+    emitProgress({ applyId: "apply-1", index, state, attempts, message, succeeded: 0, failed: 0, total: 2, ...counts }),
+  );
+}
+
+/** Fills a valid form with two subscriptions. */
+async function fillValid(user: ReturnType<typeof userEvent.setup>, name = "storage-waiver") {
+  await user.click(screen.getByRole("checkbox", { name: "Contoso Production" }));
+  await user.click(screen.getByRole("checkbox", { name: "Contoso Sandbox" }));
+  await user.type(nameInput(), name);
+  await user.click(screen.getByRole("radio", { name: "Resolved through 3rd party (mitigated)" }));
+}
+
+/** Fills, previews and confirms; resolves once the two items show. */
+async function startApply(user: ReturnType<typeof userEvent.setup>) {
+  await fillValid(user);
+  await user.click(previewButton());
+  await user.click(await screen.findByRole("button", { name: "Create 2 exemptions" }));
+  const section = await screen.findByTestId("apply-progress");
+  await waitFor(() => expect(within(section).getAllByTestId("apply-item")).toHaveLength(2));
+  return section;
+}
 
 beforeEach(() => {
   invokeMock.mockReset();
+  applyStore.reset();
+  resetEvents();
+  lastPreparation = null;
   backend();
 });
 
@@ -139,19 +160,20 @@ describe("Exempt form", () => {
     expect(errorOf(nameInput())).toBe("");
   });
 
-  test("Create with errors shows them all and sends nothing", async () => {
+  test("Preview with errors shows them all and prepares nothing", async () => {
     const user = userEvent.setup();
     renderPane();
-    await user.click(createButton());
+    await user.click(previewButton());
     await waitFor(() => expect(screen.getByText("Choose a category: mitigated or risk accepted.")).toBeInTheDocument());
     expect(screen.getByText("Choose at least one subscription.")).toBeInTheDocument();
     expect(errorOf(nameInput())).toBe("Enter a name.");
     // Focus goes to the first field in error.
     expect(screen.getByRole("checkbox", { name: "Contoso Production" })).toHaveFocus();
-    expect(callsOf("create_exemption")).toHaveLength(0);
+    expect(callsOf("prepare_exemption")).toHaveLength(0);
+    expect(callsOf("apply_plan")).toHaveLength(0);
   });
 
-  test("sends exactly the draft the user filled in, then shows the result", async () => {
+  test("checks run as the form becomes valid; Preview lists the writes; nothing is sent until Create N", async () => {
     const user = userEvent.setup();
     renderPane();
     // Checked in a different order from the list: the draft keeps list order.
@@ -159,7 +181,6 @@ describe("Exempt form", () => {
     await user.click(screen.getByRole("checkbox", { name: "Contoso Production" }));
     expect(screen.getByText("2 of 3 selected")).toBeInTheDocument();
     await user.type(nameInput(), "storage-network-waiver");
-    expect(screen.getByRole("textbox", { name: "Display name" })).toHaveAttribute("placeholder", "storage-network-waiver");
     await user.type(screen.getByRole("textbox", { name: "Display name" }), "Storage open for partner");
     await user.click(screen.getByRole("switch", { name: "Set an expiration date" }));
     fireEvent.change(screen.getByLabelText(/Expires on/), { target: { value: "2030-06-30" } });
@@ -167,35 +188,59 @@ describe("Exempt form", () => {
     await user.type(screen.getByRole("textbox", { name: "Description" }), "Partner needs access");
     expect(screen.getByText("20/512")).toBeInTheDocument();
 
-    await user.click(createButton());
+    const checks = screen.getByTestId("checks");
+    await waitFor(() => expect(checks.querySelectorAll("[data-check-status]")).toHaveLength(2), { timeout: 3000 });
+    expect(checks.querySelector('[data-check-kind="Permissions"]')).toHaveAttribute("data-check-status", "Passed");
+    expect(within(checks).getByText("You may write exemptions")).toBeInTheDocument();
+    expect(within(checks).getByTestId("initiatives-covered")).toHaveTextContent("Microsoft cloud security benchmark");
+    // Debounced: far fewer preparations than keystrokes.
+    expect(callsOf("prepare_exemption").length).toBeLessThan(4);
+    expect(callsOf("prepare_exemption").at(-1)![1]).toEqual({
+      draft: {
+        recommendationKey: REC.key,
+        scope: { kind: "subscriptions", ids: [SUBS[0]!.id, SUBS[2]!.id] },
+        name: "storage-network-waiver",
+        displayName: "Storage open for partner",
+        expiresOn: "2030-06-30",
+        utcOffsetMinutes: -240, // New York in summer (EDT)
+        category: "Waiver",
+        description: "Partner needs access",
+      },
+    });
+
+    await user.click(previewButton());
+    const preview = await screen.findByTestId("preview");
+    expect(within(preview).getByText("2 exemptions will be written")).toBeInTheDocument();
+    const writes = within(preview).getAllByTestId("preview-write");
+    expect(writes).toHaveLength(2);
+    expect(writes[0]).toHaveTextContent("Contoso Production");
+    expect(writes[0]).toHaveTextContent(`/subscriptions/${SUBS[0]!.id}/providers/Microsoft.Authorization/policyExemptions/storage-network-waiver`);
+    expect(writes[0]).toHaveTextContent("SecurityCenterBuiltIn");
+    expect(writes[0]).toHaveTextContent("storageAccountShouldRestrictNetworkAccess");
+    await user.click(within(writes[0]!).getByRole("button", { name: "JSON body" }));
+    expect(within(writes[0]!).getByTestId("write-json")).toHaveTextContent('"exemptionCategory": "Waiver"');
+    expect(callsOf("apply_plan")).toHaveLength(0);
+
+    // Back keeps the values.
+    await user.click(within(preview).getByRole("button", { name: "Back to the form" }));
+    expect(nameInput()).toHaveValue("storage-network-waiver");
+    await user.click(previewButton());
+    await user.click(await screen.findByRole("button", { name: "Create 2 exemptions" }));
+    await waitFor(() => expect(callsOf("apply_plan")).toEqual([["apply_plan", { planId: "plan-storage-network-waiver" }]]));
+
+    const section = await screen.findByTestId("apply-progress");
+    await waitFor(() => expect(within(section).getAllByTestId("apply-item")).toHaveLength(2));
+    progress(0, "Sending");
+    progress(0, "Succeeded", { succeeded: 1 });
+    progress(1, "Succeeded", { succeeded: 2 });
     const result = await screen.findByTestId("create-result");
-    expect(callsOf("create_exemption")).toEqual([
-      [
-        "create_exemption",
-        {
-          draft: {
-            recommendationKey: REC.key,
-            subscriptionIds: [SUBS[0]!.id, SUBS[2]!.id],
-            name: "storage-network-waiver",
-            displayName: "Storage open for partner",
-            expiresOn: "2030-06-30",
-            utcOffsetMinutes: -240, // New York in summer (EDT)
-            category: "Waiver",
-            description: "Partner needs access",
-          },
-        },
-      ],
-    ]);
     expect(within(result).getByText("Created 2 exemptions")).toBeInTheDocument();
-    const items = within(result).getAllByTestId("created-exemption");
-    expect(items).toHaveLength(2);
-    expect(items[0]).toHaveTextContent("Contoso Production");
-    expect(items[1]).toHaveTextContent("Contoso Sandbox");
-    expect(items[0]).toHaveTextContent("Risk accepted (waiver)");
-    expect(items[0]).toHaveTextContent("SecurityCenterBuiltIn");
-    expect(items[0]).toHaveTextContent("storageAccountShouldRestrictNetworkAccess");
-    // 03:59 UTC on 1 July is still 30 June in New York.
-    expect(items[0]).toHaveTextContent(/Jun 30, 2030|30 Jun 2030/);
+    expect(section.querySelectorAll('[data-state="Succeeded"]')).toHaveLength(2);
+    await waitFor(() => expect(callsOf("discard_draft")).toHaveLength(1));
+    expect(
+      await within(result).findByText(/Defender for Cloud can take up to 24 hours to show these resources as Not applicable \(expected by/),
+    ).toBeInTheDocument();
+    expect(callsOf("effect_status")[0]![1]).toEqual({ applyId: "apply-1" });
 
     // "Exempt another" gives a fresh form.
     await user.click(within(result).getByRole("button", { name: "Exempt another" }));
@@ -210,75 +255,270 @@ describe("Exempt form", () => {
     await user.click(screen.getByRole("switch", { name: "Set an expiration date" }));
     fireEvent.change(screen.getByLabelText(/Expires on/), { target: { value: "2031-01-15" } });
     await user.click(screen.getByRole("radio", { name: "Resolved through 3rd party (mitigated)" }));
-    await user.click(createButton());
-    await screen.findByTestId("create-result");
-    const draft = (callsOf("create_exemption")[0]![1] as { draft: ExemptionDraft }).draft;
+    await user.click(previewButton());
+    await screen.findByTestId("preview");
+    const draft = (callsOf("prepare_exemption").at(-1)![1] as { draft: ExemptionDraft }).draft;
     expect(draft).toMatchObject({ expiresOn: "2031-01-15", utcOffsetMinutes: -300, category: "Mitigated" });
   });
 
-  test("without expiry sends null; an empty date blocks Create", async () => {
+  test("without expiry sends null; an empty date blocks Preview", async () => {
     const user = userEvent.setup();
     renderPane();
     await user.click(screen.getByRole("checkbox", { name: "Contoso Production" }));
     await user.type(nameInput(), "no-expiry");
     await user.click(screen.getByRole("radio", { name: "Resolved through 3rd party (mitigated)" }));
     await user.click(screen.getByRole("switch", { name: "Set an expiration date" }));
-    await user.click(createButton());
+    await user.click(previewButton());
     await waitFor(() =>
-      expect(errorOf(screen.getByLabelText(/Expires on/))).toBe(
-        "Choose the day it expires, or turn off the expiration date.",
-      ),
+      expect(errorOf(screen.getByLabelText(/Expires on/))).toBe("Choose the day it expires, or turn off the expiration date."),
     );
-    expect(callsOf("create_exemption")).toHaveLength(0);
+    expect(screen.queryByTestId("preview")).not.toBeInTheDocument();
     await user.click(screen.getByRole("switch", { name: "Set an expiration date" }));
-    await user.click(createButton());
-    await screen.findByTestId("create-result");
-    expect(callsOf("create_exemption")[0]![1]).toMatchObject({ draft: { expiresOn: null } });
+    await user.click(previewButton());
+    await screen.findByTestId("preview");
+    expect(callsOf("prepare_exemption").at(-1)![1]).toMatchObject({ draft: { expiresOn: null } });
   });
 
-  test("a refused create keeps every value and shows the message and field errors", async () => {
-    let release: () => void = () => {};
+  test("a refused preparation keeps every value and shows the message and field errors", async () => {
     backend({
-      create_exemption: () =>
-        new Promise((_, reject) => {
-          release = () =>
-            reject({
-              code: "azure_conflict",
-              message: "An exemption with this name already exists.",
-              details: [{ field: "name", message: "storage-waiver is already used at Contoso Production." }],
-            });
-        }),
+      prepare_exemption: () => {
+        throw { code: "invalid_request", message: "The exemption is not valid.", details: [{ field: "name", message: "storage-waiver is reserved." }] };
+      },
     });
     const user = userEvent.setup();
     renderPane();
-    await user.click(screen.getByRole("checkbox", { name: "Contoso Production" }));
-    await user.type(nameInput(), "storage-waiver");
-    await user.click(screen.getByRole("radio", { name: "Resolved through 3rd party (mitigated)" }));
-    await user.type(screen.getByRole("textbox", { name: "Description" }), "Firewall in front");
-    await user.click(createButton());
-
-    // While the create runs, Create is disabled and a second press sends nothing more.
-    await waitFor(() => expect(createButton()).toBeDisabled());
-    await user.click(createButton());
-    expect(callsOf("create_exemption")).toHaveLength(1);
-    expect(screen.getByText("Creating…")).toBeInTheDocument();
-
-    await act(async () => release());
-    expect(await screen.findByText("An exemption with this name already exists.")).toBeInTheDocument();
-    expect(errorOf(nameInput())).toBe("storage-waiver is already used at Contoso Production.");
+    await fillValid(user);
+    await user.click(previewButton());
+    expect((await screen.findAllByText("The exemption is not valid.")).length).toBeGreaterThan(0);
+    await waitFor(() => expect(errorOf(nameInput())).toBe("storage-waiver is reserved."));
     expect(nameInput()).toHaveValue("storage-waiver");
     expect(screen.getByRole("checkbox", { name: "Contoso Production" })).toBeChecked();
-    expect(screen.getByRole("radio", { name: "Resolved through 3rd party (mitigated)" })).toBeChecked();
-    expect(screen.getByRole("textbox", { name: "Description" })).toHaveValue("Firewall in front");
-    expect(createButton()).toBeEnabled();
-    expect(screen.queryByTestId("create-result")).not.toBeInTheDocument();
+    expect(screen.queryByTestId("preview")).not.toBeInTheDocument();
+  });
+});
+
+describe("Scope picker", () => {
+  const lastDraft = () => (callsOf("validate_exemption").at(-1)![1] as { draft: ExemptionDraft }).draft;
+
+  test("management group: pick one group from the searchable tree", async () => {
+    const user = userEvent.setup();
+    renderPane();
+    await user.click(within(screen.getByTestId("scope-kind")).getByRole("radio", { name: "Management group" }));
+    const tree = await screen.findByTestId("mg-tree");
+    expect(within(tree).getAllByRole("radio").map((r) => r.getAttribute("value"))).toEqual(["root", "contoso", "contoso-dev"]);
+    expect(tree).toHaveTextContent("3 subscriptions");
+    await user.type(screen.getByRole("searchbox", { name: "Search management groups" }), "dev");
+    // A match keeps its ancestors.
+    expect(within(tree).getAllByRole("radio").map((r) => r.getAttribute("value"))).toEqual(["root", "contoso", "contoso-dev"]);
+    await user.clear(screen.getByRole("searchbox", { name: "Search management groups" }));
+    await user.type(screen.getByRole("searchbox", { name: "Search management groups" }), "zzz");
+    expect(within(tree).queryAllByRole("radio")).toHaveLength(0);
+    await user.clear(screen.getByRole("searchbox", { name: "Search management groups" }));
+    await user.click(within(tree).getByRole("radio", { name: "Contoso" }));
+    await waitFor(() => expect(lastDraft().scope).toEqual({ kind: "managementGroup", name: "contoso" }));
+  });
+
+  test("management groups that can't be read: the option is hidden and says why", async () => {
+    backend({ list_management_groups: () => null });
+    renderPane();
+    expect(await screen.findByText(/Management groups aren't readable/)).toBeInTheDocument();
+    expect(within(screen.getByTestId("scope-kind")).queryByRole("radio", { name: "Management group" })).not.toBeInTheDocument();
+  });
+
+  test("subscriptions: search, then select all of what's shown", async () => {
+    const user = userEvent.setup();
+    renderPane();
+    await user.type(screen.getByRole("searchbox", { name: "Search subscriptions" }), "prod");
+    expect(screen.queryByRole("checkbox", { name: "Contoso Sandbox" })).not.toBeInTheDocument();
+    await user.click(screen.getByRole("checkbox", { name: "Select all" }));
+    await waitFor(() => expect(lastDraft().scope).toEqual({ kind: "subscriptions", ids: [SUBS[0]!.id] }));
+  });
+
+  test("selected resources: only unhealthy ones, searchable, select all of the filtered, with a count", async () => {
+    const user = userEvent.setup();
+    renderPane();
+    await user.click(within(screen.getByTestId("scope-kind")).getByRole("radio", { name: "Selected resources" }));
+    const picker = await screen.findByTestId("resource-picker");
+    expect(invokeMock).toHaveBeenCalledWith("recommendation_resources", { recommendationKey: REC.key, subscriptionIds: SUBS.map((s) => s.id) });
+    expect(within(picker).getByText("0 of 40 selected")).toBeInTheDocument();
+    expect(within(picker).queryByRole("checkbox", { name: "stor99" })).not.toBeInTheDocument(); // healthy
+    expect(within(picker).getAllByTestId("resource-row")[0]).toHaveTextContent("Microsoft.Storage/storageAccounts · rg-0 · Contoso Production");
+    await user.type(within(picker).getByRole("searchbox", { name: "Search resources" }), "stor3");
+    // stor3, stor30…stor39
+    expect(within(picker).getAllByTestId("resource-row")).toHaveLength(11);
+    await user.click(within(picker).getByRole("checkbox", { name: "Select all" }));
+    expect(within(picker).getByText(/11 of 40 selected/)).toBeInTheDocument();
+    await user.click(within(picker).getByRole("checkbox", { name: "stor31" }));
+    await waitFor(() => expect((lastDraft().scope as { ids: string[] }).ids).toHaveLength(10));
+    const scope = lastDraft().scope as { kind: string; ids: string[] };
+    expect(scope.kind).toBe("resources");
+    expect(scope.ids[0]).toBe(resource(3).id);
+  });
+
+  test("switching kinds keeps what was chosen under each", async () => {
+    const user = userEvent.setup();
+    renderPane();
+    await user.click(screen.getByRole("checkbox", { name: "Contoso Sandbox" }));
+    const kinds = screen.getByTestId("scope-kind");
+    await user.click(within(kinds).getByRole("radio", { name: "Management group" }));
+    await user.click(within(kinds).getByRole("radio", { name: "Subscriptions" }));
+    expect(screen.getByRole("checkbox", { name: "Contoso Sandbox" })).toBeChecked();
+  });
+});
+
+describe("Checks", () => {
+  const readerCheck = (granted: boolean) => ({
+    kind: "SecurityReader" as const,
+    status: granted ? ("Passed" as const) : ("Failed" as const),
+    title: "Defender for Cloud can read the management group",
+    detail: granted ? "It holds Reader on Contoso." : "Windows Azure Security Resource Provider lacks Reader on Contoso.",
+    remedy: granted ? null : "Grant it Reader on the management group.",
+    grantSecurityReaderAt: granted ? null : "contoso",
+  });
+
+  test("a failed check blocks Preview; granting Reader (after confirming) prepares again", async () => {
+    let granted = false;
+    backend({
+      prepare_exemption: (_c, a) => {
+        const d = a.draft as ExemptionDraft;
+        return (lastPreparation = {
+          ...preparationFor(d, [
+            { kind: "Initiatives", status: "Warning", title: "Also in ISO 27001", detail: "Exempted in 2 initiatives.", remedy: null, grantSecurityReaderAt: null },
+            { kind: "ScopeLimit", status: "NotApplicable", title: "Scope limit", detail: "", remedy: null, grantSecurityReaderAt: null },
+            readerCheck(granted),
+          ]),
+          blocked: !granted,
+          planError: granted ? null : { code: "check_failed", message: "Defender for Cloud can't read Contoso yet.", details: null },
+        });
+      },
+      grant_security_reader: () => {
+        granted = true;
+        return null;
+      },
+    });
+    const user = userEvent.setup();
+    renderPane();
+    await user.click(within(screen.getByTestId("scope-kind")).getByRole("radio", { name: "Management group" }));
+    await user.click(within(await screen.findByTestId("mg-tree")).getByRole("radio", { name: "Contoso" }));
+    await user.type(nameInput(), "mg-waiver");
+    await user.click(screen.getByRole("radio", { name: "Risk accepted (waiver)" }));
+
+    const checks = screen.getByTestId("checks");
+    const reader = await waitFor(() => {
+      const el = checks.querySelector('[data-check-kind="SecurityReader"]');
+      expect(el).toHaveAttribute("data-check-status", "Failed");
+      return el as HTMLElement;
+    }, { timeout: 3000 });
+    expect(checks.querySelector('[data-check-kind="Initiatives"]')).toHaveAttribute("data-check-status", "Warning");
+    expect(checks.querySelector('[data-check-kind="ScopeLimit"]')).toHaveAttribute("data-check-status", "NotApplicable");
+    expect(within(reader).getByText("What to do: Grant it Reader on the management group.")).toBeInTheDocument();
+    await waitFor(() => expect(previewButton()).toBeDisabled());
+    expect(screen.getByText("Defender for Cloud can't read Contoso yet.")).toBeInTheDocument();
+
+    await user.click(within(reader).getByRole("button", { name: "Grant Reader to Defender for Cloud" }));
+    const dialog = await screen.findByRole("alertdialog");
+    expect(dialog).toHaveTextContent("Reader");
+    expect(dialog).toHaveTextContent("Windows Azure Security Resource Provider");
+    expect(dialog).toHaveTextContent("Contoso");
+    expect(dialog).toHaveTextContent("/providers/Microsoft.Management/managementGroups/contoso");
+    expect(callsOf("grant_security_reader")).toHaveLength(0);
+    const before = callsOf("prepare_exemption").length;
+    await user.click(within(dialog).getByRole("button", { name: "Grant Reader" }));
+    await waitFor(() => expect(callsOf("grant_security_reader")).toEqual([["grant_security_reader", { managementGroup: "contoso" }]]));
+    await waitFor(() => expect(callsOf("prepare_exemption").length).toBeGreaterThan(before));
+    await waitFor(() => expect(checks.querySelector('[data-check-kind="SecurityReader"]')).toHaveAttribute("data-check-status", "Passed"));
+    expect(previewButton()).toBeEnabled();
+  });
+});
+
+describe("Apply", () => {
+  test("cancel: Cancel asks the backend; cancelled items show in the result", async () => {
+    const user = userEvent.setup();
+    renderPane();
+    const section = await startApply(user);
+    progress(0, "Sending");
+    await user.click(within(section).getByRole("button", { name: "Cancel" }));
+    expect(callsOf("cancel_apply")).toEqual([["cancel_apply", { applyId: "apply-1" }]]);
+    progress(0, "Succeeded", { succeeded: 1 });
+    progress(1, "Cancelled", { succeeded: 1 }, null, 0);
+    const result = await screen.findByTestId("create-result");
+    expect(result).toHaveTextContent("Created 1 of 2 exemptions");
+    expect(result).toHaveTextContent("1 cancelled");
+    // A cancelled apply keeps the draft.
+    expect(callsOf("discard_draft")).toHaveLength(0);
+  });
+
+  test("a failure shows why; Retry failed sends it again and keeps showing progress", async () => {
+    const user = userEvent.setup();
+    renderPane();
+    const section = await startApply(user);
+    progress(0, "Succeeded", { succeeded: 1 });
+    progress(1, "Retrying", { succeeded: 1 }, "Azure is throttling: waiting 5 s.");
+    await waitFor(() => expect(section).toHaveTextContent("Attempt 1: Azure is throttling: waiting 5 s."));
+    progress(1, "Failed", { succeeded: 1, failed: 1 }, "AuthorizationFailed: no policyExemptions/write at Contoso Sandbox.", 3);
+    const result = await screen.findByTestId("create-result");
+    expect(result).toHaveTextContent("Created 1 of 2 exemptions");
+    expect(within(result).getByTestId("failures")).toHaveTextContent("Contoso Sandbox (Microsoft cloud security benchmark): AuthorizationFailed");
+
+    // The retry re-reads the report: item 1 is planned again.
+    const report = reportFor("apply-1", lastPreparation!, REC.key);
+    report.items[0]!.state = "Succeeded";
+    report.items[0]!.attempts = 1;
+    backend({ apply_report: () => report });
+    await user.click(within(result).getByRole("button", { name: "Retry failed" }));
+    expect(callsOf("retry_failed")).toEqual([["retry_failed", { applyId: "apply-1" }]]);
+    await waitFor(() => expect(screen.queryByTestId("create-result")).not.toBeInTheDocument());
+    expect(screen.getByTestId("apply-progress")).toHaveTextContent("1 succeeded · 0 failed");
+    progress(1, "Succeeded", { succeeded: 2 }, null, 4);
+    expect(await screen.findByText("Created 2 exemptions")).toBeInTheDocument();
+  });
+
+  test("events for another apply are ignored; events before the report arrive are not lost", async () => {
+    let releaseReport: () => void = () => {};
+    backend({
+      apply_report: () => new Promise((r) => (releaseReport = () => r(reportFor("apply-1", lastPreparation!, REC.key)))),
+    });
+    const user = userEvent.setup();
+    renderPane();
+    await fillValid(user);
+    await user.click(previewButton());
+    await user.click(await screen.findByRole("button", { name: "Create 2 exemptions" }));
+    await waitFor(() => expect(callsOf("apply_report")).toHaveLength(1));
+    progress(0, "Succeeded", { succeeded: 1 });
+    act(() => emitProgress({ applyId: "other", index: 1, state: "Failed", attempts: 1, message: "x", succeeded: 0, failed: 1, total: 2 }));
+    await act(async () => releaseReport());
+    const section = await screen.findByTestId("apply-progress");
+    await waitFor(() => expect(section.querySelectorAll('[data-state="Succeeded"]')).toHaveLength(1));
+    expect(section.querySelectorAll('[data-state="Planned"]')).toHaveLength(1);
+  });
+});
+
+describe("Draft", () => {
+  test("autosaves as the user types (debounced), not before", async () => {
+    const user = userEvent.setup();
+    renderPane();
+    await new Promise((r) => setTimeout(r, 700));
+    expect(callsOf("save_draft")).toHaveLength(0);
+    await user.type(nameInput(), "saved-name");
+    await waitFor(() => expect(callsOf("save_draft").length).toBeGreaterThan(0), { timeout: 2000 });
+    expect(callsOf("save_draft").length).toBeLessThan(3);
+    expect(callsOf("save_draft").at(-1)![1]).toMatchObject({ draft: { name: "saved-name", recommendationKey: REC.key } });
+  });
+
+  test("Discard draft empties the form and forgets the saved draft", async () => {
+    const user = userEvent.setup();
+    renderPane();
+    await user.type(nameInput(), "to-discard");
+    await user.click(screen.getByRole("button", { name: "Discard draft" }));
+    expect(callsOf("discard_draft")).toHaveLength(1);
+    expect(nameInput()).toHaveValue("");
   });
 
   test("a recommendation that can't be exempted shows why, and no form", () => {
     renderPane({ ...REC, assessmentType: "CustomPolicy", notExemptibleReason: "Custom recommendations can't be exempted." });
     expect(screen.getByText("Custom recommendations can't be exempted.")).toBeInTheDocument();
     expect(screen.queryByRole("textbox", { name: /^Name/ })).not.toBeInTheDocument();
-    expect(screen.queryByRole("button", { name: "Create" })).not.toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Preview" })).not.toBeInTheDocument();
     expect(callsOf("validate_exemption")).toHaveLength(0);
   });
 });

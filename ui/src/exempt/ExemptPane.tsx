@@ -6,76 +6,142 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { useCallback, useState } from "react";
-import type { Exemption, ExemptionDraft, Recommendation, Subscription } from "../ipc/bindings";
+import { useQueryClient } from "@tanstack/react-query";
+import { useEffect, useRef, useState } from "react";
+import { ApplyProgressView } from "../apply/ApplyProgressView";
+import { applyStore } from "../apply/applyStore";
+import { useApply } from "../apply/useApply";
+import {
+  commands,
+  type ErrorPayload,
+  type ExemptionDraft,
+  type Preparation,
+  type Recommendation,
+  type Subscription,
+} from "../ipc/bindings";
+import { toErrorPayload } from "../shared/errors";
+import { useManagementGroups } from "../shared/queries";
 import { SeverityBadge } from "../shared/SeverityBadge";
-import { CreateResult } from "./CreateResult";
 import { emptyDraft } from "./draft";
 import { ExemptForm } from "./ExemptForm";
+import { PreviewSection } from "./preview/PreviewSection";
+import { useDraftAutosave } from "./useDraftAutosave";
 
 const useStyles = makeStyles({
   root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL },
-  summary: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
   meta: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalS, color: tokens.colorNeutralForeground3 },
-  description: { color: tokens.colorNeutralForeground2 },
 });
+
+type Stage = { kind: "form" } | { kind: "preview"; preparation: Preparation } | { kind: "apply"; applyId: string };
 
 type Props = {
   recommendation: Recommendation;
   subscriptions: readonly Subscription[];
   savedDraft?: ExemptionDraft | null;
+  /** Show this apply's progress (or result) instead of the form. */
+  applyId?: string | null;
   onDraftChange?: (key: string, draft: ExemptionDraft | null) => void;
   onClose: () => void;
 };
 
-/** Everything inside the Exempt drawer: what is being exempted, then the form
- * or, once created, the result. */
-export function ExemptPane({ recommendation, subscriptions, savedDraft, onDraftChange, onClose }: Props) {
+/** Everything inside the Exempt drawer: the form and its checks, then the
+ * preview of every write, then the apply's progress and result. */
+export function ExemptPane({ recommendation, subscriptions, savedDraft, applyId, onDraftChange, onClose }: Props) {
   const styles = useStyles();
-  const [created, setCreated] = useState<Exemption[] | null>(null);
-  const [formKey, setFormKey] = useState(0);
-  const [initial, setInitial] = useState<ExemptionDraft>(
-    () => savedDraft ?? emptyDraft(recommendation.key),
-  );
+  const queryClient = useQueryClient();
   const key = recommendation.key;
-  const onChange = useCallback((d: ExemptionDraft) => onDraftChange?.(key, d), [onDraftChange, key]);
-  const onCreated = (list: Exemption[]) => {
-    setCreated(list);
-    onDraftChange?.(key, null);
-  };
-  const another = () => {
-    setInitial(emptyDraft(key));
+  const groups = useManagementGroups();
+  const [values, setValues] = useState<ExemptionDraft>(() => savedDraft ?? emptyDraft(key));
+  const [formKey, setFormKey] = useState(0);
+  const [stage, setStage] = useState<Stage>(applyId ? { kind: "apply", applyId } : { kind: "form" });
+  const [starting, setStarting] = useState(false);
+  const [startError, setStartError] = useState<ErrorPayload | null>(null);
+  const exemptible = recommendation.notExemptibleReason === null;
+  const resetSaved = useDraftAutosave(values, exemptible && stage.kind === "form");
+
+  useEffect(() => onDraftChange?.(key, values), [values, onDraftChange, key]);
+
+  // After a clean apply the draft has done its job.
+  const view = useApply(stage.kind === "apply" ? stage.applyId : null);
+  const settled = useRef<string | null>(null);
+  useEffect(() => {
+    if (!view?.finished || settled.current === view.id) return;
+    settled.current = view.id;
+    void queryClient.invalidateQueries({ queryKey: ["exemptions"] });
+    void queryClient.invalidateQueries({ queryKey: ["resources", key] });
+    if (view.failed === 0 && view.cancelled === 0 && !applyId) {
+      onDraftChange?.(key, null);
+      commands.discardDraft().catch(() => {});
+    }
+  }, [view, queryClient, key, onDraftChange, applyId]);
+
+  const fresh = () => {
+    const next = emptyDraft(key);
+    resetSaved(next);
+    setValues(next);
     setFormKey((k) => k + 1);
-    setCreated(null);
+    setStage({ kind: "form" });
+  };
+  const discard = () => {
+    commands.discardDraft().catch(() => {});
+    onDraftChange?.(key, null);
+    fresh();
+  };
+  const confirm = async (preparation: Preparation) => {
+    setStarting(true);
+    setStartError(null);
+    try {
+      const id = await applyStore.start(preparation.planId);
+      setStage({ kind: "apply", applyId: id });
+    } catch (error) {
+      setStartError(toErrorPayload(error));
+    } finally {
+      setStarting(false);
+    }
   };
 
   return (
     <div className={styles.root}>
-      <div className={styles.summary}>
-        <div className={styles.meta}>
-          <SeverityBadge severity={recommendation.severity} />
-          <Body1>severity · {recommendation.unhealthyCount} unhealthy resources</Body1>
-        </div>
-        {recommendation.description ? (
-          <Body1 className={styles.description}>{recommendation.description}</Body1>
-        ) : null}
+      <div className={styles.meta}>
+        <SeverityBadge severity={recommendation.severity} />
+        <Body1>severity · {recommendation.unhealthyCount} unhealthy resources</Body1>
       </div>
-      {recommendation.notExemptibleReason !== null ? (
+      {!exemptible ? (
         <MessageBar intent="warning" layout="multiline" data-testid="not-exemptible-reason">
           <MessageBarBody>
             <MessageBarTitle>This recommendation can't be exempted</MessageBarTitle>
             {recommendation.notExemptibleReason}
           </MessageBarBody>
         </MessageBar>
-      ) : created ? (
-        <CreateResult created={created} subscriptions={subscriptions} onAnother={another} onClose={onClose} />
+      ) : stage.kind === "apply" ? (
+        <ApplyProgressView
+          applyId={stage.applyId}
+          subscriptions={subscriptions}
+          groups={groups.data}
+          onAnother={fresh}
+          onClose={onClose}
+        />
+      ) : stage.kind === "preview" ? (
+        <PreviewSection
+          preparation={stage.preparation}
+          subscriptions={subscriptions}
+          groups={groups.data}
+          starting={starting}
+          startError={startError}
+          onConfirm={() => void confirm(stage.preparation)}
+          onBack={() => setStage({ kind: "form" })}
+        />
       ) : (
         <ExemptForm
           key={formKey}
-          initial={initial}
+          values={values}
+          setValues={setValues}
           subscriptions={subscriptions}
-          onChange={onChange}
-          onCreated={onCreated}
+          onPreview={(preparation) => {
+            setStartError(null);
+            setStage({ kind: "preview", preparation });
+          }}
+          onDiscard={discard}
           onCancel={onClose}
         />
       )}

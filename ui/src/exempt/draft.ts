@@ -6,7 +6,7 @@ export const DESCRIPTION_MAX = 512;
 export function emptyDraft(recommendationKey: string): ExemptionDraft {
   return {
     recommendationKey,
-    subscriptionIds: [],
+    scope: { kind: "subscriptions", ids: [] },
     name: "",
     displayName: "",
     expiresOn: null,

@@ -31,6 +31,18 @@ export type Subscription = {
  */
 id: string, displayName: string, state: string, };
 
+export type ManagementGroupNode = { 
+/**
+ * The group's name (its id segment), e.g. `contoso`.
+ */
+name: string, displayName: string, children: Array<ManagementGroupNode>, 
+/**
+ * Bare ids of the subscriptions directly under this group.
+ */
+subscriptionIds: Array<string>, };
+
+export type ScopeChoice = { "kind": "managementGroup", name: string, } | { "kind": "subscriptions", ids: Array<string>, } | { "kind": "resources", ids: Array<string>, };
+
 export type AssessmentType = "BuiltIn" | "CustomPolicy" | "CustomerManaged" | "VerifiedPartner";
 
 export type Severity = "High" | "Medium" | "Low";
@@ -49,6 +61,26 @@ policyDefinitionId: string | null, unhealthyCount: number, healthyCount: number,
  */
 notExemptibleReason: string | null, };
 
+export type ResourceStatus = "Healthy" | "Unhealthy" | "NotApplicable";
+
+export type AssessedResource = { 
+/**
+ * The resource's ARM id (a subscription id for subscription-level assessments).
+ */
+id: string, name: string, 
+/**
+ * e.g. `Microsoft.Storage/storageAccounts`.
+ */
+resourceType: string, subscriptionId: string, resourceGroup: string | null, status: ResourceStatus, 
+/**
+ * Defender's cause for Not applicable (`Exempt`, `OffByPolicy`, …).
+ */
+cause: string | null, 
+/**
+ * For an exempt resource: the id of the exemption that applies to it, when known.
+ */
+exemptionId: string | null, };
+
 export type ExemptionCategory = "Mitigated" | "Waiver";
 
 export type ExemptionDraft = { 
@@ -57,9 +89,9 @@ export type ExemptionDraft = {
  */
 recommendationKey: string, 
 /**
- * Bare subscription GUIDs; one exemption is written at each.
+ * Where the exemption applies.
  */
-subscriptionIds: Array<string>, 
+scope: ScopeChoice, 
 /**
  * The exemption's resource name.
  */
@@ -104,14 +136,109 @@ export type PlannedWrite = { scope: string, name: string,
 /**
  * The ARM path (scope + provider + name), without the api-version.
  */
-path: string, policyAssignmentId: string, policyDefinitionReferenceIds: Array<string>, body: unknown, };
+path: string, policyAssignmentId: string, initiativeName: string, policyDefinitionReferenceIds: Array<string>, 
+/**
+ * An exemption of this name already exists there and will be replaced.
+ */
+replacesExisting: boolean, body: unknown, };
+
+export type CheckStatus = "Passed" | "Warning" | "Failed" | "NotApplicable";
+
+export type CheckKind = "Recommendation" | "Fields" | "Benchmark" | "Initiatives" | "Permissions" | "SecurityReader" | "ScopeLimit" | "ExistingNames";
+
+export type Check = { kind: CheckKind, status: CheckStatus, title: string, detail: string, 
+/**
+ * What the user can do about a failure or warning.
+ */
+remedy: string | null, 
+/**
+ * Set when the app can fix this itself: grant the Security Resource
+ * Provider Reader on this management group.
+ */
+grantSecurityReaderAt: string | null, };
+
+export type Preparation = { 
+/**
+ * Pass to `apply_plan` to send exactly these writes.
+ */
+planId: string, checks: Array<Check>, writes: Array<PlannedWrite>, 
+/**
+ * True when a check failed or no plan could be made: nothing may be sent.
+ */
+blocked: boolean, 
+/**
+ * Why no plan could be made, when that is so.
+ */
+planError: ErrorPayload | null, };
+
+export type ItemState = "Planned" | "Sending" | "Retrying" | "Succeeded" | "Failed" | "Cancelled";
+
+export type ApplyItem = { index: number, write: PlannedWrite, state: ItemState, attempts: number, 
+/**
+ * Why it failed, or why it is being retried.
+ */
+message: string | null, };
+
+export type ApplyReport = { id: string, 
+/**
+ * UTC, RFC 3339.
+ */
+startedAt: string, recommendationKey: string, items: Array<ApplyItem>, 
+/**
+ * Every item reached a final state.
+ */
+finished: boolean, };
+
+export type ApplyProgress = { applyId: string, index: number, state: ItemState, attempts: number, message: string | null, succeeded: number, failed: number, total: number, };
+
+export type EffectItem = { scope: string, 
+/**
+ * Resources there still assessed as unhealthy or healthy for the recommendation.
+ */
+pending: number, 
+/**
+ * Resources there shown as Not applicable with cause Exempt.
+ */
+exempt: number, };
+
+export type EffectReport = { applyId: string, items: Array<EffectItem>, 
+/**
+ * Every exempted resource shows as exempt.
+ */
+complete: boolean, 
+/**
+ * UTC, RFC 3339: when Defender should have caught up at the latest (24 h after the apply).
+ */
+expectedBy: string, };
 
 /** Every backend command; each rejects with an `ErrorPayload`. */
 export const commands = {
   sessionInfo: (): Promise<SessionInfo> => invoke("session_info"),
   listSubscriptions: (): Promise<Array<Subscription>> => invoke("list_subscriptions"),
+  listManagementGroups: (): Promise<ManagementGroupNode | null> => invoke("list_management_groups"),
   listRecommendations: (subscriptionIds: Array<string>): Promise<Array<Recommendation>> => invoke("list_recommendations", { subscriptionIds }),
+  recommendationResources: (recommendationKey: string, subscriptionIds: Array<string>): Promise<Array<AssessedResource>> => invoke("recommendation_resources", { recommendationKey, subscriptionIds }),
   validateExemption: (draft: ExemptionDraft): Promise<Array<FieldError>> => invoke("validate_exemption", { draft }),
-  createExemption: (draft: ExemptionDraft): Promise<Array<Exemption>> => invoke("create_exemption", { draft }),
+  prepareExemption: (draft: ExemptionDraft): Promise<Preparation> => invoke("prepare_exemption", { draft }),
+  grantSecurityReader: (managementGroup: string): Promise<null> => invoke("grant_security_reader", { managementGroup }),
+  applyPlan: (planId: string): Promise<string> => invoke("apply_plan", { planId }),
+  cancelApply: (applyId: string): Promise<null> => invoke("cancel_apply", { applyId }),
+  applyReport: (applyId: string): Promise<ApplyReport> => invoke("apply_report", { applyId }),
+  retryFailed: (applyId: string): Promise<null> => invoke("retry_failed", { applyId }),
+  unfinishedApplies: (): Promise<Array<ApplyReport>> => invoke("unfinished_applies"),
+  resumeApply: (applyId: string): Promise<null> => invoke("resume_apply", { applyId }),
+  effectStatus: (applyId: string): Promise<EffectReport> => invoke("effect_status", { applyId }),
+  saveDraft: (draft: ExemptionDraft): Promise<null> => invoke("save_draft", { draft }),
+  loadDraft: (): Promise<ExemptionDraft | null> => invoke("load_draft"),
+  discardDraft: (): Promise<null> => invoke("discard_draft"),
   listExemptions: (subscriptionIds: Array<string>): Promise<Array<Exemption>> => invoke("list_exemptions", { subscriptionIds }),
+};
+
+/** Backend events: `listen(events.applyProgress, (e: Event<ApplyProgress>) => …)`. */
+export const events = {
+  applyProgress: "apply-progress",
+} as const;
+
+export type EventPayloads = {
+  "apply-progress": ApplyProgress;
 };

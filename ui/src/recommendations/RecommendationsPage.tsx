@@ -8,9 +8,10 @@ import {
 } from "@fluentui/react-components";
 import { SearchRegular, ShieldCheckmarkRegular } from "@fluentui/react-icons";
 import { useQuery } from "@tanstack/react-query";
-import { useCallback, useMemo, useRef, useState } from "react";
-import { commands, type ExemptionDraft, type Recommendation } from "../ipc/bindings";
-import { ExemptDrawer } from "../exempt/ExemptDrawer";
+import { useCallback, useMemo, useState } from "react";
+import { useExemptTarget } from "../app/exemptTarget";
+import { commands, type ExemptionDraft } from "../ipc/bindings";
+import { ExemptDrawer, type DrawerTarget } from "../exempt/ExemptDrawer";
 import { EmptyState } from "../shared/EmptyState";
 import { ErrorBar } from "../shared/ErrorBar";
 import { queryError, queryKeys, useSubscriptions } from "../shared/queries";
@@ -34,9 +35,8 @@ const useStyles = makeStyles({
 export function RecommendationsPage() {
   const styles = useStyles();
   const [search, setSearch] = useState("");
-  const [selected, setSelected] = useState<Recommendation | null>(null);
   // Drafts survive closing the pane, so nothing typed is lost until it is created.
-  const drafts = useRef(new Map<string, ExemptionDraft>());
+  const { request, open, close, drafts } = useExemptTarget();
 
   const subscriptions = useSubscriptions();
   const ids = useMemo(() => (subscriptions.data ?? []).map((s) => s.id), [subscriptions.data]);
@@ -57,10 +57,24 @@ export function RecommendationsPage() {
     else void recommendations.refetch();
   };
 
-  const onDraftChange = useCallback((key: string, draft: ExemptionDraft | null) => {
-    if (draft) drafts.current.set(key, draft);
-    else drafts.current.delete(key);
-  }, []);
+  const onDraftChange = useCallback(
+    (key: string, draft: ExemptionDraft | null) => {
+      if (draft) drafts.set(key, draft);
+      else drafts.delete(key);
+    },
+    [drafts],
+  );
+  const target: DrawerTarget | null = useMemo(() => {
+    const recommendation = request && recommendations.data?.find((r) => r.key === request.key);
+    if (!request || !recommendation) return null;
+    return {
+      recommendation,
+      savedDraft: request.draft ?? drafts.get(request.key) ?? null,
+      applyId: request.applyId ?? null,
+    };
+    // `drafts` is read when the pane opens, not followed.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [request, recommendations.data]);
 
   return (
     <div className={styles.root}>
@@ -96,7 +110,7 @@ export function RecommendationsPage() {
       ) : recommendations.data ? (
         <div className={styles.card}>
           {rows.length > 0 ? (
-            <RecommendationsTable recommendations={rows} onOpen={setSelected} />
+            <RecommendationsTable recommendations={rows} onOpen={(r) => open({ key: r.key })} />
           ) : (
             <EmptyState icon={<ShieldCheckmarkRegular />} title="No recommendations">
               {search.trim()
@@ -107,11 +121,10 @@ export function RecommendationsPage() {
         </div>
       ) : null}
       <ExemptDrawer
-        recommendation={selected}
+        target={target}
         subscriptions={subscriptions.data ?? []}
-        savedDraft={selected ? drafts.current.get(selected.key) ?? null : null}
         onDraftChange={onDraftChange}
-        onClose={() => setSelected(null)}
+        onClose={close}
       />
     </div>
   );

@@ -2,6 +2,7 @@ import { FluentProvider, webLightTheme } from "@fluentui/react-components";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { render } from "@testing-library/react";
 import type { ReactElement } from "react";
+import { ExemptTargetProvider } from "../app/exemptTarget";
 
 /** Renders inside the providers the app has, with a fresh query cache. */
 export function renderWithProviders(ui: ReactElement) {
@@ -10,7 +11,9 @@ export function renderWithProviders(ui: ReactElement) {
   });
   const result = render(
     <QueryClientProvider client={client}>
-      <FluentProvider theme={webLightTheme}>{ui}</FluentProvider>
+      <FluentProvider theme={webLightTheme}>
+        <ExemptTargetProvider>{ui}</ExemptTargetProvider>
+      </FluentProvider>
     </QueryClientProvider>,
   );
   return { ...result, client };

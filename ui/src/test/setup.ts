@@ -29,3 +29,8 @@ if (!window.ResizeObserver) {
   };
 }
 if (!Element.prototype.scrollIntoView) Element.prototype.scrollIntoView = () => {};
+
+// jsdom lays nothing out: give elements a size, so virtualised lists render rows.
+for (const prop of ["offsetHeight", "offsetWidth", "clientHeight", "clientWidth"]) {
+  Object.defineProperty(HTMLElement.prototype, prop, { configurable: true, get: () => 600 });
+}

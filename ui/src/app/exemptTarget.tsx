@@ -1,0 +1,55 @@
+import { useQuery } from "@tanstack/react-query";
+import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { commands, type ExemptionDraft } from "../ipc/bindings";
+import { queryKeys } from "../shared/queries";
+
+/** What the Exempt drawer should show: a recommendation, with a draft to
+ * restore or an apply to follow. */
+export type ExemptRequest = { key: string; draft?: ExemptionDraft | null; applyId?: string | null };
+
+export type ExemptTarget = {
+  request: ExemptRequest | null;
+  open: (request: ExemptRequest) => void;
+  close: () => void;
+  /** Drafts by recommendation key, kept while the app runs. */
+  drafts: Map<string, ExemptionDraft>;
+};
+
+const noop = () => {};
+const ExemptTargetContext = createContext<ExemptTarget>({ request: null, open: noop, close: noop, drafts: new Map() });
+
+export const useExemptTarget = () => useContext(ExemptTargetContext);
+
+/** Holds which recommendation the Exempt drawer shows, for every screen; on
+ * start, reopens the drawer on the draft saved last time. */
+export function ExemptTargetProvider({ onOpen, children }: { onOpen?: () => void; children: ReactNode }) {
+  const [request, setRequest] = useState<ExemptRequest | null>(null);
+  const drafts = useRef(new Map<string, ExemptionDraft>());
+  const onOpenRef = useRef(onOpen);
+  onOpenRef.current = onOpen;
+  const target: ExemptTarget = useMemo(
+    () => ({
+      request,
+      open: (r) => {
+        onOpenRef.current?.();
+        setRequest(r);
+      },
+      close: () => setRequest(null),
+      drafts: drafts.current,
+    }),
+    [request],
+  );
+
+  const saved = useQuery({ queryKey: queryKeys.draft, queryFn: () => commands.loadDraft(), staleTime: Infinity });
+  const restored = useRef(false);
+  useEffect(() => {
+    if (restored.current || !saved.isSuccess) return;
+    restored.current = true;
+    const draft = saved.data;
+    if (!draft) return;
+    drafts.current.set(draft.recommendationKey, draft);
+    setRequest((r) => r ?? { key: draft.recommendationKey, draft });
+  }, [saved.isSuccess, saved.data]);
+
+  return <ExemptTargetContext.Provider value={target}>{children}</ExemptTargetContext.Provider>;
+}

@@ -1,0 +1,56 @@
+import { Badge, Caption1, Text, makeStyles, tokens, type BadgeProps } from "@fluentui/react-components";
+import type { ApplyItem, ItemState } from "../ipc/bindings";
+import type { ScopeDescription } from "../shared/scopeNames";
+
+const useStyles = makeStyles({
+  root: {
+    display: "grid",
+    gridTemplateColumns: "1fr auto",
+    alignItems: "center",
+    columnGap: tokens.spacingHorizontalM,
+    padding: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalS}`,
+    borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke3}`,
+    minHeight: "48px",
+    boxSizing: "border-box",
+  },
+  text: { display: "flex", flexDirection: "column", minWidth: 0 },
+  line: { overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" },
+  sub: { color: tokens.colorNeutralForeground3 },
+  message: { color: tokens.colorPaletteRedForeground1, overflowWrap: "anywhere" },
+  retrying: { color: tokens.colorPaletteMarigoldForeground1, overflowWrap: "anywhere" },
+});
+
+const BADGE: Record<ItemState, { color: BadgeProps["color"]; text: string }> = {
+  Planned: { color: "informative", text: "Planned" },
+  Sending: { color: "brand", text: "Sending" },
+  Retrying: { color: "warning", text: "Retrying" },
+  Succeeded: { color: "success", text: "Succeeded" },
+  Failed: { color: "danger", text: "Failed" },
+  Cancelled: { color: "subtle", text: "Cancelled" },
+};
+
+export function ApplyItemRow({ item, scope }: { item: ApplyItem; scope: ScopeDescription }) {
+  const styles = useStyles();
+  const badge = BADGE[item.state];
+  return (
+    <div className={styles.root} data-testid="apply-item" data-state={item.state} data-path={item.write.path}>
+      <div className={styles.text}>
+        <Text className={styles.line} weight="semibold" title={item.write.path}>
+          {scope.name}
+        </Text>
+        <Caption1 className={`${styles.line} ${styles.sub}`}>
+          {scope.where} · {item.write.initiativeName}
+        </Caption1>
+        {item.message ? (
+          <Caption1 className={item.state === "Retrying" ? styles.retrying : styles.message}>
+            {item.state === "Retrying" ? `Attempt ${item.attempts}: ` : ""}
+            {item.message}
+          </Caption1>
+        ) : null}
+      </div>
+      <Badge appearance={item.state === "Planned" ? "outline" : "filled"} color={badge.color} shape="rounded">
+        {badge.text}
+      </Badge>
+    </div>
+  );
+}

@@ -1,0 +1,63 @@
+import { Body1, Caption1, Spinner, Subtitle2, makeStyles, tokens } from "@fluentui/react-components";
+import { useQuery } from "@tanstack/react-query";
+import { commands, type ManagementGroupNode, type Subscription } from "../ipc/bindings";
+import { ErrorBar } from "../shared/ErrorBar";
+import { queryError, queryKeys } from "../shared/queries";
+import { describeScope } from "../shared/scopeNames";
+
+export const EFFECT_POLL_MS = 30_000;
+
+const useStyles = makeStyles({
+  root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
+  table: { borderCollapse: "collapse", width: "100%", fontSize: tokens.fontSizeBase300 },
+  cell: { textAlign: "left", padding: `${tokens.spacingVerticalXXS} ${tokens.spacingHorizontalS}`, borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke3}` },
+  num: { textAlign: "right", fontVariantNumeric: "tabular-nums" },
+  muted: { color: tokens.colorNeutralForeground3 },
+});
+
+type Props = { applyId: string; subscriptions: readonly Subscription[]; groups: ManagementGroupNode | null | undefined };
+
+/** Whether Defender for Cloud shows the exempted resources as exempt yet;
+ * asked again every 30 s while shown, until it does. */
+export function EffectStatus({ applyId, subscriptions, groups }: Props) {
+  const styles = useStyles();
+  const effect = useQuery({
+    queryKey: queryKeys.effect(applyId),
+    queryFn: () => commands.effectStatus(applyId),
+    refetchInterval: (q) => (q.state.data?.complete ? false : EFFECT_POLL_MS),
+  });
+  const failure = queryError(effect.error);
+  if (failure) return <ErrorBar error={failure} title="Couldn't check Defender for Cloud" onRetry={() => void effect.refetch()} />;
+  if (!effect.data) return <Spinner size="tiny" label="Asking Defender for Cloud…" labelPosition="after" />;
+  const report = effect.data;
+  const by = new Date(report.expectedBy).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+  return (
+    <section className={styles.root} data-testid="effect-status" data-complete={report.complete} aria-label="In Defender for Cloud">
+      <Subtitle2 as="h3">In Defender for Cloud</Subtitle2>
+      <Body1>
+        {report.complete
+          ? "Defender for Cloud shows every exempted resource as Not applicable (Exempt)."
+          : `Defender for Cloud can take up to 24 hours to show these resources as Not applicable (expected by ${by}).`}
+      </Body1>
+      <table className={styles.table}>
+        <thead>
+          <tr>
+            <th className={styles.cell}>Scope</th>
+            <th className={`${styles.cell} ${styles.num}`}>Pending</th>
+            <th className={`${styles.cell} ${styles.num}`}>Exempt</th>
+          </tr>
+        </thead>
+        <tbody>
+          {report.items.map((i) => (
+            <tr key={i.scope} data-testid="effect-item">
+              <td className={styles.cell} title={i.scope}>{describeScope(i.scope, subscriptions, groups).name}</td>
+              <td className={`${styles.cell} ${styles.num}`}>{i.pending}</td>
+              <td className={`${styles.cell} ${styles.num}`}>{i.exempt}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {!report.complete ? <Caption1 className={styles.muted}>Checked again every 30 seconds while this is open.</Caption1> : null}
+    </section>
+  );
+}

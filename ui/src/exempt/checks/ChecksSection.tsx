@@ -1,0 +1,77 @@
+import { Body1, Caption1, Spinner, Subtitle2, makeStyles, tokens } from "@fluentui/react-components";
+import { useState } from "react";
+import { commands, type ErrorPayload, type ManagementGroupNode, type Preparation } from "../../ipc/bindings";
+import { ErrorBar } from "../../shared/ErrorBar";
+import { findGroup } from "../../shared/managementGroups";
+import { CheckRow } from "./CheckRow";
+import { GrantReaderDialog } from "./GrantReaderDialog";
+
+const useStyles = makeStyles({
+  root: {
+    display: "flex",
+    flexDirection: "column",
+    gap: tokens.spacingVerticalS,
+    padding: tokens.spacingHorizontalM,
+    borderRadius: tokens.borderRadiusMedium,
+    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+    backgroundColor: tokens.colorNeutralBackground2,
+  },
+  heading: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalS },
+  list: { listStyle: "none", margin: 0, padding: 0, display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
+  stale: { opacity: 0.6 },
+  muted: { color: tokens.colorNeutralForeground3 },
+});
+
+type Props = {
+  preparation: Preparation | null;
+  /** The preparation is for the form as it is now. */
+  current: boolean;
+  running: boolean;
+  error: ErrorPayload | null;
+  groups: ManagementGroupNode | null | undefined;
+  /** Prepare again (after a grant). */
+  onRecheck: () => void;
+};
+
+/** What the backend checked before anything is sent, and what the user can do about it. */
+export function ChecksSection({ preparation, current, running, error, groups, onRecheck }: Props) {
+  const styles = useStyles();
+  const [granting, setGranting] = useState<string | null>(null);
+  const initiatives = [...new Set((preparation?.writes ?? []).map((w) => w.initiativeName))];
+  const grant = async (mg: string) => {
+    await commands.grantSecurityReader(mg);
+    onRecheck();
+  };
+  return (
+    <section className={styles.root} data-testid="checks" aria-label="Checks" aria-busy={running}>
+      <div className={styles.heading}>
+        <Subtitle2 as="h3">Checks</Subtitle2>
+        {running ? <Spinner size="extra-tiny" label="Checking…" labelPosition="after" /> : null}
+      </div>
+      {error ? <ErrorBar error={error} title="Couldn't run the checks" /> : null}
+      {preparation ? (
+        <ul className={`${styles.list} ${current ? "" : styles.stale}`}>
+          {preparation.checks.map((c) => (
+            <CheckRow key={`${c.kind}-${c.title}`} check={c} onGrant={setGranting} />
+          ))}
+        </ul>
+      ) : !error ? (
+        <Caption1 className={styles.muted}>
+          {running ? "Checking…" : "Choose where to exempt and fill in the form: the checks run as you go."}
+        </Caption1>
+      ) : null}
+      {preparation && initiatives.length > 0 ? (
+        <Body1 data-testid="initiatives-covered">
+          Covers {initiatives.length === 1 ? "the initiative" : `${initiatives.length} initiatives`}:{" "}
+          {initiatives.join(", ")}
+        </Body1>
+      ) : null}
+      <GrantReaderDialog
+        managementGroup={granting}
+        displayName={granting ? findGroup(groups, granting)?.displayName ?? granting : ""}
+        onGrant={grant}
+        onClose={() => setGranting(null)}
+      />
+    </section>
+  );
+}

@@ -1,0 +1,67 @@
+import { Body1, Caption1, Spinner, Tab, TabList, makeStyles, tokens } from "@fluentui/react-components";
+import { useMemo, useState } from "react";
+import type { Recommendation, ResourceStatus, Subscription } from "../../ipc/bindings";
+import { ErrorBar } from "../../shared/ErrorBar";
+import { queryError, useRecommendationResources } from "../../shared/queries";
+import { VirtualList } from "../../shared/VirtualList";
+import { ResourceLine } from "./ResourceLine";
+
+const useStyles = makeStyles({
+  root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
+  description: { color: tokens.colorNeutralForeground2 },
+  list: { border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`, borderRadius: tokens.borderRadiusMedium },
+  muted: { color: tokens.colorNeutralForeground3 },
+});
+
+const TABS: { status: ResourceStatus; label: string }[] = [
+  { status: "Unhealthy", label: "Unhealthy" },
+  { status: "Healthy", label: "Healthy" },
+  { status: "NotApplicable", label: "Not applicable" },
+];
+
+type Props = { recommendation: Recommendation; subscriptions: readonly Subscription[] };
+
+/** What the recommendation is, and its resources by status. */
+export function RecommendationDetails({ recommendation, subscriptions }: Props) {
+  const styles = useStyles();
+  const [status, setStatus] = useState<ResourceStatus>("Unhealthy");
+  const ids = useMemo(() => subscriptions.map((s) => s.id), [subscriptions]);
+  const resources = useRecommendationResources(recommendation.key, ids);
+  const counts = useMemo(() => {
+    const c: Record<ResourceStatus, number> = { Unhealthy: 0, Healthy: 0, NotApplicable: 0 };
+    for (const r of resources.data ?? []) c[r.status]++;
+    return c;
+  }, [resources.data]);
+  const shown = useMemo(() => (resources.data ?? []).filter((r) => r.status === status), [resources.data, status]);
+  const failure = queryError(resources.error);
+  const label = TABS.find((t) => t.status === status)!.label;
+  return (
+    <div className={styles.root} data-testid="recommendation-details">
+      {recommendation.description ? <Body1 className={styles.description}>{recommendation.description}</Body1> : null}
+      <TabList selectedValue={status} onTabSelect={(_, d) => setStatus(d.value as ResourceStatus)} aria-label="Resources by status">
+        {TABS.map((t) => (
+          <Tab key={t.status} value={t.status}>
+            {`${t.label} (${resources.data ? counts[t.status] : "…"})`}
+          </Tab>
+        ))}
+      </TabList>
+      {failure ? (
+        <ErrorBar error={failure} title="Couldn't load the resources" onRetry={() => void resources.refetch()} />
+      ) : resources.isPending ? (
+        <Spinner size="tiny" label="Loading resources…" labelPosition="after" />
+      ) : shown.length === 0 ? (
+        <Caption1 className={styles.muted}>No {label.toLowerCase()} resources.</Caption1>
+      ) : (
+        <VirtualList
+          aria-label={`${label} resources`}
+          className={styles.list}
+          items={shown}
+          itemKey={(r) => r.id}
+          estimate={status === "NotApplicable" ? 64 : 48}
+          maxHeight="60vh"
+          render={(r) => <ResourceLine resource={r} subscriptions={subscriptions} />}
+        />
+      )}
+    </div>
+  );
+}
