@@ -49,12 +49,45 @@ impl Tenant {
         Ok(subs)
     }
 
-    /// The management-group tree from the tenant root, or `None` when the
-    /// caller may not read the root group (the picker then offers subscriptions only).
+    /// The management-group tree the caller can read: from the tenant root
+    /// when they may read it, otherwise from the highest groups they can
+    /// (under a stand-in root when there are several); `None` when they can
+    /// read no group (the picker then offers subscriptions and resources only).
     pub async fn management_groups(&self) -> Result<Option<ManagementGroupNode>, AzureError> {
-        let path = management_group_scope(&self.identity.tenant_id);
+        if let Some(root) = self.management_group_tree(&self.identity.tenant_id).await? {
+            return Ok(Some(root));
+        }
+        let listed = match self.arm.list("/providers/Microsoft.Management/managementGroups", v::MANAGEMENT_GROUPS, &[]).await {
+            Ok(listed) => listed,
+            Err(AzureError::Arm { status: 403 | 404, .. }) => return Ok(None),
+            Err(other) => return Err(other),
+        };
+        let mut tops: Vec<ManagementGroupNode> = Vec::new();
+        for item in &listed {
+            let name = item.get("name").and_then(Value::as_str).unwrap_or_default();
+            if name.is_empty() || tops.iter().any(|t| contains_group(t, name)) {
+                continue;
+            }
+            if let Some(tree) = self.management_group_tree(name).await? {
+                tops.retain(|t| !contains_group(&tree, &t.name));
+                tops.push(tree);
+            }
+        }
+        Ok(match tops.len() {
+            0 => None,
+            1 => tops.pop(),
+            _ => Some(ManagementGroupNode {
+                name: self.identity.tenant_id.clone(),
+                display_name: "Management groups you can read".into(),
+                children: tops,
+                subscription_ids: Vec::new(),
+            }),
+        })
+    }
+
+    async fn management_group_tree(&self, name: &str) -> Result<Option<ManagementGroupNode>, AzureError> {
         let query = [("$expand", "children"), ("$recurse", "true")];
-        match self.arm.get(&path, v::MANAGEMENT_GROUPS, &query).await {
+        match self.arm.get(&management_group_scope(name), v::MANAGEMENT_GROUPS, &query).await {
             Ok(root) => parse::management_group_tree(&root).map(Some),
             Err(AzureError::Arm { status: 403 | 404, .. }) => Ok(None),
             Err(other) => Err(other),
@@ -137,6 +170,10 @@ impl Tenant {
         let items = self.arm.list(&path, v::POLICY_EXEMPTIONS, &query).await?;
         items.iter().map(|item| parse::exemption(item, now)).collect()
     }
+}
+
+fn contains_group(node: &ManagementGroupNode, name: &str) -> bool {
+    node.name.eq_ignore_ascii_case(name) || node.children.iter().any(|c| contains_group(c, name))
 }
 
 pub(crate) fn recommendation(key: &str, meta: &parse::Metadata) -> Recommendation {

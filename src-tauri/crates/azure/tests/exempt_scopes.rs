@@ -69,3 +69,65 @@ async fn an_existing_name_is_shown_as_an_update_and_replaced_in_place() {
     let statuses: Vec<i64> = world.puts().await.iter().map(|p| p["status"].as_i64().unwrap_or_default()).collect();
     assert!(statuses.iter().take(first.len()).all(|s| *s == 201) && statuses.iter().skip(first.len()).all(|s| *s == 200), "{statuses:?}");
 }
+
+#[tokio::test]
+async fn a_user_without_the_root_group_sees_the_groups_they_can_read() {
+    let world = World::start().await;
+    let (tenant, _) = world.as_user("alex.admin@contoso.example").await;
+    let tree = tenant.management_groups().await.expect("reads").expect("some groups are readable");
+    assert_eq!(tree.name, "contoso");
+    let names: Vec<&str> = tree.children.iter().map(|c| c.name.as_str()).collect();
+    assert!(names.contains(&"contoso-landingzones") && names.contains(&"contoso-platform"), "{names:?}");
+    let subs = desk_azure::subscriptions_under(&tree, "contoso-landingzones");
+    assert!(subs.contains(&PRODUCTION.to_owned()) && subs.contains(&DEVELOPMENT.to_owned()), "{subs:?}");
+}
+
+fn mg_draft(group: &str) -> desk_core::exemption::ExemptionDraft {
+    let mut d = draft(&[], SECURE_TRANSFER);
+    d.scope = ScopeChoice::ManagementGroup { name: group.into() };
+    d
+}
+
+fn reader_check(prepared: &desk_azure::Prepared) -> &desk_core::checks::Check {
+    prepared.checks.iter().find(|c| c.kind == CheckKind::SecurityReader).expect("checked")
+}
+
+#[tokio::test]
+async fn a_management_group_needs_the_security_provider_as_reader_and_an_owner_can_grant_it() {
+    let world = World::start().await;
+    let group = "contoso-landingzones";
+
+    let (alex, alex_id) = world.as_user("alex.admin@contoso.example").await;
+    let refused = alex.prepare(&mg_draft(group), &requester(&alex_id.account)).await.expect("prepares");
+    let check = reader_check(&refused);
+    assert_eq!(check.status, CheckStatus::Failed);
+    assert_eq!(check.grant_security_reader_at, None, "a Security Admin may not grant roles");
+    assert!(refused.writes.is_err());
+
+    let (morgan, morgan_id) = world.as_user("morgan.manager@contoso.example").await;
+    let offered = morgan.prepare(&mg_draft(group), &requester(&morgan_id.account)).await.expect("prepares");
+    assert_eq!(reader_check(&offered).grant_security_reader_at.as_deref(), Some("/providers/Microsoft.Management/managementGroups/contoso-landingzones"));
+    morgan.grant_security_reader(group).await.expect("grants");
+    let grant = world.puts().await.into_iter().find(|p| p["path"].as_str().unwrap_or("").contains("/roleAssignments/")).expect("role PUT");
+    assert_eq!(grant["body"]["properties"]["principalId"], "8313e63d-0f9a-4c80-970a-40949f41f0d6", "the provider's object id, from Graph");
+    assert!(grant["body"]["properties"]["roleDefinitionId"].as_str().unwrap_or("").ends_with("/acdd72a7-3385-48ef-bd42-f606fba81ae7"));
+
+    let ready = morgan.prepare(&mg_draft(group), &requester(&morgan_id.account)).await.expect("prepares");
+    assert_eq!(reader_check(&ready).status, CheckStatus::Passed);
+    let writes = ready.writes.expect("plans");
+    assert_eq!(writes.len(), 1, "only the group's own benchmark assignment covers the group: {writes:?}");
+    assert_eq!(writes[0].scope, "/providers/Microsoft.Management/managementGroups/contoso-landingzones");
+    assert!(writes[0].policy_assignment_id.ends_with("/mcsb-landingzones"));
+    let (outcomes, _) = apply(&morgan, &writes).await;
+    assert_eq!(outcomes, vec![(0, ItemState::Succeeded)]);
+}
+
+#[tokio::test]
+async fn the_reader_check_passes_where_the_provider_already_reads() {
+    let world = World::start().await;
+    let (alex, id) = world.as_user("alex.admin@contoso.example").await;
+    let prepared = alex.prepare(&mg_draft("contoso-platform"), &requester(&id.account)).await.expect("prepares");
+    assert_eq!(reader_check(&prepared).status, CheckStatus::Passed);
+    let initiatives = prepared.checks.iter().find(|c| c.kind == CheckKind::Initiatives).expect("checked");
+    assert_eq!(initiatives.status, CheckStatus::Failed, "no initiative is assigned at or above contoso-platform");
+}
