@@ -1,7 +1,7 @@
 // The pieces an end-to-end test needs: the simulator, the real app driven
 // through tauri-driver, and a look at what the simulator received.
-import { mkdirSync } from "node:fs";
-import { homedir } from "node:os";
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { remote } from "webdriverio";
@@ -32,6 +32,17 @@ export async function startSimulator() {
   };
 }
 
+/** Environment that points the app at the simulator as a seeded user (auth code + PKCE). */
+export async function userEnv(sim, upn) {
+  const principals = await sim.principals();
+  return {
+    EXEMPTION_DESK_ARM_ENDPOINT: sim.url,
+    EXEMPTION_DESK_TENANT_ID: principals.tenantId,
+    EXEMPTION_DESK_CLIENT_ID: principals.publicClientId,
+    EXEMPTION_DESK_LOGIN_HINT: upn,
+  };
+}
+
 /** Environment that points the app at the simulator as a service principal. */
 export async function servicePrincipalEnv(sim, displayName) {
   const principals = await sim.principals();
@@ -53,7 +64,9 @@ function withTimeout(promise, ms, what) {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-export async function startApp(env) {
+export async function startApp(appEnv) {
+  // A fresh data folder: no draft or journal from an earlier run.
+  const env = { EXEMPTION_DESK_DATA_DIR: mkdtempSync(path.join(tmpdir(), "desk-e2e-")), ...appEnv };
   const driverBinary = process.env.TAURI_DRIVER ?? path.join(homedir(), ".cargo", "bin", "tauri-driver");
   const port = 4444;
   const driver = start(driverBinary, ["--port", String(port), "--native-port", "4445"], { env, name: "tauri-driver" });

@@ -3,6 +3,12 @@
 // initiative file the simulator serves).
 export const seed = {
   servicePrincipal: "exemption-desk-ci",
+  /** Owner at the Contoso management group: may grant roles. */
+  owner: "morgan.manager@contoso.example",
+  /** The benchmark is assigned here and Defender's service principal cannot read it yet. */
+  managementGroup: { name: "contoso-landingzones", displayName: "Landing Zones" },
+  /** Object id of the Windows Azure Security Resource Provider in the demo tenant. */
+  securityProviderObjectId: "8313e63d-0f9a-4c80-970a-40949f41f0d6",
   recommendation: {
     searchFor: "secure transfer",
     displayName: "Secure transfer to storage accounts should be enabled",

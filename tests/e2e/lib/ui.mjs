@@ -54,3 +54,39 @@ export async function button(browser, text) {
   await found.waitForClickable({ timeout: 20_000 });
   return found;
 }
+
+/** Opens the recommendation whose row mentions `name`, after searching for `search`. */
+export async function openRecommendation(browser, search, name) {
+  await browser.waitUntil(async () => (await browser.$$('[data-testid="recommendation-row"]')).length > 0, {
+    timeout: 60_000,
+    timeoutMsg: "no recommendations appeared",
+  });
+  const box = await browser.$('input[aria-label="Search recommendations"]');
+  await box.setValue(search);
+  const row = await browser.$(`//*[@data-testid="recommendation-row"][contains(., "${name}")]`);
+  await row.waitForClickable({ timeout: 20_000 });
+  // WebKitWebDriver will not click a <tr> itself; click its first cell as a user would.
+  await (await row.$("td")).click();
+}
+
+/** Waits until the checks ran and none failed, then previews and confirms; returns the write count. */
+export async function previewAndCreate(browser) {
+  await browser.waitUntil(
+    async () => {
+      const checks = await browser.$$('[data-testid="checks"] [data-check-status]');
+      if (checks.length === 0) return false;
+      for (const c of checks) if ((await c.getAttribute("data-check-status")) === "Failed") return false;
+      return true;
+    },
+    { timeout: 30_000, timeoutMsg: "the checks did not all pass" },
+  );
+  await (await button(browser, "Preview")).click();
+  const writes = await browser.$$('[data-testid="preview-write"]');
+  await browser.waitUntil(async () => (await browser.$$('[data-testid="preview-write"]')).length > 0, { timeout: 20_000 });
+  const count = (await browser.$$('[data-testid="preview-write"]')).length;
+  void writes;
+  await (await button(browser, `Create ${count} exemption${count === 1 ? "" : "s"}`)).click();
+  const progress = await browser.$('[data-testid="apply-progress"][data-finished="true"]');
+  await progress.waitForExist({ timeout: 60_000, timeoutMsg: "the apply did not finish" });
+  return count;
+}

@@ -152,8 +152,8 @@ export type Check = { kind: CheckKind, status: CheckStatus, title: string, detai
  */
 remedy: string | null, 
 /**
- * Set when the app can fix this itself: grant the Security Resource
- * Provider Reader on this management group.
+ * Set when the app can fix this itself: the name of the management group
+ * (e.g. `contoso-corp`) on which to grant the Security Resource Provider Reader.
  */
 grantSecurityReaderAt: string | null, };
 

@@ -95,12 +95,21 @@ async fn plan_thousand(tenant: &Tenant) -> Vec<PlannedWrite> {
     per_sub.into_values().flatten().collect()
 }
 
-async fn timed_apply(sim: &Simulator, writes: &[PlannedWrite], concurrency: usize) -> (Duration, usize, usize) {
+/// Applies all at once (`one_by_one` false) or each write after the last.
+async fn timed_apply(sim: &Simulator, writes: &[PlannedWrite], one_by_one: bool) -> (Duration, usize, usize) {
     let tenant = connect(sim).await;
-    let options = ApplyOptions { concurrency_per_subscription: concurrency, ..ApplyOptions::default() };
-    let items = writes.iter().cloned().enumerate().map(|(i, w)| (i as u32, w)).collect();
+    let options = ApplyOptions::default();
+    let items: Vec<(u32, PlannedWrite)> = writes.iter().cloned().enumerate().map(|(i, w)| (i as u32, w)).collect();
     let started = Instant::now();
-    let outcomes = apply_writes(tenant.arm(), items, &options, &Quiet, &Cancel::default()).await;
+    let outcomes = if one_by_one {
+        let mut all = Vec::new();
+        for item in items {
+            all.extend(apply_writes(tenant.arm(), vec![item], &options, &Quiet, &Cancel::default()).await);
+        }
+        all
+    } else {
+        apply_writes(tenant.arm(), items, &options, &Quiet, &Cancel::default()).await
+    };
     let took = started.elapsed();
     let ok = outcomes.iter().filter(|(_, s)| *s == ItemState::Succeeded).count();
     let requests: Vec<Value> = reqwest::get(format!("{}/_sim/requests", sim.base_url())).await.expect("log").json().await.expect("json");
@@ -127,10 +136,10 @@ async fn main() {
     let bound = ((per_sub - BURST).max(0.0) / REFILL) + LATENCY_MS as f64 / 1000.0;
 
     fresh(&sim).await;
-    let (took, ok, throttled) = timed_apply(&sim, &writes, ApplyOptions::default().concurrency_per_subscription).await;
+    let (took, ok, throttled) = timed_apply(&sim, &writes, false).await;
     fresh(&sim).await;
     let sample = if quick { 100.min(n) } else { n };
-    let (one_took, one_ok, _) = timed_apply(&sim, &writes[..sample], 1).await;
+    let (one_took, one_ok, _) = timed_apply(&sim, &writes[..sample], true).await;
     let one_by_one = one_took.as_secs_f64() * n as f64 / sample as f64;
 
     println!("bulk apply: {n} writes over {SUBSCRIPTIONS} subscriptions, {LATENCY_MS} ms latency, throttle {BURST} + {REFILL}/s");

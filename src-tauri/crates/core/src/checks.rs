@@ -45,8 +45,8 @@ pub struct Check {
     pub detail: String,
     /// What the user can do about a failure or warning.
     pub remedy: Option<String>,
-    /// Set when the app can fix this itself: grant the Security Resource
-    /// Provider Reader on this management group.
+    /// Set when the app can fix this itself: the name of the management group
+    /// (e.g. `contoso-corp`) on which to grant the Security Resource Provider Reader.
     pub grant_security_reader_at: Option<String>,
 }
 
@@ -210,7 +210,7 @@ fn security_reader_check(scope: &ScopeChoice, facts: &[ScopeFacts]) -> Check {
             );
             if r.can_grant {
                 c.remedy = Some("Grant it Reader here (you may; the app asks you to confirm).".into());
-                c.grant_security_reader_at = Some(f.scope.clone());
+                c.grant_security_reader_at = f.scope.rsplit('/').next().map(str::to_owned);
             } else {
                 c.remedy = Some("Ask an Owner or User Access Administrator of the management group to grant it Reader.".into());
             }

@@ -86,7 +86,7 @@ fn a_management_group_needs_the_security_provider_as_reader_and_offers_to_grant_
     let checks = evaluate(&d, &recommendation(), &[f.clone()], now());
     let c = checks.iter().find(|c| c.kind == CheckKind::SecurityReader).expect("present");
     assert_eq!(c.status, CheckStatus::Failed);
-    assert_eq!(c.grant_security_reader_at.as_deref(), Some(scope.as_str()));
+    assert_eq!(c.grant_security_reader_at.as_deref(), Some("contoso"));
 
     f.security_reader = Some(SecurityReader { has_reader: false, can_grant: false });
     let checks = evaluate(&d, &recommendation(), &[f.clone()], now());

@@ -12,7 +12,7 @@ pub enum CoreError {
     BenchmarkNotAssigned { scope: String },
     #[error("no initiative assigned at {scope} holds the recommendation's policy definition {policy_definition_id}")]
     NotInInitiative { policy_definition_id: String, scope: String },
-    #[error("the request did not pass its checks: {0}")]
+    #[error("Resolve the failed checks first: {0}.")]
     ChecksFailed(String),
 }
 
