@@ -12,6 +12,12 @@ export CARGO_TERM_COLOR=never
 say "Rust: unit, simulator and backend-against-simulator tests"
 cargo test --workspace --exclude exemption-desk
 
+say "Rust: secrets in the OS keyring, through a real Secret Service (gnome-keyring)"
+# A keyring of its own (XDG_DATA_HOME), so a login keyring left with another password cannot lock it.
+XDG_DATA_HOME="$(mktemp -d)" dbus-run-session -- bash -c '
+  echo -n exemption-desk-ci | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+  DESK_REQUIRE_KEYRING=1 cargo test -p exemption-desk-azure --test keyring_secret_service'
+
 say "UI: type check, component tests, build"
 (cd ui && npm run typecheck --silent && npm test --silent && npm run build --silent)
 

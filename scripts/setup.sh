@@ -13,7 +13,7 @@ debian_packages=(
   # headless runs, end-to-end driving, screenshots
   xvfb xauth webkit2gtk-driver chromium imagemagick xdotool
   # OS keyring (Secret Service) for sign-in secrets and its tests
-  gnome-keyring libsecret-1-dev dbus-x11
+  gnome-keyring libsecret-1-dev dbus dbus-x11
 )
 missing=()
 for p in "${debian_packages[@]}"; do

@@ -18,6 +18,10 @@ pub enum SignIn {
     /// A user, through an authorize endpoint that consents without a browser
     /// (the simulator's); real Entra needs the interactive flow.
     UserWithoutPrompt { client_id: String, login_hint: String },
+    /// A user already signed in: [`crate::signin`] (browser, device code) or
+    /// [`EntraCredential::from_refresh_token`] with a stored refresh token.
+    /// Shared, so the app can save the rotated refresh token later.
+    Signed(Arc<EntraCredential>),
 }
 
 pub struct Connection {
@@ -98,14 +102,14 @@ impl Connection {
         let authority = Authority { host: self.authority_host, tenant: self.tenant };
         let credential = match self.sign_in {
             SignIn::ClientSecret { client_id, secret } => {
-                EntraCredential::client_secret(http.clone(), authority, client_id, secret)
+                Arc::new(EntraCredential::client_secret(http.clone(), authority, client_id, secret))
             }
-            SignIn::UserWithoutPrompt { client_id, login_hint } => {
+            SignIn::UserWithoutPrompt { client_id, login_hint } => Arc::new(
                 EntraCredential::sign_in_without_prompt(http.clone(), authority, &client_id, &login_hint, &self.token_scope)
-                    .await?
-            }
+                    .await?,
+            ),
+            SignIn::Signed(credential) => credential,
         };
-        let credential = Arc::new(credential);
         let graph = Graph { http: http.clone(), endpoint: self.graph_endpoint, credential: credential.clone() };
         let arm = Arm::new(http, self.arm_endpoint, credential, self.token_scope);
         let identity = Identity::from_token(&arm.access_token().await?)?;

@@ -27,7 +27,7 @@ pub struct Authority {
 }
 
 impl Authority {
-    fn endpoint(&self, leaf: &str) -> Result<Url, AzureError> {
+    pub(crate) fn endpoint(&self, leaf: &str) -> Result<Url, AzureError> {
         self.host
             .join(&format!("{}/oauth2/v2.0/{leaf}", self.tenant))
             .map_err(|e| AzureError::Config(format!("authority {}: {e}", self.host)))
@@ -90,55 +90,48 @@ impl EntraCredential {
         EntraCredential { http, authority, grant: Mutex::new(grant), cached: Mutex::new(HashMap::new()) }
     }
 
-    /// Authorization code with PKCE against an authorize endpoint that
-    /// consents without a browser (the simulator's), as `login_hint`.
-    pub async fn sign_in_without_prompt(
+    /// A user's session restored from a stored refresh token; the first
+    /// token request redeems it (and fails with `SignIn` if it was revoked).
+    pub fn from_refresh_token(http: reqwest::Client, authority: Authority, client_id: String, refresh_token: Secret) -> Self {
+        Self::new(http, authority, Grant::RefreshToken { client_id, refresh_token })
+    }
+
+    /// A user credential whose first tokens come from `redeem` (auth code, device code).
+    pub(crate) fn pending_user(http: reqwest::Client, authority: Authority, client_id: &str) -> Self {
+        Self::from_refresh_token(http, authority, client_id.to_owned(), Secret::new(""))
+    }
+
+    /// Redeem an authorization code (with its PKCE verifier) for `scope`.
+    pub(crate) async fn exchange_code(
         http: reqwest::Client,
         authority: Authority,
         client_id: &str,
-        login_hint: &str,
+        code: &str,
+        redirect_uri: &str,
+        verifier: &str,
         scope: &str,
     ) -> Result<Self, AzureError> {
-        let verifier = random_urlsafe(48);
-        let state = random_urlsafe(16);
-        let redirect_uri = "http://127.0.0.1:8400/";
-        let mut authorize = authority.endpoint("authorize")?;
-        authorize
-            .query_pairs_mut()
-            .append_pair("client_id", client_id)
-            .append_pair("response_type", "code")
-            .append_pair("redirect_uri", redirect_uri)
-            .append_pair("scope", &format!("{scope} offline_access"))
-            .append_pair("state", &state)
-            .append_pair("code_challenge", &pkce_challenge(&verifier))
-            .append_pair("code_challenge_method", "S256")
-            .append_pair("login_hint", login_hint);
-        let no_redirects = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| AzureError::Config(e.to_string()))?;
-        let response = no_redirects.get(authorize.clone()).send().await.map_err(|e| network(&authorize, e))?;
-        let location = response
-            .headers()
-            .get(reqwest::header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .ok_or_else(|| AzureError::unexpected("authorize", format!("no redirect (status {})", response.status())))?;
-        let code = authorization_code(location, &state)?;
+        let scopes = format!("{scope} offline_access");
         let form = [
             ("grant_type", "authorization_code"),
             ("client_id", client_id),
-            ("code", code.as_str()),
+            ("code", code),
             ("redirect_uri", redirect_uri),
-            ("code_verifier", verifier.as_str()),
-            ("scope", &format!("{scope} offline_access")),
+            ("code_verifier", verifier),
+            ("scope", scopes.as_str()),
         ];
-        let credential = Self::new(
-            http,
-            authority,
-            Grant::RefreshToken { client_id: client_id.to_owned(), refresh_token: Secret::new("") },
-        );
-        credential.request_token(&form).await?;
+        let credential = Self::pending_user(http, authority, client_id);
+        credential.redeem(&form, scope).await?;
         Ok(credential)
+    }
+
+    /// The refresh token of a user session, to keep in the OS keyring.
+    /// `None` for a service principal or before the first token.
+    pub async fn refresh_token(&self) -> Option<Secret> {
+        match &*self.grant.lock().await {
+            Grant::RefreshToken { refresh_token, .. } if !refresh_token.secret().is_empty() => Some(refresh_token.clone()),
+            _ => None,
+        }
     }
 
     /// A token for `scope`, from the cache while it has five minutes left.
@@ -169,11 +162,11 @@ impl EntraCredential {
         self.store(token, &client_id, scope).await
     }
 
-    async fn request_token(&self, form: &[(&str, &str)]) -> Result<AccessToken, AzureError> {
+    /// Post `form` to the token endpoint and cache the answer as `scope`'s token.
+    pub(crate) async fn redeem(&self, form: &[(&str, &str)], scope: &str) -> Result<AccessToken, AzureError> {
         let token = self.post_token(form).await?;
-        let value = |key: &str| form.iter().find(|(k, _)| *k == key).map(|(_, v)| v.to_string()).unwrap_or_default();
-        let scope = value("scope").trim_end_matches(" offline_access").to_owned();
-        self.store(token, &value("client_id"), &scope).await
+        let client_id = form.iter().find(|(k, _)| *k == "client_id").map(|(_, v)| v.to_string()).unwrap_or_default();
+        self.store(token, &client_id, scope).await
     }
 
     async fn store(&self, token: TokenResponse, client_id: &str, scope: &str) -> Result<AccessToken, AzureError> {
@@ -228,11 +221,11 @@ impl TokenCredential for EntraCredential {
     }
 }
 
-fn network(url: &Url, e: reqwest::Error) -> AzureError {
+pub(crate) fn network(url: &Url, e: reqwest::Error) -> AzureError {
     AzureError::Network { url: url.to_string(), reason: e.to_string() }
 }
 
-fn random_urlsafe(bytes: usize) -> String {
+pub(crate) fn random_urlsafe(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
     rand::thread_rng().fill_bytes(&mut buf);
     URL_SAFE_NO_PAD.encode(buf)
@@ -244,7 +237,7 @@ pub(crate) fn pkce_challenge(verifier: &str) -> String {
 }
 
 /// The `code` from the redirect, after checking `state` and any error.
-fn authorization_code(location: &str, expected_state: &str) -> Result<String, AzureError> {
+pub(crate) fn authorization_code(location: &str, expected_state: &str) -> Result<String, AzureError> {
     let url = Url::parse(location).map_err(|e| AzureError::unexpected("the sign-in redirect", e))?;
     let param = |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
     if let Some(error) = param("error") {

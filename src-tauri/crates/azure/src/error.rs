@@ -11,6 +11,14 @@ pub enum AzureError {
     /// Entra refused to issue a token.
     #[error("Sign-in failed ({error}): {description}")]
     SignIn { error: String, description: String },
+    /// The user did not finish signing in in time, or cancelled it.
+    #[error("{0}")]
+    SignInStopped(String),
+    /// No OS keyring (no Secret Service, Keychain or Credential Manager).
+    #[error("No keyring is available; you stay signed in for this session only. ({0})")]
+    KeyringUnavailable(String),
+    #[error("The keyring is locked; unlock it to stay signed in after Exemption Desk closes.")]
+    KeyringLocked,
     #[error("Azure's answer to {what} was not understood: {detail}")]
     Unexpected { what: String, detail: String },
     #[error("The connection settings are not usable: {0}")]
@@ -32,6 +40,9 @@ impl AzureError {
             AzureError::Arm { status: 429, .. } => "throttled",
             AzureError::Arm { .. } => "azure",
             AzureError::SignIn { .. } => "sign_in",
+            AzureError::SignInStopped(_) => "sign_in_stopped",
+            AzureError::KeyringUnavailable(_) => "keyring_unavailable",
+            AzureError::KeyringLocked => "keyring_locked",
             AzureError::Unexpected { .. } => "unexpected_response",
             AzureError::Config(_) => "configuration",
             AzureError::InvalidInput(_) => "invalid_request",

@@ -3,6 +3,7 @@
 
 mod apply;
 mod arm;
+mod cloud;
 mod connect;
 mod credential;
 mod error;
@@ -11,9 +12,13 @@ mod graph;
 mod pacer;
 mod parse;
 mod resources;
+mod secrets;
+pub mod signin;
 mod tenant;
 
 pub use arm::{Arm, ARM_PUBLIC};
+pub use cloud::Cloud;
+pub use secrets::SecretStore;
 pub use connect::{env, Connection, SignIn, PUBLIC_TOKEN_SCOPE};
 pub use credential::{Authority, EntraCredential, Identity, SessionCredential};
 pub use error::AzureError;

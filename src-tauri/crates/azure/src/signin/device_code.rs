@@ -1,0 +1,157 @@
+//! Device-code sign-in (RFC 8628): the user enters a short code on another
+//! device while the app polls Entra's token endpoint.
+
+use std::time::Duration;
+
+use serde::Deserialize;
+use tokio::time::Instant;
+
+use super::explain;
+use crate::credential::{network, Authority, EntraCredential};
+use crate::error::AzureError;
+use crate::Cancel;
+
+const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+/// RFC 8628 §3.5: `slow_down` adds five seconds to the interval.
+const SLOW_DOWN: Duration = Duration::from_secs(5);
+/// How often a wait looks at the cancel flag.
+const CANCEL_CHECK: Duration = Duration::from_millis(200);
+
+/// What a device-code sign-in asks Entra for.
+#[derive(Debug, Clone)]
+pub struct DeviceCodeSignIn {
+    /// Entra host and tenant: `organizations`, or a tenant id / domain.
+    pub authority: Authority,
+    pub client_id: String,
+    /// ARM's token scope, e.g. `https://management.azure.com/.default`.
+    pub scope: String,
+    /// `None` polls at the interval Entra asks for (what the app does);
+    /// tests shorten it.
+    pub poll_interval: Option<Duration>,
+}
+
+/// What the user needs to finish signing in elsewhere.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeviceCodePrompt {
+    pub user_code: String,
+    pub verification_uri: String,
+    /// Entra's ready-made instruction ("To sign in, use a web browser to open…").
+    pub message: String,
+    /// Seconds until the code expires.
+    pub expires_in: u64,
+}
+
+#[derive(Deserialize)]
+struct DeviceCodeResponse {
+    user_code: String,
+    device_code: String,
+    verification_uri: String,
+    expires_in: u64,
+    #[serde(default)]
+    interval: Option<u64>,
+    #[serde(default)]
+    message: String,
+}
+
+#[derive(Deserialize)]
+struct Refusal {
+    error: String,
+    #[serde(default)]
+    error_description: String,
+}
+
+/// Start a device-code sign-in, hand the code to `show`, and poll until the
+/// user approves, declines, the code expires, or `cancel` is set.
+pub async fn sign_in_with_device_code(
+    http: reqwest::Client,
+    request: DeviceCodeSignIn,
+    show: impl FnOnce(&DeviceCodePrompt) -> Result<(), String>,
+    cancel: &Cancel,
+) -> Result<EntraCredential, AzureError> {
+    let url = request.authority.endpoint("devicecode")?;
+    let scopes = format!("{} offline_access openid profile", request.scope);
+    let form = [("client_id", request.client_id.as_str()), ("scope", scopes.as_str())];
+    let response = http.post(url.clone()).form(&form).send().await.map_err(|e| network(&url, e))?;
+    let status = response.status();
+    let body = response.text().await.map_err(|e| network(&url, e))?;
+    if !status.is_success() {
+        let refused: Refusal = serde_json::from_str(&body)
+            .map_err(|_| AzureError::unexpected("the device-code request", format!("status {status}")))?;
+        return Err(explain(AzureError::SignIn { error: refused.error, description: refused.error_description }));
+    }
+    let code: DeviceCodeResponse =
+        serde_json::from_str(&body).map_err(|e| AzureError::unexpected("the device-code request", e))?;
+    let prompt = DeviceCodePrompt {
+        user_code: code.user_code,
+        verification_uri: code.verification_uri,
+        message: code.message,
+        expires_in: code.expires_in,
+    };
+    show(&prompt).map_err(|e| AzureError::SignInStopped(format!("The sign-in code could not be shown: {e}")))?;
+
+    let deadline = Instant::now() + Duration::from_secs(code.expires_in);
+    let mut interval = request.poll_interval.unwrap_or(Duration::from_secs(code.interval.unwrap_or(5).max(1)));
+    let credential = EntraCredential::pending_user(http, request.authority, &request.client_id);
+    let form = [
+        ("grant_type", DEVICE_CODE_GRANT),
+        ("client_id", request.client_id.as_str()),
+        ("device_code", code.device_code.as_str()),
+    ];
+    loop {
+        wait(interval, cancel).await?;
+        if Instant::now() >= deadline {
+            return Err(expired());
+        }
+        match credential.redeem(&form, &request.scope).await {
+            Ok(_) => return Ok(credential),
+            Err(AzureError::SignIn { error, .. }) if error == "authorization_pending" => {}
+            Err(AzureError::SignIn { error, .. }) if error == "slow_down" => interval += SLOW_DOWN,
+            Err(AzureError::SignIn { error, .. }) if error == "expired_token" || error == "code_expired" => {
+                return Err(expired())
+            }
+            Err(AzureError::SignIn { error, .. }) if error == "authorization_declined" => {
+                return Err(AzureError::SignIn {
+                    error,
+                    description: "The sign-in was declined on the other device. Sign in again to continue.".into(),
+                })
+            }
+            Err(e) => return Err(explain(e)),
+        }
+    }
+}
+
+fn expired() -> AzureError {
+    AzureError::SignIn {
+        error: "expired_token".into(),
+        description: "The sign-in code expired before it was used. Start the sign-in again for a new code.".into(),
+    }
+}
+
+/// Sleep `interval`, stopping early when `cancel` is set.
+async fn wait(interval: Duration, cancel: &Cancel) -> Result<(), AzureError> {
+    let until = Instant::now() + interval;
+    loop {
+        if cancel.is_cancelled() {
+            return Err(AzureError::SignInStopped("Sign-in was cancelled.".into()));
+        }
+        let now = Instant::now();
+        if now >= until {
+            return Ok(());
+        }
+        tokio::time::sleep((until - now).min(CANCEL_CHECK)).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_cancelled_wait_stops() {
+        let cancel = Cancel::default();
+        assert!(wait(Duration::from_millis(10), &cancel).await.is_ok());
+        cancel.cancel();
+        let e = wait(Duration::from_secs(60), &cancel).await.expect_err("stops");
+        assert_eq!(e.code(), "sign_in_stopped");
+    }
+}

@@ -1,0 +1,137 @@
+//! How a user signs in: authorization code + PKCE through the system browser
+//! on a loopback redirect, or the device-code flow. Both end in an
+//! [`EntraCredential`] holding the refresh token, which the ARM client uses.
+
+mod browser;
+mod device_code;
+
+use url::Url;
+
+use crate::credential::{authorization_code, network, pkce_challenge, random_urlsafe, Authority, EntraCredential};
+use crate::error::AzureError;
+
+pub use browser::{sign_in_with_browser, BrowserSignIn};
+pub use device_code::{sign_in_with_device_code, DeviceCodePrompt, DeviceCodeSignIn};
+
+/// One authorization-code attempt: the PKCE verifier and the `state` the
+/// redirect must carry back.
+pub(crate) struct Pkce {
+    pub verifier: String,
+    pub state: String,
+}
+
+impl Pkce {
+    pub fn new() -> Self {
+        Pkce { verifier: random_urlsafe(48), state: random_urlsafe(16) }
+    }
+
+    /// `{authority}/authorize?…` for `scopes`, with an S256 challenge.
+    pub fn authorize_url(
+        &self,
+        authority: &Authority,
+        client_id: &str,
+        redirect_uri: &str,
+        scopes: &str,
+        login_hint: Option<&str>,
+        prompt: Option<&str>,
+    ) -> Result<Url, AzureError> {
+        let mut url = authority.endpoint("authorize")?;
+        {
+            let mut q = url.query_pairs_mut();
+            q.append_pair("client_id", client_id)
+                .append_pair("response_type", "code")
+                .append_pair("redirect_uri", redirect_uri)
+                .append_pair("scope", scopes)
+                .append_pair("state", &self.state)
+                .append_pair("code_challenge", &pkce_challenge(&self.verifier))
+                .append_pair("code_challenge_method", "S256");
+            if let Some(prompt) = prompt {
+                q.append_pair("prompt", prompt);
+            }
+            if let Some(hint) = login_hint.filter(|h| !h.trim().is_empty()) {
+                q.append_pair("login_hint", hint);
+            }
+        }
+        Ok(url)
+    }
+}
+
+impl EntraCredential {
+    /// Authorization code with PKCE against an authorize endpoint that
+    /// consents without a browser (the simulator's), as `login_hint`.
+    pub async fn sign_in_without_prompt(
+        http: reqwest::Client,
+        authority: Authority,
+        client_id: &str,
+        login_hint: &str,
+        scope: &str,
+    ) -> Result<Self, AzureError> {
+        let pkce = Pkce::new();
+        let redirect_uri = "http://127.0.0.1:8400/";
+        let scopes = format!("{scope} offline_access");
+        let authorize = pkce.authorize_url(&authority, client_id, redirect_uri, &scopes, Some(login_hint), None)?;
+        let no_redirects = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| AzureError::Config(e.to_string()))?;
+        let response = no_redirects.get(authorize.clone()).send().await.map_err(|e| network(&authorize, e))?;
+        let location = response
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .ok_or_else(|| AzureError::unexpected("authorize", format!("no redirect (status {})", response.status())))?;
+        let code = authorization_code(location, &pkce.state)?;
+        Self::exchange_code(http, authority, client_id, &code, redirect_uri, &pkce.verifier, scope).await
+    }
+}
+
+/// Entra's refusal, with what the user can do about the common ones.
+pub(crate) fn explain(error: AzureError) -> AzureError {
+    let AzureError::SignIn { error, description } = error else { return error };
+    let has = |code: &str| description.contains(code);
+    let advice = if error == "consent_required" || has("AADSTS65001") {
+        "Exemption Desk has not been granted access in this tenant. Ask an administrator to consent to the app, then sign in again."
+    } else if error == "interaction_required" || has("AADSTS50076") || has("AADSTS50079") || has("AADSTS50158") {
+        "Your organisation asks for another step (such as multi-factor authentication). Sign in again and complete it in the browser."
+    } else if error == "access_denied" {
+        "The sign-in was cancelled or denied in the browser. Sign in again to continue."
+    } else if error == "invalid_grant" && has("AADSTS700082") {
+        "The saved sign-in has expired. Sign in again."
+    } else {
+        return AzureError::SignIn { error, description };
+    };
+    let description = if description.is_empty() { advice.to_owned() } else { format!("{advice} (Entra: {description})") };
+    AzureError::SignIn { error, description }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(error: &str, description: &str) -> String {
+        explain(AzureError::SignIn { error: error.into(), description: description.into() }).to_string()
+    }
+
+    #[test]
+    fn common_refusals_say_what_to_do() {
+        assert!(refused("invalid_client", "AADSTS65001: The user or administrator has not consented").contains("administrator to consent"));
+        assert!(refused("interaction_required", "AADSTS50076: MFA").contains("multi-factor"));
+        assert!(refused("access_denied", "").contains("cancelled"));
+        assert_eq!(refused("invalid_scope", "nope"), "Sign-in failed (invalid_scope): nope");
+    }
+
+    #[test]
+    fn authorize_url_carries_pkce_and_hint() {
+        let authority = Authority { host: Url::parse("https://login.microsoftonline.com/").expect("url"), tenant: "organizations".into() };
+        let pkce = Pkce::new();
+        let url = pkce
+            .authorize_url(&authority, "app", "http://127.0.0.1:1234/", "s offline_access", Some("a@b.example"), Some("select_account"))
+            .expect("url");
+        assert_eq!(url.path(), "/organizations/oauth2/v2.0/authorize");
+        let q: std::collections::HashMap<_, _> = url.query_pairs().into_owned().collect();
+        assert_eq!(q["code_challenge"], pkce_challenge(&pkce.verifier));
+        assert_eq!(q["code_challenge_method"], "S256");
+        assert_eq!((q["prompt"].as_str(), q["login_hint"].as_str(), q["state"].as_str()), ("select_account", "a@b.example", pkce.state.as_str()));
+        assert!(!q.contains_key("code_verifier"));
+    }
+}
