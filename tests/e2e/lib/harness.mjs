@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { before, after } from "node:test";
 import { remote } from "webdriverio";
 import { start, firstLine, waitForPort, stop } from "./processes.mjs";
 
@@ -101,4 +102,23 @@ export async function startApp(appEnv) {
 export async function screenshot(browser, name) {
   mkdirSync(artifacts, { recursive: true });
   await browser.saveScreenshot(path.join(artifacts, `${name}.png`));
+}
+
+/**
+ * Starts a simulator and the app signed in with the environment `envFor(sim)`
+ * returns, for the tests of one file; both stop after them. The returned
+ * object's `sim` and `browser` are set once `before` has run.
+ */
+export function appAgainstSimulator(envFor) {
+  const session = { sim: null, browser: null, app: null };
+  before(async () => {
+    session.sim = await startSimulator();
+    session.app = await startApp(await envFor(session.sim));
+    session.browser = session.app.browser;
+  });
+  after(async () => {
+    await session.app?.stop();
+    session.sim?.stop();
+  });
+  return session;
 }

@@ -71,6 +71,13 @@ export async function openRecommendation(browser, search, name) {
 
 /** Waits until the checks ran and none failed, then previews and confirms; returns the write count. */
 export async function previewAndCreate(browser) {
+  const count = await preview(browser);
+  await confirmCreate(browser, count);
+  return count;
+}
+
+/** Waits until the checks ran and none failed, then opens the preview; returns the write count. */
+export async function preview(browser) {
   await browser.waitUntil(
     async () => {
       const checks = await browser.$$('[data-testid="checks"] [data-check-status]');
@@ -83,10 +90,13 @@ export async function previewAndCreate(browser) {
   await (await button(browser, "Preview")).click();
   const writes = await browser.$$('[data-testid="preview-write"]');
   await browser.waitUntil(async () => (await browser.$$('[data-testid="preview-write"]')).length > 0, { timeout: 20_000 });
-  const count = (await browser.$$('[data-testid="preview-write"]')).length;
   void writes;
+  return (await browser.$$('[data-testid="preview-write"]')).length;
+}
+
+/** Confirms the preview of `count` writes and waits for the apply to finish. */
+export async function confirmCreate(browser, count) {
   await (await button(browser, `Create ${count} exemption${count === 1 ? "" : "s"}`)).click();
   const progress = await browser.$('[data-testid="apply-progress"][data-finished="true"]');
   await progress.waitForExist({ timeout: 60_000, timeoutMsg: "the apply did not finish" });
-  return count;
 }

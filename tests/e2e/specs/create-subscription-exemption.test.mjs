@@ -1,27 +1,16 @@
 // A service principal opens the app, picks a recommendation, exempts it at
 // two subscriptions, previews and confirms, and Azure (the simulator)
 // receives exactly the PUTs the form described, in every initiative.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startSimulator, servicePrincipalEnv, startApp, screenshot } from "../lib/harness.mjs";
-import { control, type, choose, button, setNativeValue, openRecommendation, previewAndCreate } from "../lib/ui.mjs";
+import { appAgainstSimulator, servicePrincipalEnv, screenshot } from "../lib/harness.mjs";
+import { control, type, choose, button, setNativeValue, openRecommendation, preview, confirmCreate } from "../lib/ui.mjs";
 import { seed } from "../lib/seed.mjs";
 
-let sim;
-let app;
-
-before(async () => {
-  sim = await startSimulator();
-  app = await startApp(await servicePrincipalEnv(sim, seed.servicePrincipal));
-});
-
-after(async () => {
-  await app?.stop();
-  sim?.stop();
-});
+const session = appAgainstSimulator((sim) => servicePrincipalEnv(sim, seed.servicePrincipal));
 
 test("creating a subscription exemption sends the PUTs the form describes", async () => {
-  const { browser } = app;
+  const { browser, sim } = session;
   await openRecommendation(browser, seed.recommendation.searchFor, seed.recommendation.displayName);
   await screenshot(browser, "e2e-recommendations");
   assert.equal((await browser.$$('[data-testid="recommendation-row"]')).length, 1, "search narrows to one row");
@@ -49,7 +38,11 @@ test("creating a subscription exemption sends the PUTs the form describes", asyn
   await screenshot(browser, "e2e-exempt-pane");
   const before = (await sim.requests()).filter((r) => r.method === "PUT").length;
   assert.equal(before, 0, "nothing is sent before the preview is confirmed");
-  const count = await previewAndCreate(browser);
+  const count = await preview(browser);
+  await browser.pause(400); // let the preview's transition settle for the picture
+  await screenshot(browser, "e2e-preview");
+  await confirmCreate(browser, count);
+  await browser.pause(400);
   await screenshot(browser, "e2e-created");
 
   const puts = (await sim.requests()).filter(
@@ -82,7 +75,7 @@ test("creating a subscription exemption sends the PUTs the form describes", asyn
 });
 
 test("the Exemptions screen lists what was created, with the seed's own", async () => {
-  const { browser } = app;
+  const { browser, sim } = session;
   await (await button(browser, "Exemptions")).click();
   const created = await browser.$(`//*[@data-testid="exemption-row"][contains(., "Storage waiver (e2e)")]`);
   await created.waitForDisplayed({ timeout: 30_000 });

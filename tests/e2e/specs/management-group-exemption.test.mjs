@@ -2,27 +2,16 @@
 // that Defender's service principal cannot read the group, offers the
 // Reader grant with its own confirmation, then writes the exemption against
 // the group's benchmark assignment.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startSimulator, userEnv, startApp, screenshot } from "../lib/harness.mjs";
+import { appAgainstSimulator, userEnv, screenshot } from "../lib/harness.mjs";
 import { type, choose, button, openRecommendation, previewAndCreate } from "../lib/ui.mjs";
 import { seed } from "../lib/seed.mjs";
 
-let sim;
-let app;
-
-before(async () => {
-  sim = await startSimulator();
-  app = await startApp(await userEnv(sim, seed.owner));
-});
-
-after(async () => {
-  await app?.stop();
-  sim?.stop();
-});
+const session = appAgainstSimulator((sim) => userEnv(sim, seed.owner));
 
 test("a management-group exemption, after granting Defender Reader there", async () => {
-  const { browser } = app;
+  const { browser, sim } = session;
   await openRecommendation(browser, seed.recommendation.searchFor, seed.recommendation.displayName);
   await choose(browser, "Management group");
   await choose(browser, seed.managementGroup.displayName);

@@ -1,26 +1,15 @@
 // Exempting selected resources: one exemption per resource, each at the
 // resource's own scope, picked from the recommendation's unhealthy resources.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startSimulator, servicePrincipalEnv, startApp, screenshot } from "../lib/harness.mjs";
+import { appAgainstSimulator, servicePrincipalEnv, screenshot } from "../lib/harness.mjs";
 import { type, choose, openRecommendation, previewAndCreate } from "../lib/ui.mjs";
 import { seed } from "../lib/seed.mjs";
 
-let sim;
-let app;
-
-before(async () => {
-  sim = await startSimulator();
-  app = await startApp(await servicePrincipalEnv(sim, seed.servicePrincipal));
-});
-
-after(async () => {
-  await app?.stop();
-  sim?.stop();
-});
+const session = appAgainstSimulator((sim) => servicePrincipalEnv(sim, seed.servicePrincipal));
 
 test("a selected-resources exemption writes one exemption per chosen resource", async () => {
-  const { browser } = app;
+  const { browser, sim } = session;
   await openRecommendation(browser, seed.recommendation.searchFor, seed.recommendation.displayName);
   await choose(browser, "Selected resources");
   const picker = await browser.$('[data-testid="resource-picker"]');

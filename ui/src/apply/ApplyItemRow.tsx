@@ -1,4 +1,4 @@
-import { Badge, Caption1, Text, makeStyles, tokens, type BadgeProps } from "@fluentui/react-components";
+import { Badge, Caption1, Text, makeStyles, tokens, type BadgeProps, mergeClasses } from "@fluentui/react-components";
 import type { ApplyItem, ItemState } from "../ipc/bindings";
 import type { ScopeDescription } from "../shared/scopeNames";
 
@@ -38,7 +38,7 @@ export function ApplyItemRow({ item, scope }: { item: ApplyItem; scope: ScopeDes
         <Text className={styles.line} weight="semibold" title={item.write.path}>
           {scope.name}
         </Text>
-        <Caption1 className={`${styles.line} ${styles.sub}`}>
+        <Caption1 className={mergeClasses(styles.line, styles.sub)}>
           {scope.where} · {item.write.initiativeName}
         </Caption1>
         {item.message ? (

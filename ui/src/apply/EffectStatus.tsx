@@ -1,4 +1,4 @@
-import { Body1, Caption1, Spinner, Subtitle2, makeStyles, tokens } from "@fluentui/react-components";
+import { Body1, Caption1, Spinner, Subtitle2, makeStyles, tokens, mergeClasses } from "@fluentui/react-components";
 import { useQuery } from "@tanstack/react-query";
 import { commands, type ManagementGroupNode, type Subscription } from "../ipc/bindings";
 import { ErrorBar } from "../shared/ErrorBar";
@@ -43,16 +43,16 @@ export function EffectStatus({ applyId, subscriptions, groups }: Props) {
         <thead>
           <tr>
             <th className={styles.cell}>Scope</th>
-            <th className={`${styles.cell} ${styles.num}`}>Pending</th>
-            <th className={`${styles.cell} ${styles.num}`}>Exempt</th>
+            <th className={mergeClasses(styles.cell, styles.num)}>Pending</th>
+            <th className={mergeClasses(styles.cell, styles.num)}>Exempt</th>
           </tr>
         </thead>
         <tbody>
           {report.items.map((i) => (
             <tr key={i.scope} data-testid="effect-item">
               <td className={styles.cell} title={i.scope}>{describeScope(i.scope, subscriptions, groups).name}</td>
-              <td className={`${styles.cell} ${styles.num}`}>{i.pending}</td>
-              <td className={`${styles.cell} ${styles.num}`}>{i.exempt}</td>
+              <td className={mergeClasses(styles.cell, styles.num)}>{i.pending}</td>
+              <td className={mergeClasses(styles.cell, styles.num)}>{i.exempt}</td>
             </tr>
           ))}
         </tbody>

@@ -1,4 +1,4 @@
-import { Body1, Caption1, Spinner, Subtitle2, makeStyles, tokens } from "@fluentui/react-components";
+import { Body1, Caption1, Spinner, Subtitle2, makeStyles, tokens, mergeClasses } from "@fluentui/react-components";
 import { useState } from "react";
 import { commands, type ErrorPayload, type ManagementGroupNode, type Preparation } from "../../ipc/bindings";
 import { ErrorBar } from "../../shared/ErrorBar";
@@ -50,7 +50,7 @@ export function ChecksSection({ preparation, current, running, error, groups, on
       </div>
       {error ? <ErrorBar error={error} title="Couldn't run the checks" /> : null}
       {preparation ? (
-        <ul className={`${styles.list} ${current ? "" : styles.stale}`}>
+        <ul className={mergeClasses(styles.list, current ? undefined : styles.stale)}>
           {preparation.checks.map((c) => (
             <CheckRow key={`${c.kind}-${c.title}`} check={c} onGrant={setGranting} />
           ))}

@@ -1,4 +1,4 @@
-import { Caption1, Text, makeStyles, tokens } from "@fluentui/react-components";
+import { Caption1, Text, makeStyles, tokens, mergeClasses } from "@fluentui/react-components";
 import type { AssessedResource, Subscription } from "../../ipc/bindings";
 import { lastSegment } from "../../shared/scopeNames";
 import { subscriptionName } from "../../shared/subscriptionNames";
@@ -25,7 +25,7 @@ export function ResourceLine({ resource, subscriptions }: { resource: AssessedRe
   return (
     <div className={styles.root} data-testid="assessed-resource" data-status={resource.status} title={resource.id}>
       <Text className={styles.line} weight="semibold">{resource.name}</Text>
-      <Caption1 className={`${styles.line} ${styles.sub}`}>{where}</Caption1>
+      <Caption1 className={mergeClasses(styles.line, styles.sub)}>{where}</Caption1>
       {resource.status === "NotApplicable" ? (
         <Caption1 className={styles.cause} data-testid="not-applicable-cause">
           Cause: {resource.cause ?? "not given"}
