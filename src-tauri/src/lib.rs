@@ -51,6 +51,12 @@ pub fn run() {
         })
         .invoke_handler(tauri::generate_handler![
             commands::session::session_info,
+            commands::session::list_profiles,
+            commands::session::sign_in,
+            commands::session::cancel_sign_in,
+            commands::session::use_profile,
+            commands::session::sign_out,
+            commands::session::open_demo,
             commands::recommendations::list_subscriptions,
             commands::recommendations::list_management_groups,
             commands::recommendations::list_recommendations,

@@ -17,8 +17,12 @@ pub struct Connected {
     pub tenant: Tenant,
     pub identity: Identity,
     pub mode: SessionMode,
-    /// Kept alive for as long as the session uses it.
-    _simulator: Option<Simulator>,
+    pub cloud: String,
+    pub profile_name: Option<String>,
+    pub warning: Option<String>,
+    /// Kept alive for as long as the session uses it (dropping it stops it).
+    #[allow(dead_code)]
+    pub(crate) simulator: Option<Simulator>,
 }
 
 impl Connected {
@@ -29,6 +33,9 @@ impl Connected {
             account: self.identity.account.clone(),
             object_id: self.identity.object_id.clone(),
             arm_endpoint: self.tenant.arm().endpoint().to_string(),
+            cloud: self.cloud.clone(),
+            profile_name: self.profile_name.clone(),
+            warning: self.warning.clone(),
         }
     }
 }
@@ -41,6 +48,8 @@ pub struct PendingPlan {
 
 pub struct Desk {
     connected: Mutex<Option<Arc<Connected>>>,
+    /// Stops the sign-in in progress, if any.
+    pub sign_in_cancel: SyncMutex<Option<desk_azure::Cancel>>,
     pub store: Arc<Store>,
     pub plans: SyncMutex<HashMap<String, PendingPlan>>,
     pub running: Arc<SyncMutex<HashMap<String, Cancel>>>,
@@ -58,6 +67,7 @@ impl Desk {
     pub fn new(store: Store) -> Self {
         Desk {
             connected: Mutex::new(None),
+            sign_in_cancel: SyncMutex::new(None),
             store: Arc::new(store),
             plans: SyncMutex::new(HashMap::new()),
             running: Arc::new(SyncMutex::new(HashMap::new())),
@@ -75,14 +85,45 @@ impl Desk {
         *slot = Some(connected.clone());
         Ok(connected)
     }
+
+    /// Switch to another session (a profile, the demo); applies already
+    /// running keep the session they started with.
+    pub async fn replace(&self, connected: Connected) -> Arc<Connected> {
+        let connected = Arc::new(connected);
+        *self.connected.lock().await = Some(connected.clone());
+        connected
+    }
+
+    /// Forget the session; the next command connects as at start.
+    pub async fn disconnect(&self) {
+        *self.connected.lock().await = None;
+    }
+
+    pub async fn current(&self) -> Option<Arc<Connected>> {
+        self.connected.lock().await.clone()
+    }
 }
 
 async fn connect() -> Result<Connected, ErrorPayload> {
     if let Some(connection) = Connection::from_env(|k| std::env::var(k).ok()).map_err(|e| e.payload())? {
+        let cloud = connection.arm_endpoint.to_string();
         let (tenant, identity) = connection.connect().await.map_err(|e| e.payload())?;
         tracing::info!(account = %identity.account, "signed in to an external endpoint");
-        return Ok(Connected { tenant, identity, mode: SessionMode::External, _simulator: None });
+        return Ok(Connected {
+            tenant,
+            identity,
+            mode: SessionMode::External,
+            cloud: format!("Configured endpoint ({cloud})"),
+            profile_name: None,
+            warning: None,
+            simulator: None,
+        });
     }
+    demo().await
+}
+
+/// The demo tenant: the simulator, started in-process, as its security admin.
+pub async fn demo() -> Result<Connected, ErrorPayload> {
     let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
     let simulator = Simulator::start("demo", loopback)
         .await
@@ -104,5 +145,13 @@ async fn connect() -> Result<Connected, ErrorPayload> {
     };
     let (tenant, identity) = connection.connect().await.map_err(|e| e.payload())?;
     tracing::info!(endpoint = %base, account = %identity.account, "demo tenant ready");
-    Ok(Connected { tenant, identity, mode: SessionMode::Demo, _simulator: Some(simulator) })
+    Ok(Connected {
+        tenant,
+        identity,
+        mode: SessionMode::Demo,
+        cloud: "Demo tenant (simulator)".into(),
+        profile_name: None,
+        warning: None,
+        simulator: Some(simulator),
+    })
 }

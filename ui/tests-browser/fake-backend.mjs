@@ -97,6 +97,20 @@ export function installFakeBackend(fixtures) {
   const plans = new Map();
   const applies = new Map();
   let savedDraft = fixtures.draft ?? null;
+  const DEMO_SESSION = {
+    mode: "Demo", tenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47", account: "alex@contoso.example", objectId: "0000",
+    armEndpoint: "http://127.0.0.1:1", cloud: "Azure", profileName: null, warning: null,
+  };
+  const CLOUD_NAMES = { Public: "Azure", UsGovernment: "Azure US Government", China: "Azure China", Custom: "Custom cloud" };
+  const sessionFor = (p) => ({
+    mode: "Profile", tenantId: p.tenant, account: p.account, objectId: "1111",
+    armEndpoint: p.cloud.armEndpoint ?? "https://management.azure.com", cloud: CLOUD_NAMES[p.cloud.kind], profileName: p.name,
+    warning: fixtures.keyringWarning ? "No OS keyring is available: this sign-in lasts until the app closes." : null,
+  });
+  let session = fixtures.session ?? clone(DEMO_SESSION);
+  let profiles = clone(fixtures.profiles ?? []);
+  let signInCancel = null;
+  window.__signInMs = fixtures.signInMs ?? 400;
   let sequence = 0;
   for (const r of fixtures.unfinished ?? []) applies.set(r.id, { report: clone(r), cancelled: false, running: false });
 
@@ -297,7 +311,55 @@ export function installFakeBackend(fixtures) {
         window.__TAURI_EVENT_PLUGIN_INTERNALS__.unregisterListener(args.event, args.eventId);
         return null;
       case "session_info":
-        return { mode: "Demo", tenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47", account: "alex@contoso.example", objectId: "0000", armEndpoint: "http://127.0.0.1:1" };
+        return clone(session);
+      case "list_profiles":
+        await delay(20);
+        return clone(profiles);
+      case "use_profile": {
+        await delay(60);
+        const p = profiles.find((x) => x.name === args.name);
+        if (!p) throw { code: "not_found", message: `No profile named ${args.name}.`, details: null };
+        session = sessionFor(p);
+        return clone(session);
+      }
+      case "sign_out":
+        await delay(20);
+        profiles = profiles.filter((x) => x.name !== args.name);
+        return null;
+      case "open_demo":
+        await delay(20);
+        session = clone(DEMO_SESSION);
+        return clone(session);
+      case "cancel_sign_in":
+        signInCancel?.();
+        return null;
+      case "sign_in": {
+        const r = args.request;
+        if (r.method === "DeviceCode") {
+          await delay(50);
+          emit("device-code", {
+            userCode: "FAKE-CODE", verificationUri: "https://microsoft.com/devicelogin",
+            message: "To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code FAKE-CODE to authenticate.",
+            expiresInSeconds: 900,
+          });
+        }
+        // Takes a while (the user signs in elsewhere); Cancel ends it.
+        await new Promise((resolve, reject) => {
+          const timer = setTimeout(resolve, window.__signInMs);
+          signInCancel = () => {
+            clearTimeout(timer);
+            reject({ code: "cancelled", message: "Sign-in cancelled.", details: null });
+          };
+        }).finally(() => { signInCancel = null; });
+        if (r.tenant === "organizations" && r.method === "ServicePrincipal") {
+          throw { code: "invalid_request", message: "A service principal needs a tenant id or domain.", details: null };
+        }
+        const profile = { name: r.profileName, cloud: r.cloud, tenant: r.tenant, method: r.method, clientId: r.clientId,
+          account: r.method === "ServicePrincipal" ? r.clientId : (r.loginHint || "sam@fabrikam.example") };
+        profiles = [...profiles.filter((x) => x.name !== r.profileName), profile];
+        session = sessionFor(profile);
+        return clone(session);
+      }
       case "list_subscriptions":
         await delay(30);
         return clone(fixtures.subscriptions);
@@ -416,7 +478,14 @@ export function installFakeBackend(fixtures) {
   };
 }
 
+const noEndpoints = { authorityHost: null, armEndpoint: null, graphEndpoint: null };
+export const PROFILES = [
+  { name: "contoso-prod", cloud: { kind: "Public", ...noEndpoints }, tenant: "contoso.onmicrosoft.com", method: "Browser", clientId: "", account: "alex@contoso.com" },
+  { name: "gov-lab", cloud: { kind: "UsGovernment", ...noEndpoints }, tenant: "fabrikam.onmicrosoft.us", method: "DeviceCode", clientId: "", account: "sam@fabrikam.us" },
+];
+
 export const FIXTURES = {
+  profiles: PROFILES,
   subscriptions: SUBSCRIPTIONS,
   recommendations: RECOMMENDATIONS,
   exemptions: EXISTING_EXEMPTIONS,

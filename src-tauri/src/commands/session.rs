@@ -1,10 +1,138 @@
-use desk_core::session::SessionInfo;
+use azure_core::credentials::Secret;
+use desk_azure::profile::{self, cloud_label, SignedIn};
+use desk_azure::{AzureError, Cancel, SecretStore, Url};
+use desk_core::session::{DeviceCodePrompt, Profile, SessionInfo, SessionMode, SignInRequest};
 use desk_core::ErrorPayload;
-use tauri::State;
+use tauri::{AppHandle, Emitter, State};
 
-use crate::state::Desk;
+use crate::state::{demo, failure, lock, Connected, Desk};
+use crate::store_error;
+
+/// Keyring entries are filed under this service name.
+const KEYRING_SERVICE: &str = "Exemption Desk";
+pub const DEVICE_CODE_EVENT: &str = "device-code";
 
 #[tauri::command]
 pub async fn session_info(desk: State<'_, Desk>) -> Result<SessionInfo, ErrorPayload> {
     Ok(desk.connected().await?.session_info())
+}
+
+#[tauri::command]
+pub fn list_profiles(desk: State<'_, Desk>) -> Result<Vec<Profile>, ErrorPayload> {
+    desk.store.profiles().map_err(store_error)
+}
+
+/// `EXEMPTION_DESK_BROWSER` (a program given the URL) or the system browser.
+fn open_browser(url: &Url) -> Result<(), String> {
+    match std::env::var_os("EXEMPTION_DESK_BROWSER") {
+        Some(program) => std::process::Command::new(program).arg(url.as_str()).spawn().map(|_| ()).map_err(|e| e.to_string()),
+        None => open::that_detached(url.as_str()).map_err(|e| e.to_string()),
+    }
+}
+
+/// Keep the profile's secret in the OS keyring; say so when there is none.
+async fn keep(name: &str, secret: Option<Secret>) -> Option<String> {
+    let secret = secret?;
+    let name = name.to_owned();
+    let saved = tauri::async_runtime::spawn_blocking(move || SecretStore::new(KEYRING_SERVICE).save(&name, &secret)).await;
+    match saved {
+        Ok(Ok(())) => None,
+        Ok(Err(e @ (AzureError::KeyringUnavailable(_) | AzureError::KeyringLocked))) => Some(e.to_string()),
+        Ok(Err(e)) => Some(format!("Your sign-in was not saved: {e}")),
+        Err(e) => Some(format!("Your sign-in was not saved: {e}")),
+    }
+}
+
+async fn switch_to(desk: &Desk, name: &str, signed: SignedIn, profile: Profile) -> Result<SessionInfo, ErrorPayload> {
+    let warning = keep(name, signed.keep).await;
+    let profile = Profile { account: signed.identity.account.clone(), tenant: signed.identity.tenant_id.clone(), ..profile };
+    desk.store.save_profile(&profile).map_err(store_error)?;
+    let detail = format!("profile {name} ({})", cloud_label(profile.cloud.kind));
+    if let Err(e) = desk.store.audit(&signed.identity.account, "sign_in", &detail) {
+        tracing::warn!("audit log: {e}");
+    }
+    let connected = Connected {
+        tenant: signed.tenant,
+        identity: signed.identity,
+        mode: SessionMode::Profile,
+        cloud: cloud_label(profile.cloud.kind).to_owned(),
+        profile_name: Some(name.to_owned()),
+        warning,
+        simulator: None,
+    };
+    Ok(desk.replace(connected).await.session_info())
+}
+
+#[tauri::command]
+pub async fn sign_in(app: AppHandle, desk: State<'_, Desk>, request: SignInRequest) -> Result<SessionInfo, ErrorPayload> {
+    let cancel = Cancel::default();
+    *lock(&desk.sign_in_cancel) = Some(cancel.clone());
+    let show = |prompt: &desk_azure::signin::DeviceCodePrompt| {
+        let shown = DeviceCodePrompt {
+            user_code: prompt.user_code.clone(),
+            verification_uri: prompt.verification_uri.clone(),
+            message: prompt.message.clone(),
+            expires_in_seconds: prompt.expires_in,
+        };
+        app.emit(DEVICE_CODE_EVENT, shown).map_err(|e| e.to_string())
+    };
+    let signed = profile::sign_in(&request, open_browser, show, &cancel).await;
+    lock(&desk.sign_in_cancel).take();
+    let signed = signed.map_err(|e| e.payload())?;
+    let name = request.profile_name.trim().to_owned();
+    let profile = Profile {
+        name: name.clone(),
+        cloud: request.cloud.clone(),
+        tenant: request.tenant.trim().to_owned(),
+        method: request.method,
+        client_id: request.client_id.trim().to_owned(),
+        account: String::new(),
+    };
+    switch_to(&desk, &name, signed, profile).await
+}
+
+#[tauri::command]
+pub fn cancel_sign_in(desk: State<'_, Desk>) {
+    if let Some(cancel) = lock(&desk.sign_in_cancel).as_ref() {
+        cancel.cancel();
+    }
+}
+
+#[tauri::command]
+pub async fn use_profile(desk: State<'_, Desk>, name: String) -> Result<SessionInfo, ErrorPayload> {
+    let profile = desk
+        .store
+        .profiles()
+        .map_err(store_error)?
+        .into_iter()
+        .find(|p| p.name == name)
+        .ok_or_else(|| failure("not_found", format!("There is no profile named \"{name}\".")))?;
+    let key = name.clone();
+    let kept = tauri::async_runtime::spawn_blocking(move || SecretStore::new(KEYRING_SERVICE).load(&key))
+        .await
+        .map_err(|e| failure("keyring", e.to_string()))?
+        .map_err(|e| e.payload())?;
+    let signed = profile::restore(&profile, kept).await.map_err(|e| e.payload())?;
+    switch_to(&desk, &name, signed, profile).await
+}
+
+/// Forget a profile and its secret; signing out of the current one returns to the start.
+#[tauri::command]
+pub async fn sign_out(desk: State<'_, Desk>, name: String) -> Result<(), ErrorPayload> {
+    let key = name.clone();
+    tauri::async_runtime::spawn_blocking(move || SecretStore::new(KEYRING_SERVICE).delete(&key))
+        .await
+        .map_err(|e| failure("keyring", e.to_string()))?
+        .map_err(|e| e.payload())?;
+    desk.store.delete_profile(&name).map_err(store_error)?;
+    if desk.current().await.is_some_and(|c| c.profile_name.as_deref() == Some(name.as_str())) {
+        desk.disconnect().await;
+    }
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn open_demo(desk: State<'_, Desk>) -> Result<SessionInfo, ErrorPayload> {
+    let connected = demo().await?;
+    Ok(desk.replace(connected).await.session_info())
 }

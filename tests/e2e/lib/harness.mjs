@@ -66,8 +66,14 @@ function withTimeout(promise, ms, what) {
 }
 
 export async function startApp(appEnv) {
-  // A fresh data folder: no draft or journal from an earlier run.
-  const env = { EXEMPTION_DESK_DATA_DIR: mkdtempSync(path.join(tmpdir(), "desk-e2e-")), ...appEnv };
+  // A fresh data folder: no draft or journal from an earlier run. No session
+  // bus: the keyring is unavailable (as on a server) instead of a daemon
+  // being autolaunched on the virtual display and prompting there.
+  const env = {
+    EXEMPTION_DESK_DATA_DIR: mkdtempSync(path.join(tmpdir(), "desk-e2e-")),
+    DBUS_SESSION_BUS_ADDRESS: "disabled:",
+    ...appEnv,
+  };
   const driverBinary = process.env.TAURI_DRIVER ?? path.join(homedir(), ".cargo", "bin", "tauri-driver");
   const port = 4444;
   const driver = start(driverBinary, ["--port", String(port), "--native-port", "4445"], { env, name: "tauri-driver" });
@@ -92,6 +98,9 @@ export async function startApp(appEnv) {
   }
   return {
     browser,
+    dataDir: env.EXEMPTION_DESK_DATA_DIR,
+    /** What the app and its driver printed (logs go to stderr). */
+    output: () => driver.output.join(""),
     async stop() {
       await browser.deleteSession().catch(() => {});
       stop(driver);
@@ -111,6 +120,7 @@ export async function screenshot(browser, name) {
  */
 export function appAgainstSimulator(envFor) {
   const session = { sim: null, browser: null, app: null };
+  session.output = () => session.app?.output() ?? "";
   before(async () => {
     session.sim = await startSimulator();
     session.app = await startApp(await envFor(session.sim));

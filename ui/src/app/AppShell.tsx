@@ -1,5 +1,7 @@
 import { makeStyles, tokens } from "@fluentui/react-components";
-import { useState } from "react";
+import { useEffect, useState } from "react";
+import { ConnectDialog } from "../connect/ConnectDialog";
+import { useSession } from "../shared/queries";
 import { ApplyBanners } from "./ApplyBanners";
 import { ExemptTargetProvider } from "./exemptTarget";
 import { ExemptionsPage } from "../exemptions/ExemptionsPage";
@@ -30,11 +32,17 @@ const useStyles = makeStyles({
 export function AppShell() {
   const styles = useStyles();
   const [screen, setScreen] = useState<Screen>("recommendations");
+  const [connectOpen, setConnectOpen] = useState(false);
+  // No session at all (nothing remembered, the sign-in gone): go to Connect.
+  const sessionFailed = useSession().isError;
+  useEffect(() => {
+    if (sessionFailed) setConnectOpen(true);
+  }, [sessionFailed]);
   return (
     <ExemptTargetProvider onOpen={() => setScreen("recommendations")}>
     <div className={styles.root}>
       <div className={styles.header}>
-        <AppHeader />
+        <AppHeader onSwitchTenant={() => setConnectOpen(true)} />
       </div>
       <div className={styles.nav}>
         <AppNav screen={screen} onChange={setScreen} />
@@ -44,6 +52,7 @@ export function AppShell() {
         {screen === "recommendations" ? <RecommendationsPage /> : <ExemptionsPage />}
       </main>
     </div>
+    <ConnectDialog open={connectOpen} onClose={() => setConnectOpen(false)} />
     </ExemptTargetProvider>
   );
 }

@@ -17,13 +17,62 @@ message: string,
  */
 details: unknown, };
 
-export type SessionMode = "Demo" | "External";
+export type SessionMode = "Demo" | "External" | "Profile";
 
 export type SessionInfo = { mode: SessionMode, tenantId: string, 
 /**
  * UPN for a user, application id for a service principal.
  */
-account: string, objectId: string, armEndpoint: string, };
+account: string, objectId: string, armEndpoint: string, 
+/**
+ * The cloud's name for people ("Azure", "Azure US Government", …).
+ */
+cloud: string, profileName: string | null, 
+/**
+ * Something the user should know about the session, e.g. that no keyring
+ * was available so the sign-in lasts only until the app closes.
+ */
+warning: string | null, };
+
+export type CloudKind = "Public" | "UsGovernment" | "China" | "Custom";
+
+export type CloudChoice = { kind: CloudKind, 
+/**
+ * Custom only: Entra's host, ARM and Graph base URLs.
+ */
+authorityHost: string | null, armEndpoint: string | null, graphEndpoint: string | null, };
+
+export type SignInMethod = "Browser" | "DeviceCode" | "AzureCli" | "ServicePrincipal";
+
+export type SignInRequest = { 
+/**
+ * The profile to remember this sign-in under.
+ */
+profileName: string, cloud: CloudChoice, 
+/**
+ * A tenant id or domain, or `organizations` for any work account.
+ */
+tenant: string, method: SignInMethod, 
+/**
+ * Empty for the default public client (see the README).
+ */
+clientId: string, 
+/**
+ * Service principal only.
+ */
+clientSecret: string, 
+/**
+ * Browser only: the account to suggest.
+ */
+loginHint: string, };
+
+export type Profile = { name: string, cloud: CloudChoice, tenant: string, method: SignInMethod, clientId: string, 
+/**
+ * Who signed in last time.
+ */
+account: string, };
+
+export type DeviceCodePrompt = { userCode: string, verificationUri: string, message: string, expiresInSeconds: bigint, };
 
 export type Subscription = { 
 /**
@@ -214,6 +263,12 @@ expectedBy: string, };
 /** Every backend command; each rejects with an `ErrorPayload`. */
 export const commands = {
   sessionInfo: (): Promise<SessionInfo> => invoke("session_info"),
+  listProfiles: (): Promise<Array<Profile>> => invoke("list_profiles"),
+  signIn: (request: SignInRequest): Promise<SessionInfo> => invoke("sign_in", { request }),
+  useProfile: (name: string): Promise<SessionInfo> => invoke("use_profile", { name }),
+  signOut: (name: string): Promise<null> => invoke("sign_out", { name }),
+  openDemo: (): Promise<SessionInfo> => invoke("open_demo"),
+  cancelSignIn: (): Promise<null> => invoke("cancel_sign_in"),
   listSubscriptions: (): Promise<Array<Subscription>> => invoke("list_subscriptions"),
   listManagementGroups: (): Promise<ManagementGroupNode | null> => invoke("list_management_groups"),
   listRecommendations: (subscriptionIds: Array<string>): Promise<Array<Recommendation>> => invoke("list_recommendations", { subscriptionIds }),
@@ -237,8 +292,10 @@ export const commands = {
 /** Backend events: `listen(events.applyProgress, (e: Event<ApplyProgress>) => …)`. */
 export const events = {
   applyProgress: "apply-progress",
+  deviceCode: "device-code",
 } as const;
 
 export type EventPayloads = {
   "apply-progress": ApplyProgress;
+  "device-code": DeviceCodePrompt;
 };

@@ -110,3 +110,7 @@ export function resetEvents() {
   handlers.length = 0;
   eventMock.listen.mockClear();
 }
+/** Emits any backend event to the handlers `listen` registered. */
+export function emitEvent(event: string, payload: unknown) {
+  for (const h of [...handlers]) if (h.event === event) h.handler({ event, id: 1, payload });
+}

@@ -6,9 +6,10 @@ use azure_core::credentials::Secret;
 use url::Url;
 
 use crate::arm::Arm;
-use crate::credential::{Authority, EntraCredential, Identity};
+use crate::credential::{Authority, EntraCredential, Identity, SessionCredential};
 use crate::error::AzureError;
 use crate::graph::Graph;
+use crate::signin::DeveloperSession;
 use crate::tenant::Tenant;
 
 /// Who signs in, and how.
@@ -22,6 +23,10 @@ pub enum SignIn {
     /// [`EntraCredential::from_refresh_token`] with a stored refresh token.
     /// Shared, so the app can save the rotated refresh token later.
     Signed(Arc<EntraCredential>),
+    /// The account signed in to the Azure CLI (`az login`), or else the Azure
+    /// Developer CLI (`azd auth login`), on this machine; tokens for `tenant`,
+    /// or the tools' default tenant when `None`. See [`DeveloperSession`].
+    DeveloperTools { tenant: Option<String> },
 }
 
 pub struct Connection {
@@ -100,10 +105,11 @@ impl Connection {
             .build()
             .map_err(|e| AzureError::Config(e.to_string()))?;
         let authority = Authority { host: self.authority_host, tenant: self.tenant };
-        let credential = match self.sign_in {
+        let credential: Arc<dyn SessionCredential> = match self.sign_in {
             SignIn::ClientSecret { client_id, secret } => {
                 Arc::new(EntraCredential::client_secret(http.clone(), authority, client_id, secret))
             }
+            SignIn::DeveloperTools { tenant } => Arc::new(DeveloperSession::new(tenant)?),
             SignIn::UserWithoutPrompt { client_id, login_hint } => Arc::new(
                 EntraCredential::sign_in_without_prompt(http.clone(), authority, &client_id, &login_hint, &self.token_scope)
                     .await?,

@@ -14,6 +14,10 @@ pub enum AzureError {
     /// The user did not finish signing in in time, or cancelled it.
     #[error("{0}")]
     SignInStopped(String),
+    /// Developer-tools sign-in, but neither `az` nor `azd` is installed with
+    /// someone signed in. Carries what the tools said.
+    #[error("Sign in with `az login` (or `azd auth login`) first. ({0})")]
+    CliNotSignedIn(String),
     /// No OS keyring (no Secret Service, Keychain or Credential Manager).
     #[error("No keyring is available; you stay signed in for this session only. ({0})")]
     KeyringUnavailable(String),
@@ -41,6 +45,7 @@ impl AzureError {
             AzureError::Arm { .. } => "azure",
             AzureError::SignIn { .. } => "sign_in",
             AzureError::SignInStopped(_) => "sign_in_stopped",
+            AzureError::CliNotSignedIn(_) => "cli_not_signed_in",
             AzureError::KeyringUnavailable(_) => "keyring_unavailable",
             AzureError::KeyringLocked => "keyring_locked",
             AzureError::Unexpected { .. } => "unexpected_response",

@@ -11,6 +11,7 @@ mod facts;
 mod graph;
 mod pacer;
 mod parse;
+pub mod profile;
 mod resources;
 mod secrets;
 pub mod signin;

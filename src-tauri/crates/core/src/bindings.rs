@@ -13,7 +13,7 @@ use crate::plan::PlannedWrite;
 use crate::recommendation::{AssessmentType, Recommendation, Severity};
 use crate::resource::{AssessedResource, ResourceStatus};
 use crate::scope::{ManagementGroupNode, ScopeChoice, Subscription};
-use crate::session::{SessionInfo, SessionMode};
+use crate::session::{CloudChoice, CloudKind, DeviceCodePrompt, Profile, SessionInfo, SessionMode, SignInMethod, SignInRequest};
 use crate::validation::{DraftField, FieldError};
 
 /// A Tauri command as the UI calls it: its name, its arguments (camelCase, as
@@ -36,6 +36,12 @@ fn commands(cfg: &Config) -> Vec<Command> {
     let void = || "null".to_owned();
     vec![
         command("session_info", vec![], SessionInfo::name(cfg)),
+        command("list_profiles", vec![], Vec::<Profile>::name(cfg)),
+        command("sign_in", vec![("request", SignInRequest::name(cfg))], SessionInfo::name(cfg)),
+        command("use_profile", vec![("name", string())], SessionInfo::name(cfg)),
+        command("sign_out", vec![("name", string())], void()),
+        command("open_demo", vec![], SessionInfo::name(cfg)),
+        command("cancel_sign_in", vec![], void()),
         command("list_subscriptions", vec![], Vec::<Subscription>::name(cfg)),
         command("list_management_groups", vec![], Option::<ManagementGroupNode>::name(cfg)),
         command("list_recommendations", vec![subscription_ids()], Vec::<Recommendation>::name(cfg)),
@@ -63,7 +69,10 @@ fn commands(cfg: &Config) -> Vec<Command> {
 
 /// Events the backend emits, with their payload types.
 fn events(cfg: &Config) -> Vec<(&'static str, &'static str, String)> {
-    vec![("applyProgress", "apply-progress", ApplyProgress::name(cfg))]
+    vec![
+        ("applyProgress", "apply-progress", ApplyProgress::name(cfg)),
+        ("deviceCode", "device-code", DeviceCodePrompt::name(cfg)),
+    ]
 }
 
 fn camel(snake: &str) -> String {
@@ -89,6 +98,12 @@ pub fn typescript() -> String {
         ErrorPayload::decl(&cfg),
         SessionMode::decl(&cfg),
         SessionInfo::decl(&cfg),
+        CloudKind::decl(&cfg),
+        CloudChoice::decl(&cfg),
+        SignInMethod::decl(&cfg),
+        SignInRequest::decl(&cfg),
+        Profile::decl(&cfg),
+        DeviceCodePrompt::decl(&cfg),
         Subscription::decl(&cfg),
         ManagementGroupNode::decl(&cfg),
         ScopeChoice::decl(&cfg),

@@ -1,12 +1,16 @@
-use serde::Serialize;
+//! Who is signed in, to which tenant and cloud, and how a user asks to sign in.
+
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, TS)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, TS)]
 pub enum SessionMode {
     /// The embedded simulator with the demo tenant.
     Demo,
-    /// An ARM/Entra endpoint given by configuration.
+    /// An ARM/Entra endpoint given by `EXEMPTION_DESK_*` variables.
     External,
+    /// A profile signed in from the Connect screen.
+    Profile,
 }
 
 /// Who is signed in, to which tenant, through which endpoint.
@@ -19,4 +23,82 @@ pub struct SessionInfo {
     pub account: String,
     pub object_id: String,
     pub arm_endpoint: String,
+    /// The cloud's name for people ("Azure", "Azure US Government", …).
+    pub cloud: String,
+    pub profile_name: Option<String>,
+    /// Something the user should know about the session, e.g. that no keyring
+    /// was available so the sign-in lasts only until the app closes.
+    pub warning: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, TS)]
+pub enum CloudKind {
+    Public,
+    UsGovernment,
+    China,
+    /// An endpoint pair of your own (the simulator, Azure Stack).
+    Custom,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CloudChoice {
+    pub kind: CloudKind,
+    /// Custom only: Entra's host, ARM and Graph base URLs.
+    pub authority_host: Option<String>,
+    pub arm_endpoint: Option<String>,
+    pub graph_endpoint: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, TS)]
+pub enum SignInMethod {
+    /// Authorization code with PKCE in the system browser.
+    Browser,
+    DeviceCode,
+    /// Reuse an `az login` / `azd auth login` session.
+    AzureCli,
+    /// An application with a client secret.
+    ServicePrincipal,
+}
+
+/// What the Connect screen sends. The secret, if any, goes to the OS keyring
+/// and nowhere else.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SignInRequest {
+    /// The profile to remember this sign-in under.
+    pub profile_name: String,
+    pub cloud: CloudChoice,
+    /// A tenant id or domain, or `organizations` for any work account.
+    pub tenant: String,
+    pub method: SignInMethod,
+    /// Empty for the default public client (see the README).
+    pub client_id: String,
+    /// Service principal only.
+    pub client_secret: String,
+    /// Browser only: the account to suggest.
+    pub login_hint: String,
+}
+
+/// A remembered sign-in: nothing secret.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Profile {
+    pub name: String,
+    pub cloud: CloudChoice,
+    pub tenant: String,
+    pub method: SignInMethod,
+    pub client_id: String,
+    /// Who signed in last time.
+    pub account: String,
+}
+
+/// Sent as the `device-code` event: what to show while the user signs in elsewhere.
+#[derive(Debug, Clone, Serialize, PartialEq, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceCodePrompt {
+    pub user_code: String,
+    pub verification_uri: String,
+    pub message: String,
+    pub expires_in_seconds: u64,
 }

@@ -6,6 +6,7 @@
 mod drafts;
 mod error;
 mod journal;
+mod profiles;
 mod schema;
 
 use std::path::Path;

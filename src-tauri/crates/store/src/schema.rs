@@ -2,7 +2,7 @@ use rusqlite::Connection;
 
 use crate::error::StoreError;
 
-const VERSION: i64 = 1;
+const VERSION: i64 = 2;
 
 pub fn migrate(conn: &Connection) -> Result<(), StoreError> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -39,6 +39,15 @@ pub fn migrate(conn: &Connection) -> Result<(), StoreError> {
                  account TEXT NOT NULL,
                  action TEXT NOT NULL,
                  detail TEXT NOT NULL
+             );",
+        )?;
+    }
+    if version < 2 {
+        conn.execute_batch(
+            "CREATE TABLE profiles (
+                 name TEXT PRIMARY KEY,
+                 profile_json TEXT NOT NULL,
+                 updated_at TEXT NOT NULL
              );",
         )?;
     }

@@ -1,8 +1,11 @@
 //! How a user signs in: authorization code + PKCE through the system browser
 //! on a loopback redirect, or the device-code flow. Both end in an
 //! [`EntraCredential`] holding the refresh token, which the ARM client uses.
+//! Or, for developers, the session `az login` / `azd auth login` already holds:
+//! [`DeveloperSession`].
 
 mod browser;
+mod cli;
 mod device_code;
 
 use url::Url;
@@ -11,6 +14,7 @@ use crate::credential::{authorization_code, network, pkce_challenge, random_urls
 use crate::error::AzureError;
 
 pub use browser::{sign_in_with_browser, BrowserSignIn};
+pub use cli::DeveloperSession;
 pub use device_code::{sign_in_with_device_code, DeviceCodePrompt, DeviceCodeSignIn};
 
 /// One authorization-code attempt: the PKCE verifier and the `state` the

@@ -1,0 +1,165 @@
+import {
+  Button,
+  Field,
+  Input,
+  Radio,
+  RadioGroup,
+  makeStyles,
+  tokens,
+  type InputProps,
+} from "@fluentui/react-components";
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
+import type { CloudKind, ErrorPayload, SignInMethod, SignInRequest } from "../ipc/bindings";
+import { ErrorBar } from "../shared/ErrorBar";
+import {
+  CLOUD_LABELS,
+  EMPTY_SIGN_IN,
+  METHOD_LABELS,
+  toSignInRequest,
+  usesClientId,
+  usesLoginHint,
+  usesSecret,
+  validateSignIn,
+  type SignInField,
+  type SignInValues,
+} from "./signInForm";
+
+const useStyles = makeStyles({
+  form: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
+  custom: {
+    display: "flex",
+    flexDirection: "column",
+    gap: tokens.spacingVerticalS,
+    paddingLeft: tokens.spacingHorizontalL,
+    borderLeft: `${tokens.strokeWidthThick} solid ${tokens.colorNeutralStroke2}`,
+  },
+  footer: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
+  buttons: { display: "flex", gap: tokens.spacingHorizontalS },
+});
+
+type Props = {
+  /** Called with the request; resolves when the sign-in finished (either way). */
+  onSubmit: (request: SignInRequest) => void;
+  busy: boolean;
+  /** The backend's refusal, shown above the button; what was typed stays. */
+  error: ErrorPayload | null;
+  /** Shown instead of the Sign in button while signing in. */
+  progress: ReactNode;
+};
+
+export function SignInForm({ onSubmit, busy, error, progress }: Props) {
+  const styles = useStyles();
+  const [values, setValues] = useState<SignInValues>(EMPTY_SIGN_IN);
+  const [submitted, setSubmitted] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+  const submitRef = useRef<HTMLButtonElement>(null);
+  // The progress (and its Cancel button, maybe focused) went away: keep the
+  // keyboard in the dialog, on Sign in.
+  const wasBusy = useRef(busy);
+  useEffect(() => {
+    const active = document.activeElement;
+    if (wasBusy.current && !busy && (!active || active === document.body)) submitRef.current?.focus();
+    wasBusy.current = busy;
+  }, [busy]);
+  const errors = submitted ? validateSignIn(values) : {};
+
+  const set = <K extends keyof SignInValues>(key: K, value: SignInValues[K]) =>
+    setValues((v) => ({ ...v, [key]: value }));
+
+  const text = (field: SignInField, label: string, extra: Partial<InputProps> & { hint?: string; required?: boolean } = {}) => {
+    const { hint, required, ...input } = extra;
+    return (
+      <Field
+        label={label}
+        required={required}
+        hint={hint}
+        validationState={errors[field] ? "error" : "none"}
+        validationMessage={errors[field]}
+      >
+        <Input
+          {...input}
+          name={field}
+          value={values[field]}
+          disabled={busy}
+          onChange={(_, d) => set(field, d.value)}
+        />
+      </Field>
+    );
+  };
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (busy) return;
+    setSubmitted(true);
+    if (Object.keys(validateSignIn(values)).length > 0) {
+      // After the errors render: take the user to the first one.
+      setTimeout(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus(), 0);
+      return;
+    }
+    onSubmit(toSignInRequest(values));
+  };
+
+  const m = values.method;
+  return (
+    <form ref={formRef} className={styles.form} onSubmit={submit} noValidate aria-label="New sign-in">
+      {text("profileName", "Profile name", {
+        required: true,
+        placeholder: "e.g. contoso-prod",
+        hint: "The name this sign-in is remembered under.",
+      })}
+      <Field label="Cloud">
+        <RadioGroup value={values.cloud} disabled={busy} onChange={(_, d) => set("cloud", d.value as CloudKind)}>
+          {(Object.keys(CLOUD_LABELS) as CloudKind[]).map((kind) => (
+            <Radio key={kind} value={kind} label={CLOUD_LABELS[kind]} />
+          ))}
+        </RadioGroup>
+      </Field>
+      {values.cloud === "Custom" ? (
+        <div className={styles.custom}>
+          {text("authorityHost", "Sign-in host", { required: true, type: "url", placeholder: "https://login.microsoftonline.com" })}
+          {text("armEndpoint", "Resource Manager endpoint", { required: true, type: "url", placeholder: "https://management.azure.com" })}
+          {text("graphEndpoint", "Microsoft Graph endpoint", { required: true, type: "url", placeholder: "https://graph.microsoft.com" })}
+        </div>
+      ) : null}
+      {text("tenant", "Tenant", { required: true, placeholder: "organizations or a tenant id / domain" })}
+      <Field label="Sign-in method">
+        <RadioGroup value={m} disabled={busy} onChange={(_, d) => set("method", d.value as SignInMethod)}>
+          {(Object.keys(METHOD_LABELS) as SignInMethod[]).map((method) => (
+            <Radio key={method} value={method} label={METHOD_LABELS[method]} />
+          ))}
+        </RadioGroup>
+      </Field>
+      {usesClientId(m)
+        ? m === "ServicePrincipal"
+          ? text("clientId", "Client id", { required: true, placeholder: "00000000-0000-0000-0000-000000000000" })
+          : text("clientId", "Client id", {
+              placeholder: "00000000-0000-0000-0000-000000000000",
+              hint: "Leave empty to use the default public client; see the README to register your own.",
+            })
+        : null}
+      {usesSecret(m)
+        ? text("clientSecret", "Client secret", {
+            required: true,
+            type: "password",
+            autoComplete: "off",
+            hint: "Kept in the OS keyring only.",
+          })
+        : null}
+      {usesLoginHint(m)
+        ? text("loginHint", "Account (optional)", { type: "email", placeholder: "alex@contoso.com", autoComplete: "username" })
+        : null}
+      <div className={styles.footer}>
+        {error ? <ErrorBar error={error} title="Sign-in failed" /> : null}
+        {busy && progress ? (
+          progress
+        ) : (
+          <div className={styles.buttons}>
+            <Button ref={submitRef} type="submit" appearance="primary" disabled={busy}>
+              Sign in
+            </Button>
+          </div>
+        )}
+      </div>
+    </form>
+  );
+}
