@@ -76,7 +76,7 @@ pub fn run_apply(app: AppHandle, desk: &Desk, connected: Arc<Connected>, apply_i
         let ok = outcomes.iter().filter(|(_, s)| *s == ItemState::Succeeded).count();
         let detail = format!("apply {apply_id}: {ok} of {} writes succeeded", outcomes.len());
         tracing::info!("{detail}");
-        if let Err(e) = observer.store.audit(&connected.identity.account, "apply", &detail) {
+        if let Err(e) = observer.store.audit(&connected.who(), "apply", &detail) {
             tracing::warn!("audit log: {e}");
         }
         lock(&running).remove(&apply_id);

@@ -26,6 +26,11 @@ pub struct Connected {
 }
 
 impl Connected {
+    /// Who did it, for the audit log: the UPN (or application id) and object id.
+    pub fn who(&self) -> String {
+        format!("{} ({})", self.identity.account, self.identity.object_id)
+    }
+
     pub fn session_info(&self) -> SessionInfo {
         SessionInfo {
             mode: self.mode,

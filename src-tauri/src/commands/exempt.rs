@@ -18,7 +18,11 @@ pub fn validate_exemption(draft: ExemptionDraft) -> Vec<FieldError> {
 #[tauri::command]
 pub async fn prepare_exemption(desk: State<'_, Desk>, draft: ExemptionDraft) -> Result<Preparation, ErrorPayload> {
     let connected = desk.connected().await?;
-    let requester = Requester { account: &connected.identity.account, app_version: env!("CARGO_PKG_VERSION") };
+    let requester = Requester {
+        account: &connected.identity.account,
+        object_id: &connected.identity.object_id,
+        app_version: env!("CARGO_PKG_VERSION"),
+    };
     let prepared = connected.tenant.prepare(&draft, &requester).await.map_err(|e| e.payload())?;
     let plan_id = uuid::Uuid::new_v4().to_string();
     let (writes, plan_error) = match prepared.writes {
@@ -38,7 +42,7 @@ pub async fn grant_security_reader(desk: State<'_, Desk>, management_group: Stri
     let connected = desk.connected().await?;
     connected.tenant.grant_security_reader(&management_group).await.map_err(|e| e.payload())?;
     let detail = format!("Reader for the Security Resource Provider at management group {management_group}");
-    desk.store.audit(&connected.identity.account, "grant_security_reader", &detail).map_err(crate::store_error)
+    desk.store.audit(&connected.who(), "grant_security_reader", &detail).map_err(crate::store_error)
 }
 
 #[tauri::command]

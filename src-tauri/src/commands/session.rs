@@ -48,7 +48,8 @@ async fn switch_to(desk: &Desk, name: &str, signed: SignedIn, profile: Profile) 
     let profile = Profile { account: signed.identity.account.clone(), tenant: signed.identity.tenant_id.clone(), ..profile };
     desk.store.save_profile(&profile).map_err(store_error)?;
     let detail = format!("profile {name} ({})", cloud_label(profile.cloud.kind));
-    if let Err(e) = desk.store.audit(&signed.identity.account, "sign_in", &detail) {
+    let who = format!("{} ({})", signed.identity.account, signed.identity.object_id);
+    if let Err(e) = desk.store.audit(&who, "sign_in", &detail) {
         tracing::warn!("audit log: {e}");
     }
     let connected = Connected {

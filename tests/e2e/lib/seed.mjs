@@ -5,6 +5,7 @@ export const seed = {
   servicePrincipal: "exemption-desk-ci",
   /** Owner at the Contoso management group: may grant roles. */
   owner: "morgan.manager@contoso.example",
+  ownerObjectId: "06588400-eea3-4c98-ae13-3136bc49adf7",
   /** The benchmark is assigned here and Defender's service principal cannot read it yet. */
   managementGroup: { name: "contoso-landingzones", displayName: "Landing Zones" },
   /** Object id of the Windows Azure Security Resource Provider in the demo tenant. */

@@ -69,6 +69,7 @@ test("a browser sign-in with PKCE on a loopback redirect switches the app to tha
   const put = (await sim.requests()).find((r) => r.method === "PUT" && r.path.endsWith("/e2e-signed-in"));
   assert.equal(put.principal, seed.owner, "written as the signed-in user");
   assert.equal(put.body.properties.metadata.requestedBy, seed.owner);
+  assert.equal(put.body.properties.metadata.requestedByObjectId, seed.ownerObjectId, "the user's object id is recorded too");
 
   const leaks = [];
   const look = (where, text) => {

@@ -79,7 +79,7 @@ async fn plan_thousand(tenant: &Tenant) -> Vec<PlannedWrite> {
             description: "benchmark".into(),
             ..Default::default()
         };
-        let requester = Requester { account: "bench", app_version: "bench" };
+        let requester = Requester { account: "bench", object_id: "bench", app_version: "bench" };
         let writes = tenant.prepare(&draft, &requester).await.expect("prepares").writes.expect("plans");
         for w in writes.into_iter().filter(|w| w.policy_assignment_id.ends_with("/SecurityCenterBuiltIn")) {
             let sub = desk_core::scope::subscription_of(&w.scope).expect("sub");

@@ -152,3 +152,35 @@ async fn a_refused_write_fails_at_once_and_cancel_stops_the_rest() {
     set_faults(&world, json!({"rules": []})).await;
     assert_eq!(names_at_production(&world).await.len(), succeeded, "nothing sent after the cancel");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_expiring_mid_apply_is_renewed_and_no_write_is_lost() {
+    let world = World::start().await;
+    let client = reqwest::Client::new();
+    let base = world.sim.base_url();
+    client.post(format!("{base}/_sim/tokens")).json(&json!({"lifetimeSeconds": 60})).send().await.expect("lifetime");
+    let (tenant, all) = writes(&world, 30).await;
+    set_faults(&world, json!({"rules": [{"pathPattern": "/subscriptions/**", "methods": ["PUT"], "latencyMs": {"fixed": 40}}]})).await;
+    let clock = {
+        let client = client.clone();
+        let base = base.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(250)).await;
+            client.post(format!("{base}/_sim/clock")).json(&json!({"advanceSeconds": 120})).send().await.expect("clock");
+        })
+    };
+    let options = ApplyOptions { concurrency_per_subscription: 2, ..fast_retries() };
+    let items = all.iter().cloned().enumerate().map(|(i, w)| (i as u32, w)).collect();
+    let outcomes = apply_writes(tenant.arm(), items, &options, &Timeline::default(), &Cancel::default()).await;
+    clock.await.expect("clock moved");
+    assert!(outcomes.iter().all(|(_, s)| *s == ItemState::Succeeded), "{outcomes:?}");
+    let requests = world.requests().await;
+    assert!(
+        requests.iter().any(|r| r["status"] == 401 && r["method"] == "PUT"),
+        "the clock jump expired the token during the apply"
+    );
+    let grants = requests.iter().filter(|r| r["path"].as_str().unwrap_or("").ends_with("/oauth2/v2.0/token")).count();
+    assert!(grants >= 2, "a new token was fetched: {grants} token requests");
+    set_faults(&world, json!({"rules": []})).await;
+    assert_eq!(names_at_production(&world).await.len(), 30, "every write landed once");
+}

@@ -89,5 +89,5 @@ pub fn sub(id: &str) -> String {
 }
 
 pub fn requester() -> Requester<'static> {
-    Requester { account: "alex.admin@contoso.example", app_version: "0.1.0" }
+    Requester { account: "alex.admin@contoso.example", object_id: "74e77bc3-0ae2-4422-a4cc-17de1d485aae", app_version: "0.1.0" }
 }

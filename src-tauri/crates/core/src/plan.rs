@@ -109,9 +109,11 @@ pub struct PlannedWrite {
     pub body: Value,
 }
 
-/// Who asks, for the exemption's metadata.
+/// Who asks, for the exemption's metadata: the signed-in UPN (or a service
+/// principal's application id) and Entra object id.
 pub struct Requester<'a> {
     pub account: &'a str,
+    pub object_id: &'a str,
     pub app_version: &'a str,
 }
 
@@ -197,6 +199,7 @@ fn shared_properties(draft: &ExemptionDraft, recommendation: &Recommendation, re
         "metadata".into(),
         json!({
             "requestedBy": requester.account,
+            "requestedByObjectId": requester.object_id,
             "createdWith": format!("Exemption Desk {}", requester.app_version),
             "assessmentKey": recommendation.key,
         }),

@@ -101,7 +101,7 @@ impl ApplyObserver for Recorder {
 }
 
 pub async fn plan(tenant: &Tenant, draft: &ExemptionDraft, account: &str) -> Result<Vec<PlannedWrite>, AzureError> {
-    let requester = Requester { account, app_version: "test" };
+    let requester = Requester { account, object_id: "test-object-id", app_version: "test" };
     tenant.prepare(draft, &requester).await?.writes
 }
 
@@ -123,5 +123,5 @@ impl World {
 }
 
 pub fn requester(account: &str) -> Requester<'_> {
-    Requester { account, app_version: "test" }
+    Requester { account, object_id: "test-object-id", app_version: "test" }
 }

@@ -20,6 +20,7 @@ fn one_write_per_subscription_with_the_benchmark_reference_ids() {
         "expiresOn": "2027-01-31T23:59:59Z",
         "metadata": {
             "requestedBy": "alex.admin@contoso.example",
+            "requestedByObjectId": "74e77bc3-0ae2-4422-a4cc-17de1d485aae",
             "createdWith": "Exemption Desk 0.1.0",
             "assessmentKey": "d763462d-7566-4a55-90a2-fc38e0a59985"
         }
