@@ -60,6 +60,8 @@ pub struct Subscription {
     /// Name of the management group that directly contains it.
     pub parent_mg: String,
     pub tags: Vec<(String, String)>,
+    /// Tenant ids that manage the subscription (`managedByTenants`); empty in most seeds.
+    pub managed_by_tenants: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -124,6 +126,8 @@ pub struct AssessmentMetadata {
     pub assessment_type: String,
     pub preview: bool,
     pub targets: Vec<Target>,
+    /// `plannedDeprecationDate` (e.g. `"03/2022"`), when announced.
+    pub planned_deprecation_date: Option<String>,
 }
 
 /// The evaluated status of a recommendation on one resource, as seeded
@@ -172,6 +176,8 @@ pub struct World {
     pub service_principals: Vec<ServicePrincipal>,
     pub public_clients: Vec<PublicClient>,
     pub role_assignments: Vec<RoleAssignment>,
+    /// Custom role definitions on top of the built-in `arm::auth::ROLES`.
+    pub custom_roles: Vec<&'static crate::arm::auth::Role>,
     pub management_groups: Vec<ManagementGroup>,
     pub subscriptions: Vec<Subscription>,
     pub resource_groups: Vec<ResourceGroup>,

@@ -86,6 +86,7 @@ pub fn authenticate(app: &App, headers: &HeaderMap) -> Result<Caller, HttpError>
 }
 
 /// A built-in role: (name, role definition GUID, actions, notActions).
+#[derive(Debug)]
 pub struct Role {
     pub name: &'static str,
     pub id: &'static str,
@@ -155,6 +156,17 @@ pub fn role_by_definition_id(id: &str) -> Option<&'static Role> {
 }
 
 /// Case-insensitive match of an action against a pattern with `*` wildcards.
+/// A built-in role or one of the world's custom roles, by name.
+pub fn role_in(world: &World, name: &str) -> Option<&'static Role> {
+    role(name).or_else(|| world.custom_roles.iter().copied().find(|r| r.name.eq_ignore_ascii_case(name)))
+}
+
+/// A built-in or custom role by role definition id (or bare GUID).
+pub fn role_by_definition_id_in(world: &World, id: &str) -> Option<&'static Role> {
+    let guid = id.rsplit('/').next().unwrap_or(id);
+    role_by_definition_id(id).or_else(|| world.custom_roles.iter().copied().find(|r| r.id.eq_ignore_ascii_case(guid)))
+}
+
 pub fn action_matches(pattern: &str, action: &str) -> bool {
     fn go(p: &[u8], a: &[u8]) -> bool {
         match p.split_first() {
@@ -174,7 +186,7 @@ pub fn allowed(world: &World, principal_oid: &str, scope: &Scope, action: &str) 
         .iter()
         .filter(|ra| ra.principal_id.eq_ignore_ascii_case(principal_oid))
         .filter(|ra| ancestors.contains(&ra.scope.trim_end_matches('/').to_ascii_lowercase()) || ra.scope == "/")
-        .filter_map(|ra| role(&ra.role))
+        .filter_map(|ra| role_in(world, &ra.role))
         .any(|r| {
             r.actions.iter().any(|p| action_matches(p, action)) && !r.not_actions.iter().any(|p| action_matches(p, action))
         })

@@ -4,7 +4,7 @@
 use axum::http::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use super::auth::{require, role, role_by_definition_id, ROLES};
+use super::auth::{require, role_by_definition_id_in, role_in, ROLES};
 use super::policy::scope_matches;
 use super::scope::{chain, Scope};
 use super::{method_not_allowed, ArmResult, Ctx, V_PERMISSIONS, V_ROLE_ASSIGNMENTS};
@@ -20,8 +20,8 @@ fn role_definition_id(scope: &str, guid: &str) -> String {
     }
 }
 
-fn assignment_json(ra: &RoleAssignment) -> Value {
-    let guid = role(&ra.role).map(|r| r.id).unwrap_or("");
+fn assignment_json(world: &World, ra: &RoleAssignment) -> Value {
+    let guid = role_in(world, &ra.role).map(|r| r.id).unwrap_or("");
     let scope = ra.scope.trim_end_matches('/');
     json!({
         "properties": {
@@ -70,7 +70,7 @@ pub fn permissions(ctx: &mut Ctx, scope: &Scope) -> ArmResult {
         .iter()
         .filter(|ra| ra.principal_id.eq_ignore_ascii_case(&ctx.caller.object_id))
         .filter(|ra| ancestors.contains(&ra.scope.to_ascii_lowercase()))
-        .filter_map(|ra| role(&ra.role))
+        .filter_map(|ra| role_in(ctx.world, &ra.role))
         .map(|r| {
             let mut v = json!({ "actions": r.actions, "notActions": r.not_actions });
             if with_data {
@@ -101,7 +101,7 @@ fn filter_assignments(world: &World, scope: &Scope, filter: Option<&str>) -> Res
         .iter()
         .filter(|ra| scope_matches(world, scope, &ra.scope, &filters) || ra.scope == "/")
         .filter(|ra| principal.as_ref().is_none_or(|p| ra.principal_id.eq_ignore_ascii_case(p)))
-        .map(assignment_json)
+        .map(|ra| assignment_json(world, ra))
         .collect())
 }
 
@@ -124,7 +124,7 @@ pub fn role_assignments(ctx: &mut Ctx, scope: &Scope, name: Option<&str>) -> Arm
                 .role_assignments
                 .iter()
                 .find(|ra| ra.name.eq_ignore_ascii_case(n) && ra.scope.eq_ignore_ascii_case(&scope_id))
-                .map(|ra| (StatusCode::OK, Some(assignment_json(ra))))
+                .map(|ra| (StatusCode::OK, Some(assignment_json(ctx.world, ra))))
                 .ok_or_else(|| HttpError::not_found("RoleAssignmentNotFound", format!("The role assignment '{n}' is not found.")))
         }
         (Method::PUT, Some(n)) => {
@@ -133,7 +133,7 @@ pub fn role_assignments(ctx: &mut Ctx, scope: &Scope, name: Option<&str>) -> Arm
             let props = body.get("properties").cloned().unwrap_or(Value::Null);
             let def = props.get("roleDefinitionId").and_then(Value::as_str).unwrap_or("");
             let principal = props.get("principalId").and_then(Value::as_str).unwrap_or("").to_string();
-            let Some(r) = role_by_definition_id(def) else {
+            let Some(r) = role_by_definition_id_in(ctx.world, def) else {
                 return Err(HttpError::bad_request("RoleDefinitionDoesNotExist", format!("The specified role definition with ID '{def}' does not exist.")));
             };
             let w = &*ctx.world;
@@ -156,7 +156,7 @@ pub fn role_assignments(ctx: &mut Ctx, scope: &Scope, name: Option<&str>) -> Arm
                 role: r.name.to_string(),
                 scope: scope_id,
             };
-            let body = assignment_json(&ra);
+            let body = assignment_json(ctx.world, &ra);
             ctx.world.role_assignments.push(ra);
             Ok((StatusCode::CREATED, Some(body)))
         }
@@ -166,7 +166,7 @@ pub fn role_assignments(ctx: &mut Ctx, scope: &Scope, name: Option<&str>) -> Arm
             match pos {
                 Some(i) => {
                     let ra = ctx.world.role_assignments.remove(i);
-                    Ok((StatusCode::OK, Some(assignment_json(&ra))))
+                    Ok((StatusCode::OK, Some(assignment_json(ctx.world, &ra))))
                 }
                 None => Ok((StatusCode::NO_CONTENT, None)),
             }
@@ -183,6 +183,8 @@ pub fn role_definitions(ctx: &mut Ctx, scope: &Scope, name: Option<&str>) -> Arm
     ctx.check_version(V_ROLE_ASSIGNMENTS)?;
     scope.check_exists(ctx.world)?;
     let scope_id = scope.id();
+    let custom: Vec<&'static super::auth::Role> = ctx.world.custom_roles.clone();
+    let is_custom = |r: &super::auth::Role| custom.iter().any(|c| c.id == r.id);
     let to_json = |r: &super::auth::Role| {
         json!({
             "id": role_definition_id(&scope_id, r.id),
@@ -190,8 +192,8 @@ pub fn role_definitions(ctx: &mut Ctx, scope: &Scope, name: Option<&str>) -> Arm
             "type": "Microsoft.Authorization/roleDefinitions",
             "properties": {
                 "roleName": r.name,
-                "type": "BuiltInRole",
-                "description": format!("Built-in role {}", r.name),
+                "type": if is_custom(r) { "CustomRole" } else { "BuiltInRole" },
+                "description": if is_custom(r) { format!("Custom role {}", r.name) } else { format!("Built-in role {}", r.name) },
                 "assignableScopes": ["/"],
                 "permissions": [{ "actions": r.actions, "notActions": r.not_actions, "dataActions": [], "notDataActions": [] }],
             },
@@ -200,6 +202,7 @@ pub fn role_definitions(ctx: &mut Ctx, scope: &Scope, name: Option<&str>) -> Arm
     match name {
         Some(n) => ROLES
             .iter()
+            .chain(custom.iter().copied())
             .find(|r| r.id.eq_ignore_ascii_case(n))
             .map(|r| (StatusCode::OK, Some(to_json(r))))
             .ok_or_else(|| HttpError::not_found("RoleDefinitionDoesNotExist", format!("The role definition '{n}' could not be found."))),
@@ -208,6 +211,7 @@ pub fn role_definitions(ctx: &mut Ctx, scope: &Scope, name: Option<&str>) -> Arm
             let wanted = f.split('\'').nth(1).map(str::to_string);
             let items: Vec<Value> = ROLES
                 .iter()
+                .chain(custom.iter().copied())
                 .filter(|r| wanted.as_ref().is_none_or(|w| r.name.eq_ignore_ascii_case(w)))
                 .map(to_json)
                 .collect();

@@ -33,6 +33,9 @@ pub fn metadata_properties(m: &AssessmentMetadata) -> Value {
     if m.preview {
         p["preview"] = json!(true);
     }
+    if let Some(d) = &m.planned_deprecation_date {
+        p["plannedDeprecationDate"] = json!(d);
+    }
     p
 }
 

@@ -17,7 +17,7 @@ pub fn subscription_json(s: &Subscription, tenant_id: &str) -> Value {
     json!({
         "id": format!("/subscriptions/{}", s.id),
         "authorizationSource": "RoleBased",
-        "managedByTenants": [],
+        "managedByTenants": s.managed_by_tenants.iter().map(|t| json!({ "tenantId": t })).collect::<Vec<_>>(),
         "subscriptionId": s.id,
         "tenantId": tenant_id,
         "displayName": s.display_name,

@@ -1,11 +1,14 @@
 //! `conformance`: the ids and names the official Azure REST examples use
 //! (`shared/azure-fixtures/`), so each replayed example succeeds as written.
-//! Principals are the demo ones; Morgan (Owner) and the CI service principal
-//! (Owner) hold their roles at the tenant root group.
+//! Principals are the demo ones (plus the role-assignment example's user);
+//! Morgan (Owner) and the CI service principal (Owner) hold their roles at the
+//! tenant root group. The tenant id is the management-group examples' tenant
+//! (`20000000-0000-0000-0000-000000000000`, also the root group's name).
 
 use serde_json::{json, Map, Value};
 
-use super::demo::{principals, role, CI_OBJECT_ID, MANAGER_OID, TENANT_ID};
+use super::demo::{principals, role, CI_OBJECT_ID, MANAGER_OID};
+use crate::arm::auth::Role;
 use super::recs::add_assessments;
 use super::{mcsb_definition, uuid_from, MCSB_ID};
 use crate::errors::SimError;
@@ -15,6 +18,25 @@ pub const SUB: &str = "ae640e6b-ba3e-4256-9d62-2993eecfa6f2";
 /// The subscription of the Defender examples (secure scores).
 pub const SECURITY_SUB: &str = "20ff7fc3-e762-44dd-bd96-b71116dcdc23";
 pub const MG: &str = "DevOrg";
+/// Tenant id and tenant root group of the management-group examples.
+pub const TENANT_ID: &str = "20000000-0000-0000-0000-000000000000";
+/// Management-group examples: Group 1 (get with `$expand`/`$recurse`).
+pub const GROUP_1: &str = "20000000-0001-0000-0000-000000000000";
+/// Subscriptions examples (`GetSubscription`, `GetSubscriptions`).
+pub const EXAMPLE_SUB: &str = "291bba3f-e0a5-47bc-a099-3bdcb2a50a05";
+pub const EXAMPLE_SUB_2: &str = "72ac930a-f34e-42d8-b06d-dc2a9e12ed71";
+/// Role-assignment examples: subscription, user and (custom) role definition.
+pub const RBAC_SUB: &str = "a925f2f7-5c63-4b7b-8799-25a5f97bc3b2";
+pub const RBAC_USER: &str = "ce2ce14e-85d7-4629-bdbc-454d0519d987";
+/// Permissions examples (their ids are placeholders, not GUIDs).
+pub const PERMISSIONS_SUB: &str = "subId";
+/// Defender examples: the recommendation (assessment metadata) key.
+pub const ENDPOINT_PROTECTION: &str = "21300918-b2e3-0346-785f-c77ff57d243b";
+
+/// The role definition the role-assignment examples use. It is not a built-in
+/// role; the seed holds it as a custom role with read access.
+pub static EXAMPLE_ROLE: Role = Role { name: "Conformance Example Role", id: "0b5fe924-9a61-425c-96af-cfe6e287ca2d", actions: &["*/read"], not_actions: &[] };
+pub const GROUP_4: &str = "20000000-0004-0000-0000-000000000000";
 pub const COST_SET: &str = "CostManagementInitiative";
 
 fn exemption(scope: &str, name: &str, assignment: &str, refs: &[&str], category: &str) -> Exemption {
@@ -74,19 +96,58 @@ fn cost_set() -> Value {
 pub fn build() -> Result<World, SimError> {
     let mut w = World::default();
     principals(&mut w);
+    w.tenant_id = TENANT_ID.into();
+    w.users.push(User { upn: "example.user@contoso.example".into(), object_id: RBAC_USER.into(), display_name: "Role assignment example user".into() });
+    w.custom_roles = vec![&EXAMPLE_ROLE];
     let root = format!("/providers/Microsoft.Management/managementGroups/{TENANT_ID}");
     w.role_assignments = vec![
         role("0a3c1c4e-7b3d-4f8e-9d2a-2f6c1e0b5a11", MANAGER_OID, "User", "Owner", &root),
         role("0a3c1c4e-7b3d-4f8e-9d2a-2f6c1e0b5a12", CI_OBJECT_ID, "ServicePrincipal", "Owner", &root),
+        role("b0f43c54-e787-4862-89b1-a653fa9cf747", RBAC_USER, "User", EXAMPLE_ROLE.name, &format!("/subscriptions/{RBAC_SUB}")),
     ];
     w.management_groups = vec![
         ManagementGroup { name: TENANT_ID.into(), display_name: "Tenant Root Group".into(), parent: None },
         ManagementGroup { name: MG.into(), display_name: "Dev Org".into(), parent: Some(TENANT_ID.into()) },
     ];
-    for (id, name) in [(SUB, "Example subscription"), (SECURITY_SUB, "Defender example subscription")] {
-        w.subscriptions.push(Subscription { id: id.into(), display_name: name.into(), parent_mg: MG.into(), tags: vec![] });
+    w.management_groups.extend(
+        [
+            (GROUP_1, "Group 1 Tenant 2", TENANT_ID),
+            (GROUP_4, "Group 4 Tenant 2", TENANT_ID),
+            // `GetManagementGroupWithExpandAndRecurse` asks for Group 1 but answers
+            // with "RootGroup"'s tree (Child -> Leaf -> Pay-As-You-Go, AnotherChild):
+            // that tree hangs under Group 1, before Groups 2 and 3.
+            ("Child", "Child", GROUP_1),
+            ("Leaf", "Leaf", "Child"),
+            ("AnotherChild", "Leaf", GROUP_1),
+            ("20000000-0002-0000-0000-000000000000", "Group 2 Tenant 2", GROUP_1),
+            ("20000000-0003-0000-0000-000000000000", "Group 3 Tenant 2", GROUP_1),
+        ]
+        .map(|(name, display, parent)| ManagementGroup { name: name.into(), display_name: display.into(), parent: Some(parent.into()) }),
+    );
+    let example_tags = || vec![("tagKey1".to_string(), "tagValue1".to_string()), ("tagKey2".to_string(), "tagValue2".to_string())];
+    for (id, name, mg, tags, managed) in [
+        // First, so `GET /subscriptions` starts with the subscriptions example's.
+        (EXAMPLE_SUB, "Example Subscription", MG, example_tags(), vec!["8f70baf1-1f6e-46a2-a1ff-238dac1ebfb7"]),
+        (EXAMPLE_SUB_2, "Example Subscription2", MG, example_tags(), vec!["8f70baf1-1f6e-46a2-a1ff-238dac1ebfb7", "f7fb6af2-321d-47c8-9c0f-b0239eaad39a"]),
+        (SUB, "Example subscription", MG, vec![], vec![]),
+        (SECURITY_SUB, "Defender example subscription", MG, vec![], vec![]),
+        (RBAC_SUB, "Role assignment example subscription", MG, vec![], vec![]),
+        (PERMISSIONS_SUB, "Permissions example subscription", MG, vec![], vec![]),
+        ("20000000-0004-0000-0000-000000000000", "Subscription 4", TENANT_ID, vec![], vec![]),
+        ("10000000-F004-0000-0000-000000000000", "Subscription 4 Tenant 1", GROUP_1, vec![], vec![]),
+        ("20000000-F005-0000-0000-000000000000", "Subscription 5 Tenant 2", GROUP_1, vec![], vec![]),
+        ("30000000-F003-0000-0000-000000000000", "Subscription 3 Tenant 3", GROUP_1, vec![], vec![]),
+        ("728bcbe4-8d56-4510-86c2-4921b8beefbc", "Pay-As-You-Go", "Leaf", vec![], vec![]),
+    ] {
+        w.subscriptions.push(Subscription {
+            id: id.into(),
+            display_name: name.into(),
+            parent_mg: mg.into(),
+            tags,
+            managed_by_tenants: managed.into_iter().map(str::to_string).collect(),
+        });
     }
-    for (sub, rg) in [(SUB, "demoCluster"), (SUB, "TestResourceGroup"), (SECURITY_SUB, "myRg")] {
+    for (sub, rg) in [(SUB, "demoCluster"), (SUB, "TestResourceGroup"), (SECURITY_SUB, "myRg"), (PERMISSIONS_SUB, "rgname")] {
         w.resource_groups.push(ResourceGroup { subscription_id: sub.into(), name: rg.into(), location: "eastus".into() });
     }
     let vm = format!("/subscriptions/{SUB}/resourceGroups/TestResourceGroup/providers/Microsoft.Compute/virtualMachines/MyTestVm");
@@ -104,6 +165,10 @@ pub fn build() -> Result<World, SimError> {
     w.resources.push(res(format!("{vm}/domainNames/MyTestComputer.cloudapp.net"), "MyTestComputer.cloudapp.net", "Microsoft.Compute/virtualMachines/domainNames", SUB, "TestResourceGroup"));
     let vmss = format!("/subscriptions/{SECURITY_SUB}/resourceGroups/myRg/providers/Microsoft.Compute/virtualMachines/vm2");
     w.resources.push(res(vmss, "vm2", "Microsoft.Compute/virtualMachines", SECURITY_SUB, "myRg"));
+    let scale_set = |n: &str| format!("/subscriptions/{SECURITY_SUB}/resourceGroups/myRg/providers/Microsoft.Compute/virtualMachineScaleSets/{n}");
+    for n in ["vmss1", "vmss2"] {
+        w.resources.push(res(scale_set(n), n, "Microsoft.Compute/virtualMachineScaleSets", SECURITY_SUB, "myRg"));
+    }
 
     w.policy_set_definitions.insert(MCSB_ID.to_string(), mcsb_definition()?);
     w.policy_set_definitions.insert(COST_SET.to_ascii_lowercase(), cost_set());
@@ -128,6 +193,73 @@ pub fn build() -> Result<World, SimError> {
         w.exemptions.insert(e.id.to_ascii_lowercase(), e);
     }
     let first = chrono::DateTime::parse_from_rfc3339("2024-03-01T08:00:00Z").map(|t| t.with_timezone(&chrono::Utc)).unwrap_or_default();
+    defender_examples(&mut w, first, &scale_set);
     add_assessments(&mut w, first, "/providers/Microsoft.Authorization/policyDefinitions/none", super::recs::seeded_status);
     Ok(w)
+}
+
+/// The Defender examples' recommendations (`ListAssessmentsMetadata_example`)
+/// and the endpoint-protection assessments of `vmss1` (Healthy: its policy is
+/// assigned on it) and `vmss2` (`NotApplicable` / `OffByPolicy`: not assigned).
+fn defender_examples(w: &mut World, first: chrono::DateTime<chrono::Utc>, scale_set: &dyn Fn(&str) -> String) {
+    let threats = || vec!["dataExfiltration".to_string(), "dataSpillage".to_string(), "maliciousInsider".to_string()];
+    let endpoint_def = "/providers/Microsoft.Authorization/policyDefinitions/26a828e1-e88f-464e-bbb3-c134a282b9de";
+    w.assessment_metadata.push(AssessmentMetadata {
+        name: ENDPOINT_PROTECTION.into(),
+        display_name: "Install endpoint protection solution on virtual machine scale sets".into(),
+        policy_definition_id: Some(endpoint_def.into()),
+        description: "Install an endpoint protection solution on your virtual machines scale sets, to protect them from threats and vulnerabilities.".into(),
+        remediation_description: "To install an endpoint protection solution: 1.  <a href=\"https://docs.microsoft.com/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-faq#how-do-i-turn-on-antimalware-in-my-virtual-machine-scale-set\">Follow the instructions in How do I turn on antimalware in my virtual machine scale set</a>".into(),
+        categories: vec!["Compute".into()],
+        severity: "Medium".into(),
+        user_impact: "Low".into(),
+        implementation_effort: "Low".into(),
+        threats: threats(),
+        assessment_type: "BuiltIn".into(),
+        preview: false,
+        targets: vec![Target::Resource { type_: "Microsoft.Compute/virtualMachineScaleSets".into(), kind: None }],
+        planned_deprecation_date: Some("03/2022".into()),
+    });
+    w.assessment_metadata.push(AssessmentMetadata {
+        name: "bc303248-3d14-44c2-96a0-55f5c326b5fe".into(),
+        display_name: "Close management ports on your virtual machines".into(),
+        policy_definition_id: Some("/providers/Microsoft.Authorization/policyDefinitions/22730e10-96f6-4aac-ad84-9383d35b5917".into()),
+        description: "Open remote management ports expose your VM to a high level of risk from internet-based attacks that attempt to brute force credentials to gain admin access to the machine.".into(),
+        remediation_description: "We recommend that you edit the inbound rules of the below virtual machines to restrict access to specific source ranges.".into(),
+        categories: vec!["Networking".into()],
+        severity: "Medium".into(),
+        user_impact: "High".into(),
+        implementation_effort: "Low".into(),
+        threats: threats(),
+        assessment_type: "CustomPolicy".into(),
+        preview: true,
+        targets: vec![Target::Resource { type_: "Microsoft.Compute/virtualMachines".into(), kind: None }],
+        planned_deprecation_date: None,
+    });
+    w.assessment_metadata.push(AssessmentMetadata {
+        name: "ca039e75-a276-4175-aebc-bcd41e4b14b7".into(),
+        display_name: "My organization security assessment".into(),
+        policy_definition_id: None,
+        description: "Assessment that my organization created to view our security assessment in Azure Security Center".into(),
+        remediation_description: "Fix it with these remediation instructions".into(),
+        categories: vec!["Compute".into()],
+        severity: "Medium".into(),
+        user_impact: "Low".into(),
+        implementation_effort: "Low".into(),
+        threats: vec![],
+        assessment_type: "CustomerManaged".into(),
+        preview: false,
+        targets: vec![],
+        planned_deprecation_date: None,
+    });
+    let vmss1 = scale_set("vmss1");
+    w.policy_assignments.push(assignment(&vmss1, "vmss-endpoint-protection", endpoint_def));
+    for (n, code) in [("vmss1", "Healthy"), ("vmss2", "Healthy")] {
+        w.assessments.push(Assessment {
+            metadata_name: ENDPOINT_PROTECTION.into(),
+            resource_id: scale_set(n),
+            status: AssessmentStatus { code: code.into(), cause: None, description: None },
+            first_evaluation: first,
+        });
+    }
 }

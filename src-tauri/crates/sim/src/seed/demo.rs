@@ -255,6 +255,7 @@ pub fn build(now: DateTime<Utc>) -> Result<World, SimError> {
         display_name: name.into(),
         parent_mg: mg.into(),
         tags: vec![("environment".into(), env.into()), ("owner".into(), "cloud-platform@contoso.example".into())],
+        managed_by_tenants: vec![],
     };
     w.subscriptions = vec![
         sub(SUB_PRODUCTION, "Contoso Production", "contoso-corp", "production"),

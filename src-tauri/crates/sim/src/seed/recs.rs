@@ -142,6 +142,7 @@ pub fn metadata_of(rec: &Rec, custom_definition: &str) -> AssessmentMetadata {
         assessment_type: rec.kind.into(),
         preview: false,
         targets,
+        planned_deprecation_date: None,
     }
 }
 

@@ -88,6 +88,7 @@ pub fn build(spec: &str) -> Result<World, SimError> {
             display_name: format!("Contoso Workload {i:04}"),
             parent_mg: format!("contoso-lz-{:02}", i / SUBS_PER_GROUP),
             tags: vec![("environment".into(), if i % 3 == 0 { "production" } else { "development" }.into())],
+            managed_by_tenants: vec![],
         });
         w.policy_assignments.push(mcsb_assignment(&sub, &uuid_from(&format!("mcsb|{sub}"))));
         for k in 0..per_sub {
