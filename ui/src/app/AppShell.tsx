@@ -4,6 +4,7 @@ import { ConnectDialog } from "../connect/ConnectDialog";
 import { useSession } from "../shared/queries";
 import { ApplyBanners } from "./ApplyBanners";
 import { ExemptTargetProvider } from "./exemptTarget";
+import { SignInAgainProvider } from "../shared/signInAgain";
 import { ExemptionsPage } from "../exemptions/ExemptionsPage";
 import { RecommendationsPage } from "../recommendations/RecommendationsPage";
 import { AppHeader } from "./AppHeader";
@@ -39,6 +40,7 @@ export function AppShell() {
     if (sessionFailed) setConnectOpen(true);
   }, [sessionFailed]);
   return (
+    <SignInAgainProvider onSignIn={() => setConnectOpen(true)}>
     <ExemptTargetProvider onOpen={() => setScreen("recommendations")}>
     <div className={styles.root}>
       <div className={styles.header}>
@@ -54,5 +56,6 @@ export function AppShell() {
     </div>
     <ConnectDialog open={connectOpen} onClose={() => setConnectOpen(false)} />
     </ExemptTargetProvider>
+    </SignInAgainProvider>
   );
 }

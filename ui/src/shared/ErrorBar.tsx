@@ -6,6 +6,7 @@ import {
   MessageBarTitle,
 } from "@fluentui/react-components";
 import type { ErrorPayload } from "../ipc/bindings";
+import { SIGN_IN_ERROR_CODES, useSignInAgain } from "./signInAgain";
 
 type Props = {
   error: ErrorPayload;
@@ -14,19 +15,29 @@ type Props = {
   retrying?: boolean;
 };
 
-/** A command's error, as the user should see it; Retry when it makes sense. */
+/** A command's error, as the user should see it; Retry when it makes sense,
+ * and "Sign in again" when the sign-in has lapsed (an expired refresh token). */
 export function ErrorBar({ error, title, onRetry, retrying }: Props) {
+  const signInAgain = useSignInAgain();
+  const lapsed = signInAgain !== null && SIGN_IN_ERROR_CODES.includes(error.code);
   return (
     <MessageBar intent="error" layout="multiline" data-error-code={error.code}>
       <MessageBarBody>
         {title ? <MessageBarTitle>{title}</MessageBarTitle> : null}
         {error.message}
       </MessageBarBody>
-      {onRetry ? (
+      {onRetry || lapsed ? (
         <MessageBarActions>
-          <Button size="small" onClick={onRetry} disabled={retrying}>
-            {retrying ? "Retrying…" : "Retry"}
-          </Button>
+          {lapsed ? (
+            <Button size="small" appearance="primary" onClick={signInAgain}>
+              Sign in again
+            </Button>
+          ) : null}
+          {onRetry ? (
+            <Button size="small" onClick={onRetry} disabled={retrying}>
+              {retrying ? "Retrying…" : "Retry"}
+            </Button>
+          ) : null}
         </MessageBarActions>
       ) : null}
     </MessageBar>

@@ -45,7 +45,7 @@ pub struct EntraCredential {
     authority: Authority,
     grant: Mutex<Grant>,
     /// One token per scope (ARM, Graph).
-    cached: Mutex<HashMap<String, AccessToken>>,
+    cached: Mutex<HashMap<String, Cached>>,
 }
 
 impl fmt::Debug for EntraCredential {
@@ -79,6 +79,20 @@ struct EntraError {
 
 /// Tokens are renewed this long before they expire.
 const EARLY_REFRESH: Duration = Duration::minutes(5);
+
+/// A token and the moment to renew it: five minutes before it expires, or
+/// after half its life for a short-lived one, so a short token is still reused.
+struct Cached {
+    token: AccessToken,
+    renew_at: OffsetDateTime,
+}
+
+impl Cached {
+    fn new(token: AccessToken, lifetime: Duration) -> Self {
+        let margin = EARLY_REFRESH.min(lifetime / 2);
+        Cached { renew_at: token.expires_on - margin, token }
+    }
+}
 
 impl EntraCredential {
     /// A service principal signing in with a client secret.
@@ -137,9 +151,9 @@ impl EntraCredential {
     /// A token for `scope`, from the cache while it has five minutes left.
     pub async fn token(&self, scope: &str) -> Result<AccessToken, AzureError> {
         let cached = self.cached.lock().await;
-        if let Some(token) = cached.get(scope) {
-            if token.expires_on - EARLY_REFRESH > OffsetDateTime::now_utc() {
-                return Ok(token.clone());
+        if let Some(entry) = cached.get(scope) {
+            if entry.renew_at > OffsetDateTime::now_utc() {
+                return Ok(entry.token.clone());
             }
         }
         let grant = self.grant.lock().await;
@@ -176,8 +190,9 @@ impl EntraCredential {
                 *grant = Grant::RefreshToken { client_id: client_id.to_owned(), refresh_token: Secret::new(refresh_token) };
             }
         }
-        let access = AccessToken::new(token.access_token, OffsetDateTime::now_utc() + Duration::seconds(token.expires_in));
-        self.cached.lock().await.insert(scope.to_owned(), access.clone());
+        let lifetime = Duration::seconds(token.expires_in.max(0));
+        let access = AccessToken::new(token.access_token, OffsetDateTime::now_utc() + lifetime);
+        self.cached.lock().await.insert(scope.to_owned(), Cached::new(access.clone(), lifetime));
         Ok(access)
     }
 
@@ -274,6 +289,15 @@ impl Identity {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_tokens_are_reused_for_half_their_life_long_ones_until_five_minutes_before() {
+        let now = OffsetDateTime::now_utc();
+        let short = Cached::new(AccessToken::new("a", now + Duration::seconds(60)), Duration::seconds(60));
+        assert_eq!(short.renew_at, now + Duration::seconds(30));
+        let long = Cached::new(AccessToken::new("b", now + Duration::hours(1)), Duration::hours(1));
+        assert_eq!(long.renew_at, now + Duration::minutes(55));
+    }
 
     #[test]
     fn pkce_challenge_is_base64url_sha256_without_padding() {

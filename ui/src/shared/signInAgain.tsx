@@ -1,0 +1,15 @@
+import { createContext, useContext, type ReactNode } from "react";
+
+/** Error codes that mean the session's sign-in no longer works. */
+export const SIGN_IN_ERROR_CODES = ["sign_in", "sign_in_stopped", "unauthenticated", "cli_not_signed_in"];
+
+const SignInAgain = createContext<(() => void) | null>(null);
+
+/** Lets any error bar offer "Sign in again" (opens Connect; drafts are autosaved, so nothing typed is lost). */
+export function SignInAgainProvider({ onSignIn, children }: { onSignIn: () => void; children: ReactNode }) {
+  return <SignInAgain.Provider value={onSignIn}>{children}</SignInAgain.Provider>;
+}
+
+export function useSignInAgain(): (() => void) | null {
+  return useContext(SignInAgain);
+}
