@@ -1,12 +1,16 @@
-import { Caption1, Checkbox, Field, FieldContextProvider, Input, Spinner, useId } from "@fluentui/react-components";
-import { SearchRegular } from "@fluentui/react-icons";
-import { useMemo, useState } from "react";
+import { Caption1, Field, FieldContextProvider, Spinner, useId } from "@fluentui/react-components";
+import { useMemo } from "react";
 import type { Subscription } from "../../ipc/bindings";
 import { ErrorBar } from "../../shared/ErrorBar";
 import { queryError, useRecommendationResources } from "../../shared/queries";
 import { subscriptionName } from "../../shared/subscriptionNames";
-import { matches, usePickerStyles } from "./pickerStyles";
+import { usePickerStyles } from "./pickerStyles";
 import { ResourceRows, type ResourceRow } from "./ResourceRows";
+import { SearchTools } from "./SearchTools";
+import { useSearchableSelection } from "./useSearchableSelection";
+
+const rowId = (r: ResourceRow) => r.id;
+const rowText = (r: ResourceRow) => r.text;
 
 type Props = {
   recommendationKey: string;
@@ -21,7 +25,6 @@ type Props = {
 export function ResourcePicker({ recommendationKey, subscriptions, selected, onChange, error }: Props) {
   const styles = usePickerStyles();
   const countId = useId("resources-count");
-  const [search, setSearch] = useState("");
   const ids = useMemo(() => subscriptions.map((s) => s.id), [subscriptions]);
   const resources = useRecommendationResources(recommendationKey, ids);
   const all: ResourceRow[] = useMemo(
@@ -36,26 +39,13 @@ export function ResourcePicker({ recommendationKey, subscriptions, selected, onC
         }),
     [resources.data, subscriptions],
   );
-  const shown = useMemo(() => all.filter((r) => matches(r.text, search)), [all, search]);
-  const chosen = useMemo(() => new Set(selected), [selected]);
-  const shownChosen = useMemo(() => shown.reduce((n, r) => n + (chosen.has(r.id) ? 1 : 0), 0), [shown, chosen]);
-
-  // The resources' own order, whatever order they were picked in.
-  const set = (next: Set<string>) => onChange(all.map((r) => r.id).filter((id) => next.has(id)));
-  const toggle = (id: string, checked: boolean) => {
-    const next = new Set(chosen);
-    if (checked) next.add(id);
-    else next.delete(id);
-    set(next);
-  };
-  const selectAll = (checked: boolean) => {
-    const next = new Set(chosen);
-    for (const r of shown) {
-      if (checked) next.add(r.id);
-      else next.delete(r.id);
-    }
-    set(next);
-  };
+  const { search, setSearch, shown, chosen, toggle, selectAll, allShown } = useSearchableSelection(
+    all,
+    rowId,
+    rowText,
+    selected,
+    onChange,
+  );
 
   const failure = queryError(resources.error);
   if (failure) {
@@ -69,25 +59,16 @@ export function ResourcePicker({ recommendationKey, subscriptions, selected, onC
         <div role="group" {...props} data-testid="resource-picker"
           aria-describedby={[countId, props["aria-describedby"]].filter(Boolean).join(" ")}>
           <FieldContextProvider value={undefined}>
-          <div className={styles.tools}>
-            <Input
-              className={styles.search}
-              type="search"
-              size="small"
-              aria-label="Search resources"
-              placeholder="Search by name, type, resource group or subscription"
-              contentBefore={<SearchRegular />}
-              value={search}
-              onChange={(_, d) => setSearch(d.value)}
-              data-field="scope"
-            />
-            <Checkbox
-              label="Select all"
-              disabled={shown.length === 0}
-              checked={shownChosen === 0 ? false : shownChosen === shown.length ? true : "mixed"}
-              onChange={(_, d) => selectAll(d.checked === true)}
-            />
-          </div>
+          <SearchTools
+            label="Search resources"
+            placeholder="Search by name, type, resource group or subscription"
+            search={search}
+            onSearch={setSearch}
+            allShown={allShown}
+            onSelectAll={selectAll}
+            nothingShown={shown.length === 0}
+            firstField
+          />
           {all.length === 0 ? (
             <Caption1 className={styles.empty}>This recommendation has no unhealthy resources.</Caption1>
           ) : (

@@ -1,8 +1,11 @@
-import { Caption1, Checkbox, Field, FieldContextProvider, Input, useId } from "@fluentui/react-components";
-import { SearchRegular } from "@fluentui/react-icons";
-import { useMemo, useState } from "react";
+import { Caption1, Checkbox, Field, FieldContextProvider, useId } from "@fluentui/react-components";
 import type { Subscription } from "../../ipc/bindings";
-import { matches, usePickerStyles } from "./pickerStyles";
+import { usePickerStyles } from "./pickerStyles";
+import { SearchTools } from "./SearchTools";
+import { useSearchableSelection } from "./useSearchableSelection";
+
+const subscriptionId = (s: Subscription) => s.id;
+const subscriptionText = (s: Subscription) => `${s.displayName} ${s.id}`;
 
 type Props = {
   subscriptions: readonly Subscription[];
@@ -15,29 +18,13 @@ type Props = {
 export function SubscriptionPicker({ subscriptions, selected, onChange, error }: Props) {
   const styles = usePickerStyles();
   const baseId = useId("scope-");
-  const [search, setSearch] = useState("");
-  const shown = useMemo(
-    () => subscriptions.filter((s) => matches(`${s.displayName} ${s.id}`, search)),
-    [subscriptions, search],
+  const { search, setSearch, shown, chosen, toggle, selectAll, allShown } = useSearchableSelection(
+    subscriptions,
+    subscriptionId,
+    subscriptionText,
+    selected,
+    onChange,
   );
-  const chosen = new Set(selected);
-  // Keep the subscriptions' own order, whatever order they were clicked in.
-  const set = (next: Set<string>) => onChange(subscriptions.map((s) => s.id).filter((s) => next.has(s)));
-  const toggle = (id: string, checked: boolean) => {
-    const next = new Set(selected);
-    if (checked) next.add(id);
-    else next.delete(id);
-    set(next);
-  };
-  const shownChosen = shown.filter((s) => chosen.has(s.id)).length;
-  const selectAll = (checked: boolean) => {
-    const next = new Set(selected);
-    for (const s of shown) {
-      if (checked) next.add(s.id);
-      else next.delete(s.id);
-    }
-    set(next);
-  };
   const countId = `${baseId}count`;
   return (
     <Field label="Subscriptions" required validationMessage={error}>
@@ -49,24 +36,15 @@ export function SubscriptionPicker({ subscriptions, selected, onChange, error }:
           aria-describedby={[countId, props["aria-describedby"]].filter(Boolean).join(" ")}
         >
           <FieldContextProvider value={undefined}>
-            <div className={styles.tools}>
-              <Input
-                className={styles.search}
-                type="search"
-                size="small"
-                aria-label="Search subscriptions"
-                placeholder="Search subscriptions"
-                contentBefore={<SearchRegular />}
-                value={search}
-                onChange={(_, d) => setSearch(d.value)}
-              />
-              <Checkbox
-                label="Select all"
-                disabled={shown.length === 0}
-                checked={shownChosen === 0 ? false : shownChosen === shown.length ? true : "mixed"}
-                onChange={(_, d) => selectAll(d.checked === true)}
-              />
-            </div>
+            <SearchTools
+              label="Search subscriptions"
+              placeholder="Search subscriptions"
+              search={search}
+              onSearch={setSearch}
+              allShown={allShown}
+              onSelectAll={selectAll}
+              nothingShown={shown.length === 0}
+            />
             <div className={styles.box}>
               {shown.map((s, i) => (
                 <Checkbox
