@@ -78,23 +78,33 @@ export async function startApp(appEnv) {
   const port = 4444;
   const driver = start(driverBinary, ["--port", String(port), "--native-port", "4445"], { env, name: "tauri-driver" });
   await waitForPort(port);
+  await waitForPort(4445); // WebKitWebDriver, which tauri-driver starts
   const application = path.join(target, "debug", "exemption-desk");
   let browser;
-  try {
-    browser = await withTimeout(
-      remote({
-        hostname: "127.0.0.1",
-        port,
-        logLevel: "error",
-        connectionRetryCount: 0,
-        capabilities: { "tauri:options": { application }, "wdio:enforceWebDriverClassic": true },
-      }),
-      60_000,
-      "starting the app",
-    );
-  } catch (e) {
-    stop(driver);
-    throw new Error(`${e.message}\n--- tauri-driver said:\n${driver.output.join("")}`);
+  // On a cold machine tauri-driver can take the request before WebKitWebDriver
+  // listens and drop the connection: that (and only that) is tried again.
+  for (let attempt = 1; !browser; attempt++) {
+    try {
+      browser = await withTimeout(
+        remote({
+          hostname: "127.0.0.1",
+          port,
+          logLevel: "error",
+          connectionRetryCount: 0,
+          capabilities: { "tauri:options": { application }, "wdio:enforceWebDriverClassic": true },
+        }),
+        60_000,
+        "starting the app",
+      );
+    } catch (e) {
+      const dropped = /UND_ERR_SOCKET|ECONNREFUSED|ECONNRESET|socket hang up/.test(String(e?.message));
+      if (dropped && attempt < 4) {
+        await new Promise((r) => setTimeout(r, 1_000 * attempt));
+        continue;
+      }
+      stop(driver);
+      throw new Error(`${e.message}\n--- tauri-driver said:\n${driver.output.join("")}`);
+    }
   }
   return {
     browser,
