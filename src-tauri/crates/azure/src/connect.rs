@@ -51,6 +51,14 @@ pub mod env {
     pub const GRAPH_ENDPOINT: &str = "EXEMPTION_DESK_GRAPH_ENDPOINT";
 }
 
+/// The HTTP client every Entra, ARM and Graph call goes through.
+pub(crate) fn http_client() -> Result<reqwest::Client, AzureError> {
+    reqwest::Client::builder()
+        .user_agent(concat!("ExemptionDesk/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| AzureError::Config(e.to_string()))
+}
+
 /// ARM's token scope in the public cloud (the simulator accepts it too).
 pub const PUBLIC_TOKEN_SCOPE: &str = "https://management.azure.com/.default";
 
@@ -100,10 +108,7 @@ impl Connection {
 
     /// Sign in and return the tenant handle with who signed in.
     pub async fn connect(self) -> Result<(Tenant, Identity), AzureError> {
-        let http = reqwest::Client::builder()
-            .user_agent(concat!("ExemptionDesk/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| AzureError::Config(e.to_string()))?;
+        let http = http_client()?;
         let authority = Authority { host: self.authority_host, tenant: self.tenant };
         let credential: Arc<dyn SessionCredential> = match self.sign_in {
             SignIn::ClientSecret { client_id, secret } => {

@@ -11,7 +11,7 @@ use url::Url;
 
 use crate::apply::Cancel;
 use crate::cloud::Cloud;
-use crate::connect::SignIn;
+use crate::connect::{http_client as http, SignIn};
 use crate::credential::{EntraCredential, Identity};
 use crate::error::AzureError;
 use crate::signin::{sign_in_with_browser, BrowserSignIn};
@@ -93,13 +93,6 @@ fn check(request: &SignInRequest) -> Result<(), AzureError> {
 fn client_id(given: &str) -> String {
     let given = given.trim();
     if given.is_empty() { DEFAULT_PUBLIC_CLIENT_ID.to_owned() } else { given.to_owned() }
-}
-
-fn http() -> Result<reqwest::Client, AzureError> {
-    reqwest::Client::builder()
-        .user_agent(concat!("ExemptionDesk/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(|e| AzureError::Config(e.to_string()))
 }
 
 /// Run `work` until it ends or `cancel` is set.

@@ -81,14 +81,19 @@ pub fn get(ctx: &mut Ctx, sub: &str) -> ArmResult {
     }
 }
 
+/// The resource group `rg` of `sub`, or the subscription itself.
+fn group_or_subscription(sub: &str, rg: Option<&str>) -> Scope {
+    match rg {
+        Some(rg) => Scope::ResourceGroup { sub: sub.to_string(), rg: rg.to_string() },
+        None => Scope::Subscription(sub.to_string()),
+    }
+}
+
 /// `GET /subscriptions/{id}/resourceGroups[/{rg}]`
 pub fn resource_groups(ctx: &mut Ctx, sub: &str, rg: Option<&str>) -> ArmResult {
     get_only(ctx)?;
     ctx.check_version(V_RESOURCES)?;
-    let scope = match rg {
-        Some(rg) => Scope::ResourceGroup { sub: sub.to_string(), rg: rg.to_string() },
-        None => Scope::Subscription(sub.to_string()),
-    };
+    let scope = group_or_subscription(sub, rg);
     scope.check_exists(ctx.world)?;
     require(ctx.world, ctx.caller, &scope, "Microsoft.Resources/subscriptions/resourceGroups/read")?;
     let to_json = |g: &crate::state::ResourceGroup| {
@@ -137,10 +142,7 @@ pub fn resource_json(r: &Resource) -> Value {
 pub fn resources(ctx: &mut Ctx, sub: &str, rg: Option<&str>) -> ArmResult {
     get_only(ctx)?;
     ctx.check_version(V_RESOURCES)?;
-    let scope = match rg {
-        Some(rg) => Scope::ResourceGroup { sub: sub.to_string(), rg: rg.to_string() },
-        None => Scope::Subscription(sub.to_string()),
-    };
+    let scope = group_or_subscription(sub, rg);
     scope.check_exists(ctx.world)?;
     require(ctx.world, ctx.caller, &scope, "Microsoft.Resources/subscriptions/resources/read")?;
     let items: Vec<Value> = ctx
