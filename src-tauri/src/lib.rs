@@ -44,6 +44,7 @@ pub fn run() {
         .with_writer(std::io::stderr)
         .init();
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             let store = open_store(app);
             app.manage(state::Desk::new(store));
@@ -54,6 +55,8 @@ pub fn run() {
             commands::session::list_profiles,
             commands::session::sign_in,
             commands::session::cancel_sign_in,
+            commands::session::choose_certificate_file,
+            commands::session::open_device_code_page,
             commands::session::use_profile,
             commands::session::sign_out,
             commands::session::open_demo,

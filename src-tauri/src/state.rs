@@ -55,6 +55,8 @@ pub struct Desk {
     connected: Mutex<Option<Arc<Connected>>>,
     /// Stops the sign-in in progress, if any.
     pub sign_in_cancel: SyncMutex<Option<desk_azure::Cancel>>,
+    /// The page the current device-code sign-in asks the user to open.
+    pub device_code_page: SyncMutex<Option<desk_azure::Url>>,
     pub store: Arc<Store>,
     pub plans: SyncMutex<HashMap<String, PendingPlan>>,
     pub running: Arc<SyncMutex<HashMap<String, Cancel>>>,
@@ -73,6 +75,7 @@ impl Desk {
         Desk {
             connected: Mutex::new(None),
             sign_in_cancel: SyncMutex::new(None),
+            device_code_page: SyncMutex::new(None),
             store: Arc::new(store),
             plans: SyncMutex::new(HashMap::new()),
             running: Arc::new(SyncMutex::new(HashMap::new())),

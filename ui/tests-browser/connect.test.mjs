@@ -65,7 +65,7 @@ describe("Connect screen (built, IPC mocked)", () => {
     await profiles.getByRole("listitem", { name: "contoso-prod" }).waitFor();
 
     await connect.getByRole("textbox", { name: "Profile name" }).fill("ci-robot");
-    await connect.getByRole("radio", { name: "Service principal" }).check();
+    await connect.getByRole("radio", { name: "Service principal (secret)" }).check();
     await connect.getByRole("button", { name: "Sign in" }).click();
     // The form's own checks: nothing sent yet.
     await connect.getByText("A service principal signs in to one tenant: enter its id or domain.").waitFor();
@@ -88,6 +88,8 @@ describe("Connect screen (built, IPC mocked)", () => {
       method: "ServicePrincipal",
       clientId: "0a1b2c3d-0000-4000-8000-00000000c1d0",
       clientSecret: "not-a-real-secret",
+      certificatePath: "",
+      certificatePassword: "",
       loginHint: "",
     });
     await page.getByTestId("session-account").getByText("0a1b2c3d-0000-4000-8000-00000000c1d0").waitFor();

@@ -333,6 +333,10 @@ export function installFakeBackend(fixtures) {
       case "cancel_sign_in":
         signInCancel?.();
         return null;
+      case "open_device_code_page":
+        return null;
+      case "choose_certificate_file":
+        return "/home/sam/exemption-desk-ci.pfx";
       case "sign_in": {
         const r = args.request;
         if (r.method === "DeviceCode") {
@@ -351,11 +355,11 @@ export function installFakeBackend(fixtures) {
             reject({ code: "cancelled", message: "Sign-in cancelled.", details: null });
           };
         }).finally(() => { signInCancel = null; });
-        if (r.tenant === "organizations" && r.method === "ServicePrincipal") {
+        if (r.tenant === "organizations" && r.method.startsWith("ServicePrincipal")) {
           throw { code: "invalid_request", message: "A service principal needs a tenant id or domain.", details: null };
         }
         const profile = { name: r.profileName, cloud: r.cloud, tenant: r.tenant, method: r.method, clientId: r.clientId,
-          account: r.method === "ServicePrincipal" ? r.clientId : (r.loginHint || "sam@fabrikam.example") };
+          account: r.method.startsWith("ServicePrincipal") ? r.clientId : (r.loginHint || "sam@fabrikam.example") };
         profiles = [...profiles.filter((x) => x.name !== r.profileName), profile];
         session = sessionFor(profile);
         return clone(session);

@@ -69,6 +69,7 @@ pub async fn sign_in(app: AppHandle, desk: State<'_, Desk>, request: SignInReque
     let cancel = Cancel::default();
     *lock(&desk.sign_in_cancel) = Some(cancel.clone());
     let show = |prompt: &desk_azure::signin::DeviceCodePrompt| {
+        *lock(&desk.device_code_page) = Url::parse(&prompt.verification_uri).ok().filter(is_web_page);
         let shown = DeviceCodePrompt {
             user_code: prompt.user_code.clone(),
             verification_uri: prompt.verification_uri.clone(),
@@ -79,6 +80,7 @@ pub async fn sign_in(app: AppHandle, desk: State<'_, Desk>, request: SignInReque
     };
     let signed = profile::sign_in(&request, open_browser, show, &cancel).await;
     lock(&desk.sign_in_cancel).take();
+    lock(&desk.device_code_page).take();
     let signed = signed.map_err(|e| e.payload())?;
     let name = request.profile_name.trim().to_owned();
     let profile = Profile {
@@ -87,6 +89,7 @@ pub async fn sign_in(app: AppHandle, desk: State<'_, Desk>, request: SignInReque
         tenant: request.tenant.trim().to_owned(),
         method: request.method,
         client_id: request.client_id.trim().to_owned(),
+        certificate_path: request.certificate_path.trim().to_owned(),
         account: String::new(),
     };
     switch_to(&desk, &name, signed, profile).await
@@ -96,6 +99,42 @@ pub async fn sign_in(app: AppHandle, desk: State<'_, Desk>, request: SignInReque
 pub fn cancel_sign_in(desk: State<'_, Desk>) {
     if let Some(cancel) = lock(&desk.sign_in_cancel).as_ref() {
         cancel.cancel();
+    }
+}
+
+/// Only web pages are opened for the user (never files or other schemes).
+fn is_web_page(url: &Url) -> bool {
+    matches!(url.scheme(), "https" | "http") && url.host_str().is_some()
+}
+
+/// Open the device-code sign-in page Entra named (not one the web view
+/// names) in the system browser.
+#[tauri::command]
+pub fn open_device_code_page(desk: State<'_, Desk>) -> Result<(), ErrorPayload> {
+    let page = lock(&desk.device_code_page)
+        .clone()
+        .ok_or_else(|| failure("not_found", "There is no device-code sign-in in progress."))?;
+    open_browser(&page).map_err(|e| failure("browser", format!("The browser could not be opened ({e}); go to {page} yourself.")))
+}
+
+/// The native file picker, for a service principal's certificate; `None` when cancelled.
+#[tauri::command]
+pub async fn choose_certificate_file(app: AppHandle) -> Result<Option<String>, ErrorPayload> {
+    use tauri_plugin_dialog::DialogExt;
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog()
+        .file()
+        .set_title("Choose the service principal's certificate")
+        .add_filter("Certificate with private key", &["pem", "pfx", "p12"])
+        .add_filter("All files", &["*"])
+        .pick_file(move |picked| {
+            let _ = tx.send(picked);
+        });
+    let picked = rx.await.map_err(|_| failure("dialog", "The file picker closed unexpectedly."))?;
+    match picked.map(|p| p.into_path()) {
+        None => Ok(None),
+        Some(Ok(path)) => Ok(Some(path.to_string_lossy().into_owned())),
+        Some(Err(e)) => Err(failure("dialog", format!("That file cannot be used: {e}"))),
     }
 }
 

@@ -29,7 +29,7 @@ const PROFILES: Profile[] = [
     tenant: "contoso.com", method: "ServicePrincipal", clientId: "abc", account: "abc" },
 ];
 
-type Over = { session?: SessionInfo; signIn?: (r: SignInRequest) => Promise<unknown> };
+type Over = { session?: SessionInfo; signIn?: (r: SignInRequest) => Promise<unknown>; picked?: string | null };
 function backend(over: Over = {}) {
   let session = over.session ?? DEMO;
   let profiles = [...PROFILES];
@@ -47,6 +47,8 @@ function backend(over: Over = {}) {
       case "open_demo": session = DEMO; return session;
       case "sign_out": profiles = profiles.filter((p) => p.name !== a.name); return null;
       case "cancel_sign_in": return null;
+      case "open_device_code_page": return null;
+      case "choose_certificate_file": return over.picked === undefined ? "/home/alex/picked.pem" : over.picked;
       case "sign_in": {
         if (over.signIn) return over.signIn(a.request as SignInRequest);
         const r = a.request as SignInRequest;
@@ -112,7 +114,7 @@ describe("Connect: new sign-in", () => {
 
     await user.type(box(dialog, "Profile name"), "p");
     await user.type(box(dialog, "Tenant"), "organizations");
-    await user.click(within(dialog).getByRole("radio", { hidden: true, name: "Service principal" }));
+    await user.click(within(dialog).getByRole("radio", { hidden: true, name: "Service principal (secret)" }));
     expect(within(dialog).queryByRole("textbox", { hidden: true, name: /^Account/ })).not.toBeInTheDocument();
     expect(within(dialog).getByText("A service principal signs in to one tenant: enter its id or domain.")).toBeInTheDocument();
     expect(within(dialog).getByText("Enter the service principal's client (application) id.")).toBeInTheDocument();
@@ -151,7 +153,8 @@ describe("Connect: new sign-in", () => {
     expect(callsOf("sign_in")).toEqual([["sign_in", { request: {
       profileName: "lab",
       cloud: { kind: "Custom", authorityHost: "https://login.lab.example", armEndpoint: "https://arm.lab.example", graphEndpoint: "https://graph.lab.example" },
-      tenant: "organizations", method: "Browser", clientId: "11111111-2222-3333-4444-555555555555", clientSecret: "", loginHint: "alex@lab.example",
+      tenant: "organizations", method: "Browser", clientId: "11111111-2222-3333-4444-555555555555", clientSecret: "",
+      certificatePath: "", certificatePassword: "", loginHint: "alex@lab.example",
     } }]]);
     expect(screen.getByTestId("session-account")).toHaveTextContent("sam@contoso.us");
     expect(screen.getByTestId("session-profile")).toHaveTextContent("lab");
@@ -160,9 +163,11 @@ describe("Connect: new sign-in", () => {
   });
 
   test.each([
-    ["Device code", "DeviceCode", { clientId: "", clientSecret: "", loginHint: "" }],
-    ["Azure CLI session", "AzureCli", { clientId: "", clientSecret: "", loginHint: "" }],
-    ["Service principal", "ServicePrincipal", { clientId: "app-id", clientSecret: "s3cret", loginHint: "" }],
+    ["Device code", "DeviceCode", { clientId: "", clientSecret: "", certificatePath: "", certificatePassword: "", loginHint: "" }],
+    ["Azure CLI session", "AzureCli", { clientId: "", clientSecret: "", certificatePath: "", certificatePassword: "", loginHint: "" }],
+    ["Service principal (secret)", "ServicePrincipal", { clientId: "app-id", clientSecret: "s3cret", certificatePath: "", certificatePassword: "", loginHint: "" }],
+    ["Service principal (certificate)", "ServicePrincipalCertificate",
+      { clientId: "app-id", clientSecret: "", certificatePath: "/home/alex/ci.pfx", certificatePassword: "pfx-pass", loginHint: "" }],
   ] as const)("%s: the request sends only what the method uses", async (label, method, rest) => {
     backend();
     const { user, dialog } = await openConnect();
@@ -179,6 +184,12 @@ describe("Connect: new sign-in", () => {
       expect(within(dialog).getByText("Kept in the OS keyring only.")).toBeInTheDocument();
       await user.type(secret, "s3cret");
     }
+    if (method === "ServicePrincipalCertificate") {
+      await user.type(box(dialog, "Certificate file"), " /home/alex/ci.pfx ");
+      const password = within(dialog).getByLabelText(/^Certificate password/);
+      expect(password).toHaveAttribute("type", "password");
+      await user.type(password, "pfx-pass");
+    }
     await user.click(within(dialog).getByRole("button", { hidden: true, name: "Sign in" }));
     await waitFor(() => expect(callsOf("sign_in")).toHaveLength(1));
     const expected = method === "DeviceCode" ? { ...rest, clientId: "app-id" } : rest;
@@ -186,6 +197,28 @@ describe("Connect: new sign-in", () => {
       profileName: "p1", cloud: { kind: "China", authorityHost: null, armEndpoint: null, graphEndpoint: null },
       tenant: "contoso.cn", method, ...expected,
     } });
+  });
+
+  test("certificate: the file is required; Browse fills its path from the native picker", async () => {
+    backend();
+    const { user, dialog } = await openConnect();
+    await user.type(box(dialog, "Profile name"), "cert");
+    await user.clear(box(dialog, "Tenant"));
+    await user.type(box(dialog, "Tenant"), "contoso.com");
+    await user.click(within(dialog).getByRole("radio", { hidden: true, name: "Service principal (certificate)" }));
+    expect(within(dialog).queryByLabelText(/^Client secret/)).not.toBeInTheDocument();
+    await user.type(box(dialog, "Client id"), "app-id");
+    await user.click(within(dialog).getByRole("button", { hidden: true, name: "Sign in" }));
+    expect(within(dialog).getByText("Choose the certificate file (PEM with its private key, or .pfx/.p12).")).toBeInTheDocument();
+    expect(callsOf("sign_in")).toHaveLength(0);
+    await user.click(within(dialog).getByRole("button", { hidden: true, name: "Browse…" }));
+    await waitFor(() => expect(box(dialog, "Certificate file")).toHaveValue("/home/alex/picked.pem"));
+    expect(within(dialog).queryByText(/Choose the certificate file/)).not.toBeInTheDocument();
+    await user.click(within(dialog).getByRole("button", { hidden: true, name: "Sign in" }));
+    await waitFor(() => expect(callsOf("sign_in")).toHaveLength(1));
+    expect((callsOf("sign_in")[0]![1] as { request: SignInRequest }).request).toMatchObject({
+      method: "ServicePrincipalCertificate", clientId: "app-id", certificatePath: "/home/alex/picked.pem", certificatePassword: "", clientSecret: "",
+    });
   });
 
   test("the backend's refusal is shown and what was typed stays", async () => {
@@ -228,6 +261,10 @@ describe("Connect: new sign-in", () => {
     expect(within(progress).getByRole("link", { hidden: true, name: "https://microsoft.com/devicelogin" })).toHaveAttribute("href", "https://microsoft.com/devicelogin");
     expect(progress).toHaveTextContent("To sign in, use a web browser");
     expect(within(progress).getByRole("button", { hidden: true, name: "Copy code" })).toBeInTheDocument();
+    // The page opens in the system browser through the backend, which knows the URL Entra gave.
+    await user.click(within(progress).getByRole("button", { hidden: true, name: "Open sign-in page" }));
+    await user.click(within(progress).getByRole("link", { hidden: true, name: "https://microsoft.com/devicelogin" }));
+    await waitFor(() => expect(callsOf("open_device_code_page")).toEqual([["open_device_code_page"], ["open_device_code_page"]]));
     await user.click(within(progress).getByRole("button", { hidden: true, name: "Cancel" }));
     await waitFor(() => expect(callsOf("cancel_sign_in")).toHaveLength(1));
     await waitFor(() => expect(within(dialog).queryByTestId("sign-in-progress")).not.toBeInTheDocument());

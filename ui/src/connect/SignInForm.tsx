@@ -9,13 +9,15 @@ import {
   type InputProps,
 } from "@fluentui/react-components";
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
-import type { CloudKind, ErrorPayload, SignInMethod, SignInRequest } from "../ipc/bindings";
+import { commands, type CloudKind, type ErrorPayload, type SignInMethod, type SignInRequest } from "../ipc/bindings";
 import { ErrorBar } from "../shared/ErrorBar";
 import {
   CLOUD_LABELS,
   EMPTY_SIGN_IN,
   METHOD_LABELS,
   toSignInRequest,
+  isServicePrincipal,
+  usesCertificate,
   usesClientId,
   usesLoginHint,
   usesSecret,
@@ -35,6 +37,8 @@ const useStyles = makeStyles({
   },
   footer: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
   buttons: { display: "flex", gap: tokens.spacingHorizontalS },
+  fileRow: { display: "flex", gap: tokens.spacingHorizontalS, alignItems: "flex-start" },
+  fileInput: { flexGrow: 1 },
 });
 
 type Props = {
@@ -66,8 +70,18 @@ export function SignInForm({ onSubmit, busy, error, progress }: Props) {
   const set = <K extends keyof SignInValues>(key: K, value: SignInValues[K]) =>
     setValues((v) => ({ ...v, [key]: value }));
 
-  const text = (field: SignInField, label: string, extra: Partial<InputProps> & { hint?: string; required?: boolean } = {}) => {
-    const { hint, required, ...input } = extra;
+  type TextExtra = Partial<InputProps> & { hint?: string; required?: boolean; after?: ReactNode };
+  const text = (field: SignInField, label: string, extra: TextExtra = {}) => {
+    const { hint, required, after, ...input } = extra;
+    const control = (
+      <Input
+        {...input}
+        name={field}
+        value={values[field]}
+        disabled={busy}
+        onChange={(_, d) => set(field, d.value)}
+      />
+    );
     return (
       <Field
         label={label}
@@ -76,14 +90,26 @@ export function SignInForm({ onSubmit, busy, error, progress }: Props) {
         validationState={errors[field] ? "error" : "none"}
         validationMessage={errors[field]}
       >
-        <Input
-          {...input}
-          name={field}
-          value={values[field]}
-          disabled={busy}
-          onChange={(_, d) => set(field, d.value)}
-        />
+        {after ? (
+          <div className={styles.fileRow}>
+            <div className={styles.fileInput}>{control}</div>
+            {after}
+          </div>
+        ) : (
+          control
+        )}
       </Field>
+    );
+  };
+
+  const [pickError, setPickError] = useState<ErrorPayload | null>(null);
+  const browse = () => {
+    setPickError(null);
+    commands.chooseCertificateFile().then(
+      (path) => {
+        if (path) set("certificatePath", path);
+      },
+      (e: ErrorPayload) => setPickError(e),
     );
   };
 
@@ -130,7 +156,7 @@ export function SignInForm({ onSubmit, busy, error, progress }: Props) {
         </RadioGroup>
       </Field>
       {usesClientId(m)
-        ? m === "ServicePrincipal"
+        ? isServicePrincipal(m)
           ? text("clientId", "Client id", { required: true, placeholder: "00000000-0000-0000-0000-000000000000" })
           : text("clientId", "Client id", {
               placeholder: "00000000-0000-0000-0000-000000000000",
@@ -145,6 +171,26 @@ export function SignInForm({ onSubmit, busy, error, progress }: Props) {
             hint: "Kept in the OS keyring only.",
           })
         : null}
+      {usesCertificate(m) ? (
+        <>
+          {text("certificatePath", "Certificate file", {
+            required: true,
+            placeholder: "/path/to/certificate.pem or .pfx",
+            hint: "PEM with the private key and certificate, or a PKCS #12 (.pfx/.p12) file. The file stays where it is.",
+            after: (
+              <Button onClick={browse} disabled={busy}>
+                Browse…
+              </Button>
+            ),
+          })}
+          {pickError ? <ErrorBar error={pickError} title="No file chosen" /> : null}
+          {text("certificatePassword", "Certificate password (optional)", {
+            type: "password",
+            autoComplete: "off",
+            hint: "Only for a protected .pfx/.p12 file. Kept in the OS keyring only.",
+          })}
+        </>
+      ) : null}
       {usesLoginHint(m)
         ? text("loginHint", "Account (optional)", { type: "email", placeholder: "alex@contoso.com", autoComplete: "username" })
         : null}

@@ -1,7 +1,7 @@
 import { Button, Caption1, Link, Spinner, Text, makeStyles, tokens } from "@fluentui/react-components";
-import { CopyRegular } from "@fluentui/react-icons";
+import { CopyRegular, OpenRegular } from "@fluentui/react-icons";
 import { useEffect, useRef, useState } from "react";
-import type { DeviceCodePrompt, SignInMethod } from "../ipc/bindings";
+import { commands, type DeviceCodePrompt, type ErrorPayload, type SignInMethod } from "../ipc/bindings";
 import { WAITING_TEXT } from "./signInForm";
 
 const useStyles = makeStyles({
@@ -31,6 +31,13 @@ type Props = { method: SignInMethod; prompt: DeviceCodePrompt | null; onCancel: 
 export function SignInProgress({ method, prompt, onCancel, cancelling }: Props) {
   const styles = useStyles();
   const [copied, setCopied] = useState(false);
+  const [openError, setOpenError] = useState<string | null>(null);
+  // The backend opens the page Entra named in the system browser (the web view would open it inside the app).
+  const openPage = (e?: { preventDefault: () => void }) => {
+    e?.preventDefault();
+    setOpenError(null);
+    commands.openDeviceCodePage().catch((err: ErrorPayload) => setOpenError(err.message));
+  };
   const showCode = method === "DeviceCode" && prompt !== null;
   const ref = useRef<HTMLDivElement>(null);
   // It appears at the end of a long form: bring it (and the code) into view.
@@ -52,7 +59,7 @@ export function SignInProgress({ method, prompt, onCancel, cancelling }: Props) 
         <div data-testid="device-code-prompt">
           <Text block>
             Open{" "}
-            <Link href={prompt.verificationUri} target="_blank" rel="noreferrer" className={styles.uri}>
+            <Link href={prompt.verificationUri} onClick={openPage} className={styles.uri}>
               {prompt.verificationUri}
             </Link>{" "}
             and enter this code:
@@ -64,7 +71,15 @@ export function SignInProgress({ method, prompt, onCancel, cancelling }: Props) 
             <Button icon={<CopyRegular />} onClick={copy}>
               {copied ? "Copied" : "Copy code"}
             </Button>
+            <Button icon={<OpenRegular />} onClick={() => openPage()}>
+              Open sign-in page
+            </Button>
           </div>
+          {openError ? (
+            <Caption1 block role="alert">
+              {openError}
+            </Caption1>
+          ) : null}
           <Caption1 block>{prompt.message}</Caption1>
           {Number(prompt.expiresInSeconds) > 0 ? (
             <Caption1 block>The code expires in {Math.max(1, Math.round(Number(prompt.expiresInSeconds) / 60))} minutes.</Caption1>

@@ -11,7 +11,8 @@ export const METHOD_LABELS: Record<SignInMethod, string> = {
   Browser: "Browser",
   DeviceCode: "Device code",
   AzureCli: "Azure CLI session",
-  ServicePrincipal: "Service principal",
+  ServicePrincipal: "Service principal (secret)",
+  ServicePrincipalCertificate: "Service principal (certificate)",
 };
 
 /** What the Spinner says while `signIn` runs. */
@@ -20,6 +21,7 @@ export const WAITING_TEXT: Record<SignInMethod, string> = {
   DeviceCode: "Waiting for a device code…",
   AzureCli: "Reading your Azure CLI session…",
   ServicePrincipal: "Signing in as the service principal…",
+  ServicePrincipalCertificate: "Signing in with the certificate…",
 };
 
 export type SignInValues = {
@@ -32,6 +34,8 @@ export type SignInValues = {
   method: SignInMethod;
   clientId: string;
   clientSecret: string;
+  certificatePath: string;
+  certificatePassword: string;
   loginHint: string;
 };
 
@@ -47,11 +51,15 @@ export const EMPTY_SIGN_IN: SignInValues = {
   method: "Browser",
   clientId: "",
   clientSecret: "",
+  certificatePath: "",
+  certificatePassword: "",
   loginHint: "",
 };
 
 export const usesClientId = (m: SignInMethod) => m !== "AzureCli";
+export const isServicePrincipal = (m: SignInMethod) => m === "ServicePrincipal" || m === "ServicePrincipalCertificate";
 export const usesSecret = (m: SignInMethod) => m === "ServicePrincipal";
+export const usesCertificate = (m: SignInMethod) => m === "ServicePrincipalCertificate";
 export const usesLoginHint = (m: SignInMethod) => m === "Browser";
 
 /** https, or plain http on this machine (a local simulator), as the backend allows. */
@@ -83,12 +91,15 @@ export function validateSignIn(v: SignInValues): Partial<Record<SignInField, str
   }
   const tenant = v.tenant.trim();
   if (!tenant) errors.tenant = "Enter organizations, or a tenant id or domain.";
-  else if (v.method === "ServicePrincipal" && ["organizations", "common", "consumers"].includes(tenant.toLowerCase())) {
+  else if (isServicePrincipal(v.method) && ["organizations", "common", "consumers"].includes(tenant.toLowerCase())) {
     errors.tenant = "A service principal signs in to one tenant: enter its id or domain.";
   }
-  if (v.method === "ServicePrincipal") {
-    if (!v.clientId.trim()) errors.clientId = "Enter the service principal's client (application) id.";
-    if (!v.clientSecret) errors.clientSecret = "Enter the client secret.";
+  if (isServicePrincipal(v.method) && !v.clientId.trim()) {
+    errors.clientId = "Enter the service principal's client (application) id.";
+  }
+  if (usesSecret(v.method) && !v.clientSecret) errors.clientSecret = "Enter the client secret.";
+  if (usesCertificate(v.method) && !v.certificatePath.trim()) {
+    errors.certificatePath = "Choose the certificate file (PEM with its private key, or .pfx/.p12).";
   }
   return errors;
 }
@@ -108,6 +119,8 @@ export function toSignInRequest(v: SignInValues): SignInRequest {
     method: v.method,
     clientId: usesClientId(v.method) ? v.clientId.trim() : "",
     clientSecret: usesSecret(v.method) ? v.clientSecret : "",
+    certificatePath: usesCertificate(v.method) ? v.certificatePath.trim() : "",
+    certificatePassword: usesCertificate(v.method) ? v.certificatePassword : "",
     loginHint: usesLoginHint(v.method) ? v.loginHint.trim() : "",
   };
 }

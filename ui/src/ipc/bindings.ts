@@ -42,7 +42,7 @@ export type CloudChoice = { kind: CloudKind,
  */
 authorityHost: string | null, armEndpoint: string | null, graphEndpoint: string | null, };
 
-export type SignInMethod = "Browser" | "DeviceCode" | "AzureCli" | "ServicePrincipal";
+export type SignInMethod = "Browser" | "DeviceCode" | "AzureCli" | "ServicePrincipal" | "ServicePrincipalCertificate";
 
 export type SignInRequest = { 
 /**
@@ -58,15 +58,28 @@ tenant: string, method: SignInMethod,
  */
 clientId: string, 
 /**
- * Service principal only.
+ * Service principal with a secret only.
  */
 clientSecret: string, 
+/**
+ * Service principal with a certificate only: the file on this machine.
+ */
+certificatePath: string, 
+/**
+ * The PKCS #12 file's password, if it has one (kept in the OS keyring).
+ */
+certificatePassword: string, 
 /**
  * Browser only: the account to suggest.
  */
 loginHint: string, };
 
 export type Profile = { name: string, cloud: CloudChoice, tenant: string, method: SignInMethod, clientId: string, 
+/**
+ * Service principal with a certificate: the certificate file (its
+ * password, if any, is in the OS keyring).
+ */
+certificatePath: string, 
 /**
  * Who signed in last time.
  */
@@ -269,6 +282,8 @@ export const commands = {
   signOut: (name: string): Promise<null> => invoke("sign_out", { name }),
   openDemo: (): Promise<SessionInfo> => invoke("open_demo"),
   cancelSignIn: (): Promise<null> => invoke("cancel_sign_in"),
+  chooseCertificateFile: (): Promise<string | null> => invoke("choose_certificate_file"),
+  openDeviceCodePage: (): Promise<null> => invoke("open_device_code_page"),
   listSubscriptions: (): Promise<Array<Subscription>> => invoke("list_subscriptions"),
   listManagementGroups: (): Promise<ManagementGroupNode | null> => invoke("list_management_groups"),
   listRecommendations: (subscriptionIds: Array<string>): Promise<Array<Recommendation>> => invoke("list_recommendations", { subscriptionIds }),

@@ -6,6 +6,7 @@ use azure_core::credentials::Secret;
 use url::Url;
 
 use crate::arm::Arm;
+use crate::certificate::ClientCertificate;
 use crate::credential::{Authority, EntraCredential, Identity, SessionCredential};
 use crate::error::AzureError;
 use crate::graph::Graph;
@@ -16,6 +17,8 @@ use crate::tenant::Tenant;
 pub enum SignIn {
     /// A service principal with a client secret.
     ClientSecret { client_id: String, secret: Secret },
+    /// A service principal with a certificate.
+    ClientCertificate { client_id: String, certificate: Box<ClientCertificate> },
     /// A user, through an authorize endpoint that consents without a browser
     /// (the simulator's); real Entra needs the interactive flow.
     UserWithoutPrompt { client_id: String, login_hint: String },
@@ -46,6 +49,9 @@ pub mod env {
     pub const TENANT_ID: &str = "EXEMPTION_DESK_TENANT_ID";
     pub const CLIENT_ID: &str = "EXEMPTION_DESK_CLIENT_ID";
     pub const CLIENT_SECRET: &str = "EXEMPTION_DESK_CLIENT_SECRET";
+    /// A PEM (key + certificate) or PKCS #12 file, instead of a secret.
+    pub const CLIENT_CERTIFICATE: &str = "EXEMPTION_DESK_CLIENT_CERTIFICATE";
+    pub const CLIENT_CERTIFICATE_PASSWORD: &str = "EXEMPTION_DESK_CLIENT_CERTIFICATE_PASSWORD";
     pub const LOGIN_HINT: &str = "EXEMPTION_DESK_LOGIN_HINT";
     pub const TOKEN_SCOPE: &str = "EXEMPTION_DESK_TOKEN_SCOPE";
     pub const GRAPH_ENDPOINT: &str = "EXEMPTION_DESK_GRAPH_ENDPOINT";
@@ -81,13 +87,20 @@ impl Connection {
         };
         let authority = get(env::AUTHORITY).unwrap_or_else(|| arm.clone());
         let client_id = need(env::CLIENT_ID)?;
-        let sign_in = match (get(env::CLIENT_SECRET), get(env::LOGIN_HINT)) {
-            (Some(secret), _) => SignIn::ClientSecret { client_id, secret: Secret::new(secret) },
-            (None, Some(login_hint)) => SignIn::UserWithoutPrompt { client_id, login_hint },
-            (None, None) => {
+        let sign_in = match (get(env::CLIENT_SECRET), get(env::CLIENT_CERTIFICATE), get(env::LOGIN_HINT)) {
+            (Some(secret), _, _) => SignIn::ClientSecret { client_id, secret: Secret::new(secret) },
+            (None, Some(path), _) => {
+                let password = get(env::CLIENT_CERTIFICATE_PASSWORD).map(Secret::new);
+                let certificate = ClientCertificate::from_file(&path, password.as_ref())
+                    .map_err(|e| AzureError::Config(format!("{}: {e}", env::CLIENT_CERTIFICATE)))?;
+                SignIn::ClientCertificate { client_id, certificate: Box::new(certificate) }
+            }
+            (None, None, Some(login_hint)) => SignIn::UserWithoutPrompt { client_id, login_hint },
+            (None, None, None) => {
                 return Err(AzureError::Config(format!(
-                    "set {} (service principal) or {} (simulated user)",
+                    "set {} or {} (service principal) or {} (simulated user)",
                     env::CLIENT_SECRET,
+                    env::CLIENT_CERTIFICATE,
                     env::LOGIN_HINT
                 )))
             }
@@ -113,6 +126,9 @@ impl Connection {
         let credential: Arc<dyn SessionCredential> = match self.sign_in {
             SignIn::ClientSecret { client_id, secret } => {
                 Arc::new(EntraCredential::client_secret(http.clone(), authority, client_id, secret))
+            }
+            SignIn::ClientCertificate { client_id, certificate } => {
+                Arc::new(EntraCredential::client_certificate(http.clone(), authority, client_id, *certificate))
             }
             SignIn::DeveloperTools { tenant } => Arc::new(DeveloperSession::new(tenant)?),
             SignIn::UserWithoutPrompt { client_id, login_hint } => Arc::new(

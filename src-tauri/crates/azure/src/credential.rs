@@ -17,6 +17,7 @@ use sha2::{Digest, Sha256};
 use tokio::sync::Mutex;
 use url::Url;
 
+use crate::certificate::ClientCertificate;
 use crate::error::AzureError;
 
 /// Where tokens come from: `{host}/{tenant}/oauth2/v2.0/...`.
@@ -36,8 +37,11 @@ impl Authority {
 
 enum Grant {
     ClientSecret { client_id: String, secret: Secret },
+    ClientCertificate { client_id: String, certificate: Box<ClientCertificate> },
     RefreshToken { client_id: String, refresh_token: Secret },
 }
+
+const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 /// A token source for one account, refreshing shortly before expiry.
 pub struct EntraCredential {
@@ -100,6 +104,11 @@ impl EntraCredential {
         Self::new(http, authority, Grant::ClientSecret { client_id, secret })
     }
 
+    /// A service principal signing in with a certificate (a signed client assertion per token).
+    pub fn client_certificate(http: reqwest::Client, authority: Authority, client_id: String, certificate: ClientCertificate) -> Self {
+        Self::new(http, authority, Grant::ClientCertificate { client_id, certificate: Box::new(certificate) })
+    }
+
     fn new(http: reqwest::Client, authority: Authority, grant: Grant) -> Self {
         EntraCredential { http, authority, grant: Mutex::new(grant), cached: Mutex::new(HashMap::new()) }
     }
@@ -157,18 +166,27 @@ impl EntraCredential {
             }
         }
         let grant = self.grant.lock().await;
-        let (client_id, grant_type, secret_field, secret) = match &*grant {
-            Grant::ClientSecret { client_id, secret } => (client_id, "client_credentials", "client_secret", secret),
+        let assertion;
+        let (client_id, form) = match &*grant {
+            Grant::ClientSecret { client_id, secret } => {
+                (client_id, vec![("grant_type", "client_credentials"), ("client_secret", secret.secret())])
+            }
+            Grant::ClientCertificate { client_id, certificate } => {
+                let endpoint = self.authority.endpoint("token")?;
+                assertion = certificate.assertion(client_id, &endpoint, chrono::Utc::now())?;
+                let form = vec![
+                    ("grant_type", "client_credentials"),
+                    ("client_assertion_type", JWT_BEARER),
+                    ("client_assertion", assertion.secret()),
+                ];
+                (client_id, form)
+            }
             Grant::RefreshToken { client_id, refresh_token } => {
-                (client_id, "refresh_token", "refresh_token", refresh_token)
+                (client_id, vec![("grant_type", "refresh_token"), ("refresh_token", refresh_token.secret())])
             }
         };
-        let form = [
-            ("grant_type", grant_type),
-            ("client_id", client_id.as_str()),
-            (secret_field, secret.secret()),
-            ("scope", scope),
-        ];
+        let mut form = form;
+        form.extend([("client_id", client_id.as_str()), ("scope", scope)]);
         drop(cached);
         let client_id = client_id.clone();
         let token = self.post_token(&form).await?;
@@ -204,7 +222,8 @@ impl EntraCredential {
         if !status.is_success() {
             let refused: EntraError = serde_json::from_str(&body)
                 .map_err(|_| AzureError::unexpected("the token request", format!("status {status}")))?;
-            return Err(AzureError::SignIn { error: refused.error, description: refused.error_description });
+            let refusal = AzureError::SignIn { error: refused.error, description: refused.error_description };
+            return Err(crate::refusal::explain(refusal));
         }
         serde_json::from_str(&body).map_err(|e| AzureError::unexpected("the token request", e))
     }

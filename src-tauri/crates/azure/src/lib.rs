@@ -3,6 +3,7 @@
 
 mod apply;
 mod arm;
+mod certificate;
 mod cloud;
 mod connect;
 mod credential;
@@ -10,6 +11,7 @@ mod error;
 mod facts;
 mod graph;
 mod pacer;
+mod refusal;
 mod parse;
 pub mod profile;
 mod resources;

@@ -159,7 +159,7 @@ pub fn management_group_tree(v: &Value) -> Result<ManagementGroupNode, AzureErro
             node.children.push(management_group_tree(child)?);
         }
     }
-    node.children.sort_by(|a, b| a.display_name.to_lowercase().cmp(&b.display_name.to_lowercase()));
+    node.children.sort_by_cached_key(|c| c.display_name.to_lowercase());
     Ok(node)
 }
 

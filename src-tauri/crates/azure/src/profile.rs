@@ -10,6 +10,7 @@ use desk_core::session::{CloudChoice, CloudKind, Profile, SignInMethod, SignInRe
 use url::Url;
 
 use crate::apply::Cancel;
+use crate::certificate::ClientCertificate;
 use crate::cloud::Cloud;
 use crate::connect::{http_client as http, SignIn};
 use crate::credential::{EntraCredential, Identity};
@@ -87,6 +88,11 @@ fn check(request: &SignInRequest) -> Result<(), AzureError> {
     if request.method == SignInMethod::ServicePrincipal && (request.client_id.trim().is_empty() || request.client_secret.is_empty()) {
         return Err(AzureError::InvalidInput("A service principal needs its client id and a client secret.".into()));
     }
+    if request.method == SignInMethod::ServicePrincipalCertificate
+        && (request.client_id.trim().is_empty() || request.certificate_path.trim().is_empty())
+    {
+        return Err(AzureError::InvalidInput("A service principal needs its client id and a certificate file.".into()));
+    }
     Ok(())
 }
 
@@ -150,8 +156,33 @@ pub async fn sign_in(
             let (tenant, identity) = cloud.connection(tenant, sign_in).connect().await?;
             Ok(SignedIn { tenant, identity, keep: Some(secret) })
         }
+        SignInMethod::ServicePrincipalCertificate => {
+            let password = Some(Secret::new(request.certificate_password.clone())).filter(|p| !p.secret().is_empty());
+            certificate_session(&cloud, tenant, &request.client_id, &request.certificate_path, password).await
+        }
         SignInMethod::AzureCli => developer_session(&cloud, tenant).await,
     }
+}
+
+/// Sign in with the certificate file at `path`; keep its password, if any.
+async fn certificate_session(
+    cloud: &Cloud,
+    tenant: &str,
+    client_id: &str,
+    path: &str,
+    password: Option<Secret>,
+) -> Result<SignedIn, AzureError> {
+    let certificate = ClientCertificate::from_file(path, password.as_ref())?;
+    if let Some(expired) = certificate.not_after().filter(|t| *t < chrono::Utc::now()) {
+        return Err(AzureError::InvalidInput(format!(
+            "The certificate in {} expired on {}; upload a new one to the app registration and choose it here.",
+            path.trim(),
+            expired.format("%Y-%m-%d")
+        )));
+    }
+    let sign_in = SignIn::ClientCertificate { client_id: client_id.trim().to_owned(), certificate: Box::new(certificate) };
+    let (tenant, identity) = cloud.connection(tenant, sign_in).connect().await?;
+    Ok(SignedIn { tenant, identity, keep: password })
 }
 
 /// Sign in again as a remembered profile, with the secret kept for it.
@@ -169,6 +200,9 @@ pub async fn restore(profile: &Profile, kept: Option<Secret>) -> Result<SignedIn
             let sign_in = SignIn::ClientSecret { client_id: profile.client_id.clone(), secret: secret.clone() };
             let (tenant, identity) = cloud.connection(&profile.tenant, sign_in).connect().await?;
             Ok(SignedIn { tenant, identity, keep: Some(secret) })
+        }
+        SignInMethod::ServicePrincipalCertificate => {
+            certificate_session(&cloud, &profile.tenant, &profile.client_id, &profile.certificate_path, kept).await
         }
         SignInMethod::AzureCli => developer_session(&cloud, &profile.tenant).await,
     }
@@ -193,6 +227,8 @@ mod tests {
             method,
             client_id: String::new(),
             client_secret: String::new(),
+            certificate_path: String::new(),
+            certificate_password: String::new(),
             login_hint: String::new(),
         }
     }
@@ -208,6 +244,11 @@ mod tests {
         assert!(check(&r).err().map(|e| e.to_string()).unwrap_or_default().contains("is not a tenant"));
         let sp = request(SignInMethod::ServicePrincipal);
         assert!(check(&sp).err().map(|e| e.to_string()).unwrap_or_default().contains("client id and a client secret"));
+        let mut cert = request(SignInMethod::ServicePrincipalCertificate);
+        cert.client_id = "app".into();
+        assert!(check(&cert).err().map(|e| e.to_string()).unwrap_or_default().contains("a certificate file"));
+        cert.certificate_path = "/tmp/cert.pem".into();
+        assert!(check(&cert).is_ok());
     }
 
     #[test]

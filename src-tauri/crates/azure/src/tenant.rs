@@ -45,7 +45,7 @@ impl Tenant {
     pub async fn subscriptions(&self) -> Result<Vec<Subscription>, AzureError> {
         let values = self.arm.list("/subscriptions", v::SUBSCRIPTIONS, &[]).await?;
         let mut subs = values.iter().map(parse::subscription).collect::<Result<Vec<_>, _>>()?;
-        subs.sort_by(|a, b| a.display_name.to_lowercase().cmp(&b.display_name.to_lowercase()));
+        subs.sort_by_cached_key(|s| s.display_name.to_lowercase());
         Ok(subs)
     }
 

@@ -42,6 +42,8 @@ fn commands(cfg: &Config) -> Vec<Command> {
         command("sign_out", vec![("name", string())], void()),
         command("open_demo", vec![], SessionInfo::name(cfg)),
         command("cancel_sign_in", vec![], void()),
+        command("choose_certificate_file", vec![], Option::<String>::name(cfg)),
+        command("open_device_code_page", vec![], void()),
         command("list_subscriptions", vec![], Vec::<Subscription>::name(cfg)),
         command("list_management_groups", vec![], Option::<ManagementGroupNode>::name(cfg)),
         command("list_recommendations", vec![subscription_ids()], Vec::<Recommendation>::name(cfg)),

@@ -59,6 +59,8 @@ pub enum SignInMethod {
     AzureCli,
     /// An application with a client secret.
     ServicePrincipal,
+    /// An application with a certificate (PEM with its private key, or PKCS #12).
+    ServicePrincipalCertificate,
 }
 
 /// What the Connect screen sends. The secret, if any, goes to the OS keyring
@@ -74,8 +76,14 @@ pub struct SignInRequest {
     pub method: SignInMethod,
     /// Empty for the default public client (see the README).
     pub client_id: String,
-    /// Service principal only.
+    /// Service principal with a secret only.
     pub client_secret: String,
+    /// Service principal with a certificate only: the file on this machine.
+    #[serde(default)]
+    pub certificate_path: String,
+    /// The PKCS #12 file's password, if it has one (kept in the OS keyring).
+    #[serde(default)]
+    pub certificate_password: String,
     /// Browser only: the account to suggest.
     pub login_hint: String,
 }
@@ -89,6 +97,10 @@ pub struct Profile {
     pub tenant: String,
     pub method: SignInMethod,
     pub client_id: String,
+    /// Service principal with a certificate: the certificate file (its
+    /// password, if any, is in the OS keyring).
+    #[serde(default)]
+    pub certificate_path: String,
     /// Who signed in last time.
     pub account: String,
 }

@@ -52,6 +52,7 @@ mod tests {
             tenant: "contoso.onmicrosoft.us".into(),
             method: SignInMethod::Browser,
             client_id: String::new(),
+            certificate_path: String::new(),
             account: "alex@contoso.us".into(),
         }
     }

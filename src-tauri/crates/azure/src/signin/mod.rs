@@ -12,6 +12,7 @@ use url::Url;
 
 use crate::credential::{authorization_code, network, pkce_challenge, random_urlsafe, Authority, EntraCredential};
 use crate::error::AzureError;
+pub(crate) use crate::refusal::explain;
 
 pub use browser::{sign_in_with_browser, BrowserSignIn};
 pub use cli::DeveloperSession;
@@ -89,40 +90,9 @@ impl EntraCredential {
     }
 }
 
-/// Entra's refusal, with what the user can do about the common ones.
-pub(crate) fn explain(error: AzureError) -> AzureError {
-    let AzureError::SignIn { error, description } = error else { return error };
-    let has = |code: &str| description.contains(code);
-    let advice = if error == "consent_required" || has("AADSTS65001") {
-        "Exemption Desk has not been granted access in this tenant. Ask an administrator to consent to the app, then sign in again."
-    } else if error == "interaction_required" || has("AADSTS50076") || has("AADSTS50079") || has("AADSTS50158") {
-        "Your organisation asks for another step (such as multi-factor authentication). Sign in again and complete it in the browser."
-    } else if error == "access_denied" {
-        "The sign-in was cancelled or denied in the browser. Sign in again to continue."
-    } else if error == "invalid_grant" && has("AADSTS700082") {
-        "The saved sign-in has expired. Sign in again."
-    } else {
-        return AzureError::SignIn { error, description };
-    };
-    let description = if description.is_empty() { advice.to_owned() } else { format!("{advice} (Entra: {description})") };
-    AzureError::SignIn { error, description }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn refused(error: &str, description: &str) -> String {
-        explain(AzureError::SignIn { error: error.into(), description: description.into() }).to_string()
-    }
-
-    #[test]
-    fn common_refusals_say_what_to_do() {
-        assert!(refused("invalid_client", "AADSTS65001: The user or administrator has not consented").contains("administrator to consent"));
-        assert!(refused("interaction_required", "AADSTS50076: MFA").contains("multi-factor"));
-        assert!(refused("access_denied", "").contains("cancelled"));
-        assert_eq!(refused("invalid_scope", "nope"), "Sign-in failed (invalid_scope): nope");
-    }
 
     #[test]
     fn authorize_url_carries_pkce_and_hint() {
