@@ -1,16 +1,19 @@
-//! The `/_sim/*` control endpoints (no auth): request log, reset, principals,
-//! clock, settings, token lifetime, faults and throttle.
+//! The `/_sim/*` control endpoints (no auth): request log, reset, principals
+//! (and their certificates), clock, settings, sign-in interrupts, token
+//! lifetime, faults and throttle.
 
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
+use crate::entra::certificate;
+use crate::entra::interrupt::SignInInterrupt;
 use crate::faults::FaultConfig;
-use crate::state::{lock, App};
+use crate::state::{lock, App, KeyCredential};
 use crate::throttle::ThrottleConfig;
 use crate::{arm, seed};
 
@@ -69,11 +72,83 @@ pub async fn principals(State(app): State<Arc<App>>) -> Response {
             json!({
                 "displayName": s.display_name, "clientId": s.client_id, "objectId": s.object_id,
                 "clientSecret": s.client_secret, "roleAssignments": roles_of(&s.object_id),
+                "certificateThumbprints": s.certificates.iter().map(thumbprint_json).collect::<Vec<_>>(),
             })
         })
         .collect();
-    axum::Json(json!({ "tenantId": w.tenant_id, "publicClientId": w.public_client_id, "users": users, "servicePrincipals": sps }))
-        .into_response()
+    let external: Vec<Value> = w
+        .external_users
+        .iter()
+        .map(|u| json!({ "upn": u.upn, "objectId": u.object_id, "displayName": u.display_name, "homeTenantId": u.home_tenant_id }))
+        .collect();
+    axum::Json(json!({
+        "tenantId": w.tenant_id, "publicClientId": w.public_client_id, "users": users,
+        "externalUsers": external, "servicePrincipals": sps,
+    }))
+    .into_response()
+}
+
+fn thumbprint_json(c: &KeyCredential) -> Value {
+    json!({ "x5t": c.x5t, "x5tS256": c.x5t_s256, "notAfter": arm::arm_time(&c.not_after), "subject": c.subject })
+}
+
+/// `POST /_sim/principals/{clientId}/certificates {"certificate": "<PEM>"}`:
+/// register another certificate on a service principal (until the next reset).
+/// Answers the thumbprint entry and whether it was new.
+pub async fn add_certificate(State(app): State<Arc<App>>, Path(client_id): Path<String>, body: Bytes) -> Response {
+    let v = match parse(&body) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let Some(text) = v.get("certificate").and_then(Value::as_str) else {
+        return sim_error(StatusCode::BAD_REQUEST, "certificate (a PEM string) is required");
+    };
+    let cert = match certificate::from_pem(text) {
+        Ok(c) => c,
+        Err(e) => return sim_error(StatusCode::BAD_REQUEST, e.to_string()),
+    };
+    let mut w = lock(&app.world);
+    let Some(sp) = w.sp_by_client_id_mut(&client_id) else {
+        return sim_error(StatusCode::NOT_FOUND, format!("no service principal with client id '{client_id}'"));
+    };
+    let added = !sp.certificates.iter().any(|c| c.x5t_s256 == cert.x5t_s256);
+    let mut entry = thumbprint_json(&cert);
+    if added {
+        sp.certificates.push(cert);
+    }
+    entry["clientId"] = json!(sp.client_id);
+    entry["added"] = json!(added);
+    axum::Json(entry).into_response()
+}
+
+fn signin_json(app: &App) -> Value {
+    json!({ "interrupt": app.settings().signin_interrupt.map(SignInInterrupt::as_str) })
+}
+
+/// `GET /_sim/signin` -> `{"interrupt": "mfa" | "consent" | "blocked" | null}`.
+pub async fn get_signin(State(app): State<Arc<App>>) -> Response {
+    axum::Json(signin_json(&app)).into_response()
+}
+
+/// `POST /_sim/signin {"interrupt": "mfa" | "consent" | "blocked" | null}`:
+/// what interrupts user sign-ins from now on (kept across `/_sim/reset`, like
+/// the other settings).
+pub async fn post_signin(State(app): State<Arc<App>>, body: Bytes) -> Response {
+    let v = match parse(&body) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let interrupt = match v.get("interrupt") {
+        None => return sim_error(StatusCode::BAD_REQUEST, "interrupt is required: \"mfa\", \"consent\", \"blocked\" or null"),
+        Some(Value::Null) => None,
+        Some(Value::String(s)) => match SignInInterrupt::parse(s) {
+            Some(i) => Some(i),
+            None => return sim_error(StatusCode::BAD_REQUEST, format!("unknown interrupt '{s}' (expected \"mfa\", \"consent\", \"blocked\" or null)")),
+        },
+        Some(_) => return sim_error(StatusCode::BAD_REQUEST, "interrupt must be a string or null"),
+    };
+    lock(&app.settings).signin_interrupt = interrupt;
+    axum::Json(signin_json(&app)).into_response()
 }
 
 fn clock_json(app: &App) -> Value {

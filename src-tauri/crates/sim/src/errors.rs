@@ -21,6 +21,8 @@ pub enum SimError {
     Io(#[from] std::io::Error),
     #[error("invalid seed data: {0}")]
     SeedData(String),
+    #[error("invalid certificate: {0}")]
+    Certificate(String),
 }
 
 /// An error response, already shaped the way Azure shapes it.

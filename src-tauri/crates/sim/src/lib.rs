@@ -27,6 +27,7 @@ pub mod server;
 pub mod state;
 pub mod throttle;
 
+pub use entra::interrupt::SignInInterrupt;
 pub use errors::SimError;
 pub use faults::{FaultConfig, Latency, Rule as FaultRule};
 pub use throttle::{BucketConfig, ThrottleConfig};

@@ -75,6 +75,12 @@ impl Simulator {
         lock(&self.app.settings).token_lifetime_secs = seconds.max(1);
     }
 
+    /// What interrupts user sign-ins from now on (`POST /_sim/signin`);
+    /// `None` = nothing.
+    pub fn set_signin_interrupt(&self, interrupt: Option<crate::entra::interrupt::SignInInterrupt>) {
+        lock(&self.app.settings).signin_interrupt = interrupt;
+    }
+
     /// The simulated "now".
     pub fn now(&self) -> DateTime<Utc> {
         self.app.now()
@@ -113,6 +119,8 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/_sim/requests", get(control::requests))
         .route("/_sim/reset", post(control::reset))
         .route("/_sim/principals", get(control::principals))
+        .route("/_sim/principals/{client_id}/certificates", post(control::add_certificate))
+        .route("/_sim/signin", get(control::get_signin).post(control::post_signin))
         .route("/_sim/clock", get(control::clock).post(control::advance_clock))
         .route("/_sim/settings", get(control::get_settings).post(control::post_settings))
         .route("/_sim/tokens", post(control::tokens))

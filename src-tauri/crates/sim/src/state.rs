@@ -14,14 +14,43 @@ pub struct User {
     pub display_name: String,
 }
 
+/// A user of *another* tenant: not a member or guest of this one. Signing in
+/// to this tenant as them fails with AADSTS50020, as in Entra.
+#[derive(Debug, Clone)]
+pub struct ExternalUser {
+    pub upn: String,
+    pub object_id: String,
+    pub display_name: String,
+    /// The tenant the account lives in.
+    pub home_tenant_id: String,
+}
+
+/// A certificate registered on a service principal (a `keyCredential` of type
+/// `AsymmetricX509Cert`), reduced to what checking a client assertion needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyCredential {
+    /// The certificate's subject, e.g. `CN=exemption-desk-ci`.
+    pub subject: String,
+    /// base64url SHA-1 of the certificate's DER (the JWT header's `x5t`).
+    pub x5t: String,
+    /// base64url SHA-256 of the certificate's DER (`x5t#S256`).
+    pub x5t_s256: String,
+    pub not_before: DateTime<Utc>,
+    pub not_after: DateTime<Utc>,
+    /// The RSA public key as a PKCS#1 `RSAPublicKey` (DER).
+    pub rsa_public_key: Vec<u8>,
+}
+
 /// A service principal (application) that can sign in with client credentials
-/// when it has a secret.
+/// when it has a secret or a certificate.
 #[derive(Debug, Clone)]
 pub struct ServicePrincipal {
     pub display_name: String,
     pub client_id: String,
     pub object_id: String,
     pub client_secret: Option<String>,
+    /// Certificates a client assertion may be signed with.
+    pub certificates: Vec<KeyCredential>,
 }
 
 /// A public client application (interactive sign-in with PKCE).
@@ -173,6 +202,8 @@ pub struct World {
     pub public_client_id: String,
     pub default_user_upn: String,
     pub users: Vec<User>,
+    /// Accounts of other tenants (not guests here), for AADSTS50020.
+    pub external_users: Vec<ExternalUser>,
     pub service_principals: Vec<ServicePrincipal>,
     pub public_clients: Vec<PublicClient>,
     pub role_assignments: Vec<RoleAssignment>,
@@ -201,6 +232,8 @@ pub struct AuthCode {
     pub user_object_id: String,
     pub scope: String,
     pub expires: DateTime<Utc>,
+    /// The user completed MFA in the browser (a sign-in interrupt asked for it).
+    pub mfa: bool,
 }
 
 /// An issued refresh token.
@@ -210,6 +243,8 @@ pub struct RefreshGrant {
     pub user_object_id: String,
     pub scope: String,
     pub expires: DateTime<Utc>,
+    /// The sign-in behind it satisfied MFA (tokens carry `amr: ["pwd","mfa"]`).
+    pub mfa: bool,
 }
 
 /// A pending device-code sign-in (`/oauth2/v2.0/devicecode`).
@@ -222,6 +257,10 @@ pub struct DeviceCode {
     pub expires: DateTime<Utc>,
     /// Object id of the user who approved it, once approved.
     pub approved_by: Option<String>,
+    /// UPN of an account of another tenant that signed in instead (AADSTS50020 at redemption).
+    pub approved_by_external: Option<String>,
+    /// The approving sign-in completed MFA.
+    pub mfa: bool,
     pub declined: bool,
     pub polls: u32,
 }
@@ -238,6 +277,8 @@ pub struct Settings {
     pub device_auto_approve_after_polls: Option<u32>,
     /// The user who auto-approves (default: the seed's default user).
     pub device_auto_approve_upn: Option<String>,
+    /// What interrupts user sign-ins (`POST /_sim/signin`); `None` = nothing.
+    pub signin_interrupt: Option<crate::entra::interrupt::SignInInterrupt>,
 }
 
 pub const DEFAULT_EFFECT_DELAY_SECS: i64 = 5;
@@ -250,6 +291,7 @@ impl Default for Settings {
             token_lifetime_secs: DEFAULT_TOKEN_LIFETIME_SECS,
             device_auto_approve_after_polls: None,
             device_auto_approve_upn: None,
+            signin_interrupt: None,
         }
     }
 }
@@ -313,9 +355,17 @@ impl World {
     pub fn user_by_oid(&self, oid: &str) -> Option<&User> {
         self.users.iter().find(|u| u.object_id.eq_ignore_ascii_case(oid))
     }
+    pub fn external_user(&self, upn: &str) -> Option<&ExternalUser> {
+        self.external_users.iter().find(|u| u.upn.eq_ignore_ascii_case(upn))
+    }
     pub fn sp_by_client_id(&self, client_id: &str) -> Option<&ServicePrincipal> {
         self.service_principals
             .iter()
+            .find(|s| s.client_id.eq_ignore_ascii_case(client_id))
+    }
+    pub fn sp_by_client_id_mut(&mut self, client_id: &str) -> Option<&mut ServicePrincipal> {
+        self.service_principals
+            .iter_mut()
             .find(|s| s.client_id.eq_ignore_ascii_case(client_id))
     }
     pub fn public_client(&self, client_id: &str) -> Option<&PublicClient> {

@@ -1,5 +1,6 @@
 //! `GET /{tenant}/oauth2/v2.0/authorize`: auto-consent for loopback redirect
-//! URIs, as the user named by `login_hint`.
+//! URIs, as the user named by `login_hint`, unless a sign-in interrupt
+//! ([`super::interrupt`]) or an account of another tenant stops it.
 
 use std::sync::Arc;
 
@@ -8,7 +9,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use chrono::Duration;
 
-use super::{param, random_token, tenant_ok};
+use super::{interrupt, param, random_token, tenant_ok};
 use crate::log::{query_pairs, LoggedPrincipal};
 use crate::state::{lock, App, AuthCode, World};
 
@@ -94,12 +95,20 @@ pub async fn authorize(State(app): State<Arc<App>>, Path(tenant): Path<String>, 
         return fail("invalid_request", "AADSTS501491: Invalid code_challenge_method.");
     }
     let upn = param(&q, "login_hint").unwrap_or(&world.default_user_upn);
+    if let Some(external) = world.external_user(upn) {
+        return fail("invalid_request", &format!("AADSTS50020: {}", interrupt::wrong_tenant_message(world, external, client_id)));
+    }
     let Some(user) = world.user_by_upn(upn) else {
         return fail(
             "invalid_request",
             &format!("AADSTS50034: The user account {upn} does not exist in the {} directory.", world.tenant_display_name),
         );
     };
+    if let Some((error, description)) = interrupt::at_authorize(&app, world, client_id) {
+        return fail(error, &description);
+    }
+    // Under an MFA requirement the user completes MFA in the browser.
+    let mfa = app.settings().signin_interrupt == Some(interrupt::SignInInterrupt::Mfa);
     let code = random_token("simcode.");
     lock(&app.auth_codes).insert(
         code.clone(),
@@ -111,6 +120,7 @@ pub async fn authorize(State(app): State<Arc<App>>, Path(tenant): Path<String>, 
             user_object_id: user.object_id.clone(),
             scope: scope.to_string(),
             expires: app.now() + Duration::minutes(10),
+            mfa,
         },
     );
     let session = uuid::Uuid::new_v4().to_string();

@@ -13,7 +13,7 @@ use chrono::Duration;
 use rand::Rng;
 use serde_json::{json, Value};
 
-use super::{bad, missing, ok_json, param, tenant_ok, user_tokens};
+use super::{bad, interrupt, missing, ok_json, param, tenant_ok, user_tokens};
 use crate::log::query_pairs;
 use crate::state::{lock, App, DeviceCode, World};
 
@@ -58,6 +58,8 @@ pub async fn devicecode(State(app): State<Arc<App>>, Path(tenant): Path<String>,
         scope: scope.to_string(),
         expires: app.now() + Duration::seconds(EXPIRES_IN_SECS),
         approved_by: None,
+        approved_by_external: None,
+        mfa: false,
         declined: false,
         polls: 0,
     };
@@ -98,11 +100,12 @@ pub fn redeem(app: &App, world: &World, form: &[(String, String)]) -> Response {
         return bad(app, "expired_token", 70020, "The provided value for the input parameter 'device_code' is not valid. This device code has expired.");
     }
     code.polls += 1;
-    if code.approved_by.is_none() && !code.declined {
+    if code.approved_by.is_none() && code.approved_by_external.is_none() && !code.declined {
         if let Some(n) = settings.device_auto_approve_after_polls {
             if code.polls >= n {
                 let upn = settings.device_auto_approve_upn.clone().unwrap_or_else(|| world.default_user_upn.clone());
                 code.approved_by = world.user_by_upn(&upn).map(|u| u.object_id.clone());
+                code.approved_by_external = world.external_user(&upn).map(|u| u.upn.clone());
             }
         }
     }
@@ -110,19 +113,29 @@ pub fn redeem(app: &App, world: &World, form: &[(String, String)]) -> Response {
         codes.remove(device_code);
         return bad(app, "authorization_declined", 70000, "The end user denied the authorization request.");
     }
+    if let Some(upn) = code.approved_by_external.clone() {
+        codes.remove(device_code);
+        return interrupt::wrong_tenant(app, world, &upn, client_id);
+    }
     let Some(user_oid) = code.approved_by.clone() else {
         return bad(app, "authorization_pending", 70016, "OAuth 2.0 device flow error. Authorization is pending. Continue polling.");
     };
     let scope = code.scope.clone();
+    let mfa = code.mfa;
     codes.remove(device_code);
     drop(codes);
-    match user_tokens(app, world, &user_oid, client_id, &scope) {
+    if let Some(r) = interrupt::at_token(app, world, client_id, &scope, mfa) {
+        return r;
+    }
+    match user_tokens(app, world, &user_oid, client_id, &scope, mfa) {
         Ok((body, upn)) => ok_json(body, &upn),
         Err(r) => r,
     }
 }
 
-/// `POST /_sim/devicecode/approve {"userCode": "...", "upn": "...", "decline": false}`.
+/// `POST /_sim/devicecode/approve {"userCode": "...", "upn": "...", "decline": false, "mfa": false}`.
+/// `upn` may name an account of another tenant (redemption then fails with
+/// AADSTS50020); `mfa: true` = the user completed MFA on the device-login page.
 pub async fn approve(State(app): State<Arc<App>>, body: Bytes) -> Response {
     let req: Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
@@ -132,12 +145,14 @@ pub async fn approve(State(app): State<Arc<App>>, body: Bytes) -> Response {
         return sim_error(StatusCode::BAD_REQUEST, "userCode is required");
     };
     let decline = req.get("decline").and_then(Value::as_bool).unwrap_or(false);
+    let mfa = req.get("mfa").and_then(Value::as_bool).unwrap_or(false);
     let world = lock(&app.world);
     let upn = req.get("upn").and_then(Value::as_str).unwrap_or(&world.default_user_upn).to_string();
-    let Some(user) = world.user_by_upn(&upn) else {
+    let oid = world.user_by_upn(&upn).map(|u| u.object_id.clone());
+    let external = world.external_user(&upn).map(|u| u.upn.clone());
+    if oid.is_none() && external.is_none() {
         return sim_error(StatusCode::BAD_REQUEST, &format!("unknown user '{upn}'"));
-    };
-    let oid = user.object_id.clone();
+    }
     drop(world);
     let mut codes = lock(&app.device_codes);
     let Some(code) = codes.values_mut().find(|c| c.user_code.eq_ignore_ascii_case(user_code.trim())) else {
@@ -146,7 +161,9 @@ pub async fn approve(State(app): State<Arc<App>>, body: Bytes) -> Response {
     if decline {
         code.declined = true;
     } else {
-        code.approved_by = Some(oid);
+        code.approved_by = oid;
+        code.approved_by_external = external;
+        code.mfa = mfa;
     }
     axum::Json(json!({ "userCode": code.user_code, "upn": upn, "approved": !decline })).into_response()
 }
@@ -159,7 +176,7 @@ pub async fn pending(State(app): State<Arc<App>>) -> Response {
         .map(|c| {
             json!({
                 "userCode": c.user_code, "clientId": c.client_id, "scope": c.scope,
-                "expiresOn": c.expires.to_rfc3339(), "approved": c.approved_by.is_some(), "polls": c.polls,
+                "expiresOn": c.expires.to_rfc3339(), "approved": c.approved_by.is_some() || c.approved_by_external.is_some(), "polls": c.polls,
             })
         })
         .collect();

@@ -92,7 +92,8 @@ pub(crate) fn token_response(app: &App, access_token: String, scope: &str) -> se
     m
 }
 
-/// Issue access (+ refresh, + id) tokens for a user.
+/// Issue access (+ refresh, + id) tokens for a user; `mfa` = the sign-in
+/// completed multi-factor authentication (`amr` and the refresh token carry it).
 #[allow(clippy::result_large_err)]
 pub(crate) fn user_tokens(
     app: &App,
@@ -100,6 +101,7 @@ pub(crate) fn user_tokens(
     user_oid: &str,
     client_id: &str,
     scope: &str,
+    mfa: bool,
 ) -> Result<(serde_json::Map<String, Value>, String), Response> {
     let Some(user) = world.user_by_oid(user_oid) else {
         return Err(bad(app, "invalid_grant", 50034, "The user account does not exist in the directory."));
@@ -127,6 +129,8 @@ pub(crate) fn user_tokens(
     claims.insert("unique_name".into(), json!(user.upn));
     claims.insert("name".into(), json!(user.display_name));
     claims.insert("scp".into(), json!(delegated_permissions(&aud).join(" ")));
+    let amr: &[&str] = if mfa { &["pwd", "mfa"] } else { &["pwd"] };
+    claims.insert("amr".into(), json!(amr));
     let at = jwt::sign(&app.jwt_secret, &Value::Object(claims));
 
     let mut granted: Vec<String> = res
@@ -151,6 +155,7 @@ pub(crate) fn user_tokens(
                 user_object_id: user.object_id.clone(),
                 scope: scope.to_string(),
                 expires: app.now() + Duration::days(90),
+                mfa,
             },
         );
         body.insert("refresh_token".into(), json!(rt));

@@ -1,10 +1,14 @@
 //! Entra ID (v2.0) endpoints: authorize (auto-consent, [`authorize`]), token
-//! (client credentials, authorization code + PKCE, refresh token, device code;
-//! [`token`]), devicecode ([`device`]) and OpenID discovery. Access tokens are
-//! minted in [`issue`].
+//! (client credentials with a secret or a certificate ([`certificate`]),
+//! authorization code + PKCE, refresh token, device code; [`token`]),
+//! devicecode ([`device`]) and OpenID discovery. Access tokens are minted in
+//! [`issue`]; sign-in interruptions (MFA, consent, blocked, wrong tenant) are
+//! in [`interrupt`].
 
 pub mod authorize;
+pub mod certificate;
 pub mod device;
+pub mod interrupt;
 pub mod issue;
 pub mod token;
 
@@ -33,10 +37,22 @@ pub(crate) fn random_token(prefix: &str) -> String {
 
 /// An Entra OAuth error response.
 pub(crate) fn oauth_error(app: &App, status: StatusCode, error: &str, code: u32, message: &str) -> Response {
+    oauth_error_with(app, status, error, code, message, Vec::new())
+}
+
+/// An Entra OAuth error response with extra fields (`suberror`, `claims`).
+pub(crate) fn oauth_error_with(
+    app: &App,
+    status: StatusCode,
+    error: &str,
+    code: u32,
+    message: &str,
+    extra: Vec<(&str, Value)>,
+) -> Response {
     let trace = uuid::Uuid::new_v4().to_string();
     let corr = uuid::Uuid::new_v4().to_string();
     let now = app.now();
-    let body = json!({
+    let mut body = json!({
         "error": error,
         "error_description": format!(
             "AADSTS{code}: {message} Trace ID: {trace} Correlation ID: {corr} Timestamp: {}",
@@ -48,6 +64,9 @@ pub(crate) fn oauth_error(app: &App, status: StatusCode, error: &str, code: u32,
         "correlation_id": corr,
         "error_uri": format!("{}/error?code={code}", app.base_url),
     });
+    for (k, v) in extra {
+        body[k] = v;
+    }
     (status, axum::Json(body)).into_response()
 }
 
@@ -100,7 +119,7 @@ pub async fn openid_configuration(State(app): State<Arc<App>>, Path(tenant): Pat
         "jwks_uri": format!("{b}/{tenant}/discovery/v2.0/keys"),
         "response_types_supported": ["code"],
         "scopes_supported": ["openid", "profile", "email", "offline_access"],
-        "token_endpoint_auth_methods_supported": ["client_secret_post"],
+        "token_endpoint_auth_methods_supported": ["client_secret_post", "private_key_jwt"],
         "code_challenge_methods_supported": ["S256", "plain"],
         "tenant_region_scope": "NA",
         "cloud_instance_name": "microsoftonline.com",

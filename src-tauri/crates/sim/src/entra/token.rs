@@ -1,5 +1,7 @@
-//! `POST /{tenant}/oauth2/v2.0/token`: client credentials, authorization code
-//! (+ PKCE) and refresh token grants (device code is in [`super::device`]).
+//! `POST /{tenant}/oauth2/v2.0/token`: client credentials (secret or
+//! certificate assertion), authorization code (+ PKCE) and refresh token grants
+//! (device code is in [`super::device`]). User grants go through the sign-in
+//! interrupts of [`super::interrupt`].
 
 use std::sync::Arc;
 
@@ -13,10 +15,10 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use super::issue::{application_permissions, base_claims, resource_of, split_scopes, token_response};
-use super::{bad, device, missing, oauth_error, ok_json, param, tenant_ok, user_tokens};
+use super::{bad, certificate, device, interrupt, missing, oauth_error, ok_json, param, tenant_ok, user_tokens};
 use crate::jwt;
 use crate::log::query_pairs;
-use crate::state::{lock, App, World};
+use crate::state::{lock, App, ServicePrincipal, World};
 
 /// `POST /{tenant}/oauth2/v2.0/token`
 pub async fn token(State(app): State<Arc<App>>, Path(tenant): Path<String>, body: Bytes) -> Response {
@@ -79,24 +81,19 @@ fn client_credentials(app: &App, world: &World, form: &[(String, String)]) -> Re
             )
         }
     };
-    let Some(secret) = param(form, "client_secret") else {
-        return oauth_error(
-            app,
-            StatusCode::UNAUTHORIZED,
-            "invalid_client",
-            7000218,
-            "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
-        );
+    let appidacr = match client_credential(app, world, sp, form) {
+        Ok(Some(acr)) => acr,
+        Ok(None) => {
+            return oauth_error(
+                app,
+                StatusCode::UNAUTHORIZED,
+                "invalid_client",
+                7000218,
+                "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+            )
+        }
+        Err(r) => return r,
     };
-    if sp.client_secret.as_deref() != Some(secret) {
-        return oauth_error(
-            app,
-            StatusCode::UNAUTHORIZED,
-            "invalid_client",
-            7000215,
-            &format!("Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '{}'.", sp.client_id),
-        );
-    }
     let (res, _) = split_scopes(scope);
     if res.len() != 1 || !res[0].ends_with("/.default") {
         return bad(
@@ -109,7 +106,7 @@ fn client_credentials(app: &App, world: &World, form: &[(String, String)]) -> Re
     let aud = resource_of(&res[0]);
     let mut claims = base_claims(app, &world.tenant_id, &aud);
     claims.insert("appid".into(), json!(sp.client_id));
-    claims.insert("appidacr".into(), json!("1"));
+    claims.insert("appidacr".into(), json!(appidacr));
     let roles = application_permissions(&aud);
     if !roles.is_empty() {
         claims.insert("roles".into(), json!(roles));
@@ -120,6 +117,51 @@ fn client_credentials(app: &App, world: &World, form: &[(String, String)]) -> Re
     claims.insert("name".into(), json!(sp.display_name));
     let at = jwt::sign(&app.jwt_secret, &Value::Object(claims));
     ok_json(token_response(app, at, &res[0]), &sp.client_id)
+}
+
+/// Authenticate a confidential client by its secret or a certificate-signed
+/// client assertion: `Ok(Some(appidacr))` ("1" secret, "2" certificate, as in
+/// Entra's tokens), `Ok(None)` when neither was sent, `Err` = the error to send.
+#[allow(clippy::result_large_err)]
+fn client_credential(
+    app: &App,
+    world: &World,
+    sp: &ServicePrincipal,
+    form: &[(String, String)],
+) -> Result<Option<&'static str>, Response> {
+    let secret = param(form, "client_secret");
+    let assertion = param(form, "client_assertion");
+    let assertion_type = param(form, "client_assertion_type");
+    if secret.is_some() && (assertion.is_some() || assertion_type.is_some()) {
+        // RFC 6749 2.3: one authentication method per request.
+        return Err(bad(
+            app,
+            "invalid_request",
+            9002313,
+            "Invalid request. Request is malformed or invalid. Send either 'client_secret' or 'client_assertion', not both.",
+        ));
+    }
+    if let Some(secret) = secret {
+        if sp.client_secret.as_deref() != Some(secret) {
+            return Err(oauth_error(
+                app,
+                StatusCode::UNAUTHORIZED,
+                "invalid_client",
+                7000215,
+                &format!("Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '{}'.", sp.client_id),
+            ));
+        }
+        return Ok(Some("1"));
+    }
+    match (assertion_type, assertion) {
+        (None, None) => Ok(None),
+        (Some(t), _) if t != certificate::ASSERTION_TYPE => {
+            Err(bad(app, "invalid_request", 90011, &format!("Unexpected client assertion type '{t}'. Use '{}'.", certificate::ASSERTION_TYPE)))
+        }
+        (None, Some(_)) => Err(missing(app, "client_assertion_type")),
+        (Some(_), None) => Err(missing(app, "client_assertion")),
+        (Some(_), Some(jwt)) => certificate::check_assertion(app, world, sp, jwt).map(|()| Some("2")),
+    }
 }
 
 fn authorization_code(app: &App, world: &World, form: &[(String, String)]) -> Response {
@@ -168,7 +210,10 @@ fn authorization_code(app: &App, world: &World, form: &[(String, String)]) -> Re
         }
     }
     let scope = param(form, "scope").unwrap_or(&grant.scope).to_string();
-    match user_tokens(app, world, &grant.user_object_id, client_id, &scope) {
+    if let Some(r) = interrupt::at_token(app, world, client_id, &scope, grant.mfa) {
+        return r;
+    }
+    match user_tokens(app, world, &grant.user_object_id, client_id, &scope, grant.mfa) {
         Ok((body, upn)) => ok_json(body, &upn),
         Err(r) => r,
     }
@@ -196,7 +241,10 @@ fn refresh(app: &App, world: &World, form: &[(String, String)]) -> Response {
     if !scope.split_whitespace().any(|s| s == "offline_access") && grant.scope.contains("offline_access") {
         scope.push_str(" offline_access");
     }
-    match user_tokens(app, world, &grant.user_object_id, client_id, &scope) {
+    if let Some(r) = interrupt::at_token(app, world, client_id, &scope, grant.mfa) {
+        return r;
+    }
+    match user_tokens(app, world, &grant.user_object_id, client_id, &scope, grant.mfa) {
         Ok((body, upn)) => ok_json(body, &upn),
         Err(r) => r,
     }

@@ -95,7 +95,7 @@ fn cost_set() -> Value {
 
 pub fn build() -> Result<World, SimError> {
     let mut w = World::default();
-    principals(&mut w);
+    principals(&mut w)?;
     w.tenant_id = TENANT_ID.into();
     w.users.push(User { upn: "example.user@contoso.example".into(), object_id: RBAC_USER.into(), display_name: "Role assignment example user".into() });
     w.custom_roles = vec![&EXAMPLE_ROLE];

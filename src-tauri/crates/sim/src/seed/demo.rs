@@ -34,6 +34,13 @@ pub const CI_CLIENT_ID: &str = "740a34f6-1b33-436e-b6f3-b52def46a49d";
 pub const CI_OBJECT_ID: &str = "6bbbca31-b9b4-4d56-ad86-4f05d508237a";
 /// Demo-only secret of the `exemption-desk-ci` service principal.
 pub const CI_CLIENT_SECRET: &str = "demo~ExemptionDeskCI.not-a-real-secret";
+/// Public certificate registered on `exemption-desk-ci` (demo only, self-signed;
+/// its key is in `data/certificates/exemption-desk-ci.pem` / `.pfx`).
+pub const CI_CERTIFICATE_PEM: &str = include_str!("../../data/certificates/exemption-desk-ci.crt");
+/// A user of another tenant (Fabrikam), neither member nor guest of Contoso.
+pub const EXTERNAL_UPN: &str = "jamie@fabrikam.example";
+pub const EXTERNAL_OID: &str = "b3c1f0d2-7a4e-4f19-9c58-2e6d8a0f4b71";
+pub const EXTERNAL_TENANT_ID: &str = "0d9f4b2e-58a1-4c3b-b7e6-9a2c1f8e3d54";
 /// Well-known app id of the first-party "Windows Azure Security Resource Provider".
 pub const WASRP_APP_ID: &str = "8edd93e1-2103-40b4-bd70-6e34e586362d";
 pub const WASRP_OBJECT_ID: &str = "8313e63d-0f9a-4c80-970a-40949f41f0d6";
@@ -184,8 +191,10 @@ fn exemption(
 /// Subscriptions the ISO 27001:2013 initiative is assigned to.
 pub const ISO_SUBSCRIPTIONS: &[&str] = &[SUB_PRODUCTION, SUB_SHARED];
 
-/// Tenant, users, service principals, the public client and their roles at MG `contoso`.
-pub fn principals(w: &mut World) {
+/// Tenant, users (and one user of another tenant), service principals (the CI
+/// one with a secret and a certificate), the public client and their roles at
+/// MG `contoso`.
+pub fn principals(w: &mut World) -> Result<(), SimError> {
     w.tenant_id = TENANT_ID.into();
     w.tenant_display_name = TENANT_NAME.into();
     w.tenant_domain = TENANT_DOMAIN.into();
@@ -196,9 +205,16 @@ pub fn principals(w: &mut World) {
         User { upn: MANAGER_UPN.into(), object_id: MANAGER_OID.into(), display_name: "Morgan Manager".into() },
         User { upn: READER_UPN.into(), object_id: READER_OID.into(), display_name: "Riley Reader".into() },
     ];
+    w.external_users = vec![ExternalUser {
+        upn: EXTERNAL_UPN.into(),
+        object_id: EXTERNAL_OID.into(),
+        display_name: "Jamie (Fabrikam)".into(),
+        home_tenant_id: EXTERNAL_TENANT_ID.into(),
+    }];
+    let ci_certificate = crate::entra::certificate::from_pem(CI_CERTIFICATE_PEM)?;
     w.service_principals = vec![
-        ServicePrincipal { display_name: "exemption-desk-ci".into(), client_id: CI_CLIENT_ID.into(), object_id: CI_OBJECT_ID.into(), client_secret: Some(CI_CLIENT_SECRET.into()) },
-        ServicePrincipal { display_name: "Windows Azure Security Resource Provider".into(), client_id: WASRP_APP_ID.into(), object_id: WASRP_OBJECT_ID.into(), client_secret: None },
+        ServicePrincipal { display_name: "exemption-desk-ci".into(), client_id: CI_CLIENT_ID.into(), object_id: CI_OBJECT_ID.into(), client_secret: Some(CI_CLIENT_SECRET.into()), certificates: vec![ci_certificate] },
+        ServicePrincipal { display_name: "Windows Azure Security Resource Provider".into(), client_id: WASRP_APP_ID.into(), object_id: WASRP_OBJECT_ID.into(), client_secret: None, certificates: Vec::new() },
     ];
     w.public_clients = vec![PublicClient { display_name: "Exemption Desk".into(), client_id: PUBLIC_CLIENT_ID.into() }];
     let mg = |n: &str| format!("/providers/Microsoft.Management/managementGroups/{n}");
@@ -210,6 +226,7 @@ pub fn principals(w: &mut World) {
         role("5a4302cd-302a-4930-a561-682de9d84eb8", CI_OBJECT_ID, "ServicePrincipal", "Resource Policy Contributor", &mg(MG_CONTOSO)),
         role("d79ce7ca-4022-4a1b-9792-c6dcf063d240", CI_OBJECT_ID, "ServicePrincipal", "Security Admin", &mg(MG_CONTOSO)),
     ];
+    Ok(())
 }
 
 /// The MCSB assignment Defender creates at a subscription.
@@ -232,7 +249,7 @@ pub fn mcsb_assignment(sub_id: &str, instance: &str) -> PolicyAssignment {
 pub fn build(now: DateTime<Utc>) -> Result<World, SimError> {
     let mcsb = mcsb_definition()?;
     let mut w = World::default();
-    principals(&mut w);
+    principals(&mut w)?;
     w.role_assignments.push(role(
         WASRP_PLATFORM_READER,
         WASRP_OBJECT_ID,

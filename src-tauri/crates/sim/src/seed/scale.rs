@@ -61,7 +61,7 @@ pub fn build(spec: &str) -> Result<World, SimError> {
         )));
     };
     let mut w = World::default();
-    principals(&mut w);
+    principals(&mut w)?;
     let group = |name: &str, display: &str, parent: &str| ManagementGroup { name: name.into(), display_name: display.into(), parent: Some(parent.into()) };
     w.management_groups = vec![
         ManagementGroup { name: TENANT_ID.into(), display_name: "Tenant Root Group".into(), parent: None },
