@@ -151,7 +151,15 @@ pub async fn use_profile(desk: State<'_, Desk>, name: String) -> Result<SessionI
     let kept = tauri::async_runtime::spawn_blocking(move || SecretStore::new(KEYRING_SERVICE).load(&key))
         .await
         .map_err(|e| failure("keyring", e.to_string()))?
-        .map_err(|e| e.payload())?;
+        .map_err(|e| match e {
+            AzureError::KeyringLocked => failure(
+                "keyring_locked",
+                format!(
+                    "The keyring holding the sign-in of \"{name}\" is locked. Unlock it (for example your login keyring) and choose Use again, or sign in anew; that sign-in then lasts until Exemption Desk closes."
+                ),
+            ),
+            other => other.payload(),
+        })?;
     let signed = profile::restore(&profile, kept).await.map_err(|e| e.payload())?;
     switch_to(&desk, &name, signed, profile).await
 }

@@ -40,4 +40,32 @@ fn a_refresh_token_round_trips_through_the_os_keyring() {
     store.delete(&account).expect("deletes");
     assert!(store.load(&account).expect("reads").is_none(), "gone after delete");
     store.delete(&account).expect("deleting twice is fine");
+
+    // Last, as it locks the keyring for the rest of this D-Bus session: a
+    // locked keyring is reported as locked (the app then says to unlock it
+    // and keeps the sign-in in memory), and nothing is read or written.
+    store.save(&account, &secret).expect("saves before locking");
+    if !lock_login_collection() {
+        assert!(!required(), "dbus-send could not lock the keyring");
+        return;
+    }
+    let read = store.load(&account);
+    assert!(matches!(read, Err(AzureError::KeyringLocked)), "a locked keyring reads as locked: {read:?}");
+    let written = store.save(&account, &Secret::new("rt-while-locked"));
+    assert!(matches!(written, Err(AzureError::KeyringLocked)), "a locked keyring writes as locked: {written:?}");
+}
+
+/// Lock the default ("login") collection through the Secret Service's D-Bus API.
+fn lock_login_collection() -> bool {
+    std::process::Command::new("dbus-send")
+        .args([
+            "--session",
+            "--print-reply",
+            "--dest=org.freedesktop.secrets",
+            "/org/freedesktop/secrets",
+            "org.freedesktop.Secret.Service.Lock",
+            "array:objpath:/org/freedesktop/secrets/aliases/default",
+        ])
+        .output()
+        .is_ok_and(|o| o.status.success())
 }

@@ -11,7 +11,6 @@ use common::*;
 use desk_azure::signin::{sign_in_with_browser, sign_in_with_device_code, BrowserSignIn, DeviceCodeSignIn};
 use desk_azure::{Authority, AzureError, Cancel, EntraCredential, SignIn, Url, PUBLIC_TOKEN_SCOPE};
 use serde_json::{json, Value};
-use tokio::sync::oneshot;
 
 const MORGAN: &str = "morgan.manager@contoso.example";
 
@@ -40,39 +39,6 @@ fn device_code_sign_in(world: &World) -> DeviceCodeSignIn {
         scope: PUBLIC_TOKEN_SCOPE.into(),
         poll_interval: Some(Duration::from_millis(50)),
     }
-}
-
-/// Acts as the browser: GET the authorize URL without following its 302,
-/// optionally tamper with `state`, then GET the Location (the loopback
-/// listener). Sends back the page the app answered with.
-/// The status and HTML the loopback listener answered the browser with.
-type Page = oneshot::Receiver<(u16, String)>;
-
-fn browser(tamper_state: bool) -> (impl FnOnce(&Url) -> Result<(), String>, Page) {
-    let (tx, rx) = oneshot::channel();
-    let open = move |url: &Url| {
-        let url = url.clone();
-        tokio::spawn(async move {
-            let no_redirects = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-            let authorize = no_redirects.get(url).send().await.expect("authorize");
-            assert_eq!(authorize.status().as_u16(), 302);
-            let location = authorize.headers()["location"].to_str().expect("text").to_owned();
-            let mut location = Url::parse(&location).expect("redirect url");
-            assert_eq!(location.host_str(), Some("127.0.0.1"));
-            if tamper_state {
-                let pairs: Vec<(String, String)> = location
-                    .query_pairs()
-                    .map(|(k, v)| { let v = if k == "state" { "forged".to_owned() } else { v.into_owned() }; (k.into_owned(), v) })
-                    .collect();
-                location.query_pairs_mut().clear().extend_pairs(pairs);
-            }
-            let page = reqwest::get(location).await.expect("loopback answers");
-            let status = page.status().as_u16();
-            let _ = tx.send((status, page.text().await.expect("page")));
-        });
-        Ok(())
-    };
-    (open, rx)
 }
 
 fn token_requests(requests: &[Value]) -> Vec<&Value> {
@@ -131,16 +97,6 @@ async fn a_browser_that_never_comes_back_times_out() {
         .await
         .expect_err("refused");
     assert!(error.to_string().contains("no browser"), "{error}");
-}
-
-async fn post(world: &World, path: &str, body: Value) {
-    let response = reqwest::Client::new()
-        .post(format!("{}{path}", world.sim.base_url()))
-        .json(&body)
-        .send()
-        .await
-        .expect("sim control");
-    assert!(response.status().is_success(), "{path}: {}", response.status());
 }
 
 /// Device code, with `then` run (against the simulator) once the code is shown.
@@ -209,12 +165,12 @@ async fn a_cancelled_device_code_sign_in_stops_polling() {
 #[tokio::test]
 async fn an_expired_access_token_is_refreshed_without_asking_the_user() {
     let world = World::start().await;
-    post(&world, "/_sim/tokens", json!({"lifetimeSeconds": 60})).await;
+    world.control("/_sim/tokens", json!({"lifetimeSeconds": 60})).await;
     let (tenant, identity) = world.as_user(MORGAN).await;
     assert_eq!(tenant.subscriptions().await.expect("lists").len(), 4);
     let before = world.requests().await.len();
 
-    post(&world, "/_sim/clock", json!({"advanceSeconds": 61})).await;
+    world.control("/_sim/clock", json!({"advanceSeconds": 61})).await;
     assert_eq!(tenant.subscriptions().await.expect("still lists").len(), 4);
 
     let after = world.requests().await;

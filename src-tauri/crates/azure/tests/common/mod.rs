@@ -12,6 +12,7 @@ use desk_core::exemption::{ExemptionCategory, ExemptionDraft};
 use desk_core::plan::{PlannedWrite, Requester};
 use desk_core::scope::ScopeChoice;
 use serde_json::Value;
+use tokio::sync::oneshot;
 
 pub const PRODUCTION: &str = "ccc1c389-e16e-4c4b-b02a-71990e781ba5";
 pub const DEVELOPMENT: &str = "7e1e376c-0a32-45d3-9c1d-6adb8eccc958";
@@ -71,6 +72,17 @@ impl World {
             .expect("json")
     }
 
+    /// POST a `/_sim/...` control request; it must succeed.
+    pub async fn control(&self, path: &str, body: Value) {
+        let response = reqwest::Client::new()
+            .post(format!("{}{path}", self.sim.base_url()))
+            .json(&body)
+            .send()
+            .await
+            .expect("sim control");
+        assert!(response.status().is_success(), "{path}: {}", response.status());
+    }
+
     pub async fn puts(&self) -> Vec<Value> {
         self.requests().await.into_iter().filter(|r| r["method"] == "PUT").collect()
     }
@@ -125,3 +137,37 @@ impl World {
 pub fn requester(account: &str) -> Requester<'_> {
     Requester { account, object_id: "test-object-id", app_version: "test" }
 }
+
+/// Acts as the browser: GET the authorize URL without following its 302,
+/// optionally tamper with `state`, then GET the Location (the loopback
+/// listener). Sends back the page the app answered with.
+/// The status and HTML the loopback listener answered the browser with.
+pub type Page = oneshot::Receiver<(u16, String)>;
+
+pub fn browser(tamper_state: bool) -> (impl FnOnce(&Url) -> Result<(), String>, Page) {
+    let (tx, rx) = oneshot::channel();
+    let open = move |url: &Url| {
+        let url = url.clone();
+        tokio::spawn(async move {
+            let no_redirects = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+            let authorize = no_redirects.get(url).send().await.expect("authorize");
+            assert_eq!(authorize.status().as_u16(), 302);
+            let location = authorize.headers()["location"].to_str().expect("text").to_owned();
+            let mut location = Url::parse(&location).expect("redirect url");
+            assert_eq!(location.host_str(), Some("127.0.0.1"));
+            if tamper_state {
+                let pairs: Vec<(String, String)> = location
+                    .query_pairs()
+                    .map(|(k, v)| { let v = if k == "state" { "forged".to_owned() } else { v.into_owned() }; (k.into_owned(), v) })
+                    .collect();
+                location.query_pairs_mut().clear().extend_pairs(pairs);
+            }
+            let page = reqwest::get(location).await.expect("loopback answers");
+            let status = page.status().as_u16();
+            let _ = tx.send((status, page.text().await.expect("page")));
+        });
+        Ok(())
+    };
+    (open, rx)
+}
+
