@@ -7,6 +7,8 @@ set -euo pipefail
 url="$1"
 log="${FAKE_BROWSER_LOG:-/dev/null}"
 echo "opened: $url" >> "$log"
+# Only Entra's authorize page is acted on; any other page (a device-code page) is just "shown".
+case "$url" in */oauth2/v2.0/authorize*) ;; *) exit 0 ;; esac
 redirect=$(curl -s -o /dev/null -w '%{redirect_url}' "$url")
 echo "redirect: ${redirect%%\?*}" >> "$log"
 (curl -s "$redirect" | tr '\n' ' '; echo) >> "$log" &

@@ -51,6 +51,9 @@ export async function choose(browser, text) {
 
 export async function button(browser, text) {
   const found = await browser.$(`//button[normalize-space()="${text}"]`);
+  // A long form (or an error above the button) can leave it below the fold.
+  await found.waitForExist({ timeout: 20_000 });
+  await browser.execute((el) => el.scrollIntoView({ block: "center" }), found);
   await found.waitForClickable({ timeout: 20_000 });
   return found;
 }
@@ -99,4 +102,23 @@ export async function confirmCreate(browser, count) {
   await (await button(browser, `Create ${count} exemption${count === 1 ? "" : "s"}`)).click();
   const progress = await browser.$('[data-testid="apply-progress"][data-finished="true"]');
   await progress.waitForExist({ timeout: 60_000, timeoutMsg: "the apply did not finish" });
+}
+
+/** Opens Connect from the header and fills what every sign-in to the
+ * simulator needs: a profile name, custom endpoints (the simulator's URL),
+ * the tenant, and the method. */
+export async function startConnect(browser, sim, { profile, tenant, method }) {
+  await (await button(browser, "Switch tenant")).click();
+  await type(browser, "Profile name", profile);
+  await choose(browser, "Custom endpoints");
+  await type(browser, "Sign-in host", sim.url);
+  await type(browser, "Resource Manager endpoint", sim.url);
+  await type(browser, "Microsoft Graph endpoint", sim.url);
+  await type(browser, "Tenant", tenant);
+  await choose(browser, method);
+}
+
+/** The account the header shows. */
+export function headerAccount(browser) {
+  return browser.execute(() => document.querySelector('[data-testid="session-account"]')?.textContent ?? "");
 }

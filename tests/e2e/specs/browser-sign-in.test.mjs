@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { appAgainstSimulator, screenshot } from "../lib/harness.mjs";
-import { type, choose, button, openRecommendation, previewAndCreate } from "../lib/ui.mjs";
+import { type, choose, button, openRecommendation, previewAndCreate, startConnect, headerAccount } from "../lib/ui.mjs";
 import { seed } from "../lib/seed.mjs";
 
 const browserLog = path.join(tmpdir(), `desk-fake-browser-${process.pid}.log`);
@@ -26,21 +26,13 @@ test("a browser sign-in with PKCE on a loopback redirect switches the app to tha
     async () => (await browser.execute(() => document.querySelector('[data-testid="session-account"]')?.textContent)) === "alex.admin@contoso.example",
     { timeout: 60_000, timeoutMsg: "the demo tenant did not open" },
   );
-  await (await button(browser, "Switch tenant")).click();
-  await type(browser, "Profile name", "Contoso (simulator)");
-  await choose(browser, "Custom endpoints");
-  await type(browser, "Sign-in host", sim.url);
-  await type(browser, "Resource Manager endpoint", sim.url);
-  await type(browser, "Microsoft Graph endpoint", sim.url);
-  await type(browser, "Tenant", principals.tenantId);
-  await choose(browser, "Browser");
+  await startConnect(browser, sim, { profile: "Contoso (simulator)", tenant: principals.tenantId, method: "Browser" });
   await type(browser, "Client id", principals.publicClientId);
   await type(browser, "Account (optional)", seed.owner);
   await screenshot(browser, "e2e-connect");
   await (await button(browser, "Sign in")).click();
-  const account = () => browser.execute(() => document.querySelector('[data-testid="session-account"]')?.textContent ?? "");
   await browser
-    .waitUntil(async () => (await account()) === seed.owner, { timeout: 60_000 })
+    .waitUntil(async () => (await headerAccount(browser)) === seed.owner, { timeout: 60_000 })
     .catch(async () => {
       await screenshot(browser, "e2e-sign-in-failed");
       throw new Error(`the header never showed the signed-in user; the app said:\n${session.output().slice(-3000)}`);

@@ -24,9 +24,9 @@ const PROD: SessionInfo = {
 };
 const PROFILES: Profile[] = [
   { name: "gov", cloud: { kind: "UsGovernment", authorityHost: null, armEndpoint: null, graphEndpoint: null },
-    tenant: "contoso.onmicrosoft.us", method: "DeviceCode", clientId: "", account: "sam@contoso.us" },
+    tenant: "contoso.onmicrosoft.us", method: "DeviceCode", clientId: "", certificatePath: "", account: "sam@contoso.us" },
   { name: "ci", cloud: { kind: "Public", authorityHost: null, armEndpoint: null, graphEndpoint: null },
-    tenant: "contoso.com", method: "ServicePrincipal", clientId: "abc", account: "abc" },
+    tenant: "contoso.com", method: "ServicePrincipal", clientId: "abc", certificatePath: "", account: "abc" },
 ];
 
 type Over = { session?: SessionInfo; signIn?: (r: SignInRequest) => Promise<unknown>; picked?: string | null };
@@ -222,7 +222,7 @@ describe("Connect: new sign-in", () => {
   });
 
   test("the backend's refusal is shown and what was typed stays", async () => {
-    backend({ signIn: async () => { throw { code: "invalid_request", message: "Tenant 'nope' does not exist in Azure.", details: null }; } });
+    backend({ signIn: async () => { throw { code: "sign_in", message: "Tenant 'nope' does not exist in Azure.", details: null }; } });
     const { user, dialog } = await openConnect();
     await user.type(box(dialog, "Profile name"), "p2");
     await user.clear(box(dialog, "Tenant"));
@@ -230,6 +230,8 @@ describe("Connect: new sign-in", () => {
     await user.type(box(dialog, "Account"), "a@b.c");
     await user.click(within(dialog).getByRole("button", { hidden: true, name: "Sign in" }));
     expect(await within(dialog).findByText("Tenant 'nope' does not exist in Azure.")).toBeInTheDocument();
+    // Connect is where one signs in again: its errors do not offer to open it.
+    expect(within(dialog).queryByRole("button", { hidden: true, name: "Sign in again" })).not.toBeInTheDocument();
     expect(screen.getByTestId("connect-dialog")).toBeInTheDocument();
     expect(box(dialog, "Profile name")).toHaveValue("p2");
     expect(box(dialog, "Tenant")).toHaveValue("nope");

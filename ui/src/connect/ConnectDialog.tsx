@@ -16,6 +16,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { commands, type ErrorPayload, type SessionInfo, type SignInMethod, type SignInRequest } from "../ipc/bindings";
 import { ErrorBar } from "../shared/ErrorBar";
+import { WithoutSignInAgain } from "../shared/signInAgain";
 import { toErrorPayload } from "../shared/errors";
 import { queryError, queryKeys, useSession } from "../shared/queries";
 import { ProfilesList } from "./ProfilesList";
@@ -145,80 +146,82 @@ function ConnectBody({ onClose }: { onClose: () => void }) {
   const listError = queryError(profiles.error);
 
   return (
-    <DialogBody className={styles.body}>
-      <DialogTitle
-        action={
-          <Button
-            appearance="subtle"
-            aria-label="Close"
-            icon={<DismissRegular />}
-            onClick={onClose}
-          />
-        }
-      >
-        Connect
-      </DialogTitle>
-      <DialogContent>
-        {actionError ? <ErrorBar error={actionError} /> : null}
-        <div className={styles.content}>
-          <section className={styles.section} aria-labelledby="connect-profiles">
-            <Subtitle2 as="h2" id="connect-profiles" className={styles.heading}>
-              Remembered profiles
-            </Subtitle2>
-            {profiles.isPending ? (
-              <Spinner size="small" label="Loading profiles…" labelPosition="after" />
-            ) : listError ? (
-              <ErrorBar error={listError} onRetry={() => void profiles.refetch()} retrying={profiles.isFetching} />
-            ) : profiles.data && profiles.data.length > 0 ? (
-              <ProfilesList
-                profiles={profiles.data}
-                activeName={session.data?.mode === "Profile" ? session.data.profileName : null}
-                pending={pending?.kind === "profile" ? pending.name : null}
-                disabled={busy}
-                onUse={(name) => void run({ kind: "profile", name }, () => commands.useProfile(name))}
-                onSignOut={(name) => void signOut(name)}
-              />
-            ) : (
-              <Body1 className={styles.muted}>No profiles yet: sign in below and the sign-in is remembered.</Body1>
-            )}
-            <Subtitle2 as="h2" className={styles.heading}>
-              Demo
-            </Subtitle2>
-            <Body1 className={styles.muted}>
-              A made-up tenant with sample recommendations, to try the app without touching Azure.
-            </Body1>
-            <div>
-              <Button
-                icon={pending?.kind === "demo" ? <Spinner size="tiny" /> : <BeakerRegular />}
-                disabled={busy}
-                onClick={() => void run({ kind: "demo" }, () => commands.openDemo())}
-              >
-                Open the demo tenant
-              </Button>
-            </div>
-          </section>
-          <section className={styles.section} aria-labelledby="connect-new">
-            <Subtitle2 as="h2" id="connect-new" className={styles.heading}>
-              New sign-in
-            </Subtitle2>
-            <SignInForm
-              busy={busy}
-              error={signInError}
-              onSubmit={(r) => void signIn(r)}
-              progress={
-                signingIn ? (
-                  <SignInProgress
-                    method={signingIn}
-                    prompt={device.prompt}
-                    cancelling={cancelling}
-                    onCancel={() => void cancel()}
-                  />
-                ) : null
-              }
+    <WithoutSignInAgain>
+      <DialogBody className={styles.body}>
+        <DialogTitle
+          action={
+            <Button
+              appearance="subtle"
+              aria-label="Close"
+              icon={<DismissRegular />}
+              onClick={onClose}
             />
-          </section>
-        </div>
-      </DialogContent>
-    </DialogBody>
+          }
+        >
+          Connect
+        </DialogTitle>
+        <DialogContent>
+          {actionError ? <ErrorBar error={actionError} /> : null}
+          <div className={styles.content}>
+            <section className={styles.section} aria-labelledby="connect-profiles">
+              <Subtitle2 as="h2" id="connect-profiles" className={styles.heading}>
+                Remembered profiles
+              </Subtitle2>
+              {profiles.isPending ? (
+                <Spinner size="small" label="Loading profiles…" labelPosition="after" />
+              ) : listError ? (
+                <ErrorBar error={listError} onRetry={() => void profiles.refetch()} retrying={profiles.isFetching} />
+              ) : profiles.data && profiles.data.length > 0 ? (
+                <ProfilesList
+                  profiles={profiles.data}
+                  activeName={session.data?.mode === "Profile" ? session.data.profileName : null}
+                  pending={pending?.kind === "profile" ? pending.name : null}
+                  disabled={busy}
+                  onUse={(name) => void run({ kind: "profile", name }, () => commands.useProfile(name))}
+                  onSignOut={(name) => void signOut(name)}
+                />
+              ) : (
+                <Body1 className={styles.muted}>No profiles yet: sign in below and the sign-in is remembered.</Body1>
+              )}
+              <Subtitle2 as="h2" className={styles.heading}>
+                Demo
+              </Subtitle2>
+              <Body1 className={styles.muted}>
+                A made-up tenant with sample recommendations, to try the app without touching Azure.
+              </Body1>
+              <div>
+                <Button
+                  icon={pending?.kind === "demo" ? <Spinner size="tiny" /> : <BeakerRegular />}
+                  disabled={busy}
+                  onClick={() => void run({ kind: "demo" }, () => commands.openDemo())}
+                >
+                  Open the demo tenant
+                </Button>
+              </div>
+            </section>
+            <section className={styles.section} aria-labelledby="connect-new">
+              <Subtitle2 as="h2" id="connect-new" className={styles.heading}>
+                New sign-in
+              </Subtitle2>
+              <SignInForm
+                busy={busy}
+                error={signInError}
+                onSubmit={(r) => void signIn(r)}
+                progress={
+                  signingIn ? (
+                    <SignInProgress
+                      method={signingIn}
+                      prompt={device.prompt}
+                      cancelling={cancelling}
+                      onCancel={() => void cancel()}
+                    />
+                  ) : null
+                }
+              />
+            </section>
+          </div>
+        </DialogContent>
+      </DialogBody>
+    </WithoutSignInAgain>
   );
 }

@@ -38,7 +38,7 @@ const useStyles = makeStyles({
   footer: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
   buttons: { display: "flex", gap: tokens.spacingHorizontalS },
   fileRow: { display: "flex", gap: tokens.spacingHorizontalS, alignItems: "flex-start" },
-  fileInput: { flexGrow: 1 },
+  fileInput: { flexGrow: 1, display: "flex", flexDirection: "column", "& > *": { width: "100%" } },
 });
 
 type Props = {

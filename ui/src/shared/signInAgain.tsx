@@ -10,6 +10,11 @@ export function SignInAgainProvider({ onSignIn, children }: { onSignIn: () => vo
   return <SignInAgain.Provider value={onSignIn}>{children}</SignInAgain.Provider>;
 }
 
+/** Inside Connect itself: its errors offer no "Sign in again" (the user is already there). */
+export function WithoutSignInAgain({ children }: { children: ReactNode }) {
+  return <SignInAgain.Provider value={null}>{children}</SignInAgain.Provider>;
+}
+
 export function useSignInAgain(): (() => void) | null {
   return useContext(SignInAgain);
 }
