@@ -1,5 +1,6 @@
 // The pieces an end-to-end test needs: the simulator, the real app driven
 // through tauri-driver, and a look at what the simulator received.
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import path from "node:path";
@@ -121,6 +122,14 @@ export async function startApp(appEnv) {
 export async function screenshot(browser, name) {
   mkdirSync(artifacts, { recursive: true });
   await browser.saveScreenshot(path.join(artifacts, `${name}.png`));
+  // And the whole (virtual) screen, window decorations and all, as a user sees it.
+  if (process.env.DISPLAY) {
+    try {
+      execFileSync("import", ["-window", "root", path.join(artifacts, `${name}-screen.png`)], { stdio: "ignore", timeout: 10_000 });
+    } catch {
+      // ImageMagick is optional here; the WebDriver screenshot is kept either way.
+    }
+  }
 }
 
 /**

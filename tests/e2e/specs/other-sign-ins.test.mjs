@@ -66,12 +66,17 @@ test("a service principal signs in with a certificate; an unregistered one is re
     timeout: 30_000,
     timeoutMsg: "the refusal of an unregistered certificate was not shown",
   });
+  assert.doesNotMatch(await dialogText(), /AADSTS700027/, "Entra's own words wait behind a link");
+  await (await button(browser, "Entra's message")).click();
+  await browser.waitUntil(async () => /AADSTS700027/.test(await dialogText()), { timeout: 5_000, timeoutMsg: "Entra's message did not open" });
   await screenshot(browser, "e2e-certificate-refused");
   assert.equal(await (await control(browser, "Profile name")).getValue(), "CI (certificate)", "what was typed stays");
   assert.equal(await (await control(browser, "Client id")).getValue(), ci.clientId);
 
   await setNativeValue(browser, await control(browser, "Certificate file"), path.join(certificates, "exemption-desk-ci.pfx"));
   await type(browser, "Certificate password (optional)", PFX_PASSWORD);
+  await browser.execute(() => document.querySelector('input[name="clientId"]')?.scrollIntoView({ block: "start" }));
+  await screenshot(browser, "e2e-certificate-form");
   await (await button(browser, "Sign in")).click();
   await signedInAs(ci.clientId, "certificate");
   await screenshot(browser, "e2e-certificate-signed-in");
@@ -95,6 +100,7 @@ test("a device code: the app opens Entra's page in the browser and signs in once
     () => browser.execute(() => document.querySelector('[data-testid="device-user-code"]')?.textContent ?? null),
     { timeout: 30_000, timeoutMsg: "no device code was shown" },
   );
+  await browser.execute(() => document.querySelector('[data-testid="device-code-prompt"]')?.scrollIntoView({ block: "center" }));
   await screenshot(browser, "e2e-device-code");
   await (await button(browser, "Open sign-in page")).click();
   await browser.waitUntil(async () => readFileSync(browserLog, "utf8").includes(`opened: ${sim.url}/devicelogin`), {

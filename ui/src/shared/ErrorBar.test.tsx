@@ -2,14 +2,15 @@ import { render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { FluentProvider, webLightTheme } from "@fluentui/react-components";
 import { describe, expect, test, vi } from "vitest";
+import type { ErrorPayload } from "../ipc/bindings";
 import { ErrorBar } from "./ErrorBar";
 import { SignInAgainProvider } from "./signInAgain";
 
-function show(code: string, onSignIn = vi.fn()) {
+function show(code: string, onSignIn = vi.fn(), details: unknown = null) {
   render(
     <FluentProvider theme={webLightTheme}>
       <SignInAgainProvider onSignIn={onSignIn}>
-        <ErrorBar error={{ code, message: "AADSTS700082: The refresh token has expired.", details: null }} />
+        <ErrorBar error={{ code, message: "AADSTS700082: The refresh token has expired.", details } as ErrorPayload} />
       </SignInAgainProvider>
     </FluentProvider>,
   );
@@ -22,6 +23,15 @@ describe("ErrorBar", () => {
     expect(screen.getByText(/refresh token has expired/)).toBeInTheDocument();
     await userEvent.click(screen.getByRole("button", { name: "Sign in again" }));
     expect(onSignIn).toHaveBeenCalledOnce();
+  });
+
+  test("Entra's own words are one click away, not in the way", async () => {
+    show("sign_in", vi.fn(), { entraError: "invalid_grant", entra: "AADSTS50076: MFA required. Trace ID: abc" });
+    expect(screen.queryByText(/Trace ID: abc/)).not.toBeInTheDocument();
+    await userEvent.click(screen.getByRole("button", { name: "Entra's message" }));
+    expect(screen.getByText("AADSTS50076: MFA required. Trace ID: abc")).toBeInTheDocument();
+    await userEvent.click(screen.getByRole("button", { name: "Hide Entra's message" }));
+    expect(screen.queryByText(/Trace ID: abc/)).not.toBeInTheDocument();
   });
 
   test("other errors do not", () => {

@@ -4,8 +4,11 @@ import {
   MessageBarActions,
   MessageBarBody,
   MessageBarTitle,
+  Link,
   makeStyles,
+  tokens,
 } from "@fluentui/react-components";
+import { useState } from "react";
 import type { ErrorPayload } from "../ipc/bindings";
 import { SIGN_IN_ERROR_CODES, useSignInAgain } from "./signInAgain";
 
@@ -19,7 +22,20 @@ type Props = {
 const useStyles = makeStyles({
   // Entra's messages carry long unbroken ids and URLs: wrap them inside the bar.
   body: { overflowWrap: "anywhere", minWidth: 0 },
+  entra: {
+    display: "block",
+    marginTop: tokens.spacingVerticalXS,
+    fontFamily: tokens.fontFamilyMonospace,
+    fontSize: tokens.fontSizeBase200,
+    userSelect: "text",
+  },
 });
+
+/** Entra's own words behind a sign-in refusal (AADSTS code, trace ids), if any. */
+function entraWords(error: ErrorPayload): string | null {
+  const details = error.details as { entra?: unknown } | null;
+  return typeof details?.entra === "string" ? details.entra : null;
+}
 
 /** A command's error, as the user should see it; Retry when it makes sense,
  * and "Sign in again" when the sign-in has lapsed (an expired refresh token). */
@@ -27,11 +43,22 @@ export function ErrorBar({ error, title, onRetry, retrying }: Props) {
   const styles = useStyles();
   const signInAgain = useSignInAgain();
   const lapsed = signInAgain !== null && SIGN_IN_ERROR_CODES.includes(error.code);
+  const entra = entraWords(error);
+  const [showEntra, setShowEntra] = useState(false);
   return (
     <MessageBar intent="error" layout="multiline" data-error-code={error.code}>
       <MessageBarBody className={styles.body}>
         {title ? <MessageBarTitle>{title}</MessageBarTitle> : null}
         {error.message}
+        {entra ? (
+          <>
+            {" "}
+            <Link as="button" inline onClick={() => setShowEntra((v) => !v)} aria-expanded={showEntra}>
+              {showEntra ? "Hide Entra's message" : "Entra's message"}
+            </Link>
+            {showEntra ? <span className={styles.entra}>{entra}</span> : null}
+          </>
+        ) : null}
       </MessageBarBody>
       {onRetry || lapsed ? (
         <MessageBarActions>

@@ -65,6 +65,16 @@ impl AzureError {
                 message: self.to_string(),
                 details: Some(json!({ "status": status, "azureCode": code, "path": path })),
             },
+            // The advice is the message; Entra's own words (AADSTS code, trace
+            // ids for a support ticket) go in the details, shown on request.
+            AzureError::SignIn { error, description } => match description.split_once(" (Entra: ") {
+                Some((advice, entra)) => ErrorPayload {
+                    code: self.code().to_owned(),
+                    message: advice.to_owned(),
+                    details: Some(json!({ "entraError": error, "entra": entra.strip_suffix(')').unwrap_or(entra) })),
+                },
+                None => ErrorPayload { code: self.code().to_owned(), message: self.to_string(), details: Some(json!({ "entraError": error })) },
+            },
             _ => ErrorPayload { code: self.code().to_owned(), message: self.to_string(), details: None },
         }
     }

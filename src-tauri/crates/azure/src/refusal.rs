@@ -77,4 +77,16 @@ mod tests {
         assert_eq!(once.to_string(), twice.to_string());
         assert!(once.to_string().ends_with("(Entra: AADSTS50076: MFA, Trace ID: t)"), "{once}");
     }
+
+    #[test]
+    fn the_ui_gets_the_advice_as_the_message_and_entras_words_as_details() {
+        let payload = explain(AzureError::SignIn { error: "invalid_grant".into(), description: "AADSTS50076: MFA (really)".into() }).payload();
+        assert!(payload.message.starts_with("Your organisation now asks for another step"), "{}", payload.message);
+        assert!(!payload.message.contains("AADSTS"));
+        let details = payload.details.unwrap_or_default();
+        assert_eq!(details["entra"], "AADSTS50076: MFA (really)");
+        assert_eq!(details["entraError"], "invalid_grant");
+        let plain = explain(AzureError::SignIn { error: "invalid_scope".into(), description: "nope".into() }).payload();
+        assert_eq!(plain.message, "Sign-in failed (invalid_scope): nope");
+    }
 }
