@@ -30,13 +30,7 @@ async fn writes(world: &World, n: usize) -> (desk_azure::Tenant, Vec<PlannedWrit
 }
 
 async fn set_faults(world: &World, config: Value) {
-    let response = reqwest::Client::new()
-        .post(format!("{}/_sim/faults", world.sim.base_url()))
-        .json(&config)
-        .send()
-        .await
-        .expect("faults");
-    assert!(response.status().is_success(), "{}", response.text().await.unwrap_or_default());
+    world.control("/_sim/faults", config).await;
 }
 
 async fn names_at_production(world: &World) -> Vec<String> {

@@ -51,6 +51,17 @@ pub async fn token(State(app): State<Arc<App>>, Path(tenant): Path<String>, body
     }
 }
 
+/// A confidential client sent neither a secret nor an assertion.
+fn no_client_credential(app: &App) -> Response {
+    oauth_error(
+        app,
+        StatusCode::UNAUTHORIZED,
+        "invalid_client",
+        7000218,
+        "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+    )
+}
+
 fn client_credentials(app: &App, world: &World, form: &[(String, String)]) -> Response {
     let Some(client_id) = param(form, "client_id") else {
         return missing(app, "client_id");
@@ -61,13 +72,7 @@ fn client_credentials(app: &App, world: &World, form: &[(String, String)]) -> Re
     let sp = match world.sp_by_client_id(client_id) {
         Some(sp) => sp,
         None if world.public_client(client_id).is_some() => {
-            return oauth_error(
-                app,
-                StatusCode::UNAUTHORIZED,
-                "invalid_client",
-                7000218,
-                "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
-            )
+            return no_client_credential(app)
         }
         None => {
             return bad(
@@ -84,13 +89,7 @@ fn client_credentials(app: &App, world: &World, form: &[(String, String)]) -> Re
     let appidacr = match client_credential(app, world, sp, form) {
         Ok(Some(acr)) => acr,
         Ok(None) => {
-            return oauth_error(
-                app,
-                StatusCode::UNAUTHORIZED,
-                "invalid_client",
-                7000218,
-                "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
-            )
+            return no_client_credential(app)
         }
         Err(r) => return r,
     };
