@@ -11,6 +11,8 @@ import { start, firstLine, waitForPort, stop } from "./processes.mjs";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const target = process.env.CARGO_TARGET_DIR ?? path.join(repoRoot, "target");
+/** The desktop app binary the tests drive. */
+export const appBinary = path.join(target, "debug", "exemption-desk");
 const artifacts = path.join(repoRoot, ".artifacts");
 
 export async function startSimulator() {
@@ -80,7 +82,7 @@ export async function startApp(appEnv) {
   const driver = start(driverBinary, ["--port", String(port), "--native-port", "4445"], { env, name: "tauri-driver" });
   await waitForPort(port);
   await waitForPort(4445); // WebKitWebDriver, which tauri-driver starts
-  const application = path.join(target, "debug", "exemption-desk");
+  const application = appBinary;
   let browser;
   // On a cold machine tauri-driver can take the request before WebKitWebDriver
   // listens and drop the connection: that (and only that) is tried again.

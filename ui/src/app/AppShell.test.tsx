@@ -85,6 +85,18 @@ describe("App shell", () => {
     expect(screen.queryByTestId("interrupted-apply")).not.toBeInTheDocument();
   });
 
+  test("after a crash mid-apply the draft does not reopen over the Resume banner", async () => {
+    backend({ draft: DRAFT, unfinished: [interrupted()] });
+    const user = userEvent.setup();
+    renderWithProviders(<AppShell />);
+    const banner = await screen.findByTestId("interrupted-apply");
+    await waitFor(() => expect(callsOf("load_draft")).toHaveLength(1));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(screen.queryByRole("dialog", { hidden: true })).not.toBeInTheDocument();
+    await user.click(within(banner).getByRole("button", { name: "Resume" }));
+    await waitFor(() => expect(callsOf("resume_apply")).toHaveLength(1));
+  });
+
   test("View opens an interrupted apply without resuming it", async () => {
     backend({ unfinished: [interrupted()] });
     const user = userEvent.setup();

@@ -41,15 +41,19 @@ export function ExemptTargetProvider({ onOpen, children }: { onOpen?: () => void
   );
 
   const saved = useQuery({ queryKey: queryKeys.draft, queryFn: () => commands.loadDraft(), staleTime: Infinity });
+  const unfinished = useQuery({ queryKey: queryKeys.unfinished, queryFn: () => commands.unfinishedApplies(), staleTime: Infinity });
   const restored = useRef(false);
   useEffect(() => {
-    if (restored.current || !saved.isSuccess) return;
+    if (restored.current || !saved.isSuccess || unfinished.isPending) return;
     restored.current = true;
     const draft = saved.data;
     if (!draft) return;
     drafts.current.set(draft.recommendationKey, draft);
-    setRequest((r) => r ?? { key: draft.recommendationKey, draft });
-  }, [saved.isSuccess, saved.data]);
+    // An interrupted apply of this recommendation comes first: its banner offers
+    // Resume, which the reopened pane would cover. The draft waits in the pane.
+    const interrupted = (unfinished.data ?? []).some((r) => r.recommendationKey === draft.recommendationKey);
+    if (!interrupted) setRequest((r) => r ?? { key: draft.recommendationKey, draft });
+  }, [saved.isSuccess, saved.data, unfinished.isPending, unfinished.data]);
 
   return <ExemptTargetContext.Provider value={target}>{children}</ExemptTargetContext.Provider>;
 }
