@@ -9,7 +9,7 @@ use desk_core::checks::{blocks, evaluate, Check};
 use desk_core::exemption::{scope_of, ExemptionDraft};
 use desk_core::permissions::{Permissions, ROLE_ASSIGNMENT_WRITE};
 use desk_core::plan::{plan_exemptions, AssignedInitiative, InitiativeMember, PlannedWrite, Requester, ScopeFacts, SecurityReader};
-use desk_core::scope::{resource_group_of, subscription_scope, ScopeChoice};
+use desk_core::scope::{resource_group_of, subscription_of, subscription_scope, ScopeChoice};
 use desk_core::validation::validate;
 use desk_core::CoreError;
 use serde_json::Value;
@@ -39,6 +39,17 @@ pub(crate) struct Reads {
     initiatives: HashMap<String, (String, Vec<InitiativeMember>)>,
     permissions: HashMap<String, Option<Permissions>>,
     assignments: HashMap<String, Vec<(String, String)>>,
+}
+
+/// Does an assignment at `scope` apply to `resource_id`? Management groups
+/// do (ARM lists only those above the subscription); otherwise the scope is
+/// the resource or one of its parents.
+fn covers(scope: &str, resource_id: &str) -> bool {
+    let scope = scope.trim_end_matches('/').to_ascii_lowercase();
+    let resource = resource_id.trim_end_matches('/').to_ascii_lowercase();
+    scope.starts_with("/providers/microsoft.management/managementgroups/")
+        || resource == scope
+        || resource.strip_prefix(&scope).is_some_and(|rest| rest.starts_with('/'))
 }
 
 fn assignment_scope(assignment_id: &str) -> String {
@@ -73,13 +84,17 @@ impl Tenant {
         let existing = self.existing_names(choice).await?;
         let mut all = Vec::new();
         for scope in choice.scopes() {
-            // Resources inherit assignments and permissions from their group (resource-level assignments are not read).
+            // A resource's permissions are read at its group (one read per group, not per resource).
             let list_scope = match choice {
                 ScopeChoice::Resources { .. } => resource_group_of(&scope).unwrap_or_else(|| scope.clone()),
                 _ => scope.clone(),
             };
+            let applying = match choice {
+                ScopeChoice::Resources { .. } => self.assignments_covering_resource(&scope, reads).await?,
+                _ => self.assignments_at(&list_scope, reads).await?,
+            };
             let mut assignments = Vec::new();
-            for (assignment_id, definition_id) in self.assignments_at(&list_scope, reads).await? {
+            for (assignment_id, definition_id) in applying {
                 if !definition_id.to_ascii_lowercase().contains("/policysetdefinitions/") {
                     continue;
                 }
@@ -130,6 +145,24 @@ impl Tenant {
         let parsed = items.iter().map(parse::assignment).collect::<Result<Vec<_>, _>>()?;
         reads.assignments.insert(key, parsed.clone());
         Ok(parsed)
+    }
+
+    /// The assignments that apply to a resource: inherited ones (management
+    /// groups, subscription) and those at its group or on the resource itself.
+    /// One unfiltered list per subscription holds them all (ARM lists the
+    /// assignments above a subscription and every one within it).
+    async fn assignments_covering_resource(&self, resource_id: &str, reads: &mut Reads) -> Result<Vec<(String, String)>, AzureError> {
+        let subscription = subscription_of(resource_id)
+            .ok_or_else(|| AzureError::InvalidInput(format!("{resource_id} is not a resource id in a subscription.")))?;
+        let key = format!("{}|within", subscription_scope(&subscription).to_ascii_lowercase());
+        if !reads.assignments.contains_key(&key) {
+            let path = format!("{}/providers/Microsoft.Authorization/policyAssignments", subscription_scope(&subscription));
+            let items = self.arm.list(&path, v::POLICY_ASSIGNMENTS, &[]).await?;
+            let parsed = items.iter().map(parse::assignment).collect::<Result<Vec<_>, _>>()?;
+            reads.assignments.insert(key.clone(), parsed);
+        }
+        let all = reads.assignments.get(&key).cloned().unwrap_or_default();
+        Ok(all.into_iter().filter(|(id, _)| covers(&assignment_scope(id), resource_id)).collect())
     }
 
     pub(crate) async fn initiative(&self, set_id: &str, reads: &mut Reads) -> Result<(String, Vec<InitiativeMember>), AzureError> {
@@ -205,5 +238,23 @@ impl Tenant {
         }});
         let path = format!("{scope}/providers/Microsoft.Authorization/roleAssignments/{name}");
         self.arm.put(&path, v::ROLE_ASSIGNMENTS, &body).await.map(|_| ())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::covers;
+
+    #[test]
+    fn an_assignment_covers_its_scope_and_what_is_below_it() {
+        let rg = "/subscriptions/s/resourceGroups/rg-data";
+        let account = format!("{rg}/providers/Microsoft.Storage/storageAccounts/st1");
+        assert!(covers("/subscriptions/s", &account));
+        assert!(covers(&rg.to_uppercase(), &account), "ARM ids are case-insensitive");
+        assert!(covers(&account, &account));
+        assert!(covers("/providers/Microsoft.Management/managementGroups/contoso", &account));
+        assert!(!covers("/subscriptions/s/resourceGroups/rg-data2", &account.replace("rg-data", "rg-data-other")));
+        assert!(!covers("/subscriptions/s/resourceGroups/rg-dat", &account), "a prefix of a name is not a parent");
+        assert!(!covers(&format!("{rg}/providers/Microsoft.Storage/storageAccounts/st2"), &account));
     }
 }

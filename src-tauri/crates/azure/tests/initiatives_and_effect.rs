@@ -29,6 +29,37 @@ async fn each_initiative_holding_the_recommendation_gets_an_exemption_with_its_o
 }
 
 #[tokio::test]
+async fn an_initiative_assigned_on_the_resource_itself_is_exempted_there_too() {
+    let world = World::start().await;
+    let (tenant, identity) = world.as_service_principal().await;
+    let rg = |name: &str| format!("/subscriptions/{DEVELOPMENT}/resourceGroups/{name}/providers/Microsoft.Storage/storageAccounts");
+    // ISO 27001 is assigned on stcontosodevdata alone; its neighbour in another group has only the benchmark.
+    let data = format!("{}/stcontosodevdata", rg("rg-dev-data"));
+    let apps = format!("{}/stcontosodevapps", rg("rg-dev-apps"));
+    let mut d = draft(&[], SECURE_TRANSFER);
+    d.scope = ScopeChoice::Resources { ids: vec![data.clone(), apps.clone()] };
+    let writes = plan(&tenant, &d, &identity.account).await.expect("plans");
+    let at = |scope: &str| {
+        let mut found: Vec<(String, String)> = writes
+            .iter()
+            .filter(|w| w.scope.eq_ignore_ascii_case(scope))
+            .map(|w| (w.initiative_name.clone(), w.policy_assignment_id.rsplit('/').next().unwrap_or_default().to_owned()))
+            .collect();
+        found.sort();
+        found
+    };
+    // Both have the benchmark twice (the subscription's and the Landing Zones management group's).
+    let assignments = |scope: &str| at(scope).into_iter().map(|(_, a)| a).collect::<Vec<_>>();
+    assert_eq!(assignments(&data), vec!["iso27001-devdata", "SecurityCenterBuiltIn", "mcsb-landingzones"], "{writes:?}");
+    assert_eq!(assignments(&apps), vec!["SecurityCenterBuiltIn", "mcsb-landingzones"]);
+    assert_eq!(at(&data)[0].0, "ISO 27001:2013");
+
+    let (outcomes, _) = apply(&tenant, &writes).await;
+    assert!(outcomes.iter().all(|(_, s)| *s == ItemState::Succeeded), "{outcomes:?}");
+    assert!(world.puts().await.iter().all(|p| p["status"] == 201), "Azure accepted an exemption of the resource's own assignment");
+}
+
+#[tokio::test]
 async fn the_effect_is_pending_until_defender_catches_up_then_shows_the_exemption() {
     let world = World::start().await;
     let (tenant, identity) = world.as_service_principal().await;

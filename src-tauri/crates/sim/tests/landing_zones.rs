@@ -78,9 +78,10 @@ async fn assignment_is_inherited_and_exemptible_at_the_group() {
 
     // Development: MCSB at the subscription and at the group. The group's
     // exemption alone is not enough; with the subscription's too it is Exempt.
-    let dev_storage = format!("/subscriptions/{DEV}/resourceGroups/rg-dev-data/providers/Microsoft.Storage/storageAccounts/stcontosodevdata");
+    // (stcontosodevapps: stcontosodevdata has ISO 27001 assigned on itself as well.)
+    let dev_storage = format!("/subscriptions/{DEV}/resourceGroups/rg-dev-apps/providers/Microsoft.Storage/storageAccounts/stcontosodevapps");
     assert_ne!(secure_transfer_cause(&env, &admin, &dev_storage).await, "Exempt");
-    let (s, v) = env.put(&admin, &exemption_path(&dev_storage, "devdata-secure-transfer"), exemption(&mcsb_assignment(DEV), &[REF])).await;
+    let (s, v) = env.put(&admin, &exemption_path(&dev_storage, "devapps-secure-transfer"), exemption(&mcsb_assignment(DEV), &[REF])).await;
     assert_eq!(s, 201, "{v}");
     advance(&env, 6).await;
     assert_eq!(secure_transfer_cause(&env, &admin, &dev_storage).await, "Exempt");

@@ -46,6 +46,8 @@ pub const WASRP_APP_ID: &str = "8edd93e1-2103-40b4-bd70-6e34e586362d";
 pub const WASRP_OBJECT_ID: &str = "8313e63d-0f9a-4c80-970a-40949f41f0d6";
 
 pub const MG_CONTOSO: &str = "contoso";
+/// ISO 27001 assigned on a single resource (`stcontosodevdata`).
+pub const ISO_DEVDATA_ASSIGNMENT_NAME: &str = "iso27001-devdata";
 pub const MG_PLATFORM: &str = "contoso-platform";
 pub const MG_LANDING_ZONES: &str = "contoso-landingzones";
 pub const MCSB_ASSIGNMENT_NAME: &str = "SecurityCenterBuiltIn";
@@ -312,6 +314,16 @@ pub fn build(now: DateTime<Utc>) -> Result<World, SimError> {
     for sub_id in ISO_SUBSCRIPTIONS {
         w.policy_assignments.push(iso_assignment(sub_id));
     }
+    // A standard assigned on one resource only (the data store holding audited records).
+    let devdata = format!("/subscriptions/{SUB_DEVELOPMENT}/resourceGroups/rg-dev-data/providers/Microsoft.Storage/storageAccounts/stcontosodevdata");
+    w.policy_assignments.push(PolicyAssignment {
+        id: format!("{devdata}/providers/Microsoft.Authorization/policyAssignments/{ISO_DEVDATA_ASSIGNMENT_NAME}"),
+        name: ISO_DEVDATA_ASSIGNMENT_NAME.into(),
+        scope: devdata,
+        display_name: "ISO 27001:2013 (audit records store)".into(),
+        description: Some("ISO 27001 on the storage account that keeps audit records, assigned by the compliance team.".into()),
+        ..iso_assignment(SUB_DEVELOPMENT)
+    });
     let mg = |n: &str| format!("/providers/Microsoft.Management/managementGroups/{n}");
     w.policy_assignments.push(PolicyAssignment {
         id: MCSB_MG_ASSIGNMENT_ID.into(),
