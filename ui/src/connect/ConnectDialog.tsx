@@ -9,6 +9,7 @@ import {
   Spinner,
   Subtitle2,
   makeStyles,
+  mergeClasses,
   tokens,
 } from "@fluentui/react-components";
 import { BeakerRegular, DismissRegular } from "@fluentui/react-icons";
@@ -35,6 +36,8 @@ const useStyles = makeStyles({
     alignItems: "start",
   },
   section: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM, minWidth: 0 },
+  // Side by side, the profiles stay in view while the long sign-in form scrolls.
+  pinned: { "@media (min-width: 840px)": { position: "sticky", top: 0 } },
   heading: { margin: 0 },
   muted: { color: tokens.colorNeutralForeground3 },
 });
@@ -163,7 +166,7 @@ function ConnectBody({ onClose }: { onClose: () => void }) {
         <DialogContent>
           {actionError ? <ErrorBar error={actionError} /> : null}
           <div className={styles.content}>
-            <section className={styles.section} aria-labelledby="connect-profiles">
+            <section className={mergeClasses(styles.section, styles.pinned)} aria-labelledby="connect-profiles">
               <Subtitle2 as="h2" id="connect-profiles" className={styles.heading}>
                 Remembered profiles
               </Subtitle2>
