@@ -30,13 +30,16 @@ fn open_browser(url: &Url) -> Result<(), String> {
     }
 }
 
-/// Keep the profile's secret in the OS keyring; say so when there is none.
+/// Keep the profile's secret in the OS keyring (or remove an earlier one
+/// when there is nothing to keep); say so when there is no keyring.
 async fn keep(name: &str, secret: Option<Secret>) -> Option<String> {
-    let secret = secret?;
     let name = name.to_owned();
-    let saved = tauri::async_runtime::spawn_blocking(move || SecretStore::new(KEYRING_SERVICE).save(&name, &secret)).await;
-    match saved {
+    let had_secret = secret.is_some();
+    let kept = tauri::async_runtime::spawn_blocking(move || SecretStore::new(KEYRING_SERVICE).keep(&name, secret.as_ref())).await;
+    match kept {
         Ok(Ok(())) => None,
+        // Nothing needed keeping: a keyring that cannot be reached changes nothing for this sign-in.
+        Ok(Err(_)) if !had_secret => None,
         Ok(Err(e @ (AzureError::KeyringUnavailable(_) | AzureError::KeyringLocked))) => Some(e.to_string()),
         Ok(Err(e)) => Some(format!("Your sign-in was not saved: {e}")),
         Err(e) => Some(format!("Your sign-in was not saved: {e}")),

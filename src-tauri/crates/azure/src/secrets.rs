@@ -40,6 +40,15 @@ impl SecretStore {
         }
     }
 
+    /// What a sign-in leaves for next time: its secret, or nothing, so that
+    /// no secret of an earlier sign-in under that name lingers.
+    pub fn keep(&self, account: &str, secret: Option<&Secret>) -> Result<(), AzureError> {
+        match secret {
+            Some(secret) => self.save(account, secret),
+            None => self.delete(account),
+        }
+    }
+
     /// Forget the secret for `account`; fine when there is none.
     pub fn delete(&self, account: &str) -> Result<(), AzureError> {
         match self.entry(account)?.delete_credential() {

@@ -37,6 +37,13 @@ fn a_refresh_token_round_trips_through_the_os_keyring() {
     store.save(&account, &replaced).expect("replaces");
     assert!(store.load(&account).expect("reads back").as_ref() == Some(&replaced), "replaced, not duplicated");
 
+    // A later sign-in under the name with nothing to keep (an Azure CLI
+    // session) leaves no secret of the earlier one behind.
+    store.keep(&account, None).expect("forgets");
+    assert!(store.load(&account).expect("reads").is_none(), "nothing lingers");
+    store.keep(&account, Some(&replaced)).expect("keeps");
+    assert!(store.load(&account).expect("reads back").as_ref() == Some(&replaced));
+
     store.delete(&account).expect("deletes");
     assert!(store.load(&account).expect("reads").is_none(), "gone after delete");
     store.delete(&account).expect("deleting twice is fine");
