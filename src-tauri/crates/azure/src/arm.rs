@@ -171,7 +171,7 @@ impl Answer {
 }
 
 /// Credentials report through `azure_core::Error`; ours carry an `AzureError`.
-fn from_credential(e: azure_core::Error) -> AzureError {
+pub(crate) fn from_credential(e: azure_core::Error) -> AzureError {
     match e.into_downcast::<AzureError>() {
         Ok(ours) => ours,
         Err(other) => AzureError::SignIn { error: "credential".into(), description: other.to_string() },

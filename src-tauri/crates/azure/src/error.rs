@@ -1,6 +1,10 @@
 use desk_core::{CoreError, ErrorPayload};
 use serde_json::json;
 
+fn refusal_text(advice: &str, entra: &str) -> String {
+    if entra.is_empty() { advice.to_owned() } else { format!("{advice} (Entra: {entra})") }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum AzureError {
     #[error("Could not reach {url}: {reason}")]
@@ -11,6 +15,10 @@ pub enum AzureError {
     /// Entra refused to issue a token.
     #[error("Sign-in failed ({error}): {description}")]
     SignIn { error: String, description: String },
+    /// Entra refused for a reason the user can act on: what to do, then
+    /// Entra's own words (AADSTS code, trace ids). See `refusal::explain`.
+    #[error("{}", refusal_text(advice, entra))]
+    Refused { error: String, advice: &'static str, entra: String },
     /// The user did not finish signing in in time, or cancelled it.
     #[error("{0}")]
     SignInStopped(String),
@@ -43,7 +51,7 @@ impl AzureError {
             AzureError::Arm { status: 403, .. } => "forbidden",
             AzureError::Arm { status: 429, .. } => "throttled",
             AzureError::Arm { .. } => "azure",
-            AzureError::SignIn { .. } => "sign_in",
+            AzureError::SignIn { .. } | AzureError::Refused { .. } => "sign_in",
             AzureError::SignInStopped(_) => "sign_in_stopped",
             AzureError::CliNotSignedIn(_) => "cli_not_signed_in",
             AzureError::KeyringUnavailable(_) => "keyring_unavailable",
@@ -65,16 +73,16 @@ impl AzureError {
                 message: self.to_string(),
                 details: Some(json!({ "status": status, "azureCode": code, "path": path })),
             },
-            // The advice is the message; Entra's own words (AADSTS code, trace
-            // ids for a support ticket) go in the details, shown on request.
-            AzureError::SignIn { error, description } => match description.split_once(" (Entra: ") {
-                Some((advice, entra)) => ErrorPayload {
-                    code: self.code().to_owned(),
-                    message: advice.to_owned(),
-                    details: Some(json!({ "entraError": error, "entra": entra.strip_suffix(')').unwrap_or(entra) })),
-                },
-                None => ErrorPayload { code: self.code().to_owned(), message: self.to_string(), details: Some(json!({ "entraError": error })) },
+            // The advice is the message; Entra's own words (for a support
+            // ticket) go in the details, shown on request.
+            AzureError::Refused { error, advice, entra } => ErrorPayload {
+                code: self.code().to_owned(),
+                message: (*advice).to_owned(),
+                details: Some(json!({ "entraError": error, "entra": entra })),
             },
+            AzureError::SignIn { error, .. } => {
+                ErrorPayload { code: self.code().to_owned(), message: self.to_string(), details: Some(json!({ "entraError": error })) }
+            }
             _ => ErrorPayload { code: self.code().to_owned(), message: self.to_string(), details: None },
         }
     }

@@ -29,7 +29,7 @@ impl Graph {
             .credential
             .get_token(&[GRAPH_SCOPE], None)
             .await
-            .map_err(|e| AzureError::SignIn { error: "graph".into(), description: e.to_string() })?;
+            .map_err(crate::arm::from_credential)?;
         let url = self
             .endpoint
             .join(&format!("v1.0/servicePrincipals(appId='{app_id}')?$select=id,appId,displayName"))

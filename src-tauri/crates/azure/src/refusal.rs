@@ -1,6 +1,6 @@
 //! Entra's refusals, each with what the user can do about it. Entra's own
 //! words (with its AADSTS code, trace and correlation ids for a support
-//! ticket) follow the advice.
+//! ticket) are kept beside the advice.
 
 use crate::error::AzureError;
 
@@ -34,17 +34,14 @@ fn advice(error: &str, description: &str) -> Option<&'static str> {
     })
 }
 
-/// `error` with advice added to its description (once).
+/// A sign-in refusal with advice becomes [`AzureError::Refused`]; any other
+/// error (and one already explained) is returned as it is.
 pub(crate) fn explain(error: AzureError) -> AzureError {
     let AzureError::SignIn { error, description } = error else { return error };
-    if description.contains("(Entra: ") {
-        return AzureError::SignIn { error, description };
+    match advice(&error, &description) {
+        Some(advice) => AzureError::Refused { error, advice, entra: description },
+        None => AzureError::SignIn { error, description },
     }
-    let Some(advice) = advice(&error, &description) else {
-        return AzureError::SignIn { error, description };
-    };
-    let description = if description.is_empty() { advice.to_owned() } else { format!("{advice} (Entra: {description})") };
-    AzureError::SignIn { error, description }
 }
 
 #[cfg(test)]
@@ -71,7 +68,7 @@ mod tests {
     }
 
     #[test]
-    fn advice_is_added_once_and_keeps_entras_words() {
+    fn advice_is_given_once_and_keeps_entras_words() {
         let once = explain(AzureError::SignIn { error: "invalid_grant".into(), description: "AADSTS50076: MFA, Trace ID: t".into() });
         let twice = explain(explain(AzureError::SignIn { error: "invalid_grant".into(), description: "AADSTS50076: MFA, Trace ID: t".into() }));
         assert_eq!(once.to_string(), twice.to_string());
