@@ -63,7 +63,14 @@ impl ClientCertificate {
             return Err(refused(trimmed, "it is larger than 1 MB, so it is not a certificate."));
         }
         let bytes = std::fs::read(file).map_err(|e| refused(trimmed, e))?;
-        Self::from_bytes(&bytes, password).map_err(|e| refused(trimmed, e))
+        let certificate = Self::from_bytes(&bytes, password).map_err(|e| refused(trimmed, e))?;
+        if let Some(expired) = certificate.not_after.filter(|t| *t < Utc::now()) {
+            return Err(AzureError::InvalidInput(format!(
+                "The certificate in {trimmed} expired on {}; upload a new one to the app registration and choose it here.",
+                expired.format("%Y-%m-%d")
+            )));
+        }
+        Ok(certificate)
     }
 
     /// Parse PEM (recognised by its `-----BEGIN` armour) or PKCS #12 bytes.
@@ -87,15 +94,6 @@ impl ClientCertificate {
             x5t_s256: URL_SAFE_NO_PAD.encode(Sha256::digest(&cert_der)),
             not_after,
         })
-    }
-
-    /// The SHA-1 thumbprint in hex, as the portal shows it.
-    pub fn thumbprint(&self) -> String {
-        URL_SAFE_NO_PAD.decode(&self.x5t).unwrap_or_default().iter().map(|b| format!("{b:02X}")).collect()
-    }
-
-    pub fn not_after(&self) -> Option<DateTime<Utc>> {
-        self.not_after
     }
 
     /// A signed client assertion for `client_id` to present at `token_endpoint`.
@@ -177,8 +175,10 @@ mod tests {
         let pem = ClientCertificate::from_bytes(DEMO_PEM.as_bytes(), None).expect("PEM");
         let pfx = ClientCertificate::from_bytes(DEMO_PFX, Some(&Secret::new("demo-pfx-password".to_owned()))).expect("PKCS #12");
         assert_eq!(pem.x5t, pfx.x5t);
-        assert_eq!(pem.thumbprint(), "BF5E44DFAD979A739BE92207B0EF53925107BD02");
-        assert!(pem.not_after().is_some_and(|t| t > Utc::now()));
+        // The SHA-1 thumbprint `openssl x509 -fingerprint -sha1` printed for the demo certificate.
+        let hex: String = URL_SAFE_NO_PAD.decode(&pem.x5t).expect("b64").iter().map(|b| format!("{b:02X}")).collect();
+        assert_eq!(hex, "BF5E44DFAD979A739BE92207B0EF53925107BD02");
+        assert!(pem.not_after.is_some_and(|t| t > Utc::now()));
         let other = ClientCertificate::from_bytes(OTHER_PEM.as_bytes(), None).expect("PEM");
         assert_ne!(other.x5t, pem.x5t);
     }
@@ -233,5 +233,8 @@ mod tests {
         assert!(e.contains("Choose the service principal's certificate file"), "{e}");
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../sim/data/certificates/exemption-desk-ci.pem");
         assert!(ClientCertificate::from_file(path, None).is_ok());
+        let expired = concat!(env!("CARGO_MANIFEST_DIR"), "/../sim/data/certificates/expired.pem");
+        let e = ClientCertificate::from_file(expired, None).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(e.contains("expired on 2021-01-01; upload a new one"), "{e}");
     }
 }

@@ -173,13 +173,6 @@ async fn certificate_session(
     password: Option<Secret>,
 ) -> Result<SignedIn, AzureError> {
     let certificate = ClientCertificate::from_file(path, password.as_ref())?;
-    if let Some(expired) = certificate.not_after().filter(|t| *t < chrono::Utc::now()) {
-        return Err(AzureError::InvalidInput(format!(
-            "The certificate in {} expired on {}; upload a new one to the app registration and choose it here.",
-            path.trim(),
-            expired.format("%Y-%m-%d")
-        )));
-    }
     let sign_in = SignIn::ClientCertificate { client_id: client_id.trim().to_owned(), certificate: Box::new(certificate) };
     let (tenant, identity) = cloud.connection(tenant, sign_in).connect().await?;
     Ok(SignedIn { tenant, identity, keep: password })
