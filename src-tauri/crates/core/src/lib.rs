@@ -6,6 +6,7 @@
 //! [`bindings::typescript`] renders them for the UI.
 
 pub mod apply;
+pub mod arm_path;
 pub mod bindings;
 pub mod checks;
 pub mod error;

@@ -4,6 +4,8 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::arm_path::{ArmPath, PathError};
+
 /// A subscription the signed-in user can see.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]
 #[serde(rename_all = "camelCase")]
@@ -54,6 +56,16 @@ impl ScopeChoice {
         }
     }
 
+    /// The ARM scope paths to write at, each parsed strictly; the first
+    /// id that is not one is refused with the reason.
+    pub fn paths(&self) -> Result<Vec<ArmPath>, PathError> {
+        match self {
+            ScopeChoice::ManagementGroup { name } => Ok(vec![ArmPath::management_group(name)?]),
+            ScopeChoice::Subscriptions { ids } => ids.iter().map(|id| ArmPath::subscription(id)).collect(),
+            ScopeChoice::Resources { ids } => ids.iter().map(|id| ArmPath::parse_resource_id(id)).collect(),
+        }
+    }
+
     /// Subscriptions the choice names directly (none for a management group).
     pub fn subscription_ids(&self) -> Vec<String> {
         match self {
@@ -79,38 +91,18 @@ pub fn management_group_scope(name: &str) -> String {
 
 /// The subscription GUID a subscription-or-below scope lives in.
 pub fn subscription_of(scope: &str) -> Option<String> {
-    let mut parts = scope.trim_start_matches('/').split('/');
-    match (parts.next(), parts.next()) {
-        (Some(first), Some(id)) if first.eq_ignore_ascii_case("subscriptions") && is_subscription_id(id) => {
-            Some(id.to_ascii_lowercase())
-        }
-        _ => None,
-    }
+    ArmPath::parse_id(scope).ok()?.subscription_id().map(str::to_ascii_lowercase)
 }
 
 /// The resource group scope (`/subscriptions/…/resourceGroups/…`) of a resource id.
 pub fn resource_group_of(resource_id: &str) -> Option<String> {
-    let parts: Vec<&str> = resource_id.trim_start_matches('/').split('/').collect();
-    match parts.as_slice() {
-        [s, sub, rg, name, ..] if s.eq_ignore_ascii_case("subscriptions") && rg.eq_ignore_ascii_case("resourceGroups") => {
-            Some(format!("/subscriptions/{sub}/resourceGroups/{name}"))
-        }
-        _ => None,
-    }
+    ArmPath::parse_id(resource_id).ok()?.resource_group().map(|g| g.to_string())
 }
 
-/// A resource id: `/subscriptions/{guid}/resourceGroups/{rg}/providers/{ns}/{type}/{name}[/…]`.
+/// A resource id: `/subscriptions/{guid}/resourceGroups/{rg}/providers/{ns}/{type}/{name}[/…]`
+/// (see [`ArmPath::parse_resource_id`] for the reason when it is not).
 pub fn is_resource_id(id: &str) -> bool {
-    let parts: Vec<&str> = id.split('/').collect();
-    parts.len() >= 9
-        && parts[0].is_empty()
-        && parts[1].eq_ignore_ascii_case("subscriptions")
-        && is_subscription_id(parts[2])
-        && parts[3].eq_ignore_ascii_case("resourceGroups")
-        && !parts[4].is_empty()
-        && parts[5].eq_ignore_ascii_case("providers")
-        && parts.len() % 2 == 1
-        && parts[6..].iter().all(|p| !p.is_empty())
+    ArmPath::parse_resource_id(id).is_ok()
 }
 
 /// A management group name: 1–90 letters, digits, `-`, `_`, `(`, `)`, `.`, not ending in `.`.
