@@ -222,7 +222,7 @@ fn security_reader_check(scope: &ScopeChoice, facts: &[ScopeFacts]) -> Check {
 
 fn planned_names<'a>(draft: &'a ExemptionDraft, f: &'a ScopeFacts, definition: &'a str) -> impl Iterator<Item = String> + 'a {
     f.covering(definition).into_iter().enumerate().map(move |(i, a)| {
-        exemption_name(&draft.name, i, a.assignment_id.rsplit('/').next().unwrap_or_default())
+        exemption_name(&draft.name, i, &a.assignment_id)
     })
 }
 

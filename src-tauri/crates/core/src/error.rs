@@ -14,6 +14,12 @@ pub enum CoreError {
     NotInInitiative { policy_definition_id: String, scope: String },
     #[error("Resolve the failed checks first: {0}.")]
     ChecksFailed(String),
+    /// A write whose scope or name does not make a safe ARM path.
+    #[error("the exemption \"{name}\" at {scope} cannot be written: {reason}")]
+    InvalidWritePath { scope: String, name: String, reason: String },
+    /// Two planned writes address one exemption; the second would replace the first.
+    #[error("the plan writes {path} twice, so one exemption would replace another; choose a different name")]
+    DuplicateWrite { path: String },
 }
 
 fn summary(errors: &[crate::validation::FieldError]) -> String {
@@ -28,6 +34,8 @@ impl CoreError {
             CoreError::BenchmarkNotAssigned { .. } => "benchmark_not_assigned",
             CoreError::NotInInitiative { .. } => "not_in_initiative",
             CoreError::ChecksFailed(_) => "checks_failed",
+            CoreError::InvalidWritePath { .. } => "invalid_path",
+            CoreError::DuplicateWrite { .. } => "duplicate_write",
         }
     }
 

@@ -11,7 +11,8 @@ use crate::error::CoreError;
 use crate::exemption::ExemptionDraft;
 use crate::permissions::Permissions;
 use crate::recommendation::{not_exemptible_reason, Recommendation};
-use crate::validation::{expiry_instant, validate, NAME_FORBIDDEN, NAME_MAX};
+use crate::arm_path::ArmPath;
+use crate::validation::{expiry_instant, name_errors, validate, NAME_MAX};
 
 /// The Microsoft cloud security benchmark initiative.
 pub const BENCHMARK_SET_ID: &str =
@@ -47,10 +48,6 @@ impl AssignedInitiative {
             .filter(|m| m.policy_definition_id.eq_ignore_ascii_case(policy_definition_id))
             .map(|m| m.reference_id.clone())
             .collect()
-    }
-
-    fn name(&self) -> &str {
-        self.assignment_id.rsplit('/').next().unwrap_or_default()
     }
 }
 
@@ -117,17 +114,73 @@ pub struct Requester<'a> {
     pub app_version: &'a str,
 }
 
+/// At most this many characters of the assignment's name in a derived name's suffix.
+const SUFFIX_NAME_CHARS: usize = 12;
+/// Hex digits of the assignment id's hash in a derived name's suffix.
+const SUFFIX_HASH_DIGITS: usize = 6;
+
 /// The exemption name for the `index`-th assignment at a scope: the user's
-/// name for the first, the name and the assignment's after it, so two
-/// exemptions at one scope never collide.
-pub fn exemption_name(base: &str, index: usize, assignment_name: &str) -> String {
+/// name for the first; after it, the name cut to fit and a short stable
+/// suffix naming the assignment (`-` + up to 12 letters, digits, `-` or `_`
+/// of its name + `-` + 6 hex digits of a hash of its id), so two exemptions
+/// at one scope never collide and every name stays within 64 UTF-16 units.
+/// The suffix is never cut, and a derived name never ends in '.' or a blank.
+pub fn exemption_name(base: &str, index: usize, assignment_id: &str) -> String {
     if index == 0 {
         return base.to_owned();
     }
-    let suffix: String =
-        assignment_name.chars().map(|c| if NAME_FORBIDDEN.contains(&c) || c.is_control() { '-' } else { c }).collect();
-    let joined: String = format!("{base}-{suffix}").chars().take(NAME_MAX).collect();
-    joined.trim_end_matches([' ', '.']).to_owned()
+    let assignment_name = assignment_id.rsplit('/').next().unwrap_or_default();
+    let short: String = assignment_name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .take(SUFFIX_NAME_CHARS)
+        .collect();
+    let hash = format!("{:016x}", fnv1a(&assignment_id.to_ascii_lowercase()));
+    let hash = hash.get(..SUFFIX_HASH_DIGITS).unwrap_or(&hash);
+    let suffix = if short.is_empty() { format!("-{hash}") } else { format!("-{short}-{hash}") };
+    // The suffix is ASCII: its UTF-16 length is its byte length.
+    let room = NAME_MAX.saturating_sub(suffix.len());
+    let mut cut = String::new();
+    let mut units = 0usize;
+    for c in base.chars() {
+        units = units.saturating_add(c.len_utf16());
+        if units > room {
+            break;
+        }
+        cut.push(c);
+    }
+    let cut = cut.trim_end_matches(|c: char| c.is_whitespace() || c == '.');
+    format!("{cut}{suffix}")
+}
+
+/// FNV-1a, 64 bits: small, stable across versions and platforms (unlike
+/// `DefaultHasher`), enough to tell a scope's few assignments apart.
+fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3))
+}
+
+/// The path of the exemption `name` at `scope`, both re-checked strictly: the
+/// scope must be a management group, subscription, resource group or
+/// resource id, and the name must follow the name rules.
+pub fn exemption_path(scope: &str, name: &str) -> Result<ArmPath, CoreError> {
+    let refused = |reason: String| CoreError::InvalidWritePath { scope: scope.to_owned(), name: name.to_owned(), reason };
+    let errors = name_errors(name);
+    if let Some(first) = errors.first() {
+        return Err(refused(first.message.clone()));
+    }
+    let scope_path = ArmPath::parse_scope(scope).map_err(|e| refused(e.to_string()))?;
+    scope_path.policy_exemption(name).map_err(|e| refused(e.to_string()))
+}
+
+/// A plan never holds two writes to one path (ARM paths are case-insensitive).
+fn check_distinct_paths(writes: &[PlannedWrite]) -> Result<(), CoreError> {
+    let mut seen = std::collections::HashSet::new();
+    for write in writes {
+        if !seen.insert(write.path.to_lowercase()) {
+            return Err(CoreError::DuplicateWrite { path: write.path.clone() });
+        }
+    }
+    Ok(())
 }
 
 /// Plan the exemptions for `draft` at each scope in `facts` (in the order of
@@ -161,14 +214,14 @@ pub fn plan_exemptions(
             });
         }
         for (index, assignment) in covering.into_iter().enumerate() {
-            let name = exemption_name(&draft.name, index, assignment.name());
+            let name = exemption_name(&draft.name, index, &assignment.assignment_id);
             let reference_ids = assignment.reference_ids_for(definition);
             let mut props = properties.clone();
             props.insert("policyAssignmentId".into(), json!(assignment.assignment_id));
             props.insert("policyDefinitionReferenceIds".into(), json!(reference_ids));
             writes.push(PlannedWrite {
                 scope: scope.scope.clone(),
-                path: format!("{}/providers/Microsoft.Authorization/policyExemptions/{name}", scope.scope),
+                path: exemption_path(&scope.scope, &name)?.to_string(),
                 replaces_existing: scope.existing_names.iter().any(|n| n.eq_ignore_ascii_case(&name)),
                 name,
                 policy_assignment_id: assignment.assignment_id.clone(),
@@ -178,6 +231,7 @@ pub fn plan_exemptions(
             });
         }
     }
+    check_distinct_paths(&writes)?;
     Ok(writes)
 }
 
@@ -209,3 +263,5 @@ fn shared_properties(draft: &ExemptionDraft, recommendation: &Recommendation, re
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod name_props;

@@ -39,7 +39,9 @@ fn every_initiative_holding_the_recommendation_gets_its_own_exemption() {
     assert_eq!(writes.len(), 2);
     assert_eq!(writes[0].initiative_name, "Microsoft cloud security benchmark", "the benchmark first");
     assert_eq!(writes[0].name, "storage-transfer");
-    assert_eq!(writes[1].name, "storage-transfer-iso27001", "names never collide at one scope");
+    assert!(writes[1].name.starts_with("storage-transfer-iso27001-"), "names never collide at one scope: {}", writes[1].name);
+    assert_eq!(writes[1].name, exemption_name("storage-transfer", 1, &iso(&scope).assignment_id), "the suffix is stable");
+    assert_ne!(writes[0].path.to_lowercase(), writes[1].path.to_lowercase());
     assert_eq!(writes[1].body["properties"]["policyDefinitionReferenceIds"], json!(["iso-A.10.1.1-secure-transfer"]));
     assert!(writes[1].policy_assignment_id.ends_with("/iso27001"));
 }
@@ -69,10 +71,81 @@ fn a_regulatory_standard_alone_still_covers_a_scope_without_the_benchmark() {
 #[test]
 fn names_for_extra_assignments_stay_within_azures_rules() {
     let long = "x".repeat(60);
-    let name = exemption_name(&long, 1, "iso:27001.v2");
-    assert_eq!(name.chars().count(), 64);
+    let name = exemption_name(&long, 1, "/subscriptions/s/providers/Microsoft.Authorization/policyAssignments/iso:27001.v2");
+    assert_eq!(name.encode_utf16().count(), 64);
     assert!(crate::validation::name_errors(&name).is_empty(), "{name}");
-    assert_eq!(exemption_name("base", 1, "a.b"), "base-a-b");
+    assert!(name.starts_with(&"x".repeat(40)), "{name}");
+    let short = exemption_name("base", 1, "/providers/Microsoft.Authorization/policyAssignments/a.b");
+    assert!(short.starts_with("base-ab-") && short.len() == "base-ab-".len() + 6, "{short}");
+}
+
+#[test]
+fn sixty_four_character_names_do_not_collide_with_themselves() {
+    // The issue: at 64 characters every derived name was cut back to the base.
+    let scope = sub(SUB_A);
+    let mut third = iso(&scope);
+    third.assignment_id = third.assignment_id.replace("iso27001", "nist80053");
+    let mut d = draft();
+    d.name = "n".repeat(64);
+    d.scope = ScopeChoice::Subscriptions { ids: vec![SUB_A.into()] };
+    let writes = plan_exemptions(&d, &recommendation(), &[facts(&scope, vec![benchmark(&scope), iso(&scope), third])], &requester(), now())
+        .expect("plans");
+    let mut paths: Vec<String> = writes.iter().map(|w| w.path.to_lowercase()).collect();
+    paths.sort();
+    paths.dedup();
+    assert_eq!(paths.len(), 3, "{paths:?}");
+    assert!(writes.iter().all(|w| w.name.encode_utf16().count() <= 64));
+    // At 60 characters the suffixes stay whole (they used to be cut to `-mcs` / `-ISO`).
+    d.name = "n".repeat(60);
+    let writes = plan_exemptions(&d, &recommendation(), &[facts(&scope, vec![benchmark(&scope), iso(&scope)])], &requester(), now())
+        .expect("plans");
+    assert!(writes[1].name.contains("-iso27001-"), "{}", writes[1].name);
+}
+
+#[test]
+fn names_cut_before_the_suffix_never_end_in_a_blank_and_never_split_a_character() {
+    let id = "/subscriptions/s/providers/Microsoft.Authorization/policyAssignments/iso27001";
+    // 48 units of room before a 16-unit suffix (`-iso27001-` + 6 hex digits): the cut lands right after a space.
+    let base = format!("{} tail", "a".repeat(47));
+    let name = exemption_name(&base, 1, id);
+    assert!(name.starts_with(&format!("{}-iso27001-", "a".repeat(47))), "{name}");
+    assert_eq!(name.len(), 47 + 16, "{name}");
+    // An astral character (2 units) that would straddle the limit is left out whole.
+    let base = format!("{}\u{1F600}", "b".repeat(47));
+    let name = exemption_name(&base, 1, id);
+    assert!(name.starts_with(&format!("{}-iso27001-", "b".repeat(47))), "{name}");
+    assert!(name.encode_utf16().count() <= 64, "{name}");
+    assert!(crate::validation::name_errors(&name).is_empty());
+}
+
+#[test]
+fn a_plan_with_two_writes_to_one_path_is_refused() {
+    let scope = sub(SUB_A);
+    let mut d = draft();
+    d.scope = ScopeChoice::Subscriptions { ids: vec![SUB_A.into()] };
+    // The same assignment listed twice derives the same name for both.
+    let mut f = facts(&scope, vec![benchmark(&scope), iso(&scope), iso(&scope)]);
+    f.assignments[2].initiative_name = "ISO again".into();
+    let error = plan_exemptions(&d, &recommendation(), &[f], &requester(), now()).expect_err("refused");
+    assert!(matches!(error, CoreError::DuplicateWrite { .. }), "{error:?}");
+    assert_eq!(error.code(), "duplicate_write");
+}
+
+#[test]
+fn write_paths_are_re_derived_strictly_from_scope_and_name() {
+    let scope = sub(SUB_A);
+    let path = exemption_path(&scope, "waiver").expect("valid");
+    assert_eq!(path.to_string(), format!("{scope}/providers/Microsoft.Authorization/policyExemptions/waiver"));
+    for (bad_scope, bad_name) in [
+        (scope.clone(), "victim#new"),
+        (scope.clone(), "a/../b"),
+        (format!("{scope}/resourceGroups/rg/providers/Microsoft.Web/sites/app?x=1"), "waiver"),
+        (format!("{scope}/resourceGroups/rg/providers/Microsoft.Web/sites/app/../.."), "waiver"),
+        ("https://elsewhere.example/subscriptions/x".to_owned(), "waiver"),
+    ] {
+        let error = exemption_path(&bad_scope, bad_name).expect_err(bad_name);
+        assert_eq!(error.code(), "invalid_path", "{bad_scope} {bad_name}");
+    }
 }
 
 #[test]
