@@ -9,7 +9,7 @@ use std::time::Duration;
 
 pub use desk_core::apply::ApplyObserver;
 use desk_core::apply::ItemState;
-use desk_core::plan::PlannedWrite;
+use desk_core::plan::{exemption_path, PlannedWrite};
 use desk_core::scope::subscription_of;
 use futures::stream::{self, StreamExt};
 
@@ -98,6 +98,20 @@ async fn send_one(
     pacer: &Pacer,
 ) -> ItemState {
     let mut attempts = 0;
+    // Addressed by its scope and name, re-parsed strictly, never by the display
+    // string; a write whose display path says something else is not sent.
+    let path = match exemption_path(&write.scope, &write.name) {
+        Ok(path) if path.to_string() == write.path => path,
+        Ok(path) => {
+            let message = format!("Not sent: its path {} is not the one previewed ({}).", path, write.path);
+            let _ = observer.changed(index, ItemState::Failed, attempts, Some(&message));
+            return ItemState::Failed;
+        }
+        Err(e) => {
+            let _ = observer.changed(index, ItemState::Failed, attempts, Some(&format!("Not sent: {e}.")));
+            return ItemState::Failed;
+        }
+    };
     loop {
         pacer.acquire().await;
         if cancel.is_cancelled() {
@@ -110,7 +124,7 @@ async fn send_one(
             let _ = observer.changed(index, ItemState::Failed, attempts, Some(&message));
             return ItemState::Failed;
         }
-        let error = match arm.put_with_limits(&write.path, v::POLICY_EXEMPTIONS, &write.body).await {
+        let error = match arm.put_with_limits(&path, v::POLICY_EXEMPTIONS, &write.body).await {
             Ok((_, remaining)) => {
                 if let Some(r) = remaining {
                     pacer.observe_remaining(r).await;

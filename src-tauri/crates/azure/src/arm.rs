@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use desk_core::arm_path::ArmPath;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 use url::Url;
@@ -42,8 +43,13 @@ impl Arm {
         Ok(token.token.secret().to_owned())
     }
 
-    fn url(&self, path: &str, api_version: &str, query: &[(&str, &str)]) -> Result<Url, AzureError> {
-        let mut url = self.endpoint.join(path).map_err(|e| AzureError::Config(format!("ARM path {path}: {e}")))?;
+    /// ARM's endpoint with `path`'s percent-encoded segments as its path:
+    /// nothing in a segment can become a query, a fragment or another segment.
+    fn url(&self, path: &ArmPath, api_version: &str, query: &[(&str, &str)]) -> Result<Url, AzureError> {
+        let mut url = self.endpoint.clone();
+        url.set_path(&path.encoded());
+        url.set_query(None);
+        url.set_fragment(None);
         {
             let mut pairs = url.query_pairs_mut();
             pairs.append_pair("api-version", api_version);
@@ -54,36 +60,36 @@ impl Arm {
         Ok(url)
     }
 
-    pub async fn get(&self, path: &str, api_version: &str, query: &[(&str, &str)]) -> Result<Value, AzureError> {
+    pub async fn get(&self, path: &ArmPath, api_version: &str, query: &[(&str, &str)]) -> Result<Value, AzureError> {
         let url = self.url(path, api_version, query)?;
         self.send(Method::GET, url, None).await.map(|(_, body)| body)
     }
 
     /// Every item of a list, following `nextLink` on the same host.
-    pub async fn list(&self, path: &str, api_version: &str, query: &[(&str, &str)]) -> Result<Vec<Value>, AzureError> {
+    pub async fn list(&self, path: &ArmPath, api_version: &str, query: &[(&str, &str)]) -> Result<Vec<Value>, AzureError> {
         let mut url = self.url(path, api_version, query)?;
         let mut items = Vec::new();
         for _ in 0..MAX_PAGES {
             let (_, page) = self.send(Method::GET, url.clone(), None).await?;
             match page.get("value") {
                 Some(Value::Array(values)) => items.extend(values.iter().cloned()),
-                _ => return Err(AzureError::unexpected(path, "a list without `value`")),
+                _ => return Err(AzureError::unexpected(path.to_string(), "a list without `value`")),
             }
             match page.get("nextLink").and_then(Value::as_str).filter(|s| !s.is_empty()) {
                 Some(next) => url = self.same_host(next)?,
                 None => return Ok(items),
             }
         }
-        Err(AzureError::unexpected(path, format!("more than {MAX_PAGES} pages")))
+        Err(AzureError::unexpected(path.to_string(), format!("more than {MAX_PAGES} pages")))
     }
 
-    pub async fn put(&self, path: &str, api_version: &str, body: &Value) -> Result<Value, AzureError> {
+    pub async fn put(&self, path: &ArmPath, api_version: &str, body: &Value) -> Result<Value, AzureError> {
         self.put_with_limits(path, api_version, body).await.map(|(body, _)| body)
     }
 
     /// A PUT that also reports how many writes ARM says are left
     /// (`x-ms-ratelimit-remaining-subscription-writes`), for pacing.
-    pub async fn put_with_limits(&self, path: &str, api_version: &str, body: &Value) -> Result<(Value, Option<u32>), AzureError> {
+    pub async fn put_with_limits(&self, path: &ArmPath, api_version: &str, body: &Value) -> Result<(Value, Option<u32>), AzureError> {
         let url = self.url(path, api_version, &[])?;
         let answer = self.exchange(Method::PUT, url, Some(body)).await?;
         let remaining = answer.remaining_writes;
@@ -91,7 +97,7 @@ impl Arm {
     }
 
     /// DELETE; `true` when something was deleted (200), `false` when absent (204).
-    pub async fn delete(&self, path: &str, api_version: &str) -> Result<bool, AzureError> {
+    pub async fn delete(&self, path: &ArmPath, api_version: &str) -> Result<bool, AzureError> {
         let url = self.url(path, api_version, &[])?;
         let (status, _) = self.send(Method::DELETE, url, None).await?;
         Ok(status == StatusCode::OK)

@@ -43,6 +43,13 @@ pub enum AzureError {
     Domain(#[from] CoreError),
 }
 
+/// A path, id or segment refused on its way to a URL (see `desk_core::arm_path`).
+impl From<desk_core::arm_path::PathError> for AzureError {
+    fn from(e: desk_core::arm_path::PathError) -> Self {
+        AzureError::InvalidInput(e.to_string())
+    }
+}
+
 impl AzureError {
     pub fn code(&self) -> &'static str {
         match self {

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
+use desk_core::arm_path::{ArmPath, AUTHORIZATION_PROVIDER};
 use desk_core::checks::{blocks, evaluate, Check};
 use desk_core::exemption::{scope_of, ExemptionDraft};
 use desk_core::permissions::{Permissions, ROLE_ASSIGNMENT_WRITE};
@@ -140,7 +141,7 @@ impl Tenant {
         if let Some(found) = reads.assignments.get(&key) {
             return Ok(found.clone());
         }
-        let path = format!("{scope}/providers/Microsoft.Authorization/policyAssignments");
+        let path = ArmPath::parse_id(scope)?.provider(AUTHORIZATION_PROVIDER, ["policyAssignments"])?;
         let items = self.arm.list(&path, v::POLICY_ASSIGNMENTS, &[("$filter", "atScope()")]).await?;
         let parsed = items.iter().map(parse::assignment).collect::<Result<Vec<_>, _>>()?;
         reads.assignments.insert(key, parsed.clone());
@@ -156,7 +157,7 @@ impl Tenant {
             .ok_or_else(|| AzureError::InvalidInput(format!("{resource_id} is not a resource id in a subscription.")))?;
         let key = format!("{}|within", subscription_scope(&subscription).to_ascii_lowercase());
         if !reads.assignments.contains_key(&key) {
-            let path = format!("{}/providers/Microsoft.Authorization/policyAssignments", subscription_scope(&subscription));
+            let path = ArmPath::subscription(&subscription)?.provider(AUTHORIZATION_PROVIDER, ["policyAssignments"])?;
             let items = self.arm.list(&path, v::POLICY_ASSIGNMENTS, &[]).await?;
             let parsed = items.iter().map(parse::assignment).collect::<Result<Vec<_>, _>>()?;
             reads.assignments.insert(key.clone(), parsed);
@@ -170,7 +171,7 @@ impl Tenant {
         if let Some(found) = reads.initiatives.get(&key) {
             return Ok(found.clone());
         }
-        let set = self.arm.get(set_id, v::POLICY_SET_DEFINITIONS, &[]).await?;
+        let set = self.arm.get(&ArmPath::parse_id(set_id)?, v::POLICY_SET_DEFINITIONS, &[]).await?;
         let name = set.pointer("/properties/displayName").and_then(Value::as_str).unwrap_or(set_id).to_owned();
         let found = (name, parse::initiative_members(&set)?);
         reads.initiatives.insert(key, found.clone());
@@ -183,7 +184,7 @@ impl Tenant {
         if let Some(found) = reads.permissions.get(&key) {
             return Ok(found.clone());
         }
-        let path = format!("{scope}/providers/Microsoft.Authorization/permissions");
+        let path = ArmPath::parse_id(scope)?.provider(AUTHORIZATION_PROVIDER, ["permissions"])?;
         let found = match self.arm.list(&path, v::PERMISSIONS, &[]).await {
             Ok(items) => Some(parse::permissions(&items)),
             Err(AzureError::Arm { status: 403 | 404, .. }) => None,
@@ -198,7 +199,7 @@ impl Tenant {
         let Some(provider) = self.security_provider_id().await? else {
             return Ok(None);
         };
-        let path = format!("{scope}/providers/Microsoft.Authorization/roleAssignments");
+        let path = ArmPath::parse_id(scope)?.provider(AUTHORIZATION_PROVIDER, ["roleAssignments"])?;
         let items = match self.arm.list(&path, v::ROLE_ASSIGNMENTS, &[("$filter", "atScope()")]).await {
             Ok(items) => items,
             Err(AzureError::Arm { status: 403, .. }) => return Ok(None),
@@ -236,7 +237,7 @@ impl Tenant {
             "principalId": provider,
             "principalType": "ServicePrincipal",
         }});
-        let path = format!("{scope}/providers/Microsoft.Authorization/roleAssignments/{name}");
+        let path = ArmPath::management_group(management_group)?.provider(AUTHORIZATION_PROVIDER, ["roleAssignments", &name.to_string()])?;
         self.arm.put(&path, v::ROLE_ASSIGNMENTS, &body).await.map(|_| ())
     }
 }

@@ -4,9 +4,10 @@
 use std::collections::BTreeMap;
 
 use chrono::Utc;
+use desk_core::arm_path::{ArmPath, AUTHORIZATION_PROVIDER, MANAGEMENT_GROUPS_PROVIDER};
 use desk_core::exemption::Exemption;
 use desk_core::recommendation::{not_exemptible_reason, Recommendation};
-use desk_core::scope::{is_subscription_id, management_group_scope, subscription_scope, ManagementGroupNode, Subscription};
+use desk_core::scope::{is_subscription_id, subscription_scope, ManagementGroupNode, Subscription};
 use serde_json::Value;
 
 use crate::api_version as v;
@@ -43,7 +44,7 @@ impl Tenant {
     }
 
     pub async fn subscriptions(&self) -> Result<Vec<Subscription>, AzureError> {
-        let values = self.arm.list("/subscriptions", v::SUBSCRIPTIONS, &[]).await?;
+        let values = self.arm.list(&ArmPath::from_segments(["subscriptions"])?, v::SUBSCRIPTIONS, &[]).await?;
         let mut subs = values.iter().map(parse::subscription).collect::<Result<Vec<_>, _>>()?;
         subs.sort_by_cached_key(|s| s.display_name.to_lowercase());
         Ok(subs)
@@ -57,7 +58,8 @@ impl Tenant {
         if let Some(root) = self.management_group_tree(&self.identity.tenant_id).await? {
             return Ok(Some(root));
         }
-        let listed = match self.arm.list("/providers/Microsoft.Management/managementGroups", v::MANAGEMENT_GROUPS, &[]).await {
+        let groups = ArmPath::root().provider(MANAGEMENT_GROUPS_PROVIDER, ["managementGroups"])?;
+        let listed = match self.arm.list(&groups, v::MANAGEMENT_GROUPS, &[]).await {
             Ok(listed) => listed,
             Err(AzureError::Arm { status: 403 | 404, .. }) => return Ok(None),
             Err(other) => return Err(other),
@@ -87,7 +89,8 @@ impl Tenant {
 
     async fn management_group_tree(&self, name: &str) -> Result<Option<ManagementGroupNode>, AzureError> {
         let query = [("$expand", "children"), ("$recurse", "true")];
-        match self.arm.get(&management_group_scope(name), v::MANAGEMENT_GROUPS, &query).await {
+        let path = ArmPath::root().provider(MANAGEMENT_GROUPS_PROVIDER, ["managementGroups", name])?;
+        match self.arm.get(&path, v::MANAGEMENT_GROUPS, &query).await {
             Ok(root) => parse::management_group_tree(&root).map(Some),
             Err(AzureError::Arm { status: 403 | 404, .. }) => Ok(None),
             Err(other) => Err(other),
@@ -125,7 +128,7 @@ impl Tenant {
 
     /// Every assessment in a subscription.
     pub(crate) async fn assessments(&self, subscription_id: &str, with_metadata: bool) -> Result<Vec<Value>, AzureError> {
-        let path = format!("{}/providers/Microsoft.Security/assessments", subscription_scope(subscription_id));
+        let path = ArmPath::subscription(subscription_id)?.provider("Microsoft.Security", ["assessments"])?;
         let query: &[(&str, &str)] = if with_metadata { &[("$expand", "metadata")] } else { &[] };
         self.arm.list(&path, v::SECURITY_ASSESSMENTS, query).await
     }
@@ -133,10 +136,10 @@ impl Tenant {
     /// One recommendation's metadata: built-in ones at the provider, custom
     /// ones at a subscription.
     pub(crate) async fn recommendation(&self, key: &str, subscription_ids: &[String]) -> Result<Recommendation, AzureError> {
-        let mut paths = vec![format!("/providers/Microsoft.Security/assessmentMetadata/{key}")];
-        paths.extend(subscription_ids.iter().map(|s| {
-            format!("{}/providers/Microsoft.Security/assessmentMetadata/{key}", subscription_scope(s))
-        }));
+        let mut paths = vec![ArmPath::root().provider("Microsoft.Security", ["assessmentMetadata", key])?];
+        for s in subscription_ids {
+            paths.push(ArmPath::subscription(s)?.provider("Microsoft.Security", ["assessmentMetadata", key])?);
+        }
         for path in paths {
             match self.arm.get(&path, v::SECURITY_ASSESSMENTS, &[]).await {
                 Ok(found) => {
@@ -165,7 +168,7 @@ impl Tenant {
     /// Exemptions listed at a scope, optionally with a `$filter`.
     pub(crate) async fn exemptions_at(&self, scope: &str, filter: Option<&str>) -> Result<Vec<Exemption>, AzureError> {
         let now = Utc::now();
-        let path = format!("{scope}/providers/Microsoft.Authorization/policyExemptions");
+        let path = ArmPath::parse_id(scope)?.provider(AUTHORIZATION_PROVIDER, ["policyExemptions"])?;
         let query: Vec<(&str, &str)> = filter.map(|f| vec![("$filter", f)]).unwrap_or_default();
         let items = self.arm.list(&path, v::POLICY_EXEMPTIONS, &query).await?;
         items.iter().map(|item| parse::exemption(item, now)).collect()
