@@ -429,7 +429,7 @@ mod tests {
             (id.trim_start_matches('/').to_owned(), "start with '/'"),
             (format!("/subscriptions/{SUB}/resourceGroups/rg-data"), "it must be"),
             (format!("/subscriptions/{SUB}/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts"), "pairs"),
-            (format!("/subscriptions/not-a-guid/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st1"), "GUID"),
+            ("/subscriptions/not-a-guid/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st1".to_owned(), "GUID"),
             (format!("/subscriptions/{SUB}/resourceGroups/rg./providers/Microsoft.Storage/storageAccounts/st1"), "resource group name"),
             (format!("/subscriptions/{SUB}/resourceGroups/rg/providers/Microsoft Storage/storageAccounts/st1"), "namespace"),
             (format!("/subscriptions/{SUB}/resourceGroups/rg/providers/Microsoft.Storage/storage:Accounts/st1"), "resource type"),
