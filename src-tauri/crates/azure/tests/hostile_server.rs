@@ -11,7 +11,7 @@ use azure_core::credentials::Secret;
 use azure_core::time::OffsetDateTime;
 use desk_azure::http::{client_with, Limits};
 use desk_azure::signin::{sign_in_with_device_code, DeviceCodeSignIn};
-use desk_azure::{apply_writes, Arm, ApplyOptions, Authority, Cancel, EntraCredential, Identity, Tenant, Url};
+use desk_azure::{apply_writes, ApplyObserver, Arm, ApplyOptions, Authority, Cancel, EntraCredential, Identity, Tenant, Url};
 use desk_core::apply::ItemState;
 use desk_core::plan::PlannedWrite;
 use desk_store::{Journal, Store};
@@ -330,7 +330,7 @@ async fn throttled_then_cancelled(retry_after: &'static str) {
     let tenant = tenant(&server, &limits(5));
     let writes = vec![write_at(&format!("/subscriptions/{SUBSCRIPTION}"), "throttled")];
     let store = journal(&writes);
-    let observer = Journal { store: &store, apply_id: "apply-1" };
+    let observer = Noting { journal: Journal { store: &store, apply_id: "apply-1" }, messages: Mutex::new(Vec::new()) };
     let cancel = Cancel::default();
     let stopper = {
         let cancel = cancel.clone();
@@ -350,6 +350,23 @@ async fn throttled_then_cancelled(retry_after: &'static str) {
     let journalled = states(&store);
     assert_eq!(journalled[0].0, ItemState::Cancelled, "Retry-After {retry_after}: {journalled:?}");
     assert_eq!(server.arm_requests().len(), 1, "one attempt, then the wait");
+    let messages = observer.messages.lock().expect("messages").clone();
+    assert!(messages.iter().any(|m| m.contains("retrying in 120.0 s")), "Retry-After {retry_after} obeyed as two minutes: {messages:?}");
+}
+
+/// The journal, keeping every message too.
+struct Noting<'a> {
+    journal: Journal<'a>,
+    messages: Mutex<Vec<String>>,
+}
+
+impl ApplyObserver for Noting<'_> {
+    fn changed(&self, index: u32, state: ItemState, attempts: u32, message: Option<&str>) -> Result<(), String> {
+        if let Some(m) = message {
+            self.messages.lock().map_err(|e| e.to_string())?.push(m.to_owned());
+        }
+        self.journal.changed(index, state, attempts, message)
+    }
 }
 
 #[tokio::test]
@@ -360,7 +377,7 @@ async fn a_huge_retry_after_is_clamped_and_cancel_stops_the_wait() {
 
 #[tokio::test]
 async fn a_ten_year_retry_after_date_is_clamped_and_cancel_stops_the_wait() {
-    throttled_then_cancelled("Sun, 01 Jan 2036 00:00:00 GMT").await;
+    throttled_then_cancelled("Tue, 01 Jan 2036 00:00:00 GMT").await;
 }
 
 #[tokio::test]
@@ -488,7 +505,9 @@ async fn a_redirected_put_is_failed_not_journalled_as_done() {
         let message = message.unwrap_or_default();
         assert!(message.contains("redirect") && message.contains("localhost"), "{message}");
     }
-    assert_eq!(server.arm_requests().len(), 2, "a redirect is not retried");
+    let sent = server.arm_requests();
+    assert_eq!(sent.len(), 2, "a redirect is not retried");
+    assert!(sent.iter().all(|r| r.method == "PUT"), "{sent:?}");
     assert!(elsewhere.seen().is_empty(), "the other host saw nothing: {:?}", elsewhere.seen());
 }
 
