@@ -11,7 +11,7 @@ use azure_core::credentials::Secret;
 use azure_core::time::OffsetDateTime;
 use desk_azure::http::{client_with, Limits};
 use desk_azure::signin::{sign_in_with_device_code, DeviceCodeSignIn};
-use desk_azure::{apply_writes, ApplyObserver, Arm, ApplyOptions, Authority, Cancel, EntraCredential, Identity, Tenant, Url};
+use desk_azure::{apply_writes, apply_writes_caught, ApplyObserver, Arm, ApplyOptions, Authority, Cancel, EntraCredential, Identity, Tenant, Url};
 use desk_core::apply::ItemState;
 use desk_core::plan::PlannedWrite;
 use desk_store::{Journal, Store};
@@ -608,4 +608,39 @@ async fn tenant_write_budget_paces_management_group_writes() {
     let paced = time_management_group_writes(Some("0")).await;
     assert!(paced >= Duration::from_millis(400), "5 writes at 10/s once the tenant budget is spent: {paced:?}");
     assert!(free < Duration::from_millis(400), "no header, no pacing: {free:?}");
+}
+
+// ---------------------------------------------------------------- panics
+
+/// The journal, but the engine panics when it reports the second write as sent.
+struct PanicsOnSecond<'a>(Journal<'a>);
+
+impl ApplyObserver for PanicsOnSecond<'_> {
+    fn changed(&self, index: u32, state: ItemState, attempts: u32, message: Option<&str>) -> Result<(), String> {
+        self.0.changed(index, state, attempts, message)?;
+        if index == 1 && state == ItemState::Sending {
+            panic!("a bug while sending write {index}");
+        }
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_panic_in_the_apply_is_an_error_and_leaves_it_resumable() {
+    let server = serve(|seen| token_ok(seen).unwrap_or_else(|| json(200, json!({"name": "x"})))).await;
+    let tenant = tenant(&server, &limits(5));
+    let writes: Vec<_> = (0..3).map(|i| write_at(&format!("/subscriptions/{SUBSCRIPTION}"), &format!("w{i}"))).collect();
+    let store = journal(&writes);
+    let observer = PanicsOnSecond(Journal { store: &store, apply_id: "apply-1" });
+    let options = ApplyOptions { concurrency_per_subscription: 1, ..ApplyOptions::default() };
+    let items = writes.iter().cloned().enumerate().map(|(i, w)| (i as u32, w)).collect();
+    let e = apply_writes_caught(tenant.arm(), items, &options, &observer, &Cancel::default()).await.expect_err("reported");
+    assert_eq!(e.code(), "internal");
+    assert!(e.payload().message.contains("a bug while sending write 1"), "{:?}", e.payload());
+    let journalled: Vec<ItemState> = states(&store).into_iter().map(|(s, _)| s).collect();
+    assert_eq!(journalled, vec![ItemState::Succeeded, ItemState::Sending, ItemState::Planned], "nothing marked done that was not");
+    let unfinished = store.unfinished_applies("a@b.example").expect("reads");
+    assert_eq!(unfinished.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), vec!["apply-1"], "offered for resuming");
+    let again = store.items_to_send("apply-1", |s| !s.is_final()).expect("resumable");
+    assert_eq!(again.iter().map(|(i, _)| *i).collect::<Vec<_>>(), vec![1, 2]);
 }
