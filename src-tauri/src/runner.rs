@@ -4,7 +4,7 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
-use desk_azure::{apply_writes, ApplyObserver, ApplyOptions, Cancel};
+use desk_azure::{apply_writes_caught, ApplyObserver, ApplyOptions, Cancel};
 use desk_core::apply::{ApplyProgress, ItemState};
 use desk_core::plan::PlannedWrite;
 use desk_store::{Journal, Store};
@@ -13,6 +13,9 @@ use tauri::{AppHandle, Emitter};
 use crate::state::{lock, Connected, Desk};
 
 pub const PROGRESS_EVENT: &str = "apply-progress";
+/// An apply stopped by an internal error (a caught panic): `{applyId, error}`.
+/// Its unfinished writes stay in the journal, offered for resuming.
+pub const STOPPED_EVENT: &str = "apply-stopped";
 
 /// The journal, then the UI.
 struct Journalled {
@@ -72,9 +75,19 @@ pub fn run_apply(app: AppHandle, desk: &Desk, connected: Arc<Connected>, apply_i
     let running = desk.running.clone();
     tauri::async_runtime::spawn(async move {
         let options = options_from_env();
-        let outcomes = apply_writes(connected.tenant.arm(), items, &options, &observer, &cancel).await;
-        let ok = outcomes.iter().filter(|(_, s)| *s == ItemState::Succeeded).count();
-        let detail = format!("apply {apply_id}: {ok} of {} writes succeeded", outcomes.len());
+        let detail = match apply_writes_caught(connected.tenant.arm(), items, &options, &observer, &cancel).await {
+            Ok(outcomes) => {
+                let ok = outcomes.iter().filter(|(_, s)| *s == ItemState::Succeeded).count();
+                format!("apply {apply_id}: {ok} of {} writes succeeded", outcomes.len())
+            }
+            Err(e) => {
+                let stopped = serde_json::json!({ "applyId": apply_id, "error": e.payload() });
+                if let Err(emit) = observer.app.emit(STOPPED_EVENT, stopped) {
+                    tracing::warn!("could not tell the UI the apply stopped: {emit}");
+                }
+                format!("apply {apply_id} stopped: {e}")
+            }
+        };
         tracing::info!("{detail}");
         if let Err(e) = observer.store.audit(&connected.who(), "apply", &detail) {
             tracing::warn!("audit log: {e}");

@@ -115,7 +115,7 @@ impl Desk {
 async fn connect() -> Result<Connected, ErrorPayload> {
     if let Some(connection) = Connection::from_env(|k| std::env::var(k).ok()).map_err(|e| e.payload())? {
         let cloud = connection.arm_endpoint.to_string();
-        let (tenant, identity) = connection.connect().await.map_err(|e| e.payload())?;
+        let (tenant, identity) = desk_azure::caught(connection.connect()).await.map_err(|e| e.payload())?;
         tracing::info!(account = %identity.account, "signed in to an external endpoint");
         return Ok(Connected {
             tenant,
@@ -151,7 +151,7 @@ pub async fn demo() -> Result<Connected, ErrorPayload> {
             login_hint: std::env::var("EXEMPTION_DESK_DEMO_USER").unwrap_or_else(|_| demo.default_user_upn.to_string()),
         },
     };
-    let (tenant, identity) = connection.connect().await.map_err(|e| e.payload())?;
+    let (tenant, identity) = desk_azure::caught(connection.connect()).await.map_err(|e| e.payload())?;
     tracing::info!(endpoint = %base, account = %identity.account, "demo tenant ready");
     Ok(Connected {
         tenant,

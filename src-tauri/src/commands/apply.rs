@@ -74,6 +74,6 @@ pub async fn effect_status(desk: State<'_, Desk>, apply_id: String) -> Result<Ef
     let report = desk.store.apply_report(&apply_id).map_err(store_error)?;
     let tenant = &connected.tenant;
     let needs_tree = report.items.iter().any(|i| desk_core::scope::subscription_of(&i.write.scope).is_none());
-    let tree = if needs_tree { tenant.management_groups().await.map_err(|e| e.payload())? } else { None };
-    tenant.effect(&report, tree.as_ref()).await.map_err(|e| e.payload())
+    let tree = if needs_tree { desk_azure::caught(tenant.management_groups()).await.map_err(|e| e.payload())? } else { None };
+    desk_azure::caught(tenant.effect(&report, tree.as_ref())).await.map_err(|e| e.payload())
 }

@@ -23,7 +23,7 @@ pub async fn prepare_exemption(desk: State<'_, Desk>, draft: ExemptionDraft) -> 
         object_id: &connected.identity.object_id,
         app_version: env!("CARGO_PKG_VERSION"),
     };
-    let prepared = connected.tenant.prepare(&draft, &requester).await.map_err(|e| e.payload())?;
+    let prepared = desk_azure::caught(connected.tenant.prepare(&draft, &requester)).await.map_err(|e| e.payload())?;
     let plan_id = uuid::Uuid::new_v4().to_string();
     let (writes, plan_error) = match prepared.writes {
         Ok(writes) => (writes, None),
@@ -40,7 +40,7 @@ pub async fn prepare_exemption(desk: State<'_, Desk>, draft: ExemptionDraft) -> 
 #[tauri::command]
 pub async fn grant_security_reader(desk: State<'_, Desk>, management_group: String) -> Result<(), ErrorPayload> {
     let connected = desk.connected().await?;
-    connected.tenant.grant_security_reader(&management_group).await.map_err(|e| e.payload())?;
+    desk_azure::caught(connected.tenant.grant_security_reader(&management_group)).await.map_err(|e| e.payload())?;
     let detail = format!("Reader for the Security Resource Provider at management group {management_group}");
     desk.store.audit(&connected.who(), "grant_security_reader", &detail).map_err(crate::store_error)
 }

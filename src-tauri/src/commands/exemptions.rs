@@ -6,5 +6,5 @@ use crate::state::Desk;
 
 #[tauri::command]
 pub async fn list_exemptions(desk: State<'_, Desk>, subscription_ids: Vec<String>) -> Result<Vec<Exemption>, ErrorPayload> {
-    desk.connected().await?.tenant.exemptions(&subscription_ids).await.map_err(|e| e.payload())
+    desk_azure::caught(desk.connected().await?.tenant.exemptions(&subscription_ids)).await.map_err(|e| e.payload())
 }

@@ -4,16 +4,18 @@ use desk_core::scope::{ManagementGroupNode, Subscription};
 use desk_core::ErrorPayload;
 use tauri::State;
 
+use desk_azure::caught;
+
 use crate::state::Desk;
 
 #[tauri::command]
 pub async fn list_subscriptions(desk: State<'_, Desk>) -> Result<Vec<Subscription>, ErrorPayload> {
-    desk.connected().await?.tenant.subscriptions().await.map_err(|e| e.payload())
+    caught(desk.connected().await?.tenant.subscriptions()).await.map_err(|e| e.payload())
 }
 
 #[tauri::command]
 pub async fn list_management_groups(desk: State<'_, Desk>) -> Result<Option<ManagementGroupNode>, ErrorPayload> {
-    desk.connected().await?.tenant.management_groups().await.map_err(|e| e.payload())
+    caught(desk.connected().await?.tenant.management_groups()).await.map_err(|e| e.payload())
 }
 
 #[tauri::command]
@@ -21,7 +23,7 @@ pub async fn list_recommendations(
     desk: State<'_, Desk>,
     subscription_ids: Vec<String>,
 ) -> Result<Vec<Recommendation>, ErrorPayload> {
-    desk.connected().await?.tenant.recommendations(&subscription_ids).await.map_err(|e| e.payload())
+    caught(desk.connected().await?.tenant.recommendations(&subscription_ids)).await.map_err(|e| e.payload())
 }
 
 #[tauri::command]
@@ -31,5 +33,5 @@ pub async fn recommendation_resources(
     subscription_ids: Vec<String>,
 ) -> Result<Vec<AssessedResource>, ErrorPayload> {
     let connected = desk.connected().await?;
-    connected.tenant.recommendation_resources(&recommendation_key, &subscription_ids).await.map_err(|e| e.payload())
+    caught(connected.tenant.recommendation_resources(&recommendation_key, &subscription_ids)).await.map_err(|e| e.payload())
 }

@@ -81,7 +81,7 @@ pub async fn sign_in(app: AppHandle, desk: State<'_, Desk>, request: SignInReque
         };
         app.emit(DEVICE_CODE_EVENT, shown).map_err(|e| e.to_string())
     };
-    let signed = profile::sign_in(&request, open_browser, show, &cancel).await;
+    let signed = desk_azure::caught(profile::sign_in(&request, open_browser, show, &cancel)).await;
     lock(&desk.sign_in_cancel).take();
     lock(&desk.device_code_page).take();
     let signed = signed.map_err(|e| e.payload())?;
@@ -163,7 +163,7 @@ pub async fn use_profile(desk: State<'_, Desk>, name: String) -> Result<SessionI
             ),
             other => other.payload(),
         })?;
-    let signed = profile::restore(&profile, kept).await.map_err(|e| e.payload())?;
+    let signed = desk_azure::caught(profile::restore(&profile, kept)).await.map_err(|e| e.payload())?;
     switch_to(&desk, &name, signed, profile).await
 }
 

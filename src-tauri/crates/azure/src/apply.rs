@@ -12,10 +12,12 @@ use desk_core::apply::ItemState;
 use desk_core::plan::{exemption_path, PlannedWrite};
 use desk_core::scope::subscription_of;
 use futures::stream::{self, StreamExt};
+use tokio::sync::Notify;
 
 use crate::api_version as v;
 use crate::arm::Arm;
 use crate::error::AzureError;
+use crate::http::MAX_RETRY_AFTER;
 use crate::pacer::Pacer;
 
 #[derive(Debug, Clone)]
@@ -43,17 +45,51 @@ impl Default for ApplyOptions {
     }
 }
 
-/// Set to stop: writes not yet sent end as `Cancelled`; writes in flight finish.
+/// Set to stop: writes not yet sent end as `Cancelled`; writes in flight
+/// finish. Every wait (back-off, pacing, `Retry-After`, device-code polling)
+/// ends as soon as it is set.
 #[derive(Clone, Default)]
-pub struct Cancel(Arc<AtomicBool>);
+pub struct Cancel(Arc<CancelState>);
+
+#[derive(Default)]
+struct CancelState {
+    set: AtomicBool,
+    changed: Notify,
+}
 
 impl Cancel {
     pub fn cancel(&self) {
-        self.0.store(true, Ordering::SeqCst);
+        self.0.set.store(true, Ordering::SeqCst);
+        self.0.changed.notify_waiters();
     }
 
     pub fn is_cancelled(&self) -> bool {
-        self.0.load(Ordering::SeqCst)
+        self.0.set.load(Ordering::SeqCst)
+    }
+
+    /// Returns once cancelled.
+    pub async fn cancelled(&self) {
+        loop {
+            let notified = self.0.changed.notified();
+            tokio::pin!(notified);
+            // Registered before the flag is read, so a cancel in between is not missed.
+            notified.as_mut().enable();
+            if self.is_cancelled() {
+                return;
+            }
+            notified.await;
+        }
+    }
+
+    /// Sleep `wait`; `false` when cancelled first (at once if already).
+    pub async fn sleep(&self, wait: Duration) -> bool {
+        if self.is_cancelled() {
+            return false;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => !self.is_cancelled(),
+            _ = self.cancelled() => false,
+        }
     }
 }
 
@@ -113,7 +149,10 @@ async fn send_one(
         }
     };
     loop {
-        pacer.acquire().await;
+        tokio::select! {
+            _ = pacer.acquire() => {}
+            _ = cancel.cancelled() => {}
+        }
         if cancel.is_cancelled() {
             let _ = observer.changed(index, ItemState::Cancelled, attempts, Some("Cancelled before it was sent."));
             return ItemState::Cancelled;
@@ -140,7 +179,7 @@ async fn send_one(
         }
         let wait = match &error {
             AzureError::Arm { status: 429, retry_after_seconds, .. } => {
-                let wait = Duration::from_secs(retry_after_seconds.unwrap_or(1).max(1));
+                let wait = Duration::from_secs(retry_after_seconds.unwrap_or(1).max(1)).min(MAX_RETRY_AFTER);
                 pacer.throttled(wait).await;
                 wait
             }
@@ -148,7 +187,8 @@ async fn send_one(
         };
         let message = format!("Attempt {attempts} failed ({error}); retrying in {:.1} s.", wait.as_secs_f64());
         let _ = observer.changed(index, ItemState::Retrying, attempts, Some(&message));
-        tokio::time::sleep(wait).await;
+        // Cancelled while waiting: the loop's top reports it as Cancelled.
+        cancel.sleep(wait).await;
     }
 }
 
@@ -156,5 +196,33 @@ async fn send_one(
 fn backoff(options: &ApplyOptions, attempts: u32) -> Duration {
     let base = options.backoff.saturating_mul(1 << attempts.saturating_sub(1).min(16)).min(options.max_backoff);
     let jitter = rand::random::<f64>() * 0.25;
-    base.mul_f64(1.0 + jitter)
+    base.saturating_add(base.mul_f64(jitter).min(base))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_cancel_ends_a_long_wait_at_once() {
+        let cancel = Cancel::default();
+        assert!(cancel.sleep(Duration::from_millis(5)).await, "an uncancelled sleep runs out");
+        let waiting = {
+            let cancel = cancel.clone();
+            tokio::spawn(async move { cancel.sleep(Duration::from_secs(10 * 365 * 24 * 3600)).await })
+        };
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let started = std::time::Instant::now();
+        cancel.cancel();
+        let finished = tokio::time::timeout(Duration::from_secs(1), waiting).await.expect("ends within a second").expect("no panic");
+        assert!(!finished, "reported as cancelled");
+        assert!(started.elapsed() < Duration::from_secs(1));
+        assert!(!cancel.sleep(Duration::from_secs(60)).await, "an already cancelled sleep returns at once");
+    }
+
+    #[test]
+    fn backoff_never_overflows() {
+        let options = ApplyOptions { backoff: Duration::MAX, max_backoff: Duration::MAX, ..ApplyOptions::default() };
+        assert!(backoff(&options, u32::MAX) >= Duration::from_secs(1));
+    }
 }

@@ -1,6 +1,8 @@
 //! A small ARM client: bearer tokens, api-versions, ARM's error body, and
-//! `nextLink` paging.
+//! `nextLink` / `@nextLink` paging. Answers are read through [`crate::http`]:
+//! no redirects, a size cap, clamped `Retry-After`.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use desk_core::arm_path::ArmPath;
@@ -11,12 +13,13 @@ use url::Url;
 use crate::credential::SessionCredential;
 
 use crate::error::AzureError;
+use crate::http::{self as limits, Body};
 
 /// Azure public cloud's Resource Manager.
 pub const ARM_PUBLIC: &str = "https://management.azure.com";
 
-/// Paging stops here, so a misbehaving `nextLink` cannot loop forever.
-const MAX_PAGES: usize = 10_000;
+/// Paging stops here, so a misbehaving `nextLink` cannot go on for ever.
+const MAX_PAGES: usize = 5_000;
 
 #[derive(Clone)]
 pub struct Arm {
@@ -62,21 +65,30 @@ impl Arm {
 
     pub async fn get(&self, path: &ArmPath, api_version: &str, query: &[(&str, &str)]) -> Result<Value, AzureError> {
         let url = self.url(path, api_version, query)?;
-        self.send(Method::GET, url, None).await.map(|(_, body)| body)
+        self.send(Method::GET, url, None, Body::Object).await.map(|(_, body)| body)
     }
 
-    /// Every item of a list, following `nextLink` on the same host.
+    /// Every item of a list, following `nextLink` (or `@nextLink`, as the
+    /// management-group lists spell it) on ARM's own origin, never to a link
+    /// already followed, for at most [`MAX_PAGES`] pages.
     pub async fn list(&self, path: &ArmPath, api_version: &str, query: &[(&str, &str)]) -> Result<Vec<Value>, AzureError> {
         let mut url = self.url(path, api_version, query)?;
+        let mut seen = HashSet::new();
         let mut items = Vec::new();
         for _ in 0..MAX_PAGES {
-            let (_, page) = self.send(Method::GET, url.clone(), None).await?;
-            match page.get("value") {
-                Some(Value::Array(values)) => items.extend(values.iter().cloned()),
+            seen.insert(url.to_string());
+            let (_, mut page) = self.send(Method::GET, url.clone(), None, Body::Page).await?;
+            match page.get_mut("value").map(Value::take) {
+                Some(Value::Array(values)) => items.extend(values),
                 _ => return Err(AzureError::unexpected(path.to_string(), "a list without `value`")),
             }
-            match page.get("nextLink").and_then(Value::as_str).filter(|s| !s.is_empty()) {
-                Some(next) => url = self.same_host(next)?,
+            match next_link(&page) {
+                Some(next) => {
+                    url = self.same_host(next)?;
+                    if seen.contains(url.as_str()) {
+                        return Err(AzureError::unexpected(path.to_string(), "a `nextLink` back to a page already read"));
+                    }
+                }
                 None => return Ok(items),
             }
         }
@@ -88,10 +100,11 @@ impl Arm {
     }
 
     /// A PUT that also reports how many writes ARM says are left
-    /// (`x-ms-ratelimit-remaining-subscription-writes`), for pacing.
+    /// (`x-ms-ratelimit-remaining-subscription-writes`, or `…-tenant-writes`
+    /// for a management group), for pacing.
     pub async fn put_with_limits(&self, path: &ArmPath, api_version: &str, body: &Value) -> Result<(Value, Option<u32>), AzureError> {
         let url = self.url(path, api_version, &[])?;
-        let answer = self.exchange(Method::PUT, url, Some(body)).await?;
+        let answer = self.exchange(Method::PUT, url, Some(body), Body::Object).await?;
         let remaining = answer.remaining_writes;
         answer.into_result().map(|(_, body)| (body, remaining))
     }
@@ -99,51 +112,76 @@ impl Arm {
     /// DELETE; `true` when something was deleted (200), `false` when absent (204).
     pub async fn delete(&self, path: &ArmPath, api_version: &str) -> Result<bool, AzureError> {
         let url = self.url(path, api_version, &[])?;
-        let (status, _) = self.send(Method::DELETE, url, None).await?;
+        let (status, _) = self.send(Method::DELETE, url, None, Body::Object).await?;
         Ok(status == StatusCode::OK)
     }
 
-    /// A `nextLink` must point back at ARM: the bearer token goes nowhere else.
+    /// A `nextLink` must point back at ARM (same scheme, host and port) and
+    /// carry no user name or password: the bearer token goes nowhere else,
+    /// and with nothing beside it.
     fn same_host(&self, next: &str) -> Result<Url, AzureError> {
-        let url = Url::parse(next).map_err(|e| AzureError::unexpected("nextLink", e))?;
+        let url = self.endpoint.join(next).map_err(|e| AzureError::unexpected("nextLink", e))?;
         if url.origin() != self.endpoint.origin() {
-            return Err(AzureError::unexpected("nextLink", format!("{next} is not on {}", self.endpoint)));
+            let host = url.host_str().unwrap_or("another place");
+            return Err(AzureError::unexpected("nextLink", format!("a link to {host}, which is not {}", self.endpoint)));
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(AzureError::unexpected("nextLink", "a link carrying a user name or password"));
         }
         Ok(url)
     }
 
-    pub(crate) async fn send(&self, method: Method, url: Url, body: Option<&Value>) -> Result<(StatusCode, Value), AzureError> {
-        self.exchange(method, url, body).await?.into_result()
+    pub(crate) async fn send(&self, method: Method, url: Url, body: Option<&Value>, kind: Body) -> Result<(StatusCode, Value), AzureError> {
+        self.exchange(method, url, body, kind).await?.into_result()
     }
 
     /// One request; a token Azure calls expired or invalid is dropped and the
     /// request made once more with a fresh one.
-    async fn exchange(&self, method: Method, url: Url, body: Option<&Value>) -> Result<Answer, AzureError> {
-        let answer = self.exchange_once(method.clone(), url.clone(), body).await?;
+    async fn exchange(&self, method: Method, url: Url, body: Option<&Value>, kind: Body) -> Result<Answer, AzureError> {
+        let answer = self.exchange_once(method.clone(), url.clone(), body, kind).await?;
         if answer.status == StatusCode::UNAUTHORIZED
             && (answer.text.contains("ExpiredAuthenticationToken") || answer.text.contains("InvalidAuthenticationToken"))
         {
             tracing::info!("ARM refused the access token; signing in again");
             self.credential.forget(&self.scope).await;
-            return self.exchange_once(method, url, body).await;
+            return self.exchange_once(method, url, body, kind).await;
         }
         Ok(answer)
     }
 
-    async fn exchange_once(&self, method: Method, url: Url, body: Option<&Value>) -> Result<Answer, AzureError> {
+    /// One request and its answer, read within `kind`'s size cap. A
+    /// redirect is an error (a redirected PUT never reached ARM).
+    async fn exchange_once(&self, method: Method, url: Url, body: Option<&Value>, kind: Body) -> Result<Answer, AzureError> {
         let token = self.access_token().await?;
         let mut request = self.http.request(method, url.clone()).bearer_auth(token);
         if let Some(body) = body {
             request = request.json(body);
         }
-        let network = |e: reqwest::Error| AzureError::Network { url: url.to_string(), reason: e.to_string() };
-        let response = request.send().await.map_err(network)?;
+        let response = request.send().await.map_err(|e| limits::network(&url, e))?;
+        limits::not_redirected(&url, &response)?;
         let status = response.status();
-        let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(|v| v.trim().to_owned());
-        let remaining_writes = header("x-ms-ratelimit-remaining-subscription-writes").and_then(|v| v.parse().ok());
-        let retry_after_seconds = header("retry-after").and_then(|v| v.parse().ok());
-        let text = response.text().await.map_err(network)?;
+        let remaining_writes = remaining_writes(response.headers());
+        let retry_after_seconds = limits::retry_after(response.headers()).map(|d| d.as_secs());
+        let text = limits::read_text(&url, response, kind).await?;
         Ok(Answer { url, status, text, remaining_writes, retry_after_seconds })
+    }
+}
+
+/// The link to a list's next page: `nextLink`, or `@nextLink` as the
+/// management-group lists spell it.
+fn next_link(page: &Value) -> Option<&str> {
+    ["nextLink", "@nextLink"].iter().find_map(|k| page.get(*k).and_then(Value::as_str).filter(|s| !s.is_empty()))
+}
+
+/// The writes ARM says are left: the subscription's budget, or the tenant's
+/// for writes above subscriptions (management groups); the smaller when both.
+fn remaining_writes(headers: &reqwest::header::HeaderMap) -> Option<u32> {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u32>().ok());
+    let subscription = header("x-ms-ratelimit-remaining-subscription-writes");
+    let tenant = header("x-ms-ratelimit-remaining-tenant-writes");
+    match (subscription, tenant) {
+        (Some(s), Some(t)) => Some(s.min(t)),
+        (one, other) => one.or(other),
     }
 }
 
@@ -181,5 +219,30 @@ pub(crate) fn from_credential(e: azure_core::Error) -> AzureError {
     match e.into_downcast::<AzureError>() {
         Ok(ours) => ours,
         Err(other) => AzureError::SignIn { error: "credential".into(), description: other.to_string() },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn both_spellings_of_next_link_are_followed() {
+        assert_eq!(next_link(&json!({"value": [], "nextLink": "https://a/b"})), Some("https://a/b"));
+        assert_eq!(next_link(&json!({"value": [], "@nextLink": "https://a/c"})), Some("https://a/c"));
+        assert_eq!(next_link(&json!({"value": [], "nextLink": null, "@nextLink": ""})), None);
+    }
+
+    #[test]
+    fn tenant_write_budgets_count_like_subscription_ones() {
+        let mut headers = reqwest::header::HeaderMap::new();
+        assert_eq!(remaining_writes(&headers), None);
+        headers.insert("x-ms-ratelimit-remaining-tenant-writes", "7".parse().expect("value"));
+        assert_eq!(remaining_writes(&headers), Some(7));
+        headers.insert("x-ms-ratelimit-remaining-subscription-writes", "3".parse().expect("value"));
+        assert_eq!(remaining_writes(&headers), Some(3));
+        headers.insert("x-ms-ratelimit-remaining-subscription-writes", "99999999999".parse().expect("value"));
+        assert_eq!(remaining_writes(&headers), Some(7), "a number past u32 is ignored, not wrapped");
     }
 }

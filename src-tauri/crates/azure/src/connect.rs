@@ -59,10 +59,7 @@ pub mod env {
 
 /// The HTTP client every Entra, ARM and Graph call goes through.
 pub(crate) fn http_client() -> Result<reqwest::Client, AzureError> {
-    reqwest::Client::builder()
-        .user_agent(concat!("ExemptionDesk/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(|e| AzureError::Config(e.to_string()))
+    crate::http::client()
 }
 
 /// ARM's token scope in the public cloud (the simulator accepts it too).

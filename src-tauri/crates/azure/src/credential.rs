@@ -19,6 +19,7 @@ use url::Url;
 
 use crate::certificate::ClientCertificate;
 use crate::error::AzureError;
+use crate::http::{self as limits, Body, MAX_TOKEN_LIFETIME_SECONDS};
 
 /// Where tokens come from: `{host}/{tenant}/oauth2/v2.0/...`.
 #[derive(Debug, Clone)]
@@ -67,11 +68,36 @@ pub struct Identity {
     pub account: String,
 }
 
+/// Entra's token answer. The lifetime is read by [`TokenResponse::lifetime`]:
+/// a number or numeric string, never believed past a day.
 #[derive(Deserialize)]
 struct TokenResponse {
     access_token: String,
-    expires_in: i64,
+    #[serde(default)]
+    expires_in: Option<serde_json::Value>,
+    /// Unix seconds; older endpoints send it instead of (or beside) `expires_in`.
+    #[serde(default)]
+    expires_on: Option<serde_json::Value>,
     refresh_token: Option<String>,
+}
+
+impl TokenResponse {
+    /// Seconds the token lives, clamped to `0..=MAX_TOKEN_LIFETIME_SECONDS`
+    /// (a token claiming longer is renewed sooner; Azure refusing it earlier
+    /// is handled by renewing on `ExpiredAuthenticationToken`).
+    fn lifetime(&self, now_unix: i64) -> Result<Duration, AzureError> {
+        let max = MAX_TOKEN_LIFETIME_SECONDS;
+        let in_seconds = crate::http::seconds(self.expires_in.as_ref(), max.unsigned_abs());
+        let on_seconds = || {
+            let at = crate::http::seconds(self.expires_on.as_ref(), u64::MAX)?;
+            let at = i64::try_from(at).unwrap_or(i64::MAX);
+            Some(at.saturating_sub(now_unix).clamp(0, max).unsigned_abs())
+        };
+        let seconds = in_seconds
+            .or_else(on_seconds)
+            .ok_or_else(|| AzureError::unexpected("the token request", "a token without `expires_in`"))?;
+        Ok(Duration::seconds(i64::try_from(seconds).unwrap_or(max).min(max)))
+    }
 }
 
 #[derive(Deserialize)]
@@ -94,7 +120,7 @@ struct Cached {
 impl Cached {
     fn new(token: AccessToken, lifetime: Duration) -> Self {
         let margin = EARLY_REFRESH.min(lifetime / 2);
-        Cached { renew_at: token.expires_on - margin, token }
+        Cached { renew_at: token.expires_on.checked_sub(margin).unwrap_or(token.expires_on), token }
     }
 }
 
@@ -202,14 +228,16 @@ impl EntraCredential {
     }
 
     async fn store(&self, token: TokenResponse, client_id: &str, scope: &str) -> Result<AccessToken, AzureError> {
+        let now = OffsetDateTime::now_utc();
+        let lifetime = token.lifetime(now.unix_timestamp())?;
         if let Some(refresh_token) = token.refresh_token {
             let mut grant = self.grant.lock().await;
             if let Grant::RefreshToken { .. } = &*grant {
                 *grant = Grant::RefreshToken { client_id: client_id.to_owned(), refresh_token: Secret::new(refresh_token) };
             }
         }
-        let lifetime = Duration::seconds(token.expires_in.max(0));
-        let access = AccessToken::new(token.access_token, OffsetDateTime::now_utc() + lifetime);
+        let expires_on = now.checked_add(lifetime).unwrap_or(now);
+        let access = AccessToken::new(token.access_token, expires_on);
         self.cached.lock().await.insert(scope.to_owned(), Cached::new(access.clone(), lifetime));
         Ok(access)
     }
@@ -217,8 +245,9 @@ impl EntraCredential {
     async fn post_token(&self, form: &[(&str, &str)]) -> Result<TokenResponse, AzureError> {
         let url = self.authority.endpoint("token")?;
         let response = self.http.post(url.clone()).form(form).send().await.map_err(|e| network(&url, e))?;
+        limits::not_redirected(&url, &response)?;
         let status = response.status();
-        let body = response.text().await.map_err(|e| network(&url, e))?;
+        let body = limits::read_text(&url, response, Body::Token).await?;
         if !status.is_success() {
             let refused: EntraError = serde_json::from_str(&body)
                 .map_err(|_| AzureError::unexpected("the token request", format!("status {status}")))?;
@@ -256,7 +285,7 @@ impl TokenCredential for EntraCredential {
 }
 
 pub(crate) fn network(url: &Url, e: reqwest::Error) -> AzureError {
-    AzureError::Network { url: url.to_string(), reason: e.to_string() }
+    limits::network(url, e)
 }
 
 pub(crate) fn random_urlsafe(bytes: usize) -> String {
@@ -316,6 +345,21 @@ mod tests {
         assert_eq!(short.renew_at, now + Duration::seconds(30));
         let long = Cached::new(AccessToken::new("b", now + Duration::hours(1)), Duration::hours(1));
         assert_eq!(long.renew_at, now + Duration::minutes(55));
+    }
+
+    #[test]
+    fn token_lifetimes_are_clamped_to_a_day() {
+        let answer = |v: serde_json::Value| serde_json::from_value::<TokenResponse>(v).expect("parses");
+        let now = 1_800_000_000;
+        let day = Duration::seconds(MAX_TOKEN_LIFETIME_SECONDS);
+        assert_eq!(answer(serde_json::json!({"access_token": "a", "expires_in": 3599})).lifetime(now).ok(), Some(Duration::seconds(3599)));
+        assert_eq!(answer(serde_json::json!({"access_token": "a", "expires_in": i64::MAX})).lifetime(now).ok(), Some(day));
+        assert_eq!(answer(serde_json::json!({"access_token": "a", "expires_in": 1e308})).lifetime(now).ok(), Some(day));
+        assert_eq!(answer(serde_json::json!({"access_token": "a", "expires_in": "4000"})).lifetime(now).ok(), Some(Duration::seconds(4000)));
+        assert_eq!(answer(serde_json::json!({"access_token": "a", "expires_in": -7})).lifetime(now).ok(), Some(Duration::ZERO));
+        assert_eq!(answer(serde_json::json!({"access_token": "a", "expires_on": now + 600})).lifetime(now).ok(), Some(Duration::seconds(600)));
+        assert_eq!(answer(serde_json::json!({"access_token": "a", "expires_on": u64::MAX})).lifetime(now).ok(), Some(day));
+        assert!(answer(serde_json::json!({"access_token": "a"})).lifetime(now).is_err());
     }
 
     #[test]

@@ -41,6 +41,9 @@ pub enum AzureError {
     RecommendationNotFound(String),
     #[error(transparent)]
     Domain(#[from] CoreError),
+    /// A bug: the work panicked. Caught so the app keeps running (see [`crate::caught`]).
+    #[error("Exemption Desk stopped this step after an internal error: {0}")]
+    Internal(String),
 }
 
 /// A path, id or segment refused on its way to a URL (see `desk_core::arm_path`).
@@ -68,6 +71,7 @@ impl AzureError {
             AzureError::InvalidInput(_) => "invalid_request",
             AzureError::RecommendationNotFound(_) => "not_found",
             AzureError::Domain(e) => e.code(),
+            AzureError::Internal(_) => "internal",
         }
     }
 

@@ -34,13 +34,20 @@ impl Graph {
             .endpoint
             .join(&format!("v1.0/servicePrincipals(appId='{app_id}')?$select=id,appId,displayName"))
             .map_err(|e| AzureError::Config(format!("Graph endpoint: {e}")))?;
-        let network = |e: reqwest::Error| AzureError::Network { url: url.to_string(), reason: e.to_string() };
-        let response = self.http.get(url.clone()).bearer_auth(token.token.secret()).send().await.map_err(network)?;
+        let response = self
+            .http
+            .get(url.clone())
+            .bearer_auth(token.token.secret())
+            .send()
+            .await
+            .map_err(|e| crate::http::network(&url, e))?;
+        crate::http::not_redirected(&url, &response)?;
         let status = response.status();
         if status == reqwest::StatusCode::NOT_FOUND {
             return Ok(None);
         }
-        let body: Value = response.json().await.map_err(network)?;
+        let bytes = crate::http::read_body(&url, response, crate::http::Body::Object).await?;
+        let body: Value = serde_json::from_slice(&bytes).map_err(|e| AzureError::unexpected("Microsoft Graph", e))?;
         if !status.is_success() {
             let message = body.pointer("/error/message").and_then(Value::as_str).unwrap_or("no message");
             return Err(AzureError::Arm {

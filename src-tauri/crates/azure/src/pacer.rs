@@ -1,11 +1,16 @@
-//! Client-side pacing of writes to one subscription: spend ARM's write budget
-//! as it is reported (`x-ms-ratelimit-remaining-subscription-writes`), then
-//! send at its refill rate instead of running into 429s.
+//! Client-side pacing of writes to one subscription, or to the tenant's
+//! management groups: spend ARM's write budget as it is reported
+//! (`x-ms-ratelimit-remaining-subscription-writes`, or `…-tenant-writes` for
+//! writes above subscriptions), then send at its refill rate instead of
+//! running into 429s.
 
 use std::time::Duration;
 
 use tokio::sync::Mutex;
 use tokio::time::Instant;
+
+/// No single wait is longer (a `Retry-After` is clamped to this too).
+const MAX_WAIT: Duration = crate::http::MAX_RETRY_AFTER;
 
 pub struct Pacer {
     refill_per_second: f64,
@@ -22,6 +27,8 @@ struct State {
 
 impl Pacer {
     pub fn new(refill_per_second: f64) -> Self {
+        // A rate of nothing (or not a number) would wait for ever: ARM's public rate instead.
+        let refill_per_second = if refill_per_second.is_finite() && refill_per_second > 0.0 { refill_per_second } else { 10.0 };
         Pacer {
             refill_per_second,
             state: Mutex::new(State { tokens: 0.0, known: false, last: Instant::now(), blocked_until: None }),
@@ -46,7 +53,7 @@ impl Pacer {
                         s.tokens -= 1.0;
                         return;
                     }
-                    _ => Duration::from_secs_f64((1.0 - s.tokens) / self.refill_per_second),
+                    _ => Duration::try_from_secs_f64((1.0 - s.tokens) / self.refill_per_second).unwrap_or(MAX_WAIT).min(MAX_WAIT),
                 }
             };
             tokio::time::sleep(wait).await;
@@ -66,7 +73,8 @@ impl Pacer {
     /// ARM throttled us: send nothing until `retry_after` has passed.
     pub async fn throttled(&self, retry_after: Duration) {
         let mut s = self.state.lock().await;
-        let until = Instant::now() + retry_after;
+        let now = Instant::now();
+        let until = now.checked_add(retry_after.min(MAX_WAIT)).unwrap_or(now);
         s.blocked_until = Some(s.blocked_until.map_or(until, |b| b.max(until)));
         s.tokens = 0.0;
         s.known = true;
@@ -91,6 +99,16 @@ mod tests {
         }
         let waited = start.elapsed().as_secs_f64();
         assert!((0.95..1.1).contains(&waited), "2 left, then 10 at 10/s: ~1 s, took {waited}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn absurd_waits_are_clamped_not_panics() {
+        let pacer = Pacer::new(0.0);
+        pacer.throttled(Duration::MAX).await;
+        let start = Instant::now();
+        pacer.acquire().await;
+        let waited = start.elapsed();
+        assert!(waited >= MAX_WAIT && waited < MAX_WAIT * 3, "{waited:?}");
     }
 
     #[tokio::test(start_paused = true)]

@@ -9,13 +9,14 @@ use tokio::time::Instant;
 use super::explain;
 use crate::credential::{network, Authority, EntraCredential};
 use crate::error::AzureError;
+use crate::http::{MAX_DEVICE_CODE_SECONDS, MAX_POLL_INTERVAL_SECONDS};
 use crate::Cancel;
 
 const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 /// RFC 8628 §3.5: `slow_down` adds five seconds to the interval.
 const SLOW_DOWN: Duration = Duration::from_secs(5);
-/// How often a wait looks at the cancel flag.
-const CANCEL_CHECK: Duration = Duration::from_millis(200);
+/// The slowest polling, whatever `interval` and `slow_down` say.
+const MAX_POLL_INTERVAL: Duration = Duration::from_secs(MAX_POLL_INTERVAL_SECONDS);
 
 /// What a device-code sign-in asks Entra for.
 #[derive(Debug, Clone)]
@@ -41,14 +42,15 @@ pub struct DeviceCodePrompt {
     pub expires_in: u64,
 }
 
+/// Entra's answer; the numbers are read by [`crate::http::seconds`], clamped.
 #[derive(Deserialize)]
 struct DeviceCodeResponse {
     user_code: String,
     device_code: String,
     verification_uri: String,
-    expires_in: u64,
+    expires_in: serde_json::Value,
     #[serde(default)]
-    interval: Option<u64>,
+    interval: Option<serde_json::Value>,
     #[serde(default)]
     message: String,
 }
@@ -72,8 +74,9 @@ pub async fn sign_in_with_device_code(
     let scopes = format!("{} offline_access openid profile", request.scope);
     let form = [("client_id", request.client_id.as_str()), ("scope", scopes.as_str())];
     let response = http.post(url.clone()).form(&form).send().await.map_err(|e| network(&url, e))?;
+    crate::http::not_redirected(&url, &response)?;
     let status = response.status();
-    let body = response.text().await.map_err(|e| network(&url, e))?;
+    let body = crate::http::read_text(&url, response, crate::http::Body::Token).await?;
     if !status.is_success() {
         let refused: Refusal = serde_json::from_str(&body)
             .map_err(|_| AzureError::unexpected("the device-code request", format!("status {status}")))?;
@@ -81,16 +84,20 @@ pub async fn sign_in_with_device_code(
     }
     let code: DeviceCodeResponse =
         serde_json::from_str(&body).map_err(|e| AzureError::unexpected("the device-code request", e))?;
+    let expires_in = crate::http::seconds(Some(&code.expires_in), MAX_DEVICE_CODE_SECONDS)
+        .ok_or_else(|| AzureError::unexpected("the device-code request", "no `expires_in`"))?;
+    let asked_interval = crate::http::seconds(code.interval.as_ref(), MAX_POLL_INTERVAL_SECONDS).unwrap_or(5).max(1);
     let prompt = DeviceCodePrompt {
         user_code: code.user_code,
         verification_uri: code.verification_uri,
         message: code.message,
-        expires_in: code.expires_in,
+        expires_in,
     };
     show(&prompt).map_err(|e| AzureError::SignInStopped(format!("The sign-in code could not be shown: {e}")))?;
 
-    let deadline = Instant::now() + Duration::from_secs(code.expires_in);
-    let mut interval = request.poll_interval.unwrap_or(Duration::from_secs(code.interval.unwrap_or(5).max(1)));
+    let started = Instant::now();
+    let lifetime = Duration::from_secs(expires_in);
+    let mut interval = request.poll_interval.unwrap_or(Duration::from_secs(asked_interval));
     let credential = EntraCredential::pending_user(http, request.authority, &request.client_id);
     let form = [
         ("grant_type", DEVICE_CODE_GRANT),
@@ -99,13 +106,15 @@ pub async fn sign_in_with_device_code(
     ];
     loop {
         wait(interval, cancel).await?;
-        if Instant::now() >= deadline {
+        if started.elapsed() >= lifetime {
             return Err(expired());
         }
         match credential.redeem(&form, &request.scope).await {
             Ok(_) => return Ok(credential),
             Err(AzureError::SignIn { error, .. }) if error == "authorization_pending" => {}
-            Err(AzureError::SignIn { error, .. }) if error == "slow_down" => interval += SLOW_DOWN,
+            Err(AzureError::SignIn { error, .. }) if error == "slow_down" => {
+                interval = interval.saturating_add(SLOW_DOWN).min(MAX_POLL_INTERVAL)
+            }
             Err(AzureError::SignIn { error, .. }) if error == "expired_token" || error == "code_expired" => {
                 return Err(expired())
             }
@@ -129,16 +138,10 @@ fn expired() -> AzureError {
 
 /// Sleep `interval`, stopping early when `cancel` is set.
 async fn wait(interval: Duration, cancel: &Cancel) -> Result<(), AzureError> {
-    let until = Instant::now() + interval;
-    loop {
-        if cancel.is_cancelled() {
-            return Err(AzureError::SignInStopped("Sign-in was cancelled.".into()));
-        }
-        let now = Instant::now();
-        if now >= until {
-            return Ok(());
-        }
-        tokio::time::sleep((until - now).min(CANCEL_CHECK)).await;
+    if cancel.sleep(interval).await {
+        Ok(())
+    } else {
+        Err(AzureError::SignInStopped("Sign-in was cancelled.".into()))
     }
 }
 

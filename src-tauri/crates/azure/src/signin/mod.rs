@@ -75,10 +75,8 @@ impl EntraCredential {
         let redirect_uri = "http://127.0.0.1:8400/";
         let scopes = format!("{scope} offline_access");
         let authorize = pkce.authorize_url(&authority, client_id, redirect_uri, &scopes, Some(login_hint), None)?;
-        let no_redirects = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| AzureError::Config(e.to_string()))?;
+        // The app's client never follows redirects; `http` may be one that does.
+        let no_redirects = crate::http::client()?;
         let response = no_redirects.get(authorize.clone()).send().await.map_err(|e| network(&authorize, e))?;
         let location = response
             .headers()
