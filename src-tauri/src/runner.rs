@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
 use desk_azure::{apply_writes_caught, ApplyObserver, ApplyOptions, Cancel};
-use desk_core::apply::{ApplyProgress, ItemState};
+use desk_core::apply::{ApplyProgress, ApplyStopped, ItemState};
 use desk_core::plan::PlannedWrite;
 use desk_store::{Journal, Store};
 use tauri::{AppHandle, Emitter};
@@ -81,7 +81,7 @@ pub fn run_apply(app: AppHandle, desk: &Desk, connected: Arc<Connected>, apply_i
                 format!("apply {apply_id}: {ok} of {} writes succeeded", outcomes.len())
             }
             Err(e) => {
-                let stopped = serde_json::json!({ "applyId": apply_id, "error": e.payload() });
+                let stopped = ApplyStopped { apply_id: apply_id.clone(), error: e.payload() };
                 if let Err(emit) = observer.app.emit(STOPPED_EVENT, stopped) {
                     tracing::warn!("could not tell the UI the apply stopped: {emit}");
                 }

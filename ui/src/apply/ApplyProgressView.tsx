@@ -78,7 +78,14 @@ export function ApplyProgressView({ applyId, subscriptions, groups, onAnother, o
             </Button>
           ) : null}
         </div>
-        {view.error ? <ErrorBar error={view.error} /> : null}
+        {view.error ? (
+          <ErrorBar
+            error={view.error}
+            title={view.stopped ? "The apply stopped; what was written is kept and the rest can be resumed" : undefined}
+            onRetry={view.stopped ? () => void applyStore.resume(applyId) : undefined}
+            retryLabel="Resume"
+          />
+        ) : null}
         {view.finished ? (
           <ApplyResult view={view} subscriptions={subscriptions} groups={groups} onAnother={onAnother} onClose={onClose} />
         ) : null}

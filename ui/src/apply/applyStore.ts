@@ -5,6 +5,7 @@ import {
   type ApplyItem,
   type ApplyProgress,
   type ApplyReport,
+  type ApplyStopped,
   type ErrorPayload,
   type ItemState,
 } from "../ipc/bindings";
@@ -23,6 +24,8 @@ export type ApplyView = {
   finished: boolean;
   cancelling: boolean;
   error: ErrorPayload | null;
+  /** The backend stopped it before every write was final (an internal error); it can be resumed. */
+  stopped: boolean;
   /** Some screen is showing it now. */
   watched: boolean;
   /** The user has seen it finish (or dismissed it): the shell stops mentioning it. */
@@ -37,6 +40,7 @@ type Entry = {
   fetches: number;
   cancelling: boolean;
   error: ErrorPayload | null;
+  stopped: boolean;
   watchers: number;
   seen: boolean;
 };
@@ -65,9 +69,12 @@ class ApplyStore {
     return () => void this.listeners.delete(listener);
   };
 
-  /** Listens to `apply-progress` once for the whole window. */
+  /** Listens to `apply-progress` and `apply-stopped` once for the whole window. */
   ensureListening(): Promise<void> {
-    this.listening ??= listen<ApplyProgress>(events.applyProgress, (e) => this.onProgress(e.payload)).then(
+    this.listening ??= Promise.all([
+      listen<ApplyProgress>(events.applyProgress, (e) => this.onProgress(e.payload)),
+      listen<ApplyStopped>(events.applyStopped, (e) => this.onStopped(e.payload)),
+    ]).then(
       () => undefined,
       (error: unknown) => {
         this.listening = null;
@@ -90,7 +97,7 @@ class ApplyStore {
     if (this.entries.has(id)) return;
     const entry: Entry = {
       id, report: null, buffer: this.orphans.get(id) ?? [], fetches: 0,
-      cancelling: false, error: null, watchers: 0, seen: false,
+      cancelling: false, error: null, stopped: false, watchers: 0, seen: false,
     };
     this.orphans.delete(id);
     this.entries.set(id, entry);
@@ -150,6 +157,7 @@ class ApplyStore {
     entry.seen = false;
     entry.cancelling = false;
     entry.error = null;
+    entry.stopped = false;
     try {
       await send();
     } catch (error) {
@@ -197,7 +205,7 @@ class ApplyStore {
     if (finished && entry.watchers > 0) entry.seen = true;
     const view: ApplyView = {
       id, report: entry.report, items, succeeded, failed, cancelled, total: items.length, finished,
-      cancelling: entry.cancelling && !finished, error: entry.error,
+      cancelling: entry.cancelling && !finished, error: entry.error, stopped: entry.stopped && !finished,
       watched: entry.watchers > 0, seen: entry.seen,
     };
     this.views.set(id, view);
@@ -220,6 +228,19 @@ class ApplyStore {
     if (entry.buffer) entry.buffer.push(p);
     else if (entry.report) applyEvent(entry.report, p, false);
     this.changed(p.applyId, false);
+  }
+
+  /** The backend gave up on an apply (it panicked or failed inside): show why,
+   * and read the journal again so the items show where they stopped. */
+  private onStopped(s: ApplyStopped) {
+    const entry = this.entries.get(s.applyId);
+    if (!entry) return;
+    entry.cancelling = false;
+    void this.refresh(s.applyId).then(() => {
+      entry.error = s.error;
+      entry.stopped = true;
+      this.changed(s.applyId, true);
+    });
   }
 
   private changed(id: string, now: boolean) {

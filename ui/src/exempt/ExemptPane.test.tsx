@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, test, vi } from "vitest";
 import { applyStore } from "../apply/applyStore";
 import type { ApplyProgress, ExemptionDraft, Preparation, Recommendation } from "../ipc/bindings";
-import { GROUPS, SUBS, emitProgress, preparationFor, reportFor, resetEvents, resource, validate } from "../test/fakeIpc";
+import { GROUPS, SUBS, emitEvent, emitProgress, preparationFor, reportFor, resetEvents, resource, validate } from "../test/fakeIpc";
 import { renderWithProviders } from "../test/render";
 import { ExemptPane } from "./ExemptPane";
 
@@ -52,6 +52,7 @@ function backend(overrides: Record<string, Handler> = {}) {
       case "discard_draft":
       case "cancel_apply":
       case "retry_failed":
+      case "resume_apply":
       case "grant_security_reader":
       case "load_draft":
         return null;
@@ -491,6 +492,27 @@ describe("Apply", () => {
     await waitFor(() => expect(section.querySelectorAll('[data-state="Succeeded"]')).toHaveLength(1));
     expect(section.querySelectorAll('[data-state="Planned"]')).toHaveLength(1);
   });
+});
+
+test("an apply the backend stopped shows why, keeps what was written and offers Resume", async () => {
+  const user = userEvent.setup();
+  renderPane();
+  const section = await startApply(user);
+  progress(0, "Succeeded", { succeeded: 1 });
+  const report = reportFor("apply-1", lastPreparation!, REC.key);
+  report.items[0]!.state = "Succeeded";
+  report.items[0]!.attempts = 1;
+  report.items[1]!.state = "Sending";
+  backend({ apply_report: () => report });
+  act(() =>
+    emitEvent("apply-stopped", { applyId: "apply-1", error: { code: "internal", message: "The apply stopped unexpectedly.", details: null } }),
+  );
+  await waitFor(() => expect(section).toHaveTextContent("The apply stopped; what was written is kept"));
+  expect(section).toHaveTextContent("The apply stopped unexpectedly.");
+  expect(section.querySelectorAll('[data-state="Succeeded"]')).toHaveLength(1);
+  await user.click(within(section).getByRole("button", { name: "Resume" }));
+  expect(callsOf("resume_apply")).toEqual([["resume_apply", { applyId: "apply-1" }]]);
+  await waitFor(() => expect(section).not.toHaveTextContent("The apply stopped;"));
 });
 
 describe("Draft", () => {

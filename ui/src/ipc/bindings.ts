@@ -253,6 +253,8 @@ finished: boolean, };
 
 export type ApplyProgress = { applyId: string, index: number, state: ItemState, attempts: number, message: string | null, succeeded: number, failed: number, total: number, };
 
+export type ApplyStopped = { applyId: string, error: ErrorPayload, };
+
 export type EffectItem = { scope: string, 
 /**
  * Resources there still assessed as unhealthy or healthy for the recommendation.
@@ -307,10 +309,12 @@ export const commands = {
 /** Backend events: `listen(events.applyProgress, (e: Event<ApplyProgress>) => …)`. */
 export const events = {
   applyProgress: "apply-progress",
+  applyStopped: "apply-stopped",
   deviceCode: "device-code",
 } as const;
 
 export type EventPayloads = {
   "apply-progress": ApplyProgress;
+  "apply-stopped": ApplyStopped;
   "device-code": DeviceCodePrompt;
 };

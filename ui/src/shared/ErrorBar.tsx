@@ -16,6 +16,8 @@ type Props = {
   error: ErrorPayload;
   title?: string;
   onRetry?: () => void;
+  /** The retry button's label (default "Retry"). */
+  retryLabel?: string;
   retrying?: boolean;
 };
 
@@ -39,7 +41,7 @@ function entraWords(error: ErrorPayload): string | null {
 
 /** A command's error, as the user should see it; Retry when it makes sense,
  * and "Sign in again" when the sign-in has lapsed (an expired refresh token). */
-export function ErrorBar({ error, title, onRetry, retrying }: Props) {
+export function ErrorBar({ error, title, onRetry, retryLabel = "Retry", retrying }: Props) {
   const styles = useStyles();
   const signInAgain = useSignInAgain();
   const lapsed = signInAgain !== null && SIGN_IN_ERROR_CODES.includes(error.code);
@@ -69,7 +71,7 @@ export function ErrorBar({ error, title, onRetry, retrying }: Props) {
           ) : null}
           {onRetry ? (
             <Button size="small" onClick={onRetry} disabled={retrying}>
-              {retrying ? "Retrying…" : "Retry"}
+              {retrying ? "Retrying…" : retryLabel}
             </Button>
           ) : null}
         </MessageBarActions>

@@ -104,6 +104,15 @@ pub struct ApplyProgress {
     pub total: u32,
 }
 
+/// Sent as the `apply-stopped` event when an apply ends before every write
+/// reached a final state (an internal error): the journal keeps it resumable.
+#[derive(Debug, Clone, Serialize, PartialEq, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ApplyStopped {
+    pub apply_id: String,
+    pub error: ErrorPayload,
+}
+
 /// Whether Defender shows an exempted scope's resources as exempt yet.
 #[derive(Debug, Clone, Serialize, PartialEq, TS)]
 #[serde(rename_all = "camelCase")]

@@ -5,7 +5,7 @@
 
 use ts_rs::{Config, TS};
 
-use crate::apply::{ApplyItem, ApplyProgress, ApplyReport, EffectItem, EffectReport, ItemState, Preparation};
+use crate::apply::{ApplyItem, ApplyProgress, ApplyReport, ApplyStopped, EffectItem, EffectReport, ItemState, Preparation};
 use crate::checks::{Check, CheckKind, CheckStatus};
 use crate::error::ErrorPayload;
 use crate::exemption::{Exemption, ExemptionCategory, ExemptionDraft};
@@ -73,6 +73,7 @@ fn commands(cfg: &Config) -> Vec<Command> {
 fn events(cfg: &Config) -> Vec<(&'static str, &'static str, String)> {
     vec![
         ("applyProgress", "apply-progress", ApplyProgress::name(cfg)),
+        ("applyStopped", "apply-stopped", ApplyStopped::name(cfg)),
         ("deviceCode", "device-code", DeviceCodePrompt::name(cfg)),
     ]
 }
@@ -128,6 +129,7 @@ pub fn typescript() -> String {
         ApplyItem::decl(&cfg),
         ApplyReport::decl(&cfg),
         ApplyProgress::decl(&cfg),
+        ApplyStopped::decl(&cfg),
         EffectItem::decl(&cfg),
         EffectReport::decl(&cfg),
     ];
