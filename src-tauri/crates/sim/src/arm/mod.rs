@@ -309,14 +309,14 @@ fn route(ctx: &mut Ctx) -> ArmResult {
     let path = ctx.raw_path.to_string();
 
     // Resource providers of a subscription: `/subscriptions/{id}/providers[/{ns}[/register|unregister]]`.
-    if segs.len() >= 3 && segs.len() <= 5 && eq(&segs[0], "subscriptions") && eq(&segs[2], "providers") {
+    if segs.len() >= 3 && eq(&segs[0], "subscriptions") && eq(&segs[2], "providers") {
         let sub = segs[1].clone();
-        return match segs.get(3..).unwrap_or_default() {
-            [] => providers::list(ctx, &sub),
-            [ns] => providers::get(ctx, &sub, ns),
-            [ns, action] if eq(action, "register") || eq(action, "unregister") => providers::register(ctx, &sub, ns, eq(action, "register")),
-            _ => Err(no_route(&path)),
-        };
+        match segs.get(3..).unwrap_or_default() {
+            [] => return providers::list(ctx, &sub),
+            [ns] => return providers::get(ctx, &sub, ns),
+            [ns, action] if eq(action, "register") || eq(action, "unregister") => return providers::register(ctx, &sub, ns, eq(action, "register")),
+            _ => {}
+        }
     }
 
     // `{scope}/providers/Microsoft.Authorization|Microsoft.Security/...`
