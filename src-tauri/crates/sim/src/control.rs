@@ -296,19 +296,19 @@ pub async fn add_recommendation(State(app): State<Arc<App>>, body: Bytes) -> Res
         Ok(v) => v,
         Err(r) => return r,
     };
-    let text = |key: &str, default: &str| -> Result<String, Response> {
+    let text = |key: &str, default: &str| -> Result<String, String> {
         match v.get(key) {
             None | Some(Value::Null) if !default.is_empty() => Ok(default.to_string()),
             Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.clone()),
-            _ => Err(sim_error(StatusCode::BAD_REQUEST, format!("{key} must be a non-empty string"))),
+            _ => Err(format!("{key} must be a non-empty string")),
         }
     };
-    let fields = (|| -> Result<_, Response> {
+    let fields = (|| -> Result<_, String> {
         Ok((text("name", "")?, text("displayName", "")?, text("severity", "Medium")?, text("assessmentType", "BuiltIn")?, text("statusCode", "Unhealthy")?))
     })();
     let (name, display_name, severity, assessment_type, status_code) = match fields {
         Ok(f) => f,
-        Err(r) => return r,
+        Err(message) => return sim_error(StatusCode::BAD_REQUEST, message),
     };
     let policy_definition_id = v.get("policyDefinitionId").and_then(Value::as_str).map(str::to_string);
     let listed = v.get("listed").and_then(Value::as_bool).unwrap_or(true);

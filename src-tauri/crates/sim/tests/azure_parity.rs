@@ -287,3 +287,20 @@ async fn recommendations_reported_oddly() {
     assert!(md.iter().all(|m| m["name"] != odd));
     env.sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn management_group_writes_report_the_tenant_write_budget() {
+    let env = start().await;
+    let t = env.sp_token().await;
+    let lz = "/providers/Microsoft.Management/managementGroups/contoso-landingzones";
+    let assignment = format!("{lz}/providers/Microsoft.Authorization/policyAssignments/mcsb-landingzones");
+    let body = json!({"properties": {"policyAssignmentId": assignment, "exemptionCategory": "Waiver"}});
+    let put = |name: &str| env.http.put(format!("{}{}", env.base, exemption_path(lz, name))).bearer_auth(&t).json(&body).send();
+    let r = put("tenant-budget-1").await.expect("put");
+    assert_eq!(r.status(), 201);
+    assert_eq!(r.headers()["x-ms-ratelimit-remaining-tenant-writes"], "199");
+    assert!(r.headers().get("x-ms-ratelimit-remaining-subscription-writes").is_none());
+    let r = put("tenant-budget-2").await.expect("put");
+    assert_eq!(r.headers()["x-ms-ratelimit-remaining-tenant-writes"], "198");
+    env.sim.shutdown().await;
+}
