@@ -105,9 +105,9 @@ subscriptionIds: Array<string>, };
 
 export type ScopeChoice = { "kind": "managementGroup", name: string, } | { "kind": "subscriptions", ids: Array<string>, } | { "kind": "resources", ids: Array<string>, };
 
-export type AssessmentType = "BuiltIn" | "CustomPolicy" | "CustomerManaged" | "VerifiedPartner";
+export type AssessmentType = "BuiltIn" | "CustomPolicy" | "CustomerManaged" | "VerifiedPartner" | "Unknown";
 
-export type Severity = "High" | "Medium" | "Low";
+export type Severity = "High" | "Medium" | "Low" | "Unknown";
 
 export type Recommendation = { 
 /**
@@ -123,7 +123,7 @@ policyDefinitionId: string | null, unhealthyCount: number, healthyCount: number,
  */
 notExemptibleReason: string | null, };
 
-export type ResourceStatus = "Healthy" | "Unhealthy" | "NotApplicable";
+export type ResourceStatus = "Healthy" | "Unhealthy" | "NotApplicable" | "Unknown";
 
 export type AssessedResource = { 
 /**

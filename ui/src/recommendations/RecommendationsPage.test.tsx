@@ -35,6 +35,10 @@ describe("filterAndSort", () => {
   test("sorts by severity, then unhealthy count descending", () => {
     expect(filterAndSort(RECS, "").map((r) => r.key)).toEqual(["4", "2", "5", "3", "1"]);
   });
+  test("an unknown severity sorts after the known ones, however many are unhealthy", () => {
+    const list = [rec("u", "Unknown one", "Unknown", 500), ...RECS];
+    expect(filterAndSort(list, "").map((r) => r.key)).toEqual(["4", "2", "5", "3", "1", "u"]);
+  });
   test("filters by every word of the search, ignoring case", () => {
     expect(filterAndSort(RECS, "STORAGE").map((r) => r.key)).toEqual(["2", "1"]);
     expect(filterAndSort(RECS, "high  thing").map((r) => r.key)).toEqual(["4", "2"]);
@@ -66,6 +70,24 @@ describe("RecommendationsPage", () => {
     await user.type(screen.getByRole("searchbox", { name: "Search recommendations" }), "zzz");
     expect(screen.queryAllByTestId("recommendation-row")).toHaveLength(0);
     expect(screen.getByText('No recommendation matches "vmzzz".')).toBeInTheDocument();
+  });
+
+  test("a recommendation with an unknown severity or without metadata is listed last and can't be exempted", async () => {
+    const odd: Recommendation = {
+      ...rec("6", "Reported oddly", "Unknown", 99, "Defender for Cloud gives no metadata for this recommendation."),
+      assessmentType: "Unknown",
+    };
+    invokeMock.mockImplementation(async (cmd: string) => {
+      if (cmd === "list_subscriptions") return [{ id: "s1", displayName: "Sub one", state: "Enabled" }];
+      if (cmd === "list_recommendations") return [odd, ...RECS];
+      return [];
+    });
+    renderWithProviders(<RecommendationsPage />);
+    const rows = await screen.findAllByTestId("recommendation-row");
+    expect(rows.map((r) => r.getAttribute("data-key"))).toEqual(["4", "2", "5", "3", "1", "6"]);
+    const last = rows[5]!;
+    expect(within(last).getByText("Unknown")).toBeInTheDocument();
+    expect(within(last).getByText("Can't be exempted")).toBeInTheDocument();
   });
 
   test("shows the error with a Retry that works", async () => {

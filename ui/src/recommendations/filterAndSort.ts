@@ -1,6 +1,6 @@
 import type { Recommendation, Severity } from "../ipc/bindings";
 
-const SEVERITY_RANK: Record<Severity, number> = { High: 0, Medium: 1, Low: 2 };
+const SEVERITY_RANK: Record<Severity, number> = { High: 0, Medium: 1, Low: 2, Unknown: 3 };
 
 /** Most severe first, then the most unhealthy resources, then by name. */
 export function compareRecommendations(a: Recommendation, b: Recommendation): number {

@@ -5,6 +5,8 @@ const COLORS: Record<Severity, BadgeProps["color"]> = {
   High: "danger",
   Medium: "warning",
   Low: "informative",
+  // A severity this version does not know, or no metadata from Defender.
+  Unknown: "subtle",
 };
 
 export function SeverityBadge({ severity }: { severity: Severity }) {

@@ -37,7 +37,7 @@ pub enum AzureError {
     Config(String),
     #[error("{0}")]
     InvalidInput(String),
-    #[error("Recommendation {0} was not found in Defender for Cloud.")]
+    #[error("Defender for Cloud gives no metadata for recommendation {0}, so it cannot be exempted.")]
     RecommendationNotFound(String),
     #[error(transparent)]
     Domain(#[from] CoreError),

@@ -36,23 +36,21 @@ pub struct Metadata {
     pub policy_definition_id: Option<String>,
 }
 
+/// The `properties` of an assessment metadata object. Severity and type this
+/// version does not know (or that are absent) become `Unknown`; only a
+/// missing display name is an error.
 pub fn metadata(v: &Value) -> Result<Metadata, AzureError> {
     let what = "a recommendation's metadata";
-    let severity_text = required(v, "/severity", what)?;
-    let severity = match severity_text.to_ascii_lowercase().as_str() {
-        "high" => Severity::High,
-        "medium" => Severity::Medium,
-        "low" => Severity::Low,
-        _ => return Err(AzureError::unexpected(what, format!("severity {severity_text}"))),
-    };
-    let type_text = required(v, "/assessmentType", what)?;
-    let assessment_type = match type_text.to_ascii_lowercase().as_str() {
-        "builtin" => AssessmentType::BuiltIn,
-        "custompolicy" => AssessmentType::CustomPolicy,
-        "customermanaged" => AssessmentType::CustomerManaged,
-        "verifiedpartner" => AssessmentType::VerifiedPartner,
-        _ => return Err(AzureError::unexpected(what, format!("assessmentType {type_text}"))),
-    };
+    let severity_text = text(v, "/severity").unwrap_or_default();
+    let severity = Severity::from_arm(severity_text);
+    if severity == Severity::Unknown {
+        tracing::warn!(severity = severity_text, "a recommendation's severity is not one Exemption Desk knows");
+    }
+    let type_text = text(v, "/assessmentType").unwrap_or_default();
+    let assessment_type = AssessmentType::from_arm(type_text);
+    if assessment_type == AssessmentType::Unknown {
+        tracing::warn!(assessment_type = type_text, "a recommendation's assessment type is not one Exemption Desk knows");
+    }
     Ok(Metadata {
         display_name: required(v, "/displayName", what)?.to_owned(),
         description: text(v, "/description").unwrap_or_default().to_owned(),
@@ -62,24 +60,43 @@ pub fn metadata(v: &Value) -> Result<Metadata, AzureError> {
     })
 }
 
+/// One item of the `assessmentMetadata` list: its key (`name`) and what it says.
+pub fn metadata_item(v: &Value) -> Result<(String, Metadata), AzureError> {
+    let key = required(v, "/name", "a recommendation's metadata")?.to_owned();
+    let props = v.get("properties").unwrap_or(&Value::Null);
+    Ok((key, metadata(props)?))
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Status {
     Healthy,
     Unhealthy,
     NotApplicable,
+    /// A status code this version does not know (or none).
+    Unknown,
 }
 
-/// An assessment of one resource: its recommendation key and status.
+/// An assessment of one resource: its recommendation key and status. An
+/// unknown or absent status code is `Unknown`; only a missing key is an error.
 pub fn assessment_status(v: &Value) -> Result<(String, Status), AzureError> {
     let what = "an assessment";
     let key = required(v, "/name", what)?.to_owned();
-    let status = match required(v, "/properties/status/code", what)?.to_ascii_lowercase().as_str() {
+    let code = text(v, "/properties/status/code").unwrap_or_default();
+    let status = match code.to_ascii_lowercase().as_str() {
         "healthy" => Status::Healthy,
         "unhealthy" => Status::Unhealthy,
         "notapplicable" => Status::NotApplicable,
-        other => return Err(AzureError::unexpected(what, format!("status {other}"))),
+        _ => {
+            tracing::warn!(status = code, "an assessment's status code is not one Exemption Desk knows");
+            Status::Unknown
+        }
     };
     Ok((key, status))
+}
+
+/// The recommendation's display name as the assessment carries it.
+pub fn assessment_display_name(v: &Value) -> Option<&str> {
+    text(v, "/properties/displayName")
 }
 
 /// (assignment id, the policy or policy set it assigns)
@@ -223,7 +240,21 @@ mod tests {
     fn missing_fields_are_named_in_the_error() {
         let e = exemption(&json!({"id": "/x", "name": "x", "properties": {}}), Utc::now()).expect_err("refused");
         assert!(e.to_string().contains("policyAssignmentId"), "{e}");
-        let e = metadata(&json!({"displayName": "d", "severity": "Critical", "assessmentType": "BuiltIn"})).err();
-        assert!(e.map(|e| e.to_string()).unwrap_or_default().contains("Critical"));
+        let e = metadata(&json!({"severity": "High", "assessmentType": "BuiltIn"})).err();
+        assert!(e.map(|e| e.to_string()).unwrap_or_default().contains("displayName"));
+    }
+
+    #[test]
+    fn unknown_enum_values_become_unknown() {
+        let m = metadata(&json!({"displayName": "d", "severity": "Critical", "assessmentType": "Partner"})).expect("tolerated");
+        assert_eq!((m.severity, m.assessment_type), (Severity::Unknown, AssessmentType::Unknown));
+        let m = metadata(&json!({"displayName": "d"})).expect("tolerated");
+        assert_eq!((m.severity, m.assessment_type), (Severity::Unknown, AssessmentType::Unknown));
+        let m = metadata(&json!({"displayName": "d", "severity": "low", "assessmentType": "CustomerManaged"})).expect("parses");
+        assert_eq!((m.severity, m.assessment_type), (Severity::Low, AssessmentType::CustomerManaged));
+        let (key, status) = assessment_status(&json!({"name": "k", "properties": {"status": {"code": "Pending"}}})).expect("tolerated");
+        assert_eq!((key.as_str(), status), ("k", Status::Unknown));
+        assert_eq!(assessment_status(&json!({"name": "k", "properties": {}})).expect("tolerated").1, Status::Unknown);
+        assert!(assessment_status(&json!({"properties": {}})).is_err());
     }
 }

@@ -20,13 +20,18 @@ impl Tenant {
     /// the exemption that applies to each exempt one.
     pub async fn recommendation_resources(&self, key: &str, subscription_ids: &[String]) -> Result<Vec<AssessedResource>, AzureError> {
         check_subscription_ids(subscription_ids)?;
-        let recommendation = self.recommendation(key, subscription_ids).await?;
+        // A recommendation Defender serves no metadata for still has resources to show.
+        let policy_definition_id = match self.recommendation(key, subscription_ids).await {
+            Ok(recommendation) => recommendation.policy_definition_id,
+            Err(AzureError::RecommendationNotFound(_)) => None,
+            Err(other) => return Err(other),
+        };
         let mut reads = Reads::default();
         let mut resources = Vec::new();
         for sub in subscription_ids {
             let assessed = self.assessed(sub, key).await?;
             let exemptions = if assessed.iter().any(|r| r.cause.as_deref() == Some("Exempt")) {
-                let refs = self.reference_ids_for(sub, recommendation.policy_definition_id.as_deref(), &mut reads).await?;
+                let refs = self.reference_ids_for(sub, policy_definition_id.as_deref(), &mut reads).await?;
                 self.exemptions_at(&subscription_scope(sub), None)
                     .await?
                     .into_iter()
@@ -47,7 +52,7 @@ impl Tenant {
 
     async fn assessed(&self, subscription_id: &str, key: &str) -> Result<Vec<AssessedResource>, AzureError> {
         let mut found = Vec::new();
-        for item in self.assessments(subscription_id, false).await? {
+        for item in self.assessments(subscription_id).await? {
             let (name, status) = parse::assessment_status(&item)?;
             if !name.eq_ignore_ascii_case(key) {
                 continue;
@@ -64,6 +69,7 @@ impl Tenant {
                     Status::Healthy => ResourceStatus::Healthy,
                     Status::Unhealthy => ResourceStatus::Unhealthy,
                     Status::NotApplicable => ResourceStatus::NotApplicable,
+                    Status::Unknown => ResourceStatus::Unknown,
                 },
                 cause,
                 exemption_id: None,

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::Utc;
 use desk_core::arm_path::{ArmPath, AUTHORIZATION_PROVIDER, MANAGEMENT_GROUPS_PROVIDER};
 use desk_core::exemption::Exemption;
-use desk_core::recommendation::{not_exemptible_reason, Recommendation};
+use desk_core::recommendation::{not_exemptible_reason, without_metadata, Recommendation};
 use desk_core::scope::{is_subscription_id, subscription_scope, ManagementGroupNode, Subscription};
 use serde_json::Value;
 
@@ -99,38 +99,83 @@ impl Tenant {
 
     /// Recommendations assessed in these subscriptions, with resource counts
     /// summed across them, most severe and most widespread first.
+    ///
+    /// The assessments are listed without `$expand` (the 2021-06-01 spec has
+    /// none on the list) and joined by key (the assessment's `name`) to the
+    /// documented `assessmentMetadata` list, read once at the provider; the
+    /// subscription-level lists (custom recommendations) are read only when
+    /// some key is missing there. A recommendation still without metadata is
+    /// listed with what its assessments say and cannot be exempted; an
+    /// unreadable metadata item, an unknown severity, type or status leaves
+    /// the rest of the list intact.
     pub async fn recommendations(&self, subscription_ids: &[String]) -> Result<Vec<Recommendation>, AzureError> {
         check_subscription_ids(subscription_ids)?;
-        let mut by_key: BTreeMap<String, Recommendation> = BTreeMap::new();
+        // key (lower case) -> (key as Defender spells it, display name from an assessment, counts)
+        let mut seen: BTreeMap<String, (String, Option<String>, [u32; 3])> = BTreeMap::new();
         for id in subscription_ids {
-            for item in self.assessments(id, true).await? {
+            for item in self.assessments(id).await? {
                 let (key, status) = parse::assessment_status(&item)?;
-                let entry = match by_key.get_mut(&key) {
-                    Some(entry) => entry,
-                    None => {
-                        let meta_json = item
-                            .pointer("/properties/metadata")
-                            .ok_or_else(|| AzureError::unexpected("an assessment", "no metadata though expanded"))?;
-                        by_key.entry(key.clone()).or_insert(recommendation(&key, &parse::metadata(meta_json)?))
-                    }
+                let entry = seen.entry(key.to_ascii_lowercase()).or_insert_with(|| (key.clone(), None, [0; 3]));
+                if entry.1.is_none() {
+                    entry.1 = parse::assessment_display_name(&item).map(str::to_owned);
+                }
+                let slot = match status {
+                    Status::Healthy => Some(0),
+                    Status::Unhealthy => Some(1),
+                    Status::NotApplicable => Some(2),
+                    Status::Unknown => None,
                 };
-                match status {
-                    Status::Healthy => entry.healthy_count += 1,
-                    Status::Unhealthy => entry.unhealthy_count += 1,
-                    Status::NotApplicable => entry.not_applicable_count += 1,
+                if let Some(i) = slot {
+                    entry.2[i] = entry.2[i].saturating_add(1);
                 }
             }
         }
-        let mut list: Vec<Recommendation> = by_key.into_values().collect();
+        let mut metadata = self.metadata_list(&ArmPath::root().provider("Microsoft.Security", ["assessmentMetadata"])?).await?;
+        for id in subscription_ids {
+            if seen.keys().all(|k| metadata.contains_key(k)) {
+                break;
+            }
+            let path = ArmPath::subscription(id)?.provider("Microsoft.Security", ["assessmentMetadata"])?;
+            for (k, m) in self.metadata_list(&path).await? {
+                metadata.entry(k).or_insert(m);
+            }
+        }
+        let mut list: Vec<Recommendation> = seen
+            .into_iter()
+            .map(|(lower, (key, display_name, [healthy, unhealthy, not_applicable]))| {
+                let mut r = match metadata.get(&lower) {
+                    Some(meta) => recommendation(&key, meta),
+                    None => without_metadata(&key, display_name.as_deref()),
+                };
+                r.healthy_count = healthy;
+                r.unhealthy_count = unhealthy;
+                r.not_applicable_count = not_applicable;
+                r
+            })
+            .collect();
         list.sort_by(|a, b| a.severity.cmp(&b.severity).then(b.unhealthy_count.cmp(&a.unhealthy_count)));
         Ok(list)
     }
 
-    /// Every assessment in a subscription.
-    pub(crate) async fn assessments(&self, subscription_id: &str, with_metadata: bool) -> Result<Vec<Value>, AzureError> {
+    /// An `assessmentMetadata` list by lower-case key. An item that cannot be
+    /// read is left out (its recommendation then shows without metadata).
+    async fn metadata_list(&self, path: &ArmPath) -> Result<BTreeMap<String, parse::Metadata>, AzureError> {
+        let mut out = BTreeMap::new();
+        for item in self.arm.list(path, v::SECURITY_ASSESSMENTS, &[]).await? {
+            match parse::metadata_item(&item) {
+                Ok((key, meta)) => {
+                    out.insert(key.to_ascii_lowercase(), meta);
+                }
+                Err(e) => tracing::warn!("skipping a recommendation's metadata: {e}"),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every assessment in a subscription (no `$expand`: the list has none).
+    pub(crate) async fn assessments(&self, subscription_id: &str) -> Result<Vec<Value>, AzureError> {
         let path = ArmPath::subscription(subscription_id)?.provider("Microsoft.Security", ["assessments"])?;
-        let query: &[(&str, &str)] = if with_metadata { &[("$expand", "metadata")] } else { &[] };
-        self.arm.list(&path, v::SECURITY_ASSESSMENTS, query).await
+        self.arm.list(&path, v::SECURITY_ASSESSMENTS, &[]).await
     }
 
     /// One recommendation's metadata: built-in ones at the provider, custom

@@ -107,7 +107,7 @@ async fn throttled_writes_wait_for_retry_after_and_then_pace_themselves() {
 
     let log = timeline.0.lock().expect("log");
     for (index, state, at, message) in log.iter() {
-        if *state != ItemState::Retrying || !message.as_deref().unwrap_or_default().contains("TooManyRequests") {
+        if *state != ItemState::Retrying || !message.as_deref().unwrap_or_default().contains("SubscriptionRequestsThrottled") {
             continue;
         }
         let next = log.iter().find(|(i, s, t, _)| i == index && *s == ItemState::Sending && t > at).expect("sent again");

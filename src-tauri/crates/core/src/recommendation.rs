@@ -2,19 +2,49 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// How Defender produced the recommendation (`metadata.assessmentType`).
+/// `Unknown`: a value this version does not know, or no metadata at all.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, TS)]
 pub enum AssessmentType {
     BuiltIn,
     CustomPolicy,
     CustomerManaged,
     VerifiedPartner,
+    Unknown,
 }
 
+impl AssessmentType {
+    /// Defender's text (case-insensitive); anything else is `Unknown`.
+    pub fn from_arm(text: &str) -> AssessmentType {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "builtin" => AssessmentType::BuiltIn,
+            "custompolicy" => AssessmentType::CustomPolicy,
+            "customermanaged" => AssessmentType::CustomerManaged,
+            "verifiedpartner" => AssessmentType::VerifiedPartner,
+            _ => AssessmentType::Unknown,
+        }
+    }
+}
+
+/// Most severe first; `Unknown` (a value this version does not know, or no
+/// metadata) sorts last.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, TS)]
 pub enum Severity {
     High,
     Medium,
     Low,
+    Unknown,
+}
+
+impl Severity {
+    /// Defender's text (case-insensitive); anything else is `Unknown`.
+    pub fn from_arm(text: &str) -> Severity {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "high" => Severity::High,
+            "medium" => Severity::Medium,
+            "low" => Severity::Low,
+            _ => Severity::Unknown,
+        }
+    }
 }
 
 /// A Defender recommendation (assessment metadata) with its counts across the
@@ -39,6 +69,28 @@ pub struct Recommendation {
 
 const NOT_EXEMPTIBLE: &str = include_str!("../data/non-exemptible-recommendations.txt");
 
+/// Why a recommendation Defender serves no metadata for cannot be exempted.
+pub const NO_METADATA_REASON: &str = "Defender for Cloud gives no metadata for this recommendation (no severity, type or policy definition), so Exemption Desk cannot tell which policy to exempt.";
+
+/// A recommendation Defender assesses but serves no metadata for: listed
+/// with what the assessments say (its key and display name), severity and
+/// type `Unknown`, and not exemptible.
+pub fn without_metadata(key: &str, display_name: Option<&str>) -> Recommendation {
+    let display_name = display_name.map(str::trim).filter(|d| !d.is_empty()).unwrap_or(key);
+    Recommendation {
+        key: key.to_owned(),
+        display_name: display_name.to_owned(),
+        description: String::new(),
+        severity: Severity::Unknown,
+        assessment_type: AssessmentType::Unknown,
+        policy_definition_id: None,
+        unhealthy_count: 0,
+        healthy_count: 0,
+        not_applicable_count: 0,
+        not_exemptible_reason: Some(NO_METADATA_REASON.to_owned()),
+    }
+}
+
 /// Why a recommendation cannot be exempted, or `None` when it can.
 ///
 /// Custom recommendations and those Defender documents as not supporting
@@ -49,6 +101,12 @@ pub fn not_exemptible_reason(
     assessment_type: AssessmentType,
     policy_definition_id: Option<&str>,
 ) -> Option<String> {
+    if assessment_type == AssessmentType::Unknown {
+        return Some(
+            "Defender for Cloud reports an assessment type Exemption Desk does not know, so it cannot tell whether an exemption would apply."
+                .to_owned(),
+        );
+    }
     if assessment_type != AssessmentType::BuiltIn {
         return Some(
             "Custom recommendations cannot be exempted; change or remove the custom policy instead."
@@ -110,6 +168,27 @@ mod tests {
             let reason = not_exemptible_reason("Tag resources", t, DEF).unwrap_or_default();
             assert!(reason.contains("Custom"), "{t:?}");
         }
+    }
+
+    #[test]
+    fn unknown_values_become_unknown_and_sort_last() {
+        assert_eq!(Severity::from_arm("HIGH"), Severity::High);
+        assert_eq!(Severity::from_arm("Critical"), Severity::Unknown);
+        assert_eq!(AssessmentType::from_arm("builtin"), AssessmentType::BuiltIn);
+        assert_eq!(AssessmentType::from_arm("Partner"), AssessmentType::Unknown);
+        let mut all = vec![Severity::Unknown, Severity::Low, Severity::High, Severity::Medium];
+        all.sort();
+        assert_eq!(all, [Severity::High, Severity::Medium, Severity::Low, Severity::Unknown]);
+        let reason = not_exemptible_reason("x", AssessmentType::Unknown, DEF).unwrap_or_default();
+        assert!(reason.contains("does not know"), "{reason}");
+    }
+
+    #[test]
+    fn a_recommendation_without_metadata_is_listed_but_not_exemptible() {
+        let r = without_metadata("k-1", Some("Shown name"));
+        assert_eq!((r.display_name.as_str(), r.severity, r.assessment_type), ("Shown name", Severity::Unknown, AssessmentType::Unknown));
+        assert_eq!(r.not_exemptible_reason.as_deref(), Some(NO_METADATA_REASON));
+        assert_eq!(without_metadata("k-2", Some("  ")).display_name, "k-2");
     }
 
     #[test]

@@ -3,11 +3,13 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+/// Defender's status code; `Unknown` for a code this version does not know.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, TS)]
 pub enum ResourceStatus {
     Healthy,
     Unhealthy,
     NotApplicable,
+    Unknown,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]

@@ -182,6 +182,7 @@ fn settings_json(app: &App) -> Value {
         "tokenLifetimeSeconds": s.token_lifetime_secs,
         "deviceCodeAutoApproveAfterPolls": s.device_auto_approve_after_polls,
         "deviceCodeAutoApproveUpn": s.device_auto_approve_upn,
+        "listPageSize": s.list_page_size,
     })
 }
 
@@ -190,7 +191,8 @@ pub async fn get_settings(State(app): State<Arc<App>>) -> Response {
 }
 
 /// `POST /_sim/settings` with any of `effectDelaySeconds`, `tokenLifetimeSeconds`,
-/// `deviceCodeAutoApproveAfterPolls` (null = off), `deviceCodeAutoApproveUpn`.
+/// `deviceCodeAutoApproveAfterPolls` (null = off), `deviceCodeAutoApproveUpn`,
+/// `listPageSize` (null = defaults).
 pub async fn post_settings(State(app): State<Arc<App>>, body: Bytes) -> Response {
     let v = match parse(&body) {
         Ok(v) => v,
@@ -216,6 +218,11 @@ pub async fn post_settings(State(app): State<Arc<App>>, body: Bytes) -> Response
                 _ => return sim_error(StatusCode::BAD_REQUEST, "deviceCodeAutoApproveAfterPolls must be null or an integer >= 1"),
             },
             "deviceCodeAutoApproveUpn" => s.device_auto_approve_upn = val.as_str().map(str::to_string),
+            "listPageSize" => match (val.is_null(), val.as_u64()) {
+                (true, _) => s.list_page_size = None,
+                (false, Some(n)) if (1..=1000).contains(&n) => s.list_page_size = Some(n as usize),
+                _ => return sim_error(StatusCode::BAD_REQUEST, "listPageSize must be null or an integer from 1 to 1000"),
+            },
             other => return sim_error(StatusCode::BAD_REQUEST, format!("unknown setting '{other}'")),
         }
     }
@@ -274,4 +281,91 @@ pub async fn delete_faults(State(app): State<Arc<App>>) -> Response {
     lock(&app.faults).set(FaultConfig::default());
     lock(&app.throttle).set_config(ThrottleConfig::default());
     axum::Json(faults_json(&app)).into_response()
+}
+
+/// `POST /_sim/recommendations`: add a recommendation Defender reports
+/// oddly, for clients that must tolerate it (until the next reset):
+/// `{"name", "displayName", "severity": "Critical", "assessmentType": "Partner",
+/// "policyDefinitionId": null, "listed": false, "statusCode": "Unhealthy",
+/// "resources": ["/subscriptions/…/resourceGroups/…/providers/…", "/subscriptions/{id}"]}`.
+/// Severity, type and status code are taken as given (any text); `listed:
+/// false` leaves the recommendation out of `assessmentMetadata` (list and
+/// GET) while its assessments are listed. → 200 `{"name", "listed", "assessments"}`.
+pub async fn add_recommendation(State(app): State<Arc<App>>, body: Bytes) -> Response {
+    let v = match parse(&body) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let text = |key: &str, default: &str| -> Result<String, String> {
+        match v.get(key) {
+            None | Some(Value::Null) if !default.is_empty() => Ok(default.to_string()),
+            Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.clone()),
+            _ => Err(format!("{key} must be a non-empty string")),
+        }
+    };
+    let fields = (|| -> Result<_, String> {
+        Ok((text("name", "")?, text("displayName", "")?, text("severity", "Medium")?, text("assessmentType", "BuiltIn")?, text("statusCode", "Unhealthy")?))
+    })();
+    let (name, display_name, severity, assessment_type, status_code) = match fields {
+        Ok(f) => f,
+        Err(message) => return sim_error(StatusCode::BAD_REQUEST, message),
+    };
+    let policy_definition_id = v.get("policyDefinitionId").and_then(Value::as_str).map(str::to_string);
+    let listed = v.get("listed").and_then(Value::as_bool).unwrap_or(true);
+    let Some(resources) = v.get("resources").and_then(Value::as_array) else {
+        return sim_error(StatusCode::BAD_REQUEST, "resources (an array of resource or subscription ids) is required");
+    };
+    let mut w = lock(&app.world);
+    if w.metadata(&name).is_some() {
+        return sim_error(StatusCode::BAD_REQUEST, format!("recommendation '{name}' exists already"));
+    }
+    let mut ids = Vec::new();
+    for r in resources {
+        let Some(id) = r.as_str() else {
+            return sim_error(StatusCode::BAD_REQUEST, "resources must be strings");
+        };
+        let known = w.resource(id).map(|r| r.id.clone()).or_else(|| {
+            let sub = id.strip_prefix("/subscriptions/").filter(|s| !s.contains('/'))?;
+            w.subscriptions.iter().find(|s| s.id.eq_ignore_ascii_case(sub)).map(|s| format!("/subscriptions/{}", s.id))
+        });
+        match known {
+            Some(id) => ids.push(id),
+            None => return sim_error(StatusCode::BAD_REQUEST, format!("no resource or subscription '{id}'")),
+        }
+    }
+    let now = app.now();
+    w.assessment_metadata.push(crate::state::AssessmentMetadata {
+        name: name.clone(),
+        display_name,
+        policy_definition_id,
+        description: String::new(),
+        remediation_description: String::new(),
+        categories: Vec::new(),
+        severity,
+        user_impact: "Low".into(),
+        implementation_effort: "Low".into(),
+        threats: Vec::new(),
+        assessment_type,
+        preview: false,
+        targets: Vec::new(),
+        planned_deprecation_date: None,
+    });
+    if !listed {
+        w.unlisted_metadata.insert(name.to_ascii_lowercase());
+    }
+    for id in &ids {
+        w.assessments.push(crate::state::Assessment {
+            metadata_name: name.clone(),
+            resource_id: id.clone(),
+            status: crate::state::AssessmentStatus { code: status_code.clone(), cause: None, description: None },
+            first_evaluation: now,
+        });
+    }
+    axum::Json(json!({ "name": name, "listed": listed, "assessments": ids.len() })).into_response()
+}
+
+/// `GET /_sim/tls`: `{"enabled", "certificate"}` (the PEM clients should
+/// trust; `null` in plain-HTTP mode).
+pub async fn tls(State(app): State<Arc<App>>) -> Response {
+    axum::Json(json!({ "enabled": app.certificate_pem.is_some(), "certificate": app.certificate_pem })).into_response()
 }

@@ -23,6 +23,8 @@ pub enum SimError {
     SeedData(String),
     #[error("invalid certificate: {0}")]
     Certificate(String),
+    #[error("TLS setup failed: {0}")]
+    Tls(String),
 }
 
 /// An error response, already shaped the way Azure shapes it.

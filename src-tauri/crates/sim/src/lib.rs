@@ -26,13 +26,15 @@ pub mod seed;
 pub mod server;
 pub mod state;
 pub mod throttle;
+pub mod tls;
 
 pub use entra::interrupt::SignInInterrupt;
 pub use errors::SimError;
 pub use faults::{FaultConfig, Latency, Rule as FaultRule};
 pub use throttle::{BucketConfig, ThrottleConfig};
 pub use seed::demo::DemoIdentity;
-pub use server::Simulator;
+pub use server::{Options, Simulator};
+pub use tls::Tls;
 
 /// Static facts of the `demo` seed the app needs to sign in.
 pub fn demo_identity() -> DemoIdentity {

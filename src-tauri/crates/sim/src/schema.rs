@@ -14,15 +14,29 @@ use serde_json::Value;
 const EXEMPTIONS_2022_07_01_PREVIEW: &str = include_str!("../data/openapi/2022-07-01-preview/policyExemptions.json");
 const EXEMPTIONS_2024_12_01_PREVIEW: &str = include_str!("../data/openapi/2024-12-01-preview/policyExemptions.json");
 
-/// The parsed policy-exemption OpenAPI document for an api-version, when the
-/// simulator ships one.
+/// The api-version of the shipped OpenAPI file nearest to `api_version`: the
+/// newest shipped one not after it, or the oldest one when it predates them
+/// all (2020-07-01-preview). `None` for what is not a policy-exemption
+/// api-version at all.
+pub fn nearest_exemptions_version(api_version: &str) -> Option<&'static str> {
+    let v = api_version.to_ascii_lowercase();
+    if !crate::arm::V_EXEMPTIONS.iter().any(|x| x.eq_ignore_ascii_case(&v)) {
+        return None;
+    }
+    // ISO dates compare as text; "-preview" only sorts after its own date.
+    Some(if v.as_str() >= "2024-12-01-preview" { "2024-12-01-preview" } else { "2022-07-01-preview" })
+}
+
+/// The parsed policy-exemption OpenAPI document used for an api-version: the
+/// nearest shipped one ([`nearest_exemptions_version`]), since the request
+/// body of the versions in between is the same or a superset with optional
+/// fields and none of these schemas forbids additional properties.
 pub fn exemptions_doc(api_version: &str) -> Option<&'static Value> {
     static D2022: OnceLock<Option<Value>> = OnceLock::new();
     static D2024: OnceLock<Option<Value>> = OnceLock::new();
-    let (cell, text) = match api_version.to_ascii_lowercase().as_str() {
-        "2022-07-01-preview" => (&D2022, EXEMPTIONS_2022_07_01_PREVIEW),
+    let (cell, text) = match nearest_exemptions_version(api_version)? {
         "2024-12-01-preview" => (&D2024, EXEMPTIONS_2024_12_01_PREVIEW),
-        _ => return None,
+        _ => (&D2022, EXEMPTIONS_2022_07_01_PREVIEW),
     };
     cell.get_or_init(|| serde_json::from_str(text).ok()).as_ref()
 }
@@ -181,7 +195,21 @@ mod tests {
         assert!(errors.iter().any(|e| e.contains("Expected Array") && e.contains("properties.policyDefinitionReferenceIds")), "{errors:?}");
         assert!(errors.iter().any(|e| e.contains("Expected String") && e.contains("properties.displayName")), "{errors:?}");
         assert_eq!(validate(doc, put, &json!({})), vec!["Required property 'properties' not found in JSON. Path ''.".to_string()]);
-        assert!(exemptions_doc("2020-07-01-preview").is_none());
+        assert!(exemptions_doc("1999-01-01").is_none());
+    }
+
+    #[test]
+    fn later_and_earlier_versions_use_the_nearest_shipped_file() {
+        assert_eq!(nearest_exemptions_version("2020-07-01-preview"), Some("2022-07-01-preview"));
+        assert_eq!(nearest_exemptions_version("2022-07-01-preview"), Some("2022-07-01-preview"));
+        assert_eq!(nearest_exemptions_version("2024-12-01-preview"), Some("2024-12-01-preview"));
+        for v in ["2025-12-01-preview", "2026-01-01-preview", "2026-07-01"] {
+            assert_eq!(nearest_exemptions_version(v), Some("2024-12-01-preview"), "{v}");
+            let doc = exemptions_doc(v).expect("doc");
+            let put = body_schema(doc, "policyExemptions/{policyExemptionName}", "PUT").expect("schema");
+            let errors = validate(doc, put, &json!({"properties": {"exemptionCategory": "Nope", "exemptionManagementMode": "Standard"}}));
+            assert_eq!(errors.len(), 2, "{v}: {errors:?}");
+        }
     }
 
     #[test]

@@ -11,7 +11,8 @@ use axum::Router;
 use chrono::{DateTime, Utc};
 use hyper_util::rt::TokioIo;
 use rand::RngCore;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::TcpListener;
 use tokio::sync::{watch, Notify};
 use tokio::task::JoinHandle;
 use tower::ServiceExt;
@@ -19,7 +20,18 @@ use tower::ServiceExt;
 use crate::errors::SimError;
 use crate::faults::{DropConnection, FaultConfig};
 use crate::state::{lock, App};
+use crate::tls::{Tls, TlsServer};
 use crate::{arm, control, entra, faults, graph, log, seed};
+
+/// How to start a simulator beyond seed and address.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Plain HTTP (default) or HTTPS with a generated or given certificate.
+    pub tls: Tls,
+}
+
+/// Time a client gets to finish the TLS handshake.
+const HANDSHAKE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// A running simulator.
 pub struct Simulator {
@@ -27,20 +39,30 @@ pub struct Simulator {
     app: Arc<App>,
     stop: watch::Sender<bool>,
     task: Option<JoinHandle<()>>,
+    certificate_pem: Option<String>,
 }
 
 impl Simulator {
-    /// Seed a world and start serving it on `addr` (port 0 = any free port).
+    /// Seed a world and start serving it on `addr` (port 0 = any free port), plain HTTP.
     pub async fn start(seed_name: &str, addr: SocketAddr) -> Result<Simulator, SimError> {
+        Self::start_with(seed_name, addr, Options::default()).await
+    }
+
+    /// [`Simulator::start`] with options (TLS).
+    pub async fn start_with(seed_name: &str, addr: SocketAddr, options: Options) -> Result<Simulator, SimError> {
         let world = seed::build(seed_name, Utc::now())?;
+        let tls = crate::tls::server(&options.tls, addr.ip())?;
         let listener = TcpListener::bind(addr).await.map_err(|source| SimError::Bind { addr, source })?;
         let local = listener.local_addr()?;
-        let base_url = format!("http://{local}");
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let base_url = format!("{scheme}://{local}");
+        let certificate_pem = tls.as_ref().map(|t| t.certificate_pem.clone());
         let mut secret = vec![0u8; 32];
         rand::thread_rng().fill_bytes(&mut secret);
         let app = Arc::new(App {
             seed: seed_name.to_string(),
             base_url: base_url.clone(),
+            certificate_pem: certificate_pem.clone(),
             jwt_secret: secret,
             world: Mutex::new(world),
             auth_codes: Mutex::new(Default::default()),
@@ -54,14 +76,19 @@ impl Simulator {
         });
         let router = router(app.clone());
         let (stop, stop_rx) = watch::channel(false);
-        let task = tokio::spawn(serve(listener, router, stop_rx));
+        let task = tokio::spawn(serve(listener, router, tls, stop_rx));
         tracing::info!("azure-sim ({seed_name}) listening on {base_url}");
-        Ok(Simulator { base_url, app, stop, task: Some(task) })
+        Ok(Simulator { base_url, app, stop, task: Some(task), certificate_pem })
     }
 
-    /// `http://127.0.0.1:PORT`, no trailing slash.
+    /// `http://127.0.0.1:PORT` (`https://` in TLS mode), no trailing slash.
     pub fn base_url(&self) -> String {
         self.base_url.clone()
+    }
+
+    /// In TLS mode, the server certificate (PEM) clients should trust.
+    pub fn certificate_pem(&self) -> Option<&str> {
+        self.certificate_pem.as_deref()
     }
 
     /// Seconds after creation before an exemption shows in assessment
@@ -73,6 +100,13 @@ impl Simulator {
     /// Lifetime (seconds) of access tokens issued from now on (default 3599).
     pub fn set_token_lifetime(&self, seconds: i64) {
         lock(&self.app.settings).token_lifetime_secs = seconds.max(1);
+    }
+
+    /// Page size of the management-group list, descendants and policy
+    /// assignment lists (`POST /_sim/settings {"listPageSize": n}`); `None`
+    /// = the defaults (5, 5 and 500).
+    pub fn set_list_page_size(&self, size: Option<usize>) {
+        lock(&self.app.settings).list_page_size = size.map(|n| n.clamp(1, 1000));
     }
 
     /// What interrupts user sign-ins from now on (`POST /_sim/signin`);
@@ -124,6 +158,8 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/_sim/clock", get(control::clock).post(control::advance_clock))
         .route("/_sim/settings", get(control::get_settings).post(control::post_settings))
         .route("/_sim/tokens", post(control::tokens))
+        .route("/_sim/recommendations", post(control::add_recommendation))
+        .route("/_sim/tls", get(control::tls))
         .route("/_sim/faults", get(control::get_faults).post(control::post_faults).delete(control::delete_faults))
         .route("/_sim/devicecode", get(entra::device::pending))
         .route("/_sim/devicecode/approve", post(entra::device::approve))
@@ -138,12 +174,25 @@ pub fn router(app: Arc<App>) -> Router {
         .with_state(app)
 }
 
-async fn serve(listener: TcpListener, router: Router, mut stop: watch::Receiver<bool>) {
+async fn serve(listener: TcpListener, router: Router, tls: Option<TlsServer>, mut stop: watch::Receiver<bool>) {
     loop {
         tokio::select! {
             accepted = listener.accept() => {
-                if let Ok((stream, _)) = accepted {
-                    tokio::spawn(connection(stream, router.clone(), stop.clone()));
+                let Ok((stream, _)) = accepted else { continue };
+                let (router, stop) = (router.clone(), stop.clone());
+                match &tls {
+                    None => {
+                        tokio::spawn(connection(stream, router, stop));
+                    }
+                    Some(tls) => {
+                        let acceptor = tls.acceptor.clone();
+                        tokio::spawn(async move {
+                            // A failed or slow handshake closes that connection only.
+                            if let Ok(Ok(stream)) = tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
+                                connection(stream, router, stop).await;
+                            }
+                        });
+                    }
                 }
             }
             _ = stop.changed() => break,
@@ -153,7 +202,10 @@ async fn serve(listener: TcpListener, router: Router, mut stop: watch::Receiver<
 
 /// Serve one connection; a response marked [`DropConnection`] closes it
 /// without sending anything.
-async fn connection(stream: TcpStream, router: Router, mut stop: watch::Receiver<bool>) {
+async fn connection<S>(stream: S, router: Router, mut stop: watch::Receiver<bool>)
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
     let dropper = Arc::new(Notify::new());
     let d = dropper.clone();
     let svc = hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {

@@ -220,6 +220,23 @@ pub struct World {
     pub assessments: Vec<Assessment>,
     /// Exemptions by lower-case id.
     pub exemptions: BTreeMap<String, Exemption>,
+    /// Lower-case names of recommendations whose metadata Defender does not
+    /// serve (absent from `assessmentMetadata`, list and GET) although their
+    /// assessments exist (`POST /_sim/recommendations` with `listed: false`).
+    pub unlisted_metadata: std::collections::BTreeSet<String>,
+    /// Resource-provider registrations changed at run time, by (lower-case
+    /// subscription id, lower-case namespace); the rest come from
+    /// `arm::providers::NAMESPACES`.
+    pub provider_registrations: BTreeMap<(String, String), ProviderRegistration>,
+}
+
+/// A `POST …/providers/{ns}/register` or `/unregister`: the state it moves
+/// to, and when (simulated time) it gets there.
+#[derive(Debug, Clone)]
+pub struct ProviderRegistration {
+    /// `Registered` or `NotRegistered` once `settles_at` has passed.
+    pub target: String,
+    pub settles_at: DateTime<Utc>,
 }
 
 /// A pending authorization code.
@@ -279,6 +296,9 @@ pub struct Settings {
     pub device_auto_approve_upn: Option<String>,
     /// What interrupts user sign-ins (`POST /_sim/signin`); `None` = nothing.
     pub signin_interrupt: Option<crate::entra::interrupt::SignInInterrupt>,
+    /// Page size of the management-group list, descendants and policy
+    /// assignment lists; `None` = the defaults (`arm::DEFAULT_*_PAGE`).
+    pub list_page_size: Option<usize>,
 }
 
 pub const DEFAULT_EFFECT_DELAY_SECS: i64 = 5;
@@ -292,6 +312,7 @@ impl Default for Settings {
             device_auto_approve_after_polls: None,
             device_auto_approve_upn: None,
             signin_interrupt: None,
+            list_page_size: None,
         }
     }
 }
@@ -322,6 +343,8 @@ impl Clock {
 pub struct App {
     pub seed: String,
     pub base_url: String,
+    /// In TLS mode, the certificate clients should trust (PEM).
+    pub certificate_pem: Option<String>,
     pub jwt_secret: Vec<u8>,
     pub world: Mutex<World>,
     pub auth_codes: Mutex<HashMap<String, AuthCode>>,
@@ -394,6 +417,13 @@ impl World {
         self.policy_assignments
             .iter()
             .find(|a| a.id.eq_ignore_ascii_case(id))
+    }
+    /// The metadata Defender serves for a recommendation (`None` for unlisted ones).
+    pub fn listed_metadata(&self, name: &str) -> Option<&AssessmentMetadata> {
+        if self.unlisted_metadata.contains(&name.to_ascii_lowercase()) {
+            return None;
+        }
+        self.metadata(name)
     }
     pub fn metadata(&self, name: &str) -> Option<&AssessmentMetadata> {
         self.assessment_metadata

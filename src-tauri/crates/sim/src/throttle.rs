@@ -74,15 +74,42 @@ struct Bucket {
     last: Instant,
 }
 
+impl Bucket {
+    /// Refill for the time since the last call; take a token when one is
+    /// there. `Err(seconds until one is)` otherwise.
+    fn take(&mut self, cfg: BucketConfig, now: Instant) -> Result<u64, u64> {
+        let elapsed = now.duration_since(self.last).as_secs_f64();
+        self.tokens = (self.tokens + elapsed * cfg.refill_per_second).min(cfg.capacity);
+        self.last = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            Ok(self.tokens.floor() as u64)
+        } else {
+            let wait = if cfg.refill_per_second > 0.0 { (1.0 - self.tokens) / cfg.refill_per_second } else { 3600.0 };
+            Err(wait.ceil().clamp(1.0, 3600.0) as u64)
+        }
+    }
+
+    fn peek(&self) -> u64 {
+        self.tokens.max(0.0).floor() as u64
+    }
+}
+
+/// Azure's global subscription limit is 15 times a principal's, shared by
+/// every principal calling that subscription.
+pub const GLOBAL_FACTOR: f64 = 15.0;
+
 /// The outcome of taking a token.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Taken {
     /// Throttling is off.
     Off,
-    /// Allowed; the header to send and the whole tokens left.
-    Allowed { header: String, remaining: u64 },
-    /// Refused; seconds until a token is available.
-    Throttled { header: String, retry_after: u64 },
+    /// Allowed; the `x-ms-ratelimit-remaining-*` headers to send, each with
+    /// the whole tokens left.
+    Allowed { headers: Vec<(String, u64)> },
+    /// Refused; seconds until a token is available, the headers to send, and
+    /// whether the subscription's global bucket (not the principal's) was empty.
+    Throttled { headers: Vec<(String, u64)>, retry_after: u64, global: bool },
 }
 
 #[derive(Debug, Default)]
@@ -90,6 +117,9 @@ pub struct Throttle {
     pub config: ThrottleConfig,
     buckets: HashMap<(String, String, Kind), Bucket>,
 }
+
+/// The principal key of a subscription's global bucket (no object id looks like it).
+const GLOBAL: &str = "*global*";
 
 impl Throttle {
     pub fn set_config(&mut self, config: ThrottleConfig) {
@@ -102,7 +132,9 @@ impl Throttle {
         self.buckets.clear();
     }
 
-    /// Take one token for `principal` at `subscription` (`None` = tenant level).
+    /// Take one token for `principal` at `subscription` (`None` = tenant
+    /// level). A subscription call also takes one from the subscription's
+    /// global bucket (every principal together), as ARM does since 2024.
     pub fn take(&mut self, subscription: Option<&str>, principal: &str, kind: Kind) -> Taken {
         if !self.config.enabled {
             return Taken::Off;
@@ -114,18 +146,38 @@ impl Throttle {
         };
         let level = if subscription.is_some() { "subscription" } else { "tenant" };
         let header = format!("x-ms-ratelimit-remaining-{level}-{}", kind.name());
-        let key = (subscription.unwrap_or("").to_ascii_lowercase(), principal.to_ascii_lowercase(), kind);
+        let scope = subscription.unwrap_or("").to_ascii_lowercase();
         let now = Instant::now();
-        let b = self.buckets.entry(key).or_insert(Bucket { tokens: cfg.capacity, last: now });
-        let elapsed = now.duration_since(b.last).as_secs_f64();
-        b.tokens = (b.tokens + elapsed * cfg.refill_per_second).min(cfg.capacity);
-        b.last = now;
-        if b.tokens >= 1.0 {
-            b.tokens -= 1.0;
-            Taken::Allowed { header, remaining: b.tokens.floor() as u64 }
-        } else {
-            let wait = if cfg.refill_per_second > 0.0 { (1.0 - b.tokens) / cfg.refill_per_second } else { 3600.0 };
-            Taken::Throttled { header, retry_after: wait.ceil().max(1.0) as u64 }
+        let own_key = (scope.clone(), principal.to_ascii_lowercase(), kind);
+        let global_cfg = BucketConfig { capacity: cfg.capacity * GLOBAL_FACTOR, refill_per_second: cfg.refill_per_second * GLOBAL_FACTOR };
+        let own = self.buckets.entry(own_key.clone()).or_insert(Bucket { tokens: cfg.capacity, last: now });
+        let own_result = own.take(cfg, now);
+        let Some(_) = subscription else {
+            return match own_result {
+                Ok(remaining) => Taken::Allowed { headers: vec![(header, remaining)] },
+                Err(retry_after) => Taken::Throttled { headers: vec![(header, 0)], retry_after, global: false },
+            };
+        };
+        let global_header = format!("x-ms-ratelimit-remaining-subscription-global-{}", kind.name());
+        let global_key = (scope, GLOBAL.to_string(), kind);
+        match own_result {
+            Err(retry_after) => {
+                let global_left = self.buckets.get(&global_key).map(Bucket::peek).unwrap_or(global_cfg.capacity as u64);
+                Taken::Throttled { headers: vec![(header, 0), (global_header, global_left)], retry_after, global: false }
+            }
+            Ok(remaining) => {
+                let global = self.buckets.entry(global_key).or_insert(Bucket { tokens: global_cfg.capacity, last: now });
+                match global.take(global_cfg, now) {
+                    Ok(global_left) => Taken::Allowed { headers: vec![(header, remaining), (global_header, global_left)] },
+                    Err(retry_after) => {
+                        // Refused: give the principal its token back.
+                        if let Some(b) = self.buckets.get_mut(&own_key) {
+                            b.tokens = (b.tokens + 1.0).min(cfg.capacity);
+                        }
+                        Taken::Throttled { headers: vec![(header, remaining + 1), (global_header, 0)], retry_after, global: true }
+                    }
+                }
+            }
         }
     }
 }
@@ -139,20 +191,46 @@ mod tests {
         let mut t = Throttle::default();
         t.set_config(ThrottleConfig { writes: BucketConfig { capacity: 2.0, refill_per_second: 0.5 }, ..Default::default() });
         let sub = Some("S");
-        assert!(matches!(t.take(sub, "p", Kind::Writes), Taken::Allowed { remaining: 1, .. }));
-        assert!(matches!(t.take(sub, "p", Kind::Writes), Taken::Allowed { remaining: 0, .. }));
+        let allowed = |t: &Taken| match t {
+            Taken::Allowed { headers } => headers.clone(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            allowed(&t.take(sub, "p", Kind::Writes)),
+            vec![("x-ms-ratelimit-remaining-subscription-writes".to_string(), 1), ("x-ms-ratelimit-remaining-subscription-global-writes".to_string(), 29)]
+        );
+        assert_eq!(allowed(&t.take(sub, "p", Kind::Writes))[0].1, 0);
         match t.take(sub, "p", Kind::Writes) {
-            Taken::Throttled { header, retry_after } => {
-                assert_eq!(header, "x-ms-ratelimit-remaining-subscription-writes");
+            Taken::Throttled { headers, retry_after, global } => {
+                assert_eq!(headers[0], ("x-ms-ratelimit-remaining-subscription-writes".to_string(), 0));
                 assert_eq!(retry_after, 2);
+                assert!(!global);
             }
             other => panic!("{other:?}"),
         }
         // Another principal, another subscription, reads: own buckets.
         assert!(matches!(t.take(sub, "q", Kind::Writes), Taken::Allowed { .. }));
         assert!(matches!(t.take(Some("T"), "p", Kind::Writes), Taken::Allowed { .. }));
-        assert!(matches!(t.take(None, "p", Kind::Reads), Taken::Allowed { remaining: 249, ref header } if header == "x-ms-ratelimit-remaining-tenant-reads"));
+        assert_eq!(allowed(&t.take(None, "p", Kind::Reads)), vec![("x-ms-ratelimit-remaining-tenant-reads".to_string(), 249)]);
         t.config.enabled = false;
         assert_eq!(t.take(sub, "p", Kind::Writes), Taken::Off);
+    }
+
+    #[test]
+    fn the_global_bucket_is_shared_by_every_principal() {
+        let mut t = Throttle::default();
+        t.set_config(ThrottleConfig { reads: BucketConfig { capacity: 1.0, refill_per_second: 0.0001 }, ..Default::default() });
+        // 15 principals may each read once; the 16th finds the global bucket empty.
+        for p in 0..15 {
+            assert!(matches!(t.take(Some("S"), &format!("p{p}"), Kind::Reads), Taken::Allowed { .. }), "{p}");
+        }
+        match t.take(Some("S"), "p15", Kind::Reads) {
+            Taken::Throttled { global, headers, .. } => {
+                assert!(global);
+                assert_eq!(headers[1], ("x-ms-ratelimit-remaining-subscription-global-reads".to_string(), 0));
+                assert_eq!(headers[0].1, 1, "the principal's own token is given back");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -42,9 +42,9 @@ async fn subscriptions_and_api_versions() {
 async fn management_groups_expand_recurse_descendants() {
     let env = start().await;
     let t = env.user_access("alex.admin@contoso.example").await;
-    let (s, v) = env.get(&t, "/providers/Microsoft.Management/managementGroups?api-version=2023-04-01").await;
-    assert_eq!(s, 200);
-    assert!(v["value"].as_array().expect("v").iter().any(|m| m["name"] == "contoso-corp"));
+    let (groups, pages) = env.get_all(&t, "/providers/Microsoft.Management/managementGroups?api-version=2023-04-01").await;
+    assert!(groups.iter().any(|m| m["name"] == "contoso-corp"));
+    assert_eq!((groups.len(), pages), (7, 2), "7 groups, 5 per page");
 
     let (s, v) = env.get(&t, "/providers/Microsoft.Management/managementGroups/contoso?api-version=2021-04-01&$expand=children").await;
     assert_eq!(s, 200, "{v}");
@@ -62,9 +62,7 @@ async fn management_groups_expand_recurse_descendants() {
     assert_eq!(prod["id"], format!("/subscriptions/{PROD}"));
     assert_eq!(prod["displayName"], "Contoso Production");
 
-    let (s, v) = env.get(&t, "/providers/Microsoft.Management/managementGroups/contoso/descendants?api-version=2023-04-01").await;
-    assert_eq!(s, 200);
-    let d = v["value"].as_array().expect("value");
+    let (d, _) = env.get_all(&t, "/providers/Microsoft.Management/managementGroups/contoso/descendants?api-version=2023-04-01").await;
     assert_eq!(d.iter().filter(|x| x["type"] == "Microsoft.Management/managementGroups").count(), 5);
     assert_eq!(d.iter().filter(|x| x["type"] == "Microsoft.Management/managementGroups/subscriptions").count(), 4);
 
@@ -129,16 +127,17 @@ async fn assessments_expand_and_paging() {
     let env = start().await;
     let t = env.sp_token().await;
     // Across the Contoso management group there is more than one page.
-    let (all, pages) = env
-        .get_all(&t, "/providers/Microsoft.Management/managementGroups/contoso/providers/Microsoft.Security/assessments?api-version=2021-06-01&$expand=metadata")
-        .await;
+    let (all, pages) = env.get_all(&t, "/providers/Microsoft.Management/managementGroups/contoso/providers/Microsoft.Security/assessments?api-version=2021-06-01").await;
     assert!(all.len() > 100, "{}", all.len());
     assert_eq!(pages, all.len().div_ceil(100));
     let mut all_ids: Vec<&str> = all.iter().filter_map(|a| a["id"].as_str()).collect();
     all_ids.sort();
     all_ids.dedup();
     assert_eq!(all_ids.len(), all.len(), "no duplicates across pages");
-    let (items, _) = env.get_all(&t, &format!("/subscriptions/{PROD}/providers/Microsoft.Security/assessments?api-version=2021-06-01&$expand=metadata")).await;
+    // Recommendation metadata is joined from the metadata list by the assessment's name.
+    let (md, _) = env.get_all(&t, "/providers/Microsoft.Security/assessmentMetadata?api-version=2021-06-01").await;
+    let meta = |name: &str| md.iter().find(|m| m["name"] == name).map(|m| m["properties"].clone()).expect("metadata of every demo assessment");
+    let (items, _) = env.get_all(&t, &format!("/subscriptions/{PROD}/providers/Microsoft.Security/assessments?api-version=2021-06-01")).await;
     assert!(items.len() > 30 && items.len() < all.len(), "{}", items.len());
     let mut ids: Vec<&str> = items.iter().filter_map(|a| a["id"].as_str()).collect();
     ids.sort();
@@ -149,18 +148,29 @@ async fn assessments_expand_and_paging() {
         let p = &a["properties"];
         assert_eq!(p["resourceDetails"]["source"], "Azure");
         assert!(p["resourceDetails"]["id"].as_str().expect("rid").to_lowercase().starts_with(&format!("/subscriptions/{PROD}")));
-        assert!(p["metadata"]["severity"].is_string() && p["metadata"]["assessmentType"].is_string());
+        let m = meta(a["name"].as_str().expect("name"));
+        assert!(m["severity"].is_string() && m["assessmentType"].is_string());
+        assert_eq!(p["displayName"], m["displayName"]);
         codes.insert(p["status"]["code"].as_str().expect("code").to_string());
     }
     assert!(codes.contains("Healthy") && codes.contains("Unhealthy") && codes.contains("NotApplicable"), "{codes:?}");
 
-    // Without $expand there is no metadata.
-    let (_, v) = env.get(&t, &format!("/subscriptions/{PROD}/providers/Microsoft.Security/assessments?api-version=2021-06-01")).await;
-    assert!(v["value"][0]["properties"].get("metadata").is_none());
+    // The list takes no $expand (the 2021-06-01 spec has it on a single GET only): ignored.
+    for expand in ["metadata", "links", "metadata,links"] {
+        let (s, v) = env.get(&t, &format!("/subscriptions/{PROD}/providers/Microsoft.Security/assessments?api-version=2021-06-01&$expand={expand}")).await;
+        assert_eq!(s, 200, "{v}");
+        assert!(v["value"].as_array().expect("v").iter().all(|a| a["properties"].get("metadata").is_none() && a["properties"].get("links").is_none()), "{expand}");
+    }
+    // A single assessment still expands.
+    let one = items.iter().find(|a| a["properties"]["resourceDetails"]["id"].as_str().is_some_and(|id| id.contains("/providers/"))).expect("a resource assessment");
+    let path = format!("{}?api-version=2021-06-01&$expand=metadata", one["id"].as_str().expect("id"));
+    let (s, v) = env.get(&t, &path).await;
+    assert_eq!(s, 200, "{v}");
+    assert!(v["properties"]["metadata"]["severity"].is_string(), "{v}");
 
     // In the sandbox (no MCSB) built-in recommendations are off by policy.
-    let (items, _) = env.get_all(&t, &format!("/subscriptions/{SANDBOX}/providers/Microsoft.Security/assessments?api-version=2021-06-01&$expand=metadata")).await;
-    for a in items.iter().filter(|a| a["properties"]["metadata"]["assessmentType"] == "BuiltIn") {
+    let (items, _) = env.get_all(&t, &format!("/subscriptions/{SANDBOX}/providers/Microsoft.Security/assessments?api-version=2021-06-01")).await;
+    for a in items.iter().filter(|a| meta(a["name"].as_str().expect("name"))["assessmentType"] == "BuiltIn") {
         assert_eq!(a["properties"]["status"]["cause"], "OffByPolicy");
     }
 

@@ -83,8 +83,11 @@ async fn throttle_and_faults() {
     let sub = format!("/subscriptions/{PROD}?api-version=2022-12-01");
     let r = env.http.get(format!("{}{sub}", env.base)).bearer_auth(&t).send().await.expect("get");
     assert_eq!(r.headers()["x-ms-ratelimit-remaining-subscription-reads"], "249");
+    // The subscription's global bucket (every principal, 15 times the size) is reported alongside.
+    assert_eq!(r.headers()["x-ms-ratelimit-remaining-subscription-global-reads"], "3749");
     let r = env.http.get(format!("{}/subscriptions?api-version=2022-12-01", env.base)).bearer_auth(&t).send().await.expect("get");
     assert_eq!(r.headers()["x-ms-ratelimit-remaining-tenant-reads"], "249");
+    assert!(r.headers().get("x-ms-ratelimit-remaining-subscription-global-reads").is_none());
     let (s, _) = post(&env, "/_sim/faults", json!({"throttle": {"enabled": true, "reads": {"capacity": 2, "refillPerSecond": 0.5}}})).await;
     assert_eq!(s, 200);
     assert_eq!(env.get(&t, &sub).await.0, 200);
@@ -92,7 +95,22 @@ async fn throttle_and_faults() {
     let r = env.http.get(format!("{}{sub}", env.base)).bearer_auth(&t).send().await.expect("get");
     assert_eq!(r.status(), 429);
     assert_eq!(r.headers()["retry-after"], "2");
-    assert_eq!(r.json::<Value>().await.expect("json")["error"]["code"], "TooManyRequests");
+    assert_eq!(r.headers()["x-ms-ratelimit-remaining-subscription-reads"], "0");
+    assert!(r.headers().get("x-ms-ratelimit-remaining-subscription-global-reads").is_some());
+    let body = r.json::<Value>().await.expect("json");
+    assert_eq!(body["error"]["code"], "SubscriptionRequestsThrottled");
+    let message = body["error"]["message"].as_str().expect("message");
+    assert!(message.contains(&format!("subscription '{PROD}'")) && message.contains("'read'") && message.contains("'2' seconds"), "{message}");
+    // Tenant-level calls (management groups, the subscription list): TenantRequestsThrottled.
+    let tenant_url = format!("{}/providers/Microsoft.Management/managementGroups?api-version=2023-04-01", env.base);
+    assert_eq!(env.http.get(&tenant_url).bearer_auth(&t).send().await.expect("get").status(), 200);
+    assert_eq!(env.http.get(&tenant_url).bearer_auth(&t).send().await.expect("get").status(), 200);
+    let r = env.http.get(&tenant_url).bearer_auth(&t).send().await.expect("get");
+    assert_eq!(r.status(), 429);
+    assert_eq!(r.headers()["x-ms-ratelimit-remaining-tenant-reads"], "0");
+    let body = r.json::<Value>().await.expect("json");
+    assert_eq!(body["error"]["code"], "TenantRequestsThrottled");
+    assert!(body["error"]["message"].as_str().expect("m").contains(&env.tenant()), "{body}");
 
     // Injected errors, latency and dropped connections, repeatably seeded.
     let cfg = json!({"seed": 7, "throttle": {"enabled": false}, "rules": [

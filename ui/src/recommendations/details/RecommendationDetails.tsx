@@ -18,6 +18,8 @@ const TABS: { status: ResourceStatus; label: string }[] = [
   { status: "Healthy", label: "Healthy" },
   { status: "NotApplicable", label: "Not applicable" },
 ];
+/** Shown only when Defender reports a status code this version does not know. */
+const UNKNOWN_TAB: { status: ResourceStatus; label: string } = { status: "Unknown", label: "Other status" };
 
 type Props = { recommendation: Recommendation; subscriptions: readonly Subscription[] };
 
@@ -28,18 +30,19 @@ export function RecommendationDetails({ recommendation, subscriptions }: Props) 
   const ids = useMemo(() => subscriptions.map((s) => s.id), [subscriptions]);
   const resources = useRecommendationResources(recommendation.key, ids);
   const counts = useMemo(() => {
-    const c: Record<ResourceStatus, number> = { Unhealthy: 0, Healthy: 0, NotApplicable: 0 };
+    const c: Record<ResourceStatus, number> = { Unhealthy: 0, Healthy: 0, NotApplicable: 0, Unknown: 0 };
     for (const r of resources.data ?? []) c[r.status]++;
     return c;
   }, [resources.data]);
   const shown = useMemo(() => (resources.data ?? []).filter((r) => r.status === status), [resources.data, status]);
   const failure = queryError(resources.error);
-  const label = TABS.find((t) => t.status === status)!.label;
+  const tabs = counts.Unknown > 0 ? [...TABS, UNKNOWN_TAB] : TABS;
+  const label = (tabs.find((t) => t.status === status) ?? UNKNOWN_TAB).label;
   return (
     <div className={styles.root} data-testid="recommendation-details">
       {recommendation.description ? <Body1 className={styles.description}>{recommendation.description}</Body1> : null}
       <TabList selectedValue={status} onTabSelect={(_, d) => setStatus(d.value as ResourceStatus)} aria-label="Resources by status">
-        {TABS.map((t) => (
+        {tabs.map((t) => (
           <Tab key={t.status} value={t.status}>
             {`${t.label} (${resources.data ? counts[t.status] : "…"})`}
           </Tab>

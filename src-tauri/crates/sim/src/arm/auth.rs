@@ -133,13 +133,16 @@ pub const ROLES: &[Role] = &[
     Role {
         name: "Resource Policy Contributor",
         id: "36243c78-bf99-498c-9df9-86d9f8d28608",
+        // As Azure's built-in role (Microsoft Learn, "Azure built-in roles"):
+        // `*/read`, so its holders read resources and the hierarchy.
         actions: &[
-            "Microsoft.Authorization/*/read",
+            "*/read",
             "Microsoft.Authorization/policyassignments/*",
             "Microsoft.Authorization/policydefinitions/*",
             "Microsoft.Authorization/policyexemptions/*",
             "Microsoft.Authorization/policysetdefinitions/*",
             "Microsoft.PolicyInsights/*",
+            "Microsoft.Resources/deployments/*",
             "Microsoft.Support/*",
         ],
         not_actions: &[],

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use super::auth::{require, role_by_definition_id_in, role_in, ROLES};
 use super::policy::scope_matches;
 use super::scope::{chain, Scope};
-use super::{method_not_allowed, ArmResult, Ctx, V_PERMISSIONS, V_ROLE_ASSIGNMENTS};
+use super::{method_not_allowed, ArmResult, Ctx, V_PERMISSIONS, V_ROLE_ASSIGNMENTS, V_ROLE_DEFINITIONS};
 use crate::errors::HttpError;
 use crate::state::{RoleAssignment, World};
 
@@ -180,7 +180,7 @@ pub fn role_definitions(ctx: &mut Ctx, scope: &Scope, name: Option<&str>) -> Arm
     if ctx.method != Method::GET {
         return Err(method_not_allowed(ctx));
     }
-    ctx.check_version(V_ROLE_ASSIGNMENTS)?;
+    ctx.check_version(V_ROLE_DEFINITIONS)?;
     scope.check_exists(ctx.world)?;
     let scope_id = scope.id();
     let custom: Vec<&'static super::auth::Role> = ctx.world.custom_roles.clone();

@@ -38,7 +38,9 @@ pub fn list(ctx: &mut Ctx) -> ArmResult {
             })
         })
         .collect();
-    Ok((StatusCode::OK, Some(json!({ "value": items, "@nextLink": null }))))
+    // `ManagementGroupListResult` names its link `@nextLink` (2023-04-01 OpenAPI).
+    let page = ctx.list_page(super::DEFAULT_MANAGEMENT_GROUP_PAGE);
+    Ok((StatusCode::OK, Some(ctx.paged_as(items, page, "@nextLink", true)?)))
 }
 
 /// Children of a group: groups first, then subscriptions; recursing when asked.
@@ -132,5 +134,7 @@ pub fn descendants(ctx: &mut Ctx, name: &str) -> ArmResult {
             }));
         }
     }
-    Ok((StatusCode::OK, Some(json!({ "nextLink": null, "value": out }))))
+    // `DescendantInfoListResult` names its link `nextLink` (2023-04-01 OpenAPI).
+    let page = ctx.list_page(super::DEFAULT_MANAGEMENT_GROUP_PAGE);
+    Ok((StatusCode::OK, Some(ctx.paged_as(out, page, "nextLink", true)?)))
 }

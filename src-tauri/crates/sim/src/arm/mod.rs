@@ -5,7 +5,9 @@ pub mod auth;
 pub mod authorization;
 pub mod exemptions;
 pub mod management_groups;
+pub mod metadata;
 pub mod policy;
+pub mod providers;
 pub mod scope;
 pub mod scores;
 pub mod security;
@@ -32,12 +34,16 @@ pub const V_SUBSCRIPTIONS: &[&str] = &["2016-06-01", "2018-06-01", "2019-06-01",
 pub const V_RESOURCES: &[&str] = &["2019-10-01", "2020-06-01", "2021-01-01", "2021-04-01", "2022-09-01", "2023-07-01", "2024-03-01", "2024-07-01", "2024-11-01", "2025-04-01"];
 pub const V_MANAGEMENT_GROUPS: &[&str] = &["2020-02-01", "2020-05-01", "2020-10-01", "2021-04-01", "2023-04-01"];
 pub const V_POLICY: &[&str] = &[
-    "2019-09-01", "2020-09-01", "2021-06-01", "2022-06-01", "2023-04-01", "2024-04-01", "2024-05-01", "2025-01-01", "2025-03-01", "2025-11-01",
+    "2019-09-01", "2020-09-01", "2021-06-01", "2022-06-01", "2023-04-01", "2024-04-01", "2024-05-01", "2025-01-01", "2025-03-01", "2025-11-01", "2026-06-01",
 ];
 pub const V_EXEMPTIONS: &[&str] = &["2020-07-01-preview", "2022-07-01-preview", "2024-12-01-preview", "2025-12-01-preview", "2026-01-01-preview", "2026-07-01"];
 pub const V_SECURITY: &[&str] = &["2019-01-01-preview", "2020-01-01", "2021-06-01"];
 pub const V_PERMISSIONS: &[&str] = &["2015-07-01", "2018-01-01-preview", "2022-04-01", "2022-05-01-preview"];
 pub const V_ROLE_ASSIGNMENTS: &[&str] = &["2015-07-01", "2018-09-01-preview", "2020-04-01-preview", "2022-04-01"];
+/// Role definitions also answer 2022-05-01-preview (what current SDKs send).
+pub const V_ROLE_DEFINITIONS: &[&str] = &["2015-07-01", "2018-01-01-preview", "2018-09-01-preview", "2020-04-01-preview", "2022-04-01", "2022-05-01-preview"];
+/// `GET /metadata/endpoints`: the single-object shape before 2022-09-01, a list of clouds from it on.
+pub const V_METADATA_ENDPOINTS: &[&str] = &["2015-01-01", "2018-01-01", "2019-05-01", "2020-06-01", "2022-09-01"];
 
 /// One parsed ARM request, plus who sent it and the locked world.
 pub struct Ctx<'a> {
@@ -56,7 +62,15 @@ pub struct Ctx<'a> {
     pub effect_delay: i64,
     /// Schema violations found in the request body (logged in `/_sim/requests`).
     pub schema_errors: Vec<String>,
+    /// `listPageSize` from `/_sim/settings` (`None` = each list's default).
+    pub list_page_size: Option<usize>,
 }
+
+/// Default page sizes (Azure documents none): the management-group list and
+/// descendants page at 5, so the demo seed's 7 groups take two pages; policy
+/// assignment lists at 500. `listPageSize` overrides all three.
+pub const DEFAULT_MANAGEMENT_GROUP_PAGE: usize = 5;
+pub const DEFAULT_ASSIGNMENT_PAGE: usize = 500;
 
 impl Ctx<'_> {
     /// A query parameter, matched case-insensitively by name.
@@ -79,13 +93,28 @@ impl Ctx<'_> {
 
     /// A page of `items` with a `nextLink` back to this simulator when more remain.
     pub fn paged(&self, items: Vec<Value>, page_size: usize) -> Result<Value, HttpError> {
-        let (range, next) = self.page_range(items.len(), page_size)?;
+        self.paged_as(items, page_size, "nextLink", false)
+    }
+
+    /// A page of `items` whose link to the next page is called `link_key`
+    /// (`nextLink`, or `@nextLink` where Azure's OpenAPI says so). On the
+    /// last page the link is left out, or written as `null` when
+    /// `null_when_last` (as the management-group APIs answer).
+    pub fn paged_as(&self, items: Vec<Value>, page_size: usize, link_key: &str, null_when_last: bool) -> Result<Value, HttpError> {
+        let (range, next) = self.page_range(items.len(), page_size.max(1))?;
         let page: Vec<Value> = items.into_iter().skip(range.start).take(range.len()).collect();
         let mut body = json!({ "value": page });
-        if let Some(n) = next {
-            body["nextLink"] = json!(n);
+        match next {
+            Some(n) => body[link_key] = json!(n),
+            None if null_when_last => body[link_key] = Value::Null,
+            None => {}
         }
         Ok(body)
+    }
+
+    /// This list's page size: `listPageSize` when set, else `default`.
+    pub fn list_page(&self, default: usize) -> usize {
+        self.list_page_size.unwrap_or(default).max(1)
     }
 
     /// The index range of this request's page out of `total` items, and the
@@ -98,10 +127,11 @@ impl Ctx<'_> {
             })?,
         };
         let start = skip.min(total);
-        let end = (skip + page_size).min(total);
-        let next = (skip + page_size < total).then(|| {
+        let after = skip.saturating_add(page_size);
+        let end = after.min(total);
+        let next = (after < total).then(|| {
             let mut q: Vec<(String, String)> = self.query.iter().filter(|(k, _)| !k.eq_ignore_ascii_case("$skiptoken")).cloned().collect();
-            q.push(("$skiptoken".to_string(), (skip + page_size).to_string()));
+            q.push(("$skiptoken".to_string(), after.to_string()));
             let qs = serde_urlencoded::to_string(&q).unwrap_or_default();
             format!("{}{}?{}", self.app.base_url, self.raw_path, qs)
         });
@@ -151,16 +181,21 @@ pub async fn handle(State(app): State<Arc<App>>, method: Method, uri: Uri, heade
     let raw_path = uri.path().to_string();
     let query = query_pairs(uri.query().unwrap_or(""));
     let mut schema_errors: Vec<String> = Vec::new();
-    let mut rate_header: Option<(String, u64)> = None;
-    let (principal, result) = match auth::authenticate(&app, &headers) {
+    let mut rate_headers: RateHeaders = Vec::new();
+    // Cloud discovery answers without a token, as ARM's does.
+    let anonymous = raw_path.trim_end_matches('/').eq_ignore_ascii_case("/metadata/endpoints");
+    let (principal, result) = if anonymous {
+        (None, metadata::endpoints(&app, &method, &query))
+    } else {
+        match auth::authenticate(&app, &headers) {
         Err(e) => (None, Err(e)),
         Ok(caller) => match throttle_check(&app, &method, &raw_path, &caller) {
             Err((e, h)) => {
-                rate_header = Some(h);
+                rate_headers = h;
                 (Some(caller.name.clone()), Err(e))
             }
             Ok(h) => {
-            rate_header = h;
+            rate_headers = h;
             let mut world = lock(&app.world);
             let api_version = query.iter().find(|(k, _)| eq(k, "api-version")).map(|(_, v)| v.clone());
             let result = match api_version {
@@ -181,6 +216,7 @@ pub async fn handle(State(app): State<Arc<App>>, method: Method, uri: Uri, heade
                         now: app.now(),
                         effect_delay: app.settings().effect_delay_secs,
                         schema_errors: Vec::new(),
+                        list_page_size: app.settings().list_page_size,
                     };
                     let r = route(&mut ctx);
                     schema_errors = std::mem::take(&mut ctx.schema_errors);
@@ -190,6 +226,7 @@ pub async fn handle(State(app): State<Arc<App>>, method: Method, uri: Uri, heade
             (Some(caller.name.clone()), result)
             }
         },
+        }
     };
     let request_id = uuid::Uuid::new_v4().to_string();
     let correlation = headers
@@ -209,7 +246,7 @@ pub async fn handle(State(app): State<Arc<App>>, method: Method, uri: Uri, heade
     if let Ok(v) = HeaderValue::from_str(&correlation) {
         h.insert("x-ms-correlation-request-id", v);
     }
-    if let Some((name, remaining)) = rate_header {
+    for (name, remaining) in rate_headers {
         if let (Ok(n), Ok(v)) = (axum::http::HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(&remaining.to_string())) {
             h.insert(n, v);
         }
@@ -221,30 +258,48 @@ pub async fn handle(State(app): State<Arc<App>>, method: Method, uri: Uri, heade
     resp
 }
 
-/// Take a token from the caller's bucket. `Ok(header)` = allowed (with the
-/// `x-ms-ratelimit-remaining-*` header to send), `Err` = 429 TooManyRequests.
-/// (header name, whole tokens remaining)
-type RateHeader = (String, u64);
+/// (header name, whole tokens remaining) of the `x-ms-ratelimit-remaining-*` headers.
+type RateHeaders = Vec<(String, u64)>;
 
+/// Take a token from the caller's buckets. `Ok(headers)` = allowed (with the
+/// `x-ms-ratelimit-remaining-*` headers to send), `Err` = 429 with ARM's
+/// `SubscriptionRequestsThrottled` / `TenantRequestsThrottled` body.
 #[allow(clippy::result_large_err)]
-fn throttle_check(app: &App, method: &Method, raw_path: &str, caller: &Caller) -> Result<Option<RateHeader>, (HttpError, RateHeader)> {
+fn throttle_check(app: &App, method: &Method, raw_path: &str, caller: &Caller) -> Result<RateHeaders, (HttpError, RateHeaders)> {
     let mut segs = raw_path.split('/').filter(|s| !s.is_empty());
     let sub = match (segs.next(), segs.next()) {
-        (Some(s), Some(id)) if s.eq_ignore_ascii_case("subscriptions") => Some(id.to_string()),
+        (Some(s), Some(id)) if s.eq_ignore_ascii_case("subscriptions") => Some(percent_decode(id)),
         _ => None,
     };
-    match lock(&app.throttle).take(sub.as_deref(), &caller.object_id, Kind::of(method)) {
-        Taken::Off => Ok(None),
-        Taken::Allowed { header, remaining } => Ok(Some((header, remaining))),
-        Taken::Throttled { header, retry_after } => {
-            let level = if sub.is_some() { "subscription" } else { "tenant" };
-            let e = HttpError::arm(
-                StatusCode::TOO_MANY_REQUESTS,
-                "TooManyRequests",
-                format!("Number of requests for the {level} of the principal '{}' exceeded the limit. Please try again after {retry_after} seconds.", caller.object_id),
-            )
-            .with_header(axum::http::header::RETRY_AFTER, retry_after.to_string());
-            Err((e, (header, 0)))
+    let kind = Kind::of(method);
+    let taken = lock(&app.throttle).take(sub.as_deref(), &caller.object_id, kind);
+    match taken {
+        Taken::Off => Ok(Vec::new()),
+        Taken::Allowed { headers } => Ok(headers),
+        Taken::Throttled { headers, retry_after, global } => {
+            let op = match kind {
+                Kind::Reads => "read",
+                Kind::Writes => "write",
+                Kind::Deletes => "delete",
+            };
+            let (code, message) = match &sub {
+                Some(sub) => {
+                    let actor = if global { String::new() } else { format!(" actor '{}'", caller.object_id) };
+                    (
+                        "SubscriptionRequestsThrottled",
+                        format!("Number of '{op}' requests for subscription '{sub}'{actor} exceeded. Please try again after '{retry_after}' seconds after additional tokens are available. Refer to https://aka.ms/arm-throttling"),
+                    )
+                }
+                None => {
+                    let tenant = lock(&app.world).tenant_id.clone();
+                    (
+                        "TenantRequestsThrottled",
+                        format!("Number of '{op}' requests for tenant '{tenant}' actor '{}' exceeded. Please try again after '{retry_after}' seconds after additional tokens are available. Refer to https://aka.ms/arm-throttling", caller.object_id),
+                    )
+                }
+            };
+            let e = HttpError::arm(StatusCode::TOO_MANY_REQUESTS, code, message).with_header(axum::http::header::RETRY_AFTER, retry_after.to_string());
+            Err((e, headers))
         }
     }
 }
@@ -252,6 +307,17 @@ fn throttle_check(app: &App, method: &Method, raw_path: &str, caller: &Caller) -
 fn route(ctx: &mut Ctx) -> ArmResult {
     let segs: Vec<String> = ctx.raw_path.split('/').filter(|s| !s.is_empty()).map(percent_decode).collect();
     let path = ctx.raw_path.to_string();
+
+    // Resource providers of a subscription: `/subscriptions/{id}/providers[/{ns}[/register|unregister]]`.
+    if segs.len() >= 3 && eq(&segs[0], "subscriptions") && eq(&segs[2], "providers") {
+        let sub = segs[1].clone();
+        match segs.get(3..).unwrap_or_default() {
+            [] => return providers::list(ctx, &sub),
+            [ns] => return providers::get(ctx, &sub, ns),
+            [ns, action] if eq(action, "register") || eq(action, "unregister") => return providers::register(ctx, &sub, ns, eq(action, "register")),
+            _ => {}
+        }
+    }
 
     // `{scope}/providers/Microsoft.Authorization|Microsoft.Security/...`
     let provider_at = (0..segs.len().saturating_sub(1))

@@ -185,7 +185,9 @@ pub fn assignments(ctx: &mut Ctx, scope: &Scope, name: Option<&str>) -> ArmResul
         })
         .map(|a| assignment_json_expanded(a, ctx.q("$expand").unwrap_or("")))
         .collect();
-    Ok((StatusCode::OK, Some(ctx.paged(items, 500)?)))
+    // Paging slices the filtered list only.
+    let page = ctx.list_page(super::DEFAULT_ASSIGNMENT_PAGE);
+    Ok((StatusCode::OK, Some(ctx.paged(items, page)?)))
 }
 
 /// `{scope}/providers/Microsoft.Authorization/policySetDefinitions[/{name}]`

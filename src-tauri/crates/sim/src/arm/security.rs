@@ -167,6 +167,10 @@ pub fn assessments(ctx: &mut Ctx, scope: &Scope, name: Option<&str>) -> ArmResul
             }
         }
         None => {
+            // The list takes no `$expand` (the 2021-06-01 spec documents it
+            // for a single assessment only), so it is ignored here: the list
+            // carries neither `metadata` nor `links`; clients join the
+            // `assessmentMetadata` list by the assessment's name.
             // Select first, render only the requested page.
             let selected: Vec<usize> = (0..w.assessments.len()).filter(|&i| covers(w, &scope_id, &w.assessments[i].resource_id)).collect();
             let (range, next) = ctx.page_range(selected.len(), PAGE_SIZE)?;
@@ -174,7 +178,7 @@ pub fn assessments(ctx: &mut Ctx, scope: &Scope, name: Option<&str>) -> ArmResul
                 .iter()
                 .filter_map(|&i| {
                     let a = &w.assessments[i];
-                    w.metadata(&a.metadata_name).map(|m| assessment_json(ctx, a, m, &expand))
+                    w.metadata(&a.metadata_name).map(|m| assessment_json(ctx, a, m, ""))
                 })
                 .collect();
             let mut body = json!({ "value": items });
@@ -202,12 +206,17 @@ pub fn metadata(ctx: &mut Ctx, scope: &Scope, name: Option<&str>) -> ArmResult {
     };
     let w = &*ctx.world;
     match name {
-        Some(name) => match w.metadata(name) {
+        Some(name) => match w.listed_metadata(name) {
             Some(m) => Ok((StatusCode::OK, Some(metadata_json(m, &prefix)))),
             None => Err(HttpError::not_found("NotFound", format!("The assessment metadata '{name}' was not found."))),
         },
         None => {
-            let items: Vec<Value> = w.assessment_metadata.iter().map(|m| metadata_json(m, &prefix)).collect();
+            let items: Vec<Value> = w
+                .assessment_metadata
+                .iter()
+                .filter(|m| !w.unlisted_metadata.contains(&m.name.to_ascii_lowercase()))
+                .map(|m| metadata_json(m, &prefix))
+                .collect();
             Ok((StatusCode::OK, Some(ctx.paged(items, PAGE_SIZE)?)))
         }
     }

@@ -137,7 +137,8 @@ impl Env {
         self.arm(reqwest::Method::DELETE, token, pq, None).await
     }
 
-    /// Follow `nextLink`s and return every item.
+    /// Follow `nextLink`s (or `@nextLink`s, the management-group list's
+    /// spelling) and return every item.
     pub async fn get_all(&self, token: &str, pq: &str) -> (Vec<Value>, usize) {
         let mut items = Vec::new();
         let mut pages = 0;
@@ -147,7 +148,7 @@ impl Env {
             assert_eq!(s, 200, "{body}");
             pages += 1;
             items.extend(body["value"].as_array().expect("value").iter().cloned());
-            if let Some(n) = body["nextLink"].as_str() {
+            if let Some(n) = body["nextLink"].as_str().or_else(|| body["@nextLink"].as_str()) {
                 assert!(n.starts_with(&self.base), "{n}");
                 next = Some(n.to_string());
             }
