@@ -2,7 +2,16 @@ use rusqlite::Connection;
 
 use crate::error::StoreError;
 
-const VERSION: i64 = 2;
+pub(crate) const VERSION: i64 = 2;
+
+/// The tables a database at schema `version` has.
+pub(crate) fn tables_at(version: i64) -> &'static [&'static str] {
+    match version {
+        v if v >= 2 => &["applies", "apply_items", "drafts", "audit", "profiles"],
+        1 => &["applies", "apply_items", "drafts", "audit"],
+        _ => &[],
+    }
+}
 
 pub fn migrate(conn: &Connection) -> Result<(), StoreError> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
