@@ -29,6 +29,11 @@ pub struct Damage {
 }
 
 impl Damage {
+    /// The database cannot even be located (no data folder for this user).
+    pub fn unavailable(path: &Path, detail: impl fmt::Display) -> Self {
+        Damage::new(path, DatabaseProblemKind::Unavailable, detail)
+    }
+
     fn new(path: &Path, kind: DatabaseProblemKind, detail: impl fmt::Display) -> Self {
         Damage { path: path.to_owned(), kind, detail: detail.to_string() }
     }
