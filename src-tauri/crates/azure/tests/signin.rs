@@ -103,7 +103,10 @@ async fn raw_get(port: u16, target: &str) -> (u16, String) {
 
 /// A browser that first lets `before` loose on the loopback port, then
 /// follows the real redirect; sends back what `before` saw and the page.
-fn browser_after<F, Fut>(before: F) -> (impl FnOnce(&Url) -> Result<(), String>, oneshot::Receiver<(Value, u16, String)>)
+/// What the stray requests saw, then the status and page of the real redirect.
+type Seen = oneshot::Receiver<(Value, u16, String)>;
+
+fn browser_after<F, Fut>(before: F) -> (impl FnOnce(&Url) -> Result<(), String>, Seen)
 where
     F: FnOnce(u16, String) -> Fut + Send + 'static,
     Fut: std::future::Future<Output = Value> + Send,
