@@ -130,7 +130,11 @@ impl Desk {
 }
 
 async fn connect() -> Result<Connected, ErrorPayload> {
-    if let Some(connection) = Connection::from_env(|k| std::env::var(k).ok()).map_err(|e| e.payload())? {
+    // Off the async runtime: it may read a certificate file.
+    let configured = tokio::task::spawn_blocking(|| Connection::from_env(|k| std::env::var(k).ok()))
+        .await
+        .map_err(|e| failure("configuration", format!("reading the configuration stopped: {e}")))?;
+    if let Some(connection) = configured.map_err(|e| e.payload())? {
         let cloud = connection.arm_endpoint.to_string();
         let (tenant, identity) = connection.connect().await.map_err(|e| e.payload())?;
         tracing::info!(account = %identity.account, "signed in to an external endpoint");

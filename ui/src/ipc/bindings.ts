@@ -40,7 +40,12 @@ export type CloudChoice = { kind: CloudKind,
 /**
  * Custom only: Entra's host, ARM and Graph base URLs.
  */
-authorityHost: string | null, armEndpoint: string | null, graphEndpoint: string | null, };
+authorityHost: string | null, armEndpoint: string | null, graphEndpoint: string | null, 
+/**
+ * Custom only: the token audience Resource Manager expects (e.g.
+ * `https://management.stack.example/`); empty for the endpoint's origin.
+ */
+armAudience?: string | null, };
 
 export type SignInMethod = "Browser" | "DeviceCode" | "AzureCli" | "ServicePrincipal" | "ServicePrincipalCertificate";
 
