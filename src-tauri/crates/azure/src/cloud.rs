@@ -126,6 +126,17 @@ pub fn default_arm_scope(arm: &Url) -> String {
     format!("{}/.default", arm.origin().ascii_serialization())
 }
 
+/// The Graph token scope for `graph`: its origin followed by `/.default`
+/// (`https://graph.microsoft.us/.default` for US Government), so a custom
+/// endpoint never receives public Graph's token; loopback (the simulator)
+/// gets public Graph's.
+pub fn default_graph_scope(graph: &Url) -> String {
+    if is_loopback(graph) {
+        return crate::graph::GRAPH_SCOPE.to_owned();
+    }
+    format!("{}/.default", graph.origin().ascii_serialization())
+}
+
 /// An audience (`https://management.example/`) or scope (`…/.default`) as
 /// typed, as a scope; `None` when it is not an absolute http(s) URI.
 pub fn arm_scope_from(text: &str) -> Option<String> {
@@ -217,6 +228,12 @@ mod tests {
         assert!(check_arm_scope(&arm("https://management.azure.com/"), crate::PUBLIC_TOKEN_SCOPE).is_ok());
         assert!(check_arm_scope(&arm("https://management.azure.com/"), "https://management.usgovcloudapi.net/.default").is_err());
         assert!(check_arm_scope(&arm("http://127.0.0.1:9000/"), crate::PUBLIC_TOKEN_SCOPE).is_ok());
+
+        for cloud in [Cloud::Public, Cloud::UsGovernment, Cloud::China] {
+            assert_eq!(default_graph_scope(&cloud.graph_endpoint()), cloud.graph_scope(), "{cloud:?}");
+        }
+        assert_eq!(default_graph_scope(&arm("https://graph.attacker.example/")), "https://graph.attacker.example/.default");
+        assert_eq!(default_graph_scope(&arm("http://127.0.0.1:9000/")), crate::graph::GRAPH_SCOPE);
     }
 
     #[test]

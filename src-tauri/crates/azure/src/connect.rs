@@ -7,7 +7,7 @@ use url::Url;
 
 use crate::arm::Arm;
 use crate::certificate::ClientCertificate;
-use crate::cloud::{check_arm_scope, default_arm_scope};
+use crate::cloud::{check_arm_scope, default_arm_scope, default_graph_scope};
 use crate::credential::{Authority, EntraCredential, Identity, SessionCredential};
 use crate::error::AzureError;
 use crate::graph::Graph;
@@ -142,7 +142,8 @@ impl Connection {
             ),
             SignIn::Signed(credential) => credential,
         };
-        let graph = Graph { http: http.clone(), endpoint: self.graph_endpoint, credential: credential.clone() };
+        let scope = default_graph_scope(&self.graph_endpoint);
+        let graph = Graph { http: http.clone(), endpoint: self.graph_endpoint, credential: credential.clone(), scope };
         let arm = Arm::new(http, self.arm_endpoint, credential, self.token_scope);
         let identity = Identity::from_token(&arm.access_token().await?)?;
         Ok((Tenant::new(arm, identity.clone(), Some(graph)), identity))
