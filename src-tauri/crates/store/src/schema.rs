@@ -18,9 +18,12 @@ pub fn migrate(conn: &Connection) -> Result<(), StoreError> {
     // Durable once a statement returns: a write recorded as sent survives a crash.
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
-    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    // One transaction (user_version is transactional): a crash mid-migration
+    // leaves the previous schema, never tables without their version.
+    let tx = conn.unchecked_transaction()?;
+    let version: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if version < 1 {
-        conn.execute_batch(
+        tx.execute_batch(
             "CREATE TABLE applies (
                  id TEXT PRIMARY KEY,
                  started_at TEXT NOT NULL,
@@ -52,7 +55,7 @@ pub fn migrate(conn: &Connection) -> Result<(), StoreError> {
         )?;
     }
     if version < 2 {
-        conn.execute_batch(
+        tx.execute_batch(
             "CREATE TABLE profiles (
                  name TEXT PRIMARY KEY,
                  profile_json TEXT NOT NULL,
@@ -60,6 +63,9 @@ pub fn migrate(conn: &Connection) -> Result<(), StoreError> {
              );",
         )?;
     }
-    conn.pragma_update(None, "user_version", VERSION)?;
+    if version < VERSION {
+        tx.pragma_update(None, "user_version", VERSION)?;
+    }
+    tx.commit()?;
     Ok(())
 }
