@@ -244,3 +244,35 @@ pub fn move_aside(path: &Path) -> Result<PathBuf, StoreError> {
     std::fs::rename(path, &target).map_err(|e| io(path, e))?;
     Ok(target)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failure(code: std::os::raw::c_int) -> rusqlite::Error {
+        rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None)
+    }
+
+    /// What SQLite says on a full disk or a held lock is named as such (these
+    /// cannot be provoked portably in a test), and moving aside is not offered.
+    #[test]
+    fn sqlite_failures_are_named_for_people() {
+        let dir = std::env::temp_dir();
+        let path = dir.join(DATABASE_FILE);
+        let kind = |code| classify(&path, &failure(code)).kind;
+        assert_eq!(kind(rusqlite::ffi::SQLITE_FULL), DatabaseProblemKind::DiskFull);
+        assert_eq!(kind(rusqlite::ffi::SQLITE_BUSY), DatabaseProblemKind::Busy);
+        assert_eq!(kind(rusqlite::ffi::SQLITE_LOCKED), DatabaseProblemKind::Busy);
+        assert_eq!(kind(rusqlite::ffi::SQLITE_NOTADB), DatabaseProblemKind::NotADatabase);
+        assert_eq!(kind(rusqlite::ffi::SQLITE_CORRUPT), DatabaseProblemKind::Damaged);
+        assert_eq!(kind(rusqlite::ffi::SQLITE_READONLY), DatabaseProblemKind::ReadOnly);
+        let full = classify(&path, &failure(rusqlite::ffi::SQLITE_FULL));
+        assert!(full.reason().starts_with("The disk is full ("), "{}", full.reason());
+        assert!(!full.can_move_aside());
+        let busy = Damage::new(&path, DatabaseProblemKind::Busy, "");
+        assert_eq!(busy.reason(), "Another program holds the database locked.");
+        assert!(!busy.can_move_aside(), "a file another program holds is not moved");
+        let io = io_damage(&path, &std::io::Error::from(std::io::ErrorKind::StorageFull));
+        assert_eq!(io.kind, DatabaseProblemKind::DiskFull);
+    }
+}
