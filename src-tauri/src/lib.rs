@@ -8,7 +8,7 @@ mod state;
 use std::path::PathBuf;
 
 use desk_core::ErrorPayload;
-use desk_store::{Store, StoreError};
+use desk_store::{Damage, Store, StoreError, DATABASE_FILE};
 use tauri::Manager;
 use tracing_subscriber::EnvFilter;
 
@@ -24,17 +24,28 @@ fn data_dir(app: &tauri::App) -> Result<PathBuf, String> {
     app.path().app_data_dir().map_err(|e| e.to_string())
 }
 
-fn open_store(app: &tauri::App) -> Store {
-    let opened = data_dir(app).and_then(|dir| Store::open(&dir.join("exemption-desk.sqlite")).map_err(|e| e.to_string()));
-    match opened {
-        Ok(store) => store,
-        Err(e) => {
-            tracing::error!("the local database could not be opened ({e}); this session's journal and drafts live in memory only");
-            match Store::in_memory() {
-                Ok(store) => store,
-                Err(e) => panic!("not even an in-memory database could be opened: {e}"),
-            }
+/// The local database, or a store that refuses every call and says why: the
+/// window then shows the problem and offers to move the file aside or quit.
+/// An existing file is never replaced, so an unfinished apply in it is kept.
+fn open_store(app: &tauri::App) -> Result<(Store, PathBuf), StoreError> {
+    let (path, opened) = match data_dir(app) {
+        Ok(dir) => {
+            let path = dir.join(DATABASE_FILE);
+            let opened = Store::open(&path);
+            (path, opened)
         }
+        Err(e) => {
+            let path = PathBuf::from(DATABASE_FILE);
+            (path.clone(), Err(StoreError::Damaged(Box::new(Damage::unavailable(&path, format!("no data folder: {e}"))))))
+        }
+    };
+    match opened {
+        Ok(store) => Ok((store, path)),
+        Err(StoreError::Damaged(damage)) => {
+            tracing::error!(%damage, "the local database cannot be used; the window says so");
+            Ok((Store::unusable(*damage)?, path))
+        }
+        Err(e) => Err(e),
     }
 }
 
@@ -46,8 +57,8 @@ pub fn run() {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
-            let store = open_store(app);
-            app.manage(state::Desk::new(store));
+            let (store, path) = open_store(app)?;
+            app.manage(state::Desk::new(store, path));
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -78,6 +89,10 @@ pub fn run() {
             commands::apply::resume_apply,
             commands::apply::effect_status,
             commands::exemptions::list_exemptions,
+            commands::database::database_status,
+            commands::database::move_database_aside,
+            commands::database::open_database_again,
+            commands::database::quit_app,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(e) = result {

@@ -9,6 +9,7 @@ use azure_sim::Simulator;
 use desk_azure::{Cancel, Connection, Identity, SignIn, Tenant, PUBLIC_TOKEN_SCOPE};
 use desk_core::plan::PlannedWrite;
 use desk_core::session::{SessionInfo, SessionMode};
+use desk_core::storage::DatabaseStatus;
 use desk_core::ErrorPayload;
 use desk_store::Store;
 use tokio::sync::Mutex;
@@ -57,7 +58,12 @@ pub struct Desk {
     pub sign_in_cancel: SyncMutex<Option<desk_azure::Cancel>>,
     /// The page the current device-code sign-in asks the user to open.
     pub device_code_page: SyncMutex<Option<desk_azure::Url>>,
+    /// Refuses every call while the database file cannot be used (see `database_status`).
     pub store: Arc<Store>,
+    /// Where the database lives.
+    pub database_path: std::path::PathBuf,
+    /// Where a damaged database was moved aside to, this session.
+    pub database_moved_to: SyncMutex<Option<std::path::PathBuf>>,
     pub plans: SyncMutex<HashMap<String, PendingPlan>>,
     pub running: Arc<SyncMutex<HashMap<String, Cancel>>>,
 }
@@ -71,14 +77,25 @@ pub fn lock<T>(m: &SyncMutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl Desk {
-    pub fn new(store: Store) -> Self {
+    pub fn new(store: Store, database_path: std::path::PathBuf) -> Self {
         Desk {
+            database_path,
+            database_moved_to: SyncMutex::new(None),
             connected: Mutex::new(None),
             sign_in_cancel: SyncMutex::new(None),
             device_code_page: SyncMutex::new(None),
             store: Arc::new(store),
             plans: SyncMutex::new(HashMap::new()),
             running: Arc::new(SyncMutex::new(HashMap::new())),
+        }
+    }
+
+    pub fn database_status(&self) -> DatabaseStatus {
+        let damage = self.store.damage();
+        DatabaseStatus {
+            path: damage.as_ref().map_or(&self.database_path, |d| &d.path).display().to_string(),
+            problem: damage.as_ref().map(|d| d.problem()),
+            moved_to: lock(&self.database_moved_to).as_ref().map(|p| p.display().to_string()),
         }
     }
 
@@ -113,7 +130,11 @@ impl Desk {
 }
 
 async fn connect() -> Result<Connected, ErrorPayload> {
-    if let Some(connection) = Connection::from_env(|k| std::env::var(k).ok()).map_err(|e| e.payload())? {
+    // Off the async runtime: it may read a certificate file.
+    let configured = tokio::task::spawn_blocking(|| Connection::from_env(|k| std::env::var(k).ok()))
+        .await
+        .map_err(|e| failure("configuration", format!("reading the configuration stopped: {e}")))?;
+    if let Some(connection) = configured.map_err(|e| e.payload())? {
         let cloud = connection.arm_endpoint.to_string();
         let (tenant, identity) = desk_azure::caught(connection.connect()).await.map_err(|e| e.payload())?;
         tracing::info!(account = %identity.account, "signed in to an external endpoint");

@@ -310,6 +310,8 @@ export function installFakeBackend(fixtures) {
       case "plugin:event|unlisten":
         window.__TAURI_EVENT_PLUGIN_INTERNALS__.unregisterListener(args.event, args.eventId);
         return null;
+      case "database_status":
+        return { path: "/home/user/.local/share/app.exemptiondesk.desktop/exemption-desk.sqlite", problem: null, movedTo: null };
       case "session_info":
         return clone(session);
       case "list_profiles":

@@ -1,6 +1,7 @@
 //! One module per screen's needs; each command is a thin call into a crate.
 
 pub mod apply;
+pub mod database;
 pub mod exempt;
 pub mod exemptions;
 pub mod recommendations;

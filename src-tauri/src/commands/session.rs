@@ -22,12 +22,10 @@ pub fn list_profiles(desk: State<'_, Desk>) -> Result<Vec<Profile>, ErrorPayload
     desk.store.profiles().map_err(store_error)
 }
 
-/// `EXEMPTION_DESK_BROWSER` (a program given the URL) or the system browser.
+/// `EXEMPTION_DESK_BROWSER` (a program given the URL) or the system browser,
+/// started without the app's secret variables.
 fn open_browser(url: &Url) -> Result<(), String> {
-    match std::env::var_os("EXEMPTION_DESK_BROWSER") {
-        Some(program) => std::process::Command::new(program).arg(url.as_str()).spawn().map(|_| ()).map_err(|e| e.to_string()),
-        None => open::that_detached(url.as_str()).map_err(|e| e.to_string()),
-    }
+    desk_azure::child::open_url(std::env::var_os("EXEMPTION_DESK_BROWSER").as_deref(), url)
 }
 
 /// Keep the profile's secret in the OS keyring (or remove an earlier one

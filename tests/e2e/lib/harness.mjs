@@ -72,9 +72,15 @@ export async function startApp(appEnv) {
   // A fresh data folder: no draft or journal from an earlier run. No session
   // bus: the keyring is unavailable (as on a server) instead of a daemon
   // being autolaunched on the virtual display and prompting there.
+  // Fresh XDG folders too, so what WebKit keeps for the app (local storage,
+  // caches) is this run's alone and can be scanned for secrets.
+  const xdg = mkdtempSync(path.join(tmpdir(), "desk-e2e-xdg-"));
   const env = {
     EXEMPTION_DESK_DATA_DIR: mkdtempSync(path.join(tmpdir(), "desk-e2e-")),
     DBUS_SESSION_BUS_ADDRESS: "disabled:",
+    XDG_DATA_HOME: path.join(xdg, "data"),
+    XDG_CACHE_HOME: path.join(xdg, "cache"),
+    XDG_CONFIG_HOME: path.join(xdg, "config"),
     ...appEnv,
   };
   const driverBinary = process.env.TAURI_DRIVER ?? path.join(homedir(), ".cargo", "bin", "tauri-driver");
@@ -112,6 +118,9 @@ export async function startApp(appEnv) {
   return {
     browser,
     dataDir: env.EXEMPTION_DESK_DATA_DIR,
+    xdgDataHome: env.XDG_DATA_HOME,
+    xdgCacheHome: env.XDG_CACHE_HOME,
+    xdgConfigHome: env.XDG_CONFIG_HOME,
     /** What the app and its driver printed (logs go to stderr). */
     output: () => driver.output.join(""),
     async stop() {

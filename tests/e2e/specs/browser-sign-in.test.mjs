@@ -2,24 +2,27 @@
 // Connect, chooses a browser sign-in against custom endpoints (the
 // simulator), the "system browser" comes back to the app's loopback
 // listener, and the app is then that user in that tenant. Afterwards no
-// token or secret is found in the app's data folder or its logs.
+// token, authorization code, PKCE verifier or secret is found in the app's
+// data folder, WebKit's folders for the app, or its trace-level log.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { appAgainstSimulator, screenshot } from "../lib/harness.mjs";
 import { type, choose, button, openRecommendation, previewAndCreate, startConnect, headerAccount } from "../lib/ui.mjs";
 import { seed } from "../lib/seed.mjs";
+import { APP_IDENTIFIER, assertNoSecrets, base64url, privateKeyLines, scanForSecrets } from "../lib/secrets.mjs";
 
 const browserLog = path.join(tmpdir(), `desk-fake-browser-${process.pid}.log`);
 writeFileSync(browserLog, "");
 const fakeBrowser = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "bin", "fake-browser.sh");
 // Starts on the demo tenant (no EXEMPTION_DESK_ARM_ENDPOINT), as a newcomer would.
-const session = appAgainstSimulator(async () => ({ EXEMPTION_DESK_BROWSER: fakeBrowser, FAKE_BROWSER_LOG: browserLog }));
+const session = appAgainstSimulator(async () => ({ EXEMPTION_DESK_BROWSER: fakeBrowser, FAKE_BROWSER_LOG: browserLog, EXEMPTION_DESK_LOG: "trace" }));
 
-test("a browser sign-in with PKCE on a loopback redirect switches the app to that user", async () => {
+test("a browser sign-in with PKCE on a loopback redirect switches the app to that user", async (t) => {
   const { browser, sim } = session;
   const principals = await sim.principals();
   await browser.waitUntil(
@@ -63,15 +66,33 @@ test("a browser sign-in with PKCE on a loopback redirect switches the app to tha
   assert.equal(put.body.properties.metadata.requestedBy, seed.owner);
   assert.equal(put.body.properties.metadata.requestedByObjectId, seed.ownerObjectId, "the user's object id is recorded too");
 
-  const leaks = [];
-  const look = (where, text) => {
-    for (const pattern of [/simrt\.[A-Za-z0-9_-]{8,}/, /eyJ[A-Za-z0-9_-]{10,}\.eyJ/, /demo~ExemptionDeskCI/]) {
-      if (pattern.test(text)) leaks.push(`${where} matches ${pattern}`);
-    }
+  const { scanned, webkit, challenges } = await assertNoSecrets(assert, session);
+  assert.ok(challenges >= 1, "the PKCE verifier was looked for");
+  t.diagnostic(`scanned ${scanned.length} files (${webkit} of WebKit's for the app) and the log; ${challenges} PKCE challenge(s)`);
+});
+
+test("the scan finds each kind of secret it looks for", async () => {
+  // Planted in WebKit's data folder for the app, one kind per file.
+  const dir = path.join(session.app.xdgDataHome, APP_IDENTIFIER, "planted");
+  mkdirSync(dir, { recursive: true });
+  const verifier = "v".repeat(20) + "PlantedVerifier_-" + "x".repeat(20);
+  const keyLine = `a key pasted without its armour: ${privateKeyLines()[0]}`;
+  const planted = {
+    jwt: "Bearer eyJhbGciOiJSUzI1NiJ9.eyJ0aWQiOiJ4In0.sig",
+    refresh: "simrt.abcdefghijklmnop",
+    code: "?code=simcode.abcdefghijklmnop&state=x",
+    verifier: `code_verifier=${verifier}`,
+    pem: "-----BEGIN RSA PRIVATE KEY-----",
+    keyLine,
+    password: "pw=planted-certificate-password",
   };
-  for (const file of readdirSync(session.app.dataDir)) {
-    look(file, readFileSync(path.join(session.app.dataDir, file)).toString("latin1"));
-  }
-  look("the app's log", session.output());
-  assert.deepEqual(leaks, [], "no token or secret on disk or in logs");
+  for (const [name, text] of Object.entries(planted)) writeFileSync(path.join(dir, name), text);
+  const challenge = base64url(createHash("sha256").update(verifier).digest());
+  const { leaks } = await scanForSecrets(session, { passwords: ["planted-certificate-password"], challenges: [challenge] });
+  const found = (name) => leaks.filter((l) => l.startsWith(path.join(dir, name) + ":"));
+  for (const name of Object.keys(planted)) assert.ok(found(name).length > 0, `the planted ${name} is found: ${leaks.join("; ")}`);
+  assert.match(found("verifier").join(), /a PKCE verifier/);
+  assert.match(found("code").join(), /an authorization code/);
+  assert.match(found("keyLine").join(), /a line of a private key/);
+  rmSync(dir, { recursive: true });
 });

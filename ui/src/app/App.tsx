@@ -2,6 +2,7 @@ import { FluentProvider, webDarkTheme, webLightTheme } from "@fluentui/react-com
 import { QueryClientProvider, type QueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { AppShell } from "./AppShell";
+import { DatabaseGate } from "./DatabaseGate";
 import { createQueryClient } from "./queryClient";
 import { useColorScheme } from "./useColorScheme";
 
@@ -15,7 +16,9 @@ export function App({ client }: { client?: QueryClient }) {
         style={{ height: "100%" }}
         data-theme={scheme}
       >
-        <AppShell />
+        <DatabaseGate>
+          <AppShell />
+        </DatabaseGate>
       </FluentProvider>
     </QueryClientProvider>
   );

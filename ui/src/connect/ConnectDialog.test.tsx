@@ -162,6 +162,25 @@ describe("Connect: new sign-in", () => {
     await waitFor(() => expect(callsOf("list_subscriptions")).toHaveLength(2));
   });
 
+  test("a custom cloud's token audience, when given, goes with the request", async () => {
+    backend();
+    const { user, dialog } = await openConnect();
+    await user.type(box(dialog, "Profile name"), "stack");
+    await user.click(within(dialog).getByRole("radio", { hidden: true, name: "Custom endpoints" }));
+    await user.type(box(dialog, "Sign-in host"), "https://login.stack.example");
+    await user.type(box(dialog, "Resource Manager endpoint"), "https://arm.stack.example");
+    await user.type(box(dialog, "Microsoft Graph endpoint"), "https://graph.stack.example");
+    expect(box(dialog, "Resource Manager token audience")).toHaveAttribute("placeholder", "the Resource Manager endpoint's own");
+    await user.type(box(dialog, "Resource Manager token audience"), " https://management.stack.example/ ");
+    await user.click(within(dialog).getByRole("button", { hidden: true, name: "Sign in" }));
+    await waitFor(() => expect(callsOf("sign_in")).toHaveLength(1));
+    const request = (callsOf("sign_in")[0]![1] as { request: { cloud: unknown } }).request;
+    expect(request.cloud).toEqual({
+      kind: "Custom", authorityHost: "https://login.stack.example", armEndpoint: "https://arm.stack.example",
+      graphEndpoint: "https://graph.stack.example", armAudience: "https://management.stack.example/",
+    });
+  });
+
   test.each([
     ["Device code", "DeviceCode", { clientId: "", clientSecret: "", certificatePath: "", certificatePassword: "", loginHint: "" }],
     ["Azure CLI session", "AzureCli", { clientId: "", clientSecret: "", certificatePath: "", certificatePassword: "", loginHint: "" }],

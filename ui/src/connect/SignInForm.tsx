@@ -145,6 +145,10 @@ export function SignInForm({ onSubmit, busy, error, progress }: Props) {
           {text("authorityHost", "Sign-in host", { required: true, type: "url", placeholder: "https://login.microsoftonline.com" })}
           {text("armEndpoint", "Resource Manager endpoint", { required: true, type: "url", placeholder: "https://management.azure.com" })}
           {text("graphEndpoint", "Microsoft Graph endpoint", { required: true, type: "url", placeholder: "https://graph.microsoft.com" })}
+          {text("armAudience", "Resource Manager token audience", {
+            placeholder: "the Resource Manager endpoint's own",
+            hint: "Optional. Tokens are asked for this audience and sent only to the endpoint above; another cloud's audience is refused.",
+          })}
         </div>
       ) : null}
       {text("tenant", "Tenant", { required: true, placeholder: "organizations or a tenant id / domain" })}

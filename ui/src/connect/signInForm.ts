@@ -30,6 +30,8 @@ export type SignInValues = {
   authorityHost: string;
   armEndpoint: string;
   graphEndpoint: string;
+  /** Custom only, optional: the token audience Resource Manager expects. */
+  armAudience: string;
   tenant: string;
   method: SignInMethod;
   clientId: string;
@@ -47,6 +49,7 @@ export const EMPTY_SIGN_IN: SignInValues = {
   authorityHost: "",
   armEndpoint: "",
   graphEndpoint: "",
+  armAudience: "",
   tenant: "organizations",
   method: "Browser",
   clientId: "",
@@ -114,6 +117,8 @@ export function toSignInRequest(v: SignInValues): SignInRequest {
       authorityHost: custom ? v.authorityHost.trim() : null,
       armEndpoint: custom ? v.armEndpoint.trim() : null,
       graphEndpoint: custom ? v.graphEndpoint.trim() : null,
+      // Left out when empty: the backend then uses the endpoint's own audience.
+      ...(custom && v.armAudience.trim() ? { armAudience: v.armAudience.trim() } : {}),
     },
     tenant: v.tenant.trim(),
     method: v.method,

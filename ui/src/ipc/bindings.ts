@@ -40,7 +40,12 @@ export type CloudChoice = { kind: CloudKind,
 /**
  * Custom only: Entra's host, ARM and Graph base URLs.
  */
-authorityHost: string | null, armEndpoint: string | null, graphEndpoint: string | null, };
+authorityHost: string | null, armEndpoint: string | null, graphEndpoint: string | null, 
+/**
+ * Custom only: the token audience Resource Manager expects (e.g.
+ * `https://management.stack.example/`); empty for the endpoint's origin.
+ */
+armAudience?: string | null, };
 
 export type SignInMethod = "Browser" | "DeviceCode" | "AzureCli" | "ServicePrincipal" | "ServicePrincipalCertificate";
 
@@ -275,6 +280,29 @@ complete: boolean,
  */
 expectedBy: string, };
 
+export type DatabaseProblemKind = "Empty" | "NotADatabase" | "Damaged" | "NewerVersion" | "ReadOnly" | "DiskFull" | "Busy" | "Unavailable";
+
+export type DatabaseProblem = { kind: DatabaseProblemKind, 
+/**
+ * A sentence for people: what is wrong with the file.
+ */
+reason: string, 
+/**
+ * Whether "move the damaged file aside and start fresh" makes sense
+ * (not for a file another program holds, nor in a folder that cannot be written).
+ */
+canMoveAside: boolean, };
+
+export type DatabaseStatus = { path: string, 
+/**
+ * `None` when the database is open and in use.
+ */
+problem: DatabaseProblem | null, 
+/**
+ * Where the damaged file was moved to, after "move aside".
+ */
+movedTo: string | null, };
+
 /** Every backend command; each rejects with an `ErrorPayload`. */
 export const commands = {
   sessionInfo: (): Promise<SessionInfo> => invoke("session_info"),
@@ -304,6 +332,10 @@ export const commands = {
   loadDraft: (): Promise<ExemptionDraft | null> => invoke("load_draft"),
   discardDraft: (): Promise<null> => invoke("discard_draft"),
   listExemptions: (subscriptionIds: Array<string>): Promise<Array<Exemption>> => invoke("list_exemptions", { subscriptionIds }),
+  databaseStatus: (): Promise<DatabaseStatus> => invoke("database_status"),
+  moveDatabaseAside: (): Promise<DatabaseStatus> => invoke("move_database_aside"),
+  openDatabaseAgain: (): Promise<DatabaseStatus> => invoke("open_database_again"),
+  quitApp: (): Promise<null> => invoke("quit_app"),
 };
 
 /** Backend events: `listen(events.applyProgress, (e: Event<ApplyProgress>) => …)`. */

@@ -46,23 +46,60 @@ impl fmt::Debug for ClientCertificate {
     }
 }
 
+/// The bytes of the regular file at `path`, at most [`MAX_FILE_BYTES`].
+fn read_small_regular_file(path: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let not_regular = "it is not a regular file (a device, a pipe or a folder), so it is not a certificate.";
+    if !std::fs::metadata(path).map_err(|e| e.to_string())?.is_file() {
+        return Err(not_regular.into());
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        // Should the path have become a pipe since, opening it does not wait for a writer.
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(|e| e.to_string())?;
+    let meta = file.metadata().map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err(not_regular.into());
+    }
+    let too_large = "it is larger than 1 MiB, so it is not a certificate.";
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_large.into());
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large.into());
+    }
+    Ok(bytes)
+}
+
 fn refused(path: &str, why: impl fmt::Display) -> AzureError {
     AzureError::InvalidInput(format!("The certificate file {path} cannot be used: {why}"))
 }
 
 impl ClientCertificate {
-    /// Read the certificate file at `path` (PEM or PKCS #12).
+    /// Read the certificate file at `path` (PEM or PKCS #12) on a blocking
+    /// thread, off the async runtime.
+    pub async fn load(path: String, password: Option<Secret>) -> Result<Self, AzureError> {
+        tokio::task::spawn_blocking(move || Self::from_file(&path, password.as_ref()))
+            .await
+            .map_err(|e| AzureError::Config(format!("reading the certificate file stopped: {e}")))?
+    }
+
+    /// Read the certificate file at `path` (PEM or PKCS #12). Only a regular
+    /// file of at most 1 MiB is read: a device (`/dev/zero`), a pipe (which
+    /// would block) or a folder is refused before anything is read.
     pub fn from_file(path: &str, password: Option<&Secret>) -> Result<Self, AzureError> {
         let trimmed = path.trim();
         if trimmed.is_empty() {
             return Err(AzureError::InvalidInput("Choose the service principal's certificate file.".into()));
         }
-        let file = Path::new(trimmed);
-        let size = std::fs::metadata(file).map_err(|e| refused(trimmed, e))?.len();
-        if size > MAX_FILE_BYTES {
-            return Err(refused(trimmed, "it is larger than 1 MB, so it is not a certificate."));
-        }
-        let bytes = std::fs::read(file).map_err(|e| refused(trimmed, e))?;
+        let bytes = read_small_regular_file(Path::new(trimmed)).map_err(|e| refused(trimmed, e))?;
         let certificate = Self::from_bytes(&bytes, password).map_err(|e| refused(trimmed, e))?;
         if let Some(expired) = certificate.not_after.filter(|t| *t < Utc::now()) {
             return Err(AzureError::InvalidInput(format!(
@@ -236,5 +273,33 @@ mod tests {
         let expired = concat!(env!("CARGO_MANIFEST_DIR"), "/../sim/data/certificates/expired.pem");
         let e = ClientCertificate::from_file(expired, None).err().map(|e| e.to_string()).unwrap_or_default();
         assert!(e.contains("expired on 2021-01-01; upload a new one"), "{e}");
+    }
+
+    /// Refused quickly, on the blocking pool: a file that never ends, a pipe
+    /// no one writes to, a folder, and a file over the cap.
+    #[tokio::test]
+    async fn devices_pipes_folders_and_large_files_are_refused_without_reading_them() {
+        let dir = std::env::temp_dir().join(format!("desk-cert-inputs-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("dir");
+        let fifo = dir.join("cert.pem");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo runs");
+        assert!(made.success(), "mkfifo");
+        let large = dir.join("large.pem");
+        std::fs::write(&large, vec![b'A'; 1024 * 1024 + 1]).expect("writes");
+        let cases = [
+            ("/dev/zero".to_owned(), "not a regular file"),
+            (fifo.display().to_string(), "not a regular file"),
+            (dir.display().to_string(), "not a regular file"),
+            (large.display().to_string(), "larger than 1 MiB"),
+        ];
+        for (path, why) in cases {
+            let started = std::time::Instant::now();
+            let read = tokio::time::timeout(std::time::Duration::from_secs(5), ClientCertificate::load(path.clone(), None)).await;
+            let e = read.expect("answers at once").err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(e.contains(&format!("The certificate file {path} cannot be used")) && e.contains(why), "{path}: {e}");
+            assert!(started.elapsed() < std::time::Duration::from_secs(2), "{path}: {:?}", started.elapsed());
+        }
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -96,6 +96,71 @@ impl Cloud {
     }
 }
 
+/// The well-known clouds' ARM audiences (both spellings Entra accepts) and
+/// the one Resource Manager host that may receive tokens for each.
+const KNOWN_ARM_AUDIENCES: &[(&str, &str)] = &[
+    ("management.azure.com", "management.azure.com"),
+    ("management.core.windows.net", "management.azure.com"),
+    ("management.usgovcloudapi.net", "management.usgovcloudapi.net"),
+    ("management.core.usgovcloudapi.net", "management.usgovcloudapi.net"),
+    ("management.chinacloudapi.cn", "management.chinacloudapi.cn"),
+    ("management.core.chinacloudapi.cn", "management.chinacloudapi.cn"),
+];
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d == "localhost",
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+/// The ARM token scope for `arm` when none is named: the endpoint's origin
+/// followed by `/.default`, so its tokens are good for it alone. A loopback
+/// endpoint is the simulator standing in for public Azure: it gets public ARM's scope.
+pub fn default_arm_scope(arm: &Url) -> String {
+    if is_loopback(arm) {
+        return crate::connect::PUBLIC_TOKEN_SCOPE.to_owned();
+    }
+    format!("{}/.default", arm.origin().ascii_serialization())
+}
+
+/// The Graph token scope for `graph`: its origin followed by `/.default`
+/// (`https://graph.microsoft.us/.default` for US Government), so a custom
+/// endpoint never receives public Graph's token; loopback (the simulator)
+/// gets public Graph's.
+pub fn default_graph_scope(graph: &Url) -> String {
+    if is_loopback(graph) {
+        return crate::graph::GRAPH_SCOPE.to_owned();
+    }
+    format!("{}/.default", graph.origin().ascii_serialization())
+}
+
+/// An audience (`https://management.example/`) or scope (`…/.default`) as
+/// typed, as a scope; `None` when it is not an absolute http(s) URI.
+pub fn arm_scope_from(text: &str) -> Option<String> {
+    let text = text.trim();
+    let base = text.strip_suffix("/.default").unwrap_or(text).trim_end_matches('/');
+    let url = Url::parse(base).ok()?;
+    let plain = matches!(url.scheme(), "https" | "http") && url.host().is_some() && url.query().is_none() && url.fragment().is_none();
+    (plain && url.username().is_empty() && url.password().is_none()).then(|| format!("{base}/.default"))
+}
+
+/// A token for `scope` may go to `arm`: never a well-known cloud's token to
+/// a host that is not that cloud's Resource Manager (loopback aside: the simulator).
+pub fn check_arm_scope(arm: &Url, scope: &str) -> Result<(), String> {
+    let audience = scope.strip_suffix("/.default").unwrap_or(scope);
+    let host = Url::parse(audience).ok().and_then(|u| u.host_str().map(str::to_ascii_lowercase)).unwrap_or_default();
+    match KNOWN_ARM_AUDIENCES.iter().find(|(aud, _)| *aud == host) {
+        Some((_, owner)) if arm.host_str() != Some(*owner) && !is_loopback(arm) => Err(format!(
+            "Tokens for {audience} belong to {owner}; Exemption Desk does not send them to {}. Name this endpoint's own token audience.",
+            arm.host_str().unwrap_or("this endpoint")
+        )),
+        _ => Ok(()),
+    }
+}
+
 mod url_text {
     use serde::{de::Error, Deserialize, Deserializer, Serializer};
     use url::Url;
@@ -141,6 +206,34 @@ mod tests {
         let c = Cloud::UsGovernment.connection("contoso.example", SignIn::UserWithoutPrompt { client_id: "c".into(), login_hint: "u".into() });
         assert_eq!((c.tenant.as_str(), c.token_scope.as_str()), ("contoso.example", "https://management.usgovcloudapi.net/.default"));
         assert_eq!(Cloud::Public.authority("organizations").tenant, "organizations");
+    }
+
+    #[test]
+    fn a_custom_endpoint_gets_its_own_audience_and_never_another_clouds() {
+        let arm = |u: &str| Url::parse(u).expect("url");
+        assert_eq!(default_arm_scope(&arm("https://management.stack.contoso.example:8443/")), "https://management.stack.contoso.example:8443/.default");
+        assert_eq!(default_arm_scope(&arm("https://management.azure.com/")), crate::PUBLIC_TOKEN_SCOPE);
+        assert_eq!(default_arm_scope(&arm("http://127.0.0.1:9000/")), crate::PUBLIC_TOKEN_SCOPE, "the simulator");
+        assert_eq!(arm_scope_from(" https://management.stack.example/ ").as_deref(), Some("https://management.stack.example/.default"));
+        assert_eq!(arm_scope_from("https://management.stack.example/.default").as_deref(), Some("https://management.stack.example/.default"));
+        assert_eq!(arm_scope_from("not a uri"), None);
+        assert_eq!(arm_scope_from("https://u:p@x.example/"), None);
+
+        let evil = arm("https://arm.attacker.example/");
+        for scope in [crate::PUBLIC_TOKEN_SCOPE, "https://management.core.windows.net//.default", "https://management.usgovcloudapi.net/.default"] {
+            let refused = check_arm_scope(&evil, scope).expect_err("another cloud's token");
+            assert!(refused.contains("does not send them to arm.attacker.example"), "{refused}");
+        }
+        assert!(check_arm_scope(&evil, "https://arm.attacker.example/.default").is_ok(), "its own audience is its own business");
+        assert!(check_arm_scope(&arm("https://management.azure.com/"), crate::PUBLIC_TOKEN_SCOPE).is_ok());
+        assert!(check_arm_scope(&arm("https://management.azure.com/"), "https://management.usgovcloudapi.net/.default").is_err());
+        assert!(check_arm_scope(&arm("http://127.0.0.1:9000/"), crate::PUBLIC_TOKEN_SCOPE).is_ok());
+
+        for cloud in [Cloud::Public, Cloud::UsGovernment, Cloud::China] {
+            assert_eq!(default_graph_scope(&cloud.graph_endpoint()), cloud.graph_scope(), "{cloud:?}");
+        }
+        assert_eq!(default_graph_scope(&arm("https://graph.attacker.example/")), "https://graph.attacker.example/.default");
+        assert_eq!(default_graph_scope(&arm("http://127.0.0.1:9000/")), crate::graph::GRAPH_SCOPE);
     }
 
     #[test]

@@ -7,6 +7,7 @@ use url::Url;
 
 use crate::arm::Arm;
 use crate::certificate::ClientCertificate;
+use crate::cloud::{check_arm_scope, default_arm_scope, default_graph_scope};
 use crate::credential::{Authority, EntraCredential, Identity, SessionCredential};
 use crate::error::AzureError;
 use crate::graph::Graph;
@@ -106,12 +107,16 @@ impl Connection {
             // A loopback ARM is the simulator, which serves Graph on the same port.
             if arm.starts_with("http://127.") || arm.starts_with("http://localhost") { arm.clone() } else { crate::graph::GRAPH_PUBLIC.to_owned() }
         });
+        let arm_endpoint = url(env::ARM_ENDPOINT, &arm)?;
+        // The endpoint's own audience unless one is named; never another cloud's.
+        let token_scope = get(env::TOKEN_SCOPE).filter(|s| !s.trim().is_empty()).unwrap_or_else(|| default_arm_scope(&arm_endpoint));
+        check_arm_scope(&arm_endpoint, &token_scope).map_err(|e| AzureError::Config(format!("{}: {e}", env::TOKEN_SCOPE)))?;
         Ok(Some(Connection {
-            arm_endpoint: url(env::ARM_ENDPOINT, &arm)?,
+            arm_endpoint,
             graph_endpoint: url(env::GRAPH_ENDPOINT, &graph)?,
             authority_host: url(env::AUTHORITY, &authority)?,
             tenant: need(env::TENANT_ID)?,
-            token_scope: get(env::TOKEN_SCOPE).unwrap_or_else(|| PUBLIC_TOKEN_SCOPE.to_owned()),
+            token_scope,
             sign_in,
         }))
     }
@@ -134,7 +139,8 @@ impl Connection {
             ),
             SignIn::Signed(credential) => credential,
         };
-        let graph = Graph { http: http.clone(), endpoint: self.graph_endpoint, credential: credential.clone() };
+        let scope = default_graph_scope(&self.graph_endpoint);
+        let graph = Graph { http: http.clone(), endpoint: self.graph_endpoint, credential: credential.clone(), scope };
         let arm = Arm::new(http, self.arm_endpoint, credential, self.token_scope);
         let identity = Identity::from_token(&arm.access_token().await?)?;
         Ok((Tenant::new(arm, identity.clone(), Some(graph)), identity))
@@ -188,5 +194,19 @@ mod tests {
         .map(|e| e.to_string())
         .unwrap_or_default();
         assert!(e.contains("not a URL"), "{e}");
+    }
+
+    #[test]
+    fn an_external_endpoint_gets_its_own_token_audience_unless_one_is_named() {
+        let base = [(env::TENANT_ID, "t"), (env::CLIENT_ID, "c"), (env::CLIENT_SECRET, "s")];
+        let with = |extra: &[(&'static str, &'static str)]| Connection::from_env(vars(&[&base[..], extra].concat()));
+        let c = with(&[(env::ARM_ENDPOINT, "https://arm.stack.example")]).expect("valid").expect("external");
+        assert_eq!(c.token_scope, "https://arm.stack.example/.default");
+        let c = with(&[(env::ARM_ENDPOINT, "https://arm.stack.example"), (env::TOKEN_SCOPE, "https://management.stack.example/.default")])
+            .expect("valid")
+            .expect("external");
+        assert_eq!(c.token_scope, "https://management.stack.example/.default");
+        let e = with(&[(env::ARM_ENDPOINT, "https://arm.stack.example"), (env::TOKEN_SCOPE, PUBLIC_TOKEN_SCOPE)]).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(e.contains("does not send them to arm.stack.example"), "{e}");
     }
 }

@@ -19,6 +19,9 @@ pub struct Graph {
     pub(crate) http: reqwest::Client,
     pub(crate) endpoint: Url,
     pub(crate) credential: Arc<dyn TokenCredential>,
+    /// The endpoint's own token scope ([`crate::cloud::default_graph_scope`]):
+    /// no other cloud's Graph token is sent to it.
+    pub(crate) scope: String,
 }
 
 impl Graph {
@@ -27,7 +30,7 @@ impl Graph {
     pub async fn service_principal_id(&self, app_id: &str) -> Result<Option<String>, AzureError> {
         let token = self
             .credential
-            .get_token(&[GRAPH_SCOPE], None)
+            .get_token(&[self.scope.as_str()], None)
             .await
             .map_err(crate::arm::from_credential)?;
         let url = self

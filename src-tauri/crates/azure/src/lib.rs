@@ -4,6 +4,7 @@
 mod apply;
 mod arm;
 mod certificate;
+pub mod child;
 mod cloud;
 mod connect;
 mod credential;

@@ -11,7 +11,7 @@ use url::Url;
 
 use crate::apply::Cancel;
 use crate::certificate::ClientCertificate;
-use crate::cloud::Cloud;
+use crate::cloud::{arm_scope_from, check_arm_scope, default_arm_scope, Cloud};
 use crate::connect::{http_client as http, SignIn};
 use crate::credential::{EntraCredential, Identity};
 use crate::error::AzureError;
@@ -64,10 +64,17 @@ pub fn cloud_of(choice: &CloudChoice) -> Result<Cloud, AzureError> {
         CloudKind::China => Cloud::China,
         CloudKind::Custom => {
             let arm = endpoint("Resource Manager endpoint", &choice.arm_endpoint)?;
+            let arm_scope = match choice.arm_audience.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+                Some(typed) => arm_scope_from(typed).ok_or_else(|| {
+                    AzureError::InvalidInput(format!("The token audience \"{typed}\" is not a URI such as https://management.example.com/."))
+                })?,
+                None => default_arm_scope(&arm),
+            };
+            check_arm_scope(&arm, &arm_scope).map_err(AzureError::InvalidInput)?;
             Cloud::Custom {
                 authority_host: endpoint("sign-in host", &choice.authority_host)?,
                 graph_endpoint: endpoint("Microsoft Graph endpoint", &choice.graph_endpoint)?,
-                arm_scope: "https://management.azure.com/.default".to_owned(),
+                arm_scope,
                 arm_endpoint: arm,
             }
         }
@@ -172,7 +179,7 @@ async fn certificate_session(
     path: &str,
     password: Option<Secret>,
 ) -> Result<SignedIn, AzureError> {
-    let certificate = ClientCertificate::from_file(path, password.as_ref())?;
+    let certificate = ClientCertificate::load(path.to_owned(), password.clone()).await?;
     let sign_in = SignIn::ClientCertificate { client_id: client_id.trim().to_owned(), certificate: Box::new(certificate) };
     let (tenant, identity) = cloud.connection(tenant, sign_in).connect().await?;
     Ok(SignedIn { tenant, identity, keep: password })
@@ -215,7 +222,7 @@ mod tests {
     fn request(method: SignInMethod) -> SignInRequest {
         SignInRequest {
             profile_name: "Contoso".into(),
-            cloud: CloudChoice { kind: CloudKind::Public, authority_host: None, arm_endpoint: None, graph_endpoint: None },
+            cloud: CloudChoice { kind: CloudKind::Public, authority_host: None, arm_endpoint: None, graph_endpoint: None, arm_audience: None },
             tenant: "organizations".into(),
             method,
             client_id: String::new(),
@@ -251,9 +258,20 @@ mod tests {
             authority_host: Some("http://127.0.0.1:9000".into()),
             arm_endpoint: Some("http://localhost:9000".into()),
             graph_endpoint: Some("https://graph.example".into()),
+            arm_audience: None,
         };
         let cloud = cloud_of(&choice).expect("loopback http and https are fine");
         assert_eq!(cloud.arm_endpoint().as_str(), "http://localhost:9000/");
+        assert_eq!(cloud.arm_scope(), crate::PUBLIC_TOKEN_SCOPE, "loopback: the simulator");
+        choice.arm_endpoint = Some("https://arm.stack.example".into());
+        assert_eq!(cloud_of(&choice).expect("fine").arm_scope(), "https://arm.stack.example/.default", "its own audience by default");
+        choice.arm_audience = Some("https://management.stack.example/".into());
+        assert_eq!(cloud_of(&choice).expect("fine").arm_scope(), "https://management.stack.example/.default");
+        choice.arm_audience = Some("https://management.azure.com/".into());
+        assert!(cloud_of(&choice).err().map(|e| e.to_string()).unwrap_or_default().contains("does not send them to arm.stack.example"));
+        choice.arm_audience = Some("nonsense".into());
+        assert!(cloud_of(&choice).err().map(|e| e.to_string()).unwrap_or_default().contains("is not a URI"));
+        choice.arm_audience = None;
         choice.arm_endpoint = Some("http://arm.example".into());
         assert!(cloud_of(&choice).err().map(|e| e.to_string()).unwrap_or_default().contains("must use https"));
         choice.arm_endpoint = None;

@@ -93,6 +93,7 @@ fn write_fake_az(dir: &Path, scope: &str, tenant: &str, token: &str) {
         r#"#!/bin/sh
 # Stand-in for the Azure CLI (test only).
 echo "$*" >> '{calls}'
+env > '{calls}.env'
 if [ "$1" != account ] || [ "$2" != get-access-token ]; then
   echo "ERROR: 'az $*' is not what the credential should run" >&2; exit 2
 fi
@@ -120,6 +121,27 @@ JSON
     let path = dir.join("az");
     std::fs::write(&path, script).expect("write az");
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod az");
+}
+
+#[tokio::test]
+async fn az_runs_without_the_apps_secret_variables() {
+    let _path = PATH_LOCK.lock().await;
+    let world = World::start().await;
+    let tenant_id = world.principals["tenantId"].as_str().expect("tenant").to_owned();
+    let token = simulator_token(&world).await;
+    let bin = TempDir::new("fake-az-env");
+    write_fake_az(&bin.0, PUBLIC_TOKEN_SCOPE, &tenant_id, &token);
+    let _guard = PathGuard::set(&bin.0, true);
+    std::env::set_var("EXEMPTION_DESK_CLIENT_SECRET", "secret-from-the-environment");
+    std::env::set_var("EXEMPTION_DESK_CLIENT_CERTIFICATE_PASSWORD", "password-from-the-environment");
+    std::env::set_var("EXEMPTION_DESK_HARMLESS", "passed-on");
+    let connected = world.connection(SignIn::DeveloperTools { tenant: Some(tenant_id) }).connect().await;
+    std::env::remove_var("EXEMPTION_DESK_CLIENT_SECRET");
+    std::env::remove_var("EXEMPTION_DESK_CLIENT_CERTIFICATE_PASSWORD");
+    connected.expect("signs in through az");
+    let seen = std::fs::read_to_string(bin.0.join("calls.env")).expect("az ran");
+    assert!(seen.contains("EXEMPTION_DESK_HARMLESS=passed-on"), "the environment is otherwise passed on");
+    assert!(!seen.contains("from-the-environment"), "no secret reaches az: {seen}");
 }
 
 #[tokio::test]

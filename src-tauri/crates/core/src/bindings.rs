@@ -14,6 +14,7 @@ use crate::recommendation::{AssessmentType, Recommendation, Severity};
 use crate::resource::{AssessedResource, ResourceStatus};
 use crate::scope::{ManagementGroupNode, ScopeChoice, Subscription};
 use crate::session::{CloudChoice, CloudKind, DeviceCodePrompt, Profile, SessionInfo, SessionMode, SignInMethod, SignInRequest};
+use crate::storage::{DatabaseProblem, DatabaseProblemKind, DatabaseStatus};
 use crate::validation::{DraftField, FieldError};
 
 /// A Tauri command as the UI calls it: its name, its arguments (camelCase, as
@@ -66,6 +67,10 @@ fn commands(cfg: &Config) -> Vec<Command> {
         command("load_draft", vec![], Option::<ExemptionDraft>::name(cfg)),
         command("discard_draft", vec![], void()),
         command("list_exemptions", vec![subscription_ids()], Vec::<Exemption>::name(cfg)),
+        command("database_status", vec![], DatabaseStatus::name(cfg)),
+        command("move_database_aside", vec![], DatabaseStatus::name(cfg)),
+        command("open_database_again", vec![], DatabaseStatus::name(cfg)),
+        command("quit_app", vec![], void()),
     ]
 }
 
@@ -132,6 +137,9 @@ pub fn typescript() -> String {
         ApplyStopped::decl(&cfg),
         EffectItem::decl(&cfg),
         EffectReport::decl(&cfg),
+        DatabaseProblemKind::decl(&cfg),
+        DatabaseProblem::decl(&cfg),
+        DatabaseStatus::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in src-tauri/crates/core (bindings.rs). Do not edit:\n\

@@ -17,6 +17,7 @@ pub mod recommendation;
 pub mod resource;
 pub mod scope;
 pub mod session;
+pub mod storage;
 pub mod validation;
 
 #[cfg(test)]

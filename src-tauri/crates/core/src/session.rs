@@ -48,6 +48,11 @@ pub struct CloudChoice {
     pub authority_host: Option<String>,
     pub arm_endpoint: Option<String>,
     pub graph_endpoint: Option<String>,
+    /// Custom only: the token audience Resource Manager expects (e.g.
+    /// `https://management.stack.example/`); empty for the endpoint's origin.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional = nullable)]
+    pub arm_audience: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, TS)]

@@ -12,7 +12,7 @@ const SLOT: &str = "exempt";
 impl Store {
     pub fn save_draft(&self, draft: &ExemptionDraft) -> Result<(), StoreError> {
         let json = serde_json::to_string(draft).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        self.conn().execute(
+        self.conn()?.execute(
             "INSERT INTO drafts (slot, draft_json, saved_at) VALUES (?1, ?2, ?3)
              ON CONFLICT(slot) DO UPDATE SET draft_json = excluded.draft_json, saved_at = excluded.saved_at",
             params![SLOT, json, Utc::now().to_rfc3339()],
@@ -23,20 +23,20 @@ impl Store {
     /// The saved draft; a damaged one is dropped rather than blocking the form.
     pub fn load_draft(&self) -> Result<Option<ExemptionDraft>, StoreError> {
         let json: Option<String> = self
-            .conn()
+            .conn()?
             .query_row("SELECT draft_json FROM drafts WHERE slot = ?1", params![SLOT], |r| r.get(0))
             .optional()?;
         Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
     }
 
     pub fn discard_draft(&self) -> Result<(), StoreError> {
-        self.conn().execute("DELETE FROM drafts WHERE slot = ?1", params![SLOT])?;
+        self.conn()?.execute("DELETE FROM drafts WHERE slot = ?1", params![SLOT])?;
         Ok(())
     }
 
     /// Append to the audit log (who did what, with what result).
     pub fn audit(&self, account: &str, action: &str, detail: &str) -> Result<(), StoreError> {
-        self.conn().execute(
+        self.conn()?.execute(
             "INSERT INTO audit (at, account, action, detail) VALUES (?1, ?2, ?3, ?4)",
             params![Utc::now().to_rfc3339(), account, action, detail],
         )?;
@@ -79,6 +79,7 @@ mod tests {
         let store = Store::in_memory().expect("opens");
         store
             .conn()
+            .expect("open")
             .execute("INSERT INTO drafts (slot, draft_json, saved_at) VALUES ('exempt', '{not json', 'now')", [])
             .expect("inserts");
         assert_eq!(store.load_draft().expect("reads"), None);

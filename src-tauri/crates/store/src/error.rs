@@ -6,6 +6,8 @@ pub enum StoreError {
     Io { path: String, source: std::io::Error },
     #[error("a stored record is damaged: {0}")]
     Corrupt(String),
+    #[error("the local database {0}")]
+    Damaged(Box<crate::open::Damage>),
     #[error("no apply {0} in the journal")]
     UnknownApply(String),
 }
@@ -14,6 +16,7 @@ impl StoreError {
     pub fn code(&self) -> &'static str {
         match self {
             StoreError::UnknownApply(_) => "not_found",
+            StoreError::Damaged(_) => "database_unusable",
             _ => "local_storage",
         }
     }

@@ -22,7 +22,7 @@ impl Store {
         account: &str,
         writes: &[PlannedWrite],
     ) -> Result<(), StoreError> {
-        let mut conn = self.conn();
+        let mut conn = self.conn()?;
         let tx = conn.transaction()?;
         let at = now();
         tx.execute(
@@ -49,7 +49,7 @@ impl Store {
         attempts: u32,
         message: Option<&str>,
     ) -> Result<(), StoreError> {
-        let changed = self.conn().execute(
+        let changed = self.conn()?.execute(
             "UPDATE apply_items SET state = ?3, attempts = ?4, message = ?5, updated_at = ?6 WHERE apply_id = ?1 AND idx = ?2",
             params![apply_id, index as i64, state.as_str(), attempts as i64, message, now()],
         )?;
@@ -60,7 +60,7 @@ impl Store {
     }
 
     pub fn apply_report(&self, id: &str) -> Result<ApplyReport, StoreError> {
-        let conn = self.conn();
+        let conn = self.conn()?;
         let head: Option<(String, String)> = conn
             .query_row("SELECT started_at, recommendation_key FROM applies WHERE id = ?1", params![id], |r| {
                 Ok((r.get(0)?, r.get(1)?))
@@ -89,7 +89,7 @@ impl Store {
     /// by a crash or a kill, waiting to be resumed.
     pub fn unfinished_applies(&self, account: &str) -> Result<Vec<ApplyReport>, StoreError> {
         let ids: Vec<String> = {
-            let conn = self.conn();
+            let conn = self.conn()?;
             let mut statement = conn.prepare(
                 "SELECT DISTINCT a.id FROM applies a JOIN apply_items i ON i.apply_id = a.id
                  WHERE a.account = ?1 AND i.state NOT IN ('Succeeded', 'Failed', 'Cancelled') ORDER BY a.started_at",

@@ -11,7 +11,7 @@ use crate::Store;
 impl Store {
     pub fn save_profile(&self, profile: &Profile) -> Result<(), StoreError> {
         let json = serde_json::to_string(profile).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        self.conn().execute(
+        self.conn()?.execute(
             "INSERT INTO profiles (name, profile_json, updated_at) VALUES (?1, ?2, ?3)
              ON CONFLICT(name) DO UPDATE SET profile_json = excluded.profile_json, updated_at = excluded.updated_at",
             params![profile.name, json, Utc::now().to_rfc3339()],
@@ -21,7 +21,7 @@ impl Store {
 
     /// Every profile, most recently used first; damaged rows are skipped.
     pub fn profiles(&self) -> Result<Vec<Profile>, StoreError> {
-        let conn = self.conn();
+        let conn = self.conn()?;
         let mut statement = conn.prepare("SELECT profile_json FROM profiles ORDER BY updated_at DESC")?;
         let rows = statement.query_map([], |r| r.get::<_, String>(0))?;
         let mut found = Vec::new();
@@ -34,7 +34,7 @@ impl Store {
     }
 
     pub fn delete_profile(&self, name: &str) -> Result<(), StoreError> {
-        self.conn().execute("DELETE FROM profiles WHERE name = ?1", params![name])?;
+        self.conn()?.execute("DELETE FROM profiles WHERE name = ?1", params![name])?;
         Ok(())
     }
 }
@@ -48,7 +48,7 @@ mod tests {
     fn profile(name: &str) -> Profile {
         Profile {
             name: name.into(),
-            cloud: CloudChoice { kind: CloudKind::UsGovernment, authority_host: None, arm_endpoint: None, graph_endpoint: None },
+            cloud: CloudChoice { kind: CloudKind::UsGovernment, authority_host: None, arm_endpoint: None, graph_endpoint: None, arm_audience: None },
             tenant: "contoso.onmicrosoft.us".into(),
             method: SignInMethod::Browser,
             client_id: String::new(),

@@ -2,16 +2,28 @@ use rusqlite::Connection;
 
 use crate::error::StoreError;
 
-const VERSION: i64 = 2;
+pub(crate) const VERSION: i64 = 2;
+
+/// The tables a database at schema `version` has.
+pub(crate) fn tables_at(version: i64) -> &'static [&'static str] {
+    match version {
+        v if v >= 2 => &["applies", "apply_items", "drafts", "audit", "profiles"],
+        1 => &["applies", "apply_items", "drafts", "audit"],
+        _ => &[],
+    }
+}
 
 pub fn migrate(conn: &Connection) -> Result<(), StoreError> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     // Durable once a statement returns: a write recorded as sent survives a crash.
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
-    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    // One transaction (user_version is transactional): a crash mid-migration
+    // leaves the previous schema, never tables without their version.
+    let tx = conn.unchecked_transaction()?;
+    let version: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if version < 1 {
-        conn.execute_batch(
+        tx.execute_batch(
             "CREATE TABLE applies (
                  id TEXT PRIMARY KEY,
                  started_at TEXT NOT NULL,
@@ -43,7 +55,7 @@ pub fn migrate(conn: &Connection) -> Result<(), StoreError> {
         )?;
     }
     if version < 2 {
-        conn.execute_batch(
+        tx.execute_batch(
             "CREATE TABLE profiles (
                  name TEXT PRIMARY KEY,
                  profile_json TEXT NOT NULL,
@@ -51,6 +63,9 @@ pub fn migrate(conn: &Connection) -> Result<(), StoreError> {
              );",
         )?;
     }
-    conn.pragma_update(None, "user_version", VERSION)?;
+    if version < VERSION {
+        tx.pragma_update(None, "user_version", VERSION)?;
+    }
+    tx.commit()?;
     Ok(())
 }

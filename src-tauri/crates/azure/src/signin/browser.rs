@@ -1,11 +1,14 @@
 //! Interactive sign-in: authorization code + PKCE (S256) with the system
 //! browser and a one-shot loopback redirect listener (RFC 8252).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::time::{timeout_at, Instant};
+use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
+use tokio::task::JoinSet;
+use tokio::time::{sleep_until, timeout_at, Instant};
 use url::Url;
 
 use super::{explain, Pkce};
@@ -29,12 +32,19 @@ pub struct BrowserSignIn {
 
 /// Longest request head read from the browser.
 const MAX_REQUEST: usize = 16 * 1024;
-/// How long one browser connection may take to send its request.
-const READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long one connection may take to send its request head: short, so a
+/// few idle or slow connections (a browser's pre-connects, or another local
+/// program) cannot hold up the real redirect; each is served on its own.
+const HEADER_DEADLINE: Duration = Duration::from_secs(3);
+/// Connections served at once; more are closed unanswered until one ends.
+const MAX_CONNECTIONS: usize = 64;
 
 /// Sign in through the browser: `open` is handed the authorize URL (the app
 /// opens the system browser with it); the redirect comes back to a loopback
-/// port, the browser is told how it went, and the code is redeemed.
+/// port (`127.0.0.1` only), the browser is told how it went, and the code is
+/// redeemed. Only a redirect carrying this attempt's `state` is read at all:
+/// anything else (a favicon, another path, a forged `error`) is answered with
+/// a plain 404/400 and ignored, and the attempt goes on.
 pub async fn sign_in_with_browser(
     http: reqwest::Client,
     request: BrowserSignIn,
@@ -55,23 +65,7 @@ pub async fn sign_in_with_browser(
     )?;
     open(&url).map_err(|e| AzureError::SignInStopped(format!("The browser could not be opened: {e}")))?;
 
-    let deadline = Instant::now() + request.timeout;
-    let (mut stream, target) = loop {
-        let accepted = timeout_at(deadline, listener.accept()).await.map_err(|_| {
-            AzureError::SignInStopped(format!(
-                "No answer came back from the browser within {} seconds. Sign in again.",
-                request.timeout.as_secs()
-            ))
-        })?;
-        let Ok((mut stream, _)) = accepted else { continue };
-        match read_target(&mut stream, deadline).await {
-            Some(target) if target == "/" || target.starts_with("/?") => break (stream, target),
-            Some(_) => answer(&mut stream, "404 Not Found", "Not found", "").await,
-            None => {}
-        }
-    };
-    drop(listener);
-
+    let (mut stream, target) = wait_for_redirect(listener, &pkce.state, request.timeout).await?;
     let outcome = match authorization_code(&format!("{redirect_uri}{}", &target[1..]), &pkce.state) {
         Ok(code) => EntraCredential::exchange_code(
             http,
@@ -96,14 +90,65 @@ pub async fn sign_in_with_browser(
     outcome
 }
 
+/// Serve connections concurrently until one brings the redirect with
+/// `state`; every other request is answered and forgotten.
+async fn wait_for_redirect(listener: TcpListener, state: &str, timeout: Duration) -> Result<(TcpStream, String), AzureError> {
+    let timed_out = || {
+        AzureError::SignInStopped(format!("No answer came back from the browser within {} seconds. Sign in again.", timeout.as_secs()))
+    };
+    let deadline = Instant::now().checked_add(timeout).ok_or_else(timed_out)?;
+    let state: Arc<str> = Arc::from(state);
+    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let (found, mut redirects) = mpsc::channel::<(TcpStream, String)>(1);
+    // Dropped on return: every connection still being served is aborted.
+    let mut serving = JoinSet::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else { continue };
+                // At the limit the connection is closed unanswered; the browser retries.
+                let Ok(slot) = slots.clone().try_acquire_owned() else { continue };
+                serving.spawn(serve(stream, state.clone(), found.clone(), slot));
+            }
+            Some(redirect) = redirects.recv() => return Ok(redirect),
+            Some(_) = serving.join_next(), if !serving.is_empty() => {}
+            () = sleep_until(deadline) => return Err(timed_out()),
+        }
+    }
+}
+
+/// One connection: the redirect (`GET /?…&state=…` with this attempt's
+/// state) goes to the sign-in; anything else gets a fixed answer.
+async fn serve(mut stream: TcpStream, state: Arc<str>, found: mpsc::Sender<(TcpStream, String)>, _slot: OwnedSemaphorePermit) {
+    let Some(until) = Instant::now().checked_add(HEADER_DEADLINE) else { return };
+    let Some((method, target)) = read_request(&mut stream, until).await else { return };
+    if method != "GET" {
+        return answer(&mut stream, "405 Method Not Allowed", "Not here", "").await;
+    }
+    let Some(query) = target.strip_prefix("/?").or_else(|| (target == "/").then_some("")) else {
+        return answer(&mut stream, "404 Not Found", "Not found", "").await;
+    };
+    // `state` before anything else: without it nothing in the request is read or shown.
+    let given = url::form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == "state").map(|(_, v)| v.into_owned());
+    if !given.is_some_and(|given| same(&given, &state)) {
+        let text = "This address does not belong to the sign-in in progress. You can close this page.";
+        return answer(&mut stream, "400 Bad Request", "Not this sign-in", text).await;
+    }
+    let _ = found.send((stream, target)).await;
+}
+
+/// Compare without stopping at the first difference.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 fn no_listener(e: std::io::Error) -> AzureError {
     AzureError::Config(format!("no loopback port for the sign-in redirect: {e}"))
 }
 
-/// The request target of a `GET`, or `None` for anything else (an idle
-/// pre-connection, a malformed or oversized request).
-async fn read_target(stream: &mut TcpStream, deadline: Instant) -> Option<String> {
-    let until = deadline.min(Instant::now() + READ_TIMEOUT);
+/// The method and target of a request, or `None` for an idle
+/// pre-connection, a slow, malformed or oversized request.
+async fn read_request(stream: &mut TcpStream, until: Instant) -> Option<(String, String)> {
     let mut buf = Vec::with_capacity(1024);
     let mut chunk = [0u8; 1024];
     while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
@@ -116,7 +161,7 @@ async fn read_target(stream: &mut TcpStream, deadline: Instant) -> Option<String
     let head = std::str::from_utf8(&buf).ok()?;
     let mut parts = head.lines().next()?.split(' ');
     match (parts.next(), parts.next()) {
-        (Some("GET"), Some(target)) => Some(target.to_owned()),
+        (Some(method), Some(target)) => Some((method.to_owned(), target.to_owned())),
         _ => None,
     }
 }
@@ -150,5 +195,11 @@ mod tests {
     #[test]
     fn pages_escape_what_entra_sent() {
         assert_eq!(escape("<script>\"a&b\""), "&lt;script&gt;&quot;a&amp;b&quot;");
+    }
+
+    #[test]
+    fn states_compare_whole() {
+        assert!(same("abc", "abc"));
+        assert!(!same("abc", "abd") && !same("abc", "ab") && !same("", "a"));
     }
 }

@@ -53,14 +53,17 @@ impl DeveloperSession {
     pub fn new(tenant: Option<String>) -> Result<Self, AzureError> {
         let tenant = tenant.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
         let invalid = |e: azure_core::Error| AzureError::Config(format!("developer tools sign-in: {e}"));
+        // `az` and `azd` run without the app's secret variables.
+        let executor: Arc<dyn azure_identity::Executor> = Arc::new(crate::child::SecretFreeExecutor);
         let az = AzureCliCredential::new(Some(AzureCliCredentialOptions {
             tenant_id: tenant.clone(),
+            executor: Some(executor.clone()),
             ..Default::default()
         }))
         .map_err(invalid)?;
         let azd = AzureDeveloperCliCredential::new(Some(AzureDeveloperCliCredentialOptions {
             tenant_id: tenant.clone(),
-            ..Default::default()
+            executor: Some(executor),
         }))
         .map_err(invalid)?;
         Ok(DeveloperSession {
