@@ -5,7 +5,7 @@
 
 use ts_rs::{Config, TS};
 
-use crate::apply::{ApplyItem, ApplyProgress, ApplyReport, EffectItem, EffectReport, ItemState, Preparation};
+use crate::apply::{ApplyItem, ApplyProgress, ApplyReport, EffectItem, EffectReport, HeldBy, ItemState, Preparation};
 use crate::checks::{Check, CheckKind, CheckStatus};
 use crate::error::ErrorPayload;
 use crate::exemption::{Exemption, ExemptionCategory, ExemptionDraft};
@@ -129,6 +129,7 @@ pub fn typescript() -> String {
         ApplyReport::decl(&cfg),
         ApplyProgress::decl(&cfg),
         EffectItem::decl(&cfg),
+        HeldBy::decl(&cfg),
         EffectReport::decl(&cfg),
     ];
     let mut out = String::from(

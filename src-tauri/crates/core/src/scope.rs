@@ -34,6 +34,9 @@ pub enum ScopeChoice {
     ManagementGroup { name: String },
     /// One exemption per assignment at each subscription (bare GUIDs).
     Subscriptions { ids: Vec<String> },
+    /// One exemption per assignment at each resource group
+    /// (`/subscriptions/{guid}/resourceGroups/{name}`).
+    ResourceGroups { ids: Vec<String> },
     /// One exemption per assignment for each resource (full ARM ids).
     Resources { ids: Vec<String> },
 }
@@ -50,7 +53,7 @@ impl ScopeChoice {
         match self {
             ScopeChoice::ManagementGroup { name } => vec![management_group_scope(name)],
             ScopeChoice::Subscriptions { ids } => ids.iter().map(|id| subscription_scope(id)).collect(),
-            ScopeChoice::Resources { ids } => ids.clone(),
+            ScopeChoice::ResourceGroups { ids } | ScopeChoice::Resources { ids } => ids.clone(),
         }
     }
 
@@ -59,9 +62,13 @@ impl ScopeChoice {
         match self {
             ScopeChoice::ManagementGroup { .. } => Vec::new(),
             ScopeChoice::Subscriptions { ids } => ids.clone(),
-            ScopeChoice::Resources { ids } => {
-                let mut subs: Vec<String> = ids.iter().filter_map(|id| subscription_of(id)).collect();
-                subs.dedup();
+            ScopeChoice::ResourceGroups { ids } | ScopeChoice::Resources { ids } => {
+                let mut subs: Vec<String> = Vec::new();
+                for sub in ids.iter().filter_map(|id| subscription_of(id)) {
+                    if !subs.contains(&sub) {
+                        subs.push(sub);
+                    }
+                }
                 subs
             }
         }
@@ -111,6 +118,29 @@ pub fn is_resource_id(id: &str) -> bool {
         && parts[5].eq_ignore_ascii_case("providers")
         && parts.len() % 2 == 1
         && parts[6..].iter().all(|p| !p.is_empty())
+}
+
+/// A resource group id: `/subscriptions/{guid}/resourceGroups/{name}`, the
+/// name 1–90 letters, digits, `_`, `-`, `.`, `(`, `)`, not ending in `.`.
+pub fn is_resource_group_id(id: &str) -> bool {
+    let parts: Vec<&str> = id.split('/').collect();
+    match parts.as_slice() {
+        ["", s, sub, rg, name] => {
+            s.eq_ignore_ascii_case("subscriptions")
+                && is_subscription_id(sub)
+                && rg.eq_ignore_ascii_case("resourceGroups")
+                && is_resource_group_name(name)
+        }
+        _ => false,
+    }
+}
+
+/// Azure's resource group name rules (letters and digits of any script count as alphanumeric).
+pub fn is_resource_group_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.chars().count() <= 90
+        && !name.ends_with('.')
+        && name.chars().all(|c| c.is_alphanumeric() || "_-.()".contains(c))
 }
 
 /// A management group name: 1–90 letters, digits, `-`, `_`, `(`, `)`, `.`, not ending in `.`.
@@ -167,6 +197,21 @@ mod tests {
         assert_eq!(ScopeChoice::Subscriptions { ids: vec![SUB.into()] }.scopes(), vec![format!("/subscriptions/{SUB}")]);
         let id = format!("/subscriptions/{SUB}/resourceGroups/rg/providers/Microsoft.Web/sites/app");
         let choice = ScopeChoice::Resources { ids: vec![id.clone(), id.replace("app", "api")] };
+        assert_eq!(choice.subscription_ids(), vec![SUB.to_owned()]);
+    }
+
+    #[test]
+    fn resource_group_ids_name_a_subscription_and_a_group() {
+        let rg = format!("/subscriptions/{SUB}/resourceGroups/rg-prod-data");
+        assert!(is_resource_group_id(&rg));
+        assert!(is_resource_group_id(&format!("/subscriptions/{SUB}/resourcegroups/rg(1)")));
+        assert!(!is_resource_group_id(&format!("{rg}/providers/Microsoft.Storage/storageAccounts/st1")));
+        assert!(!is_resource_group_id(&format!("/subscriptions/{SUB}/resourceGroups/..")));
+        assert!(!is_resource_group_id(&format!("/subscriptions/{SUB}/resourceGroups/a?b")));
+        assert!(!is_resource_group_id(&format!("/subscriptions/{SUB}/resourceGroups/")));
+        assert!(!is_resource_group_id("/subscriptions/x/resourceGroups/rg"));
+        let choice = ScopeChoice::ResourceGroups { ids: vec![rg.clone(), format!("/subscriptions/{SUB}/resourceGroups/rg-2")] };
+        assert_eq!(choice.scopes()[0], rg);
         assert_eq!(choice.subscription_ids(), vec![SUB.to_owned()]);
     }
 

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::exemption::ExemptionDraft;
-use crate::scope::{is_management_group_name, is_resource_id, is_subscription_id, ScopeChoice};
+use crate::scope::{is_management_group_name, is_resource_group_id, is_resource_id, is_subscription_id, ScopeChoice};
 
 pub const NAME_MAX: usize = 64;
 pub const DISPLAY_NAME_MAX: usize = 128;
@@ -78,6 +78,9 @@ fn scope_errors(scope: &ScopeChoice) -> Vec<FieldError> {
         }
         ScopeChoice::Subscriptions { ids } => {
             id_list_errors(ids, "Choose at least one subscription.", "subscription", is_subscription_id)
+        }
+        ScopeChoice::ResourceGroups { ids } => {
+            id_list_errors(ids, "Choose at least one resource group.", "resource group", is_resource_group_id)
         }
         ScopeChoice::Resources { ids } if ids.len() > RESOURCES_MAX => vec![err(
             DraftField::Scope,
