@@ -172,7 +172,12 @@ pub fn coverage_summary(facts: &[ScopeFacts], targets: &[Target<'_>]) -> String 
             targets.iter().filter(|t| t.below && ScopeLevel::of(t.scope) == level).map(|t| t.scope.to_ascii_lowercase()).collect();
         scopes.sort();
         scopes.dedup();
-        parts.push(format!("{n} on {} below it", level.noun(scopes.len())));
+        let k = scopes.len();
+        parts.push(match (n, k) {
+            (1, _) => format!("1 on a {} below it", level.noun(1)),
+            (n, k) if n == k => format!("{n} on {} below it", level.noun(k)),
+            (n, k) => format!("{n} on {k} {} below it", level.noun(k)),
+        });
     }
     let noun = if total == 1 { "initiative assignment" } else { "initiative assignments" };
     format!("{total} {noun}: {}.", parts.join(", "))
