@@ -1,5 +1,6 @@
 import {
   Button,
+  Caption1,
   Field,
   Input,
   MessageBar,
@@ -27,6 +28,7 @@ import { ChecksSection } from "./checks/ChecksSection";
 import { usePreparation } from "./checks/usePreparation";
 import { DESCRIPTION_MAX, FIELD_ORDER, formOnlyErrors, withOffset } from "./draft";
 import { ExpiryField } from "./ExpiryField";
+import { fanOut, fanOutDetail, fanOutHeadline } from "./fanOut";
 import { messagesFor } from "./FieldMessages";
 import { ScopeField } from "./scope/ScopeField";
 import { useDraftValidation } from "./useDraftValidation";
@@ -45,6 +47,8 @@ const useStyles = makeStyles({
   },
   buttons: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalS, flexWrap: "wrap" },
   counter: { fontVariantNumeric: "tabular-nums" },
+  fanOut: { display: "flex", flexDirection: "column", marginTop: `calc(-1 * ${tokens.spacingVerticalM})` },
+  fanOutDetail: { color: tokens.colorNeutralForeground3 },
 });
 
 function isChoiceStale(field: DraftField, checked: ExemptionDraft, now: ExemptionDraft): boolean {
@@ -88,6 +92,7 @@ export function ExemptForm({ values, setValues, subscriptions, onPreview, onDisc
   const valid = validation.validated === draft && errors.length === 0;
   const prep = usePreparation(draft, valid);
   const blocked = prep.current && prep.preparation!.blocked;
+  const planned = prep.current && prep.preparation!.writes.length > 0 ? fanOut(prep.preparation!.writes) : null;
 
   useEffect(() => setPreviewError(null), [draft]);
 
@@ -179,6 +184,16 @@ export function ExemptForm({ values, setValues, subscriptions, onPreview, onDisc
           onBlur={() => touch("name")}
         />
       </Field>
+      <div className={styles.fanOut} data-testid="name-fan-out" aria-live="polite">
+        <Caption1 weight="semibold">
+          {planned ? fanOutHeadline(planned) : "1 name → one exemption per initiative holding the recommendation"}
+        </Caption1>
+        <Caption1 className={styles.fanOutDetail}>
+          {planned
+            ? fanOutDetail(planned)
+            : "Counted once the scope is chosen and the checks have run."}
+        </Caption1>
+      </div>
       <Field label="Display name" validationMessage={shown("displayName")}>
         <Input
           value={values.displayName}
