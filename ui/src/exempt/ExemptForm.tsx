@@ -1,6 +1,7 @@
 import {
   Button,
   Caption1,
+  Caption1Strong,
   Field,
   Input,
   MessageBar,
@@ -185,9 +186,9 @@ export function ExemptForm({ values, setValues, subscriptions, onPreview, onDisc
         />
       </Field>
       <div className={styles.fanOut} data-testid="name-fan-out" aria-live="polite">
-        <Caption1 weight="semibold">
+        <Caption1Strong>
           {planned ? fanOutHeadline(planned) : "1 name → one exemption per initiative holding the recommendation"}
-        </Caption1>
+        </Caption1Strong>
         <Caption1 className={styles.fanOutDetail}>
           {planned
             ? fanOutDetail(planned)
