@@ -3,7 +3,7 @@ import type { ApplyItem, ItemState } from "../ipc/bindings";
 import type { ScopeDescription } from "../shared/scopeNames";
 
 /** Scope, initiative, state: shared with the header row above the list. */
-export const ITEM_COLUMNS = "minmax(0, 3fr) minmax(0, 2fr) 6.5rem";
+export const ITEM_COLUMNS = "minmax(0, 1fr) minmax(0, 1fr) 6.5rem";
 
 const useStyles = makeStyles({
   root: {
