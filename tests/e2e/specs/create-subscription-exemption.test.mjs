@@ -47,6 +47,13 @@ test("creating a subscription exemption sends the PUTs the form describes", asyn
     timeout: 30_000,
     timeoutMsg: "the form did not say how many exemptions the name becomes",
   });
+  await browser.waitUntil(async () => !(await (await browser.$('[data-testid="checks"]')).getText()).includes("Checking"), {
+    timeout: 30_000,
+    timeoutMsg: "the checks did not finish",
+  });
+  assert.match(await fanOut.getText(), /1 name → 6 exemptions, one per initiative/, "the count holds while other fields are re-checked");
+  await browser.execute((el) => el.scrollIntoView({ block: "start" }), fanOut);
+  await browser.pause(300);
   await screenshot(browser, "e2e-exempt-pane");
   const before = (await sim.requests()).filter((r) => r.method === "PUT").length;
   assert.equal(before, 0, "nothing is sent before the preview is confirmed");

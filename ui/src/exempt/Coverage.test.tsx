@@ -124,6 +124,9 @@ describe("One name, every initiative", () => {
     await user.click(screen.getByRole("radio", { name: "Risk accepted (waiver)" }));
     await waitFor(() => expect(fan).toHaveTextContent("1 name → 4 exemptions, one per initiative"), { timeout: 3000 });
     expect(fan).toHaveTextContent(`${MCSB} ×2, ${ISO} ×2; 3 of them are for assignments below the chosen scope`);
+    // Typing elsewhere re-checks, but the count (which depends on the scope) holds meanwhile.
+    await user.type(screen.getByRole("textbox", { name: "Description" }), "x");
+    expect(fan).toHaveTextContent("1 name → 4 exemptions, one per initiative");
 
     await user.click(screen.getByRole("button", { name: "Preview" }));
     const preview = await screen.findByTestId("preview");

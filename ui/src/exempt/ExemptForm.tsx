@@ -29,7 +29,7 @@ import { ChecksSection } from "./checks/ChecksSection";
 import { usePreparation } from "./checks/usePreparation";
 import { DESCRIPTION_MAX, FIELD_ORDER, formOnlyErrors, withOffset } from "./draft";
 import { ExpiryField } from "./ExpiryField";
-import { fanOut, fanOutDetail, fanOutHeadline } from "./fanOut";
+import { fanOut, fanOutDetail, fanOutHeadline, type FanOut } from "./fanOut";
 import { messagesFor } from "./FieldMessages";
 import { ScopeField } from "./scope/ScopeField";
 import { useDraftValidation } from "./useDraftValidation";
@@ -93,7 +93,15 @@ export function ExemptForm({ values, setValues, subscriptions, onPreview, onDisc
   const valid = validation.validated === draft && errors.length === 0;
   const prep = usePreparation(draft, valid);
   const blocked = prep.current && prep.preparation!.blocked;
-  const planned = prep.current && prep.preparation!.writes.length > 0 ? fanOut(prep.preparation!.writes) : null;
+  // How many exemptions the name becomes depends on the scope only: while a
+  // change elsewhere is re-checked, the last count for this scope still holds.
+  const scopeKey = JSON.stringify(values.scope);
+  const lastFanOut = useRef<{ scopeKey: string; fanOut: FanOut } | null>(null);
+  if (prep.current) {
+    const writes = prep.preparation!.writes;
+    lastFanOut.current = writes.length > 0 ? { scopeKey, fanOut: fanOut(writes) } : null;
+  }
+  const planned = lastFanOut.current?.scopeKey === scopeKey ? lastFanOut.current.fanOut : null;
 
   useEffect(() => setPreviewError(null), [draft]);
 
