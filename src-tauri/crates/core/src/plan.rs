@@ -279,8 +279,10 @@ pub fn plan_exemptions(
             let assignment = target.assignment;
             let name = target.name(&draft.name);
             let path = format!("{}/providers/Microsoft.Authorization/policyExemptions/{name}", target.scope);
-            // Two chosen scopes can reach one assignment below them only once.
-            if writes.iter().any(|w: &PlannedWrite| w.path.eq_ignore_ascii_case(&path)) {
+            // Two chosen scopes reaching the same assignment below them write it once.
+            if writes.iter().any(|w: &PlannedWrite| {
+                w.scope.eq_ignore_ascii_case(target.scope) && w.policy_assignment_id.eq_ignore_ascii_case(&assignment.assignment_id)
+            }) {
                 continue;
             }
             let reference_ids = assignment.reference_ids_for(definition);

@@ -220,3 +220,19 @@ fn a_resource_group_scope_is_exempted_at_the_group_and_for_resources_assigned_wi
     );
     assert!(writes[0].path.starts_with(&format!("{group}/providers/Microsoft.Authorization/policyExemptions/")));
 }
+
+#[test]
+fn an_assignment_reached_from_two_chosen_scopes_is_written_once() {
+    // Two chosen resources, one inside the other: the inner one's own assignment is below the outer.
+    let outer = format!("{}/providers/Microsoft.Sql/servers/sql1", rg(SUB_A, "rg-data"));
+    let inner = format!("{outer}/databases/db1");
+    let mut d = draft();
+    d.scope = ScopeChoice::Resources { ids: vec![outer.clone(), inner.clone()] };
+    let mut first = facts(&outer, vec![benchmark(&sub(SUB_A))]);
+    first.below = vec![below(&inner, vec![iso(&inner)])];
+    let second = facts(&inner, vec![benchmark(&sub(SUB_A)), iso(&inner)]);
+    let writes = plan_exemptions(&d, &recommendation(), &[first, second], &requester(), now()).expect("plans");
+    let at_inner_iso = writes.iter().filter(|w| w.scope == inner && w.policy_assignment_id.ends_with("/iso27001")).count();
+    assert_eq!(at_inner_iso, 1, "{writes:#?}");
+    assert_eq!(writes.len(), 3);
+}
