@@ -15,6 +15,11 @@ export const seed = {
     displayName: "Secure transfer to storage accounts should be enabled",
     referenceIds: ["secureTransferToStorageAccountMonitoring"],
   },
+  /** ISO 27001 assigned on one storage account in Development (below its subscription). */
+  isoOnResource: {
+    resourceId: "/subscriptions/7e1e376c-0a32-45d3-9c1d-6adb8eccc958/resourceGroups/rg-dev-data/providers/Microsoft.Storage/storageAccounts/stcontosodevdata",
+    assignment: "iso27001-devdata",
+  },
   subscriptions: [
     { id: "ccc1c389-e16e-4c4b-b02a-71990e781ba5", displayName: "Contoso Production" },
     { id: "7e1e376c-0a32-45d3-9c1d-6adb8eccc958", displayName: "Contoso Development" },

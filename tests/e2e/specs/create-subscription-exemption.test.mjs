@@ -1,11 +1,15 @@
 // A service principal opens the app, picks a recommendation, exempts it at
 // two subscriptions, previews and confirms, and Azure (the simulator)
-// receives exactly the PUTs the form described, in every initiative.
+// receives exactly the PUTs the form described, in every initiative —
+// including the ISO 27001 assignment on a storage account inside Development,
+// exempted at that account — and after the simulator's effect delay every
+// storage account in both subscriptions is Not applicable (Exempt).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { appAgainstSimulator, servicePrincipalEnv, screenshot } from "../lib/harness.mjs";
 import { control, type, choose, button, setNativeValue, openRecommendation, preview, confirmCreate } from "../lib/ui.mjs";
 import { seed } from "../lib/seed.mjs";
+import { expectExemptAfterEffectDelay, unhealthyResources } from "../lib/effect.mjs";
 
 const session = appAgainstSimulator((sim) => servicePrincipalEnv(sim, seed.servicePrincipal));
 
@@ -14,6 +18,9 @@ test("creating a subscription exemption sends the PUTs the form describes", asyn
   await openRecommendation(browser, seed.recommendation.searchFor, seed.recommendation.displayName);
   await screenshot(browser, "e2e-recommendations");
   assert.equal((await browser.$$('[data-testid="recommendation-row"]')).length, 1, "search narrows to one row");
+  const inChosen = seed.subscriptions.map((s) => `/subscriptions/${s.id}/`.toLowerCase());
+  const covered = (await unhealthyResources(browser)).filter((id) => inChosen.some((p) => id.toLowerCase().startsWith(p)));
+  assert.ok(covered.some((id) => id.toLowerCase() === seed.isoOnResource.resourceId.toLowerCase()), `${covered}`);
 
   for (const subscription of seed.subscriptions) await choose(browser, subscription.displayName);
 
@@ -35,6 +42,18 @@ test("creating a subscription exemption sends the PUTs the form describes", asyn
   await setNativeValue(browser, await control(browser, "Expires on"), "2031-03-31");
   await choose(browser, "Risk accepted (waiver)");
   await type(browser, "Description", "Accepted until the 2031 network redesign.");
+  const fanOut = await browser.$('[data-testid="name-fan-out"]');
+  await browser.waitUntil(async () => /1 name → 6 exemptions, one per initiative/.test(await fanOut.getText()), {
+    timeout: 30_000,
+    timeoutMsg: "the form did not say how many exemptions the name becomes",
+  });
+  await browser.waitUntil(async () => !(await (await browser.$('[data-testid="checks"]')).getText()).includes("Checking"), {
+    timeout: 30_000,
+    timeoutMsg: "the checks did not finish",
+  });
+  assert.match(await fanOut.getText(), /1 name → 6 exemptions, one per initiative/, "the count holds while other fields are re-checked");
+  await browser.execute((el) => el.scrollIntoView({ block: "start" }), fanOut);
+  await browser.pause(300);
   await screenshot(browser, "e2e-exempt-pane");
   const before = (await sim.requests()).filter((r) => r.method === "PUT").length;
   assert.equal(before, 0, "nothing is sent before the preview is confirmed");
@@ -68,9 +87,18 @@ test("creating a subscription exemption sends the PUTs the form describes", asyn
   const iso = puts.find((p) => p.body.properties.policyAssignmentId.endsWith("/ISO27001-2013"));
   assert.ok(iso, "the ISO 27001 assignment on Production is exempted too");
   assert.deepEqual(iso.body.properties.policyDefinitionReferenceIds, ["AuditSecureTransferToStorageAccounts"]);
+  // The ISO 27001 assignment on one storage account inside Development: exempted at that account.
+  const onResource = puts.find((p) => p.path === `${seed.isoOnResource.resourceId}/providers/Microsoft.Authorization/policyExemptions/e2e-storage-waiver`);
+  assert.ok(onResource, "the resource-level assignment below Development is exempted at its own scope");
+  assert.equal(
+    onResource.body.properties.policyAssignmentId,
+    `${seed.isoOnResource.resourceId}/providers/Microsoft.Authorization/policyAssignments/${seed.isoOnResource.assignment}`,
+  );
+  assert.equal(count, 6, "Production: benchmark, ISO 27001, Landing Zones benchmark; Development: benchmark, Landing Zones benchmark; the account's ISO 27001");
   const result = await browser.$('[data-testid="create-result"]');
   await result.waitForDisplayed({ timeout: 20_000 });
   assert.match(await result.getText(), new RegExp(`Created ${count} exemptions`));
+  await expectExemptAfterEffectDelay(browser, sim, covered, "e2e-subscriptions");
   await (await button(browser, "Close")).click();
 });
 

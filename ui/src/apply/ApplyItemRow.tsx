@@ -2,10 +2,13 @@ import { Badge, Caption1, Text, makeStyles, tokens, type BadgeProps, mergeClasse
 import type { ApplyItem, ItemState } from "../ipc/bindings";
 import type { ScopeDescription } from "../shared/scopeNames";
 
+/** Scope, initiative, state: shared with the header row above the list. */
+export const ITEM_COLUMNS = "minmax(0, 1fr) minmax(0, 1fr) 6.5rem";
+
 const useStyles = makeStyles({
   root: {
     display: "grid",
-    gridTemplateColumns: "1fr auto",
+    gridTemplateColumns: ITEM_COLUMNS,
     alignItems: "center",
     columnGap: tokens.spacingHorizontalM,
     padding: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalS}`,
@@ -16,6 +19,8 @@ const useStyles = makeStyles({
   text: { display: "flex", flexDirection: "column", minWidth: 0 },
   line: { overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" },
   sub: { color: tokens.colorNeutralForeground3 },
+  initiative: { overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap", minWidth: 0 },
+  state: { justifySelf: "end" },
   message: { color: tokens.colorPaletteRedForeground1, overflowWrap: "anywhere" },
   retrying: { color: tokens.colorPaletteMarigoldForeground1, overflowWrap: "anywhere" },
 });
@@ -39,7 +44,7 @@ export function ApplyItemRow({ item, scope }: { item: ApplyItem; scope: ScopeDes
           {scope.name}
         </Text>
         <Caption1 className={mergeClasses(styles.line, styles.sub)}>
-          {scope.where} · {item.write.initiativeName}
+          {scope.where}
         </Caption1>
         {item.message ? (
           <Caption1 className={item.state === "Retrying" ? styles.retrying : styles.message}>
@@ -48,7 +53,10 @@ export function ApplyItemRow({ item, scope }: { item: ApplyItem; scope: ScopeDes
           </Caption1>
         ) : null}
       </div>
-      <Badge appearance={item.state === "Planned" ? "outline" : "filled"} color={badge.color} shape="rounded">
+      <Text className={styles.initiative} data-testid="apply-item-initiative" title={item.write.policyAssignmentId}>
+        {item.write.initiativeName}
+      </Text>
+      <Badge className={styles.state} appearance={item.state === "Planned" ? "outline" : "filled"} color={badge.color} shape="rounded">
         {badge.text}
       </Badge>
     </div>

@@ -12,7 +12,7 @@ import type { ManagementGroupNode, Subscription } from "../ipc/bindings";
 import { ErrorBar } from "../shared/ErrorBar";
 import { describeScope } from "../shared/scopeNames";
 import { VirtualList } from "../shared/VirtualList";
-import { ApplyItemRow } from "./ApplyItemRow";
+import { ApplyItemRow, ITEM_COLUMNS } from "./ApplyItemRow";
 import { ApplyResult } from "./ApplyResult";
 import { applyStore } from "./applyStore";
 import { useApply } from "./useApply";
@@ -21,6 +21,15 @@ const useStyles = makeStyles({
   root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
   bar: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalM, flexWrap: "wrap" },
   counts: { fontVariantNumeric: "tabular-nums", color: tokens.colorNeutralForeground2, flexGrow: 1 },
+  header: {
+    display: "grid",
+    gridTemplateColumns: ITEM_COLUMNS,
+    columnGap: tokens.spacingHorizontalM,
+    padding: `0 ${tokens.spacingHorizontalS}`,
+    color: tokens.colorNeutralForeground3,
+    marginBottom: `calc(-1 * ${tokens.spacingVerticalS})`,
+  },
+  stateHeader: { justifySelf: "end" },
   list: {
     border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
     borderRadius: tokens.borderRadiusMedium,
@@ -89,6 +98,11 @@ export function ApplyProgressView({ applyId, subscriptions, groups, onAnother, o
         {view.finished ? (
           <ApplyResult view={view} subscriptions={subscriptions} groups={groups} onAnother={onAnother} onClose={onClose} />
         ) : null}
+        <div className={styles.header} aria-hidden="true" data-testid="apply-columns">
+          <Caption1>Scope</Caption1>
+          <Caption1>Initiative</Caption1>
+          <Caption1 className={styles.stateHeader}>State</Caption1>
+        </div>
         <VirtualList
           aria-label="Writes"
           className={styles.list}

@@ -3,7 +3,13 @@ import { useQuery } from "@tanstack/react-query";
 import { commands, type ManagementGroupNode, type Subscription } from "../ipc/bindings";
 import { ErrorBar } from "../shared/ErrorBar";
 import { queryError, queryKeys } from "../shared/queries";
-import { describeScope } from "../shared/scopeNames";
+import { describeScope, lastSegment } from "../shared/scopeNames";
+
+/** The scope an assignment lives at (its id up to `/providers/Microsoft.Authorization/policyAssignments/`). */
+function assignmentScope(assignmentId: string): string {
+  const at = assignmentId.toLowerCase().lastIndexOf("/providers/microsoft.authorization/policyassignments/");
+  return at >= 0 ? assignmentId.slice(0, at) : assignmentId;
+}
 
 export const EFFECT_POLL_MS = 30_000;
 
@@ -13,6 +19,7 @@ const useStyles = makeStyles({
   cell: { textAlign: "left", padding: `${tokens.spacingVerticalXXS} ${tokens.spacingHorizontalS}`, borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke3}` },
   num: { textAlign: "right", fontVariantNumeric: "tabular-nums" },
   muted: { color: tokens.colorNeutralForeground3 },
+  held: { margin: 0, paddingLeft: tokens.spacingHorizontalL, overflowWrap: "anywhere" },
 });
 
 type Props = { applyId: string; subscriptions: readonly Subscription[]; groups: ManagementGroupNode | null | undefined };
@@ -31,14 +38,30 @@ export function EffectStatus({ applyId, subscriptions, groups }: Props) {
   if (!effect.data) return <Spinner size="tiny" label="Asking Defender for Cloud…" labelPosition="after" />;
   const report = effect.data;
   const by = new Date(report.expectedBy).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+  // Assignments that still hold a pending resource with no exemption of theirs: Defender will not catch up by itself.
+  const held = report.items.flatMap((i) => i.heldBy);
   return (
     <section className={styles.root} data-testid="effect-status" data-complete={report.complete} aria-label="In Defender for Cloud">
       <Subtitle2 as="h3">In Defender for Cloud</Subtitle2>
       <Body1>
         {report.complete
           ? "Defender for Cloud shows every exempted resource as Not applicable (Exempt)."
-          : `Defender for Cloud can take up to 24 hours to show these resources as Not applicable (expected by ${by}).`}
+          : held.length > 0
+            ? `Some resources are still held by an initiative assignment that no exemption covers, so Defender for Cloud will keep showing them as unhealthy:`
+            : `Defender for Cloud can take up to 24 hours to show these resources as Not applicable (expected by ${by}).`}
       </Body1>
+      {!report.complete && held.length > 0 ? (
+        <ul className={styles.held} data-testid="effect-held-by">
+          {held.map((h) => (
+            <li key={`${h.assignmentId}|${h.resourceId}`}>
+              <strong>{h.initiativeName}</strong> ({lastSegment(h.assignmentId)} at{" "}
+              {describeScope(assignmentScope(h.assignmentId), subscriptions, groups).name}) still holds{" "}
+              {h.resources === 1 ? lastSegment(h.resourceId) : `${lastSegment(h.resourceId)} and ${h.resources - 1} more`}. Exempt
+              it there, or at a scope that includes it.
+            </li>
+          ))}
+        </ul>
+      ) : null}
       <table className={styles.table}>
         <thead>
           <tr>

@@ -1,5 +1,7 @@
 import {
   Button,
+  Caption1,
+  Caption1Strong,
   Field,
   Input,
   MessageBar,
@@ -27,6 +29,7 @@ import { ChecksSection } from "./checks/ChecksSection";
 import { usePreparation } from "./checks/usePreparation";
 import { DESCRIPTION_MAX, FIELD_ORDER, formOnlyErrors, withOffset } from "./draft";
 import { ExpiryField } from "./ExpiryField";
+import { fanOut, fanOutDetail, fanOutHeadline, type FanOut } from "./fanOut";
 import { messagesFor } from "./FieldMessages";
 import { ScopeField } from "./scope/ScopeField";
 import { useDraftValidation } from "./useDraftValidation";
@@ -45,6 +48,8 @@ const useStyles = makeStyles({
   },
   buttons: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalS, flexWrap: "wrap" },
   counter: { fontVariantNumeric: "tabular-nums" },
+  fanOut: { display: "flex", flexDirection: "column", marginTop: `calc(-1 * ${tokens.spacingVerticalM})` },
+  fanOutDetail: { color: tokens.colorNeutralForeground3 },
 });
 
 function isChoiceStale(field: DraftField, checked: ExemptionDraft, now: ExemptionDraft): boolean {
@@ -88,6 +93,15 @@ export function ExemptForm({ values, setValues, subscriptions, onPreview, onDisc
   const valid = validation.validated === draft && errors.length === 0;
   const prep = usePreparation(draft, valid);
   const blocked = prep.current && prep.preparation!.blocked;
+  // How many exemptions the name becomes depends on the scope only: while a
+  // change elsewhere is re-checked, the last count for this scope still holds.
+  const scopeKey = JSON.stringify(values.scope);
+  const lastFanOut = useRef<{ scopeKey: string; fanOut: FanOut } | null>(null);
+  if (prep.current) {
+    const writes = prep.preparation!.writes;
+    lastFanOut.current = writes.length > 0 ? { scopeKey, fanOut: fanOut(writes) } : null;
+  }
+  const planned = lastFanOut.current?.scopeKey === scopeKey ? lastFanOut.current.fanOut : null;
 
   useEffect(() => setPreviewError(null), [draft]);
 
@@ -167,7 +181,7 @@ export function ExemptForm({ values, setValues, subscriptions, onPreview, onDisc
       <Field
         label="Name"
         required
-        hint="Up to 64 characters; not < > * % & : \ ? . + /"
+        hint="Up to 64 characters; not < > * % & : \ ? . + / #, nor ending in a space or period"
         validationMessage={shown("name")}
       >
         <Input
@@ -179,6 +193,16 @@ export function ExemptForm({ values, setValues, subscriptions, onPreview, onDisc
           onBlur={() => touch("name")}
         />
       </Field>
+      <div className={styles.fanOut} data-testid="name-fan-out" aria-live="polite">
+        <Caption1Strong>
+          {planned ? fanOutHeadline(planned) : "1 name → one exemption per initiative holding the recommendation"}
+        </Caption1Strong>
+        <Caption1 className={styles.fanOutDetail}>
+          {planned
+            ? fanOutDetail(planned)
+            : "Counted once the scope is chosen and the checks have run."}
+        </Caption1>
+      </div>
       <Field label="Display name" validationMessage={shown("displayName")}>
         <Input
           value={values.displayName}

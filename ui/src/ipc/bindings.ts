@@ -108,7 +108,7 @@ name: string, displayName: string, children: Array<ManagementGroupNode>,
  */
 subscriptionIds: Array<string>, };
 
-export type ScopeChoice = { "kind": "managementGroup", name: string, } | { "kind": "subscriptions", ids: Array<string>, } | { "kind": "resources", ids: Array<string>, };
+export type ScopeChoice = { "kind": "managementGroup", name: string, } | { "kind": "subscriptions", ids: Array<string>, } | { "kind": "resourceGroups", ids: Array<string>, } | { "kind": "resources", ids: Array<string>, };
 
 export type AssessmentType = "BuiltIn" | "CustomPolicy" | "CustomerManaged" | "VerifiedPartner" | "Unknown";
 
@@ -207,7 +207,12 @@ path: string, policyAssignmentId: string, initiativeName: string, policyDefiniti
 /**
  * An exemption of this name already exists there and will be replaced.
  */
-replacesExisting: boolean, body: unknown, };
+replacesExisting: boolean, 
+/**
+ * The assignment sits below the chosen scope, so its exemption is
+ * written at the assignment's own scope.
+ */
+belowChosenScope: boolean, body: unknown, };
 
 export type CheckStatus = "Passed" | "Warning" | "Failed" | "NotApplicable";
 
@@ -268,7 +273,27 @@ pending: number,
 /**
  * Resources there shown as Not applicable with cause Exempt.
  */
-exempt: number, };
+exempt: number, 
+/**
+ * Assignments that still hold the recommendation for a pending resource
+ * there with no exemption of theirs covering it: Defender will not show
+ * the resource exempt until they are exempted too.
+ */
+heldBy: Array<HeldBy>, };
+
+export type HeldBy = { assignmentId: string, 
+/**
+ * The assigned initiative's display name.
+ */
+initiativeName: string, 
+/**
+ * A resource it holds (the first one found).
+ */
+resourceId: string, 
+/**
+ * How many pending resources there it holds.
+ */
+resources: number, };
 
 export type EffectReport = { applyId: string, items: Array<EffectItem>, 
 /**

@@ -67,6 +67,7 @@ export function writesFor(d: ExemptionDraft): PlannedWrite[] {
     initiativeName: "Microsoft cloud security benchmark",
     policyDefinitionReferenceIds: ["storageAccountShouldRestrictNetworkAccess"],
     replacesExisting: false,
+    belowChosenScope: false,
     body: { properties: { policyAssignmentId: "x", exemptionCategory: d.category } },
   }));
 }

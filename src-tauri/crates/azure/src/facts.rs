@@ -9,7 +9,7 @@ use desk_core::arm_path::{ArmPath, AUTHORIZATION_PROVIDER};
 use desk_core::checks::{blocks, evaluate, Check};
 use desk_core::exemption::{scope_of, ExemptionDraft};
 use desk_core::permissions::{Permissions, ROLE_ASSIGNMENT_WRITE};
-use desk_core::plan::{plan_exemptions, AssignedInitiative, InitiativeMember, PlannedWrite, Requester, ScopeFacts, SecurityReader};
+use desk_core::plan::{plan_exemptions, AssignedInitiative, BelowScope, InitiativeMember, PlannedWrite, Requester, ScopeFacts, SecurityReader};
 use desk_core::scope::{resource_group_of, subscription_of, subscription_scope, ScopeChoice};
 use desk_core::validation::validate;
 use desk_core::CoreError;
@@ -53,6 +53,13 @@ fn covers(scope: &str, resource_id: &str) -> bool {
         || resource.strip_prefix(&scope).is_some_and(|rest| rest.starts_with('/'))
 }
 
+/// `inner` lies within `outer` and is not `outer` itself.
+fn strictly_inside(inner: &str, outer: &str) -> bool {
+    let inner = inner.trim_end_matches('/').to_ascii_lowercase();
+    let outer = outer.trim_end_matches('/').to_ascii_lowercase();
+    inner.strip_prefix(&outer).is_some_and(|rest| rest.starts_with('/'))
+}
+
 fn assignment_scope(assignment_id: &str) -> String {
     let lower = assignment_id.to_ascii_lowercase();
     match lower.rfind("/providers/microsoft.authorization/policyassignments/") {
@@ -90,34 +97,128 @@ impl Tenant {
                 ScopeChoice::Resources { .. } => resource_group_of(&scope).unwrap_or_else(|| scope.clone()),
                 _ => scope.clone(),
             };
-            let applying = match choice {
-                ScopeChoice::Resources { .. } => self.assignments_covering_resource(&scope, reads).await?,
-                _ => self.assignments_at(&list_scope, reads).await?,
-            };
-            let mut assignments = Vec::new();
-            for (assignment_id, definition_id) in applying {
-                if !definition_id.to_ascii_lowercase().contains("/policysetdefinitions/") {
-                    continue;
+            let (applying, below) = match choice {
+                ScopeChoice::Resources { .. } => (self.assignments_covering_resource(&scope, reads).await?, Vec::new()),
+                ScopeChoice::ManagementGroup { name } => {
+                    let applying = self.assignments_at(&list_scope, reads).await?;
+                    let below = self.assignments_below_group(name, &applying, reads).await?;
+                    (applying, below)
                 }
-                let (initiative_name, members) = self.initiative(&definition_id, reads).await?;
-                let permissions = self.permissions_at(&assignment_scope(&assignment_id), reads).await?;
-                assignments.push(AssignedInitiative {
-                    assignment_id,
-                    initiative_name,
-                    policy_set_definition_id: definition_id,
-                    members,
-                    permissions,
-                });
-            }
+                ScopeChoice::Subscriptions { .. } | ScopeChoice::ResourceGroups { .. } => {
+                    let applying = self.assignments_at(&list_scope, reads).await?;
+                    let below = self.assignments_within(&scope, reads).await?;
+                    (applying, below)
+                }
+            };
+            let assignments = self.assigned_initiatives(applying, reads).await?;
+            let below = self.below_scopes(below, reads).await?;
             let permissions = self.permissions_at(&list_scope, reads).await?;
             let security_reader = match choice {
                 ScopeChoice::ManagementGroup { .. } => self.security_reader(&scope, permissions.as_ref()).await?,
                 _ => None,
             };
             let existing_names = existing.get(&scope.to_ascii_lowercase()).cloned().unwrap_or_default();
-            all.push(ScopeFacts { scope, assignments, existing_names, permissions, security_reader });
+            all.push(ScopeFacts { scope, assignments, below, existing_names, permissions, security_reader });
         }
         Ok(all)
+    }
+
+    /// The initiative assignments among `(assignment id, definition id)` pairs, with their members.
+    async fn assigned_initiatives(&self, pairs: Vec<(String, String)>, reads: &mut Reads) -> Result<Vec<AssignedInitiative>, AzureError> {
+        let mut assignments = Vec::new();
+        for (assignment_id, definition_id) in pairs {
+            if !definition_id.to_ascii_lowercase().contains("/policysetdefinitions/") {
+                continue;
+            }
+            let (initiative_name, members) = self.initiative(&definition_id, reads).await?;
+            let permissions = self.permissions_at(&assignment_scope(&assignment_id), reads).await?;
+            assignments.push(AssignedInitiative {
+                assignment_id,
+                initiative_name,
+                policy_set_definition_id: definition_id,
+                members,
+                permissions,
+            });
+        }
+        Ok(assignments)
+    }
+
+    /// Group assignments below a chosen scope by their own scope, with what
+    /// a write there needs: the names already there and the caller's rights.
+    async fn below_scopes(&self, pairs: Vec<(String, String)>, reads: &mut Reads) -> Result<Vec<BelowScope>, AzureError> {
+        let initiatives = self.assigned_initiatives(pairs, reads).await?;
+        let mut scopes: Vec<BelowScope> = Vec::new();
+        for assignment in initiatives {
+            let scope = assignment_scope(&assignment.assignment_id);
+            match scopes.iter_mut().find(|b| b.scope.eq_ignore_ascii_case(&scope)) {
+                Some(found) => found.assignments.push(assignment),
+                None => scopes.push(BelowScope { scope, assignments: vec![assignment], ..BelowScope::default() }),
+            }
+        }
+        for below in &mut scopes {
+            below.existing_names = self.exemptions_at(&below.scope, Some("atExactScope()")).await?.into_iter().map(|e| e.name).collect();
+            below.permissions = self.permissions_at(&below.scope, reads).await?;
+        }
+        Ok(scopes)
+    }
+
+    /// Assignments strictly inside a subscription or resource group (at its
+    /// resource groups or resources): ARM's unfiltered list at a subscription
+    /// or group holds those above it, at it, and within it.
+    async fn assignments_within(&self, scope: &str, reads: &mut Reads) -> Result<Vec<(String, String)>, AzureError> {
+        let all = self.assignments_unfiltered(scope, reads).await?;
+        Ok(all.into_iter().filter(|(id, _)| strictly_inside(&assignment_scope(id), scope)).collect())
+    }
+
+    /// Assignments below a management group that govern resources: those in
+    /// its subscriptions (at a subscription, group or resource) and those at
+    /// the groups between (ARM lists no management group's descendants'
+    /// assignments at the group, so each subscription under it is asked).
+    async fn assignments_below_group(&self, name: &str, at_or_above: &[(String, String)], reads: &mut Reads) -> Result<Vec<(String, String)>, AzureError> {
+        let path = ArmPath::management_group(name)?.child("descendants")?;
+        let descendants = match self.arm.list(&path, v::MANAGEMENT_GROUPS, &[]).await {
+            Ok(items) => items,
+            Err(AzureError::Arm { status: 403 | 404, .. }) => return Ok(Vec::new()),
+            Err(other) => return Err(other),
+        };
+        let mut groups: Vec<String> = Vec::new();
+        let mut subscriptions: Vec<String> = Vec::new();
+        for item in &descendants {
+            let kind = item.get("type").and_then(Value::as_str).unwrap_or_default();
+            let id = item.get("id").and_then(Value::as_str).unwrap_or_default();
+            if kind.eq_ignore_ascii_case("Microsoft.Management/managementGroups/subscriptions") || kind.eq_ignore_ascii_case("/subscriptions") {
+                if let Some(sub) = subscription_of(id) {
+                    subscriptions.push(sub);
+                }
+            } else if kind.eq_ignore_ascii_case("Microsoft.Management/managementGroups") && !id.is_empty() {
+                groups.push(id.to_ascii_lowercase());
+            }
+        }
+        let mut found: Vec<(String, String)> = Vec::new();
+        for sub in subscriptions {
+            for (id, definition) in self.assignments_unfiltered(&subscription_scope(&sub), reads).await? {
+                let scope = assignment_scope(&id).to_ascii_lowercase();
+                let below = scope.starts_with("/subscriptions/") || groups.contains(&scope);
+                let known = at_or_above.iter().chain(found.iter()).any(|(a, _)| a.eq_ignore_ascii_case(&id));
+                if below && !known {
+                    found.push((id, definition));
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// ARM's unfiltered list at a subscription or resource group (cached).
+    async fn assignments_unfiltered(&self, scope: &str, reads: &mut Reads) -> Result<Vec<(String, String)>, AzureError> {
+        let key = format!("{}|within", scope.to_ascii_lowercase());
+        if let Some(found) = reads.assignments.get(&key) {
+            return Ok(found.clone());
+        }
+        let path = ArmPath::parse_scope(scope)?.provider(AUTHORIZATION_PROVIDER, ["policyAssignments"])?;
+        let items = self.arm.list(&path, v::POLICY_ASSIGNMENTS, &[]).await?;
+        let parsed = items.iter().map(parse::assignment).collect::<Result<Vec<_>, _>>()?;
+        reads.assignments.insert(key, parsed.clone());
+        Ok(parsed)
     }
 
     /// Names of exemptions at exactly each chosen scope (keyed by lower-cased scope).
@@ -152,17 +253,14 @@ impl Tenant {
     /// groups, subscription) and those at its group or on the resource itself.
     /// One unfiltered list per subscription holds them all (ARM lists the
     /// assignments above a subscription and every one within it).
+    pub(crate) async fn assignments_covering(&self, resource_id: &str, reads: &mut Reads) -> Result<Vec<(String, String)>, AzureError> {
+        self.assignments_covering_resource(resource_id, reads).await
+    }
+
     async fn assignments_covering_resource(&self, resource_id: &str, reads: &mut Reads) -> Result<Vec<(String, String)>, AzureError> {
         let subscription = subscription_of(resource_id)
             .ok_or_else(|| AzureError::InvalidInput(format!("{resource_id} is not a resource id in a subscription.")))?;
-        let key = format!("{}|within", subscription_scope(&subscription).to_ascii_lowercase());
-        if !reads.assignments.contains_key(&key) {
-            let path = ArmPath::subscription(&subscription)?.provider(AUTHORIZATION_PROVIDER, ["policyAssignments"])?;
-            let items = self.arm.list(&path, v::POLICY_ASSIGNMENTS, &[]).await?;
-            let parsed = items.iter().map(parse::assignment).collect::<Result<Vec<_>, _>>()?;
-            reads.assignments.insert(key.clone(), parsed);
-        }
-        let all = reads.assignments.get(&key).cloned().unwrap_or_default();
+        let all = self.assignments_unfiltered(&subscription_scope(&subscription), reads).await?;
         Ok(all.into_iter().filter(|(id, _)| covers(&assignment_scope(id), resource_id)).collect())
     }
 
@@ -244,7 +342,16 @@ impl Tenant {
 
 #[cfg(test)]
 mod tests {
-    use super::covers;
+    use super::{covers, strictly_inside};
+
+    #[test]
+    fn inside_means_below_not_at() {
+        assert!(strictly_inside("/subscriptions/s/resourceGroups/rg", "/subscriptions/s"));
+        assert!(strictly_inside("/subscriptions/S/resourceGroups/rg/providers/A.B/c/d", "/subscriptions/s/resourceGroups/RG"));
+        assert!(!strictly_inside("/subscriptions/s", "/subscriptions/s"));
+        assert!(!strictly_inside("/subscriptions/s2/resourceGroups/rg", "/subscriptions/s"));
+        assert!(!strictly_inside("/subscriptions/s/resourceGroups/rg-2", "/subscriptions/s/resourceGroups/rg"));
+    }
 
     #[test]
     fn an_assignment_covers_its_scope_and_what_is_below_it() {

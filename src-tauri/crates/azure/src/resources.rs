@@ -2,7 +2,7 @@
 //! the exempted ones as Not applicable (cause Exempt) yet.
 
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
-use desk_core::apply::{ApplyReport, EffectItem, EffectReport, ItemState};
+use desk_core::apply::{ApplyReport, EffectItem, EffectReport, HeldBy, ItemState};
 use desk_core::exemption::Exemption;
 use desk_core::resource::{describe, AssessedResource, ResourceStatus};
 use desk_core::scope::{subscription_of, subscription_scope, ManagementGroupNode};
@@ -104,6 +104,7 @@ impl Tenant {
         scopes.dedup();
         let mut items = Vec::new();
         let mut cache: Vec<(String, Vec<AssessedResource>)> = Vec::new();
+        let mut holds = Holds::default();
         for scope in scopes {
             let subs = match subscription_of(&scope) {
                 Some(sub) => vec![sub],
@@ -111,6 +112,7 @@ impl Tenant {
             };
             let mut pending = 0;
             let mut exempt = 0;
+            let mut held_by: Vec<HeldBy> = Vec::new();
             for sub in subs {
                 if !cache.iter().any(|(s, _)| *s == sub) {
                     let assessed = self.assessed(&sub, &report.recommendation_key).await?;
@@ -123,10 +125,16 @@ impl Tenant {
                         exempt += 1;
                     } else if r.status != ResourceStatus::NotApplicable {
                         pending += 1;
+                        for (assignment_id, initiative_name) in self.holding(report, &sub, &r.id, &mut holds).await? {
+                            match held_by.iter_mut().find(|h| h.assignment_id.eq_ignore_ascii_case(&assignment_id)) {
+                                Some(h) => h.resources = h.resources.saturating_add(1),
+                                None => held_by.push(HeldBy { assignment_id, initiative_name, resource_id: r.id.clone(), resources: 1 }),
+                            }
+                        }
                     }
                 }
             }
-            items.push(EffectItem { scope, pending, exempt });
+            items.push(EffectItem { scope, pending, exempt, held_by });
         }
         let started = DateTime::parse_from_rfc3339(&report.started_at).map(|t| t.with_timezone(&Utc)).unwrap_or_else(|_| Utc::now());
         Ok(EffectReport {
@@ -135,6 +143,60 @@ impl Tenant {
             items,
             expected_by: (started + Duration::hours(EFFECT_DELAY_HOURS)).to_rfc3339_opts(SecondsFormat::Secs, true),
         })
+    }
+}
+
+/// What the tracker reads once per subscription to say which assignment still holds a resource.
+#[derive(Default)]
+struct Holds {
+    reads: Reads,
+    definition: Option<Option<String>>,
+    exemptions: Vec<(String, Vec<Exemption>)>,
+}
+
+impl Tenant {
+    /// The assignments (id, initiative name) that hold the recommendation for
+    /// `resource_id` while no unexpired exemption of theirs covers it.
+    async fn holding(&self, report: &ApplyReport, sub: &str, resource_id: &str, holds: &mut Holds) -> Result<Vec<(String, String)>, AzureError> {
+        let definition = match &holds.definition {
+            Some(found) => found.clone(),
+            None => {
+                let found = self.recommendation(&report.recommendation_key, &[sub.to_owned()]).await?.policy_definition_id;
+                holds.definition = Some(found.clone());
+                found
+            }
+        };
+        let Some(definition) = definition else { return Ok(Vec::new()) };
+        if !holds.exemptions.iter().any(|(s, _)| s == sub) {
+            let listed = self.exemptions_at(&subscription_scope(sub), None).await?;
+            holds.exemptions.push((sub.to_owned(), listed));
+        }
+        let exemptions = holds.exemptions.iter().find(|(s, _)| s == sub).map(|(_, e)| e.clone()).unwrap_or_default();
+        let id = resource_id.to_ascii_lowercase();
+        let mut out = Vec::new();
+        for (assignment_id, set_id) in self.assignments_covering(resource_id, &mut holds.reads).await? {
+            if !set_id.to_ascii_lowercase().contains("/policysetdefinitions/") {
+                continue;
+            }
+            let (initiative_name, members) = self.initiative(&set_id, &mut holds.reads).await?;
+            let refs: Vec<&str> =
+                members.iter().filter(|m| m.policy_definition_id.eq_ignore_ascii_case(&definition)).map(|m| m.reference_id.as_str()).collect();
+            if refs.is_empty() {
+                continue;
+            }
+            let exempted = exemptions.iter().any(|e| {
+                let scope = e.scope.to_ascii_lowercase();
+                !e.expired
+                    && e.policy_assignment_id.eq_ignore_ascii_case(&assignment_id)
+                    && (id == scope || id.starts_with(&format!("{scope}/")) || scope.starts_with("/providers/microsoft.management/managementgroups/"))
+                    && (e.policy_definition_reference_ids.is_empty()
+                        || e.policy_definition_reference_ids.iter().any(|r| refs.iter().any(|x| x.eq_ignore_ascii_case(r))))
+            });
+            if !exempted {
+                out.push((assignment_id, initiative_name));
+            }
+        }
+        Ok(out)
     }
 }
 

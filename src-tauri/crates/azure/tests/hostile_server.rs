@@ -220,6 +220,7 @@ fn write_at(scope: &str, name: &str) -> PlannedWrite {
         initiative_name: "benchmark".into(),
         policy_definition_reference_ids: vec!["ref".into()],
         replaces_existing: false,
+        below_chosen_scope: false,
         body: json!({"properties": {"exemptionCategory": "Mitigated"}}),
     }
 }

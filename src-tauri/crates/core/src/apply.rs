@@ -122,6 +122,23 @@ pub struct EffectItem {
     pub pending: u32,
     /// Resources there shown as Not applicable with cause Exempt.
     pub exempt: u32,
+    /// Assignments that still hold the recommendation for a pending resource
+    /// there with no exemption of theirs covering it: Defender will not show
+    /// the resource exempt until they are exempted too.
+    pub held_by: Vec<HeldBy>,
+}
+
+/// An assignment still holding a resource (see [`EffectItem::held_by`]).
+#[derive(Debug, Clone, Serialize, PartialEq, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct HeldBy {
+    pub assignment_id: String,
+    /// The assigned initiative's display name.
+    pub initiative_name: String,
+    /// A resource it holds (the first one found).
+    pub resource_id: String,
+    /// How many pending resources there it holds.
+    pub resources: u32,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, TS)]

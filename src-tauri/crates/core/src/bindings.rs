@@ -5,7 +5,7 @@
 
 use ts_rs::{Config, TS};
 
-use crate::apply::{ApplyItem, ApplyProgress, ApplyReport, ApplyStopped, EffectItem, EffectReport, ItemState, Preparation};
+use crate::apply::{ApplyItem, ApplyProgress, ApplyReport, ApplyStopped, EffectItem, EffectReport, HeldBy, ItemState, Preparation};
 use crate::checks::{Check, CheckKind, CheckStatus};
 use crate::error::ErrorPayload;
 use crate::exemption::{Exemption, ExemptionCategory, ExemptionDraft};
@@ -136,6 +136,7 @@ pub fn typescript() -> String {
         ApplyProgress::decl(&cfg),
         ApplyStopped::decl(&cfg),
         EffectItem::decl(&cfg),
+        HeldBy::decl(&cfg),
         EffectReport::decl(&cfg),
         DatabaseProblemKind::decl(&cfg),
         DatabaseProblem::decl(&cfg),

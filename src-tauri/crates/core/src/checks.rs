@@ -8,7 +8,7 @@ use ts_rs::TS;
 
 use crate::exemption::ExemptionDraft;
 use crate::permissions::{ASSIGNMENT_EXEMPT, EXEMPTION_WRITE};
-use crate::plan::{exemption_name, ScopeFacts};
+use crate::plan::{plan_targets, ScopeFacts, ScopeLevel, Target};
 use crate::recommendation::Recommendation;
 use crate::scope::ScopeChoice;
 use crate::validation::validate;
@@ -107,7 +107,7 @@ fn benchmark_check(facts: &[ScopeFacts]) -> Check {
         return check(CheckKind::Benchmark, CheckStatus::NotApplicable, title, "Choose a scope first.");
     }
     if missing.is_empty() {
-        return check(CheckKind::Benchmark, CheckStatus::Passed, title, "It is assigned at every chosen scope or above it.");
+        return check(CheckKind::Benchmark, CheckStatus::Passed, title, "It is assigned at, above or below every chosen scope.");
     }
     with_remedy(
         check(
@@ -125,7 +125,7 @@ fn benchmark_check(facts: &[ScopeFacts]) -> Check {
 
 fn initiatives_check(facts: &[ScopeFacts], definition: &str) -> Check {
     let title = "Every assigned initiative holding the recommendation is covered";
-    let uncovered: Vec<&str> = facts.iter().filter(|f| f.covering(definition).is_empty()).map(|f| f.scope.as_str()).collect();
+    let uncovered: Vec<&str> = facts.iter().filter(|f| f.targets(definition).is_empty()).map(|f| f.scope.as_str()).collect();
     if facts.is_empty() {
         return check(CheckKind::Initiatives, CheckStatus::NotApplicable, title, "Choose a scope first.");
     }
@@ -135,16 +135,52 @@ fn initiatives_check(facts: &[ScopeFacts], definition: &str) -> Check {
                 CheckKind::Initiatives,
                 CheckStatus::Failed,
                 title,
-                format!("No initiative assigned at {} holds this recommendation.", uncovered.join(", ")),
+                format!("No initiative assigned at, above or below {} holds this recommendation.", uncovered.join(", ")),
             ),
             "Choose scopes where the benchmark or a regulatory standard holding it is assigned.",
         );
     }
-    let mut names: Vec<&str> =
-        facts.iter().flat_map(|f| f.covering(definition)).map(|a| a.initiative_name.as_str()).collect();
+    let targets: Vec<Target<'_>> = plan_targets(facts, definition);
+    let mut names: Vec<&str> = targets.iter().map(|t| t.assignment.initiative_name.as_str()).collect();
     names.sort();
     names.dedup();
-    check(CheckKind::Initiatives, CheckStatus::Passed, title, format!("Exempted in: {}.", names.join("; ")))
+    check(
+        CheckKind::Initiatives,
+        CheckStatus::Passed,
+        title,
+        format!("{} Exempted in: {}.", coverage_summary(facts, &targets), names.join("; ")),
+    )
+}
+
+/// "3 initiative assignments: 1 at the management group, 2 on subscriptions below it."
+pub fn coverage_summary(facts: &[ScopeFacts], targets: &[Target<'_>]) -> String {
+    let total = targets.len();
+    let mut parts = Vec::new();
+    let at = targets.iter().filter(|t| !t.below).count();
+    if at > 0 {
+        let level = facts.first().map(|f| ScopeLevel::of(&f.scope)).unwrap_or(ScopeLevel::Subscription);
+        let place = if level == ScopeLevel::Resource { "on or above" } else { "at or above" };
+        parts.push(format!("{at} {place} the {}", level.noun(facts.len())));
+    }
+    let mut below: Vec<ScopeLevel> = targets.iter().filter(|t| t.below).map(|t| ScopeLevel::of(t.scope)).collect();
+    below.sort();
+    let mut levels = below.clone();
+    levels.dedup();
+    for level in levels {
+        let n = below.iter().filter(|l| **l == level).count();
+        let mut scopes: Vec<String> =
+            targets.iter().filter(|t| t.below && ScopeLevel::of(t.scope) == level).map(|t| t.scope.to_ascii_lowercase()).collect();
+        scopes.sort();
+        scopes.dedup();
+        let k = scopes.len();
+        parts.push(match (n, k) {
+            (1, _) => format!("1 on a {} below it", level.noun(1)),
+            (n, k) if n == k => format!("{n} on {} below it", level.noun(k)),
+            (n, k) => format!("{n} on {k} {} below it", level.noun(k)),
+        });
+    }
+    let noun = if total == 1 { "initiative assignment" } else { "initiative assignments" };
+    format!("{total} {noun}: {}.", parts.join(", "))
 }
 
 fn permissions_check(facts: &[ScopeFacts], definition: &str) -> Check {
@@ -155,19 +191,33 @@ fn permissions_check(facts: &[ScopeFacts], definition: &str) -> Check {
     let mut refused = Vec::new();
     let mut unknown = Vec::new();
     for f in facts {
-        match &f.permissions {
-            None => unknown.push(f.scope.clone()),
-            Some(p) if !p.allows(EXEMPTION_WRITE) => refused.push(format!("write exemptions at {}", f.scope)),
-            Some(_) => {}
+        if f.permissions.is_none() {
+            unknown.push(f.scope.clone());
         }
-        for a in f.covering(definition) {
-            if let Some(p) = &a.permissions {
+        // Each write's own scope: the chosen one, or an assignment's scope below it.
+        for t in f.targets(definition) {
+            match t.permissions {
+                None if t.below => unknown.push(t.scope.to_owned()),
+                Some(p) if !p.allows(EXEMPTION_WRITE) => refused.push(format!("write exemptions at {}", t.scope)),
+                _ => {}
+            }
+            if let Some(p) = &t.assignment.permissions {
                 if !p.allows(ASSIGNMENT_EXEMPT) {
-                    refused.push(format!("exempt from {}", a.assignment_id));
+                    refused.push(format!("exempt from {}", t.assignment.assignment_id));
+                }
+            }
+        }
+        if f.targets(definition).is_empty() {
+            if let Some(p) = &f.permissions {
+                if !p.allows(EXEMPTION_WRITE) {
+                    refused.push(format!("write exemptions at {}", f.scope));
                 }
             }
         }
     }
+    unknown.sort();
+    unknown.dedup();
+    refused.sort();
     refused.dedup();
     if !refused.is_empty() {
         return with_remedy(
@@ -220,24 +270,32 @@ fn security_reader_check(scope: &ScopeChoice, facts: &[ScopeFacts]) -> Check {
     }
 }
 
-fn planned_names<'a>(draft: &'a ExemptionDraft, f: &'a ScopeFacts, definition: &'a str) -> impl Iterator<Item = String> + 'a {
-    f.covering(definition).into_iter().enumerate().map(move |(i, a)| {
-        exemption_name(&draft.name, i, &a.assignment_id)
-    })
+/// The names the plan writes, with the scope each goes to and the names already there.
+fn planned_names<'a>(draft: &'a ExemptionDraft, facts: &'a [ScopeFacts], definition: &'a str) -> Vec<(String, &'a str, &'a [String])> {
+    plan_targets(facts, definition).into_iter().map(|t| (t.name(&draft.name), t.scope, t.existing_names)).collect()
 }
 
 fn scope_limit_check(draft: &ExemptionDraft, facts: &[ScopeFacts], definition: &str) -> Check {
     let title = "Each scope stays within 1,000 exemptions";
-    let full: Vec<String> = facts
-        .iter()
-        .filter_map(|f| {
-            let new = planned_names(draft, f, definition)
-                .filter(|n| !f.existing_names.iter().any(|e| e.eq_ignore_ascii_case(n)))
+    let mut full: Vec<String> = Vec::new();
+    {
+        let planned = planned_names(draft, facts, definition);
+        let mut scopes: Vec<(&str, &[String])> = Vec::new();
+        for (_, scope, existing) in &planned {
+            if !scopes.iter().any(|(s, _)| s.eq_ignore_ascii_case(scope)) {
+                scopes.push((scope, existing));
+            }
+        }
+        for (scope, existing) in scopes {
+            let new = planned
+                .iter()
+                .filter(|(n, s, _)| s.eq_ignore_ascii_case(scope) && !existing.iter().any(|e| e.eq_ignore_ascii_case(n)))
                 .count();
-            (f.existing_names.len() + new > EXEMPTIONS_PER_SCOPE_MAX)
-                .then(|| format!("{} (has {})", f.scope, f.existing_names.len()))
-        })
-        .collect();
+            if existing.len().saturating_add(new) > EXEMPTIONS_PER_SCOPE_MAX {
+                full.push(format!("{scope} (has {})", existing.len()));
+            }
+        }
+    }
     if full.is_empty() {
         return check(CheckKind::ScopeLimit, CheckStatus::Passed, title, "There is room at every scope.");
     }
@@ -249,14 +307,10 @@ fn scope_limit_check(draft: &ExemptionDraft, facts: &[ScopeFacts], definition: &
 
 fn existing_names_check(draft: &ExemptionDraft, facts: &[ScopeFacts], definition: &str) -> Check {
     let title = "New exemptions, or updates of existing ones";
-    let updates: Vec<String> = facts
-        .iter()
-        .flat_map(|f| {
-            planned_names(draft, f, definition)
-                .filter(|n| f.existing_names.iter().any(|e| e.eq_ignore_ascii_case(n)))
-                .map(|n| format!("{n} at {}", f.scope))
-                .collect::<Vec<_>>()
-        })
+    let updates: Vec<String> = planned_names(draft, facts, definition)
+        .into_iter()
+        .filter(|(n, _, existing)| existing.iter().any(|e| e.eq_ignore_ascii_case(n)))
+        .map(|(n, scope, _)| format!("{n} at {scope}"))
         .collect();
     if updates.is_empty() {
         return check(CheckKind::ExistingNames, CheckStatus::Passed, title, "Every exemption is new.");

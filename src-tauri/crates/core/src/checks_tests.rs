@@ -109,3 +109,77 @@ fn a_full_scope_fails_but_updates_do_not_count_as_new() {
     assert_eq!(status(&checks, CheckKind::ExistingNames), CheckStatus::Warning);
     assert!(!blocks(&checks), "an update is a warning, not a failure");
 }
+
+#[test]
+fn the_initiatives_check_counts_assignments_at_and_below_a_management_group() {
+    let group = management_group_scope("landing-zones");
+    let mut d = draft();
+    d.scope = ScopeChoice::ManagementGroup { name: "landing-zones".into() };
+    let mut f = facts(&group, vec![benchmark(&group)]);
+    f.security_reader = Some(SecurityReader { has_reader: true, can_grant: false });
+    f.below = vec![below(&sub(SUB_A), vec![benchmark(&sub(SUB_A))]), below(&sub(SUB_B), vec![benchmark(&sub(SUB_B))])];
+    let checks = evaluate(&d, &recommendation(), &[f], now());
+    let initiatives = checks.iter().find(|c| c.kind == CheckKind::Initiatives).expect("present");
+    assert_eq!(initiatives.status, CheckStatus::Passed);
+    assert!(
+        initiatives.detail.starts_with("3 initiative assignments: 1 at or above the management group, 2 on subscriptions below it."),
+        "{}",
+        initiatives.detail
+    );
+}
+
+#[test]
+fn the_initiatives_check_names_resource_groups_and_resources_below_a_subscription() {
+    let scope = sub(SUB_A);
+    let group = rg(SUB_A, "rg-data");
+    let account = format!("{group}/providers/Microsoft.Storage/storageAccounts/st1");
+    let mut d = draft();
+    d.scope = ScopeChoice::Subscriptions { ids: vec![SUB_A.into()] };
+    let mut f = facts(&scope, vec![benchmark(&scope), iso(&scope)]);
+    f.below = vec![below(&group, vec![iso(&group)]), below(&account, vec![iso(&account)])];
+    let checks = evaluate(&d, &recommendation(), &[f], now());
+    let detail = &checks.iter().find(|c| c.kind == CheckKind::Initiatives).expect("present").detail;
+    assert!(
+        detail.starts_with("4 initiative assignments: 2 at or above the subscription, 1 on a resource group below it, 1 on a resource below it."),
+        "{detail}"
+    );
+}
+
+#[test]
+fn permissions_are_checked_at_each_below_scope_write() {
+    let group = management_group_scope("landing-zones");
+    let mut d = draft();
+    d.scope = ScopeChoice::ManagementGroup { name: "landing-zones".into() };
+    let mut f = facts(&group, vec![benchmark(&group)]);
+    f.security_reader = Some(SecurityReader { has_reader: true, can_grant: false });
+    let mut denied = below(&sub(SUB_B), vec![benchmark(&sub(SUB_B))]);
+    denied.permissions = allow(&["*/read"]);
+    f.below = vec![below(&sub(SUB_A), vec![benchmark(&sub(SUB_A))]), denied];
+    let checks = evaluate(&d, &recommendation(), &[f.clone()], now());
+    let p = checks.iter().find(|c| c.kind == CheckKind::Permissions).expect("present");
+    assert_eq!(p.status, CheckStatus::Failed);
+    assert!(p.detail.contains(&format!("write exemptions at {}", sub(SUB_B))), "{}", p.detail);
+    assert!(!p.detail.contains(&format!("write exemptions at {};", sub(SUB_A))), "{}", p.detail);
+
+    f.below[1].permissions = None;
+    let checks = evaluate(&d, &recommendation(), &[f], now());
+    let p = checks.iter().find(|c| c.kind == CheckKind::Permissions).expect("present");
+    assert_eq!(p.status, CheckStatus::Warning, "unknown permissions below are said, not hidden");
+    assert!(p.detail.contains(&sub(SUB_B)), "{}", p.detail);
+}
+
+#[test]
+fn existing_names_below_the_scope_are_reported_as_updates() {
+    let scope = sub(SUB_A);
+    let group = rg(SUB_A, "rg-data");
+    let mut d = draft();
+    d.scope = ScopeChoice::Subscriptions { ids: vec![SUB_A.into()] };
+    let mut f = facts(&scope, vec![benchmark(&scope)]);
+    let mut b = below(&group, vec![iso(&group)]);
+    b.existing_names = vec!["storage-transfer".into()];
+    f.below = vec![b];
+    let checks = evaluate(&d, &recommendation(), &[f], now());
+    let names = checks.iter().find(|c| c.kind == CheckKind::ExistingNames).expect("present");
+    assert_eq!(names.status, CheckStatus::Warning);
+    assert!(names.detail.contains(&format!("storage-transfer at {group}")), "{}", names.detail);
+}

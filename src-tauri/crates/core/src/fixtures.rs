@@ -4,7 +4,7 @@ use chrono::{DateTime, TimeZone, Utc};
 
 use crate::exemption::{ExemptionCategory, ExemptionDraft};
 use crate::permissions::{PermissionEntry, Permissions};
-use crate::plan::{AssignedInitiative, InitiativeMember, Requester, ScopeFacts, BENCHMARK_SET_ID};
+use crate::plan::{AssignedInitiative, BelowScope, InitiativeMember, Requester, ScopeFacts, BENCHMARK_SET_ID};
 use crate::recommendation::{AssessmentType, Recommendation, Severity};
 use crate::scope::ScopeChoice;
 
@@ -78,6 +78,7 @@ pub fn facts(scope: &str, assignments: Vec<AssignedInitiative>) -> ScopeFacts {
     ScopeFacts {
         scope: scope.to_owned(),
         assignments,
+        below: vec![],
         existing_names: vec![],
         permissions: allow(&["*"]),
         security_reader: None,
@@ -90,4 +91,16 @@ pub fn sub(id: &str) -> String {
 
 pub fn requester() -> Requester<'static> {
     Requester { account: "alex.admin@contoso.example", object_id: "74e77bc3-0ae2-4422-a4cc-17de1d485aae", app_version: "0.1.0" }
+}
+
+pub fn below(scope: &str, assignments: Vec<AssignedInitiative>) -> BelowScope {
+    BelowScope { scope: scope.to_owned(), assignments, existing_names: vec![], permissions: allow(&["*"]) }
+}
+
+pub fn mg(name: &str) -> String {
+    format!("/providers/Microsoft.Management/managementGroups/{name}")
+}
+
+pub fn rg(sub_id: &str, name: &str) -> String {
+    format!("/subscriptions/{sub_id}/resourceGroups/{name}")
 }

@@ -2,6 +2,8 @@
 //! one exemption per initiative assignment that holds the recommendation, at
 //! each chosen scope.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
@@ -51,6 +53,87 @@ impl AssignedInitiative {
     }
 }
 
+/// Assignments at one scope *below* the chosen scope (a subscription's own
+/// benchmark under a management group, a resource group's or a resource's
+/// assignment under a subscription). They govern the resources there too, so
+/// an exemption at the chosen scope does not reach them: each gets its own
+/// exemption at this scope.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BelowScope {
+    /// The assignments' own scope, where their exemptions are written.
+    pub scope: String,
+    /// Initiative assignments at exactly this scope.
+    pub assignments: Vec<AssignedInitiative>,
+    /// Names of the exemptions already at exactly this scope.
+    pub existing_names: Vec<String>,
+    /// The caller's permissions at this scope, when read.
+    pub permissions: Option<Permissions>,
+}
+
+/// One exemption to write: an assignment holding the recommendation and the
+/// scope the exemption goes to.
+#[derive(Debug, Clone, Copy)]
+pub struct Target<'a> {
+    pub scope: &'a str,
+    pub assignment: &'a AssignedInitiative,
+    /// Position among the targets at this same scope (names the exemption).
+    pub index: usize,
+    pub existing_names: &'a [String],
+    pub permissions: Option<&'a Permissions>,
+    /// The assignment lives below the chosen scope.
+    pub below: bool,
+}
+
+impl Target<'_> {
+    pub fn name(&self, base: &str) -> String {
+        exemption_name(base, self.index, &self.assignment.assignment_id)
+    }
+}
+
+/// Where a scope path sits in Azure's hierarchy, for people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ScopeLevel {
+    ManagementGroup,
+    Subscription,
+    ResourceGroup,
+    Resource,
+}
+
+impl ScopeLevel {
+    pub fn of(scope: &str) -> ScopeLevel {
+        let parts: Vec<&str> = scope.trim_matches('/').split('/').collect();
+        if parts.first().is_some_and(|p| p.eq_ignore_ascii_case("providers")) {
+            return ScopeLevel::ManagementGroup;
+        }
+        match parts.len() {
+            0..=2 => ScopeLevel::Subscription,
+            3 | 4 => ScopeLevel::ResourceGroup,
+            _ => ScopeLevel::Resource,
+        }
+    }
+
+    pub fn noun(self, count: usize) -> &'static str {
+        match (self, count) {
+            (ScopeLevel::ManagementGroup, 1) => "management group",
+            (ScopeLevel::ManagementGroup, _) => "management groups",
+            (ScopeLevel::Subscription, 1) => "subscription",
+            (ScopeLevel::Subscription, _) => "subscriptions",
+            (ScopeLevel::ResourceGroup, 1) => "resource group",
+            (ScopeLevel::ResourceGroup, _) => "resource groups",
+            (ScopeLevel::Resource, 1) => "resource",
+            (ScopeLevel::Resource, _) => "resources",
+        }
+    }
+}
+
+/// Assignments whose initiative holds the policy, the benchmark first.
+fn holding<'a>(assignments: &'a [AssignedInitiative], policy_definition_id: &str) -> Vec<&'a AssignedInitiative> {
+    let mut found: Vec<&AssignedInitiative> =
+        assignments.iter().filter(|a| !a.reference_ids_for(policy_definition_id).is_empty()).collect();
+    found.sort_by_key(|a| !is_benchmark(&a.policy_set_definition_id));
+    found
+}
+
 /// Whether the Security Resource Provider can read a management group.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SecurityReader {
@@ -64,6 +147,8 @@ pub struct ScopeFacts {
     pub scope: String,
     /// Initiative assignments at the scope or above it.
     pub assignments: Vec<AssignedInitiative>,
+    /// Initiative assignments below the scope, by their own scope.
+    pub below: Vec<BelowScope>,
     /// Names of the exemptions already at exactly this scope.
     pub existing_names: Vec<String>,
     /// The caller's permissions at the scope, when read.
@@ -73,20 +158,69 @@ pub struct ScopeFacts {
 }
 
 impl ScopeFacts {
-    /// Assignments whose initiative holds the policy, the benchmark first.
+    /// Assignments at the scope or above whose initiative holds the policy, the benchmark first.
     pub fn covering(&self, policy_definition_id: &str) -> Vec<&AssignedInitiative> {
-        let mut found: Vec<&AssignedInitiative> = self
-            .assignments
-            .iter()
-            .filter(|a| !a.reference_ids_for(policy_definition_id).is_empty())
-            .collect();
-        found.sort_by_key(|a| !is_benchmark(&a.policy_set_definition_id));
-        found
+        holding(&self.assignments, policy_definition_id)
     }
 
-    pub fn has_benchmark(&self) -> bool {
-        self.assignments.iter().any(|a| is_benchmark(&a.policy_set_definition_id))
+    /// Every exemption the policy needs for this scope to be exempt
+    /// throughout: one per assignment at or above it (written at the scope),
+    /// then one per assignment below it (written at that assignment's scope).
+    pub fn targets(&self, policy_definition_id: &str) -> Vec<Target<'_>> {
+        let mut out: Vec<Target<'_>> = holding(&self.assignments, policy_definition_id)
+            .into_iter()
+            .enumerate()
+            .map(|(index, assignment)| Target {
+                scope: &self.scope,
+                assignment,
+                index,
+                existing_names: &self.existing_names,
+                permissions: self.permissions.as_ref(),
+                below: false,
+            })
+            .collect();
+        for below in &self.below {
+            // A scope below this one that is this one (ids differ only in case) is not below.
+            if below.scope.eq_ignore_ascii_case(&self.scope) {
+                continue;
+            }
+            out.extend(holding(&below.assignments, policy_definition_id).into_iter().enumerate().map(|(index, assignment)| Target {
+                scope: &below.scope,
+                assignment,
+                index,
+                existing_names: &below.existing_names,
+                permissions: below.permissions.as_ref(),
+                below: true,
+            }));
+        }
+        out
     }
+
+    /// The benchmark is assigned at the scope, above it, or below it.
+    pub fn has_benchmark(&self) -> bool {
+        self.assignments.iter().chain(self.below.iter().flat_map(|b| &b.assignments)).any(|a| is_benchmark(&a.policy_set_definition_id))
+    }
+}
+
+/// Every write a plan makes over all chosen scopes: an assignment reached from
+/// two chosen scopes (a resource and one inside it) is written once, and each
+/// target's index counts the targets before it at the same scope, so the
+/// names derived from it never collide there.
+pub fn plan_targets<'a>(facts: &'a [ScopeFacts], policy_definition_id: &str) -> Vec<Target<'a>> {
+    let mut out: Vec<Target<'a>> = Vec::new();
+    let mut per_scope: HashMap<String, usize> = HashMap::new();
+    for target in facts.iter().flat_map(|f| f.targets(policy_definition_id)) {
+        let repeated = out.iter().any(|t| {
+            t.scope.eq_ignore_ascii_case(target.scope) && t.assignment.assignment_id.eq_ignore_ascii_case(&target.assignment.assignment_id)
+        });
+        if repeated {
+            continue;
+        }
+        let count = per_scope.entry(target.scope.to_ascii_lowercase()).or_insert(0);
+        out.push(Target { index: *count, ..target });
+        *count += 1;
+    }
+    out
 }
 
 /// One `PUT` of a policy exemption, exactly as it will be sent.
@@ -102,6 +236,10 @@ pub struct PlannedWrite {
     pub policy_definition_reference_ids: Vec<String>,
     /// An exemption of this name already exists there and will be replaced.
     pub replaces_existing: bool,
+    /// The assignment sits below the chosen scope, so its exemption is
+    /// written at the assignment's own scope.
+    #[serde(default)]
+    pub below_chosen_scope: bool,
     #[ts(type = "unknown")]
     pub body: Value,
 }
@@ -205,31 +343,33 @@ pub fn plan_exemptions(
     let properties = shared_properties(draft, recommendation, requester);
     let mut writes = Vec::new();
     for scope in facts {
-        let covering = scope.covering(definition);
-        if covering.is_empty() {
+        if scope.targets(definition).is_empty() {
             return Err(if scope.has_benchmark() {
                 CoreError::NotInInitiative { policy_definition_id: definition.to_owned(), scope: scope.scope.clone() }
             } else {
                 CoreError::BenchmarkNotAssigned { scope: scope.scope.clone() }
             });
         }
-        for (index, assignment) in covering.into_iter().enumerate() {
-            let name = exemption_name(&draft.name, index, &assignment.assignment_id);
-            let reference_ids = assignment.reference_ids_for(definition);
-            let mut props = properties.clone();
-            props.insert("policyAssignmentId".into(), json!(assignment.assignment_id));
-            props.insert("policyDefinitionReferenceIds".into(), json!(reference_ids));
-            writes.push(PlannedWrite {
-                scope: scope.scope.clone(),
-                path: exemption_path(&scope.scope, &name)?.to_string(),
-                replaces_existing: scope.existing_names.iter().any(|n| n.eq_ignore_ascii_case(&name)),
-                name,
-                policy_assignment_id: assignment.assignment_id.clone(),
-                initiative_name: assignment.initiative_name.clone(),
-                policy_definition_reference_ids: reference_ids,
-                body: json!({ "properties": props }),
-            });
-        }
+    }
+    for target in plan_targets(facts, definition) {
+        let assignment = target.assignment;
+        let name = target.name(&draft.name);
+        let path = exemption_path(target.scope, &name)?.to_string();
+        let reference_ids = assignment.reference_ids_for(definition);
+        let mut props = properties.clone();
+        props.insert("policyAssignmentId".into(), json!(assignment.assignment_id));
+        props.insert("policyDefinitionReferenceIds".into(), json!(reference_ids));
+        writes.push(PlannedWrite {
+            scope: target.scope.to_owned(),
+            path,
+            replaces_existing: target.existing_names.iter().any(|n| n.eq_ignore_ascii_case(&name)),
+            name,
+            policy_assignment_id: assignment.assignment_id.clone(),
+            initiative_name: assignment.initiative_name.clone(),
+            policy_definition_reference_ids: reference_ids,
+            below_chosen_scope: target.below,
+            body: json!({ "properties": props }),
+        });
     }
     check_distinct_paths(&writes)?;
     Ok(writes)

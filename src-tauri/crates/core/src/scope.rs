@@ -36,6 +36,9 @@ pub enum ScopeChoice {
     ManagementGroup { name: String },
     /// One exemption per assignment at each subscription (bare GUIDs).
     Subscriptions { ids: Vec<String> },
+    /// One exemption per assignment at each resource group
+    /// (`/subscriptions/{guid}/resourceGroups/{name}`).
+    ResourceGroups { ids: Vec<String> },
     /// One exemption per assignment for each resource (full ARM ids).
     Resources { ids: Vec<String> },
 }
@@ -52,7 +55,7 @@ impl ScopeChoice {
         match self {
             ScopeChoice::ManagementGroup { name } => vec![management_group_scope(name)],
             ScopeChoice::Subscriptions { ids } => ids.iter().map(|id| subscription_scope(id)).collect(),
-            ScopeChoice::Resources { ids } => ids.clone(),
+            ScopeChoice::ResourceGroups { ids } | ScopeChoice::Resources { ids } => ids.clone(),
         }
     }
 
@@ -62,6 +65,7 @@ impl ScopeChoice {
         match self {
             ScopeChoice::ManagementGroup { name } => Ok(vec![ArmPath::management_group(name)?]),
             ScopeChoice::Subscriptions { ids } => ids.iter().map(|id| ArmPath::subscription(id)).collect(),
+            ScopeChoice::ResourceGroups { ids } => ids.iter().map(|id| ArmPath::parse_resource_group(id)).collect(),
             ScopeChoice::Resources { ids } => ids.iter().map(|id| ArmPath::parse_resource_id(id)).collect(),
         }
     }
@@ -71,9 +75,13 @@ impl ScopeChoice {
         match self {
             ScopeChoice::ManagementGroup { .. } => Vec::new(),
             ScopeChoice::Subscriptions { ids } => ids.clone(),
-            ScopeChoice::Resources { ids } => {
-                let mut subs: Vec<String> = ids.iter().filter_map(|id| subscription_of(id)).collect();
-                subs.dedup();
+            ScopeChoice::ResourceGroups { ids } | ScopeChoice::Resources { ids } => {
+                let mut subs: Vec<String> = Vec::new();
+                for sub in ids.iter().filter_map(|id| subscription_of(id)) {
+                    if !subs.contains(&sub) {
+                        subs.push(sub);
+                    }
+                }
                 subs
             }
         }
@@ -104,6 +112,13 @@ pub fn resource_group_of(resource_id: &str) -> Option<String> {
 pub fn is_resource_id(id: &str) -> bool {
     ArmPath::parse_resource_id(id).is_ok()
 }
+
+/// A resource group id: `/subscriptions/{guid}/resourceGroups/{name}`, the
+/// name 1–90 letters, digits, `_`, `-`, `.`, `(`, `)`, not ending in `.`.
+pub fn is_resource_group_id(id: &str) -> bool {
+    ArmPath::parse_resource_group(id).is_ok()
+}
+
 
 /// A management group name: 1–90 letters, digits, `-`, `_`, `(`, `)`, `.`, not ending in `.`.
 pub fn is_management_group_name(name: &str) -> bool {
@@ -159,6 +174,21 @@ mod tests {
         assert_eq!(ScopeChoice::Subscriptions { ids: vec![SUB.into()] }.scopes(), vec![format!("/subscriptions/{SUB}")]);
         let id = format!("/subscriptions/{SUB}/resourceGroups/rg/providers/Microsoft.Web/sites/app");
         let choice = ScopeChoice::Resources { ids: vec![id.clone(), id.replace("app", "api")] };
+        assert_eq!(choice.subscription_ids(), vec![SUB.to_owned()]);
+    }
+
+    #[test]
+    fn resource_group_ids_name_a_subscription_and_a_group() {
+        let rg = format!("/subscriptions/{SUB}/resourceGroups/rg-prod-data");
+        assert!(is_resource_group_id(&rg));
+        assert!(is_resource_group_id(&format!("/subscriptions/{SUB}/resourcegroups/rg(1)")));
+        assert!(!is_resource_group_id(&format!("{rg}/providers/Microsoft.Storage/storageAccounts/st1")));
+        assert!(!is_resource_group_id(&format!("/subscriptions/{SUB}/resourceGroups/..")));
+        assert!(!is_resource_group_id(&format!("/subscriptions/{SUB}/resourceGroups/a?b")));
+        assert!(!is_resource_group_id(&format!("/subscriptions/{SUB}/resourceGroups/")));
+        assert!(!is_resource_group_id("/subscriptions/x/resourceGroups/rg"));
+        let choice = ScopeChoice::ResourceGroups { ids: vec![rg.clone(), format!("/subscriptions/{SUB}/resourceGroups/rg-2")] };
+        assert_eq!(choice.scopes()[0], rg);
         assert_eq!(choice.subscription_ids(), vec![SUB.to_owned()]);
     }
 

@@ -107,6 +107,9 @@ fn scope_errors(scope: &ScopeChoice) -> Vec<FieldError> {
             Err(e) => vec![err(DraftField::Scope, e.to_string())],
         },
         ScopeChoice::Subscriptions { ids } => id_list_errors(ids, "Choose at least one subscription.", "subscription", ArmPath::subscription),
+        ScopeChoice::ResourceGroups { ids } => {
+            id_list_errors(ids, "Choose at least one resource group.", "resource group", ArmPath::parse_resource_group)
+        }
         ScopeChoice::Resources { ids } if ids.len() > RESOURCES_MAX => vec![err(
             DraftField::Scope,
             format!("{} resources are chosen; split the request into parts of at most {RESOURCES_MAX}.", ids.len()),

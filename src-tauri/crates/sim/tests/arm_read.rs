@@ -110,6 +110,18 @@ async fn policy_assignments_and_set_definition() {
         .await;
     assert_eq!(s, 200);
     assert_eq!(v["value"].as_array().expect("v").len(), 1);
+    // atScopeAndBelow() at a management group: its own, its ancestors', and every one in its subscriptions.
+    let (s, v) = env
+        .get(&t, "/providers/Microsoft.Management/managementGroups/contoso-landingzones/providers/Microsoft.Authorization/policyAssignments?api-version=2023-04-01&$filter=atScopeAndBelow()")
+        .await;
+    assert_eq!(s, 200);
+    let ids: Vec<&str> = v["value"].as_array().expect("v").iter().filter_map(|a| a["id"].as_str()).collect();
+    for n in ["/mcsb-landingzones", "/contoso-require-costcenter-tag", "/iso27001-devdata", &format!("{PROD}/providers/Microsoft.Authorization/policyAssignments/SecurityCenterBuiltIn")] {
+        assert!(ids.iter().any(|id| id.ends_with(n)), "{n} in {ids:?}");
+    }
+    assert!(!ids.iter().any(|id| id.contains("644229d8-401b-4ed5-9b1c-5f7bf2d941da")), "Shared Services is under Platform, not Landing Zones: {ids:?}");
+    let (s, v) = env.get(&t, &format!("/subscriptions/{PROD}/providers/Microsoft.Authorization/policyExemptions?api-version=2022-07-01-preview&$filter=atScopeAndBelow()")).await;
+    assert_eq!((s, v["error"]["code"].as_str()), (400, Some("InvalidFilterInQueryString")), "exemptions do not document it");
 
     let (s, d) = env.get(&t, "/providers/Microsoft.Authorization/policySetDefinitions/1f3afdf9-d0c9-4c3d-847f-89da613e70a8?api-version=2025-11-01").await;
     assert_eq!(s, 200);

@@ -13,6 +13,7 @@ fn write(n: u32) -> PlannedWrite {
         initiative_name: "MCSB".into(),
         policy_definition_reference_ids: vec!["r".into()],
         replaces_existing: false,
+        below_chosen_scope: false,
         body: json!({"properties": {"n": n}}),
     }
 }

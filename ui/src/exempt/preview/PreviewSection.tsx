@@ -13,6 +13,7 @@ import type { ErrorPayload, ManagementGroupNode, Preparation, Subscription } fro
 import { ErrorBar } from "../../shared/ErrorBar";
 import { describeScope } from "../../shared/scopeNames";
 import { VirtualList } from "../../shared/VirtualList";
+import { fanOut, fanOutDetail, fanOutHeadline } from "../fanOut";
 import { PreviewWrite } from "./PreviewWrite";
 
 const useStyles = makeStyles({
@@ -46,11 +47,15 @@ export function PreviewSection({ preparation, subscriptions, groups, starting, s
   const styles = useStyles();
   const n = preparation.writes.length;
   const updates = preparation.writes.filter((w) => w.replacesExisting).length;
+  const planned = fanOut(preparation.writes);
   return (
     <section className={styles.root} data-testid="preview" aria-label="Preview">
       <Subtitle2 as="h3">
         {n} exemption{n === 1 ? "" : "s"} will be written
       </Subtitle2>
+      <Caption1 className={styles.note} data-testid="preview-fan-out">
+        {fanOutHeadline(planned)}: {fanOutDetail(planned)}
+      </Caption1>
       <Caption1 className={styles.note}>
         Nothing has been sent yet. Each write below is sent exactly as shown
         {updates > 0 ? `; ${updates} replace${updates === 1 ? "s an exemption" : " exemptions"} of the same name` : ""}.

@@ -33,10 +33,21 @@ export function PreviewWrite({ write, scope }: Props) {
   const styles = useStyles();
   const [open, setOpen] = useState(false);
   return (
-    <article className={styles.root} data-testid="preview-write" data-path={write.path} aria-label={`${scope.name}, ${write.initiativeName}`}>
+    <article
+      className={styles.root}
+      data-testid="preview-write"
+      data-path={write.path}
+      data-below={write.belowChosenScope}
+      aria-label={`${scope.name}, ${write.initiativeName}`}
+    >
       <div className={styles.title}>
         <Text weight="semibold" className={styles.name} title={scope.name}>{scope.name}</Text>
         <Caption1>{scope.where}</Caption1>
+        {write.belowChosenScope ? (
+          <Badge appearance="tint" color="informative" shape="rounded" title="This initiative is assigned below the chosen scope, so its exemption is written at the assignment's own scope">
+            below the chosen scope
+          </Badge>
+        ) : null}
         {write.replacesExisting ? (
           <Badge appearance="tint" color="warning" shape="rounded" title="An exemption of this name exists there and will be replaced">
             update
@@ -45,6 +56,8 @@ export function PreviewWrite({ write, scope }: Props) {
       </div>
       <Caption1 className={styles.path}>{write.path}</Caption1>
       <dl className={styles.facts}>
+        <dt className={styles.term}>Scope</dt>
+        <dd className={styles.value} title={write.scope}>{scope.where}: {scope.name}</dd>
         <dt className={styles.term}>Initiative</dt>
         <dd className={styles.value}>{write.initiativeName}</dd>
         <dt className={styles.term}>Assignment</dt>

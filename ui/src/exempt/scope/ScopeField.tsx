@@ -3,6 +3,7 @@ import { useRef } from "react";
 import type { ScopeChoice, Subscription } from "../../ipc/bindings";
 import { useManagementGroups } from "../../shared/queries";
 import { ManagementGroupPicker } from "./ManagementGroupPicker";
+import { ResourceGroupPicker } from "./ResourceGroupPicker";
 import { ResourcePicker } from "./ResourcePicker";
 import { SubscriptionPicker } from "./SubscriptionPicker";
 
@@ -16,6 +17,7 @@ type Kind = ScopeChoice["kind"];
 const EMPTY: Record<Kind, ScopeChoice> = {
   managementGroup: { kind: "managementGroup", name: "" },
   subscriptions: { kind: "subscriptions", ids: [] },
+  resourceGroups: { kind: "resourceGroups", ids: [] },
   resources: { kind: "resources", ids: [] },
 };
 
@@ -27,7 +29,7 @@ type Props = {
   error?: string;
 };
 
-/** Where the exemption applies: a management group, subscriptions, or selected resources. */
+/** Where the exemption applies: a management group, subscriptions, resource groups, or selected resources. */
 export function ScopeField({ recommendationKey, subscriptions, value, onChange, error }: Props) {
   const styles = useStyles();
   const groups = useManagementGroups();
@@ -50,6 +52,7 @@ export function ScopeField({ recommendationKey, subscriptions, value, onChange, 
         >
           {noGroups ? null : <Radio value="managementGroup" label="Management group" />}
           <Radio value="subscriptions" label="Subscriptions" />
+          <Radio value="resourceGroups" label="Resource groups" />
           <Radio value="resources" label="Selected resources" />
         </RadioGroup>
       </Field>
@@ -71,6 +74,14 @@ export function ScopeField({ recommendationKey, subscriptions, value, onChange, 
           subscriptions={subscriptions}
           selected={value.ids}
           onChange={(ids) => onChange({ kind: "subscriptions", ids })}
+          error={error}
+        />
+      ) : value.kind === "resourceGroups" ? (
+        <ResourceGroupPicker
+          recommendationKey={recommendationKey}
+          subscriptions={subscriptions}
+          selected={value.ids}
+          onChange={(ids) => onChange({ kind: "resourceGroups", ids })}
           error={error}
         />
       ) : (

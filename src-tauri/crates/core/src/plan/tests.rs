@@ -119,14 +119,17 @@ fn names_cut_before_the_suffix_never_end_in_a_blank_and_never_split_a_character(
 }
 
 #[test]
-fn a_plan_with_two_writes_to_one_path_is_refused() {
+fn an_assignment_listed_twice_is_written_once_and_two_writes_to_one_path_are_refused() {
     let scope = sub(SUB_A);
     let mut d = draft();
     d.scope = ScopeChoice::Subscriptions { ids: vec![SUB_A.into()] };
-    // The same assignment listed twice derives the same name for both.
-    let mut f = facts(&scope, vec![benchmark(&scope), iso(&scope), iso(&scope)]);
-    f.assignments[2].initiative_name = "ISO again".into();
-    let error = plan_exemptions(&d, &recommendation(), &[f], &requester(), now()).expect_err("refused");
+    let f = facts(&scope, vec![benchmark(&scope), iso(&scope), iso(&scope)]);
+    let writes = plan_exemptions(&d, &recommendation(), &[f], &requester(), now()).expect("plans");
+    assert_eq!(writes.len(), 2, "{writes:#?}");
+    // The last guard, should anything else ever derive one path twice (ARM ids are case-insensitive).
+    let mut twin = writes[0].clone();
+    twin.path = twin.path.to_uppercase();
+    let error = check_distinct_paths(&[writes[0].clone(), twin]).expect_err("refused");
     assert!(matches!(error, CoreError::DuplicateWrite { .. }), "{error:?}");
     assert_eq!(error.code(), "duplicate_write");
 }
@@ -200,4 +203,116 @@ fn invalid_drafts_and_custom_recommendations_are_refused_before_planning() {
     rec.assessment_type = AssessmentType::CustomPolicy;
     let error = plan_exemptions(&draft(), &rec, &all, &requester(), now()).expect_err("refused");
     assert_eq!(error.code(), "not_exemptible");
+}
+
+#[test]
+fn a_management_group_covers_the_subscriptions_own_assignments_below_it() {
+    let group = mg("landing-zones");
+    let mut d = draft();
+    d.scope = ScopeChoice::ManagementGroup { name: "landing-zones".into() };
+    let mut f = facts(&group, vec![benchmark(&group)]);
+    f.below = vec![below(&sub(SUB_A), vec![benchmark(&sub(SUB_A)), iso(&sub(SUB_A))]), below(&sub(SUB_B), vec![benchmark(&sub(SUB_B))])];
+    let writes = plan_exemptions(&d, &recommendation(), &[f], &requester(), now()).expect("plans");
+    let placed: Vec<(&str, &str, bool)> =
+        writes.iter().map(|w| (w.scope.as_str(), w.policy_assignment_id.rsplit('/').next().unwrap_or_default(), w.below_chosen_scope)).collect();
+    assert_eq!(
+        placed,
+        vec![
+            (group.as_str(), "SecurityCenterBuiltIn", false),
+            (sub(SUB_A).as_str(), "SecurityCenterBuiltIn", true),
+            (sub(SUB_A).as_str(), "iso27001", true),
+            (sub(SUB_B).as_str(), "SecurityCenterBuiltIn", true),
+        ]
+    );
+    assert!(writes.iter().all(|w| w.policy_assignment_id.starts_with(&w.scope)), "each below-scope exemption sits at its assignment's own scope");
+    assert_eq!(writes[1].path, format!("/subscriptions/{SUB_A}/providers/Microsoft.Authorization/policyExemptions/storage-transfer"));
+    assert_eq!(writes[2].body["properties"]["policyDefinitionReferenceIds"], json!(["iso-A.10.1.1-secure-transfer"]));
+    let mut paths: Vec<String> = writes.iter().map(|w| w.path.to_ascii_lowercase()).collect();
+    paths.sort();
+    paths.dedup();
+    assert_eq!(paths.len(), writes.len(), "no two writes to one path");
+}
+
+#[test]
+fn a_subscription_covers_resource_group_and_resource_assignments_within_it() {
+    let scope = sub(SUB_A);
+    let group = rg(SUB_A, "rg-data");
+    let account = format!("{group}/providers/Microsoft.Storage/storageAccounts/st1");
+    let mut d = draft();
+    d.scope = ScopeChoice::Subscriptions { ids: vec![SUB_A.into()] };
+    let mut f = facts(&scope, vec![benchmark(&scope)]);
+    let mut account_below = below(&account, vec![iso(&account)]);
+    account_below.existing_names = vec!["STORAGE-TRANSFER".into()];
+    f.below = vec![below(&group, vec![iso(&group)]), account_below];
+    let writes = plan_exemptions(&d, &recommendation(), &[f], &requester(), now()).expect("plans");
+    let scopes: Vec<&str> = writes.iter().map(|w| w.scope.as_str()).collect();
+    assert_eq!(scopes, vec![scope.as_str(), group.as_str(), account.as_str()]);
+    assert_eq!(writes[2].policy_assignment_id, format!("{account}/providers/Microsoft.Authorization/policyAssignments/iso27001"));
+    assert!(writes[2].replaces_existing, "existing names are those at the write's own scope");
+    assert!(!writes[1].replaces_existing);
+}
+
+#[test]
+fn an_assignment_below_that_does_not_hold_the_recommendation_gets_nothing() {
+    let scope = sub(SUB_A);
+    let group = rg(SUB_A, "rg-data");
+    let mut other = iso(&group);
+    other.members[0].policy_definition_id = "/providers/x/unrelated".into();
+    let mut d = draft();
+    d.scope = ScopeChoice::Subscriptions { ids: vec![SUB_A.into()] };
+    let mut f = facts(&scope, vec![benchmark(&scope)]);
+    f.below = vec![below(&group, vec![other])];
+    let writes = plan_exemptions(&d, &recommendation(), &[f], &requester(), now()).expect("plans");
+    assert_eq!(writes.len(), 1);
+}
+
+#[test]
+fn a_group_with_assignments_only_below_it_is_covered_through_them() {
+    let group = mg("platform");
+    let mut d = draft();
+    d.scope = ScopeChoice::ManagementGroup { name: "platform".into() };
+    let mut f = facts(&group, vec![]);
+    f.below = vec![below(&sub(SUB_A), vec![benchmark(&sub(SUB_A))])];
+    let writes = plan_exemptions(&d, &recommendation(), &[f.clone()], &requester(), now()).expect("plans");
+    assert_eq!(writes.len(), 1);
+    assert_eq!(writes[0].scope, sub(SUB_A));
+    f.below.clear();
+    assert!(matches!(plan_exemptions(&d, &recommendation(), &[f], &requester(), now()), Err(CoreError::BenchmarkNotAssigned { .. })));
+}
+
+#[test]
+fn a_resource_group_scope_is_exempted_at_the_group_and_for_resources_assigned_within_it() {
+    let group = rg(SUB_A, "rg-data");
+    let account = format!("{group}/providers/Microsoft.Storage/storageAccounts/st1");
+    let mut d = draft();
+    d.scope = ScopeChoice::ResourceGroups { ids: vec![group.clone()] };
+    let mut f = facts(&group, vec![benchmark(&sub(SUB_A)), iso(&sub(SUB_A))]);
+    f.below = vec![below(&account, vec![iso(&account)])];
+    let writes = plan_exemptions(&d, &recommendation(), &[f], &requester(), now()).expect("plans");
+    let placed: Vec<(&str, &str)> = writes.iter().map(|w| (w.scope.as_str(), w.name.as_str())).collect();
+    assert_eq!(
+        placed,
+        vec![
+            (group.as_str(), "storage-transfer"),
+            (group.as_str(), exemption_name("storage-transfer", 1, &iso(&sub(SUB_A)).assignment_id).as_str()),
+            (account.as_str(), "storage-transfer")
+        ]
+    );
+    assert!(writes[0].path.starts_with(&format!("{group}/providers/Microsoft.Authorization/policyExemptions/")));
+}
+
+#[test]
+fn an_assignment_reached_from_two_chosen_scopes_is_written_once() {
+    // Two chosen resources, one inside the other: the inner one's own assignment is below the outer.
+    let outer = format!("{}/providers/Microsoft.Sql/servers/sql1", rg(SUB_A, "rg-data"));
+    let inner = format!("{outer}/databases/db1");
+    let mut d = draft();
+    d.scope = ScopeChoice::Resources { ids: vec![outer.clone(), inner.clone()] };
+    let mut first = facts(&outer, vec![benchmark(&sub(SUB_A))]);
+    first.below = vec![below(&inner, vec![iso(&inner)])];
+    let second = facts(&inner, vec![benchmark(&sub(SUB_A)), iso(&inner)]);
+    let writes = plan_exemptions(&d, &recommendation(), &[first, second], &requester(), now()).expect("plans");
+    let at_inner_iso = writes.iter().filter(|w| w.scope == inner && w.policy_assignment_id.ends_with("/iso27001")).count();
+    assert_eq!(at_inner_iso, 1, "{writes:#?}");
+    assert_eq!(writes.len(), 3);
 }

@@ -15,6 +15,10 @@ use crate::state::{PolicyAssignment, World};
 pub enum Filter {
     AtScope,
     AtExactScope,
+    /// Policy assignments only: at the scope, above it, and anywhere below it
+    /// (for a management group: its descendant groups and subscriptions and
+    /// everything within them).
+    AtScopeAndBelow,
     ExcludeExpired,
     PolicyAssignmentId(String),
     PolicyDefinitionId(String),
@@ -44,6 +48,8 @@ pub fn parse_filter(f: &str, allowed: &[&str], valid: &str) -> Result<Vec<Filter
             Filter::AtScope
         } else if tl == "atexactscope()" {
             Filter::AtExactScope
+        } else if tl == "atscopeandbelow()" {
+            Filter::AtScopeAndBelow
         } else if tl == "excludeexpired()" {
             Filter::ExcludeExpired
         } else if let Some(v) = eq_value(t, "policyassignmentid") {
@@ -56,6 +62,7 @@ pub fn parse_filter(f: &str, allowed: &[&str], valid: &str) -> Result<Vec<Filter
         let kind = match &parsed {
             Filter::AtScope => "atScope",
             Filter::AtExactScope => "atExactScope",
+            Filter::AtScopeAndBelow => "atScopeAndBelow",
             Filter::ExcludeExpired => "excludeExpired",
             Filter::PolicyAssignmentId(_) => "policyAssignmentId",
             Filter::PolicyDefinitionId(_) => "policyDefinitionId",
@@ -88,7 +95,8 @@ fn eq_value(term: &str, name: &str) -> Option<String> {
 
 /// Which items a list at `target` returns for an item at `item_scope`:
 /// unfiltered = ancestors, self and descendants; `atScope()` = ancestors and
-/// self; `atExactScope()` = self only.
+/// self; `atExactScope()` = self only; `atScopeAndBelow()` = ancestors, self
+/// and descendants (stated, where the unfiltered list leaves it implied).
 pub fn scope_matches(world: &World, target: &Scope, item_scope: &str, filters: &[Filter]) -> bool {
     let target_id = target.id();
     if filters.contains(&Filter::AtExactScope) {
@@ -167,8 +175,8 @@ pub fn assignments(ctx: &mut Ctx, scope: &Scope, name: Option<&str>) -> ArmResul
     let filters = match ctx.q("$filter") {
         Some(f) if !f.trim().is_empty() => parse_filter(
             f,
-            &["atScope", "atExactScope", "policyDefinitionId"],
-            "'atScope()', 'atExactScope()' or 'policyDefinitionId eq '{value}''",
+            &["atScope", "atExactScope", "atScopeAndBelow", "policyDefinitionId"],
+            "'atScope()', 'atExactScope()', 'atScopeAndBelow()' or 'policyDefinitionId eq '{value}''",
         )?,
         _ => Vec::new(),
     };
@@ -251,6 +259,8 @@ mod tests {
         );
         assert_eq!(parse_filter("PolicyAssignmentId eq 'x'", ALL, "").ok(), Some(vec![Filter::PolicyAssignmentId("x".into())]));
         assert!(parse_filter("foo()", ALL, "").is_err());
+        assert_eq!(parse_filter("atScopeAndBelow()", &["atScopeAndBelow"], "").ok(), Some(vec![Filter::AtScopeAndBelow]));
+        assert!(parse_filter("atScopeAndBelow()", ALL, "").is_err(), "exemptions do not take it");
         assert!(parse_filter("excludeExpired()", &["atScope"], "").is_err());
         assert!(parse_filter("policyAssignmentId eq x", ALL, "").is_err());
     }
