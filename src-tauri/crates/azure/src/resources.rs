@@ -141,7 +141,8 @@ impl Tenant {
             apply_id: report.id.clone(),
             complete: items.iter().all(|i| i.pending == 0),
             items,
-            expected_by: (started + Duration::hours(EFFECT_DELAY_HOURS)).to_rfc3339_opts(SecondsFormat::Secs, true),
+            // A date read back from the journal could be anything: never overflow.
+            expected_by: started.checked_add_signed(Duration::hours(EFFECT_DELAY_HOURS)).unwrap_or(started).to_rfc3339_opts(SecondsFormat::Secs, true),
         })
     }
 }
