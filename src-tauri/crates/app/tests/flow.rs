@@ -92,6 +92,13 @@ async fn sign_in_prepare_apply_kill_and_resume_leave_every_exemption_exactly_onc
         let sent = puts.iter().filter(|p| p["path"].as_str().is_some_and(|s| s.to_lowercase() == *path)).count();
         assert!((1..=2).contains(&sent), "{path} sent {sent} times");
     }
+
+    // Effect tracking: pending until Defender catches up, then complete.
+    let before = second.effect_status(&apply_id).await.expect("effect");
+    assert!(!before.complete, "{before:?}");
+    world.control("/_sim/clock", json!({"advanceSeconds": 3600})).await;
+    let after = second.effect_status(&apply_id).await.expect("effect");
+    assert!(after.complete && after.items.iter().all(|i| i.pending == 0), "{after:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
