@@ -46,7 +46,7 @@ pub enum AppError {
 
 impl AppError {
     /// Stable and machine-readable, as the UI receives it.
-    pub fn code(&self) -> &str {
+    pub fn code(&self) -> &'static str {
         match self {
             AppError::Azure(e) => e.code(),
             AppError::Store(e) => e.code(),
@@ -75,5 +75,21 @@ impl AppError {
 impl From<AppError> for ErrorPayload {
     fn from(e: AppError) -> Self {
         e.payload()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_ui_gets_each_layers_code_and_sentence() {
+        let gone = AppError::PlanNotCurrent(Gone::Expired).payload();
+        assert_eq!((gone.code.as_str(), gone.message.as_str()), ("not_found", Gone::Expired.message()));
+        let store = AppError::from(StoreError::UnknownApply("a-1".into()));
+        assert_eq!(store.payload().code, "not_found");
+        assert_eq!(store.payload().message, StoreError::UnknownApply("a-1".into()).to_string());
+        let azure = AppError::from(AzureError::InvalidInput("Enter a tenant.".into()));
+        assert_eq!(ErrorPayload::from(azure), AzureError::InvalidInput("Enter a tenant.".into()).payload());
     }
 }
