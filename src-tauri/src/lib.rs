@@ -1,20 +1,16 @@
-//! The desktop shell: builds the Tauri app, holds the connection and the
-//! local store, and exposes the backend crates as commands. No domain logic.
+//! The desktop shell: builds the Tauri app, holds the application crate's
+//! `Desk` as its state, and exposes it as commands. No domain logic.
 
 mod commands;
-mod runner;
-mod state;
+mod demo;
+mod window;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
-use desk_core::ErrorPayload;
-use desk_store::{Damage, Store, StoreError, DATABASE_FILE};
+use desk_app::Desk;
 use tauri::Manager;
 use tracing_subscriber::EnvFilter;
-
-pub(crate) fn store_error(e: StoreError) -> ErrorPayload {
-    ErrorPayload { code: e.code().to_owned(), message: e.to_string(), details: None }
-}
 
 /// `EXEMPTION_DESK_DATA_DIR`, or the OS's per-user data directory for the app.
 fn data_dir(app: &tauri::App) -> Result<PathBuf, String> {
@@ -22,31 +18,6 @@ fn data_dir(app: &tauri::App) -> Result<PathBuf, String> {
         return Ok(PathBuf::from(dir));
     }
     app.path().app_data_dir().map_err(|e| e.to_string())
-}
-
-/// The local database, or a store that refuses every call and says why: the
-/// window then shows the problem and offers to move the file aside or quit.
-/// An existing file is never replaced, so an unfinished apply in it is kept.
-fn open_store(app: &tauri::App) -> Result<(Store, PathBuf), StoreError> {
-    let (path, opened) = match data_dir(app) {
-        Ok(dir) => {
-            let path = dir.join(DATABASE_FILE);
-            let opened = Store::open(&path);
-            (path, opened)
-        }
-        Err(e) => {
-            let path = PathBuf::from(DATABASE_FILE);
-            (path.clone(), Err(StoreError::Damaged(Box::new(Damage::unavailable(&path, format!("no data folder: {e}"))))))
-        }
-    };
-    match opened {
-        Ok(store) => Ok((store, path)),
-        Err(StoreError::Damaged(damage)) => {
-            tracing::error!(%damage, "the local database cannot be used; the window says so");
-            Ok((Store::unusable(*damage)?, path))
-        }
-        Err(e) => Err(e),
-    }
 }
 
 pub fn run() {
@@ -57,8 +28,8 @@ pub fn run() {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
-            let (store, path) = open_store(app)?;
-            app.manage(state::Desk::new(store, path));
+            let (store, path) = desk_app::open_store(data_dir(app))?;
+            app.manage(Desk::new(store, path, Arc::new(demo::Simulated)));
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

@@ -1,4 +1,4 @@
-//! One module per screen's needs; each command is a thin call into a crate.
+//! One module per screen's needs; each command is one call into the application crate.
 
 pub mod apply;
 pub mod database;

@@ -1,21 +1,18 @@
+use desk_app::Desk;
 use desk_core::recommendation::Recommendation;
 use desk_core::resource::AssessedResource;
 use desk_core::scope::{ManagementGroupNode, Subscription};
 use desk_core::ErrorPayload;
 use tauri::State;
 
-use desk_azure::caught;
-
-use crate::state::Desk;
-
 #[tauri::command]
 pub async fn list_subscriptions(desk: State<'_, Desk>) -> Result<Vec<Subscription>, ErrorPayload> {
-    caught(desk.connected().await?.tenant.subscriptions()).await.map_err(|e| e.payload())
+    Ok(desk.list_subscriptions().await?)
 }
 
 #[tauri::command]
 pub async fn list_management_groups(desk: State<'_, Desk>) -> Result<Option<ManagementGroupNode>, ErrorPayload> {
-    caught(desk.connected().await?.tenant.management_groups()).await.map_err(|e| e.payload())
+    Ok(desk.list_management_groups().await?)
 }
 
 #[tauri::command]
@@ -23,7 +20,7 @@ pub async fn list_recommendations(
     desk: State<'_, Desk>,
     subscription_ids: Vec<String>,
 ) -> Result<Vec<Recommendation>, ErrorPayload> {
-    caught(desk.connected().await?.tenant.recommendations(&subscription_ids)).await.map_err(|e| e.payload())
+    Ok(desk.list_recommendations(&subscription_ids).await?)
 }
 
 #[tauri::command]
@@ -32,6 +29,5 @@ pub async fn recommendation_resources(
     recommendation_key: String,
     subscription_ids: Vec<String>,
 ) -> Result<Vec<AssessedResource>, ErrorPayload> {
-    let connected = desk.connected().await?;
-    caught(connected.tenant.recommendation_resources(&recommendation_key, &subscription_ids)).await.map_err(|e| e.payload())
+    Ok(desk.recommendation_resources(&recommendation_key, &subscription_ids).await?)
 }

@@ -1,5 +1,5 @@
 //! Runs an apply in the background: the journal records each state change
-//! before the UI hears of it, and the UI hears through `apply-progress`.
+//! before the window hears of it through [`Events::apply_progress`].
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
@@ -8,18 +8,12 @@ use desk_azure::{apply_writes_caught, ApplyObserver, ApplyOptions, Cancel};
 use desk_core::apply::{ApplyProgress, ApplyStopped, ItemState};
 use desk_core::plan::PlannedWrite;
 use desk_store::{Journal, Store};
-use tauri::{AppHandle, Emitter};
 
-use crate::state::{lock, Connected, Desk};
+use crate::{lock, Connected, Desk, Events};
 
-pub const PROGRESS_EVENT: &str = "apply-progress";
-/// An apply stopped by an internal error (a caught panic): `{applyId, error}`.
-/// Its unfinished writes stay in the journal, offered for resuming.
-pub const STOPPED_EVENT: &str = "apply-stopped";
-
-/// The journal, then the UI.
+/// The journal, then the window.
 struct Journalled {
-    app: AppHandle,
+    events: Arc<dyn Events>,
     store: Arc<Store>,
     apply_id: String,
     succeeded: AtomicU32,
@@ -45,15 +39,16 @@ impl ApplyObserver for Journalled {
             failed: self.failed.load(Ordering::SeqCst),
             total: self.total,
         };
-        if let Err(e) = self.app.emit(PROGRESS_EVENT, progress) {
+        if let Err(e) = self.events.apply_progress(&progress) {
             tracing::warn!("could not tell the UI of progress: {e}");
         }
         Ok(())
     }
 }
 
-/// Start sending `items` of apply `apply_id` in the background.
-pub fn run_apply(app: AppHandle, desk: &Desk, connected: Arc<Connected>, apply_id: String, items: Vec<(u32, PlannedWrite)>) {
+/// Start sending `items` of apply `apply_id` in the background (on the
+/// caller's tokio runtime).
+pub(crate) fn run_apply(events: Arc<dyn Events>, desk: &Desk, connected: Arc<Connected>, apply_id: String, items: Vec<(u32, PlannedWrite)>) {
     let cancel = Cancel::default();
     lock(&desk.running).insert(apply_id.clone(), cancel.clone());
     // The journal already shows the items about to be sent as Planned.
@@ -65,7 +60,7 @@ pub fn run_apply(app: AppHandle, desk: &Desk, connected: Arc<Connected>, apply_i
         Err(_) => (0, 0, items.len() as u32),
     };
     let observer = Journalled {
-        app,
+        events,
         store: desk.store.clone(),
         apply_id: apply_id.clone(),
         succeeded: AtomicU32::new(succeeded),
@@ -73,7 +68,7 @@ pub fn run_apply(app: AppHandle, desk: &Desk, connected: Arc<Connected>, apply_i
         total,
     };
     let running = desk.running.clone();
-    tauri::async_runtime::spawn(async move {
+    tokio::spawn(async move {
         let options = options_from_env();
         let detail = match apply_writes_caught(connected.tenant.arm(), items, &options, &observer, &cancel).await {
             Ok(outcomes) => {
@@ -82,7 +77,7 @@ pub fn run_apply(app: AppHandle, desk: &Desk, connected: Arc<Connected>, apply_i
             }
             Err(e) => {
                 let stopped = ApplyStopped { apply_id: apply_id.clone(), error: e.payload() };
-                if let Err(emit) = observer.app.emit(STOPPED_EVENT, stopped) {
+                if let Err(emit) = observer.events.apply_stopped(&stopped) {
                     tracing::warn!("could not tell the UI the apply stopped: {emit}");
                 }
                 format!("apply {apply_id} stopped: {e}")

@@ -1,0 +1,95 @@
+//! The one error type of the application layer, and the `{code, message,
+//! details}` the UI shows for it.
+
+use desk_azure::AzureError;
+use desk_core::ErrorPayload;
+use desk_store::StoreError;
+
+use crate::plans::Gone;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error(transparent)]
+    Azure(#[from] AzureError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The `EXEMPTION_DESK_*` configuration could not be read.
+    #[error("{0}")]
+    Configuration(String),
+    #[error("{0}")]
+    DemoUnavailable(String),
+    /// `apply_plan` was given a plan that is not (or no longer) waiting.
+    #[error("{}", .0.message())]
+    PlanNotCurrent(Gone),
+    #[error("That apply is not running.")]
+    NotRunning,
+    #[error("That apply is already running.")]
+    AlreadyRunning,
+    #[error("There is no device-code sign-in in progress.")]
+    NoDeviceCodeSignIn,
+    #[error("There is no profile named \"{0}\".")]
+    NoProfile(String),
+    #[error("The browser could not be opened ({reason}); go to {page} yourself.")]
+    Browser { reason: String, page: String },
+    #[error(
+        "The keyring holding the sign-in of \"{0}\" is locked. Unlock it (for example your login keyring) and choose Use again, or sign in anew; that sign-in then lasts until Exemption Desk closes."
+    )]
+    KeyringLocked(String),
+    /// The keyring call itself stopped (its thread panicked).
+    #[error("{0}")]
+    Keyring(String),
+    #[error("The local database is in use; there is nothing to move aside.")]
+    DatabaseInUse,
+    #[error("{0} It cannot be moved aside from here.")]
+    DatabaseUnusable(String),
+}
+
+impl AppError {
+    /// Stable and machine-readable, as the UI receives it.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Azure(e) => e.code(),
+            AppError::Store(e) => e.code(),
+            AppError::Configuration(_) => "configuration",
+            AppError::DemoUnavailable(_) => "demo_unavailable",
+            AppError::PlanNotCurrent(_) | AppError::NoDeviceCodeSignIn | AppError::NoProfile(_) => "not_found",
+            AppError::NotRunning => "not_running",
+            AppError::AlreadyRunning => "already_running",
+            AppError::Browser { .. } => "browser",
+            AppError::KeyringLocked(_) => "keyring_locked",
+            AppError::Keyring(_) => "keyring",
+            AppError::DatabaseInUse => "database_in_use",
+            AppError::DatabaseUnusable(_) => "database_unusable",
+        }
+    }
+
+    /// The `{code, message, details}` the UI shows.
+    pub fn payload(&self) -> ErrorPayload {
+        match self {
+            AppError::Azure(e) => e.payload(),
+            other => ErrorPayload { code: other.code().to_owned(), message: other.to_string(), details: None },
+        }
+    }
+}
+
+impl From<AppError> for ErrorPayload {
+    fn from(e: AppError) -> Self {
+        e.payload()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_ui_gets_each_layers_code_and_sentence() {
+        let gone = AppError::PlanNotCurrent(Gone::Expired).payload();
+        assert_eq!((gone.code.as_str(), gone.message.as_str()), ("not_found", Gone::Expired.message()));
+        let store = AppError::from(StoreError::UnknownApply("a-1".into()));
+        assert_eq!(store.payload().code, "not_found");
+        assert_eq!(store.payload().message, StoreError::UnknownApply("a-1".into()).to_string());
+        let azure = AppError::from(AzureError::InvalidInput("Enter a tenant.".into()));
+        assert_eq!(ErrorPayload::from(azure), AzureError::InvalidInput("Enter a tenant.".into()).payload());
+    }
+}

@@ -1,0 +1,58 @@
+//! The Exempt pane's needs: validating as the user types, preparing the
+//! checks and writes (kept in the plan registry), granting the Security
+//! Resource Provider Reader, and the draft kept between runs.
+
+use chrono::Utc;
+use desk_core::apply::Preparation;
+use desk_core::exemption::ExemptionDraft;
+use desk_core::plan::Requester;
+use desk_core::validation::{validate, FieldError};
+
+use crate::{AppError, Desk};
+
+/// The rules, as the user types; the same ones every later step enforces.
+pub fn validate_exemption(draft: &ExemptionDraft) -> Vec<FieldError> {
+    validate(draft, Utc::now())
+}
+
+impl Desk {
+    /// The checks and the exact writes; nothing is sent. An unblocked plan
+    /// waits in the registry for `apply_plan`, replacing older previews of
+    /// the same draft.
+    pub async fn prepare_exemption(&self, draft: ExemptionDraft) -> Result<Preparation, AppError> {
+        let ticket = self.plans.ticket();
+        let connected = self.connected().await?;
+        let requester = Requester {
+            account: &connected.identity.account,
+            object_id: &connected.identity.object_id,
+            app_version: env!("CARGO_PKG_VERSION"),
+        };
+        let prepared = desk_azure::caught(connected.tenant.prepare(&draft, &requester)).await?;
+        let (writes, plan_error) = match prepared.writes {
+            Ok(writes) => (writes, None),
+            Err(e) => (Vec::new(), Some(e.payload())),
+        };
+        let blocked = plan_error.is_some() || writes.is_empty();
+        let plan_id = self.plans.register(ticket, &draft, (!blocked).then(|| writes.clone()));
+        Ok(Preparation { plan_id, checks: prepared.checks, writes, blocked, plan_error })
+    }
+
+    pub async fn grant_security_reader(&self, management_group: &str) -> Result<(), AppError> {
+        let connected = self.connected().await?;
+        desk_azure::caught(connected.tenant.grant_security_reader(management_group)).await?;
+        let detail = format!("Reader for the Security Resource Provider at management group {management_group}");
+        Ok(self.store.audit(&connected.who(), "grant_security_reader", &detail)?)
+    }
+
+    pub fn save_draft(&self, draft: &ExemptionDraft) -> Result<(), AppError> {
+        Ok(self.store.save_draft(draft)?)
+    }
+
+    pub fn load_draft(&self) -> Result<Option<ExemptionDraft>, AppError> {
+        Ok(self.store.load_draft()?)
+    }
+
+    pub fn discard_draft(&self) -> Result<(), AppError> {
+        Ok(self.store.discard_draft()?)
+    }
+}

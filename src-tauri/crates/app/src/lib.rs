@@ -1,0 +1,90 @@
+//! The application: what Exemption Desk does, with no window. The shell
+//! (`src-tauri`) holds one [`Desk`] as its state and turns each command into
+//! one call here; tests drive the same calls against the simulator.
+
+mod apply;
+mod database;
+mod error;
+mod events;
+mod exempt;
+pub mod plans;
+mod profiles;
+mod reads;
+mod runner;
+mod session;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex as SyncMutex};
+
+use desk_azure::{Cancel, SecretStore, Url};
+use desk_store::Store;
+use tokio::sync::Mutex;
+
+pub use database::open_store;
+pub use error::AppError;
+pub use exempt::validate_exemption;
+pub use events::{Demo, DemoTenant, Events, Secrets, DEVICE_CODE_EVENT, PROGRESS_EVENT, STOPPED_EVENT};
+pub use plans::{Gone, Plan, PlanRegistry};
+pub use session::Connected;
+
+/// Keyring entries are filed under this service name.
+pub const KEYRING_SERVICE: &str = "Exemption Desk";
+
+/// The application's state: the session (the connection to a tenant), the
+/// local store, plans awaiting confirmation and applies in flight.
+pub struct Desk {
+    connected: Mutex<Option<Arc<Connected>>>,
+    /// Stops the sign-in in progress, if any.
+    sign_in_cancel: SyncMutex<Option<Cancel>>,
+    /// The page the current device-code sign-in asks the user to open.
+    device_code_page: SyncMutex<Option<Url>>,
+    /// Refuses every call while the database file cannot be used (see `database_status`).
+    store: Arc<Store>,
+    /// Where the database lives.
+    database_path: PathBuf,
+    /// Where a damaged database was moved aside to, this session.
+    database_moved_to: SyncMutex<Option<PathBuf>>,
+    plans: PlanRegistry,
+    running: Arc<SyncMutex<HashMap<String, Cancel>>>,
+    secrets: Arc<dyn Secrets>,
+    demo: Arc<dyn Demo>,
+}
+
+pub(crate) fn lock<T>(m: &SyncMutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Desk {
+    /// Profiles' secrets go to the OS keyring; `demo` starts the demo tenant.
+    pub fn new(store: Store, database_path: PathBuf, demo: Arc<dyn Demo>) -> Self {
+        Desk {
+            database_path,
+            database_moved_to: SyncMutex::new(None),
+            connected: Mutex::new(None),
+            sign_in_cancel: SyncMutex::new(None),
+            device_code_page: SyncMutex::new(None),
+            store: Arc::new(store),
+            plans: PlanRegistry::default(),
+            running: Arc::new(SyncMutex::new(HashMap::new())),
+            secrets: Arc::new(SecretStore::new(KEYRING_SERVICE)),
+            demo,
+        }
+    }
+
+    /// Keep profiles' secrets elsewhere than the OS keyring.
+    pub fn with_secrets(mut self, secrets: Arc<dyn Secrets>) -> Self {
+        self.secrets = secrets;
+        self
+    }
+
+    /// The local store (the journal, drafts, profiles, the audit log).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Plans awaiting confirmation.
+    pub fn plans(&self) -> &PlanRegistry {
+        &self.plans
+    }
+}

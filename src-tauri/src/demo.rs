@@ -1,0 +1,31 @@
+//! The demo tenant: the simulator, started in-process, signed in to as its
+//! security admin (`EXEMPTION_DESK_DEMO_USER` picks another seeded user).
+
+use azure_sim::Simulator;
+use desk_app::{Demo, DemoTenant};
+use desk_azure::{Connection, SignIn, PUBLIC_TOKEN_SCOPE};
+
+pub struct Simulated;
+
+#[async_trait::async_trait]
+impl Demo for Simulated {
+    async fn start(&self) -> Result<DemoTenant, String> {
+        let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+        let simulator = Simulator::start("demo", loopback).await.map_err(|e| format!("The demo tenant could not start: {e}"))?;
+        let demo = azure_sim::demo_identity();
+        let base = simulator.base_url();
+        let endpoint = desk_azure::Url::parse(&format!("{base}/")).map_err(|e| format!("{base}: {e}"))?;
+        let connection = Connection {
+            arm_endpoint: endpoint.clone(),
+            graph_endpoint: endpoint.clone(),
+            authority_host: endpoint,
+            tenant: demo.tenant_id.to_string(),
+            token_scope: PUBLIC_TOKEN_SCOPE.to_owned(),
+            sign_in: SignIn::UserWithoutPrompt {
+                client_id: demo.public_client_id.to_string(),
+                login_hint: std::env::var("EXEMPTION_DESK_DEMO_USER").unwrap_or_else(|_| demo.default_user_upn.to_string()),
+            },
+        };
+        Ok(DemoTenant { connection, keep_alive: Box::new(simulator) })
+    }
+}
