@@ -207,8 +207,8 @@ pub struct World {
     pub service_principals: Vec<ServicePrincipal>,
     pub public_clients: Vec<PublicClient>,
     pub role_assignments: Vec<RoleAssignment>,
-    /// Custom role definitions on top of the built-in `arm::auth::ROLES`.
-    pub custom_roles: Vec<&'static crate::arm::auth::Role>,
+    /// Custom role definitions on top of the built-in `model::roles::ROLES`.
+    pub custom_roles: Vec<&'static crate::model::roles::Role>,
     pub management_groups: Vec<ManagementGroup>,
     pub subscriptions: Vec<Subscription>,
     pub resource_groups: Vec<ResourceGroup>,
@@ -295,7 +295,7 @@ pub struct Settings {
     /// The user who auto-approves (default: the seed's default user).
     pub device_auto_approve_upn: Option<String>,
     /// What interrupts user sign-ins (`POST /_sim/signin`); `None` = nothing.
-    pub signin_interrupt: Option<crate::entra::interrupt::SignInInterrupt>,
+    pub signin_interrupt: Option<crate::model::signin::SignInInterrupt>,
     /// Page size of the management-group list, descendants and policy
     /// assignment lists; `None` = the defaults (`arm::DEFAULT_*_PAGE`).
     pub list_page_size: Option<usize>,
@@ -353,7 +353,7 @@ pub struct App {
     pub requests: Mutex<Vec<Value>>,
     pub clock: Clock,
     pub settings: Mutex<Settings>,
-    pub faults: Mutex<crate::faults::Faults>,
+    pub faults: Mutex<crate::model::faults::Faults>,
     pub throttle: Mutex<crate::throttle::Throttle>,
 }
 
