@@ -42,8 +42,8 @@ pub struct KeyCredential {
 }
 
 /// A service principal (application) that can sign in with client credentials
-/// when it has a secret or a certificate.
-#[derive(Debug, Clone)]
+/// when it has a secret or a certificate. Its `Debug` hides the secret.
+#[derive(Clone)]
 pub struct ServicePrincipal {
     pub display_name: String,
     pub client_id: String,
@@ -51,6 +51,18 @@ pub struct ServicePrincipal {
     pub client_secret: Option<String>,
     /// Certificates a client assertion may be signed with.
     pub certificates: Vec<KeyCredential>,
+}
+
+impl std::fmt::Debug for ServicePrincipal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServicePrincipal")
+            .field("display_name", &self.display_name)
+            .field("client_id", &self.client_id)
+            .field("object_id", &self.object_id)
+            .field("client_secret", &self.client_secret.as_ref().map(|_| "<redacted>"))
+            .field("certificates", &self.certificates)
+            .finish()
+    }
 }
 
 /// A public client application (interactive sign-in with PKCE).
@@ -453,4 +465,24 @@ pub fn is_graph_audience(aud: &str) -> bool {
         aud.trim_end_matches('/').to_ascii_lowercase().as_str(),
         "https://graph.microsoft.com" | "00000003-0000-0000-c000-000000000000"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_service_principal_debug_hides_its_secret() {
+        let sp = ServicePrincipal {
+            display_name: "ci".into(),
+            client_id: "740a34f6".into(),
+            object_id: "6bbbca31".into(),
+            client_secret: Some("demo~s3cr3t-must-not-show".into()),
+            certificates: Vec::new(),
+        };
+        for shown in [format!("{sp:?}"), format!("{:?}", World { service_principals: vec![sp.clone()], ..World::default() })] {
+            assert!(!shown.contains("demo~s3cr3t-must-not-show"), "{shown}");
+            assert!(shown.contains("<redacted>") && shown.contains("740a34f6"), "{shown}");
+        }
+    }
 }
