@@ -1,5 +1,7 @@
 //! Who is signed in, to which tenant and cloud, and how a user asks to sign in.
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -69,8 +71,9 @@ pub enum SignInMethod {
 }
 
 /// What the Connect screen sends. The secret, if any, goes to the OS keyring
-/// and nowhere else.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]
+/// and nowhere else: its `Debug` prints `<redacted>` for the client secret and
+/// the certificate password.
+#[derive(Clone, Serialize, Deserialize, PartialEq, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SignInRequest {
     /// The profile to remember this sign-in under.
@@ -91,6 +94,27 @@ pub struct SignInRequest {
     pub certificate_password: String,
     /// Browser only: the account to suggest.
     pub login_hint: String,
+}
+
+/// What `Debug` prints in place of a secret that is set (an empty one prints
+/// as `""`, so a log still shows which was given).
+const REDACTED: &str = "<redacted>";
+
+impl fmt::Debug for SignInRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let redact = |secret: &str| if secret.is_empty() { "" } else { REDACTED };
+        f.debug_struct("SignInRequest")
+            .field("profile_name", &self.profile_name)
+            .field("cloud", &self.cloud)
+            .field("tenant", &self.tenant)
+            .field("method", &self.method)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &redact(&self.client_secret))
+            .field("certificate_path", &self.certificate_path)
+            .field("certificate_password", &redact(&self.certificate_password))
+            .field("login_hint", &self.login_hint)
+            .finish()
+    }
 }
 
 /// A remembered sign-in: nothing secret.
@@ -118,4 +142,42 @@ pub struct DeviceCodePrompt {
     pub verification_uri: String,
     pub message: String,
     pub expires_in_seconds: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(secret: &str, password: &str) -> SignInRequest {
+        SignInRequest {
+            profile_name: "ci".into(),
+            cloud: CloudChoice { kind: CloudKind::Public, authority_host: None, arm_endpoint: None, graph_endpoint: None, arm_audience: None },
+            tenant: "contoso.onmicrosoft.com".into(),
+            method: SignInMethod::ServicePrincipal,
+            client_id: "740a34f6-1b33-436e-b6f3-b52def46a49d".into(),
+            client_secret: secret.into(),
+            certificate_path: "ci.pfx".into(),
+            certificate_password: password.into(),
+            login_hint: String::new(),
+        }
+    }
+
+    #[test]
+    fn debug_redacts_the_client_secret_and_certificate_password() {
+        let shown = format!("{:?}", request("s3cr3t~value", "pfx-pa55word"));
+        assert!(!shown.contains("s3cr3t~value"), "{shown}");
+        assert!(!shown.contains("pfx-pa55word"), "{shown}");
+        assert!(shown.contains("client_secret: \"<redacted>\""), "{shown}");
+        assert!(shown.contains("certificate_password: \"<redacted>\""), "{shown}");
+        // What is not secret still shows, for diagnosis.
+        assert!(shown.contains("740a34f6-1b33-436e-b6f3-b52def46a49d") && shown.contains("ci.pfx"), "{shown}");
+        let pretty = format!("{:#?}", request("s3cr3t~value", "pfx-pa55word"));
+        assert!(!pretty.contains("s3cr3t~value") && !pretty.contains("pfx-pa55word"), "{pretty}");
+    }
+
+    #[test]
+    fn debug_shows_an_absent_secret_as_empty() {
+        let shown = format!("{:?}", request("", ""));
+        assert!(shown.contains("client_secret: \"\"") && shown.contains("certificate_password: \"\""), "{shown}");
+    }
 }

@@ -11,8 +11,8 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
 use crate::entra::certificate;
-use crate::entra::interrupt::SignInInterrupt;
-use crate::faults::FaultConfig;
+use crate::model::faults::FaultConfig;
+use crate::model::signin::SignInInterrupt;
 use crate::state::{lock, App, KeyCredential};
 use crate::throttle::ThrottleConfig;
 use crate::{arm, seed};

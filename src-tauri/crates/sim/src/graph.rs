@@ -11,7 +11,8 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{json, Map, Value};
 
 use crate::jwt::{self, TokenProblem};
-use crate::log::{query_pairs, LoggedPrincipal};
+use crate::log::query_pairs;
+use crate::model::log::LoggedPrincipal;
 use crate::state::{is_graph_audience, lock, App, ServicePrincipal};
 
 const CONTEXT: &str = "https://graph.microsoft.com/v1.0/$metadata#servicePrincipals";

@@ -10,21 +10,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
+use crate::model::log::{InjectedFault, LoggedPrincipal, SchemaErrors};
 use crate::state::{lock, App};
-
-/// Set as a response extension by handlers that know who called:
-/// the caller's UPN (users) or app id (service principals).
-#[derive(Debug, Clone)]
-pub struct LoggedPrincipal(pub String);
-
-/// Set by handlers that validated a request body against the OpenAPI schema:
-/// the violations found (empty = valid or not checked).
-#[derive(Debug, Clone, Default)]
-pub struct SchemaErrors(pub Vec<String>);
-
-/// Set by the fault layer when it injected something (`latency`, `error`, `drop`).
-#[derive(Debug, Clone)]
-pub struct InjectedFault(pub String);
 
 /// Form fields that are never written to the log.
 const SECRET_FIELDS: &[&str] = &[
@@ -113,7 +100,7 @@ pub async fn record(State(app): State<Arc<App>>, req: Request, next: Next) -> Re
     };
     let schema_errors = resp.extensions().get::<SchemaErrors>().map(|s| s.0.clone()).unwrap_or_default();
     let fault = resp.extensions().get::<InjectedFault>().map(|f| json!(f.0)).unwrap_or(Value::Null);
-    let dropped = resp.extensions().get::<crate::faults::DropConnection>().is_some();
+    let dropped = resp.extensions().get::<crate::model::faults::DropConnection>().is_some();
     let entry = json!({
         "method": method,
         "path": path,

@@ -5,7 +5,7 @@
 //! treated as "any". `null` values are accepted (ARM's deserializer does).
 //!
 //! The OpenAPI files live in `data/openapi/{api-version}/` (copies of
-//! Azure/azure-rest-api-specs, MIT; see `shared/azure-fixtures/SOURCES.md`).
+//! Azure/azure-rest-api-specs, MIT; see `data/SOURCES.md`).
 
 use std::sync::OnceLock;
 

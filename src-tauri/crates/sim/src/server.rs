@@ -18,7 +18,7 @@ use tokio::task::JoinHandle;
 use tower::ServiceExt;
 
 use crate::errors::SimError;
-use crate::faults::{DropConnection, FaultConfig};
+use crate::model::faults::{DropConnection, FaultConfig};
 use crate::state::{lock, App};
 use crate::tls::{Tls, TlsServer};
 use crate::{arm, control, entra, faults, graph, log, seed};
@@ -111,7 +111,7 @@ impl Simulator {
 
     /// What interrupts user sign-ins from now on (`POST /_sim/signin`);
     /// `None` = nothing.
-    pub fn set_signin_interrupt(&self, interrupt: Option<crate::entra::interrupt::SignInInterrupt>) {
+    pub fn set_signin_interrupt(&self, interrupt: Option<crate::model::signin::SignInInterrupt>) {
         lock(&self.app.settings).signin_interrupt = interrupt;
     }
 

@@ -42,8 +42,8 @@ pub struct KeyCredential {
 }
 
 /// A service principal (application) that can sign in with client credentials
-/// when it has a secret or a certificate.
-#[derive(Debug, Clone)]
+/// when it has a secret or a certificate. Its `Debug` hides the secret.
+#[derive(Clone)]
 pub struct ServicePrincipal {
     pub display_name: String,
     pub client_id: String,
@@ -51,6 +51,18 @@ pub struct ServicePrincipal {
     pub client_secret: Option<String>,
     /// Certificates a client assertion may be signed with.
     pub certificates: Vec<KeyCredential>,
+}
+
+impl std::fmt::Debug for ServicePrincipal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServicePrincipal")
+            .field("display_name", &self.display_name)
+            .field("client_id", &self.client_id)
+            .field("object_id", &self.object_id)
+            .field("client_secret", &self.client_secret.as_ref().map(|_| "<redacted>"))
+            .field("certificates", &self.certificates)
+            .finish()
+    }
 }
 
 /// A public client application (interactive sign-in with PKCE).
@@ -207,8 +219,8 @@ pub struct World {
     pub service_principals: Vec<ServicePrincipal>,
     pub public_clients: Vec<PublicClient>,
     pub role_assignments: Vec<RoleAssignment>,
-    /// Custom role definitions on top of the built-in `arm::auth::ROLES`.
-    pub custom_roles: Vec<&'static crate::arm::auth::Role>,
+    /// Custom role definitions on top of the built-in `model::roles::ROLES`.
+    pub custom_roles: Vec<&'static crate::model::roles::Role>,
     pub management_groups: Vec<ManagementGroup>,
     pub subscriptions: Vec<Subscription>,
     pub resource_groups: Vec<ResourceGroup>,
@@ -295,7 +307,7 @@ pub struct Settings {
     /// The user who auto-approves (default: the seed's default user).
     pub device_auto_approve_upn: Option<String>,
     /// What interrupts user sign-ins (`POST /_sim/signin`); `None` = nothing.
-    pub signin_interrupt: Option<crate::entra::interrupt::SignInInterrupt>,
+    pub signin_interrupt: Option<crate::model::signin::SignInInterrupt>,
     /// Page size of the management-group list, descendants and policy
     /// assignment lists; `None` = the defaults (`arm::DEFAULT_*_PAGE`).
     pub list_page_size: Option<usize>,
@@ -353,7 +365,7 @@ pub struct App {
     pub requests: Mutex<Vec<Value>>,
     pub clock: Clock,
     pub settings: Mutex<Settings>,
-    pub faults: Mutex<crate::faults::Faults>,
+    pub faults: Mutex<crate::model::faults::Faults>,
     pub throttle: Mutex<crate::throttle::Throttle>,
 }
 
@@ -453,4 +465,24 @@ pub fn is_graph_audience(aud: &str) -> bool {
         aud.trim_end_matches('/').to_ascii_lowercase().as_str(),
         "https://graph.microsoft.com" | "00000003-0000-0000-c000-000000000000"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_service_principal_debug_hides_its_secret() {
+        let sp = ServicePrincipal {
+            display_name: "ci".into(),
+            client_id: "740a34f6".into(),
+            object_id: "6bbbca31".into(),
+            client_secret: Some("demo~s3cr3t-must-not-show".into()),
+            certificates: Vec::new(),
+        };
+        for shown in [format!("{sp:?}"), format!("{:?}", World { service_principals: vec![sp.clone()], ..World::default() })] {
+            assert!(!shown.contains("demo~s3cr3t-must-not-show"), "{shown}");
+            assert!(shown.contains("<redacted>") && shown.contains("740a34f6"), "{shown}");
+        }
+    }
 }

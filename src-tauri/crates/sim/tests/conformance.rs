@@ -1,15 +1,28 @@
-//! Conformance: replay the official Azure REST examples in
-//! `shared/azure-fixtures/` against the `conformance` seed (which holds the
-//! ids the examples use) and compare status and JSON shape.
-//! Skipped, with a message, when the fixtures folder is absent.
+//! Conformance: replay the official Azure REST examples vendored in
+//! `data/examples/` (see `data/SOURCES.md`) against the `conformance` seed
+//! (which holds the ids the examples use) and compare status and JSON shape.
+//! Fails, never skips, when the examples are missing.
 
 use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 
-fn fixtures() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../../shared/azure-fixtures");
-    p.is_dir().then_some(p)
+/// The vendored examples folder; panics naming it when it is absent, so a
+/// clone without the data fails instead of passing while testing nothing.
+fn examples() -> PathBuf {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/examples");
+    assert!(p.is_dir(), "conformance examples missing: {} is not a folder (they are part of the repository; see data/SOURCES.md)", p.display());
+    p
+}
+
+/// Every example file of one area (`<area>/<api-version>/<file>.json`), sorted.
+fn example_files(root: &Path, area: &str) -> Vec<PathBuf> {
+    let dir = root.join(area);
+    let read = |d: &Path| std::fs::read_dir(d).unwrap_or_else(|e| panic!("conformance examples missing: cannot read {}: {e}", d.display()));
+    let mut files: Vec<PathBuf> = read(&dir).flat_map(|v| read(&v.expect("entry").path())).map(|f| f.expect("entry").path()).collect();
+    files.sort();
+    assert!(!files.is_empty(), "conformance examples missing: {} holds no example", dir.display());
+    files
 }
 
 /// Same keys recursively and same value types; arrays compare by their first
@@ -150,10 +163,7 @@ const KNOWN_DIFFERENCES: &[(&str, &str)] = &[
 
 #[tokio::test]
 async fn official_examples_replay() {
-    let Some(root) = fixtures() else {
-        eprintln!("SKIPPED: shared/azure-fixtures not found next to the repository; conformance examples not replayed");
-        return;
-    };
+    let root = examples();
     let sim = azure_sim::Simulator::start("conformance", "127.0.0.1:0".parse().expect("addr")).await.expect("conformance seed");
     let base = sim.base_url();
     let http = reqwest::Client::new();
@@ -169,9 +179,7 @@ async fn official_examples_replay() {
     let mut failures = Vec::new();
     let mut replayed = 0;
     for area in AREAS {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(root.join(area)).expect("area").flat_map(|d| std::fs::read_dir(d.expect("dir").path()).expect("version")).map(|f| f.expect("file").path()).collect();
-        files.sort();
-        for file in files {
+        for file in example_files(&root, area) {
             let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
             let label = format!("{area}/{}/{name}", file.parent().and_then(|p| p.file_name()).and_then(|n| n.to_str()).unwrap_or(""));
             if NOT_REPLAYED.iter().any(|(f, _)| label.ends_with(f)) {

@@ -4,7 +4,8 @@
 use axum::http::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use super::auth::{require, role_by_definition_id_in, role_in, ROLES};
+use super::auth::{require, role_by_definition_id_in, role_in};
+use crate::model::roles::{Role, ROLES};
 use super::policy::scope_matches;
 use super::scope::{chain, Scope};
 use super::{method_not_allowed, ArmResult, Ctx, V_PERMISSIONS, V_ROLE_ASSIGNMENTS, V_ROLE_DEFINITIONS};
@@ -183,9 +184,9 @@ pub fn role_definitions(ctx: &mut Ctx, scope: &Scope, name: Option<&str>) -> Arm
     ctx.check_version(V_ROLE_DEFINITIONS)?;
     scope.check_exists(ctx.world)?;
     let scope_id = scope.id();
-    let custom: Vec<&'static super::auth::Role> = ctx.world.custom_roles.clone();
-    let is_custom = |r: &super::auth::Role| custom.iter().any(|c| c.id == r.id);
-    let to_json = |r: &super::auth::Role| {
+    let custom: Vec<&'static Role> = ctx.world.custom_roles.clone();
+    let is_custom = |r: &Role| custom.iter().any(|c| c.id == r.id);
+    let to_json = |r: &Role| {
         json!({
             "id": role_definition_id(&scope_id, r.id),
             "name": r.id,

@@ -22,7 +22,8 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
 use crate::errors::HttpError;
-use crate::log::{query_pairs, LoggedPrincipal, SchemaErrors};
+use crate::log::query_pairs;
+use crate::model::log::{LoggedPrincipal, SchemaErrors};
 use crate::state::{lock, App, World};
 use crate::throttle::{Kind, Taken};
 use auth::Caller;

@@ -10,7 +10,9 @@ use axum::response::{Html, IntoResponse, Response};
 use chrono::Duration;
 
 use super::{interrupt, param, random_token, tenant_ok};
-use crate::log::{query_pairs, LoggedPrincipal};
+use crate::log::query_pairs;
+use crate::model::log::LoggedPrincipal;
+use crate::model::signin::SignInInterrupt;
 use crate::state::{lock, App, AuthCode, World};
 
 fn error_page(status: StatusCode, code: u32, message: &str) -> Response {
@@ -108,7 +110,7 @@ pub async fn authorize(State(app): State<Arc<App>>, Path(tenant): Path<String>, 
         return fail(error, &description);
     }
     // Under an MFA requirement the user completes MFA in the browser.
-    let mfa = app.settings().signin_interrupt == Some(interrupt::SignInInterrupt::Mfa);
+    let mfa = app.settings().signin_interrupt == Some(SignInInterrupt::Mfa);
     let code = random_token("simcode.");
     lock(&app.auth_codes).insert(
         code.clone(),

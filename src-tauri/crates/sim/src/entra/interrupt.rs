@@ -11,38 +11,8 @@ use serde_json::json;
 
 use super::issue::{resource_of, split_scopes};
 use super::oauth_error_with;
+use crate::model::signin::SignInInterrupt;
 use crate::state::{is_arm_audience, is_graph_audience, App, ExternalUser, World};
-
-/// What interrupts user sign-ins.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SignInInterrupt {
-    /// Conditional Access now requires MFA (AADSTS50076). Interactive sign-in
-    /// satisfies it; refresh tokens and device codes without MFA do not.
-    Mfa,
-    /// The app is not consented in the tenant and the user cannot consent (AADSTS65001).
-    Consent,
-    /// Conditional Access blocks the sign-in (AADSTS53003).
-    Blocked,
-}
-
-impl SignInInterrupt {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SignInInterrupt::Mfa => "mfa",
-            SignInInterrupt::Consent => "consent",
-            SignInInterrupt::Blocked => "blocked",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<SignInInterrupt> {
-        match s {
-            "mfa" => Some(SignInInterrupt::Mfa),
-            "consent" => Some(SignInInterrupt::Consent),
-            "blocked" => Some(SignInInterrupt::Blocked),
-            _ => None,
-        }
-    }
-}
 
 /// The id of the simulated Conditional Access policy that requires MFA (the
 /// `capolids` of the claims challenge).

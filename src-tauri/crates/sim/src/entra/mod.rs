@@ -22,7 +22,7 @@ use base64::Engine;
 use rand::RngCore;
 use serde_json::{json, Value};
 
-use crate::log::LoggedPrincipal;
+use crate::model::log::LoggedPrincipal;
 use crate::state::{lock, App, World};
 
 pub use authorize::authorize;

@@ -1,5 +1,5 @@
 //! `conformance`: the ids and names the official Azure REST examples use
-//! (`shared/azure-fixtures/`), so each replayed example succeeds as written.
+//! (`data/examples/`), so each replayed example succeeds as written.
 //! Principals are the demo ones (plus the role-assignment example's user);
 //! Morgan (Owner) and the CI service principal (Owner) hold their roles at the
 //! tenant root group. The tenant id is the management-group examples' tenant
@@ -8,7 +8,7 @@
 use serde_json::{json, Map, Value};
 
 use super::demo::{principals, role, CI_OBJECT_ID, MANAGER_OID};
-use crate::arm::auth::Role;
+use crate::model::roles::Role;
 use super::recs::add_assessments;
 use super::{mcsb_definition, uuid_from, MCSB_ID};
 use crate::errors::SimError;
