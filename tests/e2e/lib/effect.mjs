@@ -53,7 +53,7 @@ async function rowsOf(browser, status, label) {
   } catch (e) {
     await screenshot(browser, "e2e-details-not-loaded");
     const tabs = await browser.execute(() => [...document.querySelectorAll('[role="tab"]')].map((t) => t.textContent));
-    throw new Error(`${e.message}; tabs: ${JSON.stringify(tabs)}`);
+    throw new Error(`${e.message}; tabs: ${JSON.stringify(tabs)}`, { cause: e });
   }
   await tab(browser, label);
   await browser.pause(300);

@@ -112,7 +112,7 @@ export async function startApp(appEnv) {
         continue;
       }
       stop(driver);
-      throw new Error(`${e.message}\n--- tauri-driver said:\n${driver.output.join("")}`);
+      throw new Error(`${e.message}\n--- tauri-driver said:\n${driver.output.join("")}`, { cause: e });
     }
   }
   return {
