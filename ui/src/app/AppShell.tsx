@@ -1,7 +1,7 @@
 import { makeStyles, tokens } from "@fluentui/react-components";
 import { useEffect, useState } from "react";
 import { ConnectDialog } from "../connect/ConnectDialog";
-import { useSession } from "../shared/queries";
+import { useSession } from "../ipc/queries";
 import { ApplyBanners } from "./ApplyBanners";
 import { ExemptTargetProvider } from "./exemptTarget";
 import { SignInAgainProvider } from "../shared/signInAgain";

@@ -23,7 +23,7 @@ import type {
 } from "../ipc/bindings";
 import { ErrorBar } from "../shared/ErrorBar";
 import { fieldErrorsFromDetails, toErrorPayload } from "../shared/errors";
-import { useManagementGroups } from "../shared/queries";
+import { useManagementGroups } from "../ipc/queries";
 import { CategoryField } from "./CategoryField";
 import { ChecksSection } from "./checks/ChecksSection";
 import { usePreparation } from "./checks/usePreparation";

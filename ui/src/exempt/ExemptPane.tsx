@@ -20,7 +20,7 @@ import {
   type Subscription,
 } from "../ipc/bindings";
 import { toErrorPayload } from "../shared/errors";
-import { useManagementGroups } from "../shared/queries";
+import { useManagementGroups } from "../ipc/queries";
 import { SeverityBadge } from "../shared/SeverityBadge";
 import { emptyDraft } from "./draft";
 import { ExemptForm } from "./ExemptForm";
