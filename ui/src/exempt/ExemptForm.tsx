@@ -251,7 +251,6 @@ export function ExemptForm({ values, setValues, subscriptions, onPreview, onDisc
         running={prep.running}
         error={prep.error}
         groups={groups.data}
-        onRecheck={() => void prep.prepareNow(draft).catch(() => {})}
       />
       <div className={styles.footer}>
         {previewError && !prep.error ? <ErrorBar error={previewError} title="Couldn't prepare the exemption" /> : null}
