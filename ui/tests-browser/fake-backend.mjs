@@ -435,7 +435,7 @@ export function installFakeBackend(fixtures) {
         const scopes = [...new Set(done.map((i) => i.write.scope))];
         return {
           applyId: args.applyId,
-          items: scopes.map((scope) => ({ scope, pending: scope.includes("/resourceGroups/") ? 1 : 3, exempt: 0 })),
+          items: scopes.map((scope) => ({ scope, pending: scope.includes("/resourceGroups/") ? 1 : 3, exempt: 0, heldBy: [] })),
           complete: false,
           expectedBy: new Date(Date.parse(apply.report.startedAt) + 24 * 3600e3).toISOString(),
         };
