@@ -43,12 +43,14 @@ export function usePreparation(draft: ExemptionDraft, ready: boolean) {
   );
 
   const forThisDraft = target === draft && !query.isPlaceholderData;
+  // A failed check of this draft leaves no preparation standing (not even an older answer to it).
+  const failed = forThisDraft && query.isError;
   return {
     /** The last preparation, possibly for an older draft (see `current`). */
-    preparation: query.data ?? null,
-    error: forThisDraft && query.error ? toErrorPayload(query.error) : null,
+    preparation: failed ? null : (query.data ?? null),
+    error: failed ? toErrorPayload(query.error) : null,
     /** The preparation is for exactly this draft. */
-    current: forThisDraft && query.data !== undefined,
+    current: forThisDraft && !failed && query.data !== undefined,
     running: target !== null && query.isFetching,
     /** Prepares now (for Preview); rejects with an ErrorPayload. */
     prepareNow,
