@@ -13,7 +13,7 @@ import {
 import { ArrowSwapRegular, DismissRegular, PersonCircleRegular, ShieldKeyholeFilled, WarningFilled } from "@fluentui/react-icons";
 import { useState } from "react";
 import { toErrorPayload } from "../shared/errors";
-import { useSession } from "../shared/queries";
+import { useSession } from "../ipc/queries";
 
 const useStyles = makeStyles({
   root: {

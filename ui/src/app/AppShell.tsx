@@ -1,7 +1,8 @@
 import { makeStyles, tokens } from "@fluentui/react-components";
 import { useEffect, useState } from "react";
 import { ConnectDialog } from "../connect/ConnectDialog";
-import { useSession } from "../shared/queries";
+import { useSession } from "../ipc/queries";
+import { useRefreshAfterApplies } from "../apply/useApply";
 import { ApplyBanners } from "./ApplyBanners";
 import { ExemptTargetProvider } from "./exemptTarget";
 import { SignInAgainProvider } from "../shared/signInAgain";
@@ -34,6 +35,7 @@ export function AppShell() {
   const styles = useStyles();
   const [screen, setScreen] = useState<Screen>("recommendations");
   const [connectOpen, setConnectOpen] = useState(false);
+  useRefreshAfterApplies();
   // No session at all (nothing remembered, the sign-in gone): go to Connect.
   const sessionFailed = useSession().isError;
   useEffect(() => {

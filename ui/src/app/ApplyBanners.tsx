@@ -12,8 +12,8 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { applyStore, isFinal } from "../apply/applyStore";
 import { useApplies } from "../apply/useApply";
-import { commands, type ApplyReport } from "../ipc/bindings";
-import { queryKeys } from "../shared/queries";
+import type { ApplyReport } from "../ipc/bindings";
+import { queries } from "../ipc/queries";
 import { useExemptTarget } from "./exemptTarget";
 
 const useStyles = makeStyles({
@@ -29,7 +29,7 @@ export function ApplyBanners() {
   const { open } = useExemptTarget();
   const applies = useApplies();
   const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
-  const unfinished = useQuery({ queryKey: queryKeys.unfinished, queryFn: () => commands.unfinishedApplies(), staleTime: Infinity });
+  const unfinished = useQuery(queries.unfinished());
   const tracked = new Set(applies.map((a) => a.id));
   const interrupted = (unfinished.data ?? []).filter((r) => !tracked.has(r.id) && !hidden.has(r.id));
   const hide = (id: string) => setHidden((h) => new Set(h).add(id));

@@ -14,6 +14,7 @@ import {
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
 import { commands, type DatabaseStatus } from "../ipc/bindings";
+import { invalidate, queries, queryKeys } from "../ipc/queries";
 import { ErrorBar } from "../shared/ErrorBar";
 import { toErrorPayload } from "../shared/errors";
 
@@ -36,22 +37,20 @@ const useStyles = makeStyles({
   loading: { display: "flex", height: "100%", alignItems: "center", justifyContent: "center" },
 });
 
-const STATUS_KEY = ["databaseStatus"] as const;
-
 /** The app, once its local database is open. When the database file cannot
  * be used (empty, not a database, damaged, read-only, disk full…), a screen
  * says so, names the file and the reason, and offers to move the file aside
  * (kept, renamed) and start fresh, to try again, or to quit. */
 export function DatabaseGate({ children }: { children: ReactNode }) {
   const client = useQueryClient();
-  const status = useQuery({ queryKey: STATUS_KEY, queryFn: () => commands.databaseStatus(), staleTime: Infinity });
+  const status = useQuery(queries.databaseStatus());
   const [movedTo, setMovedTo] = useState<string | null>(null);
   const settle = (next: DatabaseStatus) => {
-    client.setQueryData(STATUS_KEY, next);
+    client.setQueryData(queryKeys.databaseStatus, next);
     if (next.problem === null) {
       setMovedTo(next.movedTo);
       // Queries that failed while the database was unusable start again.
-      void client.invalidateQueries({ predicate: (q) => q.queryKey[0] !== STATUS_KEY[0] });
+      invalidate.afterDatabaseOpened(client);
     }
   };
   const moveAside = useMutation({ mutationFn: () => commands.moveDatabaseAside(), onSuccess: settle });

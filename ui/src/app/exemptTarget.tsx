@@ -1,7 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
-import { commands, type ExemptionDraft } from "../ipc/bindings";
-import { queryKeys } from "../shared/queries";
+import type { ExemptionDraft } from "../ipc/bindings";
+import { queries } from "../ipc/queries";
 
 /** What the Exempt drawer should show: a recommendation, with a draft to
  * restore or an apply to follow. */
@@ -40,8 +40,8 @@ export function ExemptTargetProvider({ onOpen, children }: { onOpen?: () => void
     [request],
   );
 
-  const saved = useQuery({ queryKey: queryKeys.draft, queryFn: () => commands.loadDraft(), staleTime: Infinity });
-  const unfinished = useQuery({ queryKey: queryKeys.unfinished, queryFn: () => commands.unfinishedApplies(), staleTime: Infinity });
+  const saved = useQuery(queries.draft());
+  const unfinished = useQuery(queries.unfinished());
   const restored = useRef(false);
   useEffect(() => {
     if (restored.current || !saved.isSuccess || unfinished.isPending) return;

@@ -1,8 +1,8 @@
 import { Body1, Caption1, Spinner, Subtitle2, makeStyles, tokens, mergeClasses } from "@fluentui/react-components";
 import { useQuery } from "@tanstack/react-query";
-import { commands, type ManagementGroupNode, type Subscription } from "../ipc/bindings";
+import type { ManagementGroupNode, Subscription } from "../ipc/bindings";
 import { ErrorBar } from "../shared/ErrorBar";
-import { queryError, queryKeys } from "../shared/queries";
+import { queries, queryError } from "../ipc/queries";
 import { describeScope, lastSegment } from "../shared/scopeNames";
 
 /** The scope an assignment lives at (its id up to `/providers/Microsoft.Authorization/policyAssignments/`). */
@@ -29,8 +29,7 @@ type Props = { applyId: string; subscriptions: readonly Subscription[]; groups: 
 export function EffectStatus({ applyId, subscriptions, groups }: Props) {
   const styles = useStyles();
   const effect = useQuery({
-    queryKey: queryKeys.effect(applyId),
-    queryFn: () => commands.effectStatus(applyId),
+    ...queries.effect(applyId),
     refetchInterval: (q) => (q.state.data?.complete ? false : EFFECT_POLL_MS),
   });
   const failure = queryError(effect.error);

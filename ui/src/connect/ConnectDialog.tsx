@@ -19,7 +19,7 @@ import { commands, type ErrorPayload, type SessionInfo, type SignInMethod, type 
 import { ErrorBar } from "../shared/ErrorBar";
 import { WithoutSignInAgain } from "../shared/signInAgain";
 import { toErrorPayload } from "../shared/errors";
-import { queryError, queryKeys, useSession } from "../shared/queries";
+import { invalidate, queries, queryError, useSession } from "../ipc/queries";
 import { ProfilesList } from "./ProfilesList";
 import { SignInForm } from "./SignInForm";
 import { SignInProgress } from "./SignInProgress";
@@ -42,7 +42,6 @@ const useStyles = makeStyles({
   muted: { color: tokens.colorNeutralForeground3 },
 });
 
-export const profilesKey = ["profiles"] as const;
 
 type Pending = { kind: "signIn"; method: SignInMethod } | { kind: "profile"; name: string } | { kind: "demo" } | null;
 
@@ -65,7 +64,7 @@ function ConnectBody({ onClose }: { onClose: () => void }) {
   const queryClient = useQueryClient();
   const switched = useSessionSwitched();
   const session = useSession();
-  const profiles = useQuery({ queryKey: profilesKey, queryFn: () => commands.listProfiles() });
+  const profiles = useQuery(queries.profiles());
   const [pending, setPending] = useState<Pending>(null);
   const [actionError, setActionError] = useState<ErrorPayload | null>(null);
   const [signInError, setSignInError] = useState<ErrorPayload | null>(null);
@@ -83,8 +82,8 @@ function ConnectBody({ onClose }: { onClose: () => void }) {
   );
 
   const done = (info: SessionInfo) => {
+    // Everything but the session is read again, the profiles too.
     switched(info);
-    void queryClient.invalidateQueries({ queryKey: profilesKey });
     onClose();
   };
 
@@ -135,8 +134,7 @@ function ConnectBody({ onClose }: { onClose: () => void }) {
     setActionError(null);
     try {
       await commands.signOut(name);
-      void queryClient.invalidateQueries({ queryKey: profilesKey });
-      void queryClient.invalidateQueries({ queryKey: queryKeys.session });
+      invalidate.afterSignOut(queryClient);
     } catch (e) {
       setActionError(toErrorPayload(e));
     } finally {

@@ -23,7 +23,7 @@ import type {
 } from "../ipc/bindings";
 import { ErrorBar } from "../shared/ErrorBar";
 import { fieldErrorsFromDetails, toErrorPayload } from "../shared/errors";
-import { useManagementGroups } from "../shared/queries";
+import { useManagementGroups } from "../ipc/queries";
 import { CategoryField } from "./CategoryField";
 import { ChecksSection } from "./checks/ChecksSection";
 import { usePreparation } from "./checks/usePreparation";
@@ -251,7 +251,6 @@ export function ExemptForm({ values, setValues, subscriptions, onPreview, onDisc
         running={prep.running}
         error={prep.error}
         groups={groups.data}
-        onRecheck={() => void prep.prepareNow(draft).catch(() => {})}
       />
       <div className={styles.footer}>
         {previewError && !prep.error ? <ErrorBar error={previewError} title="Couldn't prepare the exemption" /> : null}

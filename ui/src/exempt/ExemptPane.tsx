@@ -6,7 +6,6 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { ApplyProgressView } from "../apply/ApplyProgressView";
 import { applyStore } from "../apply/applyStore";
@@ -20,7 +19,7 @@ import {
   type Subscription,
 } from "../ipc/bindings";
 import { toErrorPayload } from "../shared/errors";
-import { useManagementGroups } from "../shared/queries";
+import { useManagementGroups } from "../ipc/queries";
 import { SeverityBadge } from "../shared/SeverityBadge";
 import { emptyDraft } from "./draft";
 import { ExemptForm } from "./ExemptForm";
@@ -48,7 +47,6 @@ type Props = {
  * preview of every write, then the apply's progress and result. */
 export function ExemptPane({ recommendation, subscriptions, savedDraft, applyId, onDraftChange, onClose }: Props) {
   const styles = useStyles();
-  const queryClient = useQueryClient();
   const key = recommendation.key;
   const groups = useManagementGroups();
   const [values, setValues] = useState<ExemptionDraft>(() => savedDraft ?? emptyDraft(key));
@@ -61,19 +59,18 @@ export function ExemptPane({ recommendation, subscriptions, savedDraft, applyId,
 
   useEffect(() => onDraftChange?.(key, values), [values, onDraftChange, key]);
 
-  // After a clean apply the draft has done its job.
+  // After a clean apply the draft has done its job. (What the apply changed
+  // in Azure is read again by `useRefreshAfterApplies`, pane open or not.)
   const view = useApply(stage.kind === "apply" ? stage.applyId : null);
   const settled = useRef<string | null>(null);
   useEffect(() => {
     if (!view?.finished || settled.current === view.id) return;
     settled.current = view.id;
-    void queryClient.invalidateQueries({ queryKey: ["exemptions"] });
-    void queryClient.invalidateQueries({ queryKey: ["resources", key] });
     if (view.failed === 0 && view.cancelled === 0 && !applyId) {
       onDraftChange?.(key, null);
       commands.discardDraft().catch(() => {});
     }
-  }, [view, queryClient, key, onDraftChange, applyId]);
+  }, [view, key, onDraftChange, applyId]);
 
   const fresh = () => {
     const next = emptyDraft(key);

@@ -2,10 +2,9 @@ import { Button, Spinner, Title3, makeStyles, tokens } from "@fluentui/react-com
 import { ArrowClockwiseRegular, ShieldDismissRegular } from "@fluentui/react-icons";
 import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
-import { commands } from "../ipc/bindings";
 import { EmptyState } from "../shared/EmptyState";
 import { ErrorBar } from "../shared/ErrorBar";
-import { queryError, queryKeys, useSubscriptions } from "../shared/queries";
+import { queries, queryError, useSubscriptions } from "../ipc/queries";
 import { ExemptionsTable } from "./ExemptionsTable";
 import { SubscriptionFilter } from "./SubscriptionFilter";
 
@@ -31,8 +30,7 @@ export function ExemptionsPage() {
     [subscriptions.data, unchecked],
   );
   const exemptions = useQuery({
-    queryKey: queryKeys.exemptions(checkedIds),
-    queryFn: () => commands.listExemptions(checkedIds),
+    ...queries.exemptions(checkedIds),
     enabled: subscriptions.isSuccess && checkedIds.length > 0,
   });
   const toggle = (id: string, checked: boolean) =>

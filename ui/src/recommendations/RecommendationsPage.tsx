@@ -10,11 +10,11 @@ import { SearchRegular, ShieldCheckmarkRegular } from "@fluentui/react-icons";
 import { useQuery } from "@tanstack/react-query";
 import { useCallback, useMemo, useState } from "react";
 import { useExemptTarget } from "../app/exemptTarget";
-import { commands, type ExemptionDraft } from "../ipc/bindings";
+import type { ExemptionDraft } from "../ipc/bindings";
 import { ExemptDrawer, type DrawerTarget } from "../exempt/ExemptDrawer";
 import { EmptyState } from "../shared/EmptyState";
 import { ErrorBar } from "../shared/ErrorBar";
-import { queryError, queryKeys, useSubscriptions } from "../shared/queries";
+import { queries, queryError, useSubscriptions } from "../ipc/queries";
 import { filterAndSort } from "./filterAndSort";
 import { RecommendationsTable } from "./RecommendationsTable";
 
@@ -41,8 +41,7 @@ export function RecommendationsPage() {
   const subscriptions = useSubscriptions();
   const ids = useMemo(() => (subscriptions.data ?? []).map((s) => s.id), [subscriptions.data]);
   const recommendations = useQuery({
-    queryKey: queryKeys.recommendations(ids),
-    queryFn: () => commands.listRecommendations(ids),
+    ...queries.recommendations(ids),
     enabled: subscriptions.isSuccess,
   });
 

@@ -1,7 +1,8 @@
 import { FluentProvider, webLightTheme } from "@fluentui/react-components";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { render } from "@testing-library/react";
-import type { ReactElement } from "react";
+import type { ReactElement, ReactNode } from "react";
+import { useRefreshAfterApplies } from "../apply/useApply";
 import { ExemptTargetProvider } from "../app/exemptTarget";
 
 /** Renders inside the providers the app has, with a fresh query cache. */
@@ -12,9 +13,17 @@ export function renderWithProviders(ui: ReactElement) {
   const result = render(
     <QueryClientProvider client={client}>
       <FluentProvider theme={webLightTheme}>
-        <ExemptTargetProvider>{ui}</ExemptTargetProvider>
+        <ExemptTargetProvider>
+          <RefreshAfterApplies>{ui}</RefreshAfterApplies>
+        </ExemptTargetProvider>
       </FluentProvider>
     </QueryClientProvider>,
   );
   return { ...result, client };
+}
+
+/** What the app shell mounts once, so a pane rendered alone refreshes as in the app. */
+function RefreshAfterApplies({ children }: { children: ReactNode }) {
+  useRefreshAfterApplies();
+  return children;
 }

@@ -1,6 +1,8 @@
 import { Body1, Caption1, Spinner, Subtitle2, makeStyles, tokens, mergeClasses } from "@fluentui/react-components";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { commands, type ErrorPayload, type ManagementGroupNode, type Preparation } from "../../ipc/bindings";
+import { invalidate } from "../../ipc/queries";
 import { ErrorBar } from "../../shared/ErrorBar";
 import { findGroup } from "../../shared/managementGroups";
 import { CheckRow } from "./CheckRow";
@@ -29,19 +31,19 @@ type Props = {
   running: boolean;
   error: ErrorPayload | null;
   groups: ManagementGroupNode | null | undefined;
-  /** Prepare again (after a grant). */
-  onRecheck: () => void;
 };
 
 /** What the backend checked before anything is sent, and what the user can do about it. */
-export function ChecksSection({ preparation, current, running, error, groups, onRecheck }: Props) {
+export function ChecksSection({ preparation, current, running, error, groups }: Props) {
   const styles = useStyles();
   const [granting, setGranting] = useState<string | null>(null);
   const initiatives = [...new Set((preparation?.writes ?? []).map((w) => w.initiativeName))];
-  const grant = async (mg: string) => {
-    await commands.grantSecurityReader(mg);
-    onRecheck();
-  };
+  const client = useQueryClient();
+  // Once granted, the checks run again (the preparation is read anew).
+  const grant = useMutation({
+    mutationFn: (mg: string) => commands.grantSecurityReader(mg),
+    onSuccess: () => invalidate.afterGrantReader(client),
+  });
   return (
     <section className={styles.root} data-testid="checks" aria-label="Checks" aria-busy={running}>
       <div className={styles.heading}>
@@ -69,7 +71,7 @@ export function ChecksSection({ preparation, current, running, error, groups, on
       <GrantReaderDialog
         managementGroup={granting}
         displayName={granting ? findGroup(groups, granting)?.displayName ?? granting : ""}
-        onGrant={grant}
+        onGrant={grant.mutateAsync}
         onClose={() => setGranting(null)}
       />
     </section>

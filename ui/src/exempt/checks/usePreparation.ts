@@ -1,54 +1,58 @@
-import { useCallback, useEffect, useRef, useState } from "react";
-import { commands, type ErrorPayload, type ExemptionDraft, type Preparation } from "../../ipc/bindings";
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useCallback, useEffect, useState } from "react";
+import type { ExemptionDraft, Preparation } from "../../ipc/bindings";
+import { queries } from "../../ipc/queries";
 import { toErrorPayload } from "../../shared/errors";
 
 export const PREPARE_DEBOUNCE_MS = 400;
 
-type State = { preparation: Preparation | null; for: ExemptionDraft | null; error: ErrorPayload | null };
-
 /** Runs the backend's checks and plans the writes (nothing is sent) as the
- * draft changes, while it has no field errors; debounced, and a reply to an
- * older draft never replaces a newer one's. */
+ * draft changes, while it has no field errors; debounced. Each draft is its
+ * own query, so a reply to an older draft never replaces a newer one's. */
 export function usePreparation(draft: ExemptionDraft, ready: boolean) {
-  const [state, setState] = useState<State>({ preparation: null, for: null, error: null });
-  const [running, setRunning] = useState(false);
-  const sequence = useRef(0);
-
-  const run = useCallback(async (d: ExemptionDraft): Promise<Preparation | null> => {
-    const id = ++sequence.current;
-    setRunning(true);
-    try {
-      const preparation = await commands.prepareExemption(d);
-      if (id === sequence.current) setState({ preparation, for: d, error: null });
-      return preparation;
-    } catch (error) {
-      const payload = toErrorPayload(error);
-      if (id === sequence.current) setState({ preparation: null, for: d, error: payload });
-      throw payload;
-    } finally {
-      if (id === sequence.current) setRunning(false);
-    }
-  }, []);
+  const client = useQueryClient();
+  /** The draft the checks run for: `draft`, once it has stayed put a moment. */
+  const [target, setTarget] = useState<ExemptionDraft | null>(null);
 
   useEffect(() => {
     if (!ready) {
-      ++sequence.current;
-      setRunning(false);
+      setTarget(null);
       return;
     }
-    const timer = setTimeout(() => void run(draft).catch(() => {}), PREPARE_DEBOUNCE_MS);
+    const timer = setTimeout(() => setTarget(draft), PREPARE_DEBOUNCE_MS);
     return () => clearTimeout(timer);
-  }, [draft, ready, run]);
+  }, [draft, ready]);
 
-  const current = state.for === draft;
+  const query = useQuery({
+    ...queries.preparation(target ?? draft),
+    enabled: target !== null,
+    // While a newer draft is checked, the last answer stays on screen (marked not current).
+    placeholderData: keepPreviousData,
+  });
+
+  const prepareNow = useCallback(
+    async (d: ExemptionDraft): Promise<Preparation> => {
+      setTarget(d);
+      try {
+        return await client.fetchQuery({ ...queries.preparation(d), staleTime: 0 });
+      } catch (error) {
+        throw toErrorPayload(error);
+      }
+    },
+    [client],
+  );
+
+  const forThisDraft = target === draft && !query.isPlaceholderData;
+  // A failed check of this draft leaves no preparation standing (not even an older answer to it).
+  const failed = forThisDraft && query.isError;
   return {
     /** The last preparation, possibly for an older draft (see `current`). */
-    preparation: state.preparation,
-    error: current ? state.error : null,
+    preparation: failed ? null : (query.data ?? null),
+    error: failed ? toErrorPayload(query.error) : null,
     /** The preparation is for exactly this draft. */
-    current: current && state.preparation !== null,
-    running,
-    /** Prepares now (for Preview, or after granting Reader); rejects with an ErrorPayload. */
-    prepareNow: run,
+    current: forThisDraft && !failed && query.data !== undefined,
+    running: target !== null && query.isFetching,
+    /** Prepares now (for Preview); rejects with an ErrorPayload. */
+    prepareNow,
   };
 }

@@ -15,7 +15,7 @@ import { useMemo, useState } from "react";
 import type { ManagementGroupNode } from "../../ipc/bindings";
 import { ErrorBar } from "../../shared/ErrorBar";
 import { filterTree, subscriptionsUnder } from "../../shared/managementGroups";
-import { queryError } from "../../shared/queries";
+import { queryError } from "../../ipc/queries";
 import { usePickerStyles } from "./pickerStyles";
 
 const useStyles = makeStyles({

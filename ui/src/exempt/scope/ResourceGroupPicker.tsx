@@ -2,7 +2,7 @@ import { Caption1, Checkbox, Field, FieldContextProvider, Spinner, makeStyles, t
 import { useMemo } from "react";
 import type { Subscription } from "../../ipc/bindings";
 import { ErrorBar } from "../../shared/ErrorBar";
-import { queryError, useRecommendationResources } from "../../shared/queries";
+import { queryError, useRecommendationResources } from "../../ipc/queries";
 import { subscriptionName } from "../../shared/subscriptionNames";
 import { usePickerStyles } from "./pickerStyles";
 import { SearchTools } from "./SearchTools";

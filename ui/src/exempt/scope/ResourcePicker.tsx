@@ -2,7 +2,7 @@ import { Caption1, Field, FieldContextProvider, Spinner, useId } from "@fluentui
 import { useMemo } from "react";
 import type { Subscription } from "../../ipc/bindings";
 import { ErrorBar } from "../../shared/ErrorBar";
-import { queryError, useRecommendationResources } from "../../shared/queries";
+import { queryError, useRecommendationResources } from "../../ipc/queries";
 import { subscriptionName } from "../../shared/subscriptionNames";
 import { usePickerStyles } from "./pickerStyles";
 import { ResourceRows, type ResourceRow } from "./ResourceRows";

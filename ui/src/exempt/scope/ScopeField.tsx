@@ -1,7 +1,7 @@
 import { Caption1, Field, Radio, RadioGroup, makeStyles, tokens } from "@fluentui/react-components";
 import { useRef } from "react";
 import type { ScopeChoice, Subscription } from "../../ipc/bindings";
-import { useManagementGroups } from "../../shared/queries";
+import { useManagementGroups } from "../../ipc/queries";
 import { ManagementGroupPicker } from "./ManagementGroupPicker";
 import { ResourceGroupPicker } from "./ResourceGroupPicker";
 import { ResourcePicker } from "./ResourcePicker";

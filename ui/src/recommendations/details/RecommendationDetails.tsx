@@ -2,7 +2,7 @@ import { Body1, Caption1, Spinner, Tab, TabList, makeStyles, tokens } from "@flu
 import { useMemo, useState } from "react";
 import type { Recommendation, ResourceStatus, Subscription } from "../../ipc/bindings";
 import { ErrorBar } from "../../shared/ErrorBar";
-import { queryError, useRecommendationResources } from "../../shared/queries";
+import { queryError, useRecommendationResources } from "../../ipc/queries";
 import { VirtualList } from "../../shared/VirtualList";
 import { ResourceLine } from "./ResourceLine";
 

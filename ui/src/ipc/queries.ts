@@ -1,0 +1,102 @@
+import { queryOptions, useQuery, type QueryClient } from "@tanstack/react-query";
+import { toErrorPayload } from "../shared/errors";
+import { commands, type ExemptionDraft, type SessionInfo } from "./bindings";
+
+/** Every query key the UI uses, in one place. A key starts with the name of
+ * what it reads; the `...Root` keys match every key under that name, for
+ * invalidation. */
+export const queryKeys = {
+  session: ["session"] as const,
+  profiles: ["profiles"] as const,
+  databaseStatus: ["databaseStatus"] as const,
+  subscriptions: ["subscriptions"] as const,
+  managementGroups: ["managementGroups"] as const,
+  recommendationsRoot: ["recommendations"] as const,
+  recommendations: (ids: readonly string[]) => ["recommendations", ...ids] as const,
+  exemptionsRoot: ["exemptions"] as const,
+  exemptions: (ids: readonly string[]) => ["exemptions", ...ids] as const,
+  resourcesRoot: ["resources"] as const,
+  resourcesOf: (key: string) => ["resources", key] as const,
+  resources: (key: string, ids: readonly string[]) => ["resources", key, ...ids] as const,
+  /** The checks and planned writes for one draft (the backend registers a plan per answer). */
+  preparationRoot: ["preparation"] as const,
+  preparation: (draft: ExemptionDraft) => ["preparation", draft] as const,
+  effectRoot: ["effect"] as const,
+  effect: (applyId: string) => ["effect", applyId] as const,
+  unfinished: ["unfinishedApplies"] as const,
+  draft: ["draft"] as const,
+};
+
+/** Every read: its key and the command that answers it, typed together. */
+export const queries = {
+  session: () => queryOptions({ queryKey: queryKeys.session, queryFn: () => commands.sessionInfo(), staleTime: Infinity }),
+  profiles: () => queryOptions({ queryKey: queryKeys.profiles, queryFn: () => commands.listProfiles() }),
+  databaseStatus: () =>
+    queryOptions({ queryKey: queryKeys.databaseStatus, queryFn: () => commands.databaseStatus(), staleTime: Infinity }),
+  subscriptions: () =>
+    queryOptions({ queryKey: queryKeys.subscriptions, queryFn: () => commands.listSubscriptions(), staleTime: 5 * 60_000 }),
+  /** The management-group tree; `null` when the user can't read management groups. */
+  managementGroups: () =>
+    queryOptions({ queryKey: queryKeys.managementGroups, queryFn: () => commands.listManagementGroups(), staleTime: 5 * 60_000 }),
+  recommendations: (ids: readonly string[]) =>
+    queryOptions({ queryKey: queryKeys.recommendations(ids), queryFn: () => commands.listRecommendations([...ids]) }),
+  exemptions: (ids: readonly string[]) =>
+    queryOptions({ queryKey: queryKeys.exemptions(ids), queryFn: () => commands.listExemptions([...ids]) }),
+  /** Every resource Defender assessed for a recommendation, across the given subscriptions. */
+  resources: (key: string, ids: readonly string[]) =>
+    queryOptions({
+      queryKey: queryKeys.resources(key, ids),
+      queryFn: () => commands.recommendationResources(key, [...ids]),
+      staleTime: 60_000,
+    }),
+  preparation: (draft: ExemptionDraft) =>
+    queryOptions({ queryKey: queryKeys.preparation(draft), queryFn: () => commands.prepareExemption(draft), gcTime: 60_000 }),
+  effect: (applyId: string) => queryOptions({ queryKey: queryKeys.effect(applyId), queryFn: () => commands.effectStatus(applyId) }),
+  unfinished: () =>
+    queryOptions({ queryKey: queryKeys.unfinished, queryFn: () => commands.unfinishedApplies(), staleTime: Infinity }),
+  draft: () => queryOptions({ queryKey: queryKeys.draft, queryFn: () => commands.loadDraft(), staleTime: Infinity }),
+};
+
+/** What each write makes stale. Every write that changes what a query reads
+ * goes through one of these. */
+export const invalidate = {
+  /** An apply finished (or a retry or resume of it did): Azure holds new exemptions. */
+  afterApply(client: QueryClient, applyId: string, recommendationKey: string | null) {
+    void client.invalidateQueries({ queryKey: queryKeys.exemptionsRoot });
+    void client.invalidateQueries({ queryKey: queryKeys.recommendationsRoot });
+    void client.invalidateQueries({ queryKey: recommendationKey ? queryKeys.resourcesOf(recommendationKey) : queryKeys.resourcesRoot });
+    void client.invalidateQueries({ queryKey: queryKeys.effect(applyId) });
+    void client.invalidateQueries({ queryKey: queryKeys.unfinished });
+  },
+  /** The session changed (sign in, a profile, the demo): the new session goes
+   * straight in, everything else is read again. */
+  afterSessionSwitch(client: QueryClient, info: SessionInfo) {
+    client.setQueryData(queryKeys.session, info);
+    void client.invalidateQueries({ predicate: (q) => q.queryKey[0] !== queryKeys.session[0] });
+  },
+  afterSignOut(client: QueryClient) {
+    void client.invalidateQueries({ queryKey: queryKeys.profiles });
+    void client.invalidateQueries({ queryKey: queryKeys.session });
+  },
+  /** Defender for Cloud may read the management group now: run the checks again. */
+  afterGrantReader(client: QueryClient) {
+    return client.invalidateQueries({ queryKey: queryKeys.preparationRoot });
+  },
+  /** The database opened again: what failed while it was unusable is read again. */
+  afterDatabaseOpened(client: QueryClient) {
+    void client.invalidateQueries({ predicate: (q) => q.queryKey[0] !== queryKeys.databaseStatus[0] });
+  },
+};
+
+export const useSession = () => useQuery(queries.session());
+export const useSubscriptions = () => useQuery(queries.subscriptions());
+export const useManagementGroups = () => useQuery(queries.managementGroups());
+
+export function useRecommendationResources(key: string, subscriptionIds: readonly string[], enabled = true) {
+  return useQuery({ ...queries.resources(key, subscriptionIds), enabled: enabled && subscriptionIds.length > 0 });
+}
+
+/** A query's error as an `ErrorPayload`, or null. */
+export function queryError(error: unknown) {
+  return error ? toErrorPayload(error) : null;
+}
