@@ -12,7 +12,7 @@ use tokio::time::{sleep_until, timeout_at, Instant};
 use url::Url;
 
 use super::{explain, Pkce};
-use crate::credential::{authorization_code, Authority, EntraCredential};
+use crate::credential::{Authority, EntraCredential};
 use crate::error::AzureError;
 
 /// What an interactive sign-in asks Entra for.
@@ -65,15 +65,15 @@ pub async fn sign_in_with_browser(
     )?;
     open(&url).map_err(|e| AzureError::SignInStopped(format!("The browser could not be opened: {e}")))?;
 
-    let (mut stream, target) = wait_for_redirect(listener, &pkce.state, request.timeout).await?;
-    let outcome = match authorization_code(&format!("{redirect_uri}{}", &target[1..]), &pkce.state) {
+    let (mut stream, target) = wait_for_redirect(listener, pkce.state.secret(), request.timeout).await?;
+    let outcome = match pkce.code(&format!("{redirect_uri}{}", target.get(1..).unwrap_or_default())) {
         Ok(code) => EntraCredential::exchange_code(
             http,
             request.authority,
             &request.client_id,
             &code,
             &redirect_uri,
-            &pkce.verifier,
+            pkce.verifier,
             &request.scope,
         )
         .await
