@@ -406,6 +406,29 @@ pub fn assessed_resource(v: &Value) -> Result<(String, Option<String>), AzureErr
     Ok((id, w.properties.status.cause))
 }
 
+/// ARM's and Graph's error body, `{"error": {"code", "message"}}`.
+#[derive(Default, Deserialize)]
+struct CloudError {
+    #[serde(default, deserialize_with = "lenient_object")]
+    error: ErrorDetail,
+}
+
+/// The code and message of an error answer; either may be absent.
+#[derive(Debug, Default, Deserialize, PartialEq)]
+pub struct ErrorDetail {
+    #[serde(default, deserialize_with = "lenient")]
+    pub code: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub message: Option<String>,
+}
+
+/// What an error answer says; a body of any other shape says nothing (the
+/// caller falls back on the status), since the refusal matters more than
+/// its wording.
+pub fn error_detail(body: &Value) -> ErrorDetail {
+    wire::<CloudError>(body, "an error answer").map(|e| e.error).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -448,6 +471,15 @@ mod tests {
         // Shown-only text of another type reads as absent, as before.
         let e = exemption(&json!({"id": "/x", "name": "x", "properties": {"policyAssignmentId": "/a", "displayName": 7}}), Utc::now()).expect("tolerated");
         assert_eq!(e.display_name, None);
+    }
+
+    #[test]
+    fn error_answers_of_any_shape_are_read() {
+        let said = error_detail(&json!({"error": {"code": "AuthorizationFailed", "message": "no"}}));
+        assert_eq!((said.code.as_deref(), said.message.as_deref()), (Some("AuthorizationFailed"), Some("no")));
+        assert_eq!(error_detail(&json!({"error": "flat"})), ErrorDetail::default());
+        assert_eq!(error_detail(&json!([1, 2])), ErrorDetail::default());
+        assert_eq!(error_detail(&json!({"error": {"code": 7, "message": "m"}})).message.as_deref(), Some("m"));
     }
 
     #[test]
