@@ -202,12 +202,11 @@ impl Answer {
             let body = parsed.ok_or_else(|| AzureError::unexpected(url.path(), "a body that is not JSON"))?;
             return Ok((status, body));
         }
-        let error = parsed.as_ref().and_then(|v| v.get("error"));
-        let field = |k: &str| error.and_then(|e| e.get(k)).and_then(Value::as_str).map(str::to_owned);
+        let said = parsed.as_ref().map(crate::parse::error_detail).unwrap_or_default();
         Err(AzureError::Arm {
             status: status.as_u16(),
-            code: field("code").unwrap_or_else(|| status.as_str().to_owned()),
-            message: field("message").unwrap_or_else(|| format!("HTTP {status} with no error message")),
+            code: said.code.unwrap_or_else(|| status.as_str().to_owned()),
+            message: said.message.unwrap_or_else(|| format!("HTTP {status} with no error message")),
             path: url.path().to_owned(),
             retry_after_seconds,
         })

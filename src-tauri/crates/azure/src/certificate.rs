@@ -2,6 +2,9 @@
 //! assertions (RFC 7523, as Entra asks for certificate credentials) and the
 //! certificate's thumbprints that tell Entra which registered key to check.
 //!
+//! The assertion is an RS256 JWT built and signed by `jsonwebtoken` (with
+//! ring underneath); the key is checked against the certificate on loading.
+//!
 //! Read from a PEM file holding the private key (PKCS #8 or PKCS #1, not
 //! encrypted) and the certificate, as `az login --service-principal` takes,
 //! or from a PKCS #12 (`.pfx`/`.p12`) file with its password, as
@@ -12,13 +15,13 @@ use std::fmt;
 use std::path::Path;
 
 use azure_core::credentials::Secret;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
 use chrono::{DateTime, Utc};
-use ring::rand::SystemRandom;
-use ring::signature::{RsaKeyPair, RSA_PKCS1_SHA256};
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use ring::signature::RsaKeyPair;
 use rustls_pki_types::pem::{PemObject, SectionKind};
-use serde_json::json;
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 use url::Url;
 
@@ -32,7 +35,7 @@ const MAX_FILE_BYTES: u64 = 1024 * 1024;
 
 /// A signing key and the certificate it belongs to.
 pub struct ClientCertificate {
-    key: RsaKeyPair,
+    key: EncodingKey,
     /// base64url SHA-1 of the certificate (`x5t`).
     x5t: String,
     /// base64url SHA-256 of the certificate (`x5t#S256`).
@@ -115,9 +118,10 @@ impl ClientCertificate {
     pub fn from_bytes(bytes: &[u8], password: Option<&Secret>) -> Result<Self, String> {
         let is_pem = bytes.windows(10).any(|w| w == b"-----BEGIN");
         let (key_der, cert_der) = if is_pem { pem_parts(bytes)? } else { pkcs12_parts(bytes, password)? };
-        let key = RsaKeyPair::from_pkcs8(&key_der)
-            .or_else(|_| RsaKeyPair::from_der(&key_der))
-            .map_err(|e| format!("its private key is not an RSA key Entra accepts ({e})."))?;
+        let (key, pkcs1) = match RsaKeyPair::from_pkcs8(&key_der) {
+            Ok(key) => (key, false),
+            Err(_) => (RsaKeyPair::from_der(&key_der).map_err(|e| format!("its private key is not an RSA key Entra accepts ({e})."))?, true),
+        };
         let (_, cert) = x509_parser::parse_x509_certificate(&cert_der).map_err(|e| format!("its certificate cannot be read ({e})."))?;
         // The certificate's subject public key is the key pair's (PKCS #1) public key.
         if cert.public_key().subject_public_key.data.as_ref() != key.public().as_ref() {
@@ -126,7 +130,7 @@ impl ClientCertificate {
         let not_after = DateTime::from_timestamp(cert.validity().not_after.timestamp(), 0);
         let sha1 = ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, &cert_der);
         Ok(ClientCertificate {
-            key,
+            key: signing_key(&key_der, pkcs1)?,
             x5t: URL_SAFE_NO_PAD.encode(sha1.as_ref()),
             x5t_s256: URL_SAFE_NO_PAD.encode(Sha256::digest(&cert_der)),
             not_after,
@@ -135,24 +139,47 @@ impl ClientCertificate {
 
     /// A signed client assertion for `client_id` to present at `token_endpoint`.
     pub fn assertion(&self, client_id: &str, token_endpoint: &Url, now: DateTime<Utc>) -> Result<Secret, AzureError> {
-        let header = json!({ "alg": "RS256", "typ": "JWT", "x5t": self.x5t, "x5t#S256": self.x5t_s256 });
+        let mut header = Header::new(Algorithm::RS256);
+        header.x5t = Some(self.x5t.clone());
+        header.x5t_s256 = Some(self.x5t_s256.clone());
         let issued = now.timestamp();
-        let claims = json!({
-            "aud": token_endpoint.as_str(),
-            "iss": client_id,
-            "sub": client_id,
-            "jti": uuid::Uuid::new_v4().to_string(),
-            "nbf": issued,
-            "iat": issued,
-            "exp": issued + ASSERTION_LIFETIME_SECONDS,
-        });
-        let signing_input = format!("{}.{}", URL_SAFE_NO_PAD.encode(header.to_string()), URL_SAFE_NO_PAD.encode(claims.to_string()));
-        let mut signature = vec![0u8; self.key.public().modulus_len()];
-        self.key
-            .sign(&RSA_PKCS1_SHA256, &SystemRandom::new(), signing_input.as_bytes(), &mut signature)
-            .map_err(|_| AzureError::Config("the certificate's key could not sign the client assertion".into()))?;
-        Ok(Secret::new(format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(signature))))
+        let claims = AssertionClaims {
+            aud: token_endpoint.as_str(),
+            iss: client_id,
+            sub: client_id,
+            jti: uuid::Uuid::new_v4().to_string(),
+            nbf: issued,
+            iat: issued,
+            exp: issued.saturating_add(ASSERTION_LIFETIME_SECONDS),
+        };
+        jsonwebtoken::encode(&header, &claims, &self.key)
+            .map(Secret::new)
+            .map_err(|_| AzureError::Config("the certificate's key could not sign the client assertion".into()))
     }
+}
+
+/// The claims of a client assertion (RFC 7523 §3).
+#[derive(Serialize)]
+struct AssertionClaims<'a> {
+    aud: &'a str,
+    iss: &'a str,
+    sub: &'a str,
+    jti: String,
+    nbf: i64,
+    iat: i64,
+    exp: i64,
+}
+
+/// `jsonwebtoken`'s RSA key from PKCS #1 DER, or from PKCS #8 DER through
+/// its PEM reader (which takes the PKCS #1 key out of the PKCS #8 wrapping).
+fn signing_key(key_der: &[u8], pkcs1: bool) -> Result<EncodingKey, String> {
+    if pkcs1 {
+        return Ok(EncodingKey::from_rsa_der(key_der));
+    }
+    let body = STANDARD.encode(key_der);
+    let lines: Vec<&str> = body.as_bytes().chunks(64).filter_map(|line| std::str::from_utf8(line).ok()).collect();
+    let pem = format!("-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n", lines.join("\n"));
+    EncodingKey::from_rsa_pem(pem.as_bytes()).map_err(|e| format!("its private key is not an RSA key Entra accepts ({e})."))
 }
 
 /// The first private key and the first certificate of a PEM file.

@@ -1,6 +1,6 @@
 //! Entra ID tokens for ARM: client credentials, refresh tokens, and the
-//! authorization-code + PKCE exchange. Tokens stay in memory; nothing here
-//! writes or logs a secret.
+//! authorization-code + PKCE exchange, as `oauth2` grants ([`crate::oauth`]).
+//! Tokens stay in memory; nothing here writes or logs a secret.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -9,17 +9,14 @@ use async_trait::async_trait;
 use azure_core::credentials::{AccessToken, Secret, TokenCredential, TokenRequestOptions};
 use azure_core::error::ErrorKind;
 use azure_core::time::{Duration, OffsetDateTime};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
-use rand::RngCore;
-use serde::Deserialize;
-use sha2::{Digest, Sha256};
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use oauth2::{AuthorizationCode, ClientSecret, PkceCodeVerifier, RedirectUrl, RefreshToken};
 use tokio::sync::Mutex;
 use url::Url;
 
 use crate::certificate::ClientCertificate;
 use crate::error::AzureError;
-use crate::http::{self as limits, Body, MAX_TOKEN_LIFETIME_SECONDS};
+use crate::oauth::{self, EntraToken, Hardened};
 
 /// Where tokens come from: `{host}/{tenant}/oauth2/v2.0/...`.
 #[derive(Debug, Clone)]
@@ -66,45 +63,6 @@ pub struct Identity {
     pub object_id: String,
     /// The UPN of a user, the application id of a service principal.
     pub account: String,
-}
-
-/// Entra's token answer. The lifetime is read by [`TokenResponse::lifetime`]:
-/// a number or numeric string, never believed past a day.
-#[derive(Deserialize)]
-struct TokenResponse {
-    access_token: String,
-    #[serde(default)]
-    expires_in: Option<serde_json::Value>,
-    /// Unix seconds; older endpoints send it instead of (or beside) `expires_in`.
-    #[serde(default)]
-    expires_on: Option<serde_json::Value>,
-    refresh_token: Option<String>,
-}
-
-impl TokenResponse {
-    /// Seconds the token lives, clamped to `0..=MAX_TOKEN_LIFETIME_SECONDS`
-    /// (a token claiming longer is renewed sooner; Azure refusing it earlier
-    /// is handled by renewing on `ExpiredAuthenticationToken`).
-    fn lifetime(&self, now_unix: i64) -> Result<Duration, AzureError> {
-        let max = MAX_TOKEN_LIFETIME_SECONDS;
-        let in_seconds = crate::http::seconds(self.expires_in.as_ref(), max.unsigned_abs());
-        let on_seconds = || {
-            let at = crate::http::seconds(self.expires_on.as_ref(), u64::MAX)?;
-            let at = i64::try_from(at).unwrap_or(i64::MAX);
-            Some(at.saturating_sub(now_unix).clamp(0, max).unsigned_abs())
-        };
-        let seconds = in_seconds
-            .or_else(on_seconds)
-            .ok_or_else(|| AzureError::unexpected("the token request", "a token without `expires_in`"))?;
-        Ok(Duration::seconds(i64::try_from(seconds).unwrap_or(max).min(max)))
-    }
-}
-
-#[derive(Deserialize)]
-struct EntraError {
-    error: String,
-    #[serde(default)]
-    error_description: String,
 }
 
 /// Tokens are renewed this long before they expire.
@@ -157,20 +115,21 @@ impl EntraCredential {
         client_id: &str,
         code: &str,
         redirect_uri: &str,
-        verifier: &str,
+        verifier: PkceCodeVerifier,
         scope: &str,
     ) -> Result<Self, AzureError> {
-        let scopes = format!("{scope} offline_access");
-        let form = [
-            ("grant_type", "authorization_code"),
-            ("client_id", client_id),
-            ("code", code),
-            ("redirect_uri", redirect_uri),
-            ("code_verifier", verifier),
-            ("scope", scopes.as_str()),
-        ];
+        let redirect = RedirectUrl::new(redirect_uri.to_owned()).map_err(|e| AzureError::Config(format!("redirect {redirect_uri}: {e}")))?;
+        let hardened = Hardened::new(http.clone(), "the token request");
+        let answer = oauth::client(&authority, client_id)?
+            .exchange_code(AuthorizationCode::new(code.to_owned()))
+            .set_pkce_verifier(verifier)
+            .set_redirect_uri(std::borrow::Cow::Owned(redirect))
+            .add_extra_param("scope", format!("{scope} offline_access"))
+            .request_async(&hardened)
+            .await
+            .map_err(|e| crate::refusal::explain(hardened.refusal(e)))?;
         let credential = Self::pending_user(http, authority, client_id);
-        credential.redeem(&form, scope).await?;
+        credential.store(answer, client_id, scope).await?;
         Ok(credential)
     }
 
@@ -192,69 +151,58 @@ impl EntraCredential {
             }
         }
         let grant = self.grant.lock().await;
-        let assertion;
-        let (client_id, form) = match &*grant {
-            Grant::ClientSecret { client_id, secret } => {
-                (client_id, vec![("grant_type", "client_credentials"), ("client_secret", secret.secret())])
+        drop(cached);
+        let (client_id, answer) = self.request(&grant, scope).await?;
+        drop(grant);
+        self.store(answer, &client_id, scope).await
+    }
+
+    /// Ask the token endpoint for `scope` with `grant`.
+    async fn request(&self, grant: &Grant, scope: &str) -> Result<(String, EntraToken), AzureError> {
+        let hardened = Hardened::new(self.http.clone(), "the token request");
+        let client_id = match grant {
+            Grant::ClientSecret { client_id, .. } | Grant::ClientCertificate { client_id, .. } | Grant::RefreshToken { client_id, .. } => client_id,
+        };
+        let client = oauth::client(&self.authority, client_id)?;
+        let answer = match grant {
+            Grant::ClientSecret { secret, .. } => {
+                let client = client.set_client_secret(ClientSecret::new(secret.secret().to_owned()));
+                client.exchange_client_credentials().add_scopes(oauth::scopes(scope)).request_async(&hardened).await
             }
-            Grant::ClientCertificate { client_id, certificate } => {
+            Grant::ClientCertificate { certificate, .. } => {
                 let endpoint = self.authority.endpoint("token")?;
-                assertion = certificate.assertion(client_id, &endpoint, chrono::Utc::now())?;
-                let form = vec![
-                    ("grant_type", "client_credentials"),
-                    ("client_assertion_type", JWT_BEARER),
-                    ("client_assertion", assertion.secret()),
-                ];
-                (client_id, form)
+                let assertion = certificate.assertion(client_id, &endpoint, chrono::Utc::now())?;
+                client
+                    .exchange_client_credentials()
+                    .add_scopes(oauth::scopes(scope))
+                    .add_extra_param("client_assertion_type", JWT_BEARER)
+                    .add_extra_param("client_assertion", assertion.secret().to_owned())
+                    .request_async(&hardened)
+                    .await
             }
-            Grant::RefreshToken { client_id, refresh_token } => {
-                (client_id, vec![("grant_type", "refresh_token"), ("refresh_token", refresh_token.secret())])
+            Grant::RefreshToken { refresh_token, .. } => {
+                let refresh_token = RefreshToken::new(refresh_token.secret().to_owned());
+                client.exchange_refresh_token(&refresh_token).add_scopes(oauth::scopes(scope)).request_async(&hardened).await
             }
         };
-        let mut form = form;
-        form.extend([("client_id", client_id.as_str()), ("scope", scope)]);
-        drop(cached);
-        let client_id = client_id.clone();
-        let token = self.post_token(&form).await?;
-        drop(grant);
-        self.store(token, &client_id, scope).await
+        let answer = answer.map_err(|e| crate::refusal::explain(hardened.refusal(e)))?;
+        Ok((client_id.clone(), answer))
     }
 
-    /// Post `form` to the token endpoint and cache the answer as `scope`'s token.
-    pub(crate) async fn redeem(&self, form: &[(&str, &str)], scope: &str) -> Result<AccessToken, AzureError> {
-        let token = self.post_token(form).await?;
-        let client_id = form.iter().find(|(k, _)| *k == "client_id").map(|(_, v)| v.to_string()).unwrap_or_default();
-        self.store(token, &client_id, scope).await
-    }
-
-    async fn store(&self, token: TokenResponse, client_id: &str, scope: &str) -> Result<AccessToken, AzureError> {
+    /// Cache Entra's `answer` as `scope`'s token, keeping a new refresh token.
+    pub(crate) async fn store(&self, token: EntraToken, client_id: &str, scope: &str) -> Result<AccessToken, AzureError> {
         let now = OffsetDateTime::now_utc();
         let lifetime = token.lifetime(now.unix_timestamp())?;
         if let Some(refresh_token) = token.refresh_token {
             let mut grant = self.grant.lock().await;
             if let Grant::RefreshToken { .. } = &*grant {
-                *grant = Grant::RefreshToken { client_id: client_id.to_owned(), refresh_token: Secret::new(refresh_token) };
+                *grant = Grant::RefreshToken { client_id: client_id.to_owned(), refresh_token: Secret::new(refresh_token.into_secret()) };
             }
         }
         let expires_on = now.checked_add(lifetime).unwrap_or(now);
-        let access = AccessToken::new(token.access_token, expires_on);
+        let access = AccessToken::new(token.access_token.into_secret(), expires_on);
         self.cached.lock().await.insert(scope.to_owned(), Cached::new(access.clone(), lifetime));
         Ok(access)
-    }
-
-    async fn post_token(&self, form: &[(&str, &str)]) -> Result<TokenResponse, AzureError> {
-        let url = self.authority.endpoint("token")?;
-        let response = self.http.post(url.clone()).form(form).send().await.map_err(|e| network(&url, e))?;
-        limits::not_redirected(&url, &response)?;
-        let status = response.status();
-        let body = limits::read_text(&url, response, Body::Token).await?;
-        if !status.is_success() {
-            let refused: EntraError = serde_json::from_str(&body)
-                .map_err(|_| AzureError::unexpected("the token request", format!("status {status}")))?;
-            let refusal = AzureError::SignIn { error: refused.error, description: refused.error_description };
-            return Err(crate::refusal::explain(refusal));
-        }
-        serde_json::from_str(&body).map_err(|e| AzureError::unexpected("the token request", e))
     }
 }
 
@@ -285,18 +233,7 @@ impl TokenCredential for EntraCredential {
 }
 
 pub(crate) fn network(url: &Url, e: reqwest::Error) -> AzureError {
-    limits::network(url, e)
-}
-
-pub(crate) fn random_urlsafe(bytes: usize) -> String {
-    let mut buf = vec![0u8; bytes];
-    rand::thread_rng().fill_bytes(&mut buf);
-    URL_SAFE_NO_PAD.encode(buf)
-}
-
-/// RFC 7636 S256: base64url(SHA-256(verifier)).
-pub(crate) fn pkce_challenge(verifier: &str) -> String {
-    URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
+    crate::http::network(url, e)
 }
 
 /// The `code` from the redirect, after checking `state` and any error.
@@ -315,28 +252,43 @@ pub(crate) fn authorization_code(location: &str, expected_state: &str) -> Result
     param("code").ok_or_else(|| AzureError::unexpected("the sign-in redirect", "no code"))
 }
 
+/// The claims of an access token that name who it speaks for.
+#[derive(serde::Deserialize)]
+struct Claims {
+    tid: String,
+    oid: String,
+    upn: Option<String>,
+    preferred_username: Option<String>,
+    /// A service principal's application id.
+    appid: Option<String>,
+}
+
 impl Identity {
-    /// Read tenant, object id and account from an access token's claims.
-    /// The signature is Entra's business; the claims only label the session.
+    /// Read tenant, object id and account from an access token's claims
+    /// (decoded by `jsonwebtoken`). The signature is Entra's business (ARM
+    /// checks it); the claims only label the session, so none is verified here.
     pub fn from_token(token: &str) -> Result<Identity, AzureError> {
-        let payload = token.split('.').nth(1).ok_or_else(|| AzureError::unexpected("the access token", "not a JWT"))?;
-        let bytes = URL_SAFE_NO_PAD
-            .decode(payload.trim_end_matches('='))
-            .map_err(|e| AzureError::unexpected("the access token", e))?;
-        let claims: serde_json::Value =
-            serde_json::from_slice(&bytes).map_err(|e| AzureError::unexpected("the access token", e))?;
-        let text = |k: &str| claims.get(k).and_then(|v| v.as_str()).map(str::to_owned);
-        let account = text("upn").or_else(|| text("preferred_username")).or_else(|| text("appid"));
-        match (text("tid"), text("oid"), account) {
-            (Some(tenant_id), Some(object_id), Some(account)) => Ok(Identity { tenant_id, object_id, account }),
-            _ => Err(AzureError::unexpected("the access token", "missing tid, oid or account claims")),
-        }
+        let mut read_only = Validation::new(Algorithm::RS256);
+        read_only.insecure_disable_signature_validation();
+        read_only.validate_exp = false;
+        read_only.validate_aud = false;
+        read_only.required_spec_claims.clear();
+        let claims = jsonwebtoken::decode::<Claims>(token, &DecodingKey::from_secret(&[]), &read_only)
+            .map_err(|e| AzureError::unexpected("the access token", e))?
+            .claims;
+        let account = claims
+            .upn
+            .or(claims.preferred_username)
+            .or(claims.appid)
+            .ok_or_else(|| AzureError::unexpected("the access token", "no upn, preferred_username or appid claim"))?;
+        Ok(Identity { tenant_id: claims.tid, object_id: claims.oid, account })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::http::MAX_TOKEN_LIFETIME_SECONDS;
 
     #[test]
     fn short_tokens_are_reused_for_half_their_life_long_ones_until_five_minutes_before() {
@@ -349,7 +301,7 @@ mod tests {
 
     #[test]
     fn token_lifetimes_are_clamped_to_a_day() {
-        let answer = |v: serde_json::Value| serde_json::from_value::<TokenResponse>(v).expect("parses");
+        let answer = |v: serde_json::Value| serde_json::from_value::<EntraToken>(v).expect("parses");
         let now = 1_800_000_000;
         let day = Duration::seconds(MAX_TOKEN_LIFETIME_SECONDS);
         assert_eq!(answer(serde_json::json!({"access_token": "a", "expires_in": 3599})).lifetime(now).ok(), Some(Duration::seconds(3599)));
@@ -364,8 +316,10 @@ mod tests {
 
     #[test]
     fn pkce_challenge_is_base64url_sha256_without_padding() {
+        // RFC 7636 appendix B, through the `oauth2` crate the sign-in uses.
+        let verifier = PkceCodeVerifier::new("dBjftJeZ4CVP-mJ0kr7nvv78ByNn-gCCxbc0aK8TWRw".into());
         assert_eq!(
-            pkce_challenge("dBjftJeZ4CVP-mJ0kr7nvv78ByNn-gCCxbc0aK8TWRw"),
+            oauth2::PkceCodeChallenge::from_code_verifier_sha256(&verifier).as_str(),
             // computed independently with Python hashlib + base64.urlsafe_b64encode
             "HYsRUNqAbSTYreklOqRSX9p0DNqO348x-W2BP99oWRU"
         );
@@ -382,11 +336,19 @@ mod tests {
 
     #[test]
     fn identity_comes_from_claims() {
-        let claims = URL_SAFE_NO_PAD.encode(br#"{"tid":"t","oid":"o","upn":"a@b.example"}"#);
-        let id = Identity::from_token(&format!("h.{claims}.s")).expect("parses");
+        use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        use base64::Engine;
+        let h = URL_SAFE_NO_PAD.encode(br#"{"typ":"JWT","alg":"RS256","x5t":"k"}"#);
+        let claims = URL_SAFE_NO_PAD.encode(br#"{"tid":"t","oid":"o","upn":"a@b.example","exp":1}"#);
+        let id = Identity::from_token(&format!("{h}.{claims}.s")).expect("parses");
         assert_eq!(id, Identity { tenant_id: "t".into(), object_id: "o".into(), account: "a@b.example".into() });
         let app = URL_SAFE_NO_PAD.encode(br#"{"tid":"t","oid":"o","appid":"app"}"#);
-        assert_eq!(Identity::from_token(&format!("h.{app}.s")).expect("parses").account, "app");
+        assert_eq!(Identity::from_token(&format!("{h}.{app}.s")).expect("parses").account, "app");
         assert!(Identity::from_token("garbage").is_err());
+        let no_tenant = URL_SAFE_NO_PAD.encode(br#"{"oid":"o","upn":"a@b.example"}"#);
+        let e = Identity::from_token(&format!("{h}.{no_tenant}.s")).expect_err("refused").to_string();
+        assert!(e.contains("tid"), "the missing claim is named: {e}");
+        let nobody = URL_SAFE_NO_PAD.encode(br#"{"tid":"t","oid":"o"}"#);
+        assert!(Identity::from_token(&format!("{h}.{nobody}.s")).is_err());
     }
 }

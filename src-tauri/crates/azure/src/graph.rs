@@ -52,11 +52,11 @@ impl Graph {
         let bytes = crate::http::read_body(&url, response, crate::http::Body::Object).await?;
         let body: Value = serde_json::from_slice(&bytes).map_err(|e| AzureError::unexpected("Microsoft Graph", e))?;
         if !status.is_success() {
-            let message = body.pointer("/error/message").and_then(Value::as_str).unwrap_or("no message");
+            let said = crate::parse::error_detail(&body);
             return Err(AzureError::Arm {
                 status: status.as_u16(),
-                code: body.pointer("/error/code").and_then(Value::as_str).unwrap_or("Graph").to_owned(),
-                message: message.to_owned(),
+                code: said.code.unwrap_or_else(|| "Graph".to_owned()),
+                message: said.message.unwrap_or_else(|| "no message".to_owned()),
                 path: url.path().to_owned(),
                 retry_after_seconds: None,
             });

@@ -13,6 +13,7 @@ mod facts;
 mod graph;
 mod guard;
 pub mod http;
+mod oauth;
 mod pacer;
 mod refusal;
 mod parse;

@@ -117,7 +117,7 @@ impl Tenant {
                 let (key, status) = parse::assessment_status(&item)?;
                 let entry = seen.entry(key.to_ascii_lowercase()).or_insert_with(|| (key.clone(), None, [0; 3]));
                 if entry.1.is_none() {
-                    entry.1 = parse::assessment_display_name(&item).map(str::to_owned);
+                    entry.1 = parse::assessment_display_name(&item);
                 }
                 let slot = match status {
                     Status::Healthy => Some(0),

@@ -1,32 +1,17 @@
-//! JWT-shaped access tokens signed with HMAC-SHA256 and a per-process secret.
+//! JWT-shaped access tokens signed with HMAC-SHA256 and a per-process
+//! secret, built and checked by `jsonwebtoken`. Time claims are checked here
+//! against the simulator's own clock (which tests move), not the system's.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
-use hmac::{Hmac, Mac};
-use serde_json::{json, Value};
-use sha2::Sha256;
-
-type HmacSha256 = Hmac<Sha256>;
+use jsonwebtoken::errors::ErrorKind;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde_json::Value;
 
 /// Sign `claims` into `header.payload.signature`.
 pub fn sign(secret: &[u8], claims: &Value) -> String {
-    let header = json!({"typ": "JWT", "alg": "HS256", "kid": "azure-sim"});
-    let h = URL_SAFE_NO_PAD.encode(header.to_string());
-    let p = URL_SAFE_NO_PAD.encode(claims.to_string());
-    let signing_input = format!("{h}.{p}");
-    let sig = mac(secret, signing_input.as_bytes());
-    format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(sig))
-}
-
-fn mac(secret: &[u8], data: &[u8]) -> Vec<u8> {
-    // HMAC accepts keys of any length, so this cannot fail.
-    match HmacSha256::new_from_slice(secret) {
-        Ok(mut m) => {
-            m.update(data);
-            m.finalize().into_bytes().to_vec()
-        }
-        Err(_) => Vec::new(),
-    }
+    let mut header = Header::new(Algorithm::HS256);
+    header.kid = Some("azure-sim".into());
+    // HMAC signs with a key of any length and JSON claims always serialize.
+    jsonwebtoken::encode(&header, claims, &EncodingKey::from_secret(secret)).unwrap_or_default()
 }
 
 /// Why a token was refused.
@@ -40,24 +25,24 @@ pub enum TokenProblem {
 
 /// Verify signature and time claims; return the claims.
 pub fn verify(secret: &[u8], token: &str, now: i64) -> Result<Value, TokenProblem> {
-    let mut parts = token.split('.');
-    let (h, p, s) = match (parts.next(), parts.next(), parts.next(), parts.next()) {
-        (Some(h), Some(p), Some(s), None) => (h, p, s),
-        _ => return Err(TokenProblem::Malformed),
-    };
-    let sig = URL_SAFE_NO_PAD.decode(s).map_err(|_| TokenProblem::Malformed)?;
-    let mut m = HmacSha256::new_from_slice(secret).map_err(|_| TokenProblem::Malformed)?;
-    m.update(format!("{h}.{p}").as_bytes());
-    m.verify_slice(&sig).map_err(|_| TokenProblem::BadSignature)?;
-    let payload = URL_SAFE_NO_PAD.decode(p).map_err(|_| TokenProblem::Malformed)?;
-    let claims: Value = serde_json::from_slice(&payload).map_err(|_| TokenProblem::Malformed)?;
+    let mut signature_only = Validation::new(Algorithm::HS256);
+    signature_only.validate_exp = false;
+    signature_only.validate_nbf = false;
+    signature_only.validate_aud = false;
+    signature_only.required_spec_claims.clear();
+    let claims = jsonwebtoken::decode::<Value>(token, &DecodingKey::from_secret(secret), &signature_only)
+        .map_err(|e| match e.kind() {
+            ErrorKind::InvalidSignature => TokenProblem::BadSignature,
+            _ => TokenProblem::Malformed,
+        })?
+        .claims;
     let exp = claims.get("exp").and_then(Value::as_i64).ok_or(TokenProblem::Malformed)?;
     if exp <= now {
         return Err(TokenProblem::Expired { exp });
     }
     if let Some(nbf) = claims.get("nbf").and_then(Value::as_i64) {
         // Allow 5 minutes of clock skew, as Azure does.
-        if nbf > now + 300 {
+        if nbf > now.saturating_add(300) {
             return Err(TokenProblem::NotYetValid);
         }
     }
@@ -67,6 +52,7 @@ pub fn verify(secret: &[u8], token: &str, now: i64) -> Result<Value, TokenProble
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn round_trip_and_tamper() {

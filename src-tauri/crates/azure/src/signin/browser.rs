@@ -1,18 +1,26 @@
 //! Interactive sign-in: authorization code + PKCE (S256) with the system
-//! browser and a one-shot loopback redirect listener (RFC 8252).
+//! browser and a one-shot loopback redirect listener (RFC 8252), served by
+//! hyper's HTTP/1 server.
 
-use std::sync::Arc;
+use std::convert::Infallible;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use http_body_util::Full;
+use hyper::body::{Bytes, Incoming};
+use hyper::header::{HeaderValue, CACHE_CONTROL, CONTENT_TYPE};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{mpsc, oneshot, OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
-use tokio::time::{sleep_until, timeout_at, Instant};
+use tokio::time::{sleep_until, Instant};
 use url::Url;
 
 use super::{explain, Pkce};
-use crate::credential::{authorization_code, Authority, EntraCredential};
+use crate::credential::{Authority, EntraCredential};
 use crate::error::AzureError;
 
 /// What an interactive sign-in asks Entra for.
@@ -30,8 +38,10 @@ pub struct BrowserSignIn {
     pub timeout: Duration,
 }
 
-/// Longest request head read from the browser.
+/// Longest request head read from the browser (hyper answers 431 beyond it).
 const MAX_REQUEST: usize = 16 * 1024;
+/// How long the outcome page may take to reach the browser.
+const PAGE_DEADLINE: Duration = Duration::from_secs(5);
 /// How long one connection may take to send its request head: short, so a
 /// few idle or slow connections (a browser's pre-connects, or another local
 /// program) cannot hold up the real redirect; each is served on its own.
@@ -65,41 +75,55 @@ pub async fn sign_in_with_browser(
     )?;
     open(&url).map_err(|e| AzureError::SignInStopped(format!("The browser could not be opened: {e}")))?;
 
-    let (mut stream, target) = wait_for_redirect(listener, &pkce.state, request.timeout).await?;
-    let outcome = match authorization_code(&format!("{redirect_uri}{}", &target[1..]), &pkce.state) {
+    let (redirect, serving) = wait_for_redirect(listener, pkce.state.secret(), request.timeout).await?;
+    let outcome = match pkce.code(&format!("{redirect_uri}?{}", redirect.query)) {
         Ok(code) => EntraCredential::exchange_code(
             http,
             request.authority,
             &request.client_id,
             &code,
             &redirect_uri,
-            &pkce.verifier,
+            pkce.verifier,
             &request.scope,
         )
         .await
         .map_err(explain),
         Err(e) => Err(explain(e)),
     };
-    match &outcome {
-        Ok(_) => answer(&mut stream, "200 OK", "You are signed in", "You can return to Exemption Desk.").await,
-        Err(e) => {
-            let text = format!("{e} You can return to Exemption Desk.");
-            answer(&mut stream, "400 Bad Request", "Sign-in did not complete", &text).await
-        }
-    }
+    let answer = match &outcome {
+        Ok(_) => page(StatusCode::OK, "You are signed in", "You can return to Exemption Desk."),
+        Err(e) => page(StatusCode::BAD_REQUEST, "Sign-in did not complete", &format!("{e} You can return to Exemption Desk.")),
+    };
+    // The browser's loss if it left; the page is given a moment to arrive
+    // before every other connection is closed.
+    let _ = redirect.reply.send(answer);
+    let _ = tokio::time::timeout(PAGE_DEADLINE, redirect.answered).await;
+    drop(serving);
     outcome
 }
 
+type Page = Response<Full<Bytes>>;
+
+/// The redirect with this attempt's `state`: its query, where its page
+/// goes, and word once its connection has ended (the page sent).
+struct Redirect {
+    query: String,
+    reply: oneshot::Sender<Page>,
+    answered: oneshot::Receiver<()>,
+}
+
 /// Serve connections concurrently until one brings the redirect with
-/// `state`; every other request is answered and forgotten.
-async fn wait_for_redirect(listener: TcpListener, state: &str, timeout: Duration) -> Result<(TcpStream, String), AzureError> {
+/// `state`; every other request is answered and forgotten. The connections
+/// still open are returned too, so the redirect's stays open for its page;
+/// dropping them closes them all.
+async fn wait_for_redirect(listener: TcpListener, state: &str, timeout: Duration) -> Result<(Redirect, JoinSet<()>), AzureError> {
     let timed_out = || {
         AzureError::SignInStopped(format!("No answer came back from the browser within {} seconds. Sign in again.", timeout.as_secs()))
     };
     let deadline = Instant::now().checked_add(timeout).ok_or_else(timed_out)?;
     let state: Arc<str> = Arc::from(state);
     let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
-    let (found, mut redirects) = mpsc::channel::<(TcpStream, String)>(1);
+    let (found, mut redirects) = mpsc::channel::<Redirect>(1);
     // Dropped on return: every connection still being served is aborted.
     let mut serving = JoinSet::new();
     loop {
@@ -110,31 +134,60 @@ async fn wait_for_redirect(listener: TcpListener, state: &str, timeout: Duration
                 let Ok(slot) = slots.clone().try_acquire_owned() else { continue };
                 serving.spawn(serve(stream, state.clone(), found.clone(), slot));
             }
-            Some(redirect) = redirects.recv() => return Ok(redirect),
+            Some(redirect) = redirects.recv() => return Ok((redirect, serving)),
             Some(_) = serving.join_next(), if !serving.is_empty() => {}
             () = sleep_until(deadline) => return Err(timed_out()),
         }
     }
 }
 
-/// One connection: the redirect (`GET /?…&state=…` with this attempt's
-/// state) goes to the sign-in; anything else gets a fixed answer.
-async fn serve(mut stream: TcpStream, state: Arc<str>, found: mpsc::Sender<(TcpStream, String)>, _slot: OwnedSemaphorePermit) {
-    let Some(until) = Instant::now().checked_add(HEADER_DEADLINE) else { return };
-    let Some((method, target)) = read_request(&mut stream, until).await else { return };
-    if method != "GET" {
-        return answer(&mut stream, "405 Method Not Allowed", "Not here", "").await;
-    }
-    let Some(query) = target.strip_prefix("/?").or_else(|| (target == "/").then_some("")) else {
-        return answer(&mut stream, "404 Not Found", "Not found", "").await;
+/// One connection, one request (no keep-alive): its head must arrive within
+/// [`HEADER_DEADLINE`] and fit in [`MAX_REQUEST`], or hyper closes it.
+async fn serve(stream: TcpStream, state: Arc<str>, found: mpsc::Sender<Redirect>, _slot: OwnedSemaphorePermit) {
+    let (ended, answered) = oneshot::channel();
+    let answered = Arc::new(Mutex::new(Some(answered)));
+    let service = service_fn(move |request| route(request, state.clone(), found.clone(), answered.clone()));
+    let connection = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEADER_DEADLINE)
+        .max_buf_size(MAX_REQUEST)
+        .keep_alive(false)
+        .serve_connection(TokioIo::new(stream), service);
+    let _ = connection.await;
+    let _ = ended.send(());
+}
+
+/// The redirect (`GET /?…&state=…` with this attempt's state) goes to the
+/// sign-in and is answered with its outcome; anything else gets a fixed answer.
+async fn route(
+    request: Request<Incoming>,
+    state: Arc<str>,
+    found: mpsc::Sender<Redirect>,
+    answered: Arc<Mutex<Option<oneshot::Receiver<()>>>>,
+) -> Result<Page, Infallible> {
+    let not_this = || {
+        let text = "This address does not belong to the sign-in in progress. You can close this page.";
+        page(StatusCode::BAD_REQUEST, "Not this sign-in", text)
     };
+    if request.method() != Method::GET {
+        return Ok(page(StatusCode::METHOD_NOT_ALLOWED, "Not here", ""));
+    }
+    if request.uri().path() != "/" {
+        return Ok(page(StatusCode::NOT_FOUND, "Not found", ""));
+    }
+    let query = request.uri().query().unwrap_or_default();
     // `state` before anything else: without it nothing in the request is read or shown.
     let given = url::form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == "state").map(|(_, v)| v.into_owned());
     if !given.is_some_and(|given| same(&given, &state)) {
-        let text = "This address does not belong to the sign-in in progress. You can close this page.";
-        return answer(&mut stream, "400 Bad Request", "Not this sign-in", text).await;
+        return Ok(not_this());
     }
-    let _ = found.send((stream, target)).await;
+    let Some(answered) = answered.lock().ok().and_then(|mut slot| slot.take()) else { return Ok(not_this()) };
+    let (reply, page) = oneshot::channel();
+    // Single use: once the sign-in has its redirect, no one receives another.
+    if found.send(Redirect { query: query.to_owned(), reply, answered }).await.is_err() {
+        return Ok(not_this());
+    }
+    Ok(page.await.unwrap_or_else(|_| not_this()))
 }
 
 /// Compare without stopping at the first difference.
@@ -146,42 +199,20 @@ fn no_listener(e: std::io::Error) -> AzureError {
     AzureError::Config(format!("no loopback port for the sign-in redirect: {e}"))
 }
 
-/// The method and target of a request, or `None` for an idle
-/// pre-connection, a slow, malformed or oversized request.
-async fn read_request(stream: &mut TcpStream, until: Instant) -> Option<(String, String)> {
-    let mut buf = Vec::with_capacity(1024);
-    let mut chunk = [0u8; 1024];
-    while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
-        let n = timeout_at(until, stream.read(&mut chunk)).await.ok()?.ok()?;
-        if n == 0 || buf.len() + n > MAX_REQUEST {
-            return None;
-        }
-        buf.extend_from_slice(&chunk[..n]);
-    }
-    let head = std::str::from_utf8(&buf).ok()?;
-    let mut parts = head.lines().next()?.split(' ');
-    match (parts.next(), parts.next()) {
-        (Some(method), Some(target)) => Some((method.to_owned(), target.to_owned())),
-        _ => None,
-    }
-}
-
-/// A small HTML page back to the browser; failures to write are the browser's loss.
-async fn answer(stream: &mut TcpStream, status: &str, title: &str, text: &str) {
+/// A small HTML page back to the browser.
+fn page(status: StatusCode, title: &str, text: &str) -> Page {
     let body = format!(
         "<!doctype html><html><head><meta charset=\"utf-8\"><title>{t}</title></head>\
          <body style=\"font-family:sans-serif;margin:3em\"><h1>{t}</h1><p>{x}</p></body></html>",
         t = escape(title),
         x = escape(text)
     );
-    let head = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\n\
-         Cache-Control: no-store\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    let _ = stream.write_all(head.as_bytes()).await;
-    let _ = stream.write_all(body.as_bytes()).await;
-    let _ = stream.shutdown().await;
+    let mut response = Response::new(Full::new(Bytes::from(body)));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 fn escape(text: &str) -> String {
@@ -195,6 +226,29 @@ mod tests {
     #[test]
     fn pages_escape_what_entra_sent() {
         assert_eq!(escape("<script>\"a&b\""), "&lt;script&gt;&quot;a&amp;b&quot;");
+    }
+
+    /// hyper's header deadline closes a connection that never sends its
+    /// request (an idle pre-connect), unanswered, so its slot is freed.
+    #[tokio::test]
+    async fn a_connection_that_sends_nothing_is_closed_after_the_header_deadline() {
+        use tokio::io::AsyncReadExt;
+        let listener = TcpListener::bind(("127.0.0.1", 0)).await.expect("binds");
+        let port = listener.local_addr().expect("port").port();
+        let (found, _redirects) = mpsc::channel(1);
+        let slot = Arc::new(Semaphore::new(1)).try_acquire_owned().expect("slot");
+        let server = tokio::spawn(async move {
+            let (stream, _) = listener.accept().await.expect("accepts");
+            serve(stream, Arc::from("s"), found, slot).await;
+        });
+        let mut idle = TcpStream::connect(("127.0.0.1", port)).await.expect("connects");
+        let started = std::time::Instant::now();
+        let mut answer = Vec::new();
+        let read = tokio::time::timeout(HEADER_DEADLINE * 3, idle.read_to_end(&mut answer)).await;
+        assert!(read.is_ok(), "closed by the server");
+        assert!(started.elapsed() >= HEADER_DEADLINE - Duration::from_millis(100), "not before the deadline");
+        assert!(answer.is_empty() || answer.starts_with(b"HTTP/1.1 408"), "nothing but a timeout is said");
+        server.await.expect("served");
     }
 
     #[test]

@@ -1,20 +1,21 @@
 //! Device-code sign-in (RFC 8628): the user enters a short code on another
-//! device while the app polls Entra's token endpoint.
+//! device while the app polls Entra's token endpoint. The poll (pending,
+//! `slow_down`, expiry) is `oauth2`'s; the device-code answer is read here,
+//! tolerant of numbers as strings and clamped, then handed to `oauth2`.
 
 use std::time::Duration;
 
+use oauth2::StandardDeviceAuthorizationResponse;
 use serde::Deserialize;
-use tokio::time::Instant;
+use serde_json::json;
 
 use super::explain;
 use crate::credential::{network, Authority, EntraCredential};
 use crate::error::AzureError;
 use crate::http::{MAX_DEVICE_CODE_SECONDS, MAX_POLL_INTERVAL_SECONDS};
+use crate::oauth::{self, Hardened};
 use crate::Cancel;
 
-const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
-/// RFC 8628 §3.5: `slow_down` adds five seconds to the interval.
-const SLOW_DOWN: Duration = Duration::from_secs(5);
 /// The slowest polling, whatever `interval` and `slow_down` say.
 const MAX_POLL_INTERVAL: Duration = Duration::from_secs(MAX_POLL_INTERVAL_SECONDS);
 
@@ -95,38 +96,58 @@ pub async fn sign_in_with_device_code(
     };
     show(&prompt).map_err(|e| AzureError::SignInStopped(format!("The sign-in code could not be shown: {e}")))?;
 
-    let started = Instant::now();
+    // oauth2 reads the code as RFC 8628 has it; the numbers are the clamped ones.
+    let asked = Duration::from_secs(asked_interval);
+    let details: StandardDeviceAuthorizationResponse = serde_json::from_value(json!({
+        "device_code": code.device_code,
+        "user_code": prompt.user_code,
+        "verification_uri": prompt.verification_uri,
+        "expires_in": expires_in,
+        "interval": asked_interval,
+    }))
+    .map_err(|e| AzureError::unexpected("the device-code request", e))?;
     let lifetime = Duration::from_secs(expires_in);
-    let mut interval = request.poll_interval.unwrap_or(Duration::from_secs(asked_interval));
-    let credential = EntraCredential::pending_user(http, request.authority, &request.client_id);
-    let form = [
-        ("grant_type", DEVICE_CODE_GRANT),
-        ("client_id", request.client_id.as_str()),
-        ("device_code", code.device_code.as_str()),
-    ];
-    loop {
-        wait(interval, cancel).await?;
-        if started.elapsed() >= lifetime {
-            return Err(expired());
-        }
-        match credential.redeem(&form, &request.scope).await {
-            Ok(_) => return Ok(credential),
-            Err(AzureError::SignIn { error, .. }) if error == "authorization_pending" => {}
-            Err(AzureError::SignIn { error, .. }) if error == "slow_down" => {
-                interval = interval.saturating_add(SLOW_DOWN).min(MAX_POLL_INTERVAL)
-            }
-            Err(AzureError::SignIn { error, .. }) if error == "expired_token" || error == "code_expired" => {
-                return Err(expired())
-            }
-            Err(AzureError::SignIn { error, .. }) if error == "authorization_declined" => {
-                return Err(AzureError::SignIn {
-                    error,
-                    description: "The sign-in was declined on the other device. Sign in again to continue.".into(),
-                })
-            }
-            Err(e) => return Err(explain(e)),
-        }
+    // The first wait comes before the first poll: a sign-in cancelled while
+    // the code is shown sends nothing.
+    let first = request.poll_interval.unwrap_or(asked).min(MAX_POLL_INTERVAL);
+    wait(first, cancel).await?;
+    let remaining = lifetime.saturating_sub(first);
+    if remaining.is_zero() {
+        return Err(expired());
     }
+    // `interval` is oauth2's: Entra's, plus five seconds per `slow_down`. A
+    // test's shorter interval keeps the added seconds; all stay under the cap.
+    let pace = |interval: Duration| {
+        let added = interval.saturating_sub(asked);
+        request.poll_interval.map_or(interval, |chosen| chosen.saturating_add(added)).min(MAX_POLL_INTERVAL)
+    };
+    let hardened = Hardened::new(http.clone(), "the token request");
+    let client = oauth::client(&request.authority, &request.client_id)?;
+    let poll = client.exchange_device_access_token(&details).request_async(
+        &hardened,
+        |interval| tokio::time::sleep(pace(interval)),
+        Some(remaining),
+    );
+    let answer = tokio::select! {
+        answer = poll => answer,
+        () = cancel.cancelled() => return Err(stopped()),
+        // oauth2 retries a failed request; the app stops and says why.
+        failure = hardened.failure() => return Err(explain(failure)),
+    };
+    let answer = match answer.map_err(|e| hardened.refusal(e)) {
+        Ok(answer) => answer,
+        Err(AzureError::SignIn { error, .. }) if error == "expired_token" || error == "code_expired" => return Err(expired()),
+        Err(AzureError::SignIn { error, .. }) if error == "authorization_declined" || error == "access_denied" => {
+            return Err(AzureError::SignIn {
+                error,
+                description: "The sign-in was declined on the other device. Sign in again to continue.".into(),
+            })
+        }
+        Err(e) => return Err(explain(e)),
+    };
+    let credential = EntraCredential::pending_user(http, request.authority, &request.client_id);
+    credential.store(answer, &request.client_id, &request.scope).await?;
+    Ok(credential)
 }
 
 fn expired() -> AzureError {
@@ -136,12 +157,16 @@ fn expired() -> AzureError {
     }
 }
 
+fn stopped() -> AzureError {
+    AzureError::SignInStopped("Sign-in was cancelled.".into())
+}
+
 /// Sleep `interval`, stopping early when `cancel` is set.
 async fn wait(interval: Duration, cancel: &Cancel) -> Result<(), AzureError> {
     if cancel.sleep(interval).await {
         Ok(())
     } else {
-        Err(AzureError::SignInStopped("Sign-in was cancelled.".into()))
+        Err(stopped())
     }
 }
 

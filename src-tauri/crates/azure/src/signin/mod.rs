@@ -8,26 +8,32 @@ mod browser;
 mod cli;
 mod device_code;
 
+use std::borrow::Cow;
+
+use oauth2::{CsrfToken, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl};
 use url::Url;
 
-use crate::credential::{authorization_code, network, pkce_challenge, random_urlsafe, Authority, EntraCredential};
+use crate::credential::{authorization_code, network, Authority, EntraCredential};
 use crate::error::AzureError;
+use crate::oauth;
 pub(crate) use crate::refusal::explain;
 
 pub use browser::{sign_in_with_browser, BrowserSignIn};
 pub use cli::DeveloperSession;
 pub use device_code::{sign_in_with_device_code, DeviceCodePrompt, DeviceCodeSignIn};
 
-/// One authorization-code attempt: the PKCE verifier and the `state` the
-/// redirect must carry back.
+/// One authorization-code attempt (from `oauth2`): the PKCE verifier and
+/// its S256 challenge, and the random `state` the redirect must carry back.
 pub(crate) struct Pkce {
-    pub verifier: String,
-    pub state: String,
+    pub verifier: PkceCodeVerifier,
+    challenge: PkceCodeChallenge,
+    pub state: CsrfToken,
 }
 
 impl Pkce {
     pub fn new() -> Self {
-        Pkce { verifier: random_urlsafe(48), state: random_urlsafe(16) }
+        let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+        Pkce { verifier, challenge, state: CsrfToken::new_random() }
     }
 
     /// `{authority}/authorize?…` for `scopes`, with an S256 challenge.
@@ -40,24 +46,26 @@ impl Pkce {
         login_hint: Option<&str>,
         prompt: Option<&str>,
     ) -> Result<Url, AzureError> {
-        let mut url = authority.endpoint("authorize")?;
-        {
-            let mut q = url.query_pairs_mut();
-            q.append_pair("client_id", client_id)
-                .append_pair("response_type", "code")
-                .append_pair("redirect_uri", redirect_uri)
-                .append_pair("scope", scopes)
-                .append_pair("state", &self.state)
-                .append_pair("code_challenge", &pkce_challenge(&self.verifier))
-                .append_pair("code_challenge_method", "S256");
-            if let Some(prompt) = prompt {
-                q.append_pair("prompt", prompt);
-            }
-            if let Some(hint) = login_hint.filter(|h| !h.trim().is_empty()) {
-                q.append_pair("login_hint", hint);
-            }
+        let redirect = RedirectUrl::new(redirect_uri.to_owned()).map_err(|e| AzureError::Config(format!("redirect {redirect_uri}: {e}")))?;
+        let state = self.state.clone();
+        let client = oauth::client(authority, client_id)?;
+        let mut request = client
+            .authorize_url(move || state)
+            .set_redirect_uri(Cow::Owned(redirect))
+            .add_scopes(oauth::scopes(scopes))
+            .set_pkce_challenge(self.challenge.clone());
+        if let Some(prompt) = prompt {
+            request = request.add_extra_param("prompt", prompt);
         }
-        Ok(url)
+        if let Some(hint) = login_hint.filter(|h| !h.trim().is_empty()) {
+            request = request.add_extra_param("login_hint", hint);
+        }
+        Ok(request.url().0)
+    }
+
+    /// The `code` of a redirect to `location`, once its `state` is this attempt's.
+    pub fn code(&self, location: &str) -> Result<String, AzureError> {
+        authorization_code(location, self.state.secret())
     }
 }
 
@@ -83,8 +91,8 @@ impl EntraCredential {
             .get(reqwest::header::LOCATION)
             .and_then(|v| v.to_str().ok())
             .ok_or_else(|| AzureError::unexpected("authorize", format!("no redirect (status {})", response.status())))?;
-        let code = authorization_code(location, &pkce.state)?;
-        Self::exchange_code(http, authority, client_id, &code, redirect_uri, &pkce.verifier, scope).await
+        let code = pkce.code(location)?;
+        Self::exchange_code(http, authority, client_id, &code, redirect_uri, pkce.verifier, scope).await
     }
 }
 
@@ -101,9 +109,9 @@ mod tests {
             .expect("url");
         assert_eq!(url.path(), "/organizations/oauth2/v2.0/authorize");
         let q: std::collections::HashMap<_, _> = url.query_pairs().into_owned().collect();
-        assert_eq!(q["code_challenge"], pkce_challenge(&pkce.verifier));
+        assert_eq!(q["code_challenge"], PkceCodeChallenge::from_code_verifier_sha256(&pkce.verifier).as_str());
         assert_eq!(q["code_challenge_method"], "S256");
-        assert_eq!((q["prompt"].as_str(), q["login_hint"].as_str(), q["state"].as_str()), ("select_account", "a@b.example", pkce.state.as_str()));
+        assert_eq!((q["prompt"].as_str(), q["login_hint"].as_str(), q["state"].as_str()), ("select_account", "a@b.example", pkce.state.secret().as_str()));
         assert!(!q.contains_key("code_verifier"));
     }
 }
