@@ -1,5 +1,5 @@
 //! Runs an apply in the background: the journal records each state change
-//! before the UI hears of it, and the UI hears through `apply-progress`.
+//! before the UI hears of it, and the UI hears through [`ApplyProgressEvent`].
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
@@ -8,14 +8,11 @@ use desk_azure::{apply_writes_caught, ApplyObserver, ApplyOptions, Cancel};
 use desk_core::apply::{ApplyProgress, ApplyStopped, ItemState};
 use desk_core::plan::PlannedWrite;
 use desk_store::{Journal, Store};
-use tauri::{AppHandle, Emitter};
+use tauri::AppHandle;
+use tauri_specta::Event;
 
+use crate::events::{ApplyProgressEvent, ApplyStoppedEvent};
 use crate::state::{lock, Connected, Desk};
-
-pub const PROGRESS_EVENT: &str = "apply-progress";
-/// An apply stopped by an internal error (a caught panic): `{applyId, error}`.
-/// Its unfinished writes stay in the journal, offered for resuming.
-pub const STOPPED_EVENT: &str = "apply-stopped";
 
 /// The journal, then the UI.
 struct Journalled {
@@ -45,7 +42,7 @@ impl ApplyObserver for Journalled {
             failed: self.failed.load(Ordering::SeqCst),
             total: self.total,
         };
-        if let Err(e) = self.app.emit(PROGRESS_EVENT, progress) {
+        if let Err(e) = ApplyProgressEvent(progress).emit(&self.app) {
             tracing::warn!("could not tell the UI of progress: {e}");
         }
         Ok(())
@@ -82,7 +79,7 @@ pub fn run_apply(app: AppHandle, desk: &Desk, connected: Arc<Connected>, apply_i
             }
             Err(e) => {
                 let stopped = ApplyStopped { apply_id: apply_id.clone(), error: e.payload() };
-                if let Err(emit) = observer.app.emit(STOPPED_EVENT, stopped) {
+                if let Err(emit) = ApplyStoppedEvent(stopped).emit(&observer.app) {
                     tracing::warn!("could not tell the UI the apply stopped: {emit}");
                 }
                 format!("apply {apply_id} stopped: {e}")

@@ -10,7 +10,7 @@ use desk_azure::{Cancel, Connection, Identity, SignIn, Tenant, PUBLIC_TOKEN_SCOP
 use desk_core::plan::PlannedWrite;
 use desk_core::session::{SessionInfo, SessionMode};
 use desk_core::storage::DatabaseStatus;
-use desk_core::ErrorPayload;
+use desk_core::{ErrorCode, ErrorPayload};
 use desk_store::Store;
 use tokio::sync::Mutex;
 
@@ -68,8 +68,8 @@ pub struct Desk {
     pub running: Arc<SyncMutex<HashMap<String, Cancel>>>,
 }
 
-pub fn failure(code: &str, message: impl Into<String>) -> ErrorPayload {
-    ErrorPayload { code: code.to_owned(), message: message.into(), details: None }
+pub fn failure(code: ErrorCode, message: impl Into<String>) -> ErrorPayload {
+    ErrorPayload { code, message: message.into(), details: None }
 }
 
 pub fn lock<T>(m: &SyncMutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -133,7 +133,7 @@ async fn connect() -> Result<Connected, ErrorPayload> {
     // Off the async runtime: it may read a certificate file.
     let configured = tokio::task::spawn_blocking(|| Connection::from_env(|k| std::env::var(k).ok()))
         .await
-        .map_err(|e| failure("configuration", format!("reading the configuration stopped: {e}")))?;
+        .map_err(|e| failure(ErrorCode::Configuration, format!("reading the configuration stopped: {e}")))?;
     if let Some(connection) = configured.map_err(|e| e.payload())? {
         let cloud = connection.arm_endpoint.to_string();
         let (tenant, identity) = desk_azure::caught(connection.connect()).await.map_err(|e| e.payload())?;
@@ -156,11 +156,11 @@ pub async fn demo() -> Result<Connected, ErrorPayload> {
     let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
     let simulator = Simulator::start("demo", loopback)
         .await
-        .map_err(|e| failure("demo_unavailable", format!("The demo tenant could not start: {e}")))?;
+        .map_err(|e| failure(ErrorCode::DemoUnavailable, format!("The demo tenant could not start: {e}")))?;
     let demo = azure_sim::demo_identity();
     let base = simulator.base_url();
     let endpoint = desk_azure::Url::parse(&format!("{base}/"))
-        .map_err(|e| failure("demo_unavailable", format!("{base}: {e}")))?;
+        .map_err(|e| failure(ErrorCode::DemoUnavailable, format!("{base}: {e}")))?;
     let connection = Connection {
         arm_endpoint: endpoint.clone(),
         graph_endpoint: endpoint.clone(),

@@ -1,5 +1,5 @@
 use desk_core::apply::{ApplyReport, EffectReport, ItemState};
-use desk_core::ErrorPayload;
+use desk_core::{ErrorCode, ErrorPayload};
 use tauri::{AppHandle, State};
 
 use crate::runner::run_apply;
@@ -8,11 +8,12 @@ use crate::store_error;
 
 /// Send a plan the user confirmed: exactly the writes they were shown.
 #[tauri::command]
+#[specta::specta]
 pub async fn apply_plan(app: AppHandle, desk: State<'_, Desk>, plan_id: String) -> Result<String, ErrorPayload> {
     let connected = desk.connected().await?;
     let plan = lock(&desk.plans)
         .remove(&plan_id)
-        .ok_or_else(|| failure("not_found", "That preview is no longer current; preview again."))?;
+        .ok_or_else(|| failure(ErrorCode::NotFound, "That preview is no longer current; preview again."))?;
     let apply_id = uuid::Uuid::new_v4().to_string();
     desk.store
         .record_apply(&apply_id, &plan.recommendation_key, &connected.identity.account, &plan.writes)
@@ -23,36 +24,40 @@ pub async fn apply_plan(app: AppHandle, desk: State<'_, Desk>, plan_id: String) 
 }
 
 #[tauri::command]
+#[specta::specta]
 pub fn cancel_apply(desk: State<'_, Desk>, apply_id: String) -> Result<(), ErrorPayload> {
     match lock(&desk.running).get(&apply_id) {
         Some(cancel) => {
             cancel.cancel();
             Ok(())
         }
-        None => Err(failure("not_running", "That apply is not running.")),
+        None => Err(failure(ErrorCode::NotRunning, "That apply is not running.")),
     }
 }
 
 #[tauri::command]
+#[specta::specta]
 pub fn apply_report(desk: State<'_, Desk>, apply_id: String) -> Result<ApplyReport, ErrorPayload> {
     desk.store.apply_report(&apply_id).map_err(store_error)
 }
 
 /// Send again the writes that failed or were cancelled.
 #[tauri::command]
+#[specta::specta]
 pub async fn retry_failed(app: AppHandle, desk: State<'_, Desk>, apply_id: String) -> Result<(), ErrorPayload> {
     resend(app, &desk, apply_id, |s| matches!(s, ItemState::Failed | ItemState::Cancelled)).await
 }
 
 /// Finish an apply that was interrupted (the app was closed or killed).
 #[tauri::command]
+#[specta::specta]
 pub async fn resume_apply(app: AppHandle, desk: State<'_, Desk>, apply_id: String) -> Result<(), ErrorPayload> {
     resend(app, &desk, apply_id, |s| !s.is_final()).await
 }
 
 async fn resend(app: AppHandle, desk: &Desk, apply_id: String, pick: fn(ItemState) -> bool) -> Result<(), ErrorPayload> {
     if lock(&desk.running).contains_key(&apply_id) {
-        return Err(failure("already_running", "That apply is already running."));
+        return Err(failure(ErrorCode::AlreadyRunning, "That apply is already running."));
     }
     let connected = desk.connected().await?;
     let items = desk.store.items_to_send(&apply_id, pick).map_err(store_error)?;
@@ -61,6 +66,7 @@ async fn resend(app: AppHandle, desk: &Desk, apply_id: String, pick: fn(ItemStat
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn unfinished_applies(desk: State<'_, Desk>) -> Result<Vec<ApplyReport>, ErrorPayload> {
     let connected = desk.connected().await?;
     let running = lock(&desk.running).keys().cloned().collect::<Vec<_>>();
@@ -69,6 +75,7 @@ pub async fn unfinished_applies(desk: State<'_, Desk>) -> Result<Vec<ApplyReport
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn effect_status(desk: State<'_, Desk>, apply_id: String) -> Result<EffectReport, ErrorPayload> {
     let connected = desk.connected().await?;
     let report = desk.store.apply_report(&apply_id).map_err(store_error)?;

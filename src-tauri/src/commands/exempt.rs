@@ -10,12 +10,14 @@ use crate::state::{lock, Desk, PendingPlan};
 
 /// The rules, as the user types; the same ones every later step enforces.
 #[tauri::command]
+#[specta::specta]
 pub fn validate_exemption(draft: ExemptionDraft) -> Vec<FieldError> {
     validate(&draft, Utc::now())
 }
 
 /// The checks and the exact writes; nothing is sent.
 #[tauri::command]
+#[specta::specta]
 pub async fn prepare_exemption(desk: State<'_, Desk>, draft: ExemptionDraft) -> Result<Preparation, ErrorPayload> {
     let connected = desk.connected().await?;
     let requester = Requester {
@@ -38,6 +40,7 @@ pub async fn prepare_exemption(desk: State<'_, Desk>, draft: ExemptionDraft) -> 
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn grant_security_reader(desk: State<'_, Desk>, management_group: String) -> Result<(), ErrorPayload> {
     let connected = desk.connected().await?;
     desk_azure::caught(connected.tenant.grant_security_reader(&management_group)).await.map_err(|e| e.payload())?;
@@ -46,16 +49,19 @@ pub async fn grant_security_reader(desk: State<'_, Desk>, management_group: Stri
 }
 
 #[tauri::command]
+#[specta::specta]
 pub fn save_draft(desk: State<'_, Desk>, draft: ExemptionDraft) -> Result<(), ErrorPayload> {
     desk.store.save_draft(&draft).map_err(crate::store_error)
 }
 
 #[tauri::command]
+#[specta::specta]
 pub fn load_draft(desk: State<'_, Desk>) -> Result<Option<ExemptionDraft>, ErrorPayload> {
     desk.store.load_draft().map_err(crate::store_error)
 }
 
 #[tauri::command]
+#[specta::specta]
 pub fn discard_draft(desk: State<'_, Desk>) -> Result<(), ErrorPayload> {
     desk.store.discard_draft().map_err(crate::store_error)
 }

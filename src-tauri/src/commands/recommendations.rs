@@ -9,16 +9,19 @@ use desk_azure::caught;
 use crate::state::Desk;
 
 #[tauri::command]
+#[specta::specta]
 pub async fn list_subscriptions(desk: State<'_, Desk>) -> Result<Vec<Subscription>, ErrorPayload> {
     caught(desk.connected().await?.tenant.subscriptions()).await.map_err(|e| e.payload())
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn list_management_groups(desk: State<'_, Desk>) -> Result<Option<ManagementGroupNode>, ErrorPayload> {
     caught(desk.connected().await?.tenant.management_groups()).await.map_err(|e| e.payload())
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn list_recommendations(
     desk: State<'_, Desk>,
     subscription_ids: Vec<String>,
@@ -27,6 +30,7 @@ pub async fn list_recommendations(
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn recommendation_resources(
     desk: State<'_, Desk>,
     recommendation_key: String,

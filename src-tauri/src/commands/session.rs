@@ -2,22 +2,24 @@ use azure_core::credentials::Secret;
 use desk_azure::profile::{self, cloud_label, SignedIn};
 use desk_azure::{AzureError, Cancel, SecretStore, Url};
 use desk_core::session::{DeviceCodePrompt, Profile, SessionInfo, SessionMode, SignInRequest};
-use desk_core::ErrorPayload;
-use tauri::{AppHandle, Emitter, State};
+use desk_core::{ErrorCode, ErrorPayload};
+use tauri::{AppHandle, State};
+use tauri_specta::Event;
 
 use crate::state::{demo, failure, lock, Connected, Desk};
 use crate::store_error;
 
 /// Keyring entries are filed under this service name.
 const KEYRING_SERVICE: &str = "Exemption Desk";
-pub const DEVICE_CODE_EVENT: &str = "device-code";
 
 #[tauri::command]
+#[specta::specta]
 pub async fn session_info(desk: State<'_, Desk>) -> Result<SessionInfo, ErrorPayload> {
     Ok(desk.connected().await?.session_info())
 }
 
 #[tauri::command]
+#[specta::specta]
 pub fn list_profiles(desk: State<'_, Desk>) -> Result<Vec<Profile>, ErrorPayload> {
     desk.store.profiles().map_err(store_error)
 }
@@ -66,6 +68,7 @@ async fn switch_to(desk: &Desk, name: &str, signed: SignedIn, profile: Profile) 
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn sign_in(app: AppHandle, desk: State<'_, Desk>, request: SignInRequest) -> Result<SessionInfo, ErrorPayload> {
     let cancel = Cancel::default();
     *lock(&desk.sign_in_cancel) = Some(cancel.clone());
@@ -77,7 +80,7 @@ pub async fn sign_in(app: AppHandle, desk: State<'_, Desk>, request: SignInReque
             message: prompt.message.clone(),
             expires_in_seconds: prompt.expires_in,
         };
-        app.emit(DEVICE_CODE_EVENT, shown).map_err(|e| e.to_string())
+        crate::events::DeviceCodeEvent(shown).emit(&app).map_err(|e| e.to_string())
     };
     let signed = desk_azure::caught(profile::sign_in(&request, open_browser, show, &cancel)).await;
     lock(&desk.sign_in_cancel).take();
@@ -97,6 +100,7 @@ pub async fn sign_in(app: AppHandle, desk: State<'_, Desk>, request: SignInReque
 }
 
 #[tauri::command]
+#[specta::specta]
 pub fn cancel_sign_in(desk: State<'_, Desk>) {
     if let Some(cancel) = lock(&desk.sign_in_cancel).as_ref() {
         cancel.cancel();
@@ -111,15 +115,17 @@ fn is_web_page(url: &Url) -> bool {
 /// Open the device-code sign-in page Entra named (not one the web view
 /// names) in the system browser.
 #[tauri::command]
+#[specta::specta]
 pub fn open_device_code_page(desk: State<'_, Desk>) -> Result<(), ErrorPayload> {
     let page = lock(&desk.device_code_page)
         .clone()
-        .ok_or_else(|| failure("not_found", "There is no device-code sign-in in progress."))?;
-    open_browser(&page).map_err(|e| failure("browser", format!("The browser could not be opened ({e}); go to {page} yourself.")))
+        .ok_or_else(|| failure(ErrorCode::NotFound, "There is no device-code sign-in in progress."))?;
+    open_browser(&page).map_err(|e| failure(ErrorCode::Browser, format!("The browser could not be opened ({e}); go to {page} yourself.")))
 }
 
 /// The native file picker, for a service principal's certificate; `None` when cancelled.
 #[tauri::command]
+#[specta::specta]
 pub async fn choose_certificate_file(app: AppHandle) -> Result<Option<String>, ErrorPayload> {
     use tauri_plugin_dialog::DialogExt;
     let (tx, rx) = tokio::sync::oneshot::channel();
@@ -131,15 +137,16 @@ pub async fn choose_certificate_file(app: AppHandle) -> Result<Option<String>, E
         .pick_file(move |picked| {
             let _ = tx.send(picked);
         });
-    let picked = rx.await.map_err(|_| failure("dialog", "The file picker closed unexpectedly."))?;
+    let picked = rx.await.map_err(|_| failure(ErrorCode::Dialog, "The file picker closed unexpectedly."))?;
     match picked.map(|p| p.into_path()) {
         None => Ok(None),
         Some(Ok(path)) => Ok(Some(path.to_string_lossy().into_owned())),
-        Some(Err(e)) => Err(failure("dialog", format!("That file cannot be used: {e}"))),
+        Some(Err(e)) => Err(failure(ErrorCode::Dialog, format!("That file cannot be used: {e}"))),
     }
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn use_profile(desk: State<'_, Desk>, name: String) -> Result<SessionInfo, ErrorPayload> {
     let profile = desk
         .store
@@ -147,14 +154,14 @@ pub async fn use_profile(desk: State<'_, Desk>, name: String) -> Result<SessionI
         .map_err(store_error)?
         .into_iter()
         .find(|p| p.name == name)
-        .ok_or_else(|| failure("not_found", format!("There is no profile named \"{name}\".")))?;
+        .ok_or_else(|| failure(ErrorCode::NotFound, format!("There is no profile named \"{name}\".")))?;
     let key = name.clone();
     let kept = tauri::async_runtime::spawn_blocking(move || SecretStore::new(KEYRING_SERVICE).load(&key))
         .await
-        .map_err(|e| failure("keyring", e.to_string()))?
+        .map_err(|e| failure(ErrorCode::Keyring, e.to_string()))?
         .map_err(|e| match e {
             AzureError::KeyringLocked => failure(
-                "keyring_locked",
+                ErrorCode::KeyringLocked,
                 format!(
                     "The keyring holding the sign-in of \"{name}\" is locked. Unlock it (for example your login keyring) and choose Use again, or sign in anew; that sign-in then lasts until Exemption Desk closes."
                 ),
@@ -167,11 +174,12 @@ pub async fn use_profile(desk: State<'_, Desk>, name: String) -> Result<SessionI
 
 /// Forget a profile and its secret; signing out of the current one returns to the start.
 #[tauri::command]
+#[specta::specta]
 pub async fn sign_out(desk: State<'_, Desk>, name: String) -> Result<(), ErrorPayload> {
     let key = name.clone();
     tauri::async_runtime::spawn_blocking(move || SecretStore::new(KEYRING_SERVICE).delete(&key))
         .await
-        .map_err(|e| failure("keyring", e.to_string()))?
+        .map_err(|e| failure(ErrorCode::Keyring, e.to_string()))?
         .map_err(|e| e.payload())?;
     desk.store.delete_profile(&name).map_err(store_error)?;
     if desk.current().await.is_some_and(|c| c.profile_name.as_deref() == Some(name.as_str())) {
@@ -181,6 +189,7 @@ pub async fn sign_out(desk: State<'_, Desk>, name: String) -> Result<(), ErrorPa
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn open_demo(desk: State<'_, Desk>) -> Result<SessionInfo, ErrorPayload> {
     let connected = demo().await?;
     Ok(desk.replace(connected).await.session_info())

@@ -1,9 +1,9 @@
 //! Who is signed in, to which tenant and cloud, and how a user asks to sign in.
 
 use serde::{Deserialize, Serialize};
-use ts_rs::TS;
+use specta::Type;
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, TS)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Type)]
 pub enum SessionMode {
     /// The embedded simulator with the demo tenant.
     Demo,
@@ -14,7 +14,7 @@ pub enum SessionMode {
 }
 
 /// Who is signed in, to which tenant, through which endpoint.
-#[derive(Debug, Clone, Serialize, PartialEq, TS)]
+#[derive(Debug, Clone, Serialize, PartialEq, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionInfo {
     pub mode: SessionMode,
@@ -31,7 +31,7 @@ pub struct SessionInfo {
     pub warning: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, TS)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Type)]
 pub enum CloudKind {
     Public,
     UsGovernment,
@@ -40,7 +40,7 @@ pub enum CloudKind {
     Custom,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct CloudChoice {
     pub kind: CloudKind,
@@ -51,11 +51,11 @@ pub struct CloudChoice {
     /// Custom only: the token audience Resource Manager expects (e.g.
     /// `https://management.stack.example/`); empty for the endpoint's origin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional = nullable)]
+    #[specta(optional)]
     pub arm_audience: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, TS)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Type)]
 pub enum SignInMethod {
     /// Authorization code with PKCE in the system browser.
     Browser,
@@ -70,7 +70,7 @@ pub enum SignInMethod {
 
 /// What the Connect screen sends. The secret, if any, goes to the OS keyring
 /// and nowhere else.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct SignInRequest {
     /// The profile to remember this sign-in under.
@@ -94,7 +94,7 @@ pub struct SignInRequest {
 }
 
 /// A remembered sign-in: nothing secret.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct Profile {
     pub name: String,
@@ -111,11 +111,13 @@ pub struct Profile {
 }
 
 /// Sent as the `device-code` event: what to show while the user signs in elsewhere.
-#[derive(Debug, Clone, Serialize, PartialEq, TS)]
+#[derive(Debug, Clone, Serialize, PartialEq, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct DeviceCodePrompt {
     pub user_code: String,
     pub verification_uri: String,
     pub message: String,
+    /// A JSON number: the sign-in clamps Entra's value, so it stays far below 2^53.
+    #[specta(type = u32)]
     pub expires_in_seconds: u64,
 }
