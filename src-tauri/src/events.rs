@@ -1,7 +1,8 @@
 //! The events the backend sends the window, typed. Each wraps a payload type
 //! of the core crate (the wrapper is transparent: the window receives the
 //! payload itself) and is registered once in [`crate::ipc::builder`], which
-//! renders `events.<name>.listen(…)` for the UI.
+//! renders `events.<name>.listen(…)` for the UI. The wrappers live here, not
+//! on the core types, so the core crate stays free of Tauri.
 
 use desk_core::apply::{ApplyProgress, ApplyStopped};
 use desk_core::session::DeviceCodePrompt;

@@ -4,6 +4,13 @@
 //! handler and renders `ui/src/ipc/bindings.ts`; a test fails when that file
 //! is stale (`UPDATE_BINDINGS=1 cargo test -p exemption-desk --lib bindings`
 //! rewrites it).
+//!
+//! To add a command: write it in `commands/<area>.rs` as
+//! `#[tauri::command] #[specta::specta] pub async fn do_thing(desk: State<'_, Desk>, arg: T) -> Result<R, ErrorPayload>`
+//! (argument and result types derive `specta::Type`, in the core crate), add
+//! `<area>::do_thing` to `collect_commands!` below, and run the command above;
+//! the UI then calls `await commands.doThing(arg)`. An event: a struct in
+//! `events.rs`, listed in `collect_events!`, sent with `.emit(&app)`.
 
 use tauri_specta::{collect_commands, collect_events, Builder, ErrorHandlingMode};
 

@@ -249,7 +249,7 @@ export type EffectReport = {
 };
 
 /**
- *  Every code an [`ErrorPayload`](crate::ErrorPayload) can carry: stable and machine-readable, a
+ *  Every code an `ErrorPayload` can carry: stable and machine-readable, a
  *  TypeScript union in the UI. Each crate's error type maps to these in its
  *  `code()`; the strings (`snake_case` of the variant) never change meaning.
  */
