@@ -24,8 +24,11 @@ say "UI: type check, component tests, build"
 say "UI: browser test of the built UI with the IPC mocked"
 (cd ui && npm run test:browser --silent)
 
-say "Desktop app and simulator binaries"
+say "Desktop app and simulator binaries; the TypeScript bindings are current"
 cargo build -p exemption-desk -p azure-sim
+# The shell holds the IPC builder (it needs ui/dist, built above): fails when
+# ui/src/ipc/bindings.ts differs from what the Rust commands and types render.
+cargo test -p exemption-desk --lib
 
 say "End to end: the real app under Xvfb through tauri-driver"
 (cd tests/e2e && xvfb-run -a -s "-screen 0 1440x900x24" npm test --silent)

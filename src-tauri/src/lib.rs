@@ -3,6 +3,8 @@
 
 mod commands;
 mod demo;
+mod events;
+mod ipc;
 mod window;
 
 use std::path::PathBuf;
@@ -25,46 +27,16 @@ pub fn run() {
         .with_env_filter(EnvFilter::try_from_env("EXEMPTION_DESK_LOG").unwrap_or_else(|_| EnvFilter::new("info")))
         .with_writer(std::io::stderr)
         .init();
+    let ipc = ipc::builder();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
-        .setup(|app| {
+        .invoke_handler(ipc.invoke_handler())
+        .setup(move |app| {
+            ipc.mount_events(app);
             let (store, path) = desk_app::open_store(data_dir(app))?;
             app.manage(Desk::new(store, path, Arc::new(demo::Simulated)));
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::session::session_info,
-            commands::session::list_profiles,
-            commands::session::sign_in,
-            commands::session::cancel_sign_in,
-            commands::session::choose_certificate_file,
-            commands::session::open_device_code_page,
-            commands::session::use_profile,
-            commands::session::sign_out,
-            commands::session::open_demo,
-            commands::recommendations::list_subscriptions,
-            commands::recommendations::list_management_groups,
-            commands::recommendations::list_recommendations,
-            commands::recommendations::recommendation_resources,
-            commands::exempt::validate_exemption,
-            commands::exempt::prepare_exemption,
-            commands::exempt::grant_security_reader,
-            commands::exempt::save_draft,
-            commands::exempt::load_draft,
-            commands::exempt::discard_draft,
-            commands::apply::apply_plan,
-            commands::apply::cancel_apply,
-            commands::apply::apply_report,
-            commands::apply::retry_failed,
-            commands::apply::unfinished_applies,
-            commands::apply::resume_apply,
-            commands::apply::effect_status,
-            commands::exemptions::list_exemptions,
-            commands::database::database_status,
-            commands::database::move_database_aside,
-            commands::database::open_database_again,
-            commands::database::quit_app,
-        ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(e) = result {
         tracing::error!("Exemption Desk could not start: {e}");

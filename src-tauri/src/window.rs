@@ -1,11 +1,14 @@
-//! The application's events, delivered to the window with Tauri's `Emitter`.
+//! The application's events, delivered to the window as the typed events of [`crate::events`].
 
 use std::sync::Arc;
 
-use desk_app::{Events, DEVICE_CODE_EVENT, PROGRESS_EVENT, STOPPED_EVENT};
+use desk_app::Events;
 use desk_core::apply::{ApplyProgress, ApplyStopped};
 use desk_core::session::DeviceCodePrompt;
-use tauri::{AppHandle, Emitter};
+use tauri::AppHandle;
+use tauri_specta::Event;
+
+use crate::events::{ApplyProgressEvent, ApplyStoppedEvent, DeviceCodeEvent};
 
 pub struct Window(pub AppHandle);
 
@@ -17,14 +20,14 @@ impl Window {
 
 impl Events for Window {
     fn apply_progress(&self, progress: &ApplyProgress) -> Result<(), String> {
-        self.0.emit(PROGRESS_EVENT, progress).map_err(|e| e.to_string())
+        ApplyProgressEvent(progress.clone()).emit(&self.0).map_err(|e| e.to_string())
     }
 
     fn apply_stopped(&self, stopped: &ApplyStopped) -> Result<(), String> {
-        self.0.emit(STOPPED_EVENT, stopped).map_err(|e| e.to_string())
+        ApplyStoppedEvent(stopped.clone()).emit(&self.0).map_err(|e| e.to_string())
     }
 
     fn device_code(&self, prompt: &DeviceCodePrompt) -> Result<(), String> {
-        self.0.emit(DEVICE_CODE_EVENT, prompt).map_err(|e| e.to_string())
+        DeviceCodeEvent(prompt.clone()).emit(&self.0).map_err(|e| e.to_string())
     }
 }

@@ -224,7 +224,7 @@ export function installFakeBackend(fixtures) {
     plans.set(planId, { draft: clone(d), writes });
     return {
       planId, checks, writes, blocked,
-      planError: blocked ? { code: "check_failed", message: "Defender for Cloud can't read this management group yet: grant it Reader first.", details: null } : null,
+      planError: blocked ? { code: "checks_failed", message: "Defender for Cloud can't read this management group yet: grant it Reader first.", details: null } : null,
     };
   }
 
@@ -354,7 +354,7 @@ export function installFakeBackend(fixtures) {
           const timer = setTimeout(resolve, window.__signInMs);
           signInCancel = () => {
             clearTimeout(timer);
-            reject({ code: "cancelled", message: "Sign-in cancelled.", details: null });
+            reject({ code: "sign_in_stopped", message: "Sign-in cancelled.", details: null });
           };
         }).finally(() => { signInCancel = null; });
         if (r.tenant === "organizations" && r.method.startsWith("ServicePrincipal")) {
@@ -391,7 +391,7 @@ export function installFakeBackend(fixtures) {
       case "apply_plan": {
         await delay(40);
         const plan = plans.get(args.planId);
-        if (!plan) throw { code: "plan_not_found", message: "This plan has expired: preview again.", details: null };
+        if (!plan) throw { code: "not_found", message: "This plan has expired: preview again.", details: null };
         plans.delete(args.planId);
         const id = `apply-${++sequence}`;
         const report = {
@@ -452,7 +452,7 @@ export function installFakeBackend(fixtures) {
         await delay(40);
         return clone(exemptions.filter((e) => args.subscriptionIds.some((s) => e.scope.startsWith(`/subscriptions/${s}`))));
       default:
-        throw { code: "unknown_command", message: `No such command: ${cmd}`, details: null };
+        throw { code: "unknown", message: `No such command: ${cmd}`, details: null };
     }
   }
 

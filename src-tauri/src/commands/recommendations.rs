@@ -6,16 +6,19 @@ use desk_core::ErrorPayload;
 use tauri::State;
 
 #[tauri::command]
+#[specta::specta]
 pub async fn list_subscriptions(desk: State<'_, Desk>) -> Result<Vec<Subscription>, ErrorPayload> {
     Ok(desk.list_subscriptions().await?)
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn list_management_groups(desk: State<'_, Desk>) -> Result<Option<ManagementGroupNode>, ErrorPayload> {
     Ok(desk.list_management_groups().await?)
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn list_recommendations(
     desk: State<'_, Desk>,
     subscription_ids: Vec<String>,
@@ -24,6 +27,7 @@ pub async fn list_recommendations(
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn recommendation_resources(
     desk: State<'_, Desk>,
     recommendation_key: String,

@@ -1,4 +1,3 @@
-import { listen } from "@tauri-apps/api/event";
 import {
   commands,
   events,
@@ -87,8 +86,8 @@ class ApplyStore {
   /** Listens to `apply-progress` and `apply-stopped` once for the whole window. */
   ensureListening(): Promise<void> {
     this.listening ??= Promise.all([
-      listen<ApplyProgress>(events.applyProgress, (e) => this.onProgress(e.payload)),
-      listen<ApplyStopped>(events.applyStopped, (e) => this.onStopped(e.payload)),
+      events.applyProgress.listen((e) => this.onProgress(e.payload)),
+      events.applyStopped.listen((e) => this.onStopped(e.payload)),
     ]).then(
       () => undefined,
       (error: unknown) => {

@@ -1,4 +1,3 @@
-import { listen } from "@tauri-apps/api/event";
 import { useCallback, useEffect, useState } from "react";
 import { events, type DeviceCodePrompt } from "../ipc/bindings";
 
@@ -13,7 +12,7 @@ export function useDeviceCode(active: boolean): { prompt: DeviceCodePrompt | nul
     }
     let unlisten: (() => void) | null = null;
     let stopped = false;
-    void listen<DeviceCodePrompt>(events.deviceCode, (e) => {
+    void events.deviceCode.listen((e) => {
       if (!stopped) setPrompt(e.payload);
     }).then(
       (un) => {

@@ -389,7 +389,7 @@ describe("Checks", () => {
             readerCheck(granted),
           ]),
           blocked: !granted,
-          planError: granted ? null : { code: "check_failed", message: "Defender for Cloud can't read Contoso yet.", details: null },
+          planError: granted ? null : { code: "checks_failed", message: "Defender for Cloud can't read Contoso yet.", details: null },
         });
       },
       grant_security_reader: () => {

@@ -1,4 +1,4 @@
-import type { DraftField, ErrorPayload, FieldError } from "../ipc/bindings";
+import type { DraftField, ErrorCode, ErrorPayload, FieldError } from "../ipc/bindings";
 
 const FIELDS: readonly DraftField[] = [
   "recommendation",
@@ -14,12 +14,14 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null;
 }
 
-/** Every command rejects with an `ErrorPayload`; anything else (a bug, a
- * missing IPC bridge) is wrapped so the UI can always show a message. */
+/** Every command rejects with an `ErrorPayload` (its `code` one of the
+ * backend's `ErrorCode`s); anything else (a bug, a missing IPC bridge, an
+ * argument Tauri refused) is wrapped as `unknown` so the UI can always show a
+ * message. */
 export function toErrorPayload(error: unknown): ErrorPayload {
   if (isRecord(error) && typeof error.message === "string") {
     return {
-      code: typeof error.code === "string" ? error.code : "unknown",
+      code: typeof error.code === "string" ? (error.code as ErrorCode) : "unknown",
       message: error.message,
       details: "details" in error ? error.details : null,
     };

@@ -2,7 +2,7 @@
 //! details}` the UI shows for it.
 
 use desk_azure::AzureError;
-use desk_core::ErrorPayload;
+use desk_core::{ErrorCode, ErrorPayload};
 use desk_store::StoreError;
 
 use crate::plans::Gone;
@@ -46,20 +46,20 @@ pub enum AppError {
 
 impl AppError {
     /// Stable and machine-readable, as the UI receives it.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
             AppError::Azure(e) => e.code(),
             AppError::Store(e) => e.code(),
-            AppError::Configuration(_) => "configuration",
-            AppError::DemoUnavailable(_) => "demo_unavailable",
-            AppError::PlanNotCurrent(_) | AppError::NoDeviceCodeSignIn | AppError::NoProfile(_) => "not_found",
-            AppError::NotRunning => "not_running",
-            AppError::AlreadyRunning => "already_running",
-            AppError::Browser { .. } => "browser",
-            AppError::KeyringLocked(_) => "keyring_locked",
-            AppError::Keyring(_) => "keyring",
-            AppError::DatabaseInUse => "database_in_use",
-            AppError::DatabaseUnusable(_) => "database_unusable",
+            AppError::Configuration(_) => ErrorCode::Configuration,
+            AppError::DemoUnavailable(_) => ErrorCode::DemoUnavailable,
+            AppError::PlanNotCurrent(_) | AppError::NoDeviceCodeSignIn | AppError::NoProfile(_) => ErrorCode::NotFound,
+            AppError::NotRunning => ErrorCode::NotRunning,
+            AppError::AlreadyRunning => ErrorCode::AlreadyRunning,
+            AppError::Browser { .. } => ErrorCode::Browser,
+            AppError::KeyringLocked(_) => ErrorCode::KeyringLocked,
+            AppError::Keyring(_) => ErrorCode::Keyring,
+            AppError::DatabaseInUse => ErrorCode::DatabaseInUse,
+            AppError::DatabaseUnusable(_) => ErrorCode::DatabaseUnusable,
         }
     }
 
@@ -67,7 +67,7 @@ impl AppError {
     pub fn payload(&self) -> ErrorPayload {
         match self {
             AppError::Azure(e) => e.payload(),
-            other => ErrorPayload { code: other.code().to_owned(), message: other.to_string(), details: None },
+            other => ErrorPayload { code: other.code(), message: other.to_string(), details: None },
         }
     }
 }
@@ -85,7 +85,7 @@ mod tests {
     #[test]
     fn the_ui_gets_each_layers_code_and_sentence() {
         let gone = AppError::PlanNotCurrent(Gone::Expired).payload();
-        assert_eq!((gone.code.as_str(), gone.message.as_str()), ("not_found", Gone::Expired.message()));
+        assert_eq!((gone.code, gone.message.as_str()), (ErrorCode::NotFound, Gone::Expired.message()));
         let store = AppError::from(StoreError::UnknownApply("a-1".into()));
         assert_eq!(store.payload().code, "not_found");
         assert_eq!(store.payload().message, StoreError::UnknownApply("a-1".into()).to_string());

@@ -112,7 +112,7 @@ async fn only_the_current_preview_of_a_draft_can_be_applied_and_only_once() {
     let older = app.prepare_exemption(draft(&[PRODUCTION], SECURE_TRANSFER, "first-name")).await.expect("prepares");
     let newer = app.prepare_exemption(draft(&[PRODUCTION], SECURE_TRANSFER, "second-name")).await.expect("prepares");
     assert_eq!(app.plans().len(), 1, "the newer preview replaced the older");
-    let code = |e: AppError| (e.code().to_owned(), e.to_string());
+    let code = |e: AppError| (e.code().as_str().to_owned(), e.to_string());
     let superseded = app.apply_plan(events.clone(), &older.plan_id).await.map_err(code).expect_err("superseded");
     assert_eq!(superseded, ("not_found".to_owned(), Gone::Superseded.message().to_owned()));
     let unknown = app.apply_plan(events.clone(), "no-such-plan").await.map_err(code).expect_err("unknown");

@@ -1,4 +1,4 @@
-use desk_core::{CoreError, ErrorPayload};
+use desk_core::{CoreError, ErrorCode, ErrorPayload};
 use serde_json::json;
 
 fn refusal_text(advice: &str, entra: &str) -> String {
@@ -54,24 +54,24 @@ impl From<desk_core::arm_path::PathError> for AzureError {
 }
 
 impl AzureError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            AzureError::Network { .. } => "network",
-            AzureError::Arm { status: 401, .. } => "unauthenticated",
-            AzureError::Arm { status: 403, .. } => "forbidden",
-            AzureError::Arm { status: 429, .. } => "throttled",
-            AzureError::Arm { .. } => "azure",
-            AzureError::SignIn { .. } | AzureError::Refused { .. } => "sign_in",
-            AzureError::SignInStopped(_) => "sign_in_stopped",
-            AzureError::CliNotSignedIn(_) => "cli_not_signed_in",
-            AzureError::KeyringUnavailable(_) => "keyring_unavailable",
-            AzureError::KeyringLocked => "keyring_locked",
-            AzureError::Unexpected { .. } => "unexpected_response",
-            AzureError::Config(_) => "configuration",
-            AzureError::InvalidInput(_) => "invalid_request",
-            AzureError::RecommendationNotFound(_) => "not_found",
+            AzureError::Network { .. } => ErrorCode::Network,
+            AzureError::Arm { status: 401, .. } => ErrorCode::Unauthenticated,
+            AzureError::Arm { status: 403, .. } => ErrorCode::Forbidden,
+            AzureError::Arm { status: 429, .. } => ErrorCode::Throttled,
+            AzureError::Arm { .. } => ErrorCode::Azure,
+            AzureError::SignIn { .. } | AzureError::Refused { .. } => ErrorCode::SignIn,
+            AzureError::SignInStopped(_) => ErrorCode::SignInStopped,
+            AzureError::CliNotSignedIn(_) => ErrorCode::CliNotSignedIn,
+            AzureError::KeyringUnavailable(_) => ErrorCode::KeyringUnavailable,
+            AzureError::KeyringLocked => ErrorCode::KeyringLocked,
+            AzureError::Unexpected { .. } => ErrorCode::UnexpectedResponse,
+            AzureError::Config(_) => ErrorCode::Configuration,
+            AzureError::InvalidInput(_) => ErrorCode::InvalidRequest,
+            AzureError::RecommendationNotFound(_) => ErrorCode::NotFound,
             AzureError::Domain(e) => e.code(),
-            AzureError::Internal(_) => "internal",
+            AzureError::Internal(_) => ErrorCode::Internal,
         }
     }
 
@@ -80,21 +80,21 @@ impl AzureError {
         match self {
             AzureError::Domain(e) => e.payload(),
             AzureError::Arm { status, code, path, .. } => ErrorPayload {
-                code: self.code().to_owned(),
+                code: self.code(),
                 message: self.to_string(),
                 details: Some(json!({ "status": status, "azureCode": code, "path": path })),
             },
             // The advice is the message; Entra's own words (for a support
             // ticket) go in the details, shown on request.
             AzureError::Refused { error, advice, entra } => ErrorPayload {
-                code: self.code().to_owned(),
+                code: self.code(),
                 message: (*advice).to_owned(),
                 details: Some(json!({ "entraError": error, "entra": entra })),
             },
             AzureError::SignIn { error, .. } => {
-                ErrorPayload { code: self.code().to_owned(), message: self.to_string(), details: Some(json!({ "entraError": error })) }
+                ErrorPayload { code: self.code(), message: self.to_string(), details: Some(json!({ "entraError": error })) }
             }
-            _ => ErrorPayload { code: self.code().to_owned(), message: self.to_string(), details: None },
+            _ => ErrorPayload { code: self.code(), message: self.to_string(), details: None },
         }
     }
 

@@ -100,6 +100,6 @@ mod tests {
     #[test]
     fn an_empty_account_is_refused_before_the_keyring() {
         let store = SecretStore::new("Exemption Desk test");
-        assert_eq!(store.load(" ").err().map(|e| e.code()), Some("invalid_request"));
+        assert_eq!(store.load(" ").err().map(|e| e.code()), Some(desk_core::ErrorCode::InvalidRequest));
     }
 }

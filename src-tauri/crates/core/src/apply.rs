@@ -2,14 +2,14 @@
 //! exact writes before anything is sent, then each write's progress.
 
 use serde::{Deserialize, Serialize};
-use ts_rs::TS;
+use specta::Type;
 
 use crate::checks::Check;
 use crate::error::ErrorPayload;
 use crate::plan::PlannedWrite;
 
 /// Checks and the exact writes for a draft; nothing has been sent.
-#[derive(Debug, Clone, Serialize, PartialEq, TS)]
+#[derive(Debug, Clone, Serialize, PartialEq, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct Preparation {
     /// Pass to `apply_plan` to send exactly these writes.
@@ -22,7 +22,7 @@ pub struct Preparation {
     pub plan_error: Option<ErrorPayload>,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, TS)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Type)]
 pub enum ItemState {
     /// Recorded, not yet sent.
     Planned,
@@ -66,7 +66,7 @@ impl ItemState {
 }
 
 /// One write of an apply and how it went.
-#[derive(Debug, Clone, Serialize, PartialEq, TS)]
+#[derive(Debug, Clone, Serialize, PartialEq, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct ApplyItem {
     pub index: u32,
@@ -78,7 +78,7 @@ pub struct ApplyItem {
 }
 
 /// An apply: its writes and where each stands.
-#[derive(Debug, Clone, Serialize, PartialEq, TS)]
+#[derive(Debug, Clone, Serialize, PartialEq, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct ApplyReport {
     pub id: String,
@@ -91,7 +91,7 @@ pub struct ApplyReport {
 }
 
 /// Sent as the `apply-progress` event whenever an item changes state.
-#[derive(Debug, Clone, Serialize, PartialEq, TS)]
+#[derive(Debug, Clone, Serialize, PartialEq, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct ApplyProgress {
     pub apply_id: String,
@@ -106,7 +106,7 @@ pub struct ApplyProgress {
 
 /// Sent as the `apply-stopped` event when an apply ends before every write
 /// reached a final state (an internal error): the journal keeps it resumable.
-#[derive(Debug, Clone, Serialize, PartialEq, TS)]
+#[derive(Debug, Clone, Serialize, PartialEq, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct ApplyStopped {
     pub apply_id: String,
@@ -114,7 +114,7 @@ pub struct ApplyStopped {
 }
 
 /// Whether Defender shows an exempted scope's resources as exempt yet.
-#[derive(Debug, Clone, Serialize, PartialEq, TS)]
+#[derive(Debug, Clone, Serialize, PartialEq, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct EffectItem {
     pub scope: String,
@@ -129,7 +129,7 @@ pub struct EffectItem {
 }
 
 /// An assignment still holding a resource (see [`EffectItem::held_by`]).
-#[derive(Debug, Clone, Serialize, PartialEq, TS)]
+#[derive(Debug, Clone, Serialize, PartialEq, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct HeldBy {
     pub assignment_id: String,
@@ -141,7 +141,7 @@ pub struct HeldBy {
     pub resources: u32,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, TS)]
+#[derive(Debug, Clone, Serialize, PartialEq, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct EffectReport {
     pub apply_id: String,

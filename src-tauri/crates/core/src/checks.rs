@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use ts_rs::TS;
+use specta::Type;
 
 use crate::exemption::ExemptionDraft;
 use crate::permissions::{ASSIGNMENT_EXEMPT, EXEMPTION_WRITE};
@@ -16,7 +16,7 @@ use crate::validation::validate;
 /// Azure keeps at most this many exemptions at one scope.
 pub const EXEMPTIONS_PER_SCOPE_MAX: usize = 1_000;
 
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, TS)]
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, Type)]
 pub enum CheckStatus {
     Passed,
     Warning,
@@ -24,7 +24,7 @@ pub enum CheckStatus {
     NotApplicable,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, TS)]
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, Type)]
 pub enum CheckKind {
     Recommendation,
     Fields,
@@ -36,7 +36,7 @@ pub enum CheckKind {
     ExistingNames,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, TS)]
+#[derive(Debug, Clone, Serialize, PartialEq, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct Check {
     pub kind: CheckKind,

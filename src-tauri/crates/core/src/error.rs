@@ -1,5 +1,7 @@
 use serde::Serialize;
-use ts_rs::TS;
+use specta::Type;
+
+use crate::ErrorCode;
 
 /// Everything the domain can refuse.
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -27,15 +29,15 @@ fn summary(errors: &[crate::validation::FieldError]) -> String {
 }
 
 impl CoreError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            CoreError::InvalidDraft(_) => "invalid_request",
-            CoreError::NotExemptible { .. } => "not_exemptible",
-            CoreError::BenchmarkNotAssigned { .. } => "benchmark_not_assigned",
-            CoreError::NotInInitiative { .. } => "not_in_initiative",
-            CoreError::ChecksFailed(_) => "checks_failed",
-            CoreError::InvalidWritePath { .. } => "invalid_path",
-            CoreError::DuplicateWrite { .. } => "duplicate_write",
+            CoreError::InvalidDraft(_) => ErrorCode::InvalidRequest,
+            CoreError::NotExemptible { .. } => ErrorCode::NotExemptible,
+            CoreError::BenchmarkNotAssigned { .. } => ErrorCode::BenchmarkNotAssigned,
+            CoreError::NotInInitiative { .. } => ErrorCode::NotInInitiative,
+            CoreError::ChecksFailed(_) => ErrorCode::ChecksFailed,
+            CoreError::InvalidWritePath { .. } => ErrorCode::InvalidPath,
+            CoreError::DuplicateWrite { .. } => ErrorCode::DuplicateWrite,
         }
     }
 
@@ -44,18 +46,18 @@ impl CoreError {
             CoreError::InvalidDraft(errors) => serde_json::to_value(errors).ok(),
             _ => None,
         };
-        ErrorPayload { code: self.code().to_owned(), message: self.to_string(), details }
+        ErrorPayload { code: self.code(), message: self.to_string(), details }
     }
 }
 
 /// The one error shape the UI receives from every command.
-#[derive(Debug, Clone, Serialize, PartialEq, TS)]
+#[derive(Debug, Clone, Serialize, PartialEq, Type)]
 pub struct ErrorPayload {
-    /// Stable, machine-readable: `invalid_request`, `not_exemptible`, `azure_...`.
-    pub code: String,
+    /// Stable, machine-readable: `invalid_request`, `not_exemptible`, `azure`, ….
+    pub code: ErrorCode,
     /// A sentence a user can act on.
     pub message: String,
     /// Structured extras (field errors, Azure's error body), when there are any.
-    #[ts(type = "unknown")]
+    #[specta(type = specta_typescript::Unknown)]
     pub details: Option<serde_json::Value>,
 }

@@ -1,10 +1,10 @@
 use serde::{Deserialize, Serialize};
-use ts_rs::TS;
+use specta::Type;
 
 use crate::scope::ScopeChoice;
 
 /// Why the risk is exempted (`exemptionCategory`).
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, TS)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Type)]
 pub enum ExemptionCategory {
     /// "Resolved through 3rd party (mitigated)".
     Mitigated,
@@ -34,7 +34,7 @@ impl ExemptionCategory {
 
 /// What the user typed in the Exempt pane, as it crosses IPC. Nothing in it is
 /// trusted until [`crate::validation::validate`] accepts it.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, TS)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct ExemptionDraft {
     /// The recommendation's assessment key.
@@ -55,7 +55,7 @@ pub struct ExemptionDraft {
 }
 
 /// A policy exemption as Azure holds it.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct Exemption {
     /// The full ARM id.

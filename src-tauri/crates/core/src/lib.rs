@@ -2,14 +2,15 @@
 //! exemption are, the rules a request must satisfy, and how a request becomes
 //! the list of ARM writes that carry it out.
 //!
-//! Every type that crosses the IPC boundary lives here and derives `ts_rs::TS`;
-//! [`bindings::typescript`] renders them for the UI.
+//! Every type that crosses the IPC boundary lives here and derives
+//! `specta::Type`; the shell's command builder renders them, with the commands
+//! and events, into the UI's `ui/src/ipc/bindings.ts`.
 
 pub mod apply;
 pub mod arm_path;
-pub mod bindings;
 pub mod checks;
 pub mod error;
+pub mod error_code;
 pub mod exemption;
 pub mod permissions;
 pub mod plan;
@@ -24,3 +25,4 @@ pub mod validation;
 mod fixtures;
 
 pub use error::{CoreError, ErrorPayload};
+pub use error_code::ErrorCode;

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
-use ts_rs::TS;
+use specta::Type;
 
 use crate::error::CoreError;
 use crate::exemption::ExemptionDraft;
@@ -224,7 +224,7 @@ pub fn plan_targets<'a>(facts: &'a [ScopeFacts], policy_definition_id: &str) -> 
 }
 
 /// One `PUT` of a policy exemption, exactly as it will be sent.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct PlannedWrite {
     pub scope: String,
@@ -240,7 +240,7 @@ pub struct PlannedWrite {
     /// written at the assignment's own scope.
     #[serde(default)]
     pub below_chosen_scope: bool,
-    #[ts(type = "unknown")]
+    #[specta(type = specta_typescript::Unknown)]
     pub body: Value,
 }
 

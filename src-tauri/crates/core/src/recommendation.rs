@@ -1,9 +1,9 @@
 use serde::{Deserialize, Serialize};
-use ts_rs::TS;
+use specta::Type;
 
 /// How Defender produced the recommendation (`metadata.assessmentType`).
 /// `Unknown`: a value this version does not know, or no metadata at all.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, TS)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Type)]
 pub enum AssessmentType {
     BuiltIn,
     CustomPolicy,
@@ -27,7 +27,7 @@ impl AssessmentType {
 
 /// Most severe first; `Unknown` (a value this version does not know, or no
 /// metadata) sorts last.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, TS)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Type)]
 pub enum Severity {
     High,
     Medium,
@@ -49,7 +49,7 @@ impl Severity {
 
 /// A Defender recommendation (assessment metadata) with its counts across the
 /// subscriptions it was gathered from.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct Recommendation {
     /// The assessment key (the metadata's `name`, a GUID).

@@ -1,10 +1,10 @@
 //! A resource as a recommendation assesses it.
 
 use serde::{Deserialize, Serialize};
-use ts_rs::TS;
+use specta::Type;
 
 /// Defender's status code; `Unknown` for a code this version does not know.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, TS)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Type)]
 pub enum ResourceStatus {
     Healthy,
     Unhealthy,
@@ -12,7 +12,7 @@ pub enum ResourceStatus {
     Unknown,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct AssessedResource {
     /// The resource's ARM id (a subscription id for subscription-level assessments).

@@ -2,12 +2,12 @@
 //! selected resources, and the ARM scope paths they stand for.
 
 use serde::{Deserialize, Serialize};
-use ts_rs::TS;
+use specta::Type;
 
 use crate::arm_path::{ArmPath, PathError};
 
 /// A subscription the signed-in user can see.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct Subscription {
     /// The bare GUID (`subscriptionId`), not the `/subscriptions/…` path.
@@ -17,7 +17,7 @@ pub struct Subscription {
 }
 
 /// A management group with its children, as the tree the scope picker shows.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct ManagementGroupNode {
     /// The group's name (its id segment), e.g. `contoso`.
@@ -29,7 +29,7 @@ pub struct ManagementGroupNode {
 }
 
 /// What the user chose to exempt.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Type)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum ScopeChoice {
     /// One exemption per assignment at the management group.

@@ -3,9 +3,9 @@
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
-use ts_rs::TS;
+use specta::Type;
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, TS)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Type)]
 pub enum SessionMode {
     /// The embedded simulator with the demo tenant.
     Demo,
@@ -16,7 +16,7 @@ pub enum SessionMode {
 }
 
 /// Who is signed in, to which tenant, through which endpoint.
-#[derive(Debug, Clone, Serialize, PartialEq, TS)]
+#[derive(Debug, Clone, Serialize, PartialEq, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionInfo {
     pub mode: SessionMode,
@@ -33,7 +33,7 @@ pub struct SessionInfo {
     pub warning: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, TS)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Type)]
 pub enum CloudKind {
     Public,
     UsGovernment,
@@ -42,7 +42,7 @@ pub enum CloudKind {
     Custom,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct CloudChoice {
     pub kind: CloudKind,
@@ -53,11 +53,11 @@ pub struct CloudChoice {
     /// Custom only: the token audience Resource Manager expects (e.g.
     /// `https://management.stack.example/`); empty for the endpoint's origin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional = nullable)]
+    #[specta(optional)]
     pub arm_audience: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, TS)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Type)]
 pub enum SignInMethod {
     /// Authorization code with PKCE in the system browser.
     Browser,
@@ -73,7 +73,7 @@ pub enum SignInMethod {
 /// What the Connect screen sends. The secret, if any, goes to the OS keyring
 /// and nowhere else: its `Debug` prints `<redacted>` for the client secret and
 /// the certificate password.
-#[derive(Clone, Serialize, Deserialize, PartialEq, TS)]
+#[derive(Clone, Serialize, Deserialize, PartialEq, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct SignInRequest {
     /// The profile to remember this sign-in under.
@@ -118,7 +118,7 @@ impl fmt::Debug for SignInRequest {
 }
 
 /// A remembered sign-in: nothing secret.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct Profile {
     pub name: String,
@@ -135,12 +135,14 @@ pub struct Profile {
 }
 
 /// Sent as the `device-code` event: what to show while the user signs in elsewhere.
-#[derive(Debug, Clone, Serialize, PartialEq, TS)]
+#[derive(Debug, Clone, Serialize, PartialEq, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct DeviceCodePrompt {
     pub user_code: String,
     pub verification_uri: String,
     pub message: String,
+    /// A JSON number: the sign-in clamps Entra's value, so it stays far below 2^53.
+    #[specta(type = u32)]
     pub expires_in_seconds: u64,
 }
 

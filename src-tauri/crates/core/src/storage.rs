@@ -1,10 +1,10 @@
 //! The local database as the UI sees it: open, or why not and what can be done.
 
 use serde::Serialize;
-use ts_rs::TS;
+use specta::Type;
 
 /// What is wrong with the local database file.
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, TS)]
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, Type)]
 pub enum DatabaseProblemKind {
     /// The file has no bytes at all.
     Empty,
@@ -24,7 +24,7 @@ pub enum DatabaseProblemKind {
     Unavailable,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct DatabaseProblem {
     pub kind: DatabaseProblemKind,
@@ -36,7 +36,7 @@ pub struct DatabaseProblem {
 }
 
 /// The local database: where it is and, when it could not be opened, why.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct DatabaseStatus {
     pub path: String,

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
-use ts_rs::TS;
+use specta::Type;
 
 use crate::arm_path::{is_bidi_control, ArmPath, PathError};
 use crate::exemption::ExemptionDraft;
@@ -34,7 +34,7 @@ fn counted(text: &str) -> String {
     }
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, TS)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Type)]
 #[serde(rename_all = "camelCase")]
 pub enum DraftField {
     Recommendation,
@@ -46,7 +46,7 @@ pub enum DraftField {
     Description,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Type)]
 pub struct FieldError {
     pub field: DraftField,
     pub message: String,

@@ -13,11 +13,12 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> desk_core::ErrorCode {
+        use desk_core::ErrorCode;
         match self {
-            StoreError::UnknownApply(_) => "not_found",
-            StoreError::Damaged(_) => "database_unusable",
-            _ => "local_storage",
+            StoreError::UnknownApply(_) => ErrorCode::NotFound,
+            StoreError::Damaged(_) => ErrorCode::DatabaseUnusable,
+            _ => ErrorCode::LocalStorage,
         }
     }
 }

@@ -47,7 +47,7 @@ fn outcomes_are_kept_and_unfinished_applies_found() {
 #[test]
 fn unknown_applies_and_items_are_errors() {
     let store = Store::in_memory().expect("opens");
-    assert_eq!(store.apply_report("nope").err().map(|e| e.code()), Some("not_found"));
+    assert_eq!(store.apply_report("nope").err().map(|e| e.code()), Some(desk_core::ErrorCode::NotFound));
     assert!(store.set_item_state("nope", 0, ItemState::Succeeded, 1, None).is_err());
 }
 
