@@ -92,10 +92,7 @@ mod tests {
             std::fs::write(&path, &fresh).expect("write bindings");
         }
         let committed = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(
-            committed == fresh,
-            "ui/src/ipc/bindings.ts is stale; run `UPDATE_BINDINGS=1 cargo test -p exemption-desk --lib bindings`"
-        );
+        assert!(committed == fresh, "ui/src/ipc/bindings.ts is stale; run `UPDATE_BINDINGS=1 cargo test -p exemption-desk --lib bindings`");
     }
 
     #[test]

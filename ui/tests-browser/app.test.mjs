@@ -105,14 +105,15 @@ describe("Exemption Desk UI (built, IPC mocked)", () => {
     await page.close();
   });
 
-
   test("exempt subscriptions: validation as you type, checks, preview, confirm, progress, result, exemptions list", async () => {
     const { page, errors } = await openApp();
     // Open by keyboard: focus the row, press Enter.
     const row = page.getByTestId("recommendation-row").filter({ hasText: "SQL databases" });
     await row.focus();
     await page.keyboard.press("Enter");
-    const drawer = page.getByRole("dialog", { name: "Exempt: SQL databases should have vulnerability findings resolved" });
+    const drawer = page.getByRole("dialog", {
+      name: "Exempt: SQL databases should have vulnerability findings resolved",
+    });
     await drawer.waitFor();
 
     await drawer.getByRole("checkbox", { name: nameOf(page, 0) }).check();
@@ -145,7 +146,10 @@ describe("Exemption Desk UI (built, IPC mocked)", () => {
     const checks = drawer.getByTestId("checks");
     await checks.locator('[data-check-kind="Permissions"][data-check-status="Passed"]').waitFor();
     await checks.locator('[data-check-kind="Initiatives"][data-check-status="Warning"]').waitFor();
-    await checks.getByTestId("initiatives-covered").getByText("Microsoft cloud security benchmark, ISO 27001:2013", { exact: false }).waitFor();
+    await checks
+      .getByTestId("initiatives-covered")
+      .getByText("Microsoft cloud security benchmark, ISO 27001:2013", { exact: false })
+      .waitFor();
     await shot(page, "exempt-filled-light");
 
     await drawer.getByRole("button", { name: "Preview" }).click();
@@ -221,7 +225,10 @@ describe("Exemption Desk UI (built, IPC mocked)", () => {
     await drawer.getByRole("radio", { name: "Resolved through 3rd party (mitigated)" }).check();
 
     const reader = drawer.getByTestId("checks").locator('[data-check-kind="SecurityReader"]');
-    await drawer.getByTestId("checks").locator('[data-check-kind="SecurityReader"][data-check-status="Failed"]').waitFor();
+    await drawer
+      .getByTestId("checks")
+      .locator('[data-check-kind="SecurityReader"][data-check-status="Failed"]')
+      .waitFor();
     assert.ok(await drawer.getByRole("button", { name: "Preview" }).isDisabled());
     await drawer.getByText("Defender for Cloud can't read this management group yet", { exact: false }).waitFor();
     await shot(page, "exempt-mg-reader-light");
@@ -230,7 +237,12 @@ describe("Exemption Desk UI (built, IPC mocked)", () => {
     const confirm = page.getByRole("alertdialog", { name: "Grant Reader to Defender for Cloud" });
     await confirm.waitFor();
     const text = await confirm.innerText();
-    for (const expected of ["Reader", "Windows Azure Security Resource Provider", "Contoso Production MG", "/providers/Microsoft.Management/managementGroups/contoso-prod"]) {
+    for (const expected of [
+      "Reader",
+      "Windows Azure Security Resource Provider",
+      "Contoso Production MG",
+      "/providers/Microsoft.Management/managementGroups/contoso-prod",
+    ]) {
       assert.ok(text.includes(expected), `the confirmation should say ${expected}: ${text}`);
     }
     await page.waitForTimeout(400); // the dialog's entrance animation
@@ -239,14 +251,20 @@ describe("Exemption Desk UI (built, IPC mocked)", () => {
     await confirm.getByRole("button", { name: "Grant Reader" }).click();
     await confirm.waitFor({ state: "detached" });
     assert.deepEqual((await calls(page, "grant_security_reader"))[0].args, { managementGroup: "contoso-prod" });
-    await drawer.getByTestId("checks").locator('[data-check-kind="SecurityReader"][data-check-status="Passed"]').waitFor();
+    await drawer
+      .getByTestId("checks")
+      .locator('[data-check-kind="SecurityReader"][data-check-status="Passed"]')
+      .waitFor();
 
     await drawer.getByRole("button", { name: "Preview" }).click();
     const preview = drawer.getByTestId("preview");
     await preview.getByText("2 exemptions will be written").waitFor();
     const write = await preview.getByTestId("preview-write").first().innerText();
     assert.match(write, /Contoso Production MG/);
-    assert.match(write, /managementGroups\/contoso-prod\/providers\/Microsoft.Authorization\/policyExemptions\/prod-storage-network/);
+    assert.match(
+      write,
+      /managementGroups\/contoso-prod\/providers\/Microsoft.Authorization\/policyExemptions\/prod-storage-network/,
+    );
     const draft = (await calls(page, "prepare_exemption")).at(-1).args.draft;
     assert.deepEqual(draft.scope, { kind: "managementGroup", name: "contoso-prod" });
     await preview.getByRole("button", { name: "Create 2 exemptions" }).click();
@@ -260,7 +278,9 @@ describe("Exemption Desk UI (built, IPC mocked)", () => {
   test("exempt selected resources out of 5,000: search, select all, cancel, retry failed; the apply goes on with the pane closed", async () => {
     const { page, errors } = await openApp("light", { ...FIXTURES, applyFailOnce: [1], applyItemMs: 400 });
     await page.getByTestId("recommendation-row").filter({ hasText: "Machines should have" }).click();
-    const drawer = page.getByRole("dialog", { name: "Exempt: Machines should have a vulnerability assessment solution" });
+    const drawer = page.getByRole("dialog", {
+      name: "Exempt: Machines should have a vulnerability assessment solution",
+    });
     await drawer.getByTestId("scope-kind").getByRole("radio", { name: "Selected resources" }).check();
     const picker = drawer.getByTestId("resource-picker");
     await picker.getByText("0 of 5000 selected").waitFor();
@@ -271,7 +291,8 @@ describe("Exemption Desk UI (built, IPC mocked)", () => {
     // Scrolling to the end works.
     await picker.getByTestId("resource-list").evaluate((el) => el.scrollTo(0, 1e7));
     await page.waitForFunction(() =>
-      [...document.querySelectorAll('[data-testid="resource-row"]')].some((r) => r.textContent.includes("vm-4999")));
+      [...document.querySelectorAll('[data-testid="resource-row"]')].some((r) => r.textContent.includes("vm-4999")),
+    );
 
     const search = picker.getByRole("searchbox", { name: "Search resources" });
     const started = Date.now();
@@ -285,7 +306,9 @@ describe("Exemption Desk UI (built, IPC mocked)", () => {
     await drawer.getByRole("textbox", { name: "Name", exact: true }).fill("vm-va-accepted");
     await drawer.getByRole("radio", { name: "Risk accepted (waiver)" }).check();
     await drawer.getByTestId("checks").locator('[data-check-kind="Permissions"][data-check-status="Passed"]').waitFor();
-    const draft = await page.waitForFunction(() => window.__ipcCalls.filter((c) => c.cmd === "prepare_exemption").at(-1)?.args.draft);
+    const draft = await page.waitForFunction(
+      () => window.__ipcCalls.filter((c) => c.cmd === "prepare_exemption").at(-1)?.args.draft,
+    );
     const scope = (await draft.jsonValue()).scope;
     assert.equal(scope.kind, "resources");
     assert.equal(scope.ids.length, 9);
@@ -310,7 +333,9 @@ describe("Exemption Desk UI (built, IPC mocked)", () => {
     await page.getByRole("tab", { name: "Exemptions" }).click();
     await page.getByTestId("exemption-row").first().waitFor();
     await running.getByRole("button", { name: "View" }).click();
-    const again = page.getByRole("dialog", { name: "Exempt: Machines should have a vulnerability assessment solution" });
+    const again = page.getByRole("dialog", {
+      name: "Exempt: Machines should have a vulnerability assessment solution",
+    });
     await again.getByTestId("apply-progress").waitFor();
     await again.getByRole("button", { name: "Cancel" }).click();
     const result = again.getByTestId("create-result");
@@ -324,8 +349,14 @@ describe("Exemption Desk UI (built, IPC mocked)", () => {
     assert.equal((await calls(page, "cancel_apply")).length, 1);
 
     await result.getByRole("button", { name: "Retry failed" }).click();
-    await again.getByTestId("apply-progress").locator('[data-testid="apply-item"][data-index="1"], [data-testid="apply-item"]').first().waitFor();
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid="apply-item"][data-state="Failed"]').length === 0);
+    await again
+      .getByTestId("apply-progress")
+      .locator('[data-testid="apply-item"][data-index="1"], [data-testid="apply-item"]')
+      .first()
+      .waitFor();
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid="apply-item"][data-state="Failed"]').length === 0,
+    );
     await again.getByTestId("create-result").waitFor();
     assert.equal((await calls(page, "retry_failed")).length, 1);
     assert.deepEqual(errors, []);
@@ -353,23 +384,42 @@ describe("Exemption Desk UI (built, IPC mocked)", () => {
 
   test("an interrupted apply: banner, Resume, progress; a saved draft reopens", async () => {
     const report = {
-      id: "apply-77", startedAt: "2030-05-01T08:00:00Z", recommendationKey: RECOMMENDATIONS[0].key, finished: false,
+      id: "apply-77",
+      startedAt: "2030-05-01T08:00:00Z",
+      recommendationKey: RECOMMENDATIONS[0].key,
+      finished: false,
       items: SUBSCRIPTIONS.map((s, index) => ({
-        index, state: index === 0 ? "Succeeded" : "Sending", attempts: 1, message: null,
+        index,
+        state: index === 0 ? "Succeeded" : "Sending",
+        attempts: 1,
+        message: null,
         write: {
-          scope: `/subscriptions/${s.id}`, name: "storage-net", path: `/subscriptions/${s.id}/providers/Microsoft.Authorization/policyExemptions/storage-net`,
+          scope: `/subscriptions/${s.id}`,
+          name: "storage-net",
+          path: `/subscriptions/${s.id}/providers/Microsoft.Authorization/policyExemptions/storage-net`,
           policyAssignmentId: `/subscriptions/${s.id}/providers/Microsoft.Authorization/policyAssignments/SecurityCenterBuiltIn`,
-          initiativeName: "Microsoft cloud security benchmark", policyDefinitionReferenceIds: ["x"], replacesExisting: false, body: { properties: {} },
+          initiativeName: "Microsoft cloud security benchmark",
+          policyDefinitionReferenceIds: ["x"],
+          replacesExisting: false,
+          body: { properties: {} },
         },
       })),
     };
     const draft = {
-      recommendationKey: RECOMMENDATIONS[1].key, scope: { kind: "subscriptions", ids: [SUBSCRIPTIONS[1].id] }, name: "half-typed",
-      displayName: "", expiresOn: null, utcOffsetMinutes: 60, category: null, description: "",
+      recommendationKey: RECOMMENDATIONS[1].key,
+      scope: { kind: "subscriptions", ids: [SUBSCRIPTIONS[1].id] },
+      name: "half-typed",
+      displayName: "",
+      expiresOn: null,
+      utcOffsetMinutes: 60,
+      category: null,
+      description: "",
     };
     const { page, errors } = await openApp("light", { ...FIXTURES, unfinished: [report], draft });
     // The draft: the pane reopens on it.
-    const drawer = page.getByRole("dialog", { name: "Exempt: SQL databases should have vulnerability findings resolved" });
+    const drawer = page.getByRole("dialog", {
+      name: "Exempt: SQL databases should have vulnerability findings resolved",
+    });
     await drawer.waitFor();
     assert.equal(await drawer.getByRole("textbox", { name: "Name", exact: true }).inputValue(), "half-typed");
     assert.ok(await drawer.getByRole("checkbox", { name: nameOf(page, 1) }).isChecked());
@@ -407,7 +457,12 @@ describe("Exemption Desk UI (built, IPC mocked)", () => {
     await drawer.getByRole("button", { name: "Preview" }).click();
     const sent = (await calls(page, "prepare_exemption")).at(-1).args.draft;
     assert.equal(sent.utcOffsetMinutes, 60); // Europe/Berlin in winter
-    await drawer.getByTestId("preview").getByTestId("preview-write").first().getByRole("button", { name: "JSON body" }).click();
+    await drawer
+      .getByTestId("preview")
+      .getByTestId("preview-write")
+      .first()
+      .getByRole("button", { name: "JSON body" })
+      .click();
     await page.waitForTimeout(200);
     await shot(page, "exempt-preview-dark");
     await drawer.getByRole("button", { name: "Create 2 exemptions" }).click();

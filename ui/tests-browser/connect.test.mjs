@@ -27,7 +27,15 @@ before(async () => {
   context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
     viewport: { width: 1360, height: 860 },
     locale: "en-GB",
   });
@@ -99,7 +107,10 @@ describe("Connect screen (built, IPC mocked)", () => {
     await page.getByTestId("session-warning").getByText("No OS keyring is available", { exact: false }).waitFor();
     assert.equal(await page.getByText("Demo tenant").count(), 0);
     // The tenant changed: the data is fetched again.
-    await page.waitForFunction((n) => window.__ipcCalls.filter((c) => c.cmd === "list_recommendations").length > n, recsBefore);
+    await page.waitForFunction(
+      (n) => window.__ipcCalls.filter((c) => c.cmd === "list_recommendations").length > n,
+      recsBefore,
+    );
     await page.getByTestId("recommendation-row").first().waitFor();
     await shot(page, "connect-after-light");
     assert.deepEqual(errors, []);

@@ -25,8 +25,14 @@ export const RECOMMENDATIONS = [
   rec("aaaaaaaa-0000-4000-8000-000000000001", "Storage accounts should restrict network access", "Medium", 7),
   rec("aaaaaaaa-0000-4000-8000-000000000002", "SQL databases should have vulnerability findings resolved", "High", 3),
   rec("aaaaaaaa-0000-4000-8000-000000000003", "Machines should have a vulnerability assessment solution", "High", 5000),
-  rec("aaaaaaaa-0000-4000-8000-000000000004", "Tag your production VMs (custom)", "Low", 2,
-    "Custom recommendations can't be exempted.", "CustomPolicy"),
+  rec(
+    "aaaaaaaa-0000-4000-8000-000000000004",
+    "Tag your production VMs (custom)",
+    "Low",
+    2,
+    "Custom recommendations can't be exempted.",
+    "CustomPolicy",
+  ),
   rec("aaaaaaaa-0000-4000-8000-000000000005", "Storage account public access should be disallowed", "Low", 0),
 ];
 
@@ -40,7 +46,8 @@ export const EXISTING_EXEMPTIONS = [
     category: "Waiver",
     expiresOn: "2020-01-31T22:59:59Z",
     expired: true,
-    policyAssignmentId: "/subscriptions/11111111-1111-4111-8111-111111111111/providers/Microsoft.Authorization/policyAssignments/SecurityCenterBuiltIn",
+    policyAssignmentId:
+      "/subscriptions/11111111-1111-4111-8111-111111111111/providers/Microsoft.Authorization/policyAssignments/SecurityCenterBuiltIn",
     policyDefinitionReferenceIds: ["storageAccountShouldRestrictNetworkAccess"],
   },
   {
@@ -52,7 +59,8 @@ export const EXISTING_EXEMPTIONS = [
     category: "Mitigated",
     expiresOn: null,
     expired: false,
-    policyAssignmentId: "/subscriptions/22222222-2222-4222-8222-222222222222/providers/Microsoft.Authorization/policyAssignments/SecurityCenterBuiltIn",
+    policyAssignmentId:
+      "/subscriptions/22222222-2222-4222-8222-222222222222/providers/Microsoft.Authorization/policyAssignments/SecurityCenterBuiltIn",
     policyDefinitionReferenceIds: ["vulnerabilityAssessmentOnVmsMonitoring"],
   },
 ];
@@ -67,8 +75,18 @@ export const MANAGEMENT_GROUPS = {
       displayName: "Contoso",
       subscriptionIds: [],
       children: [
-        { name: "contoso-prod", displayName: "Contoso Production MG", subscriptionIds: [SUBSCRIPTIONS[0].id], children: [] },
-        { name: "contoso-dev", displayName: "Contoso Development MG", subscriptionIds: [SUBSCRIPTIONS[1].id], children: [] },
+        {
+          name: "contoso-prod",
+          displayName: "Contoso Production MG",
+          subscriptionIds: [SUBSCRIPTIONS[0].id],
+          children: [],
+        },
+        {
+          name: "contoso-dev",
+          displayName: "Contoso Development MG",
+          subscriptionIds: [SUBSCRIPTIONS[1].id],
+          children: [],
+        },
       ],
     },
   ],
@@ -98,13 +116,29 @@ export function installFakeBackend(fixtures) {
   const applies = new Map();
   let savedDraft = fixtures.draft ?? null;
   const DEMO_SESSION = {
-    mode: "Demo", tenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47", account: "alex@contoso.example", objectId: "0000",
-    armEndpoint: "http://127.0.0.1:1", cloud: "Azure", profileName: null, warning: null,
+    mode: "Demo",
+    tenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47",
+    account: "alex@contoso.example",
+    objectId: "0000",
+    armEndpoint: "http://127.0.0.1:1",
+    cloud: "Azure",
+    profileName: null,
+    warning: null,
   };
-  const CLOUD_NAMES = { Public: "Azure", UsGovernment: "Azure US Government", China: "Azure China", Custom: "Custom cloud" };
+  const CLOUD_NAMES = {
+    Public: "Azure",
+    UsGovernment: "Azure US Government",
+    China: "Azure China",
+    Custom: "Custom cloud",
+  };
   const sessionFor = (p) => ({
-    mode: "Profile", tenantId: p.tenant, account: p.account, objectId: "1111",
-    armEndpoint: p.cloud.armEndpoint ?? "https://management.azure.com", cloud: CLOUD_NAMES[p.cloud.kind], profileName: p.name,
+    mode: "Profile",
+    tenantId: p.tenant,
+    account: p.account,
+    objectId: "1111",
+    armEndpoint: p.cloud.armEndpoint ?? "https://management.azure.com",
+    cloud: CLOUD_NAMES[p.cloud.kind],
+    profileName: p.name,
     warning: fixtures.keyringWarning ? "No OS keyring is available: this sign-in lasts until the app closes." : null,
   });
   let session = fixtures.session ?? clone(DEMO_SESSION);
@@ -116,7 +150,11 @@ export function installFakeBackend(fixtures) {
 
   const MG_PREFIX = "/providers/Microsoft.Management/managementGroups/";
   const INITIATIVES = [
-    { name: "Microsoft cloud security benchmark", assignment: "SecurityCenterBuiltIn", ref: (k) => `mcsb_${k.slice(-4)}` },
+    {
+      name: "Microsoft cloud security benchmark",
+      assignment: "SecurityCenterBuiltIn",
+      ref: (k) => `mcsb_${k.slice(-4)}`,
+    },
     { name: "ISO 27001:2013", assignment: "iso27001", ref: (k) => `iso_a12_${k.slice(-2)}` },
   ];
 
@@ -131,9 +169,13 @@ export function installFakeBackend(fixtures) {
       const name = `${prefix}-${status === "Unhealthy" ? "" : status === "Healthy" ? "ok-" : "na-"}${String(i).padStart(4, "0")}`;
       return {
         id: `/subscriptions/${sub}/resourceGroups/${rg}/providers/${type}/${name}`,
-        name, resourceType: type, subscriptionId: sub, resourceGroup: rg, status,
+        name,
+        resourceType: type,
+        subscriptionId: sub,
+        resourceGroup: rg,
+        status,
         cause: status === "NotApplicable" ? (i === 0 ? "Exempt" : "OffByPolicy") : null,
-        exemptionId: status === "NotApplicable" && i === 0 ? exemptions[0]?.id ?? null : null,
+        exemptionId: status === "NotApplicable" && i === 0 ? (exemptions[0]?.id ?? null) : null,
       };
     };
     for (let i = 0; i < rec.unhealthyCount; i++) out.push(make(i, "Unhealthy"));
@@ -147,12 +189,20 @@ export function installFakeBackend(fixtures) {
     if (!d.recommendationKey) errors.push({ field: "recommendation", message: "Choose a recommendation to exempt." });
     const s = d.scope;
     if (s.kind === "managementGroup" && !s.name) errors.push({ field: "scope", message: "Choose a management group." });
-    if (s.kind === "subscriptions" && s.ids.length === 0) errors.push({ field: "scope", message: "Choose at least one subscription." });
-    if (s.kind === "resources" && s.ids.length === 0) errors.push({ field: "scope", message: "Choose at least one resource." });
+    if (s.kind === "subscriptions" && s.ids.length === 0)
+      errors.push({ field: "scope", message: "Choose at least one subscription." });
+    if (s.kind === "resources" && s.ids.length === 0)
+      errors.push({ field: "scope", message: "Choose at least one resource." });
     if (d.name.trim() === "") errors.push({ field: "name", message: "Enter a name." });
-    else if (d.name.includes(".")) errors.push({ field: "name", message: "Name can't contain '.'. Azure refuses any of < > * % & : \\ ? . + /" });
-    if (d.category === null) errors.push({ field: "category", message: "Choose a category: mitigated or risk accepted." });
-    if (d.description.length > 512) errors.push({ field: "description", message: `Description is ${d.description.length} characters; the limit is 512.` });
+    else if (d.name.includes("."))
+      errors.push({ field: "name", message: "Name can't contain '.'. Azure refuses any of < > * % & : \\ ? . + /" });
+    if (d.category === null)
+      errors.push({ field: "category", message: "Choose a category: mitigated or risk accepted." });
+    if (d.description.length > 512)
+      errors.push({
+        field: "description",
+        message: `Description is ${d.description.length} characters; the limit is 512.`,
+      });
     return errors;
   }
 
@@ -169,8 +219,14 @@ export function installFakeBackend(fixtures) {
     return s.ids;
   }
 
-  const check = (kind, status, title, detail, remedy = null, grantSecurityReaderAt = null) =>
-    ({ kind, status, title, detail, remedy, grantSecurityReaderAt });
+  const check = (kind, status, title, detail, remedy = null, grantSecurityReaderAt = null) => ({
+    kind,
+    status,
+    title,
+    detail,
+    remedy,
+    grantSecurityReaderAt,
+  });
 
   function prepare(d) {
     const errors = validate(d);
@@ -194,37 +250,89 @@ export function installFakeBackend(fixtures) {
           ...(d.expiresOn ? { expiresOn: expiryInstant(d.expiresOn, d.utcOffsetMinutes) } : {}),
           metadata: { createdWith: "Exemption Desk", requestedBy: "alex@contoso.example" },
         };
-        return { scope, name, path, policyAssignmentId, initiativeName: ini.name,
-          policyDefinitionReferenceIds: properties.policyDefinitionReferenceIds, replacesExisting, body: { properties } };
+        return {
+          scope,
+          name,
+          path,
+          policyAssignmentId,
+          initiativeName: ini.name,
+          policyDefinitionReferenceIds: properties.policyDefinitionReferenceIds,
+          replacesExisting,
+          body: { properties },
+        };
       }),
     );
     const readerOk = !mg || granted.has(mg);
     const updates = writes.filter((w) => w.replacesExisting).length;
     const checks = [
-      check("Recommendation", "Passed", "The recommendation can be exempted", "A built-in Defender for Cloud recommendation."),
-      check("Benchmark", "Passed", "Microsoft cloud security benchmark is assigned", "Assigned as SecurityCenterBuiltIn at every chosen scope."),
-      check("Initiatives", "Warning", "The recommendation is in 2 assigned initiatives",
+      check(
+        "Recommendation",
+        "Passed",
+        "The recommendation can be exempted",
+        "A built-in Defender for Cloud recommendation.",
+      ),
+      check(
+        "Benchmark",
+        "Passed",
+        "Microsoft cloud security benchmark is assigned",
+        "Assigned as SecurityCenterBuiltIn at every chosen scope.",
+      ),
+      check(
+        "Initiatives",
+        "Warning",
+        "The recommendation is in 2 assigned initiatives",
         "Microsoft cloud security benchmark and ISO 27001:2013 both contain it: one exemption is written for each, or Defender would still report it.",
-        "Nothing to do: both are covered."),
+        "Nothing to do: both are covered.",
+      ),
       check("Permissions", "Passed", "You can write exemptions", "Security Admin on every chosen scope."),
       mg
         ? readerOk
-          ? check("SecurityReader", "Passed", "Defender for Cloud can read the management group", `The Windows Azure Security Resource Provider holds Reader on ${mg}.`)
-          : check("SecurityReader", "Failed", "Defender for Cloud can't read the management group",
+          ? check(
+              "SecurityReader",
+              "Passed",
+              "Defender for Cloud can read the management group",
+              `The Windows Azure Security Resource Provider holds Reader on ${mg}.`,
+            )
+          : check(
+              "SecurityReader",
+              "Failed",
+              "Defender for Cloud can't read the management group",
               `The Windows Azure Security Resource Provider has no Reader role on ${mg}, so Defender for Cloud would ignore an exemption there.`,
-              "Grant it Reader on the management group.", mg)
-        : check("SecurityReader", "NotApplicable", "Defender for Cloud's Reader role", "Only needed for a management group."),
+              "Grant it Reader on the management group.",
+              mg,
+            )
+        : check(
+            "SecurityReader",
+            "NotApplicable",
+            "Defender for Cloud's Reader role",
+            "Only needed for a management group.",
+          ),
       check("ScopeLimit", "Passed", "Under 1,000 exemptions per scope", `${writes.length} writes planned.`),
       updates
-        ? check("ExistingNames", "Warning", "Some names are taken", `${updates} exemption(s) named ${d.name} exist and will be replaced.`, "Choose another name to keep them.")
+        ? check(
+            "ExistingNames",
+            "Warning",
+            "Some names are taken",
+            `${updates} exemption(s) named ${d.name} exist and will be replaced.`,
+            "Choose another name to keep them.",
+          )
         : check("ExistingNames", "Passed", "The name is free", `No exemption named ${d.name} at these scopes.`),
     ];
     const planId = `plan-${++sequence}`;
     const blocked = !readerOk;
     plans.set(planId, { draft: clone(d), writes });
     return {
-      planId, checks, writes, blocked,
-      planError: blocked ? { code: "checks_failed", message: "Defender for Cloud can't read this management group yet: grant it Reader first.", details: null } : null,
+      planId,
+      checks,
+      writes,
+      blocked,
+      planError: blocked
+        ? {
+            code: "checks_failed",
+            message: "Defender for Cloud can't read this management group yet: grant it Reader first.",
+            details: null,
+          }
+        : null,
     };
   }
 
@@ -238,14 +346,19 @@ export function installFakeBackend(fixtures) {
     },
   };
   function emit(event, payload) {
-    for (const l of [...listeners]) if (l.event === event) window[`_${l.handler}`]?.({ event, id: l.id, payload: clone(payload) });
+    for (const l of [...listeners])
+      if (l.event === event) window[`_${l.handler}`]?.({ event, id: l.id, payload: clone(payload) });
   }
   window.__emit = emit;
 
   function progress(apply, item) {
     const items = apply.report.items;
     emit("apply-progress", {
-      applyId: apply.report.id, index: item.index, state: item.state, attempts: item.attempts, message: item.message,
+      applyId: apply.report.id,
+      index: item.index,
+      state: item.state,
+      attempts: item.attempts,
+      message: item.message,
       succeeded: items.filter((i) => i.state === "Succeeded").length,
       failed: items.filter((i) => i.state === "Failed").length,
       total: items.length,
@@ -272,7 +385,8 @@ export function installFakeBackend(fixtures) {
         progress(apply, item);
         await delay(per * 4); // long enough to be seen
         item.state = "Failed";
-        item.message = "AuthorizationFailed: the client has no permission to perform action 'Microsoft.Authorization/policyExemptions/write' at this scope.";
+        item.message =
+          "AuthorizationFailed: the client has no permission to perform action 'Microsoft.Authorization/policyExemptions/write' at this scope.";
         progress(apply, item);
         continue;
       }
@@ -281,9 +395,16 @@ export function installFakeBackend(fixtures) {
       const w = item.write;
       const p = w.body.properties;
       exemptions.push({
-        id: w.path, name: w.name, scope: w.scope, displayName: p.displayName, description: p.description ?? null,
-        category: p.exemptionCategory, expiresOn: p.expiresOn ?? null, expired: false,
-        policyAssignmentId: w.policyAssignmentId, policyDefinitionReferenceIds: w.policyDefinitionReferenceIds,
+        id: w.path,
+        name: w.name,
+        scope: w.scope,
+        displayName: p.displayName,
+        description: p.description ?? null,
+        category: p.exemptionCategory,
+        expiresOn: p.expiresOn ?? null,
+        expired: false,
+        policyAssignmentId: w.policyAssignmentId,
+        policyDefinitionReferenceIds: w.policyDefinitionReferenceIds,
       });
       progress(apply, item);
     }
@@ -311,7 +432,11 @@ export function installFakeBackend(fixtures) {
         window.__TAURI_EVENT_PLUGIN_INTERNALS__.unregisterListener(args.event, args.eventId);
         return null;
       case "database_status":
-        return { path: "/home/user/.local/share/app.exemptiondesk.desktop/exemption-desk.sqlite", problem: null, movedTo: null };
+        return {
+          path: "/home/user/.local/share/app.exemptiondesk.desktop/exemption-desk.sqlite",
+          problem: null,
+          movedTo: null,
+        };
       case "session_info":
         return clone(session);
       case "list_profiles":
@@ -344,8 +469,10 @@ export function installFakeBackend(fixtures) {
         if (r.method === "DeviceCode") {
           await delay(50);
           emit("device-code", {
-            userCode: "FAKE-CODE", verificationUri: "https://microsoft.com/devicelogin",
-            message: "To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code FAKE-CODE to authenticate.",
+            userCode: "FAKE-CODE",
+            verificationUri: "https://microsoft.com/devicelogin",
+            message:
+              "To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code FAKE-CODE to authenticate.",
             expiresInSeconds: 900,
           });
         }
@@ -356,12 +483,20 @@ export function installFakeBackend(fixtures) {
             clearTimeout(timer);
             reject({ code: "sign_in_stopped", message: "Sign-in cancelled.", details: null });
           };
-        }).finally(() => { signInCancel = null; });
+        }).finally(() => {
+          signInCancel = null;
+        });
         if (r.tenant === "organizations" && r.method.startsWith("ServicePrincipal")) {
           throw { code: "invalid_request", message: "A service principal needs a tenant id or domain.", details: null };
         }
-        const profile = { name: r.profileName, cloud: r.cloud, tenant: r.tenant, method: r.method, clientId: r.clientId,
-          account: r.method.startsWith("ServicePrincipal") ? r.clientId : (r.loginHint || "sam@fabrikam.example") };
+        const profile = {
+          name: r.profileName,
+          cloud: r.cloud,
+          tenant: r.tenant,
+          method: r.method,
+          clientId: r.clientId,
+          account: r.method.startsWith("ServicePrincipal") ? r.clientId : r.loginHint || "sam@fabrikam.example",
+        };
         profiles = [...profiles.filter((x) => x.name !== r.profileName), profile];
         session = sessionFor(profile);
         return clone(session);
@@ -395,12 +530,22 @@ export function installFakeBackend(fixtures) {
         plans.delete(args.planId);
         const id = `apply-${++sequence}`;
         const report = {
-          id, startedAt: new Date().toISOString(), recommendationKey: plan.draft.recommendationKey, finished: false,
+          id,
+          startedAt: new Date().toISOString(),
+          recommendationKey: plan.draft.recommendationKey,
+          finished: false,
           items: plan.writes.map((write, index) => ({ index, write, state: "Planned", attempts: 0, message: null })),
         };
         const apply = { report, cancelled: false, running: false };
         applies.set(id, apply);
-        setTimeout(() => run(apply, report.items.map((i) => i.index)), 30);
+        setTimeout(
+          () =>
+            run(
+              apply,
+              report.items.map((i) => i.index),
+            ),
+          30,
+        );
         return id;
       }
       case "apply_report": {
@@ -417,13 +562,22 @@ export function installFakeBackend(fixtures) {
       case "resume_apply": {
         const apply = applies.get(args.applyId);
         if (!apply) throw { code: "not_found", message: "No such apply.", details: null };
-        const todo = apply.report.items.filter((i) => cmd === "retry_failed" ? i.state === "Failed" : i.state !== "Succeeded");
+        const todo = apply.report.items.filter((i) =>
+          cmd === "retry_failed" ? i.state === "Failed" : i.state !== "Succeeded",
+        );
         for (const item of todo) {
           item.state = "Planned";
           item.message = null;
         }
         apply.report.finished = false;
-        setTimeout(() => run(apply, todo.map((i) => i.index)), 30);
+        setTimeout(
+          () =>
+            run(
+              apply,
+              todo.map((i) => i.index),
+            ),
+          30,
+        );
         return null;
       }
       case "unfinished_applies":
@@ -435,7 +589,12 @@ export function installFakeBackend(fixtures) {
         const scopes = [...new Set(done.map((i) => i.write.scope))];
         return {
           applyId: args.applyId,
-          items: scopes.map((scope) => ({ scope, pending: scope.includes("/resourceGroups/") ? 1 : 3, exempt: 0, heldBy: [] })),
+          items: scopes.map((scope) => ({
+            scope,
+            pending: scope.includes("/resourceGroups/") ? 1 : 3,
+            exempt: 0,
+            heldBy: [],
+          })),
           complete: false,
           expectedBy: new Date(Date.parse(apply.report.startedAt) + 24 * 3600e3).toISOString(),
         };
@@ -450,7 +609,9 @@ export function installFakeBackend(fixtures) {
         return null;
       case "list_exemptions":
         await delay(40);
-        return clone(exemptions.filter((e) => args.subscriptionIds.some((s) => e.scope.startsWith(`/subscriptions/${s}`))));
+        return clone(
+          exemptions.filter((e) => args.subscriptionIds.some((s) => e.scope.startsWith(`/subscriptions/${s}`))),
+        );
       default:
         throw { code: "unknown", message: `No such command: ${cmd}`, details: null };
     }
@@ -486,8 +647,22 @@ export function installFakeBackend(fixtures) {
 
 const noEndpoints = { authorityHost: null, armEndpoint: null, graphEndpoint: null };
 export const PROFILES = [
-  { name: "contoso-prod", cloud: { kind: "Public", ...noEndpoints }, tenant: "contoso.onmicrosoft.com", method: "Browser", clientId: "", account: "alex@contoso.com" },
-  { name: "gov-lab", cloud: { kind: "UsGovernment", ...noEndpoints }, tenant: "fabrikam.onmicrosoft.us", method: "DeviceCode", clientId: "", account: "sam@fabrikam.us" },
+  {
+    name: "contoso-prod",
+    cloud: { kind: "Public", ...noEndpoints },
+    tenant: "contoso.onmicrosoft.com",
+    method: "Browser",
+    clientId: "",
+    account: "alex@contoso.com",
+  },
+  {
+    name: "gov-lab",
+    cloud: { kind: "UsGovernment", ...noEndpoints },
+    tenant: "fabrikam.onmicrosoft.us",
+    method: "DeviceCode",
+    clientId: "",
+    account: "sam@fabrikam.us",
+  },
 ];
 
 export const FIXTURES = {

@@ -19,10 +19,7 @@ pub async fn list_management_groups(desk: State<'_, Desk>) -> Result<Option<Mana
 
 #[tauri::command]
 #[specta::specta]
-pub async fn list_recommendations(
-    desk: State<'_, Desk>,
-    subscription_ids: Vec<String>,
-) -> Result<Vec<Recommendation>, ErrorPayload> {
+pub async fn list_recommendations(desk: State<'_, Desk>, subscription_ids: Vec<String>) -> Result<Vec<Recommendation>, ErrorPayload> {
     Ok(desk.list_recommendations(&subscription_ids).await?)
 }
 

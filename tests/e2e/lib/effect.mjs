@@ -31,7 +31,8 @@ async function tab(browser, text) {
         return (
           tabs.find((t) => {
             const shown = (t.querySelector("span")?.textContent ?? t.textContent).trim();
-            const label = [...t.querySelectorAll("span")].map((s) => s.textContent.trim()).find((x) => x.length > 0) ?? shown;
+            const label =
+              [...t.querySelectorAll("span")].map((s) => s.textContent.trim()).find((x) => x.length > 0) ?? shown;
             return label === wanted || label.startsWith(`${wanted} (`);
           }) ?? null
         );
@@ -47,7 +48,13 @@ async function tab(browser, text) {
 async function rowsOf(browser, status, label) {
   await tab(browser, "Details");
   const loaded = () =>
-    browser.execute((l) => [...document.querySelectorAll('[role="dialog"] [role="tab"]')].some((t) => new RegExp(`^${l} \\(\\d+\\)`).test(t.textContent.trim())), label);
+    browser.execute(
+      (l) =>
+        [...document.querySelectorAll('[role="dialog"] [role="tab"]')].some((t) =>
+          new RegExp(`^${l} \\(\\d+\\)`).test(t.textContent.trim()),
+        ),
+      label,
+    );
   try {
     await browser.waitUntil(loaded, { timeout: 30_000, timeoutMsg: "the resources did not load" });
   } catch (e) {

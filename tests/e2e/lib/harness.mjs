@@ -136,7 +136,10 @@ export async function screenshot(browser, name) {
   // And the whole (virtual) screen, window decorations and all, as a user sees it.
   if (process.env.DISPLAY) {
     try {
-      execFileSync("import", ["-window", "root", path.join(artifacts, `${name}-screen.png`)], { stdio: "ignore", timeout: 10_000 });
+      execFileSync("import", ["-window", "root", path.join(artifacts, `${name}-screen.png`)], {
+        stdio: "ignore",
+        timeout: 10_000,
+      });
     } catch {
       // ImageMagick is optional here; the WebDriver screenshot is kept either way.
     }

@@ -20,7 +20,8 @@ export function privateKeyLines() {
   const lines = [];
   for (const file of readdirSync(certificates).filter((f) => f.endsWith(".pem"))) {
     const text = readFileSync(path.join(certificates, file), "utf8");
-    for (const block of text.match(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g) ?? []) {
+    for (const block of text.match(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g) ??
+      []) {
       const body = block.split("\n").filter((l) => /^[A-Za-z0-9+/=]{60,}$/.test(l.trim()));
       lines.push(...body.slice(1, 3).map((l) => l.trim()));
     }
@@ -51,12 +52,17 @@ export async function scanForSecrets(session, { passwords = [], challenges: extr
   const principals = await sim.principals();
   const requests = await sim.requests();
   const challenges = new Set(
-    requests.filter((r) => r.path.endsWith("/oauth2/v2.0/authorize")).map((r) => r.query?.code_challenge).filter(Boolean),
+    requests
+      .filter((r) => r.path.endsWith("/oauth2/v2.0/authorize"))
+      .map((r) => r.query?.code_challenge)
+      .filter(Boolean),
   );
   for (const c of extraChallenges) challenges.add(c);
   const literals = [
     ...passwords.map((p) => ["a certificate password", p]),
-    ...principals.servicePrincipals.filter((p) => p.clientSecret).map((p) => [`${p.displayName}'s client secret`, p.clientSecret]),
+    ...principals.servicePrincipals
+      .filter((p) => p.clientSecret)
+      .map((p) => [`${p.displayName}'s client secret`, p.clientSecret]),
     ...privateKeyLines().map((line) => ["a line of a private key", line]),
   ];
   const patterns = [
@@ -73,7 +79,8 @@ export async function scanForSecrets(session, { passwords = [], challenges: extr
     for (const [what, literal] of literals) if (literal && text.includes(literal)) leaks.push(`${where}: ${what}`);
     if (challenges.size > 0) {
       for (const candidate of new Set(text.match(/[A-Za-z0-9_-]{43,128}/g) ?? [])) {
-        if (challenges.has(base64url(createHash("sha256").update(candidate).digest()))) leaks.push(`${where}: a PKCE verifier`);
+        if (challenges.has(base64url(createHash("sha256").update(candidate).digest())))
+          leaks.push(`${where}: a PKCE verifier`);
       }
     }
   };
@@ -92,7 +99,11 @@ export async function scanForSecrets(session, { passwords = [], challenges: extr
 export async function assertNoSecrets(assert, session, options) {
   const { leaks, scanned, challenges } = await scanForSecrets(session, options);
   assert.ok(
-    scanned.some((f) => f.startsWith(path.join(session.app.xdgDataHome, APP_IDENTIFIER)) || f.startsWith(path.join(session.app.xdgCacheHome, APP_IDENTIFIER))),
+    scanned.some(
+      (f) =>
+        f.startsWith(path.join(session.app.xdgDataHome, APP_IDENTIFIER)) ||
+        f.startsWith(path.join(session.app.xdgCacheHome, APP_IDENTIFIER)),
+    ),
     `WebKit's data for ${APP_IDENTIFIER} was scanned (scanned: ${scanned.length} files)`,
   );
   assert.match(session.output(), /TRACE/, "the app logged at trace level");

@@ -17,7 +17,8 @@ export const seed = {
   },
   /** ISO 27001 assigned on one storage account in Development (below its subscription). */
   isoOnResource: {
-    resourceId: "/subscriptions/7e1e376c-0a32-45d3-9c1d-6adb8eccc958/resourceGroups/rg-dev-data/providers/Microsoft.Storage/storageAccounts/stcontosodevdata",
+    resourceId:
+      "/subscriptions/7e1e376c-0a32-45d3-9c1d-6adb8eccc958/resourceGroups/rg-dev-data/providers/Microsoft.Storage/storageAccounts/stcontosodevdata",
     assignment: "iso27001-devdata",
   },
   subscriptions: [

@@ -41,9 +41,7 @@ export async function type(browser, label, value) {
  * (Fluent draws those inputs transparent over their indicator, so WebKit will
  * not click the input itself). Returns the input. */
 export async function choose(browser, text) {
-  const label = await browser.$(
-    `//label[normalize-space(translate(., "*", ""))="${text}"]`,
-  );
+  const label = await browser.$(`//label[normalize-space(translate(., "*", ""))="${text}"]`);
   await label.waitForClickable({ timeout: 20_000 });
   await label.click();
   return control(browser, text);
@@ -92,7 +90,9 @@ export async function preview(browser) {
   );
   await (await button(browser, "Preview")).click();
   const writes = await browser.$$('[data-testid="preview-write"]');
-  await browser.waitUntil(async () => (await browser.$$('[data-testid="preview-write"]')).length > 0, { timeout: 20_000 });
+  await browser.waitUntil(async () => (await browser.$$('[data-testid="preview-write"]')).length > 0, {
+    timeout: 20_000,
+  });
   void writes;
   return (await browser.$$('[data-testid="preview-write"]')).length;
 }

@@ -20,13 +20,19 @@ const browserLog = path.join(tmpdir(), `desk-fake-browser-${process.pid}.log`);
 writeFileSync(browserLog, "");
 const fakeBrowser = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "bin", "fake-browser.sh");
 // Starts on the demo tenant (no EXEMPTION_DESK_ARM_ENDPOINT), as a newcomer would.
-const session = appAgainstSimulator(async () => ({ EXEMPTION_DESK_BROWSER: fakeBrowser, FAKE_BROWSER_LOG: browserLog, EXEMPTION_DESK_LOG: "trace" }));
+const session = appAgainstSimulator(async () => ({
+  EXEMPTION_DESK_BROWSER: fakeBrowser,
+  FAKE_BROWSER_LOG: browserLog,
+  EXEMPTION_DESK_LOG: "trace",
+}));
 
 test("a browser sign-in with PKCE on a loopback redirect switches the app to that user", async (t) => {
   const { browser, sim } = session;
   const principals = await sim.principals();
   await browser.waitUntil(
-    async () => (await browser.execute(() => document.querySelector('[data-testid="session-account"]')?.textContent)) === "alex.admin@contoso.example",
+    async () =>
+      (await browser.execute(() => document.querySelector('[data-testid="session-account"]')?.textContent)) ===
+      "alex.admin@contoso.example",
     { timeout: 60_000, timeoutMsg: "the demo tenant did not open" },
   );
   await startConnect(browser, sim, { profile: "Contoso (simulator)", tenant: principals.tenantId, method: "Browser" });
@@ -50,7 +56,9 @@ test("a browser sign-in with PKCE on a loopback redirect switches the app to tha
   assert.match(said, /code_challenge_method=S256/, "PKCE S256");
   assert.match(said, /redirect: http:\/\/127\.0\.0\.1:\d+\//, "a loopback redirect");
   assert.match(said, /return to Exemption Desk/, "the browser was told to go back to the app");
-  const exchanges = (await sim.requests()).filter((r) => r.path.endsWith("/oauth2/v2.0/token") && r.body?.grant_type === "authorization_code");
+  const exchanges = (await sim.requests()).filter(
+    (r) => r.path.endsWith("/oauth2/v2.0/token") && r.body?.grant_type === "authorization_code",
+  );
   assert.equal(exchanges.length, 1, "one code redeemed");
   assert.ok(exchanges[0].body.code_verifier, "with the PKCE verifier");
   assert.equal(exchanges[0].status, 200);
@@ -64,11 +72,17 @@ test("a browser sign-in with PKCE on a loopback redirect switches the app to tha
   const put = (await sim.requests()).find((r) => r.method === "PUT" && r.path.endsWith("/e2e-signed-in"));
   assert.equal(put.principal, seed.owner, "written as the signed-in user");
   assert.equal(put.body.properties.metadata.requestedBy, seed.owner);
-  assert.equal(put.body.properties.metadata.requestedByObjectId, seed.ownerObjectId, "the user's object id is recorded too");
+  assert.equal(
+    put.body.properties.metadata.requestedByObjectId,
+    seed.ownerObjectId,
+    "the user's object id is recorded too",
+  );
 
   const { scanned, webkit, challenges } = await assertNoSecrets(assert, session);
   assert.ok(challenges >= 1, "the PKCE verifier was looked for");
-  t.diagnostic(`scanned ${scanned.length} files (${webkit} of WebKit's for the app) and the log; ${challenges} PKCE challenge(s)`);
+  t.diagnostic(
+    `scanned ${scanned.length} files (${webkit} of WebKit's for the app) and the log; ${challenges} PKCE challenge(s)`,
+  );
 });
 
 test("the scan finds each kind of secret it looks for", async () => {
@@ -88,9 +102,13 @@ test("the scan finds each kind of secret it looks for", async () => {
   };
   for (const [name, text] of Object.entries(planted)) writeFileSync(path.join(dir, name), text);
   const challenge = base64url(createHash("sha256").update(verifier).digest());
-  const { leaks } = await scanForSecrets(session, { passwords: ["planted-certificate-password"], challenges: [challenge] });
+  const { leaks } = await scanForSecrets(session, {
+    passwords: ["planted-certificate-password"],
+    challenges: [challenge],
+  });
   const found = (name) => leaks.filter((l) => l.startsWith(path.join(dir, name) + ":"));
-  for (const name of Object.keys(planted)) assert.ok(found(name).length > 0, `the planted ${name} is found: ${leaks.join("; ")}`);
+  for (const name of Object.keys(planted))
+    assert.ok(found(name).length > 0, `the planted ${name} is found: ${leaks.join("; ")}`);
   assert.match(found("verifier").join(), /a PKCE verifier/);
   assert.match(found("code").join(), /an authorization code/);
   assert.match(found("keyLine").join(), /a line of a private key/);

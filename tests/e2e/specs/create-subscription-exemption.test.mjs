@@ -7,7 +7,16 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { appAgainstSimulator, servicePrincipalEnv, screenshot } from "../lib/harness.mjs";
-import { control, type, choose, button, setNativeValue, openRecommendation, preview, confirmCreate } from "../lib/ui.mjs";
+import {
+  control,
+  type,
+  choose,
+  button,
+  setNativeValue,
+  openRecommendation,
+  preview,
+  confirmCreate,
+} from "../lib/ui.mjs";
 import { seed } from "../lib/seed.mjs";
 import { expectExemptAfterEffectDelay, unhealthyResources } from "../lib/effect.mjs";
 
@@ -19,8 +28,13 @@ test("creating a subscription exemption sends the PUTs the form describes", asyn
   await screenshot(browser, "e2e-recommendations");
   assert.equal((await browser.$$('[data-testid="recommendation-row"]')).length, 1, "search narrows to one row");
   const inChosen = seed.subscriptions.map((s) => `/subscriptions/${s.id}/`.toLowerCase());
-  const covered = (await unhealthyResources(browser)).filter((id) => inChosen.some((p) => id.toLowerCase().startsWith(p)));
-  assert.ok(covered.some((id) => id.toLowerCase() === seed.isoOnResource.resourceId.toLowerCase()), `${covered}`);
+  const covered = (await unhealthyResources(browser)).filter((id) =>
+    inChosen.some((p) => id.toLowerCase().startsWith(p)),
+  );
+  assert.ok(
+    covered.some((id) => id.toLowerCase() === seed.isoOnResource.resourceId.toLowerCase()),
+    `${covered}`,
+  );
 
   for (const subscription of seed.subscriptions) await choose(browser, subscription.displayName);
 
@@ -47,11 +61,18 @@ test("creating a subscription exemption sends the PUTs the form describes", asyn
     timeout: 30_000,
     timeoutMsg: "the form did not say how many exemptions the name becomes",
   });
-  await browser.waitUntil(async () => !(await (await browser.$('[data-testid="checks"]')).getText()).includes("Checking"), {
-    timeout: 30_000,
-    timeoutMsg: "the checks did not finish",
-  });
-  assert.match(await fanOut.getText(), /1 name → 6 exemptions, one per initiative/, "the count holds while other fields are re-checked");
+  await browser.waitUntil(
+    async () => !(await (await browser.$('[data-testid="checks"]')).getText()).includes("Checking"),
+    {
+      timeout: 30_000,
+      timeoutMsg: "the checks did not finish",
+    },
+  );
+  assert.match(
+    await fanOut.getText(),
+    /1 name → 6 exemptions, one per initiative/,
+    "the count holds while other fields are re-checked",
+  );
   await browser.execute((el) => el.scrollIntoView({ block: "start" }), fanOut);
   await browser.pause(300);
   await screenshot(browser, "e2e-exempt-pane");
@@ -70,14 +91,21 @@ test("creating a subscription exemption sends the PUTs the form describes", asyn
   assert.equal(puts.length, count, "exactly the previewed writes were sent");
   assert.ok(puts.every((p) => p.status === 201 && p.schemaErrors.length === 0));
   const offset = -new Date("2031-03-31T12:00:00").getTimezoneOffset();
-  const expectedExpiry = new Date(Date.UTC(2031, 2, 31, 23, 59, 59) - offset * 60_000).toISOString().replace(".000Z", "Z");
+  const expectedExpiry = new Date(Date.UTC(2031, 2, 31, 23, 59, 59) - offset * 60_000)
+    .toISOString()
+    .replace(".000Z", "Z");
   for (const subscription of seed.subscriptions) {
     const scope = `/subscriptions/${subscription.id}`;
-    const put = puts.find((p) => p.path === `${scope}/providers/Microsoft.Authorization/policyExemptions/e2e-storage-waiver`);
+    const put = puts.find(
+      (p) => p.path === `${scope}/providers/Microsoft.Authorization/policyExemptions/e2e-storage-waiver`,
+    );
     assert.ok(put, `a PUT at ${scope}`);
     assert.equal(put.query["api-version"], "2022-07-01-preview");
     const p = put.body.properties;
-    assert.equal(p.policyAssignmentId, `${scope}/providers/Microsoft.Authorization/policyAssignments/SecurityCenterBuiltIn`);
+    assert.equal(
+      p.policyAssignmentId,
+      `${scope}/providers/Microsoft.Authorization/policyAssignments/SecurityCenterBuiltIn`,
+    );
     assert.deepEqual(p.policyDefinitionReferenceIds, seed.recommendation.referenceIds);
     assert.equal(p.exemptionCategory, "Waiver");
     assert.equal(p.expiresOn, expectedExpiry);
@@ -88,13 +116,21 @@ test("creating a subscription exemption sends the PUTs the form describes", asyn
   assert.ok(iso, "the ISO 27001 assignment on Production is exempted too");
   assert.deepEqual(iso.body.properties.policyDefinitionReferenceIds, ["AuditSecureTransferToStorageAccounts"]);
   // The ISO 27001 assignment on one storage account inside Development: exempted at that account.
-  const onResource = puts.find((p) => p.path === `${seed.isoOnResource.resourceId}/providers/Microsoft.Authorization/policyExemptions/e2e-storage-waiver`);
+  const onResource = puts.find(
+    (p) =>
+      p.path ===
+      `${seed.isoOnResource.resourceId}/providers/Microsoft.Authorization/policyExemptions/e2e-storage-waiver`,
+  );
   assert.ok(onResource, "the resource-level assignment below Development is exempted at its own scope");
   assert.equal(
     onResource.body.properties.policyAssignmentId,
     `${seed.isoOnResource.resourceId}/providers/Microsoft.Authorization/policyAssignments/${seed.isoOnResource.assignment}`,
   );
-  assert.equal(count, 6, "Production: benchmark, ISO 27001, Landing Zones benchmark; Development: benchmark, Landing Zones benchmark; the account's ISO 27001");
+  assert.equal(
+    count,
+    6,
+    "Production: benchmark, ISO 27001, Landing Zones benchmark; Development: benchmark, Landing Zones benchmark; the account's ISO 27001",
+  );
   const result = await browser.$('[data-testid="create-result"]');
   await result.waitForDisplayed({ timeout: 20_000 });
   assert.match(await result.getText(), new RegExp(`Created ${count} exemptions`));

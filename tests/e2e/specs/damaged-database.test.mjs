@@ -15,12 +15,18 @@ const database = path.join(dataDir, "exemption-desk.sqlite");
 const garbage = Buffer.from("this was a database until a disk went bad\n".repeat(500));
 writeFileSync(database, garbage);
 
-const session = appAgainstSimulator(async (sim) => ({ ...(await userEnv(sim, seed.owner)), EXEMPTION_DESK_DATA_DIR: dataDir }));
+const session = appAgainstSimulator(async (sim) => ({
+  ...(await userEnv(sim, seed.owner)),
+  EXEMPTION_DESK_DATA_DIR: dataDir,
+}));
 
 test("a damaged database is named with its reason, moved aside on request, and a fresh one is used", async () => {
   const { browser } = session;
   const problem = await browser.$('[data-testid="database-problem"]');
-  await problem.waitForDisplayed({ timeout: 60_000, timeoutMsg: "the damaged database was not reported in the window" });
+  await problem.waitForDisplayed({
+    timeout: 60_000,
+    timeoutMsg: "the damaged database was not reported in the window",
+  });
   assert.equal(await problem.getAttribute("role"), "alertdialog");
   const said = await problem.getText();
   assert.match(said, /The local database can't be used/);
@@ -38,7 +44,10 @@ test("a damaged database is named with its reason, moved aside on request, and a
   assert.deepEqual(readFileSync(path.join(dataDir, kept[0])), garbage, "kept byte for byte");
   await (await button(browser, "OK")).click();
 
-  await browser.waitUntil(async () => (await headerAccount(browser)) === seed.owner, { timeout: 60_000, timeoutMsg: "the app did not open" });
+  await browser.waitUntil(async () => (await headerAccount(browser)) === seed.owner, {
+    timeout: 60_000,
+    timeoutMsg: "the app did not open",
+  });
   assert.equal(readFileSync(database).subarray(0, 15).toString(), "SQLite format 3", "a fresh database");
   assert.equal(statSync(database).mode & 0o777, 0o600, "the database is private to the user");
   assert.equal(statSync(dataDir).mode & 0o777, 0o700, "so is its folder");

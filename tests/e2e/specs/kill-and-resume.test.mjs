@@ -23,7 +23,9 @@ before(async () => {
   const slowPuts = await fetch(`${sim.url}/_sim/faults`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ rules: [{ pathPattern: "/**/policyExemptions/*", methods: ["PUT"], latencyMs: { fixed: PUT_DELAY_MS } }] }),
+    body: JSON.stringify({
+      rules: [{ pathPattern: "/**/policyExemptions/*", methods: ["PUT"], latencyMs: { fixed: PUT_DELAY_MS } }],
+    }),
   });
   assert.equal(slowPuts.status, 200);
   env = {
@@ -91,9 +93,14 @@ test("an apply killed midway resumes on the next start and writes each exemption
     timeoutMsg: "the resumed apply did not finish",
   });
   await screenshot(browser, "e2e-kill-resumed");
-  const states = await browser.execute(() => [...document.querySelectorAll('[data-testid="apply-item"]')].map((i) => i.dataset.state));
+  const states = await browser.execute(() =>
+    [...document.querySelectorAll('[data-testid="apply-item"]')].map((i) => i.dataset.state),
+  );
   assert.equal(states.length, count, "the resumed apply shows every write");
-  assert.ok(states.every((s) => s === "Succeeded"), `every write succeeded: ${states}`);
+  assert.ok(
+    states.every((s) => s === "Succeeded"),
+    `every write succeeded: ${states}`,
+  );
 
   const puts = await exemptionPuts("e2e-killed");
   const paths = new Set(puts.map((r) => r.path));

@@ -18,7 +18,9 @@ test("a management-group exemption, after granting Defender Reader there", async
   const { browser, sim } = session;
   await openRecommendation(browser, seed.recommendation.searchFor, seed.recommendation.displayName);
   const underGroup = seed.subscriptions.map((s) => `/subscriptions/${s.id}/`.toLowerCase());
-  const covered = (await unhealthyResources(browser)).filter((id) => underGroup.some((p) => id.toLowerCase().startsWith(p)));
+  const covered = (await unhealthyResources(browser)).filter((id) =>
+    underGroup.some((p) => id.toLowerCase().startsWith(p)),
+  );
   assert.ok(covered.length >= 3, `unhealthy storage accounts under the group: ${covered}`);
   await choose(browser, "Management group");
   await choose(browser, seed.managementGroup.displayName);
@@ -26,7 +28,9 @@ test("a management-group exemption, after granting Defender Reader there", async
   await choose(browser, "Resolved through 3rd party (mitigated)");
   await type(browser, "Description", "TLS enforced at the Front Door for every landing zone.");
 
-  const failed = await browser.$('[data-testid="checks"] [data-check-kind="SecurityReader"][data-check-status="Failed"]');
+  const failed = await browser.$(
+    '[data-testid="checks"] [data-check-kind="SecurityReader"][data-check-status="Failed"]',
+  );
   await failed.waitForExist({ timeout: 30_000, timeoutMsg: "the Reader check did not fail" });
   await screenshot(browser, "e2e-mg-checks");
   assert.equal((await sim.requests()).filter((r) => r.method === "PUT").length, 0, "nothing written yet");
@@ -37,7 +41,9 @@ test("a management-group exemption, after granting Defender Reader there", async
   assert.match(await dialog.getText(), new RegExp(seed.managementGroup.displayName));
   await screenshot(browser, "e2e-mg-grant");
   await (await button(browser, "Grant Reader")).click();
-  const passed = await browser.$('[data-testid="checks"] [data-check-kind="SecurityReader"][data-check-status="Passed"]');
+  const passed = await browser.$(
+    '[data-testid="checks"] [data-check-kind="SecurityReader"][data-check-status="Passed"]',
+  );
   await passed.waitForExist({ timeout: 30_000, timeoutMsg: "the Reader check did not pass after the grant" });
 
   // The form says up front what one name becomes.
@@ -54,7 +60,9 @@ test("a management-group exemption, after granting Defender Reader there", async
   const count = await preview(browser);
   assert.equal(count, 5, "the group's own assignment and the four below it");
   const below = await browser.execute(() =>
-    [...document.querySelectorAll('[data-testid="preview-write"][data-below="true"]')].map((w) => w.getAttribute("data-path")),
+    [...document.querySelectorAll('[data-testid="preview-write"][data-below="true"]')].map((w) =>
+      w.getAttribute("data-path"),
+    ),
   );
   assert.equal(below.length, 4, `writes below the group: ${below}`);
   assert.ok(below.every((p) => p.startsWith("/subscriptions/")));
@@ -71,10 +79,15 @@ test("a management-group exemption, after granting Defender Reader there", async
   const exemptions = puts.filter((p) => p.path.includes("/policyExemptions/"));
   assert.equal(exemptions.length, count);
   const scope = `/providers/Microsoft.Management/managementGroups/${seed.managementGroup.name}`;
-  const put = exemptions.find((p) => p.path === `${scope}/providers/Microsoft.Authorization/policyExemptions/e2e-landing-zones`);
+  const put = exemptions.find(
+    (p) => p.path === `${scope}/providers/Microsoft.Authorization/policyExemptions/e2e-landing-zones`,
+  );
   assert.ok(put, "the exemption is at the management group");
   assert.equal(put.status, 201);
-  assert.equal(put.body.properties.policyAssignmentId, `${scope}/providers/Microsoft.Authorization/policyAssignments/mcsb-landingzones`);
+  assert.equal(
+    put.body.properties.policyAssignmentId,
+    `${scope}/providers/Microsoft.Authorization/policyAssignments/mcsb-landingzones`,
+  );
   assert.equal(put.body.properties.exemptionCategory, "Mitigated");
   assert.deepEqual(put.body.properties.policyDefinitionReferenceIds, seed.recommendation.referenceIds);
   assert.equal(put.body.properties.metadata.requestedBy, seed.owner);
@@ -82,17 +95,26 @@ test("a management-group exemption, after granting Defender Reader there", async
   // Every assignment holding the recommendation below the group got one at its own scope.
   const assignmentsBelow = exemptions
     .filter((p) => p !== put)
-    .map((p) => [p.path.split("/providers/Microsoft.Authorization/policyExemptions/")[0], p.body.properties.policyAssignmentId])
+    .map((p) => [
+      p.path.split("/providers/Microsoft.Authorization/policyExemptions/")[0],
+      p.body.properties.policyAssignmentId,
+    ])
     .sort();
   const [production, development] = seed.subscriptions.map((s) => `/subscriptions/${s.id}`);
   const expected = [
     [production, `${production}/providers/Microsoft.Authorization/policyAssignments/SecurityCenterBuiltIn`],
     [production, `${production}/providers/Microsoft.Authorization/policyAssignments/ISO27001-2013`],
     [development, `${development}/providers/Microsoft.Authorization/policyAssignments/SecurityCenterBuiltIn`],
-    [seed.isoOnResource.resourceId, `${seed.isoOnResource.resourceId}/providers/Microsoft.Authorization/policyAssignments/${seed.isoOnResource.assignment}`],
+    [
+      seed.isoOnResource.resourceId,
+      `${seed.isoOnResource.resourceId}/providers/Microsoft.Authorization/policyAssignments/${seed.isoOnResource.assignment}`,
+    ],
   ].sort();
   assert.deepEqual(assignmentsBelow, expected);
-  assert.ok(exemptions.every((p) => p.status === 201 && p.schemaErrors.length === 0), "Azure accepted each");
+  assert.ok(
+    exemptions.every((p) => p.status === 201 && p.schemaErrors.length === 0),
+    "Azure accepted each",
+  );
 
   // After the effect delay, every storage account under the group is exempt, in the app's own views.
   await expectExemptAfterEffectDelay(browser, sim, covered, "e2e-mg");

@@ -44,15 +44,21 @@ const session = appAgainstSimulator(async (sim) => {
 
 async function principals() {
   const all = await session.sim.principals();
-  return { tenantId: all.tenantId, publicClientId: all.publicClientId, ci: all.servicePrincipals.find((p) => p.displayName === seed.servicePrincipal) };
+  return {
+    tenantId: all.tenantId,
+    publicClientId: all.publicClientId,
+    ci: all.servicePrincipals.find((p) => p.displayName === seed.servicePrincipal),
+  };
 }
 
 async function signedInAs(account, what) {
   const { browser } = session;
-  await browser.waitUntil(async () => (await headerAccount(browser)) === account, { timeout: 60_000 }).catch(async () => {
-    await screenshot(browser, `e2e-${what}-failed`);
-    throw new Error(`the header never showed ${account} (${what}); the app said:\n${session.output().slice(-3000)}`);
-  });
+  await browser
+    .waitUntil(async () => (await headerAccount(browser)) === account, { timeout: 60_000 })
+    .catch(async () => {
+      await screenshot(browser, `e2e-${what}-failed`);
+      throw new Error(`the header never showed ${account} (${what}); the app said:\n${session.output().slice(-3000)}`);
+    });
 }
 
 const dialogText = () => session.browser.execute(() => document.querySelector('[role="dialog"]')?.textContent ?? "");
@@ -61,7 +67,11 @@ test("a service principal signs in with a certificate; an unregistered one is re
   const { browser, sim } = session;
   const { tenantId, ci } = await principals();
   await signedInAs("alex.admin@contoso.example", "demo");
-  await startConnect(browser, sim, { profile: "CI (certificate)", tenant: tenantId, method: "Service principal (certificate)" });
+  await startConnect(browser, sim, {
+    profile: "CI (certificate)",
+    tenant: tenantId,
+    method: "Service principal (certificate)",
+  });
   await type(browser, "Client id", ci.clientId);
   await type(browser, "Certificate file", path.join(certificates, "unregistered.pem"));
   await (await button(browser, "Sign in")).click();
@@ -71,12 +81,19 @@ test("a service principal signs in with a certificate; an unregistered one is re
   });
   assert.doesNotMatch(await dialogText(), /AADSTS700027/, "Entra's own words wait behind a link");
   await (await button(browser, "Entra's message")).click();
-  await browser.waitUntil(async () => /AADSTS700027/.test(await dialogText()), { timeout: 5_000, timeoutMsg: "Entra's message did not open" });
+  await browser.waitUntil(async () => /AADSTS700027/.test(await dialogText()), {
+    timeout: 5_000,
+    timeoutMsg: "Entra's message did not open",
+  });
   await screenshot(browser, "e2e-certificate-refused");
   assert.equal(await (await control(browser, "Profile name")).getValue(), "CI (certificate)", "what was typed stays");
   assert.equal(await (await control(browser, "Client id")).getValue(), ci.clientId);
 
-  await setNativeValue(browser, await control(browser, "Certificate file"), path.join(certificates, "exemption-desk-ci.pfx"));
+  await setNativeValue(
+    browser,
+    await control(browser, "Certificate file"),
+    path.join(certificates, "exemption-desk-ci.pfx"),
+  );
   await type(browser, "Certificate password (optional)", PFX_PASSWORD);
   await browser.execute(() => document.querySelector('input[name="clientId"]')?.scrollIntoView({ block: "start" }));
   await screenshot(browser, "e2e-certificate-form");
@@ -85,11 +102,18 @@ test("a service principal signs in with a certificate; an unregistered one is re
   await screenshot(browser, "e2e-certificate-signed-in");
 
   const tokens = (await sim.requests()).filter((r) => r.path.endsWith("/oauth2/v2.0/token"));
-  const assertions = tokens.filter((r) => r.body?.client_assertion_type === "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
+  const assertions = tokens.filter(
+    (r) => r.body?.client_assertion_type === "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+  );
   assert.equal(assertions.filter((r) => r.status === 401).length, 1, "the unregistered certificate was refused once");
-  assert.ok(assertions.some((r) => r.status === 200), "the registered one got a token");
+  assert.ok(
+    assertions.some((r) => r.status === 200),
+    "the registered one got a token",
+  );
   assert.ok(!tokens.some((r) => r.body?.client_secret), "no client secret was sent");
-  const listed = (await sim.requests()).filter((r) => r.path === "/subscriptions" && r.principal === ci.clientId && r.status === 200);
+  const listed = (await sim.requests()).filter(
+    (r) => r.path === "/subscriptions" && r.principal === ci.clientId && r.status === 200,
+  );
   assert.ok(listed.length > 0, "the app read the tenant as the service principal");
 });
 
@@ -103,7 +127,9 @@ test("a device code: the app opens Entra's page in the browser and signs in once
     () => browser.execute(() => document.querySelector('[data-testid="device-user-code"]')?.textContent ?? null),
     { timeout: 30_000, timeoutMsg: "no device code was shown" },
   );
-  await browser.execute(() => document.querySelector('[data-testid="device-code-prompt"]')?.scrollIntoView({ block: "center" }));
+  await browser.execute(() =>
+    document.querySelector('[data-testid="device-code-prompt"]')?.scrollIntoView({ block: "center" }),
+  );
   await screenshot(browser, "e2e-device-code");
   await (await button(browser, "Open sign-in page")).click();
   await browser.waitUntil(async () => readFileSync(browserLog, "utf8").includes(`opened: ${sim.url}/devicelogin`), {
@@ -117,7 +143,9 @@ test("a device code: the app opens Entra's page in the browser and signs in once
   });
   assert.equal(approved.status, 200);
   await signedInAs(seed.owner, "device code");
-  const redeemed = (await sim.requests()).filter((r) => r.body?.grant_type === "urn:ietf:params:oauth:grant-type:device_code" && r.status === 200);
+  const redeemed = (await sim.requests()).filter(
+    (r) => r.body?.grant_type === "urn:ietf:params:oauth:grant-type:device_code" && r.status === 200,
+  );
   assert.equal(redeemed.length, 1, "the code was redeemed once");
 });
 

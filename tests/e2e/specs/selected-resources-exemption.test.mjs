@@ -20,10 +20,14 @@ test("a selected-resources exemption writes one exemption per chosen resource", 
   });
   const search = await browser.$('input[aria-label="Search resources"]');
   await search.setValue("prod");
-  await browser.waitUntil(async () => (await browser.$$('[data-testid="resource-row"]')).length >= 2, { timeout: 10_000 });
+  await browser.waitUntil(async () => (await browser.$$('[data-testid="resource-row"]')).length >= 2, {
+    timeout: 10_000,
+  });
   await choose(browser, "Select all");
-  const chosen = await browser.execute(() =>
-    [...document.querySelectorAll('[data-testid="resource-row"] input[type="checkbox"]')].filter((c) => c.checked).length,
+  const chosen = await browser.execute(
+    () =>
+      [...document.querySelectorAll('[data-testid="resource-row"] input[type="checkbox"]')].filter((c) => c.checked)
+        .length,
   );
   assert.ok(chosen >= 2, `at least two production resources chosen, got ${chosen}`);
   await type(browser, "Name", "e2e-resources");
@@ -37,7 +41,10 @@ test("a selected-resources exemption writes one exemption per chosen resource", 
   const scopes = new Set(puts.map((p) => p.path.split("/providers/Microsoft.Authorization/")[0]));
   assert.equal(scopes.size, chosen, "one scope per chosen resource");
   for (const scope of scopes) {
-    assert.match(scope, /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Storage\/storageAccounts\/[^/]*prod/);
+    assert.match(
+      scope,
+      /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Storage\/storageAccounts\/[^/]*prod/,
+    );
   }
   for (const p of puts) {
     assert.equal(p.status, 201);

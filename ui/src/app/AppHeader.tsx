@@ -10,7 +10,13 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { ArrowSwapRegular, DismissRegular, PersonCircleRegular, ShieldKeyholeFilled, WarningFilled } from "@fluentui/react-icons";
+import {
+  ArrowSwapRegular,
+  DismissRegular,
+  PersonCircleRegular,
+  ShieldKeyholeFilled,
+  WarningFilled,
+} from "@fluentui/react-icons";
 import { useState } from "react";
 import { toErrorPayload } from "../shared/errors";
 import { useSession } from "../ipc/queries";
@@ -90,8 +96,16 @@ export function AppHeader({ onSwitchTenant }: { onSwitchTenant: () => void }) {
               </Badge>
             ) : null}
             {info.profileName ? (
-              <Badge appearance="outline" color="informative" shape="rounded" data-testid="session-profile"
-                style={{ color: tokens.colorNeutralForegroundOnBrand, borderColor: tokens.colorNeutralForegroundOnBrand }}>
+              <Badge
+                appearance="outline"
+                color="informative"
+                shape="rounded"
+                data-testid="session-profile"
+                style={{
+                  color: tokens.colorNeutralForegroundOnBrand,
+                  borderColor: tokens.colorNeutralForegroundOnBrand,
+                }}
+              >
                 {info.profileName}
               </Badge>
             ) : null}

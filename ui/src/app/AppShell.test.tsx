@@ -13,18 +13,35 @@ const { invoke } = await import("@tauri-apps/api/core");
 const invokeMock = vi.mocked(invoke);
 
 const REC: Recommendation = {
-  key: "rec-1", displayName: "Storage accounts should restrict network access", description: "", severity: "High",
-  assessmentType: "BuiltIn", policyDefinitionId: null, unhealthyCount: 3, healthyCount: 1, notApplicableCount: 0,
+  key: "rec-1",
+  displayName: "Storage accounts should restrict network access",
+  description: "",
+  severity: "High",
+  assessmentType: "BuiltIn",
+  policyDefinitionId: null,
+  unhealthyCount: 3,
+  healthyCount: 1,
+  notApplicableCount: 0,
   notExemptibleReason: null,
 };
 
 const DRAFT: ExemptionDraft = {
-  recommendationKey: "rec-1", scope: { kind: "subscriptions", ids: [SUBS[1]!.id] }, name: "restored-name",
-  displayName: "", expiresOn: null, utcOffsetMinutes: 0, category: "Waiver", description: "From last time",
+  recommendationKey: "rec-1",
+  scope: { kind: "subscriptions", ids: [SUBS[1]!.id] },
+  name: "restored-name",
+  displayName: "",
+  expiresOn: null,
+  utcOffsetMinutes: 0,
+  category: "Waiver",
+  description: "From last time",
 };
 
 function interrupted(): ApplyReport {
-  const report = reportFor("apply-9", preparationFor({ ...DRAFT, scope: { kind: "subscriptions", ids: SUBS.map((s) => s.id) } }), "rec-1");
+  const report = reportFor(
+    "apply-9",
+    preparationFor({ ...DRAFT, scope: { kind: "subscriptions", ids: SUBS.map((s) => s.id) } }),
+    "rec-1",
+  );
   report.items[0]!.state = "Succeeded";
   report.items[1]!.state = "Sending";
   return report;
@@ -34,17 +51,30 @@ function backend(over: { draft?: ExemptionDraft | null; unfinished?: ApplyReport
   invokeMock.mockImplementation(async (cmd: string, args?: unknown) => {
     const a = (args ?? {}) as Record<string, unknown>;
     switch (cmd) {
-      case "session_info": return { mode: "Demo", tenantId: "t", account: "a@b", objectId: "o", armEndpoint: "x" };
-      case "list_subscriptions": return SUBS;
-      case "list_recommendations": return [REC];
-      case "list_management_groups": return GROUPS;
-      case "validate_exemption": return validate(a.draft as ExemptionDraft);
-      case "prepare_exemption": return preparationFor(a.draft as ExemptionDraft);
-      case "load_draft": return over.draft ?? null;
-      case "unfinished_applies": return over.unfinished ?? [];
-      case "apply_report": return interrupted();
-      case "effect_status": return { applyId: a.applyId, items: [], complete: false, expectedBy: "2030-01-02T10:00:00Z" };
-      case "resume_apply": case "save_draft": case "discard_draft": return null;
+      case "session_info":
+        return { mode: "Demo", tenantId: "t", account: "a@b", objectId: "o", armEndpoint: "x" };
+      case "list_subscriptions":
+        return SUBS;
+      case "list_recommendations":
+        return [REC];
+      case "list_management_groups":
+        return GROUPS;
+      case "validate_exemption":
+        return validate(a.draft as ExemptionDraft);
+      case "prepare_exemption":
+        return preparationFor(a.draft as ExemptionDraft);
+      case "load_draft":
+        return over.draft ?? null;
+      case "unfinished_applies":
+        return over.unfinished ?? [];
+      case "apply_report":
+        return interrupted();
+      case "effect_status":
+        return { applyId: a.applyId, items: [], complete: false, expectedBy: "2030-01-02T10:00:00Z" };
+      case "resume_apply":
+      case "save_draft":
+      case "discard_draft":
+        return null;
     }
     throw { code: "unknown", message: `unexpected ${cmd}`, details: null };
   });

@@ -43,21 +43,21 @@ export function AppShell() {
   }, [sessionFailed]);
   return (
     <SignInAgainProvider onSignIn={() => setConnectOpen(true)}>
-    <ExemptTargetProvider onOpen={() => setScreen("recommendations")}>
-    <div className={styles.root}>
-      <div className={styles.header}>
-        <AppHeader onSwitchTenant={() => setConnectOpen(true)} />
-      </div>
-      <div className={styles.nav}>
-        <AppNav screen={screen} onChange={setScreen} />
-      </div>
-      <main className={styles.main} aria-label={screen === "recommendations" ? "Recommendations" : "Exemptions"}>
-        <ApplyBanners />
-        {screen === "recommendations" ? <RecommendationsPage /> : <ExemptionsPage />}
-      </main>
-    </div>
-    <ConnectDialog open={connectOpen} onClose={() => setConnectOpen(false)} />
-    </ExemptTargetProvider>
+      <ExemptTargetProvider onOpen={() => setScreen("recommendations")}>
+        <div className={styles.root}>
+          <div className={styles.header}>
+            <AppHeader onSwitchTenant={() => setConnectOpen(true)} />
+          </div>
+          <div className={styles.nav}>
+            <AppNav screen={screen} onChange={setScreen} />
+          </div>
+          <main className={styles.main} aria-label={screen === "recommendations" ? "Recommendations" : "Exemptions"}>
+            <ApplyBanners />
+            {screen === "recommendations" ? <RecommendationsPage /> : <ExemptionsPage />}
+          </main>
+        </div>
+        <ConnectDialog open={connectOpen} onClose={() => setConnectOpen(false)} />
+      </ExemptTargetProvider>
     </SignInAgainProvider>
   );
 }

@@ -17,7 +17,12 @@ import { queries } from "../ipc/queries";
 import { useExemptTarget } from "./exemptTarget";
 
 const useStyles = makeStyles({
-  root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS, marginBottom: tokens.spacingVerticalM },
+  root: {
+    display: "flex",
+    flexDirection: "column",
+    gap: tokens.spacingVerticalS,
+    marginBottom: tokens.spacingVerticalM,
+  },
 });
 
 const notConfirmed = (r: ApplyReport) => r.items.filter((i) => i.state !== "Succeeded").length;
@@ -49,14 +54,20 @@ export function ApplyBanners() {
       {interrupted.map((r) => (
         <MessageBar key={r.id} intent="warning" layout="multiline" data-testid="interrupted-apply">
           <MessageBarBody>
-            <MessageBarTitle>An apply was interrupted: {notConfirmed(r)} of {r.items.length} writes not confirmed</MessageBarTitle>
+            <MessageBarTitle>
+              An apply was interrupted: {notConfirmed(r)} of {r.items.length} writes not confirmed
+            </MessageBarTitle>
             Started {new Date(r.startedAt).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })}.
             Resume sends only what isn't confirmed; nothing is written twice.
           </MessageBarBody>
           <MessageBarActions
-            containerAction={<Button appearance="transparent" aria-label="Hide" icon={<DismissRegular />} onClick={() => hide(r.id)} />}
+            containerAction={
+              <Button appearance="transparent" aria-label="Hide" icon={<DismissRegular />} onClick={() => hide(r.id)} />
+            }
           >
-            <Button appearance="primary" onClick={() => resume(r)}>Resume</Button>
+            <Button appearance="primary" onClick={() => resume(r)}>
+              Resume
+            </Button>
             <Button onClick={() => view(r.id, r.recommendationKey)}>View</Button>
           </MessageBarActions>
         </MessageBar>
@@ -64,7 +75,11 @@ export function ApplyBanners() {
       {running.map((a) => {
         const active = a.items.some((i) => !isFinal(i.state));
         return (
-          <MessageBar key={a.id} intent={active ? "info" : a.failed > 0 ? "error" : "success"} data-testid="running-apply">
+          <MessageBar
+            key={a.id}
+            intent={active ? "info" : a.failed > 0 ? "error" : "success"}
+            data-testid="running-apply"
+          >
             <MessageBarBody>
               <MessageBarTitle>{active ? "Creating exemptions" : "Finished creating exemptions"}</MessageBarTitle>
               {a.succeeded} succeeded · {a.failed} failed · {a.succeeded + a.failed + a.cancelled} of {a.total} done
@@ -72,7 +87,12 @@ export function ApplyBanners() {
             <MessageBarActions
               containerAction={
                 active ? undefined : (
-                  <Button appearance="transparent" aria-label="Dismiss" icon={<DismissRegular />} onClick={() => applyStore.dismiss(a.id)} />
+                  <Button
+                    appearance="transparent"
+                    aria-label="Dismiss"
+                    icon={<DismissRegular />}
+                    onClick={() => applyStore.dismiss(a.id)}
+                  />
                 )
               }
             >

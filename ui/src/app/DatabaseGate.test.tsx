@@ -12,7 +12,11 @@ const invokeMock = vi.mocked(invoke);
 const PATH = "/home/alex/.local/share/app.exemptiondesk.desktop/exemption-desk.sqlite";
 const DAMAGED: DatabaseStatus = {
   path: PATH,
-  problem: { kind: "NotADatabase", reason: "The file is not an SQLite database (file is not a database).", canMoveAside: true },
+  problem: {
+    kind: "NotADatabase",
+    reason: "The file is not an SQLite database (file is not a database).",
+    canMoveAside: true,
+  },
   movedTo: null,
 };
 const MOVED = `${PATH}.damaged-20261201T031500Z`;
@@ -34,7 +38,11 @@ beforeEach(() => {
 describe("Database gate", () => {
   test("an open database shows the app and nothing else", async () => {
     backend({ path: PATH, problem: null, movedTo: null });
-    renderWithProviders(<DatabaseGate><p>the app</p></DatabaseGate>);
+    renderWithProviders(
+      <DatabaseGate>
+        <p>the app</p>
+      </DatabaseGate>,
+    );
     expect(await screen.findByText("the app")).toBeInTheDocument();
     expect(screen.queryByRole("alertdialog")).not.toBeInTheDocument();
   });
@@ -42,7 +50,11 @@ describe("Database gate", () => {
   test("a damaged database is named with its reason; moving it aside opens the app and says where the file went", async () => {
     backend(DAMAGED, { move_database_aside: () => ({ path: PATH, problem: null, movedTo: MOVED }) });
     const user = userEvent.setup();
-    renderWithProviders(<DatabaseGate><p>the app</p></DatabaseGate>);
+    renderWithProviders(
+      <DatabaseGate>
+        <p>the app</p>
+      </DatabaseGate>,
+    );
     const dialog = await screen.findByRole("alertdialog", { name: "The local database can't be used" });
     expect(within(dialog).getByText(PATH)).toBeInTheDocument();
     expect(within(dialog).getByText(DAMAGED.problem!.reason)).toBeInTheDocument();
@@ -67,12 +79,21 @@ describe("Database gate", () => {
   test("when the file cannot be moved aside only Try again and Quit are offered; a failed retry keeps the screen", async () => {
     const readOnly: DatabaseStatus = {
       path: PATH,
-      problem: { kind: "ReadOnly", reason: "The file or its folder cannot be written (its folder cannot be written: unable to open database file).", canMoveAside: false },
+      problem: {
+        kind: "ReadOnly",
+        reason:
+          "The file or its folder cannot be written (its folder cannot be written: unable to open database file).",
+        canMoveAside: false,
+      },
       movedTo: null,
     };
     backend(readOnly, { open_database_again: () => readOnly, quit_app: () => null });
     const user = userEvent.setup();
-    renderWithProviders(<DatabaseGate><p>the app</p></DatabaseGate>);
+    renderWithProviders(
+      <DatabaseGate>
+        <p>the app</p>
+      </DatabaseGate>,
+    );
     const dialog = await screen.findByRole("alertdialog");
     expect(within(dialog).queryByRole("button", { name: /Move aside/ })).not.toBeInTheDocument();
     expect(within(dialog).getByText(/Fix the cause/)).toBeInTheDocument();
@@ -91,7 +112,11 @@ describe("Database gate", () => {
       },
     });
     const user = userEvent.setup();
-    renderWithProviders(<DatabaseGate><p>the app</p></DatabaseGate>);
+    renderWithProviders(
+      <DatabaseGate>
+        <p>the app</p>
+      </DatabaseGate>,
+    );
     const dialog = await screen.findByRole("alertdialog");
     await user.click(within(dialog).getByRole("button", { name: "Move aside and start fresh" }));
     expect(await within(dialog).findByText("could not rename: permission denied")).toBeInTheDocument();

@@ -66,7 +66,13 @@ export function DatabaseGate({ children }: { children: ReactNode }) {
     );
   }
   if (status.isError) {
-    return <ErrorBar error={toErrorPayload(status.error)} title="The local database could not be checked" onRetry={() => void status.refetch()} />;
+    return (
+      <ErrorBar
+        error={toErrorPayload(status.error)}
+        title="The local database could not be checked"
+        onRetry={() => void status.refetch()}
+      />
+    );
   }
   const problem = status.data.problem;
   if (problem === null) {
@@ -96,7 +102,12 @@ export function DatabaseGate({ children }: { children: ReactNode }) {
   const failed = moveAside.error ?? again.error ?? quit.error;
   return (
     <Dialog open modalType="alert">
-      <DialogSurface className={styles.surface} aria-label="The local database can't be used" data-testid="database-problem" data-problem={problem.kind}>
+      <DialogSurface
+        className={styles.surface}
+        aria-label="The local database can't be used"
+        data-testid="database-problem"
+        data-problem={problem.kind}
+      >
         <DialogBody>
           <DialogTitle>The local database can't be used</DialogTitle>
           <DialogContent className={styles.content}>
@@ -119,7 +130,12 @@ export function DatabaseGate({ children }: { children: ReactNode }) {
                 Move aside and start fresh
               </Button>
             ) : null}
-            <Button className={styles.action} appearance={problem.canMoveAside ? "secondary" : "primary"} disabled={busy} onClick={() => again.mutate()}>
+            <Button
+              className={styles.action}
+              appearance={problem.canMoveAside ? "secondary" : "primary"}
+              disabled={busy}
+              onClick={() => again.mutate()}
+            >
               Try again
             </Button>
             <Button className={styles.action} disabled={busy} onClick={() => quit.mutate()}>

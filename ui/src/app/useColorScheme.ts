@@ -3,9 +3,7 @@ import { useSyncExternalStore } from "react";
 const QUERY = "(prefers-color-scheme: dark)";
 
 function mediaQuery(): MediaQueryList | null {
-  return typeof window !== "undefined" && typeof window.matchMedia === "function"
-    ? window.matchMedia(QUERY)
-    : null;
+  return typeof window !== "undefined" && typeof window.matchMedia === "function" ? window.matchMedia(QUERY) : null;
 }
 
 function subscribe(onChange: () => void): () => void {

@@ -43,9 +43,7 @@ export function ApplyItemRow({ item, scope }: { item: ApplyItem; scope: ScopeDes
         <Text className={styles.line} weight="semibold" title={item.write.path}>
           {scope.name}
         </Text>
-        <Caption1 className={mergeClasses(styles.line, styles.sub)}>
-          {scope.where}
-        </Caption1>
+        <Caption1 className={mergeClasses(styles.line, styles.sub)}>{scope.where}</Caption1>
         {item.message ? (
           <Caption1 className={item.state === "Retrying" ? styles.retrying : styles.message}>
             {item.state === "Retrying" ? `Attempt ${item.attempts}: ` : ""}
@@ -56,7 +54,12 @@ export function ApplyItemRow({ item, scope }: { item: ApplyItem; scope: ScopeDes
       <Text className={styles.initiative} data-testid="apply-item-initiative" title={item.write.policyAssignmentId}>
         {item.write.initiativeName}
       </Text>
-      <Badge className={styles.state} appearance={item.state === "Planned" ? "outline" : "filled"} color={badge.color} shape="rounded">
+      <Badge
+        className={styles.state}
+        appearance={item.state === "Planned" ? "outline" : "filled"}
+        color={badge.color}
+        shape="rounded"
+      >
         {badge.text}
       </Badge>
     </div>

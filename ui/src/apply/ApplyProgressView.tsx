@@ -1,12 +1,4 @@
-import {
-  Button,
-  Caption1,
-  ProgressBar,
-  Spinner,
-  Subtitle2,
-  makeStyles,
-  tokens,
-} from "@fluentui/react-components";
+import { Button, Caption1, ProgressBar, Spinner, Subtitle2, makeStyles, tokens } from "@fluentui/react-components";
 import { DismissCircleRegular } from "@fluentui/react-icons";
 import type { ManagementGroupNode, Subscription } from "../ipc/bindings";
 import { ErrorBar } from "../shared/ErrorBar";
@@ -50,7 +42,11 @@ export function ApplyProgressView({ applyId, subscriptions, groups, onAnother, o
   const view = useApply(applyId);
   if (!view || !view.report) {
     return view?.error ? (
-      <ErrorBar error={view.error} title="Couldn't read the apply's progress" onRetry={() => void applyStore.refresh(applyId)} />
+      <ErrorBar
+        error={view.error}
+        title="Couldn't read the apply's progress"
+        onRetry={() => void applyStore.refresh(applyId)}
+      />
     ) : (
       <Spinner size="small" label="Starting…" />
     );
@@ -96,7 +92,13 @@ export function ApplyProgressView({ applyId, subscriptions, groups, onAnother, o
           />
         ) : null}
         {view.finished ? (
-          <ApplyResult view={view} subscriptions={subscriptions} groups={groups} onAnother={onAnother} onClose={onClose} />
+          <ApplyResult
+            view={view}
+            subscriptions={subscriptions}
+            groups={groups}
+            onAnother={onAnother}
+            onClose={onClose}
+          />
         ) : null}
         <div className={styles.header} aria-hidden="true" data-testid="apply-columns">
           <Caption1>Scope</Caption1>

@@ -1,11 +1,4 @@
-import {
-  Button,
-  MessageBar,
-  MessageBarBody,
-  MessageBarTitle,
-  makeStyles,
-  tokens,
-} from "@fluentui/react-components";
+import { Button, MessageBar, MessageBarBody, MessageBarTitle, makeStyles, tokens } from "@fluentui/react-components";
 import { ArrowRepeatAllRegular } from "@fluentui/react-icons";
 import { useState } from "react";
 import type { ManagementGroupNode, Subscription } from "../ipc/bindings";
@@ -48,7 +41,9 @@ export function ApplyResult({ view, subscriptions, groups, onAnother, onClose }:
       {view.failed === 0 && view.cancelled === 0 ? (
         <MessageBar intent="success" layout="multiline">
           <MessageBarBody>
-            <MessageBarTitle>Created {view.succeeded} exemption{s(view.succeeded)}</MessageBarTitle>
+            <MessageBarTitle>
+              Created {view.succeeded} exemption{s(view.succeeded)}
+            </MessageBarTitle>
           </MessageBarBody>
         </MessageBar>
       ) : (
@@ -67,7 +62,9 @@ export function ApplyResult({ view, subscriptions, groups, onAnother, onClose }:
                     {i.message ?? "failed"}
                   </li>
                 ))}
-                {failed.length > SHOWN_FAILURES ? <li>…and {failed.length - SHOWN_FAILURES} more, listed below.</li> : null}
+                {failed.length > SHOWN_FAILURES ? (
+                  <li>…and {failed.length - SHOWN_FAILURES} more, listed below.</li>
+                ) : null}
               </ul>
             ) : null}
           </MessageBarBody>

@@ -16,13 +16,21 @@ export const EFFECT_POLL_MS = 30_000;
 const useStyles = makeStyles({
   root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
   table: { borderCollapse: "collapse", width: "100%", fontSize: tokens.fontSizeBase300 },
-  cell: { textAlign: "left", padding: `${tokens.spacingVerticalXXS} ${tokens.spacingHorizontalS}`, borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke3}` },
+  cell: {
+    textAlign: "left",
+    padding: `${tokens.spacingVerticalXXS} ${tokens.spacingHorizontalS}`,
+    borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke3}`,
+  },
   num: { textAlign: "right", fontVariantNumeric: "tabular-nums" },
   muted: { color: tokens.colorNeutralForeground3 },
   held: { margin: 0, paddingLeft: tokens.spacingHorizontalL, overflowWrap: "anywhere" },
 });
 
-type Props = { applyId: string; subscriptions: readonly Subscription[]; groups: ManagementGroupNode | null | undefined };
+type Props = {
+  applyId: string;
+  subscriptions: readonly Subscription[];
+  groups: ManagementGroupNode | null | undefined;
+};
 
 /** Whether Defender for Cloud shows the exempted resources as exempt yet;
  * asked again every 30 s while shown, until it does. */
@@ -33,14 +41,20 @@ export function EffectStatus({ applyId, subscriptions, groups }: Props) {
     refetchInterval: (q) => (q.state.data?.complete ? false : EFFECT_POLL_MS),
   });
   const failure = queryError(effect.error);
-  if (failure) return <ErrorBar error={failure} title="Couldn't check Defender for Cloud" onRetry={() => void effect.refetch()} />;
+  if (failure)
+    return <ErrorBar error={failure} title="Couldn't check Defender for Cloud" onRetry={() => void effect.refetch()} />;
   if (!effect.data) return <Spinner size="tiny" label="Asking Defender for Cloud…" labelPosition="after" />;
   const report = effect.data;
   const by = new Date(report.expectedBy).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
   // Assignments that still hold a pending resource with no exemption of theirs: Defender will not catch up by itself.
   const held = report.items.flatMap((i) => i.heldBy);
   return (
-    <section className={styles.root} data-testid="effect-status" data-complete={report.complete} aria-label="In Defender for Cloud">
+    <section
+      className={styles.root}
+      data-testid="effect-status"
+      data-complete={report.complete}
+      aria-label="In Defender for Cloud"
+    >
       <Subtitle2 as="h3">In Defender for Cloud</Subtitle2>
       <Body1>
         {report.complete
@@ -55,8 +69,10 @@ export function EffectStatus({ applyId, subscriptions, groups }: Props) {
             <li key={`${h.assignmentId}|${h.resourceId}`}>
               <strong>{h.initiativeName}</strong> ({lastSegment(h.assignmentId)} at{" "}
               {describeScope(assignmentScope(h.assignmentId), subscriptions, groups).name}) still holds{" "}
-              {h.resources === 1 ? lastSegment(h.resourceId) : `${lastSegment(h.resourceId)} and ${h.resources - 1} more`}. Exempt
-              it there, or at a scope that includes it.
+              {h.resources === 1
+                ? lastSegment(h.resourceId)
+                : `${lastSegment(h.resourceId)} and ${h.resources - 1} more`}
+              . Exempt it there, or at a scope that includes it.
             </li>
           ))}
         </ul>
@@ -72,14 +88,18 @@ export function EffectStatus({ applyId, subscriptions, groups }: Props) {
         <tbody>
           {report.items.map((i) => (
             <tr key={i.scope} data-testid="effect-item">
-              <td className={styles.cell} title={i.scope}>{describeScope(i.scope, subscriptions, groups).name}</td>
+              <td className={styles.cell} title={i.scope}>
+                {describeScope(i.scope, subscriptions, groups).name}
+              </td>
               <td className={mergeClasses(styles.cell, styles.num)}>{i.pending}</td>
               <td className={mergeClasses(styles.cell, styles.num)}>{i.exempt}</td>
             </tr>
           ))}
         </tbody>
       </table>
-      {!report.complete ? <Caption1 className={styles.muted}>Checked again every 30 seconds while this is open.</Caption1> : null}
+      {!report.complete ? (
+        <Caption1 className={styles.muted}>Checked again every 30 seconds while this is open.</Caption1>
+      ) : null}
     </section>
   );
 }

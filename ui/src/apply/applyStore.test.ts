@@ -10,13 +10,26 @@ const invokeMock = vi.mocked(invoke);
 
 const ID = "apply-1";
 const preparation = preparationFor({
-  recommendationKey: "rec", scope: { kind: "subscriptions", ids: SUBS.map((s) => s.id) }, name: "waiver",
-  displayName: "", expiresOn: null, utcOffsetMinutes: 0, category: "Waiver", description: "",
+  recommendationKey: "rec",
+  scope: { kind: "subscriptions", ids: SUBS.map((s) => s.id) },
+  name: "waiver",
+  displayName: "",
+  expiresOn: null,
+  utcOffsetMinutes: 0,
+  category: "Waiver",
+  description: "",
 });
 let report: ApplyReport;
 
 const event = (index: number, state: ItemState, attempts = 1): ApplyProgress => ({
-  applyId: ID, index, state, attempts, message: null, succeeded: 0, failed: 0, total: 3,
+  applyId: ID,
+  index,
+  state,
+  attempts,
+  message: null,
+  succeeded: 0,
+  failed: 0,
+  total: 3,
 });
 
 /** Tracks the apply and waits until its report is in. */

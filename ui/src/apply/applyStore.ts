@@ -110,12 +110,23 @@ class ApplyStore {
   track(id: string) {
     if (this.entries.has(id)) return;
     this.entries.set(id, {
-      id, report: null, buffer: this.orphans.get(id) ?? [], pending: [], fetches: 0,
-      cancelling: false, error: null, stopped: false, watchers: 0, seen: false, finished: false,
+      id,
+      report: null,
+      buffer: this.orphans.get(id) ?? [],
+      pending: [],
+      fetches: 0,
+      cancelling: false,
+      error: null,
+      stopped: false,
+      watchers: 0,
+      seen: false,
+      finished: false,
     });
     this.orphans.delete(id);
     this.changed(id, true);
-    void this.ensureListening().catch(() => {}).then(() => this.refresh(id));
+    void this.ensureListening()
+      .catch(() => {})
+      .then(() => this.refresh(id));
   }
 
   /** Fetches the report again, replaying what arrived meanwhile. */
@@ -196,7 +207,9 @@ class ApplyStore {
     let entry = this.entries.get(id);
     if (!entry) return null;
     const items = entry.report ? entry.report.items : [];
-    let succeeded = 0, failed = 0, cancelled = 0;
+    let succeeded = 0,
+      failed = 0,
+      cancelled = 0;
     for (const item of items) {
       if (item.state === "Succeeded") succeeded++;
       else if (item.state === "Failed") failed++;
@@ -205,9 +218,19 @@ class ApplyStore {
     const finished = entry.report !== null && succeeded + failed + cancelled === items.length;
     if (finished && entry.watchers > 0 && !entry.seen) entry = this.update(id, (e) => ({ ...e, seen: true }))!;
     const view: ApplyView = {
-      id, report: entry.report, items, succeeded, failed, cancelled, total: items.length, finished,
-      cancelling: entry.cancelling && !finished, error: entry.error, stopped: entry.stopped && !finished,
-      watched: entry.watchers > 0, seen: entry.seen,
+      id,
+      report: entry.report,
+      items,
+      succeeded,
+      failed,
+      cancelled,
+      total: items.length,
+      finished,
+      cancelling: entry.cancelling && !finished,
+      error: entry.error,
+      stopped: entry.stopped && !finished,
+      watched: entry.watchers > 0,
+      seen: entry.seen,
     };
     this.views.set(id, view);
     return view;
@@ -306,7 +329,10 @@ export function foldEvents(report: ApplyReport, events: readonly ApplyProgress[]
     const at = list[p.index]?.index === p.index ? p.index : list.findIndex((i) => i.index === p.index);
     const item = list[at];
     if (!item) continue;
-    if (guarded && !(p.attempts > item.attempts || (p.attempts === item.attempts && RANK[p.state] >= RANK[item.state]))) {
+    if (
+      guarded &&
+      !(p.attempts > item.attempts || (p.attempts === item.attempts && RANK[p.state] >= RANK[item.state]))
+    ) {
       continue;
     }
     items ??= report.items.slice();

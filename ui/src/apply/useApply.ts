@@ -24,7 +24,8 @@ export function useApplies(): ApplyView[] {
 export function useRefreshAfterApplies() {
   const client = useQueryClient();
   useEffect(
-    () => applyStore.onFinished((view) => invalidate.afterApply(client, view.id, view.report?.recommendationKey ?? null)),
+    () =>
+      applyStore.onFinished((view) => invalidate.afterApply(client, view.id, view.report?.recommendationKey ?? null)),
     [client],
   );
 }

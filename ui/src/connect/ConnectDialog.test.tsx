@@ -14,19 +14,44 @@ const { invoke } = await import("@tauri-apps/api/core");
 const invokeMock = vi.mocked(invoke);
 
 const DEMO: SessionInfo = {
-  mode: "Demo", tenantId: "72f988bf-0000-0000-0000-000000000000", account: "alex@contoso.example", objectId: "o",
-  armEndpoint: "http://127.0.0.1:1", cloud: "Azure", profileName: null, warning: null,
+  mode: "Demo",
+  tenantId: "72f988bf-0000-0000-0000-000000000000",
+  account: "alex@contoso.example",
+  objectId: "o",
+  armEndpoint: "http://127.0.0.1:1",
+  cloud: "Azure",
+  profileName: null,
+  warning: null,
 };
 const PROD: SessionInfo = {
-  mode: "Profile", tenantId: "contoso.onmicrosoft.us", account: "sam@contoso.us", objectId: "o2",
-  armEndpoint: "https://management.usgovcloudapi.net", cloud: "Azure US Government", profileName: "gov",
+  mode: "Profile",
+  tenantId: "contoso.onmicrosoft.us",
+  account: "sam@contoso.us",
+  objectId: "o2",
+  armEndpoint: "https://management.usgovcloudapi.net",
+  cloud: "Azure US Government",
+  profileName: "gov",
   warning: "No OS keyring: this sign-in lasts until the app closes.",
 };
 const PROFILES: Profile[] = [
-  { name: "gov", cloud: { kind: "UsGovernment", authorityHost: null, armEndpoint: null, graphEndpoint: null },
-    tenant: "contoso.onmicrosoft.us", method: "DeviceCode", clientId: "", certificatePath: "", account: "sam@contoso.us" },
-  { name: "ci", cloud: { kind: "Public", authorityHost: null, armEndpoint: null, graphEndpoint: null },
-    tenant: "contoso.com", method: "ServicePrincipal", clientId: "abc", certificatePath: "", account: "abc" },
+  {
+    name: "gov",
+    cloud: { kind: "UsGovernment", authorityHost: null, armEndpoint: null, graphEndpoint: null },
+    tenant: "contoso.onmicrosoft.us",
+    method: "DeviceCode",
+    clientId: "",
+    certificatePath: "",
+    account: "sam@contoso.us",
+  },
+  {
+    name: "ci",
+    cloud: { kind: "Public", authorityHost: null, armEndpoint: null, graphEndpoint: null },
+    tenant: "contoso.com",
+    method: "ServicePrincipal",
+    clientId: "abc",
+    certificatePath: "",
+    account: "abc",
+  },
 ];
 
 type Over = { session?: SessionInfo; signIn?: (r: SignInRequest) => Promise<unknown>; picked?: string | null };
@@ -36,19 +61,35 @@ function backend(over: Over = {}) {
   invokeMock.mockImplementation(async (cmd: string, args?: unknown) => {
     const a = (args ?? {}) as Record<string, unknown>;
     switch (cmd) {
-      case "session_info": return session;
-      case "list_subscriptions": return SUBS;
-      case "list_recommendations": return [];
-      case "list_management_groups": return null;
-      case "load_draft": return null;
-      case "unfinished_applies": return [];
-      case "list_profiles": return profiles;
-      case "use_profile": session = { ...PROD, profileName: a.name as string }; return session;
-      case "open_demo": session = DEMO; return session;
-      case "sign_out": profiles = profiles.filter((p) => p.name !== a.name); return null;
-      case "cancel_sign_in": return null;
-      case "open_device_code_page": return null;
-      case "choose_certificate_file": return over.picked === undefined ? "/home/alex/picked.pem" : over.picked;
+      case "session_info":
+        return session;
+      case "list_subscriptions":
+        return SUBS;
+      case "list_recommendations":
+        return [];
+      case "list_management_groups":
+        return null;
+      case "load_draft":
+        return null;
+      case "unfinished_applies":
+        return [];
+      case "list_profiles":
+        return profiles;
+      case "use_profile":
+        session = { ...PROD, profileName: a.name as string };
+        return session;
+      case "open_demo":
+        session = DEMO;
+        return session;
+      case "sign_out":
+        profiles = profiles.filter((p) => p.name !== a.name);
+        return null;
+      case "cancel_sign_in":
+        return null;
+      case "open_device_code_page":
+        return null;
+      case "choose_certificate_file":
+        return over.picked === undefined ? "/home/alex/picked.pem" : over.picked;
       case "sign_in": {
         if (over.signIn) return over.signIn(a.request as SignInRequest);
         const r = a.request as SignInRequest;
@@ -78,7 +119,8 @@ async function openConnect() {
   return { user, dialog, ...result };
 }
 
-const box = (dialog: HTMLElement, name: string) => within(dialog).getByRole("textbox", { hidden: true, name: new RegExp(`^${name}`) });
+const box = (dialog: HTMLElement, name: string) =>
+  within(dialog).getByRole("textbox", { hidden: true, name: new RegExp(`^${name}`) });
 
 describe("Header", () => {
   test("shows account, tenant, cloud, profile and the session's warning", async () => {
@@ -89,7 +131,9 @@ describe("Header", () => {
     expect(screen.getByTestId("session-tenant")).toHaveTextContent("Tenant contoso.onmicrosoft.us");
     expect(screen.getByTestId("session-cloud")).toHaveTextContent("Azure US Government");
     expect(screen.getByTestId("session-profile")).toHaveTextContent("gov");
-    expect(screen.getByTestId("session-warning")).toHaveTextContent("No OS keyring: this sign-in lasts until the app closes.");
+    expect(screen.getByTestId("session-warning")).toHaveTextContent(
+      "No OS keyring: this sign-in lasts until the app closes.",
+    );
     expect(screen.queryByText("Demo tenant")).not.toBeInTheDocument();
   });
 
@@ -116,14 +160,20 @@ describe("Connect: new sign-in", () => {
     await user.type(box(dialog, "Tenant"), "organizations");
     await user.click(within(dialog).getByRole("radio", { hidden: true, name: "Service principal (secret)" }));
     expect(within(dialog).queryByRole("textbox", { hidden: true, name: /^Account/ })).not.toBeInTheDocument();
-    expect(within(dialog).getByText("A service principal signs in to one tenant: enter its id or domain.")).toBeInTheDocument();
+    expect(
+      within(dialog).getByText("A service principal signs in to one tenant: enter its id or domain."),
+    ).toBeInTheDocument();
     expect(within(dialog).getByText("Enter the service principal's client (application) id.")).toBeInTheDocument();
     expect(within(dialog).getByText("Enter the client secret.")).toBeInTheDocument();
 
     await user.click(within(dialog).getByRole("radio", { hidden: true, name: "Custom endpoints" }));
     expect(within(dialog).getByText("Enter the sign-in host.")).toBeInTheDocument();
     await user.type(box(dialog, "Resource Manager endpoint"), "http://arm.example");
-    expect(within(dialog).getByText("The Resource Manager endpoint must be an https:// URL (plain http only on this machine).")).toBeInTheDocument();
+    expect(
+      within(dialog).getByText(
+        "The Resource Manager endpoint must be an https:// URL (plain http only on this machine).",
+      ),
+    ).toBeInTheDocument();
     await user.clear(box(dialog, "Resource Manager endpoint"));
     await user.type(box(dialog, "Resource Manager endpoint"), "http://127.0.0.1:8123");
     expect(within(dialog).queryByText(/Resource Manager endpoint must be/)).not.toBeInTheDocument();
@@ -150,12 +200,29 @@ describe("Connect: new sign-in", () => {
     await user.type(box(dialog, "Account"), "alex@lab.example");
     await user.click(within(dialog).getByRole("button", { hidden: true, name: "Sign in" }));
     await waitFor(() => expect(screen.queryByTestId("connect-dialog")).not.toBeInTheDocument());
-    expect(callsOf("sign_in")).toEqual([["sign_in", { request: {
-      profileName: "lab",
-      cloud: { kind: "Custom", authorityHost: "https://login.lab.example", armEndpoint: "https://arm.lab.example", graphEndpoint: "https://graph.lab.example" },
-      tenant: "organizations", method: "Browser", clientId: "11111111-2222-3333-4444-555555555555", clientSecret: "",
-      certificatePath: "", certificatePassword: "", loginHint: "alex@lab.example",
-    } }]]);
+    expect(callsOf("sign_in")).toEqual([
+      [
+        "sign_in",
+        {
+          request: {
+            profileName: "lab",
+            cloud: {
+              kind: "Custom",
+              authorityHost: "https://login.lab.example",
+              armEndpoint: "https://arm.lab.example",
+              graphEndpoint: "https://graph.lab.example",
+            },
+            tenant: "organizations",
+            method: "Browser",
+            clientId: "11111111-2222-3333-4444-555555555555",
+            clientSecret: "",
+            certificatePath: "",
+            certificatePassword: "",
+            loginHint: "alex@lab.example",
+          },
+        },
+      ],
+    ]);
     expect(screen.getByTestId("session-account")).toHaveTextContent("sam@contoso.us");
     expect(screen.getByTestId("session-profile")).toHaveTextContent("lab");
     // The tenant changed: everything is fetched again.
@@ -170,23 +237,50 @@ describe("Connect: new sign-in", () => {
     await user.type(box(dialog, "Sign-in host"), "https://login.stack.example");
     await user.type(box(dialog, "Resource Manager endpoint"), "https://arm.stack.example");
     await user.type(box(dialog, "Microsoft Graph endpoint"), "https://graph.stack.example");
-    expect(box(dialog, "Resource Manager token audience")).toHaveAttribute("placeholder", "the Resource Manager endpoint's own");
+    expect(box(dialog, "Resource Manager token audience")).toHaveAttribute(
+      "placeholder",
+      "the Resource Manager endpoint's own",
+    );
     await user.type(box(dialog, "Resource Manager token audience"), " https://management.stack.example/ ");
     await user.click(within(dialog).getByRole("button", { hidden: true, name: "Sign in" }));
     await waitFor(() => expect(callsOf("sign_in")).toHaveLength(1));
     const request = (callsOf("sign_in")[0]![1] as { request: { cloud: unknown } }).request;
     expect(request.cloud).toEqual({
-      kind: "Custom", authorityHost: "https://login.stack.example", armEndpoint: "https://arm.stack.example",
-      graphEndpoint: "https://graph.stack.example", armAudience: "https://management.stack.example/",
+      kind: "Custom",
+      authorityHost: "https://login.stack.example",
+      armEndpoint: "https://arm.stack.example",
+      graphEndpoint: "https://graph.stack.example",
+      armAudience: "https://management.stack.example/",
     });
   });
 
   test.each([
-    ["Device code", "DeviceCode", { clientId: "", clientSecret: "", certificatePath: "", certificatePassword: "", loginHint: "" }],
-    ["Azure CLI session", "AzureCli", { clientId: "", clientSecret: "", certificatePath: "", certificatePassword: "", loginHint: "" }],
-    ["Service principal (secret)", "ServicePrincipal", { clientId: "app-id", clientSecret: "s3cret", certificatePath: "", certificatePassword: "", loginHint: "" }],
-    ["Service principal (certificate)", "ServicePrincipalCertificate",
-      { clientId: "app-id", clientSecret: "", certificatePath: "/home/alex/ci.pfx", certificatePassword: "pfx-pass", loginHint: "" }],
+    [
+      "Device code",
+      "DeviceCode",
+      { clientId: "", clientSecret: "", certificatePath: "", certificatePassword: "", loginHint: "" },
+    ],
+    [
+      "Azure CLI session",
+      "AzureCli",
+      { clientId: "", clientSecret: "", certificatePath: "", certificatePassword: "", loginHint: "" },
+    ],
+    [
+      "Service principal (secret)",
+      "ServicePrincipal",
+      { clientId: "app-id", clientSecret: "s3cret", certificatePath: "", certificatePassword: "", loginHint: "" },
+    ],
+    [
+      "Service principal (certificate)",
+      "ServicePrincipalCertificate",
+      {
+        clientId: "app-id",
+        clientSecret: "",
+        certificatePath: "/home/alex/ci.pfx",
+        certificatePassword: "pfx-pass",
+        loginHint: "",
+      },
+    ],
   ] as const)("%s: the request sends only what the method uses", async (label, method, rest) => {
     backend();
     const { user, dialog } = await openConnect();
@@ -212,10 +306,15 @@ describe("Connect: new sign-in", () => {
     await user.click(within(dialog).getByRole("button", { hidden: true, name: "Sign in" }));
     await waitFor(() => expect(callsOf("sign_in")).toHaveLength(1));
     const expected = method === "DeviceCode" ? { ...rest, clientId: "app-id" } : rest;
-    expect(callsOf("sign_in")[0]![1]).toEqual({ request: {
-      profileName: "p1", cloud: { kind: "China", authorityHost: null, armEndpoint: null, graphEndpoint: null },
-      tenant: "contoso.cn", method, ...expected,
-    } });
+    expect(callsOf("sign_in")[0]![1]).toEqual({
+      request: {
+        profileName: "p1",
+        cloud: { kind: "China", authorityHost: null, armEndpoint: null, graphEndpoint: null },
+        tenant: "contoso.cn",
+        method,
+        ...expected,
+      },
+    });
   });
 
   test("certificate: the file is required; Browse fills its path from the native picker", async () => {
@@ -228,7 +327,9 @@ describe("Connect: new sign-in", () => {
     expect(within(dialog).queryByLabelText(/^Client secret/)).not.toBeInTheDocument();
     await user.type(box(dialog, "Client id"), "app-id");
     await user.click(within(dialog).getByRole("button", { hidden: true, name: "Sign in" }));
-    expect(within(dialog).getByText("Choose the certificate file (PEM with its private key, or .pfx/.p12).")).toBeInTheDocument();
+    expect(
+      within(dialog).getByText("Choose the certificate file (PEM with its private key, or .pfx/.p12)."),
+    ).toBeInTheDocument();
     expect(callsOf("sign_in")).toHaveLength(0);
     await user.click(within(dialog).getByRole("button", { hidden: true, name: "Browse…" }));
     await waitFor(() => expect(box(dialog, "Certificate file")).toHaveValue("/home/alex/picked.pem"));
@@ -236,12 +337,20 @@ describe("Connect: new sign-in", () => {
     await user.click(within(dialog).getByRole("button", { hidden: true, name: "Sign in" }));
     await waitFor(() => expect(callsOf("sign_in")).toHaveLength(1));
     expect((callsOf("sign_in")[0]![1] as { request: SignInRequest }).request).toMatchObject({
-      method: "ServicePrincipalCertificate", clientId: "app-id", certificatePath: "/home/alex/picked.pem", certificatePassword: "", clientSecret: "",
+      method: "ServicePrincipalCertificate",
+      clientId: "app-id",
+      certificatePath: "/home/alex/picked.pem",
+      certificatePassword: "",
+      clientSecret: "",
     });
   });
 
   test("the backend's refusal is shown and what was typed stays", async () => {
-    backend({ signIn: async () => { throw { code: "sign_in", message: "Tenant 'nope' does not exist in Azure.", details: null }; } });
+    backend({
+      signIn: async () => {
+        throw { code: "sign_in", message: "Tenant 'nope' does not exist in Azure.", details: null };
+      },
+    });
     const { user, dialog } = await openConnect();
     await user.type(box(dialog, "Profile name"), "p2");
     await user.clear(box(dialog, "Tenant"));
@@ -260,10 +369,18 @@ describe("Connect: new sign-in", () => {
 
   test("device code: the prompt comes from the event; Cancel asks the backend", async () => {
     let reject: (e: unknown) => void = () => {};
-    backend({ signIn: () => new Promise((_, r) => { reject = r; }) });
+    backend({
+      signIn: () =>
+        new Promise((_, r) => {
+          reject = r;
+        }),
+    });
     const base = invokeMock.getMockImplementation()!;
     invokeMock.mockImplementation(async (cmd, args) => {
-      if (cmd === "cancel_sign_in") { reject({ code: "cancelled", message: "Sign-in cancelled.", details: null }); return null; }
+      if (cmd === "cancel_sign_in") {
+        reject({ code: "cancelled", message: "Sign-in cancelled.", details: null });
+        return null;
+      }
       return base(cmd, args);
     });
     const { user, dialog } = await openConnect();
@@ -274,18 +391,24 @@ describe("Connect: new sign-in", () => {
     expect(progress).toHaveTextContent("Waiting for a device code…");
     expect(box(dialog, "Profile name")).toBeDisabled();
     emitEvent("device-code", {
-      userCode: "ABCD-1234", verificationUri: "https://microsoft.com/devicelogin",
-      message: "To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code ABCD-1234.",
+      userCode: "ABCD-1234",
+      verificationUri: "https://microsoft.com/devicelogin",
+      message:
+        "To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code ABCD-1234.",
       expiresInSeconds: 900,
     });
     expect(await within(progress).findByTestId("device-user-code")).toHaveTextContent("ABCD-1234");
-    expect(within(progress).getByRole("link", { hidden: true, name: "https://microsoft.com/devicelogin" })).toHaveAttribute("href", "https://microsoft.com/devicelogin");
+    expect(
+      within(progress).getByRole("link", { hidden: true, name: "https://microsoft.com/devicelogin" }),
+    ).toHaveAttribute("href", "https://microsoft.com/devicelogin");
     expect(progress).toHaveTextContent("To sign in, use a web browser");
     expect(within(progress).getByRole("button", { hidden: true, name: "Copy code" })).toBeInTheDocument();
     // The page opens in the system browser through the backend, which knows the URL Entra gave.
     await user.click(within(progress).getByRole("button", { hidden: true, name: "Open sign-in page" }));
     await user.click(within(progress).getByRole("link", { hidden: true, name: "https://microsoft.com/devicelogin" }));
-    await waitFor(() => expect(callsOf("open_device_code_page")).toEqual([["open_device_code_page"], ["open_device_code_page"]]));
+    await waitFor(() =>
+      expect(callsOf("open_device_code_page")).toEqual([["open_device_code_page"], ["open_device_code_page"]]),
+    );
     await user.click(within(progress).getByRole("button", { hidden: true, name: "Cancel" }));
     await waitFor(() => expect(callsOf("cancel_sign_in")).toHaveLength(1));
     await waitFor(() => expect(within(dialog).queryByTestId("sign-in-progress")).not.toBeInTheDocument());
@@ -326,17 +449,31 @@ describe("Connect: profiles and demo", () => {
     backend();
     const { user, dialog } = await openConnect();
     const list = await within(dialog).findByRole("list", { hidden: true, name: "Remembered profiles" });
-    await user.click(within(within(list).getByRole("listitem", { hidden: true, name: "ci" })).getByRole("button", { hidden: true, name: "Sign out" }));
-        const confirm = await screen.findByTestId("sign-out-confirm");
+    await user.click(
+      within(within(list).getByRole("listitem", { hidden: true, name: "ci" })).getByRole("button", {
+        hidden: true,
+        name: "Sign out",
+      }),
+    );
+    const confirm = await screen.findByTestId("sign-out-confirm");
     expect(confirm).toHaveAttribute("role", "alertdialog");
     expect(confirm).toHaveTextContent("Sign out of “ci”?");
     expect(confirm).toHaveTextContent("OS keyring");
     await user.click(within(confirm).getByRole("button", { hidden: true, name: "Keep it" }));
     expect(callsOf("sign_out")).toHaveLength(0);
-    await user.click(within(within(list).getByRole("listitem", { hidden: true, name: "ci" })).getByRole("button", { hidden: true, name: "Sign out" }));
-    await user.click(within(await screen.findByTestId("sign-out-confirm")).getByRole("button", { hidden: true, name: "Sign out" }));
+    await user.click(
+      within(within(list).getByRole("listitem", { hidden: true, name: "ci" })).getByRole("button", {
+        hidden: true,
+        name: "Sign out",
+      }),
+    );
+    await user.click(
+      within(await screen.findByTestId("sign-out-confirm")).getByRole("button", { hidden: true, name: "Sign out" }),
+    );
     await waitFor(() => expect(callsOf("sign_out")).toEqual([["sign_out", { name: "ci" }]]));
-    await waitFor(() => expect(within(dialog).queryByRole("listitem", { hidden: true, name: "ci" })).not.toBeInTheDocument());
+    await waitFor(() =>
+      expect(within(dialog).queryByRole("listitem", { hidden: true, name: "ci" })).not.toBeInTheDocument(),
+    );
     expect(screen.getByTestId("connect-dialog")).toBeInTheDocument();
   });
 
@@ -345,7 +482,10 @@ describe("Connect: profiles and demo", () => {
     const base = invokeMock.getMockImplementation()!;
     let fail = true;
     invokeMock.mockImplementation(async (cmd, args) => {
-      if (cmd === "open_demo" && fail) { fail = false; throw { code: "x", message: "The demo could not start.", details: null }; }
+      if (cmd === "open_demo" && fail) {
+        fail = false;
+        throw { code: "x", message: "The demo could not start.", details: null };
+      }
       return base(cmd, args);
     });
     const { user, dialog } = await openConnect();

@@ -42,7 +42,6 @@ const useStyles = makeStyles({
   muted: { color: tokens.colorNeutralForeground3 },
 });
 
-
 type Pending = { kind: "signIn"; method: SignInMethod } | { kind: "profile"; name: string } | { kind: "demo" } | null;
 
 type Props = { open: boolean; onClose: () => void };
@@ -150,14 +149,7 @@ function ConnectBody({ onClose }: { onClose: () => void }) {
     <WithoutSignInAgain>
       <DialogBody className={styles.body}>
         <DialogTitle
-          action={
-            <Button
-              appearance="subtle"
-              aria-label="Close"
-              icon={<DismissRegular />}
-              onClick={onClose}
-            />
-          }
+          action={<Button appearance="subtle" aria-label="Close" icon={<DismissRegular />} onClick={onClose} />}
         >
           Connect
         </DialogTitle>

@@ -17,7 +17,14 @@ import type { CloudChoice, Profile } from "../ipc/bindings";
 import { CLOUD_LABELS, METHOD_LABELS } from "./signInForm";
 
 const useStyles = makeStyles({
-  list: { listStyleType: "none", margin: 0, padding: 0, display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
+  list: {
+    listStyleType: "none",
+    margin: 0,
+    padding: 0,
+    display: "flex",
+    flexDirection: "column",
+    gap: tokens.spacingVerticalS,
+  },
   item: {
     display: "flex",
     alignItems: "center",
@@ -96,8 +103,8 @@ export function ProfilesList({ profiles, activeName, pending, disabled, onUse, o
           <DialogBody>
             <DialogTitle>Sign out of “{confirming}”?</DialogTitle>
             <DialogContent>
-              This removes the profile and its saved credential (refresh token or client secret) from the OS keyring.
-              To use this tenant again you will have to sign in again.
+              This removes the profile and its saved credential (refresh token or client secret) from the OS keyring. To
+              use this tenant again you will have to sign in again.
             </DialogContent>
             <DialogActions>
               <Button

@@ -74,13 +74,7 @@ export function SignInForm({ onSubmit, busy, error, progress }: Props) {
   const text = (field: SignInField, label: string, extra: TextExtra = {}) => {
     const { hint, required, after, ...input } = extra;
     const control = (
-      <Input
-        {...input}
-        name={field}
-        value={values[field]}
-        disabled={busy}
-        onChange={(_, d) => set(field, d.value)}
-      />
+      <Input {...input} name={field} value={values[field]} disabled={busy} onChange={(_, d) => set(field, d.value)} />
     );
     return (
       <Field
@@ -142,9 +136,21 @@ export function SignInForm({ onSubmit, busy, error, progress }: Props) {
       </Field>
       {values.cloud === "Custom" ? (
         <div className={styles.custom}>
-          {text("authorityHost", "Sign-in host", { required: true, type: "url", placeholder: "https://login.microsoftonline.com" })}
-          {text("armEndpoint", "Resource Manager endpoint", { required: true, type: "url", placeholder: "https://management.azure.com" })}
-          {text("graphEndpoint", "Microsoft Graph endpoint", { required: true, type: "url", placeholder: "https://graph.microsoft.com" })}
+          {text("authorityHost", "Sign-in host", {
+            required: true,
+            type: "url",
+            placeholder: "https://login.microsoftonline.com",
+          })}
+          {text("armEndpoint", "Resource Manager endpoint", {
+            required: true,
+            type: "url",
+            placeholder: "https://management.azure.com",
+          })}
+          {text("graphEndpoint", "Microsoft Graph endpoint", {
+            required: true,
+            type: "url",
+            placeholder: "https://graph.microsoft.com",
+          })}
           {text("armAudience", "Resource Manager token audience", {
             placeholder: "the Resource Manager endpoint's own",
             hint: "Optional. Tokens are asked for this audience and sent only to the endpoint above; another cloud's audience is refused.",
@@ -196,7 +202,11 @@ export function SignInForm({ onSubmit, busy, error, progress }: Props) {
         </>
       ) : null}
       {usesLoginHint(m)
-        ? text("loginHint", "Account (optional)", { type: "email", placeholder: "alex@contoso.com", autoComplete: "username" })
+        ? text("loginHint", "Account (optional)", {
+            type: "email",
+            placeholder: "alex@contoso.com",
+            autoComplete: "username",
+          })
         : null}
       <div className={styles.footer}>
         {error ? <ErrorBar error={error} title="Sign-in failed" /> : null}

@@ -82,7 +82,9 @@ export function SignInProgress({ method, prompt, onCancel, cancelling }: Props) 
           ) : null}
           <Caption1 block>{prompt.message}</Caption1>
           {Number(prompt.expiresInSeconds) > 0 ? (
-            <Caption1 block>The code expires in {Math.max(1, Math.round(Number(prompt.expiresInSeconds) / 60))} minutes.</Caption1>
+            <Caption1 block>
+              The code expires in {Math.max(1, Math.round(Number(prompt.expiresInSeconds) / 60))} minutes.
+            </Caption1>
           ) : null}
         </div>
       ) : null}

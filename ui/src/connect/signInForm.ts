@@ -89,7 +89,8 @@ export function validateSignIn(v: SignInValues): Partial<Record<SignInField, str
     for (const [field, what] of urls) {
       const value = v[field].trim();
       if (!value) errors[field] = `Enter the ${what}.`;
-      else if (!isAllowedUrl(value)) errors[field] = `The ${what} must be an https:// URL (plain http only on this machine).`;
+      else if (!isAllowedUrl(value))
+        errors[field] = `The ${what} must be an https:// URL (plain http only on this machine).`;
     }
   }
   const tenant = v.tenant.trim();

@@ -12,15 +12,17 @@ export function useDeviceCode(active: boolean): { prompt: DeviceCodePrompt | nul
     }
     let unlisten: (() => void) | null = null;
     let stopped = false;
-    void events.deviceCode.listen((e) => {
-      if (!stopped) setPrompt(e.payload);
-    }).then(
-      (un) => {
-        if (stopped) un();
-        else unlisten = un;
-      },
-      () => {},
-    );
+    void events.deviceCode
+      .listen((e) => {
+        if (!stopped) setPrompt(e.payload);
+      })
+      .then(
+        (un) => {
+          if (stopped) un();
+          else unlisten = un;
+        },
+        () => {},
+      );
     return () => {
       stopped = true;
       unlisten?.();

@@ -30,7 +30,13 @@ const PROD = `/subscriptions/${SUBS[0]!.id}`;
 const DEV = `/subscriptions/${SUBS[1]!.id}`;
 const DEVDATA = `${DEV}/resourceGroups/rg-dev-data/providers/Microsoft.Storage/storageAccounts/stdevdata`;
 
-function write(scope: string, assignment: string, initiative: string, below: boolean, name = "mg-waiver"): PlannedWrite {
+function write(
+  scope: string,
+  assignment: string,
+  initiative: string,
+  below: boolean,
+  name = "mg-waiver",
+): PlannedWrite {
   return {
     scope,
     name,
@@ -40,7 +46,9 @@ function write(scope: string, assignment: string, initiative: string, below: boo
     policyDefinitionReferenceIds: ["secureTransfer"],
     replacesExisting: false,
     belowChosenScope: below,
-    body: { properties: { policyAssignmentId: `${scope}/providers/Microsoft.Authorization/policyAssignments/${assignment}` } },
+    body: {
+      properties: { policyAssignmentId: `${scope}/providers/Microsoft.Authorization/policyAssignments/${assignment}` },
+    },
   };
 }
 
@@ -64,7 +72,8 @@ function backend() {
         return validate(a.draft as ExemptionDraft);
       case "prepare_exemption": {
         const d = a.draft as ExemptionDraft;
-        const writes = d.scope.kind === "managementGroup" ? WRITES : [write(PROD, "SecurityCenterBuiltIn", MCSB, false, d.name)];
+        const writes =
+          d.scope.kind === "managementGroup" ? WRITES : [write(PROD, "SecurityCenterBuiltIn", MCSB, false, d.name)];
         return (lastPreparation = {
           planId: `plan-${d.name}`,
           checks: [passed("Initiatives", "Every assigned initiative holding the recommendation is covered")],
@@ -130,7 +139,9 @@ describe("One name, every initiative", () => {
 
     await user.click(screen.getByRole("button", { name: "Preview" }));
     const preview = await screen.findByTestId("preview");
-    expect(within(preview).getByTestId("preview-fan-out")).toHaveTextContent("1 name → 4 exemptions, one per initiative");
+    expect(within(preview).getByTestId("preview-fan-out")).toHaveTextContent(
+      "1 name → 4 exemptions, one per initiative",
+    );
     const writes = within(preview).getAllByTestId("preview-write");
     expect(writes.map((w) => w.getAttribute("data-path"))).toEqual(WRITES.map((w) => w.path));
     expect(writes.map((w) => w.getAttribute("data-below"))).toEqual(["false", "true", "true", "true"]);
@@ -150,7 +161,9 @@ describe("One name, every initiative", () => {
     const section = await screen.findByTestId("apply-progress");
     await waitFor(() => expect(within(section).getAllByTestId("apply-item")).toHaveLength(4));
     expect(within(section).getByTestId("apply-columns")).toHaveTextContent("ScopeInitiativeState");
-    const initiatives = within(section).getAllByTestId("apply-item-initiative").map((e) => e.textContent);
+    const initiatives = within(section)
+      .getAllByTestId("apply-item-initiative")
+      .map((e) => e.textContent);
     expect(initiatives).toEqual([MCSB, MCSB, ISO, ISO]);
     const first = within(section).getAllByTestId("apply-item")[0]!;
     expect(first).toHaveTextContent("Contoso");
@@ -184,7 +197,18 @@ describe("One name, every initiative", () => {
     await user.click(await screen.findByRole("button", { name: "Create 4 exemptions" }));
     await screen.findByTestId("apply-progress");
     for (const [i, n] of [0, 1, 2, 3].entries()) {
-      act(() => emitProgress({ applyId: "apply-1", index: n, state: "Succeeded", attempts: 1, message: null, succeeded: i + 1, failed: 0, total: 4 }));
+      act(() =>
+        emitProgress({
+          applyId: "apply-1",
+          index: n,
+          state: "Succeeded",
+          attempts: 1,
+          message: null,
+          succeeded: i + 1,
+          failed: 0,
+          total: 4,
+        }),
+      );
     }
     const held = await screen.findByTestId("effect-held-by");
     expect(held).toHaveTextContent(`${ISO} (iso27001-devdata at stdevdata) still holds stdevdata.`);
@@ -197,12 +221,11 @@ describe("Resource groups as a scope", () => {
     const user = userEvent.setup();
     renderWithProviders(<ExemptPane recommendation={REC} subscriptions={SUBS} onClose={vi.fn()} />);
     const kinds = screen.getByTestId("scope-kind");
-    expect(within(kinds).getAllByRole("radio").map((r) => r.getAttribute("value"))).toEqual([
-      "managementGroup",
-      "subscriptions",
-      "resourceGroups",
-      "resources",
-    ]);
+    expect(
+      within(kinds)
+        .getAllByRole("radio")
+        .map((r) => r.getAttribute("value")),
+    ).toEqual(["managementGroup", "subscriptions", "resourceGroups", "resources"]);
     // Arrow keys move between the kinds, as in any radio group.
     within(kinds).getByRole("radio", { name: "Subscriptions" }).focus();
     await user.keyboard("{ArrowRight}");
@@ -212,7 +235,9 @@ describe("Resource groups as a scope", () => {
     const rows = within(picker).getAllByTestId("resource-group-row");
     expect(rows.length).toBe(5);
     expect(within(picker).getByText("0 of 5 selected")).toBeInTheDocument();
-    expect(rows.find((r) => r.textContent?.startsWith("rg-1") && r.textContent.includes("Contoso Production"))).toHaveTextContent("0 unhealthy of 1");
+    expect(
+      rows.find((r) => r.textContent?.startsWith("rg-1") && r.textContent.includes("Contoso Production")),
+    ).toHaveTextContent("0 unhealthy of 1");
     const box = within(picker).getAllByRole("checkbox", { name: "rg-0" })[0]!;
     box.focus();
     await user.keyboard(" ");
@@ -222,6 +247,10 @@ describe("Resource groups as a scope", () => {
     expect(scope.ids).toHaveLength(1);
     expect(scope.ids[0]).toMatch(/^\/subscriptions\/[0-9a-f-]+\/resourceGroups\/rg-0$/);
     await user.type(within(picker).getByRole("searchbox", { name: "Search resource groups" }), "Development");
-    expect(within(picker).getAllByTestId("resource-group-row").every((r) => r.textContent?.includes("Contoso Development"))).toBe(true);
+    expect(
+      within(picker)
+        .getAllByTestId("resource-group-row")
+        .every((r) => r.textContent?.includes("Contoso Development")),
+    ).toBe(true);
   }, 20_000);
 });

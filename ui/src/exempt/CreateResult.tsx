@@ -14,7 +14,14 @@ import { scopeLabel } from "../shared/subscriptionNames";
 
 const useStyles = makeStyles({
   root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL },
-  list: { listStyle: "none", margin: 0, padding: 0, display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
+  list: {
+    listStyle: "none",
+    margin: 0,
+    padding: 0,
+    display: "flex",
+    flexDirection: "column",
+    gap: tokens.spacingVerticalM,
+  },
   item: {
     padding: tokens.spacingHorizontalM,
     borderRadius: tokens.borderRadiusMedium,
@@ -28,7 +35,11 @@ const useStyles = makeStyles({
     rowGap: tokens.spacingVerticalXXS,
     margin: `${tokens.spacingVerticalS} 0 0`,
   },
-  term: { color: tokens.colorNeutralForeground3, fontSize: tokens.fontSizeBase200, lineHeight: tokens.lineHeightBase300 },
+  term: {
+    color: tokens.colorNeutralForeground3,
+    fontSize: tokens.fontSizeBase200,
+    lineHeight: tokens.lineHeightBase300,
+  },
   value: { margin: 0, overflowWrap: "anywhere", fontSize: tokens.fontSizeBase300 },
   actions: { display: "flex", gap: tokens.spacingHorizontalS },
   next: { color: tokens.colorNeutralForeground2 },
@@ -62,7 +73,9 @@ export function CreateResult({ created, subscriptions, onAnother, onClose }: Pro
               <dt className={styles.term}>Name</dt>
               <dd className={styles.value}>{e.name}</dd>
               <dt className={styles.term}>Scope</dt>
-              <dd className={styles.value} title={e.scope}>{scopeLabel(e.scope, subscriptions)}</dd>
+              <dd className={styles.value} title={e.scope}>
+                {scopeLabel(e.scope, subscriptions)}
+              </dd>
               <dt className={styles.term}>Category</dt>
               <dd className={styles.value}>{categoryLabel(e.category)}</dd>
               <dt className={styles.term}>Expires</dt>

@@ -60,9 +60,7 @@ export function ExemptDrawer({ target, subscriptions, onDraftChange, onClose }: 
           <DrawerHeader>
             <DrawerHeaderTitle
               className={styles.title}
-              action={
-                <Button appearance="subtle" aria-label="Dismiss" icon={<DismissRegular />} onClick={onClose} />
-              }
+              action={<Button appearance="subtle" aria-label="Dismiss" icon={<DismissRegular />} onClick={onClose} />}
             >
               Exempt: {rec.displayName}
             </DrawerHeaderTitle>

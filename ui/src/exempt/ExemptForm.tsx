@@ -13,14 +13,7 @@ import {
 } from "@fluentui/react-components";
 import { DeleteRegular } from "@fluentui/react-icons";
 import { useEffect, useMemo, useRef, useState, type Dispatch, type FormEvent, type SetStateAction } from "react";
-import type {
-  DraftField,
-  ErrorPayload,
-  ExemptionDraft,
-  FieldError,
-  Preparation,
-  Subscription,
-} from "../ipc/bindings";
+import type { DraftField, ErrorPayload, ExemptionDraft, FieldError, Preparation, Subscription } from "../ipc/bindings";
 import { ErrorBar } from "../shared/ErrorBar";
 import { fieldErrorsFromDetails, toErrorPayload } from "../shared/errors";
 import { useManagementGroups } from "../ipc/queries";
@@ -109,8 +102,7 @@ export function ExemptForm({ values, setValues, subscriptions, onPreview, onDisc
     setValues((v) => ({ ...v, [key]: value }));
     touch(field);
   };
-  const touch = (field: DraftField) =>
-    setTouched((t) => (t.has(field) ? t : new Set(t).add(field)));
+  const touch = (field: DraftField) => setTouched((t) => (t.has(field) ? t : new Set(t).add(field)));
   const shown = (field: DraftField) => {
     if (!submitted && !touched.has(field)) return undefined;
     // A choice (not typing) that changed since the last check: its old error is
@@ -122,7 +114,7 @@ export function ExemptForm({ values, setValues, subscriptions, onPreview, onDisc
   const focusFirstError = (list: readonly FieldError[]) => {
     const first = FIELD_ORDER.find((f) => list.some((e) => e.field === f));
     const el = first ? formRef.current?.querySelector<HTMLElement>(`[data-field="${first}"]`) : null;
-    (el?.matches("input, textarea") ? el : el?.querySelector<HTMLElement>("input, textarea") ?? el)?.focus();
+    (el?.matches("input, textarea") ? el : (el?.querySelector<HTMLElement>("input, textarea") ?? el))?.focus();
   };
 
   const onSubmit = async (e?: FormEvent) => {
@@ -198,9 +190,7 @@ export function ExemptForm({ values, setValues, subscriptions, onPreview, onDisc
           {planned ? fanOutHeadline(planned) : "1 name → one exemption per initiative holding the recommendation"}
         </Caption1Strong>
         <Caption1 className={styles.fanOutDetail}>
-          {planned
-            ? fanOutDetail(planned)
-            : "Counted once the scope is chosen and the checks have run."}
+          {planned ? fanOutDetail(planned) : "Counted once the scope is chosen and the checks have run."}
         </Caption1>
       </div>
       <Field label="Display name" validationMessage={shown("displayName")}>

@@ -3,7 +3,17 @@ import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, test, vi } from "vitest";
 import { applyStore } from "../apply/applyStore";
 import type { ApplyProgress, ExemptionDraft, Preparation, Recommendation } from "../ipc/bindings";
-import { GROUPS, SUBS, emitEvent, emitProgress, preparationFor, reportFor, resetEvents, resource, validate } from "../test/fakeIpc";
+import {
+  GROUPS,
+  SUBS,
+  emitEvent,
+  emitProgress,
+  preparationFor,
+  reportFor,
+  resetEvents,
+  resource,
+  validate,
+} from "../test/fakeIpc";
 import { renderWithProviders } from "../test/render";
 import { ExemptPane } from "./ExemptPane";
 
@@ -83,7 +93,13 @@ function renderPane(recommendation: Recommendation = REC) {
 const nameInput = () => screen.getByRole("textbox", { name: /^Name/ });
 const previewButton = () => screen.getByRole("button", { name: "Preview" });
 
-function progress(index: number, state: ApplyProgress["state"], counts: Partial<ApplyProgress> = {}, message: string | null = null, attempts = 1) {
+function progress(
+  index: number,
+  state: ApplyProgress["state"],
+  counts: Partial<ApplyProgress> = {},
+  message: string | null = null,
+  attempts = 1,
+) {
   act(() =>
     emitProgress({ applyId: "apply-1", index, state, attempts, message, succeeded: 0, failed: 0, total: 2, ...counts }),
   );
@@ -215,7 +231,9 @@ describe("Exempt form", () => {
     const writes = within(preview).getAllByTestId("preview-write");
     expect(writes).toHaveLength(2);
     expect(writes[0]).toHaveTextContent("Contoso Production");
-    expect(writes[0]).toHaveTextContent(`/subscriptions/${SUBS[0]!.id}/providers/Microsoft.Authorization/policyExemptions/storage-network-waiver`);
+    expect(writes[0]).toHaveTextContent(
+      `/subscriptions/${SUBS[0]!.id}/providers/Microsoft.Authorization/policyExemptions/storage-network-waiver`,
+    );
     expect(writes[0]).toHaveTextContent("SecurityCenterBuiltIn");
     expect(writes[0]).toHaveTextContent("storageAccountShouldRestrictNetworkAccess");
     await user.click(within(writes[0]!).getByRole("button", { name: "JSON body" }));
@@ -227,7 +245,9 @@ describe("Exempt form", () => {
     expect(nameInput()).toHaveValue("storage-network-waiver");
     await user.click(previewButton());
     await user.click(await screen.findByRole("button", { name: "Create 2 exemptions" }));
-    await waitFor(() => expect(callsOf("apply_plan")).toEqual([["apply_plan", { planId: "plan-storage-network-waiver" }]]));
+    await waitFor(() =>
+      expect(callsOf("apply_plan")).toEqual([["apply_plan", { planId: "plan-storage-network-waiver" }]]),
+    );
 
     const section = await screen.findByTestId("apply-progress");
     await waitFor(() => expect(within(section).getAllByTestId("apply-item")).toHaveLength(2));
@@ -239,7 +259,9 @@ describe("Exempt form", () => {
     expect(section.querySelectorAll('[data-state="Succeeded"]')).toHaveLength(2);
     await waitFor(() => expect(callsOf("discard_draft")).toHaveLength(1));
     expect(
-      await within(result).findByText(/Defender for Cloud can take up to 24 hours to show these resources as Not applicable \(expected by/),
+      await within(result).findByText(
+        /Defender for Cloud can take up to 24 hours to show these resources as Not applicable \(expected by/,
+      ),
     ).toBeInTheDocument();
     expect(callsOf("effect_status")[0]![1]).toEqual({ applyId: "apply-1" });
 
@@ -271,7 +293,9 @@ describe("Exempt form", () => {
     await user.click(screen.getByRole("switch", { name: "Set an expiration date" }));
     await user.click(previewButton());
     await waitFor(() =>
-      expect(errorOf(screen.getByLabelText(/Expires on/))).toBe("Choose the day it expires, or turn off the expiration date."),
+      expect(errorOf(screen.getByLabelText(/Expires on/))).toBe(
+        "Choose the day it expires, or turn off the expiration date.",
+      ),
     );
     expect(screen.queryByTestId("preview")).not.toBeInTheDocument();
     await user.click(screen.getByRole("switch", { name: "Set an expiration date" }));
@@ -283,7 +307,11 @@ describe("Exempt form", () => {
   test("a refused preparation keeps every value and shows the message and field errors", async () => {
     backend({
       prepare_exemption: () => {
-        throw { code: "invalid_request", message: "The exemption is not valid.", details: [{ field: "name", message: "storage-waiver is reserved." }] };
+        throw {
+          code: "invalid_request",
+          message: "The exemption is not valid.",
+          details: [{ field: "name", message: "storage-waiver is reserved." }],
+        };
       },
     });
     const user = userEvent.setup();
@@ -306,11 +334,19 @@ describe("Scope picker", () => {
     renderPane();
     await user.click(within(screen.getByTestId("scope-kind")).getByRole("radio", { name: "Management group" }));
     const tree = await screen.findByTestId("mg-tree");
-    expect(within(tree).getAllByRole("radio").map((r) => r.getAttribute("value"))).toEqual(["root", "contoso", "contoso-dev"]);
+    expect(
+      within(tree)
+        .getAllByRole("radio")
+        .map((r) => r.getAttribute("value")),
+    ).toEqual(["root", "contoso", "contoso-dev"]);
     expect(tree).toHaveTextContent("3 subscriptions");
     await user.type(screen.getByRole("searchbox", { name: "Search management groups" }), "dev");
     // A match keeps its ancestors.
-    expect(within(tree).getAllByRole("radio").map((r) => r.getAttribute("value"))).toEqual(["root", "contoso", "contoso-dev"]);
+    expect(
+      within(tree)
+        .getAllByRole("radio")
+        .map((r) => r.getAttribute("value")),
+    ).toEqual(["root", "contoso", "contoso-dev"]);
     await user.clear(screen.getByRole("searchbox", { name: "Search management groups" }));
     await user.type(screen.getByRole("searchbox", { name: "Search management groups" }), "zzz");
     expect(within(tree).queryAllByRole("radio")).toHaveLength(0);
@@ -323,7 +359,9 @@ describe("Scope picker", () => {
     backend({ list_management_groups: () => null });
     renderPane();
     expect(await screen.findByText(/Management groups aren't readable/)).toBeInTheDocument();
-    expect(within(screen.getByTestId("scope-kind")).queryByRole("radio", { name: "Management group" })).not.toBeInTheDocument();
+    expect(
+      within(screen.getByTestId("scope-kind")).queryByRole("radio", { name: "Management group" }),
+    ).not.toBeInTheDocument();
   });
 
   test("subscriptions: search, then select all of what's shown", async () => {
@@ -340,10 +378,15 @@ describe("Scope picker", () => {
     renderPane();
     await user.click(within(screen.getByTestId("scope-kind")).getByRole("radio", { name: "Selected resources" }));
     const picker = await screen.findByTestId("resource-picker");
-    expect(invokeMock).toHaveBeenCalledWith("recommendation_resources", { recommendationKey: REC.key, subscriptionIds: SUBS.map((s) => s.id) });
+    expect(invokeMock).toHaveBeenCalledWith("recommendation_resources", {
+      recommendationKey: REC.key,
+      subscriptionIds: SUBS.map((s) => s.id),
+    });
     expect(within(picker).getByText("0 of 40 selected")).toBeInTheDocument();
     expect(within(picker).queryByRole("checkbox", { name: "stor99" })).not.toBeInTheDocument(); // healthy
-    expect(within(picker).getAllByTestId("resource-row")[0]).toHaveTextContent("Microsoft.Storage/storageAccounts · rg-0 · Contoso Production");
+    expect(within(picker).getAllByTestId("resource-row")[0]).toHaveTextContent(
+      "Microsoft.Storage/storageAccounts · rg-0 · Contoso Production",
+    );
     await user.type(within(picker).getByRole("searchbox", { name: "Search resources" }), "stor3");
     // stor3, stor30…stor39
     expect(within(picker).getAllByTestId("resource-row")).toHaveLength(11);
@@ -372,7 +415,9 @@ describe("Checks", () => {
     kind: "SecurityReader" as const,
     status: granted ? ("Passed" as const) : ("Failed" as const),
     title: "Defender for Cloud can read the management group",
-    detail: granted ? "It holds Reader on Contoso." : "Windows Azure Security Resource Provider lacks Reader on Contoso.",
+    detail: granted
+      ? "It holds Reader on Contoso."
+      : "Windows Azure Security Resource Provider lacks Reader on Contoso.",
     remedy: granted ? null : "Grant it Reader on the management group.",
     grantSecurityReaderAt: granted ? null : "contoso",
   });
@@ -384,12 +429,28 @@ describe("Checks", () => {
         const d = a.draft as ExemptionDraft;
         return (lastPreparation = {
           ...preparationFor(d, [
-            { kind: "Initiatives", status: "Warning", title: "Also in ISO 27001", detail: "Exempted in 2 initiatives.", remedy: null, grantSecurityReaderAt: null },
-            { kind: "ScopeLimit", status: "NotApplicable", title: "Scope limit", detail: "", remedy: null, grantSecurityReaderAt: null },
+            {
+              kind: "Initiatives",
+              status: "Warning",
+              title: "Also in ISO 27001",
+              detail: "Exempted in 2 initiatives.",
+              remedy: null,
+              grantSecurityReaderAt: null,
+            },
+            {
+              kind: "ScopeLimit",
+              status: "NotApplicable",
+              title: "Scope limit",
+              detail: "",
+              remedy: null,
+              grantSecurityReaderAt: null,
+            },
             readerCheck(granted),
           ]),
           blocked: !granted,
-          planError: granted ? null : { code: "checks_failed", message: "Defender for Cloud can't read Contoso yet.", details: null },
+          planError: granted
+            ? null
+            : { code: "checks_failed", message: "Defender for Cloud can't read Contoso yet.", details: null },
         });
       },
       grant_security_reader: () => {
@@ -405,13 +466,19 @@ describe("Checks", () => {
     await user.click(screen.getByRole("radio", { name: "Risk accepted (waiver)" }));
 
     const checks = screen.getByTestId("checks");
-    const reader = await waitFor(() => {
-      const el = checks.querySelector('[data-check-kind="SecurityReader"]');
-      expect(el).toHaveAttribute("data-check-status", "Failed");
-      return el as HTMLElement;
-    }, { timeout: 3000 });
+    const reader = await waitFor(
+      () => {
+        const el = checks.querySelector('[data-check-kind="SecurityReader"]');
+        expect(el).toHaveAttribute("data-check-status", "Failed");
+        return el as HTMLElement;
+      },
+      { timeout: 3000 },
+    );
     expect(checks.querySelector('[data-check-kind="Initiatives"]')).toHaveAttribute("data-check-status", "Warning");
-    expect(checks.querySelector('[data-check-kind="ScopeLimit"]')).toHaveAttribute("data-check-status", "NotApplicable");
+    expect(checks.querySelector('[data-check-kind="ScopeLimit"]')).toHaveAttribute(
+      "data-check-status",
+      "NotApplicable",
+    );
     expect(within(reader).getByText("What to do: Grant it Reader on the management group.")).toBeInTheDocument();
     await waitFor(() => expect(previewButton()).toBeDisabled());
     expect(screen.getByText("Defender for Cloud can't read Contoso yet.")).toBeInTheDocument();
@@ -429,9 +496,13 @@ describe("Checks", () => {
     expect(callsOf("grant_security_reader")).toHaveLength(0);
     const before = callsOf("prepare_exemption").length;
     await user.click(within(dialog).getByRole("button", { hidden: true, name: "Grant Reader" }));
-    await waitFor(() => expect(callsOf("grant_security_reader")).toEqual([["grant_security_reader", { managementGroup: "contoso" }]]));
+    await waitFor(() =>
+      expect(callsOf("grant_security_reader")).toEqual([["grant_security_reader", { managementGroup: "contoso" }]]),
+    );
     await waitFor(() => expect(callsOf("prepare_exemption").length).toBeGreaterThan(before));
-    await waitFor(() => expect(checks.querySelector('[data-check-kind="SecurityReader"]')).toHaveAttribute("data-check-status", "Passed"));
+    await waitFor(() =>
+      expect(checks.querySelector('[data-check-kind="SecurityReader"]')).toHaveAttribute("data-check-status", "Passed"),
+    );
     expect(previewButton()).toBeEnabled();
   });
 });
@@ -460,10 +531,18 @@ describe("Apply", () => {
     progress(0, "Succeeded", { succeeded: 1 });
     progress(1, "Retrying", { succeeded: 1 }, "Azure is throttling: waiting 5 s.");
     await waitFor(() => expect(section).toHaveTextContent("Attempt 1: Azure is throttling: waiting 5 s."));
-    progress(1, "Failed", { succeeded: 1, failed: 1 }, "AuthorizationFailed: no policyExemptions/write at Contoso Sandbox.", 3);
+    progress(
+      1,
+      "Failed",
+      { succeeded: 1, failed: 1 },
+      "AuthorizationFailed: no policyExemptions/write at Contoso Sandbox.",
+      3,
+    );
     const result = await screen.findByTestId("create-result");
     expect(result).toHaveTextContent("Created 1 of 2 exemptions");
-    expect(within(result).getByTestId("failures")).toHaveTextContent("Contoso Sandbox (Microsoft cloud security benchmark): AuthorizationFailed");
+    expect(within(result).getByTestId("failures")).toHaveTextContent(
+      "Contoso Sandbox (Microsoft cloud security benchmark): AuthorizationFailed",
+    );
 
     // The retry re-reads the report: item 1 is planned again.
     const report = reportFor("apply-1", lastPreparation!, REC.key);
@@ -481,7 +560,8 @@ describe("Apply", () => {
   test("events for another apply are ignored; events before the report arrive are not lost", async () => {
     let releaseReport: () => void = () => {};
     backend({
-      apply_report: () => new Promise((r) => (releaseReport = () => r(reportFor("apply-1", lastPreparation!, REC.key)))),
+      apply_report: () =>
+        new Promise((r) => (releaseReport = () => r(reportFor("apply-1", lastPreparation!, REC.key)))),
     });
     const user = userEvent.setup();
     renderPane();
@@ -490,7 +570,18 @@ describe("Apply", () => {
     await user.click(await screen.findByRole("button", { name: "Create 2 exemptions" }));
     await waitFor(() => expect(callsOf("apply_report")).toHaveLength(1));
     progress(0, "Succeeded", { succeeded: 1 });
-    act(() => emitProgress({ applyId: "other", index: 1, state: "Failed", attempts: 1, message: "x", succeeded: 0, failed: 1, total: 2 }));
+    act(() =>
+      emitProgress({
+        applyId: "other",
+        index: 1,
+        state: "Failed",
+        attempts: 1,
+        message: "x",
+        succeeded: 0,
+        failed: 1,
+        total: 2,
+      }),
+    );
     await act(async () => releaseReport());
     const section = await screen.findByTestId("apply-progress");
     await waitFor(() => expect(section.querySelectorAll('[data-state="Succeeded"]')).toHaveLength(1));
@@ -509,7 +600,10 @@ test("an apply the backend stopped shows why, keeps what was written and offers 
   report.items[1]!.state = "Sending";
   backend({ apply_report: () => report });
   act(() =>
-    emitEvent("apply-stopped", { applyId: "apply-1", error: { code: "internal", message: "The apply stopped unexpectedly.", details: null } }),
+    emitEvent("apply-stopped", {
+      applyId: "apply-1",
+      error: { code: "internal", message: "The apply stopped unexpectedly.", details: null },
+    }),
   );
   await waitFor(() => expect(section).toHaveTextContent("The apply stopped; what was written is kept"));
   expect(section).toHaveTextContent("The apply stopped unexpectedly.");
@@ -528,7 +622,9 @@ describe("Draft", () => {
     await user.type(nameInput(), "saved-name");
     await waitFor(() => expect(callsOf("save_draft").length).toBeGreaterThan(0), { timeout: 2000 });
     expect(callsOf("save_draft").length).toBeLessThan(3);
-    expect(callsOf("save_draft").at(-1)![1]).toMatchObject({ draft: { name: "saved-name", recommendationKey: REC.key } });
+    expect(callsOf("save_draft").at(-1)![1]).toMatchObject({
+      draft: { name: "saved-name", recommendationKey: REC.key },
+    });
   });
 
   test("Discard draft empties the form and forgets the saved draft", async () => {
@@ -541,7 +637,11 @@ describe("Draft", () => {
   });
 
   test("a recommendation that can't be exempted shows why, and no form", () => {
-    renderPane({ ...REC, assessmentType: "CustomPolicy", notExemptibleReason: "Custom recommendations can't be exempted." });
+    renderPane({
+      ...REC,
+      assessmentType: "CustomPolicy",
+      notExemptibleReason: "Custom recommendations can't be exempted.",
+    });
     expect(screen.getByText("Custom recommendations can't be exempted.")).toBeInTheDocument();
     expect(screen.queryByRole("textbox", { name: /^Name/ })).not.toBeInTheDocument();
     expect(screen.queryByRole("button", { name: "Preview" })).not.toBeInTheDocument();

@@ -1,11 +1,4 @@
-import {
-  Body1,
-  MessageBar,
-  MessageBarBody,
-  MessageBarTitle,
-  makeStyles,
-  tokens,
-} from "@fluentui/react-components";
+import { Body1, MessageBar, MessageBarBody, MessageBarTitle, makeStyles, tokens } from "@fluentui/react-components";
 import { useEffect, useRef, useState } from "react";
 import { ApplyProgressView } from "../apply/ApplyProgressView";
 import { applyStore } from "../apply/applyStore";
@@ -28,7 +21,12 @@ import { useDraftAutosave } from "./useDraftAutosave";
 
 const useStyles = makeStyles({
   root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL },
-  meta: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalS, color: tokens.colorNeutralForeground3 },
+  meta: {
+    display: "flex",
+    alignItems: "center",
+    gap: tokens.spacingHorizontalS,
+    color: tokens.colorNeutralForeground3,
+  },
 });
 
 type Stage = { kind: "form" } | { kind: "preview"; preparation: Preparation } | { kind: "apply"; applyId: string };

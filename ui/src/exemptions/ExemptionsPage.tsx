@@ -67,9 +67,7 @@ export function ExemptionsPage() {
           onToggle={toggle}
         />
       ) : null}
-      {error ? (
-        <ErrorBar error={error} title="Couldn't load exemptions" onRetry={refresh} retrying={fetching} />
-      ) : null}
+      {error ? <ErrorBar error={error} title="Couldn't load exemptions" onRetry={refresh} retrying={fetching} /> : null}
       {subscriptions.isPending || (checkedIds.length > 0 && exemptions.isPending && exemptions.isFetching) ? (
         <Spinner label="Loading exemptions…" />
       ) : subscriptions.isSuccess && checkedIds.length === 0 ? (

@@ -32,7 +32,11 @@ const useStyles = makeStyles({
   cell: { paddingTop: tokens.spacingVerticalS, paddingBottom: tokens.spacingVerticalS },
   stack: { display: "flex", flexDirection: "column", minWidth: 0, width: "100%" },
   mono: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200 },
-  muted: { color: tokens.colorNeutralForeground3, fontSize: tokens.fontSizeBase200, lineHeight: tokens.lineHeightBase200 },
+  muted: {
+    color: tokens.colorNeutralForeground3,
+    fontSize: tokens.fontSizeBase200,
+    lineHeight: tokens.lineHeightBase200,
+  },
   refs: { color: tokens.colorNeutralForeground2, fontSize: tokens.fontSizeBase200 },
 });
 
@@ -94,7 +98,10 @@ export function ExemptionsTable({ exemptions, subscriptions }: Props) {
                 </div>
               </TableCell>
               <TableCell>
-                <Truncated text={e.category ? CATEGORY_SHORT[e.category] : categoryLabel(null)} title={categoryLabel(e.category)} />
+                <Truncated
+                  text={e.category ? CATEGORY_SHORT[e.category] : categoryLabel(null)}
+                  title={categoryLabel(e.category)}
+                />
               </TableCell>
               <TableCell>
                 <Truncated text={formatExpiryDate(e.expiresOn)} title={formatExpiry(e.expiresOn)} />

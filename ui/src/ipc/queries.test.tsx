@@ -15,8 +15,14 @@ const callsOf = (cmd: string) => invokeMock.mock.calls.filter(([c]) => c === cmd
 
 const IDS = [SUBS[0]!.id];
 const DRAFT: ExemptionDraft = {
-  recommendationKey: "rec-a", scope: { kind: "subscriptions", ids: IDS }, name: "waiver",
-  displayName: "", expiresOn: null, utcOffsetMinutes: 0, category: "Waiver", description: "",
+  recommendationKey: "rec-a",
+  scope: { kind: "subscriptions", ids: IDS },
+  name: "waiver",
+  displayName: "",
+  expiresOn: null,
+  utcOffsetMinutes: 0,
+  category: "Waiver",
+  description: "",
 };
 
 function Exemptions() {
@@ -73,7 +79,16 @@ describe("invalidation after writes", () => {
     expect(callsOf("list_exemptions")).toHaveLength(1);
 
     exemptions = 1;
-    emitProgress({ applyId: "apply-1", index: 0, state: "Succeeded", attempts: 1, message: null, succeeded: 1, failed: 0, total: 1 });
+    emitProgress({
+      applyId: "apply-1",
+      index: 0,
+      state: "Succeeded",
+      attempts: 1,
+      message: null,
+      succeeded: 1,
+      failed: 0,
+      total: 1,
+    });
     expect(await screen.findByText("1")).toBeInTheDocument();
     expect(callsOf("list_exemptions")).toHaveLength(2);
   });
@@ -90,8 +105,18 @@ describe("invalidation after writes", () => {
     invalidate.afterSessionSwitch(client, info);
     expect(client.getQueryData(queryKeys.session)).toBe(info);
     expect(stale()).toEqual([
-      "draft", "effect1", "effect2", "exemptions", "managementGroups", "preparation", "profiles",
-      "recommendations", "resourcesA", "resourcesB", "subscriptions", "unfinished",
+      "draft",
+      "effect1",
+      "effect2",
+      "exemptions",
+      "managementGroups",
+      "preparation",
+      "profiles",
+      "recommendations",
+      "resourcesA",
+      "resourcesB",
+      "subscriptions",
+      "unfinished",
     ]);
   });
 

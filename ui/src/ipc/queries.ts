@@ -29,15 +29,24 @@ export const queryKeys = {
 
 /** Every read: its key and the command that answers it, typed together. */
 export const queries = {
-  session: () => queryOptions({ queryKey: queryKeys.session, queryFn: () => commands.sessionInfo(), staleTime: Infinity }),
+  session: () =>
+    queryOptions({ queryKey: queryKeys.session, queryFn: () => commands.sessionInfo(), staleTime: Infinity }),
   profiles: () => queryOptions({ queryKey: queryKeys.profiles, queryFn: () => commands.listProfiles() }),
   databaseStatus: () =>
     queryOptions({ queryKey: queryKeys.databaseStatus, queryFn: () => commands.databaseStatus(), staleTime: Infinity }),
   subscriptions: () =>
-    queryOptions({ queryKey: queryKeys.subscriptions, queryFn: () => commands.listSubscriptions(), staleTime: 5 * 60_000 }),
+    queryOptions({
+      queryKey: queryKeys.subscriptions,
+      queryFn: () => commands.listSubscriptions(),
+      staleTime: 5 * 60_000,
+    }),
   /** The management-group tree; `null` when the user can't read management groups. */
   managementGroups: () =>
-    queryOptions({ queryKey: queryKeys.managementGroups, queryFn: () => commands.listManagementGroups(), staleTime: 5 * 60_000 }),
+    queryOptions({
+      queryKey: queryKeys.managementGroups,
+      queryFn: () => commands.listManagementGroups(),
+      staleTime: 5 * 60_000,
+    }),
   recommendations: (ids: readonly string[]) =>
     queryOptions({ queryKey: queryKeys.recommendations(ids), queryFn: () => commands.listRecommendations([...ids]) }),
   exemptions: (ids: readonly string[]) =>
@@ -50,8 +59,13 @@ export const queries = {
       staleTime: 60_000,
     }),
   preparation: (draft: ExemptionDraft) =>
-    queryOptions({ queryKey: queryKeys.preparation(draft), queryFn: () => commands.prepareExemption(draft), gcTime: 60_000 }),
-  effect: (applyId: string) => queryOptions({ queryKey: queryKeys.effect(applyId), queryFn: () => commands.effectStatus(applyId) }),
+    queryOptions({
+      queryKey: queryKeys.preparation(draft),
+      queryFn: () => commands.prepareExemption(draft),
+      gcTime: 60_000,
+    }),
+  effect: (applyId: string) =>
+    queryOptions({ queryKey: queryKeys.effect(applyId), queryFn: () => commands.effectStatus(applyId) }),
   unfinished: () =>
     queryOptions({ queryKey: queryKeys.unfinished, queryFn: () => commands.unfinishedApplies(), staleTime: Infinity }),
   draft: () => queryOptions({ queryKey: queryKeys.draft, queryFn: () => commands.loadDraft(), staleTime: Infinity }),
@@ -64,7 +78,9 @@ export const invalidate = {
   afterApply(client: QueryClient, applyId: string, recommendationKey: string | null) {
     void client.invalidateQueries({ queryKey: queryKeys.exemptionsRoot });
     void client.invalidateQueries({ queryKey: queryKeys.recommendationsRoot });
-    void client.invalidateQueries({ queryKey: recommendationKey ? queryKeys.resourcesOf(recommendationKey) : queryKeys.resourcesRoot });
+    void client.invalidateQueries({
+      queryKey: recommendationKey ? queryKeys.resourcesOf(recommendationKey) : queryKeys.resourcesRoot,
+    });
     void client.invalidateQueries({ queryKey: queryKeys.effect(applyId) });
     void client.invalidateQueries({ queryKey: queryKeys.unfinished });
   },

@@ -10,7 +10,13 @@ vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 const { invoke } = await import("@tauri-apps/api/core");
 const invokeMock = vi.mocked(invoke);
 
-const rec = (key: string, displayName: string, severity: Severity, unhealthyCount: number, reason: string | null = null): Recommendation => ({
+const rec = (
+  key: string,
+  displayName: string,
+  severity: Severity,
+  unhealthyCount: number,
+  reason: string | null = null,
+): Recommendation => ({
   key,
   displayName,
   description: "",
@@ -50,7 +56,11 @@ describe("RecommendationsPage", () => {
   beforeEach(() => {
     invokeMock.mockReset();
     invokeMock.mockImplementation(async (cmd: string) => {
-      if (cmd === "list_subscriptions") return [{ id: "s1", displayName: "Sub one", state: "Enabled" }, { id: "s2", displayName: "Sub two", state: "Enabled" }];
+      if (cmd === "list_subscriptions")
+        return [
+          { id: "s1", displayName: "Sub one", state: "Enabled" },
+          { id: "s2", displayName: "Sub two", state: "Enabled" },
+        ];
       if (cmd === "list_recommendations") return RECS;
       if (cmd === "validate_exemption") return [];
       throw { code: "unknown", message: cmd, details: null };

@@ -1,11 +1,4 @@
-import {
-  Caption1,
-  Input,
-  Spinner,
-  Title3,
-  makeStyles,
-  tokens,
-} from "@fluentui/react-components";
+import { Caption1, Input, Spinner, Title3, makeStyles, tokens } from "@fluentui/react-components";
 import { SearchRegular, ShieldCheckmarkRegular } from "@fluentui/react-icons";
 import { useQuery } from "@tanstack/react-query";
 import { useCallback, useMemo, useState } from "react";
@@ -45,10 +38,7 @@ export function RecommendationsPage() {
     enabled: subscriptions.isSuccess,
   });
 
-  const rows = useMemo(
-    () => filterAndSort(recommendations.data ?? [], search),
-    [recommendations.data, search],
-  );
+  const rows = useMemo(() => filterAndSort(recommendations.data ?? [], search), [recommendations.data, search]);
   const error = queryError(subscriptions.error) ?? queryError(recommendations.error);
   const loading = subscriptions.isPending || (subscriptions.isSuccess && recommendations.isPending);
   const retry = () => {

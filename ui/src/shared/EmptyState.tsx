@@ -18,7 +18,11 @@ export function EmptyState({ icon, title, children }: { icon?: ReactNode; title:
   const styles = useStyles();
   return (
     <div className={styles.root} role="status">
-      {icon ? <span className={styles.icon} aria-hidden>{icon}</span> : null}
+      {icon ? (
+        <span className={styles.icon} aria-hidden>
+          {icon}
+        </span>
+      ) : null}
       <Subtitle2>{title}</Subtitle2>
       {children ? <Body1>{children}</Body1> : null}
     </div>

@@ -2,7 +2,12 @@ import { createContext, useContext, type ReactNode } from "react";
 import type { ErrorCode } from "../ipc/bindings";
 
 /** Error codes that mean the session's sign-in no longer works. */
-export const SIGN_IN_ERROR_CODES: readonly ErrorCode[] = ["sign_in", "sign_in_stopped", "unauthenticated", "cli_not_signed_in"];
+export const SIGN_IN_ERROR_CODES: readonly ErrorCode[] = [
+  "sign_in",
+  "sign_in_stopped",
+  "unauthenticated",
+  "cli_not_signed_in",
+];
 
 const SignInAgain = createContext<(() => void) | null>(null);
 

@@ -19,10 +19,18 @@ export const SUBS: Subscription[] = [
 ];
 
 export const GROUPS: ManagementGroupNode = {
-  name: "root", displayName: "Tenant Root Group", subscriptionIds: [],
+  name: "root",
+  displayName: "Tenant Root Group",
+  subscriptionIds: [],
   children: [
-    { name: "contoso", displayName: "Contoso", subscriptionIds: [SUBS[0]!.id],
-      children: [{ name: "contoso-dev", displayName: "Contoso Dev", subscriptionIds: [SUBS[1]!.id, SUBS[2]!.id], children: [] }] },
+    {
+      name: "contoso",
+      displayName: "Contoso",
+      subscriptionIds: [SUBS[0]!.id],
+      children: [
+        { name: "contoso-dev", displayName: "Contoso Dev", subscriptionIds: [SUBS[1]!.id, SUBS[2]!.id], children: [] },
+      ],
+    },
   ],
 };
 
@@ -34,7 +42,10 @@ export const resource = (i: number, status: AssessedResource["status"] = "Unheal
   resourceGroup: `rg-${i % 3}`,
   status,
   cause: status === "NotApplicable" ? "Exempt" : null,
-  exemptionId: status === "NotApplicable" ? `/subscriptions/${SUBS[0]!.id}/providers/Microsoft.Authorization/policyExemptions/old-waiver` : null,
+  exemptionId:
+    status === "NotApplicable"
+      ? `/subscriptions/${SUBS[0]!.id}/providers/Microsoft.Authorization/policyExemptions/old-waiver`
+      : null,
 });
 
 /** A stand-in for the Rust validator, close enough for the form's needs. */
@@ -42,11 +53,15 @@ export function validate(d: ExemptionDraft): FieldError[] {
   const errors: FieldError[] = [];
   const s = d.scope;
   if (s.kind === "managementGroup" ? !s.name : s.ids.length === 0) {
-    errors.push({ field: "scope", message: s.kind === "subscriptions" ? "Choose at least one subscription." : "Choose where to exempt." });
+    errors.push({
+      field: "scope",
+      message: s.kind === "subscriptions" ? "Choose at least one subscription." : "Choose where to exempt.",
+    });
   }
   if (!d.name.trim()) errors.push({ field: "name", message: "Enter a name." });
   else if (d.name.includes(".")) errors.push({ field: "name", message: "Name can't contain '.'." });
-  if (d.category === null) errors.push({ field: "category", message: "Choose a category: mitigated or risk accepted." });
+  if (d.category === null)
+    errors.push({ field: "category", message: "Choose a category: mitigated or risk accepted." });
   if (d.description.length > 512) errors.push({ field: "description", message: "Description is too long." });
   return errors;
 }
@@ -73,13 +88,21 @@ export function writesFor(d: ExemptionDraft): PlannedWrite[] {
 }
 
 export const passed = (kind: Check["kind"], title: string): Check => ({
-  kind, status: "Passed", title, detail: `${title}: fine.`, remedy: null, grantSecurityReaderAt: null,
+  kind,
+  status: "Passed",
+  title,
+  detail: `${title}: fine.`,
+  remedy: null,
+  grantSecurityReaderAt: null,
 });
 
 export function preparationFor(d: ExemptionDraft, checks?: Check[]): Preparation {
   return {
     planId: `plan-${d.name}`,
-    checks: checks ?? [passed("Permissions", "You may write exemptions"), passed("Initiatives", "Covered by 1 initiative")],
+    checks: checks ?? [
+      passed("Permissions", "You may write exemptions"),
+      passed("Initiatives", "Covered by 1 initiative"),
+    ],
     writes: writesFor(d),
     blocked: false,
     planError: null,
@@ -88,7 +111,10 @@ export function preparationFor(d: ExemptionDraft, checks?: Check[]): Preparation
 
 export function reportFor(id: string, p: Preparation, key: string): ApplyReport {
   return {
-    id, startedAt: "2030-01-01T10:00:00Z", recommendationKey: key, finished: false,
+    id,
+    startedAt: "2030-01-01T10:00:00Z",
+    recommendationKey: key,
+    finished: false,
     items: p.writes.map((write, index) => ({ index, write, state: "Planned", attempts: 0, message: null })),
   };
 }
@@ -105,7 +131,8 @@ export const eventMock = {
   }),
 };
 export function emitProgress(p: ApplyProgress) {
-  for (const h of [...handlers]) if (h.event === "apply-progress") h.handler({ event: "apply-progress", id: 1, payload: p });
+  for (const h of [...handlers])
+    if (h.event === "apply-progress") h.handler({ event: "apply-progress", id: 1, payload: p });
 }
 export function resetEvents() {
   handlers.length = 0;

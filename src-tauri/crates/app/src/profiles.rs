@@ -113,12 +113,12 @@ impl Desk {
         let profile = self.store.profiles()?.into_iter().find(|p| p.name == name).ok_or_else(|| AppError::NoProfile(name.clone()))?;
         let key = name.clone();
         let secrets = self.secrets.clone();
-        let kept = tokio::task::spawn_blocking(move || secrets.load(&key))
-            .await
-            .map_err(|e| AppError::Keyring(e.to_string()))?
-            .map_err(|e| match e {
-                AzureError::KeyringLocked => AppError::KeyringLocked(name.clone()),
-                other => AppError::Azure(other),
+        let kept =
+            tokio::task::spawn_blocking(move || secrets.load(&key)).await.map_err(|e| AppError::Keyring(e.to_string()))?.map_err(|e| {
+                match e {
+                    AzureError::KeyringLocked => AppError::KeyringLocked(name.clone()),
+                    other => AppError::Azure(other),
+                }
             })?;
         let signed = desk_azure::caught(profile::restore(&profile, kept)).await?;
         self.switch_to(&name, signed, profile).await

@@ -48,7 +48,13 @@ impl ApplyObserver for Journalled {
 
 /// Start sending `items` of apply `apply_id` in the background (on the
 /// caller's tokio runtime).
-pub(crate) fn run_apply(events: Arc<dyn Events>, desk: &Desk, connected: Arc<Connected>, apply_id: String, items: Vec<(u32, PlannedWrite)>) {
+pub(crate) fn run_apply(
+    events: Arc<dyn Events>,
+    desk: &Desk,
+    connected: Arc<Connected>,
+    apply_id: String,
+    items: Vec<(u32, PlannedWrite)>,
+) {
     let cancel = Cancel::default();
     lock(&desk.running).insert(apply_id.clone(), cancel.clone());
     // The journal already shows the items about to be sent as Planned.

@@ -28,7 +28,9 @@ async fn sign_in_prepare_apply_kill_and_resume_leave_every_exemption_exactly_onc
     let (app, window) = (first.clone(), events.clone());
     let subscriptions = [PRODUCTION, DEVELOPMENT];
     // Every PUT waits, so the apply is still in flight when the app is killed.
-    world.control("/_sim/faults", json!({"rules": [{"pathPattern": "/subscriptions/**", "methods": ["PUT"], "latencyMs": {"fixed": 300}}]})).await;
+    world
+        .control("/_sim/faults", json!({"rules": [{"pathPattern": "/subscriptions/**", "methods": ["PUT"], "latencyMs": {"fixed": 300}}]}))
+        .await;
     let (apply_id, writes) = first_runtime
         .spawn(async move {
             let session = app.sign_in(&*window, request).await.expect("signs in");
@@ -71,7 +73,10 @@ async fn sign_in_prepare_apply_kill_and_resume_leave_every_exemption_exactly_onc
     let report = second.apply_report(&apply_id).expect("report");
     assert!(report.items.iter().all(|i| i.state == ItemState::Succeeded), "{:?}", report.items.iter().map(|i| i.state).collect::<Vec<_>>());
     assert!(second.unfinished_applies().await.expect("unfinished").is_empty());
-    assert!(events.progress.lock().expect("events").iter().any(|p| p.state == ItemState::Succeeded), "the window hears of the resumed writes");
+    assert!(
+        events.progress.lock().expect("events").iter().any(|p| p.state == ItemState::Succeeded),
+        "the window hears of the resumed writes"
+    );
 
     // Every planned exemption exists, once, and nothing else by that name.
     let planned: BTreeSet<String> = writes.iter().map(|w| w.path.to_lowercase()).collect();

@@ -35,8 +35,12 @@ impl ApplyObserver for Quiet {
 }
 
 async fn connect(sim: &Simulator) -> Tenant {
-    let principals: Value = reqwest::get(format!("{}/_sim/principals", sim.base_url())).await.expect("principals").json().await.expect("json");
-    let sp = principals["servicePrincipals"].as_array().and_then(|a| a.iter().find(|p| p["displayName"] == "exemption-desk-ci")).expect("CI principal");
+    let principals: Value =
+        reqwest::get(format!("{}/_sim/principals", sim.base_url())).await.expect("principals").json().await.expect("json");
+    let sp = principals["servicePrincipals"]
+        .as_array()
+        .and_then(|a| a.iter().find(|p| p["displayName"] == "exemption-desk-ci"))
+        .expect("CI principal");
     let url = Url::parse(&format!("{}/", sim.base_url())).expect("url");
     let connection = Connection {
         arm_endpoint: url.clone(),
@@ -65,7 +69,10 @@ async fn plan_thousand(tenant: &Tenant) -> Vec<PlannedWrite> {
         let ids: Vec<String> = resources
             .into_iter()
             .filter(|r| r.status != ResourceStatus::NotApplicable && r.resource_type != "Microsoft.Resources/subscriptions")
-            .filter(|r| per_sub.get(&r.subscription_id).map_or(0, Vec::len) < PER_SUBSCRIPTION && taken.insert((r.id.to_lowercase(), rec.key.clone())))
+            .filter(|r| {
+                per_sub.get(&r.subscription_id).map_or(0, Vec::len) < PER_SUBSCRIPTION
+                    && taken.insert((r.id.to_lowercase(), rec.key.clone()))
+            })
             .map(|r| r.id)
             .collect();
         if ids.is_empty() {
@@ -120,7 +127,8 @@ async fn timed_apply(sim: &Simulator, writes: &[PlannedWrite], one_by_one: bool)
 async fn fresh(sim: &Simulator) {
     let client = reqwest::Client::new();
     client.post(format!("{}/_sim/reset", sim.base_url())).send().await.expect("reset");
-    let faults = json!({"rules": [{"pathPattern": "/subscriptions/**/policyExemptions/*", "methods": ["PUT"], "latencyMs": {"fixed": LATENCY_MS}}]});
+    let faults =
+        json!({"rules": [{"pathPattern": "/subscriptions/**/policyExemptions/*", "methods": ["PUT"], "latencyMs": {"fixed": LATENCY_MS}}]});
     client.post(format!("{}/_sim/faults", sim.base_url())).json(&faults).send().await.expect("faults");
     // Let the write buckets fill up again after planning.
     tokio::time::sleep(Duration::from_secs(2)).await;
@@ -129,7 +137,8 @@ async fn fresh(sim: &Simulator) {
 #[tokio::main]
 async fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
-    let sim = Simulator::start(&format!("scale:{SUBSCRIPTIONS}x{PER_SUBSCRIPTION}"), "127.0.0.1:0".parse().expect("addr")).await.expect("sim");
+    let sim =
+        Simulator::start(&format!("scale:{SUBSCRIPTIONS}x{PER_SUBSCRIPTION}"), "127.0.0.1:0".parse().expect("addr")).await.expect("sim");
     let writes = plan_thousand(&connect(&sim).await).await;
     let n = writes.len();
     let per_sub = n as f64 / SUBSCRIPTIONS as f64;
@@ -144,7 +153,11 @@ async fn main() {
 
     println!("bulk apply: {n} writes over {SUBSCRIPTIONS} subscriptions, {LATENCY_MS} ms latency, throttle {BURST} + {REFILL}/s");
     println!("  throttle-bound minimum   {bound:>7.2} s");
-    println!("  Exemption Desk           {:>7.2} s  ({:.3}x the minimum; {ok} ok, {throttled} answered 429)", took.as_secs_f64(), took.as_secs_f64() / bound);
+    println!(
+        "  Exemption Desk           {:>7.2} s  ({:.3}x the minimum; {ok} ok, {throttled} answered 429)",
+        took.as_secs_f64(),
+        took.as_secs_f64() / bound
+    );
     println!(
         "  one by one               {one_by_one:>7.2} s  ({}; {one_ok} ok)",
         if quick { format!("{sample} timed, scaled to {n}") } else { "all timed".to_owned() }

@@ -120,7 +120,9 @@ impl ClientCertificate {
         let (key_der, cert_der) = if is_pem { pem_parts(bytes)? } else { pkcs12_parts(bytes, password)? };
         let (key, pkcs1) = match RsaKeyPair::from_pkcs8(&key_der) {
             Ok(key) => (key, false),
-            Err(_) => (RsaKeyPair::from_der(&key_der).map_err(|e| format!("its private key is not an RSA key Entra accepts ({e})."))?, true),
+            Err(_) => {
+                (RsaKeyPair::from_der(&key_der).map_err(|e| format!("its private key is not an RSA key Entra accepts ({e})."))?, true)
+            }
         };
         let (_, cert) = x509_parser::parse_x509_certificate(&cert_der).map_err(|e| format!("its certificate cannot be read ({e})."))?;
         // The certificate's subject public key is the key pair's (PKCS #1) public key.
@@ -202,7 +204,9 @@ fn pem_parts(bytes: &[u8]) -> Result<(Vec<u8>, Vec<u8>), String> {
     }
     match (key, cert) {
         (Some(key), Some(cert)) => Ok((key, cert)),
-        (None, _) if encrypted => Err("its private key is encrypted; use a PKCS #12 (.pfx) file with its password, or a PEM file with an unencrypted key.".into()),
+        (None, _) if encrypted => {
+            Err("its private key is encrypted; use a PKCS #12 (.pfx) file with its password, or a PEM file with an unencrypted key.".into())
+        }
         (None, _) => Err("it has no private key; the PEM file must hold the private key and the certificate.".into()),
         (Some(_), None) => Err("it has no certificate; the PEM file must hold the private key and the certificate.".into()),
     }

@@ -189,11 +189,19 @@ mod tests {
         );
         assert_eq!(
             host(&Cloud::UsGovernment),
-            ("https://login.microsoftonline.us/".into(), "https://management.usgovcloudapi.net/".into(), "https://graph.microsoft.us/".into())
+            (
+                "https://login.microsoftonline.us/".into(),
+                "https://management.usgovcloudapi.net/".into(),
+                "https://graph.microsoft.us/".into()
+            )
         );
         assert_eq!(
             host(&Cloud::China),
-            ("https://login.chinacloudapi.cn/".into(), "https://management.chinacloudapi.cn/".into(), "https://microsoftgraph.chinacloudapi.cn/".into())
+            (
+                "https://login.chinacloudapi.cn/".into(),
+                "https://management.chinacloudapi.cn/".into(),
+                "https://microsoftgraph.chinacloudapi.cn/".into()
+            )
         );
     }
 
@@ -203,7 +211,8 @@ mod tests {
         assert_eq!(Cloud::UsGovernment.arm_scope(), "https://management.usgovcloudapi.net/.default");
         assert_eq!(Cloud::China.arm_scope(), "https://management.chinacloudapi.cn/.default");
         assert_eq!(Cloud::China.graph_scope(), "https://microsoftgraph.chinacloudapi.cn/.default");
-        let c = Cloud::UsGovernment.connection("contoso.example", SignIn::UserWithoutPrompt { client_id: "c".into(), login_hint: "u".into() });
+        let c =
+            Cloud::UsGovernment.connection("contoso.example", SignIn::UserWithoutPrompt { client_id: "c".into(), login_hint: "u".into() });
         assert_eq!((c.tenant.as_str(), c.token_scope.as_str()), ("contoso.example", "https://management.usgovcloudapi.net/.default"));
         assert_eq!(Cloud::Public.authority("organizations").tenant, "organizations");
     }
@@ -211,16 +220,24 @@ mod tests {
     #[test]
     fn a_custom_endpoint_gets_its_own_audience_and_never_another_clouds() {
         let arm = |u: &str| Url::parse(u).expect("url");
-        assert_eq!(default_arm_scope(&arm("https://management.stack.contoso.example:8443/")), "https://management.stack.contoso.example:8443/.default");
+        assert_eq!(
+            default_arm_scope(&arm("https://management.stack.contoso.example:8443/")),
+            "https://management.stack.contoso.example:8443/.default"
+        );
         assert_eq!(default_arm_scope(&arm("https://management.azure.com/")), crate::PUBLIC_TOKEN_SCOPE);
         assert_eq!(default_arm_scope(&arm("http://127.0.0.1:9000/")), crate::PUBLIC_TOKEN_SCOPE, "the simulator");
         assert_eq!(arm_scope_from(" https://management.stack.example/ ").as_deref(), Some("https://management.stack.example/.default"));
-        assert_eq!(arm_scope_from("https://management.stack.example/.default").as_deref(), Some("https://management.stack.example/.default"));
+        assert_eq!(
+            arm_scope_from("https://management.stack.example/.default").as_deref(),
+            Some("https://management.stack.example/.default")
+        );
         assert_eq!(arm_scope_from("not a uri"), None);
         assert_eq!(arm_scope_from("https://u:p@x.example/"), None);
 
         let evil = arm("https://arm.attacker.example/");
-        for scope in [crate::PUBLIC_TOKEN_SCOPE, "https://management.core.windows.net//.default", "https://management.usgovcloudapi.net/.default"] {
+        for scope in
+            [crate::PUBLIC_TOKEN_SCOPE, "https://management.core.windows.net//.default", "https://management.usgovcloudapi.net/.default"]
+        {
             let refused = check_arm_scope(&evil, scope).expect_err("another cloud's token");
             assert!(refused.contains("does not send them to arm.attacker.example"), "{refused}");
         }

@@ -79,9 +79,9 @@ impl Connection {
             return Ok(None);
         };
         let need = |name: &str| {
-            get(name).filter(|v| !v.trim().is_empty()).ok_or_else(|| {
-                AzureError::Config(format!("{name} must be set when {} is", env::ARM_ENDPOINT))
-            })
+            get(name)
+                .filter(|v| !v.trim().is_empty())
+                .ok_or_else(|| AzureError::Config(format!("{name} must be set when {} is", env::ARM_ENDPOINT)))
         };
         let authority = get(env::AUTHORITY).unwrap_or_else(|| arm.clone());
         let client_id = need(env::CLIENT_ID)?;
@@ -105,7 +105,11 @@ impl Connection {
         };
         let graph = get(env::GRAPH_ENDPOINT).unwrap_or_else(|| {
             // A loopback ARM is the simulator, which serves Graph on the same port.
-            if arm.starts_with("http://127.") || arm.starts_with("http://localhost") { arm.clone() } else { crate::graph::GRAPH_PUBLIC.to_owned() }
+            if arm.starts_with("http://127.") || arm.starts_with("http://localhost") {
+                arm.clone()
+            } else {
+                crate::graph::GRAPH_PUBLIC.to_owned()
+            }
         });
         let arm_endpoint = url(env::ARM_ENDPOINT, &arm)?;
         // The endpoint's own audience unless one is named; never another cloud's.
@@ -134,8 +138,7 @@ impl Connection {
             }
             SignIn::DeveloperTools { tenant } => Arc::new(DeveloperSession::new(tenant)?),
             SignIn::UserWithoutPrompt { client_id, login_hint } => Arc::new(
-                EntraCredential::sign_in_without_prompt(http.clone(), authority, &client_id, &login_hint, &self.token_scope)
-                    .await?,
+                EntraCredential::sign_in_without_prompt(http.clone(), authority, &client_id, &login_hint, &self.token_scope).await?,
             ),
             SignIn::Signed(credential) => credential,
         };
@@ -206,7 +209,10 @@ mod tests {
             .expect("valid")
             .expect("external");
         assert_eq!(c.token_scope, "https://management.stack.example/.default");
-        let e = with(&[(env::ARM_ENDPOINT, "https://arm.stack.example"), (env::TOKEN_SCOPE, PUBLIC_TOKEN_SCOPE)]).err().map(|e| e.to_string()).unwrap_or_default();
+        let e = with(&[(env::ARM_ENDPOINT, "https://arm.stack.example"), (env::TOKEN_SCOPE, PUBLIC_TOKEN_SCOPE)])
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(e.contains("does not send them to arm.stack.example"), "{e}");
     }
 }

@@ -118,7 +118,8 @@ impl EntraCredential {
         verifier: PkceCodeVerifier,
         scope: &str,
     ) -> Result<Self, AzureError> {
-        let redirect = RedirectUrl::new(redirect_uri.to_owned()).map_err(|e| AzureError::Config(format!("redirect {redirect_uri}: {e}")))?;
+        let redirect =
+            RedirectUrl::new(redirect_uri.to_owned()).map_err(|e| AzureError::Config(format!("redirect {redirect_uri}: {e}")))?;
         let hardened = Hardened::new(http.clone(), "the token request");
         let answer = oauth::client(&authority, client_id)?
             .exchange_code(AuthorizationCode::new(code.to_owned()))
@@ -161,7 +162,9 @@ impl EntraCredential {
     async fn request(&self, grant: &Grant, scope: &str) -> Result<(String, EntraToken), AzureError> {
         let hardened = Hardened::new(self.http.clone(), "the token request");
         let client_id = match grant {
-            Grant::ClientSecret { client_id, .. } | Grant::ClientCertificate { client_id, .. } | Grant::RefreshToken { client_id, .. } => client_id,
+            Grant::ClientSecret { client_id, .. } | Grant::ClientCertificate { client_id, .. } | Grant::RefreshToken { client_id, .. } => {
+                client_id
+            }
         };
         let client = oauth::client(&self.authority, client_id)?;
         let answer = match grant {
@@ -222,11 +225,7 @@ impl SessionCredential for EntraCredential {
 
 #[async_trait]
 impl TokenCredential for EntraCredential {
-    async fn get_token(
-        &self,
-        scopes: &[&str],
-        _options: Option<TokenRequestOptions<'_>>,
-    ) -> azure_core::Result<AccessToken> {
+    async fn get_token(&self, scopes: &[&str], _options: Option<TokenRequestOptions<'_>>) -> azure_core::Result<AccessToken> {
         let scope = scopes.join(" ");
         self.token(&scope).await.map_err(|e| azure_core::Error::new(ErrorKind::Credential, e))
     }
@@ -307,9 +306,15 @@ mod tests {
         assert_eq!(answer(serde_json::json!({"access_token": "a", "expires_in": 3599})).lifetime(now).ok(), Some(Duration::seconds(3599)));
         assert_eq!(answer(serde_json::json!({"access_token": "a", "expires_in": i64::MAX})).lifetime(now).ok(), Some(day));
         assert_eq!(answer(serde_json::json!({"access_token": "a", "expires_in": 1e308})).lifetime(now).ok(), Some(day));
-        assert_eq!(answer(serde_json::json!({"access_token": "a", "expires_in": "4000"})).lifetime(now).ok(), Some(Duration::seconds(4000)));
+        assert_eq!(
+            answer(serde_json::json!({"access_token": "a", "expires_in": "4000"})).lifetime(now).ok(),
+            Some(Duration::seconds(4000))
+        );
         assert_eq!(answer(serde_json::json!({"access_token": "a", "expires_in": -7})).lifetime(now).ok(), Some(Duration::ZERO));
-        assert_eq!(answer(serde_json::json!({"access_token": "a", "expires_on": now + 600})).lifetime(now).ok(), Some(Duration::seconds(600)));
+        assert_eq!(
+            answer(serde_json::json!({"access_token": "a", "expires_on": now + 600})).lifetime(now).ok(),
+            Some(Duration::seconds(600))
+        );
         assert_eq!(answer(serde_json::json!({"access_token": "a", "expires_on": u64::MAX})).lifetime(now).ok(), Some(day));
         assert!(answer(serde_json::json!({"access_token": "a"})).lifetime(now).is_err());
     }

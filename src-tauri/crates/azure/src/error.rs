@@ -2,7 +2,11 @@ use desk_core::{CoreError, ErrorCode, ErrorPayload};
 use serde_json::json;
 
 fn refusal_text(advice: &str, entra: &str) -> String {
-    if entra.is_empty() { advice.to_owned() } else { format!("{advice} (Entra: {entra})") }
+    if entra.is_empty() {
+        advice.to_owned()
+    } else {
+        format!("{advice} (Entra: {entra})")
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

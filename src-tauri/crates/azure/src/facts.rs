@@ -9,7 +9,9 @@ use desk_core::arm_path::{ArmPath, AUTHORIZATION_PROVIDER};
 use desk_core::checks::{blocks, evaluate, Check};
 use desk_core::exemption::{scope_of, ExemptionDraft};
 use desk_core::permissions::{Permissions, ROLE_ASSIGNMENT_WRITE};
-use desk_core::plan::{plan_exemptions, AssignedInitiative, BelowScope, InitiativeMember, PlannedWrite, Requester, ScopeFacts, SecurityReader};
+use desk_core::plan::{
+    plan_exemptions, AssignedInitiative, BelowScope, InitiativeMember, PlannedWrite, Requester, ScopeFacts, SecurityReader,
+};
 use desk_core::scope::{resource_group_of, subscription_of, subscription_scope, ScopeChoice};
 use desk_core::validation::validate;
 use desk_core::CoreError;
@@ -80,7 +82,8 @@ impl Tenant {
         let facts = self.scope_facts(&draft.scope, &mut Reads::default()).await?;
         let checks = evaluate(draft, &recommendation, &facts, now);
         let writes = if blocks(&checks) {
-            let failed: Vec<&str> = checks.iter().filter(|c| c.status == desk_core::checks::CheckStatus::Failed).map(|c| c.title.as_str()).collect();
+            let failed: Vec<&str> =
+                checks.iter().filter(|c| c.status == desk_core::checks::CheckStatus::Failed).map(|c| c.title.as_str()).collect();
             Err(CoreError::ChecksFailed(failed.join("; ")).into())
         } else {
             plan_exemptions(draft, &recommendation, &facts, requester, now).map_err(AzureError::from)
@@ -174,7 +177,12 @@ impl Tenant {
     /// its subscriptions (at a subscription, group or resource) and those at
     /// the groups between (ARM lists no management group's descendants'
     /// assignments at the group, so each subscription under it is asked).
-    async fn assignments_below_group(&self, name: &str, at_or_above: &[(String, String)], reads: &mut Reads) -> Result<Vec<(String, String)>, AzureError> {
+    async fn assignments_below_group(
+        &self,
+        name: &str,
+        at_or_above: &[(String, String)],
+        reads: &mut Reads,
+    ) -> Result<Vec<(String, String)>, AzureError> {
         let path = ArmPath::management_group(name)?.child("descendants")?;
         let descendants = match self.arm.list(&path, v::MANAGEMENT_GROUPS, &[]).await {
             Ok(items) => items,
@@ -186,7 +194,9 @@ impl Tenant {
         for item in &descendants {
             let kind = item.get("type").and_then(Value::as_str).unwrap_or_default();
             let id = item.get("id").and_then(Value::as_str).unwrap_or_default();
-            if kind.eq_ignore_ascii_case("Microsoft.Management/managementGroups/subscriptions") || kind.eq_ignore_ascii_case("/subscriptions") {
+            if kind.eq_ignore_ascii_case("Microsoft.Management/managementGroups/subscriptions")
+                || kind.eq_ignore_ascii_case("/subscriptions")
+            {
                 if let Some(sub) = subscription_of(id) {
                     subscriptions.push(sub);
                 }

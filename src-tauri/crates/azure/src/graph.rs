@@ -28,22 +28,13 @@ impl Graph {
     /// The object id of the service principal for `app_id` in this tenant,
     /// or `None` when the tenant has none.
     pub async fn service_principal_id(&self, app_id: &str) -> Result<Option<String>, AzureError> {
-        let token = self
-            .credential
-            .get_token(&[self.scope.as_str()], None)
-            .await
-            .map_err(crate::arm::from_credential)?;
+        let token = self.credential.get_token(&[self.scope.as_str()], None).await.map_err(crate::arm::from_credential)?;
         let url = self
             .endpoint
             .join(&format!("v1.0/servicePrincipals(appId='{app_id}')?$select=id,appId,displayName"))
             .map_err(|e| AzureError::Config(format!("Graph endpoint: {e}")))?;
-        let response = self
-            .http
-            .get(url.clone())
-            .bearer_auth(token.token.secret())
-            .send()
-            .await
-            .map_err(|e| crate::http::network(&url, e))?;
+        let response =
+            self.http.get(url.clone()).bearer_auth(token.token.secret()).send().await.map_err(|e| crate::http::network(&url, e))?;
         crate::http::not_redirected(&url, &response)?;
         let status = response.status();
         if status == reqwest::StatusCode::NOT_FOUND {

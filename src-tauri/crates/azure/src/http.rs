@@ -123,9 +123,8 @@ pub(crate) fn not_redirected(requested: &Url, response: &Response) -> Result<(),
 /// grows past `kind`'s limit (or announces it will).
 pub(crate) async fn read_body(url: &Url, mut response: Response, kind: Body) -> Result<Vec<u8>, AzureError> {
     let limit = kind.limit();
-    let too_large = || {
-        AzureError::unexpected(without_query(url), format!("an answer larger than {} KiB, the most Exemption Desk reads", limit / 1024))
-    };
+    let too_large =
+        || AzureError::unexpected(without_query(url), format!("an answer larger than {} KiB, the most Exemption Desk reads", limit / 1024));
     let announced = response.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
     if announced.is_some_and(|n| n > limit as u64) {
         return Err(too_large());
@@ -168,7 +167,15 @@ pub(crate) fn retry_after_value(value: &str, now: DateTime<Utc>) -> Option<Durat
 /// `None` when it is neither.
 pub(crate) fn seconds(value: Option<&serde_json::Value>, max: u64) -> Option<u64> {
     use serde_json::Value;
-    let clamp_f = |f: f64| if f.is_nan() || f <= 0.0 { 0 } else if f >= max as f64 { max } else { f as u64 };
+    let clamp_f = |f: f64| {
+        if f.is_nan() || f <= 0.0 {
+            0
+        } else if f >= max as f64 {
+            max
+        } else {
+            f as u64
+        }
+    };
     match value? {
         Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
             (Some(u), _, _) => Some(u.min(max)),

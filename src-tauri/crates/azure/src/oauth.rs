@@ -15,8 +15,8 @@ use std::sync::{Arc, Mutex};
 use oauth2::basic::{BasicErrorResponse, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse, BasicTokenType};
 use oauth2::http::header::CONTENT_TYPE;
 use oauth2::{
-    AuthType, AuthUrl, ClientId, DeviceAuthorizationUrl, EndpointNotSet, EndpointSet, ErrorResponseType, HttpRequest,
-    HttpResponse, RequestTokenError, Scope, StandardErrorResponse, StandardRevocableToken, TokenUrl,
+    AuthType, AuthUrl, ClientId, DeviceAuthorizationUrl, EndpointNotSet, EndpointSet, ErrorResponseType, HttpRequest, HttpResponse,
+    RequestTokenError, Scope, StandardErrorResponse, StandardRevocableToken, TokenUrl,
 };
 use serde::{Deserialize, Serialize};
 use tokio::sync::Notify;
@@ -89,9 +89,8 @@ impl EntraToken {
             let at = i64::try_from(at).unwrap_or(i64::MAX);
             Some(at.saturating_sub(now_unix).clamp(0, max).unsigned_abs())
         };
-        let seconds = in_seconds
-            .or_else(on_seconds)
-            .ok_or_else(|| AzureError::unexpected("the token request", "a token without `expires_in`"))?;
+        let seconds =
+            in_seconds.or_else(on_seconds).ok_or_else(|| AzureError::unexpected("the token request", "a token without `expires_in`"))?;
         Ok(azure_core::time::Duration::seconds(i64::try_from(seconds).unwrap_or(max).min(max)))
     }
 }
@@ -215,9 +214,7 @@ impl Hardened {
         T: ErrorResponseType + Display + 'static,
     {
         match e {
-            RequestTokenError::Request(stand_in) => {
-                self.failed.0.lock().ok().and_then(|mut slot| slot.take()).unwrap_or(stand_in)
-            }
+            RequestTokenError::Request(stand_in) => self.failed.0.lock().ok().and_then(|mut slot| slot.take()).unwrap_or(stand_in),
             RequestTokenError::ServerResponse(refused) => AzureError::SignIn {
                 error: refused.error().to_string(),
                 description: refused.error_description().cloned().unwrap_or_default(),

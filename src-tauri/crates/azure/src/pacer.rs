@@ -29,10 +29,7 @@ impl Pacer {
     pub fn new(refill_per_second: f64) -> Self {
         // A rate of nothing (or not a number) would wait for ever: ARM's public rate instead.
         let refill_per_second = if refill_per_second.is_finite() && refill_per_second > 0.0 { refill_per_second } else { 10.0 };
-        Pacer {
-            refill_per_second,
-            state: Mutex::new(State { tokens: 0.0, known: false, last: Instant::now(), blocked_until: None }),
-        }
+        Pacer { refill_per_second, state: Mutex::new(State { tokens: 0.0, known: false, last: Instant::now(), blocked_until: None }) }
     }
 
     /// Wait until a write may be sent, and take one token.

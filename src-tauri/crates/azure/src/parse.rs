@@ -276,9 +276,9 @@ pub fn exemption(v: &Value, now: DateTime<Utc>) -> Result<Exemption, AzureError>
     let w: ExemptionWire = wire(v, what)?;
     let p = w.properties;
     let expired = match &p.expires_on {
-        Some(t) => DateTime::parse_from_rfc3339(t)
-            .map_err(|e| AzureError::unexpected(what, format!("properties.expiresOn {t}: {e}")))?
-            <= now,
+        Some(t) => {
+            DateTime::parse_from_rfc3339(t).map_err(|e| AzureError::unexpected(what, format!("properties.expiresOn {t}: {e}")))? <= now
+        }
         None => false,
     };
     Ok(Exemption {
@@ -469,7 +469,8 @@ mod tests {
         let e = text(initiative_members(&set).expect_err("refused"));
         assert!(e.contains("properties.policyDefinitions[1]") && e.contains("policyDefinitionReferenceId"), "{e}");
         // Shown-only text of another type reads as absent, as before.
-        let e = exemption(&json!({"id": "/x", "name": "x", "properties": {"policyAssignmentId": "/a", "displayName": 7}}), Utc::now()).expect("tolerated");
+        let e = exemption(&json!({"id": "/x", "name": "x", "properties": {"policyAssignmentId": "/a", "displayName": 7}}), Utc::now())
+            .expect("tolerated");
         assert_eq!(e.display_name, None);
     }
 

@@ -45,9 +45,11 @@ pub fn cloud_label(kind: CloudKind) -> &'static str {
 }
 
 fn endpoint(name: &str, value: &Option<String>) -> Result<Url, AzureError> {
-    let text = value.as_deref().map(str::trim).filter(|v| !v.is_empty()).ok_or_else(|| {
-        AzureError::InvalidInput(format!("Enter the {name} for custom endpoints."))
-    })?;
+    let text = value
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| AzureError::InvalidInput(format!("Enter the {name} for custom endpoints.")))?;
     let with_slash = if text.ends_with('/') { text.to_owned() } else { format!("{text}/") };
     let url = Url::parse(&with_slash).map_err(|e| AzureError::InvalidInput(format!("The {name} \"{text}\" is not a URL: {e}.")))?;
     let loopback = matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
@@ -66,7 +68,9 @@ pub fn cloud_of(choice: &CloudChoice) -> Result<Cloud, AzureError> {
             let arm = endpoint("Resource Manager endpoint", &choice.arm_endpoint)?;
             let arm_scope = match choice.arm_audience.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
                 Some(typed) => arm_scope_from(typed).ok_or_else(|| {
-                    AzureError::InvalidInput(format!("The token audience \"{typed}\" is not a URI such as https://management.example.com/."))
+                    AzureError::InvalidInput(format!(
+                        "The token audience \"{typed}\" is not a URI such as https://management.example.com/."
+                    ))
                 })?,
                 None => default_arm_scope(&arm),
             };
@@ -105,7 +109,11 @@ fn check(request: &SignInRequest) -> Result<(), AzureError> {
 
 fn client_id(given: &str) -> String {
     let given = given.trim();
-    if given.is_empty() { DEFAULT_PUBLIC_CLIENT_ID.to_owned() } else { given.to_owned() }
+    if given.is_empty() {
+        DEFAULT_PUBLIC_CLIENT_ID.to_owned()
+    } else {
+        given.to_owned()
+    }
 }
 
 /// Run `work` until it ends or `cancel` is set.
@@ -153,7 +161,8 @@ pub async fn sign_in(
             connect_user(&cloud, tenant, credential).await
         }
         SignInMethod::DeviceCode => {
-            let device = DeviceCodeSignIn { authority, client_id: client_id(&request.client_id), scope: cloud.arm_scope(), poll_interval: None };
+            let device =
+                DeviceCodeSignIn { authority, client_id: client_id(&request.client_id), scope: cloud.arm_scope(), poll_interval: None };
             let credential = sign_in_with_device_code(http()?, device, show, cancel).await?;
             connect_user(&cloud, tenant, credential).await
         }
@@ -192,7 +201,8 @@ pub async fn restore(profile: &Profile, kept: Option<Secret>) -> Result<SignedIn
     match profile.method {
         SignInMethod::Browser | SignInMethod::DeviceCode => {
             let refresh = kept.ok_or_else(again)?;
-            let credential = EntraCredential::from_refresh_token(http()?, cloud.authority(&profile.tenant), client_id(&profile.client_id), refresh);
+            let credential =
+                EntraCredential::from_refresh_token(http()?, cloud.authority(&profile.tenant), client_id(&profile.client_id), refresh);
             connect_user(&cloud, &profile.tenant, credential).await
         }
         SignInMethod::ServicePrincipal => {
@@ -222,7 +232,13 @@ mod tests {
     fn request(method: SignInMethod) -> SignInRequest {
         SignInRequest {
             profile_name: "Contoso".into(),
-            cloud: CloudChoice { kind: CloudKind::Public, authority_host: None, arm_endpoint: None, graph_endpoint: None, arm_audience: None },
+            cloud: CloudChoice {
+                kind: CloudKind::Public,
+                authority_host: None,
+                arm_endpoint: None,
+                graph_endpoint: None,
+                arm_audience: None,
+            },
             tenant: "organizations".into(),
             method,
             client_id: String::new(),

@@ -70,14 +70,16 @@ mod tests {
     #[test]
     fn advice_is_given_once_and_keeps_entras_words() {
         let once = explain(AzureError::SignIn { error: "invalid_grant".into(), description: "AADSTS50076: MFA, Trace ID: t".into() });
-        let twice = explain(explain(AzureError::SignIn { error: "invalid_grant".into(), description: "AADSTS50076: MFA, Trace ID: t".into() }));
+        let twice =
+            explain(explain(AzureError::SignIn { error: "invalid_grant".into(), description: "AADSTS50076: MFA, Trace ID: t".into() }));
         assert_eq!(once.to_string(), twice.to_string());
         assert!(once.to_string().ends_with("(Entra: AADSTS50076: MFA, Trace ID: t)"), "{once}");
     }
 
     #[test]
     fn the_ui_gets_the_advice_as_the_message_and_entras_words_as_details() {
-        let payload = explain(AzureError::SignIn { error: "invalid_grant".into(), description: "AADSTS50076: MFA (really)".into() }).payload();
+        let payload =
+            explain(AzureError::SignIn { error: "invalid_grant".into(), description: "AADSTS50076: MFA (really)".into() }).payload();
         assert!(payload.message.starts_with("Your organisation now asks for another step"), "{}", payload.message);
         assert!(!payload.message.contains("AADSTS"));
         let details = payload.details.unwrap_or_default();

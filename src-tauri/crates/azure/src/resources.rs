@@ -35,7 +35,9 @@ impl Tenant {
                 self.exemptions_at(&subscription_scope(sub), None)
                     .await?
                     .into_iter()
-                    .filter(|e| e.policy_definition_reference_ids.is_empty() || e.policy_definition_reference_ids.iter().any(|r| refs.contains(r)))
+                    .filter(|e| {
+                        e.policy_definition_reference_ids.is_empty() || e.policy_definition_reference_ids.iter().any(|r| refs.contains(r))
+                    })
                     .collect()
             } else {
                 Vec::new()
@@ -85,7 +87,9 @@ impl Tenant {
         for (_, set_id) in self.assignments_at(&subscription_scope(sub), reads).await? {
             if set_id.to_ascii_lowercase().contains("/policysetdefinitions/") {
                 let (_, members) = self.initiative(&set_id, reads).await?;
-                refs.extend(members.into_iter().filter(|m| m.policy_definition_id.eq_ignore_ascii_case(definition)).map(|m| m.reference_id));
+                refs.extend(
+                    members.into_iter().filter(|m| m.policy_definition_id.eq_ignore_ascii_case(definition)).map(|m| m.reference_id),
+                );
             }
         }
         Ok(refs)
@@ -94,12 +98,8 @@ impl Tenant {
     /// For each scope an apply wrote to: how many of the recommendation's
     /// resources there Defender already shows as exempt.
     pub async fn effect(&self, report: &ApplyReport, tree: Option<&ManagementGroupNode>) -> Result<EffectReport, AzureError> {
-        let mut scopes: Vec<String> = report
-            .items
-            .iter()
-            .filter(|i| i.state == ItemState::Succeeded)
-            .map(|i| i.write.scope.clone())
-            .collect();
+        let mut scopes: Vec<String> =
+            report.items.iter().filter(|i| i.state == ItemState::Succeeded).map(|i| i.write.scope.clone()).collect();
         scopes.sort();
         scopes.dedup();
         let mut items = Vec::new();
@@ -142,7 +142,10 @@ impl Tenant {
             complete: items.iter().all(|i| i.pending == 0),
             items,
             // A date read back from the journal could be anything: never overflow.
-            expected_by: started.checked_add_signed(Duration::hours(EFFECT_DELAY_HOURS)).unwrap_or(started).to_rfc3339_opts(SecondsFormat::Secs, true),
+            expected_by: started
+                .checked_add_signed(Duration::hours(EFFECT_DELAY_HOURS))
+                .unwrap_or(started)
+                .to_rfc3339_opts(SecondsFormat::Secs, true),
         })
     }
 }
@@ -158,7 +161,13 @@ struct Holds {
 impl Tenant {
     /// The assignments (id, initiative name) that hold the recommendation for
     /// `resource_id` while no unexpired exemption of theirs covers it.
-    async fn holding(&self, report: &ApplyReport, sub: &str, resource_id: &str, holds: &mut Holds) -> Result<Vec<(String, String)>, AzureError> {
+    async fn holding(
+        &self,
+        report: &ApplyReport,
+        sub: &str,
+        resource_id: &str,
+        holds: &mut Holds,
+    ) -> Result<Vec<(String, String)>, AzureError> {
         let definition = match &holds.definition {
             Some(found) => found.clone(),
             None => {
@@ -180,8 +189,11 @@ impl Tenant {
                 continue;
             }
             let (initiative_name, members) = self.initiative(&set_id, &mut holds.reads).await?;
-            let refs: Vec<&str> =
-                members.iter().filter(|m| m.policy_definition_id.eq_ignore_ascii_case(&definition)).map(|m| m.reference_id.as_str()).collect();
+            let refs: Vec<&str> = members
+                .iter()
+                .filter(|m| m.policy_definition_id.eq_ignore_ascii_case(&definition))
+                .map(|m| m.reference_id.as_str())
+                .collect();
             if refs.is_empty() {
                 continue;
             }
@@ -189,7 +201,9 @@ impl Tenant {
                 let scope = e.scope.to_ascii_lowercase();
                 !e.expired
                     && e.policy_assignment_id.eq_ignore_ascii_case(&assignment_id)
-                    && (id == scope || id.starts_with(&format!("{scope}/")) || scope.starts_with("/providers/microsoft.management/managementgroups/"))
+                    && (id == scope
+                        || id.starts_with(&format!("{scope}/"))
+                        || scope.starts_with("/providers/microsoft.management/managementgroups/"))
                     && (e.policy_definition_reference_ids.is_empty()
                         || e.policy_definition_reference_ids.iter().any(|r| refs.iter().any(|x| x.eq_ignore_ascii_case(r))))
             });

@@ -64,15 +64,11 @@ fn keyring_error(e: keyring::Error) -> AzureError {
         keyring::Error::NoStorageAccess(_) => AzureError::KeyringLocked,
         // gnome-keyring answers a refused or impossible unlock prompt with a
         // plain D-Bus error ("Cannot create an item in a locked collection").
-        keyring::Error::PlatformFailure(inner) if inner.to_string().to_lowercase().contains("locked") => {
-            AzureError::KeyringLocked
-        }
+        keyring::Error::PlatformFailure(inner) if inner.to_string().to_lowercase().contains("locked") => AzureError::KeyringLocked,
         keyring::Error::PlatformFailure(inner) => AzureError::KeyringUnavailable(inner.to_string()),
         keyring::Error::BadEncoding(_) => AzureError::unexpected("the keyring", "a stored secret is not UTF-8"),
         keyring::Error::NoEntry => AzureError::unexpected("the keyring", "no such entry"),
-        keyring::Error::TooLong(what, limit) => {
-            AzureError::InvalidInput(format!("The keyring refuses a {what} longer than {limit}."))
-        }
+        keyring::Error::TooLong(what, limit) => AzureError::InvalidInput(format!("The keyring refuses a {what} longer than {limit}.")),
         keyring::Error::Invalid(what, why) => AzureError::InvalidInput(format!("The keyring refuses the {what}: {why}")),
         other => AzureError::KeyringUnavailable(other.to_string()),
     }
@@ -86,9 +82,8 @@ mod tests {
     fn keyring_failures_say_what_it_means_for_the_user() {
         let locked = keyring_error(keyring::Error::NoStorageAccess("locked".into()));
         assert_eq!(locked.code(), "keyring_locked");
-        let prompt_failed = keyring_error(keyring::Error::PlatformFailure(
-            "DBus error: Cannot create an item in a locked collection".into(),
-        ));
+        let prompt_failed =
+            keyring_error(keyring::Error::PlatformFailure("DBus error: Cannot create an item in a locked collection".into()));
         assert_eq!(prompt_failed.code(), "keyring_locked");
         let missing = keyring_error(keyring::Error::PlatformFailure("no D-Bus session".into()));
         assert_eq!(missing.code(), "keyring_unavailable");

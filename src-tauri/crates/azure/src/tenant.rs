@@ -235,10 +235,6 @@ pub(crate) fn recommendation(key: &str, meta: &parse::Metadata) -> Recommendatio
         unhealthy_count: 0,
         healthy_count: 0,
         not_applicable_count: 0,
-        not_exemptible_reason: not_exemptible_reason(
-            &meta.display_name,
-            meta.assessment_type,
-            meta.policy_definition_id.as_deref(),
-        ),
+        not_exemptible_reason: not_exemptible_reason(&meta.display_name, meta.assessment_type, meta.policy_definition_id.as_deref()),
     }
 }

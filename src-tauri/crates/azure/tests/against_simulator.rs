@@ -26,10 +26,7 @@ async fn a_user_signs_in_with_auth_code_and_pkce() {
 #[tokio::test]
 async fn a_wrong_secret_is_a_sign_in_error() {
     let world = World::start().await;
-    let sign_in = SignIn::ClientSecret {
-        client_id: "740a34f6-1b33-436e-b6f3-b52def46a49d".into(),
-        secret: Secret::new("wrong"),
-    };
+    let sign_in = SignIn::ClientSecret { client_id: "740a34f6-1b33-436e-b6f3-b52def46a49d".into(), secret: Secret::new("wrong") };
     let error = world.connection(sign_in).connect().await.err().expect("refused");
     assert_eq!(error.code(), "sign_in", "{error}");
 }
@@ -40,9 +37,8 @@ async fn recommendations_sum_counts_and_flag_what_cannot_be_exempted() {
     let (tenant, _) = world.as_service_principal().await;
     let one = tenant.recommendations(&[PRODUCTION.into()]).await.expect("lists");
     let both = tenant.recommendations(&[PRODUCTION.into(), DEVELOPMENT.into()]).await.expect("lists");
-    let find = |list: &[desk_core::recommendation::Recommendation], key: &str| {
-        list.iter().find(|r| r.key == key).cloned().expect("present")
-    };
+    let find =
+        |list: &[desk_core::recommendation::Recommendation], key: &str| list.iter().find(|r| r.key == key).cloned().expect("present");
     let a = find(&one, SECURE_TRANSFER);
     let b = find(&both, SECURE_TRANSFER);
     assert!(b.unhealthy_count + b.healthy_count > a.unhealthy_count + a.healthy_count);

@@ -59,7 +59,12 @@ impl ApplyObserver for Timeline {
 }
 
 fn fast_retries() -> ApplyOptions {
-    ApplyOptions { backoff: Duration::from_millis(20), max_backoff: Duration::from_millis(200), max_attempts: 12, ..ApplyOptions::default() }
+    ApplyOptions {
+        backoff: Duration::from_millis(20),
+        max_backoff: Duration::from_millis(200),
+        max_attempts: 12,
+        ..ApplyOptions::default()
+    }
 }
 
 #[tokio::test]
@@ -169,10 +174,7 @@ async fn a_token_expiring_mid_apply_is_renewed_and_no_write_is_lost() {
     clock.await.expect("clock moved");
     assert!(outcomes.iter().all(|(_, s)| *s == ItemState::Succeeded), "{outcomes:?}");
     let requests = world.requests().await;
-    assert!(
-        requests.iter().any(|r| r["status"] == 401 && r["method"] == "PUT"),
-        "the clock jump expired the token during the apply"
-    );
+    assert!(requests.iter().any(|r| r["status"] == 401 && r["method"] == "PUT"), "the clock jump expired the token during the apply");
     let grants = requests.iter().filter(|r| r["path"].as_str().unwrap_or("").ends_with("/oauth2/v2.0/token")).count();
     assert!(grants >= 2, "a new token was fetched: {grants} token requests");
     set_faults(&world, json!({"rules": []})).await;

@@ -28,7 +28,13 @@ fn ci_client_id(world: &World) -> String {
 
 fn cloud(world: &World) -> CloudChoice {
     let base = world.sim.base_url().to_owned();
-    CloudChoice { kind: CloudKind::Custom, authority_host: Some(base.clone()), arm_endpoint: Some(base.clone()), graph_endpoint: Some(base), arm_audience: None }
+    CloudChoice {
+        kind: CloudKind::Custom,
+        authority_host: Some(base.clone()),
+        arm_endpoint: Some(base.clone()),
+        graph_endpoint: Some(base),
+        arm_audience: None,
+    }
 }
 
 fn request(world: &World, file: &str, password: &str) -> SignInRequest {

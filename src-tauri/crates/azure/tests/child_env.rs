@@ -23,7 +23,8 @@ async fn the_browser_is_opened_without_the_apps_secrets() {
     std::fs::create_dir_all(&dir).expect("dir");
     let seen = dir.join("env");
     let browser = dir.join("browser.sh");
-    std::fs::write(&browser, format!("#!/bin/sh\nenv > '{0}.tmp'\necho \"$1\" >> '{0}.tmp'\nmv '{0}.tmp' '{0}'\n", seen.display())).expect("writes");
+    std::fs::write(&browser, format!("#!/bin/sh\nenv > '{0}.tmp'\necho \"$1\" >> '{0}.tmp'\nmv '{0}.tmp' '{0}'\n", seen.display()))
+        .expect("writes");
     std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755)).expect("chmod");
     let url = Url::parse("https://login.example/authorize?state=s").expect("url");
     open_url(Some(browser.as_os_str()), &url).expect("opens");

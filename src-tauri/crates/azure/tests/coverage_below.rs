@@ -7,12 +7,12 @@ mod common;
 
 use chrono::Utc;
 use common::*;
+use desk_azure::Tenant;
 use desk_core::apply::{ApplyItem, ApplyReport, ItemState};
 use desk_core::checks::{CheckKind, CheckStatus};
 use desk_core::plan::PlannedWrite;
 use desk_core::resource::ResourceStatus;
 use desk_core::scope::ScopeChoice;
-use desk_azure::Tenant;
 use serde_json::json;
 
 const LANDING_ZONES: &str = "/providers/Microsoft.Management/managementGroups/contoso-landingzones";
@@ -49,7 +49,8 @@ fn report(writes: &[PlannedWrite]) -> ApplyReport {
 async fn assert_all_exempt(tenant: &Tenant, subs: &[&str], prefix: &str, before: &[String]) {
     let subs: Vec<String> = subs.iter().map(|s| s.to_string()).collect();
     let shown = tenant.recommendation_resources(SECURE_TRANSFER, &subs).await.expect("lists");
-    let covered: Vec<_> = shown.iter().filter(|r| r.id.to_ascii_lowercase().starts_with(&prefix.to_ascii_lowercase()) && before.contains(&r.id)).collect();
+    let covered: Vec<_> =
+        shown.iter().filter(|r| r.id.to_ascii_lowercase().starts_with(&prefix.to_ascii_lowercase()) && before.contains(&r.id)).collect();
     assert!(!covered.is_empty(), "the scope holds assessed resources");
     for r in covered {
         assert_eq!((r.status, r.cause.as_deref()), (ResourceStatus::NotApplicable, Some("Exempt")), "{}", r.id);
@@ -79,7 +80,9 @@ async fn a_management_group_exemption_reaches_the_subscriptions_and_resource_ass
     }
     let initiatives = prepared.checks.iter().find(|c| c.kind == CheckKind::Initiatives).expect("checked");
     assert!(
-        initiatives.detail.starts_with("5 initiative assignments: 1 at or above the management group, 3 on 2 subscriptions below it, 1 on a resource below it."),
+        initiatives.detail.starts_with(
+            "5 initiative assignments: 1 at or above the management group, 3 on 2 subscriptions below it, 1 on a resource below it."
+        ),
         "{}",
         initiatives.detail
     );
@@ -90,10 +93,10 @@ async fn a_management_group_exemption_reaches_the_subscriptions_and_resource_ass
     let mut below = placed(&writes[1..]);
     below.sort();
     let mut expected = vec![
-            (prod.clone(), "SecurityCenterBuiltIn".to_owned()),
-            (prod.clone(), "ISO27001-2013".to_owned()),
-            (dev.clone(), "SecurityCenterBuiltIn".to_owned()),
-            (devdata(), "iso27001-devdata".to_owned()),
+        (prod.clone(), "SecurityCenterBuiltIn".to_owned()),
+        (prod.clone(), "ISO27001-2013".to_owned()),
+        (dev.clone(), "SecurityCenterBuiltIn".to_owned()),
+        (devdata(), "iso27001-devdata".to_owned()),
     ];
     expected.sort();
     assert_eq!(below, expected);
@@ -106,13 +109,15 @@ async fn a_management_group_exemption_reaches_the_subscriptions_and_resource_ass
     advance_past_effect_delay(&world).await;
     let partial = morgan.effect(&report(&writes[..1]), morgan.management_groups().await.expect("tree").as_ref()).await.expect("reads");
     assert!(!partial.complete);
-    let held: Vec<&str> = partial.items.iter().flat_map(|i| &i.held_by).map(|h| h.assignment_id.rsplit('/').next().unwrap_or_default()).collect();
+    let held: Vec<&str> =
+        partial.items.iter().flat_map(|i| &i.held_by).map(|h| h.assignment_id.rsplit('/').next().unwrap_or_default()).collect();
     assert!(held.contains(&"SecurityCenterBuiltIn") && held.contains(&"iso27001-devdata"), "{partial:?}");
     assert!(!held.contains(&"mcsb-landingzones"), "the group's own assignment is exempted: {partial:?}");
 
     let (outcomes, _) = apply(&morgan, &writes[1..]).await;
     assert!(outcomes.iter().all(|(_, s)| *s == ItemState::Succeeded), "{outcomes:?}");
-    let puts = world.puts().await.into_iter().filter(|p| p["path"].as_str().unwrap_or("").contains("/policyExemptions/")).collect::<Vec<_>>();
+    let puts =
+        world.puts().await.into_iter().filter(|p| p["path"].as_str().unwrap_or("").contains("/policyExemptions/")).collect::<Vec<_>>();
     assert_eq!(puts.len(), 5, "each write sent once");
     for (put, write) in puts.iter().zip(&writes) {
         assert_eq!(put["status"], 201);
@@ -134,7 +139,11 @@ async fn a_subscription_exemption_reaches_the_resource_assignment_within_it() {
     assert!(before.contains(&devdata()) || before.iter().any(|id| id.eq_ignore_ascii_case(&devdata())), "{before:?}");
     let prepared = tenant.prepare(&draft(&[DEVELOPMENT], SECURE_TRANSFER), &requester(&identity.account)).await.expect("prepares");
     let initiatives = prepared.checks.iter().find(|c| c.kind == CheckKind::Initiatives).expect("checked");
-    assert!(initiatives.detail.starts_with("3 initiative assignments: 2 at or above the subscription, 1 on a resource below it."), "{}", initiatives.detail);
+    assert!(
+        initiatives.detail.starts_with("3 initiative assignments: 2 at or above the subscription, 1 on a resource below it."),
+        "{}",
+        initiatives.detail
+    );
     let writes = prepared.writes.expect("plans");
     let dev = format!("/subscriptions/{DEVELOPMENT}");
     assert_eq!(

@@ -18,7 +18,8 @@ fn authority() -> Authority {
 #[test]
 fn credentials_hide_their_client_secret_and_refresh_token() {
     let by_secret = EntraCredential::client_secret(reqwest::Client::new(), authority(), "app".into(), Secret::new(CLIENT_SECRET_MARK));
-    let by_refresh = EntraCredential::from_refresh_token(reqwest::Client::new(), authority(), "app".into(), Secret::new(REFRESH_TOKEN_MARK));
+    let by_refresh =
+        EntraCredential::from_refresh_token(reqwest::Client::new(), authority(), "app".into(), Secret::new(REFRESH_TOKEN_MARK));
     for shown in [format!("{by_secret:?}"), format!("{by_secret:#?}"), format!("{by_refresh:?}"), format!("{by_refresh:#?}")] {
         assert!(!shown.contains(CLIENT_SECRET_MARK) && !shown.contains(REFRESH_TOKEN_MARK), "{shown}");
         assert!(shown.contains("login.microsoftonline.com"), "the authority still shows: {shown}");

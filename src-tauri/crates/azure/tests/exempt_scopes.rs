@@ -14,8 +14,7 @@ async fn selected_resources_get_one_exemption_each_at_their_own_scope() {
     let (tenant, identity) = world.as_service_principal().await;
     let subs = vec![PRODUCTION.to_owned(), DEVELOPMENT.to_owned()];
     let resources = tenant.recommendation_resources(SECURE_TRANSFER, &subs).await.expect("lists");
-    let unhealthy: Vec<String> =
-        resources.iter().filter(|r| r.status == ResourceStatus::Unhealthy).map(|r| r.id.clone()).collect();
+    let unhealthy: Vec<String> = resources.iter().filter(|r| r.status == ResourceStatus::Unhealthy).map(|r| r.id.clone()).collect();
     assert!(unhealthy.len() >= 2, "the seed has unhealthy storage accounts: {resources:?}");
     assert!(resources.iter().all(|r| r.resource_type == "Microsoft.Storage/storageAccounts"));
 

@@ -11,7 +11,9 @@ use azure_core::credentials::Secret;
 use azure_core::time::OffsetDateTime;
 use desk_azure::http::{client_with, Limits};
 use desk_azure::signin::{sign_in_with_device_code, DeviceCodeSignIn};
-use desk_azure::{apply_writes, apply_writes_caught, ApplyObserver, Arm, ApplyOptions, Authority, Cancel, EntraCredential, Identity, Tenant, Url};
+use desk_azure::{
+    apply_writes, apply_writes_caught, ApplyObserver, ApplyOptions, Arm, Authority, Cancel, EntraCredential, Identity, Tenant, Url,
+};
 use desk_core::apply::ItemState;
 use desk_core::plan::PlannedWrite;
 use desk_store::{Journal, Store};
@@ -32,8 +34,15 @@ struct Seen {
 }
 
 enum Reply {
-    Json { status: u16, headers: Vec<(&'static str, String)>, body: Value },
-    Redirect { status: u16, location: String },
+    Json {
+        status: u16,
+        headers: Vec<(&'static str, String)>,
+        body: Value,
+    },
+    Redirect {
+        status: u16,
+        location: String,
+    },
     /// Reads the request and never answers.
     Silent,
     /// Announces a body it sends a byte at a time, for ever.
@@ -137,7 +146,11 @@ async fn answer(stream: &mut TcpStream, reply: Reply) {
     match reply {
         Reply::Json { status, headers, body } => {
             let body = body.to_string();
-            let mut head = format!("HTTP/1.1 {status} {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n", reason(status), body.len());
+            let mut head = format!(
+                "HTTP/1.1 {status} {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
+                reason(status),
+                body.len()
+            );
             for (k, v) in headers {
                 head.push_str(&format!("{k}: {v}\r\n"));
             }
@@ -147,7 +160,8 @@ async fn answer(stream: &mut TcpStream, reply: Reply) {
             let _ = stream.shutdown().await;
         }
         Reply::Redirect { status, location } => {
-            let head = format!("HTTP/1.1 {status} {}\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", reason(status));
+            let head =
+                format!("HTTP/1.1 {status} {}\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", reason(status));
             let _ = stream.write_all(head.as_bytes()).await;
             let _ = stream.shutdown().await;
         }
@@ -187,7 +201,9 @@ async fn answer(stream: &mut TcpStream, reply: Reply) {
 
 /// A token answer Entra would give.
 fn token_ok(seen: &Seen) -> Option<Reply> {
-    seen.target.contains("/oauth2/v2.0/token").then(|| json(200, json!({"access_token": "tok", "token_type": "Bearer", "expires_in": 3599})))
+    seen.target
+        .contains("/oauth2/v2.0/token")
+        .then(|| json(200, json!({"access_token": "tok", "token_type": "Bearer", "expires_in": 3599})))
 }
 
 fn limits(request_seconds: u64) -> Limits {
@@ -255,8 +271,11 @@ async fn absurd_token_lifetimes_are_clamped_to_a_day() {
 async fn absurd_device_code_numbers_are_clamped_and_cancel_still_stops_the_wait() {
     let server = serve(|seen| {
         if seen.target.ends_with("/devicecode") {
-            json(200, json!({"user_code": "ABC", "device_code": "dc", "verification_uri": "https://example.invalid/device",
-                "expires_in": u64::MAX, "interval": 1e300, "message": "go"}))
+            json(
+                200,
+                json!({"user_code": "ABC", "device_code": "dc", "verification_uri": "https://example.invalid/device",
+                "expires_in": u64::MAX, "interval": 1e300, "message": "go"}),
+            )
         } else {
             json(400, json!({"error": "authorization_pending"}))
         }
@@ -342,9 +361,10 @@ async fn throttled_then_cancelled(retry_after: &'static str) {
         })
     };
     let items = writes.iter().cloned().enumerate().map(|(i, w)| (i as u32, w)).collect();
-    let outcomes = tokio::time::timeout(Duration::from_secs(5), apply_writes(tenant.arm(), items, &ApplyOptions::default(), &observer, &cancel))
-        .await
-        .unwrap_or_else(|_| panic!("Retry-After {retry_after}: Cancel was not obeyed"));
+    let outcomes =
+        tokio::time::timeout(Duration::from_secs(5), apply_writes(tenant.arm(), items, &ApplyOptions::default(), &observer, &cancel))
+            .await
+            .unwrap_or_else(|_| panic!("Retry-After {retry_after}: Cancel was not obeyed"));
     let cancelled_at = stopper.await.expect("stopper");
     assert!(cancelled_at.elapsed() < Duration::from_secs(1), "Retry-After {retry_after}: stopped within a second of Cancel");
     assert_eq!(outcomes, vec![(0, ItemState::Cancelled)], "Retry-After {retry_after}");
@@ -495,7 +515,10 @@ async fn a_redirected_put_is_failed_not_journalled_as_done() {
     let location = format!("http://localhost:{}/subscriptions/{SUBSCRIPTION}/x", elsewhere.port);
     let server = serve(move |seen| token_ok(seen).unwrap_or_else(|| Reply::Redirect { status: 307, location: location.clone() })).await;
     let tenant = tenant(&server, &limits(5));
-    let writes = vec![write_at(&format!("/subscriptions/{SUBSCRIPTION}"), "moved"), write_at("/providers/Microsoft.Management/managementGroups/mg", "moved")];
+    let writes = vec![
+        write_at(&format!("/subscriptions/{SUBSCRIPTION}"), "moved"),
+        write_at("/providers/Microsoft.Management/managementGroups/mg", "moved"),
+    ];
     let store = journal(&writes);
     let observer = Journal { store: &store, apply_id: "apply-1" };
     let items = writes.iter().cloned().enumerate().map(|(i, w)| (i as u32, w)).collect();
@@ -518,7 +541,8 @@ async fn a_redirected_put_is_failed_not_journalled_as_done() {
 async fn a_next_link_to_another_host_is_refused() {
     let elsewhere = serve(|_| json(200, json!({"value": [subscription(9)]}))).await;
     let link = format!("{}/subscriptions?page=2", elsewhere.base());
-    let server = serve(move |seen| token_ok(seen).unwrap_or_else(|| json(200, json!({"value": [subscription(1)], "nextLink": link})))).await;
+    let server =
+        serve(move |seen| token_ok(seen).unwrap_or_else(|| json(200, json!({"value": [subscription(1)], "nextLink": link})))).await;
     let e = tenant(&server, &limits(5)).subscriptions().await.expect_err("refused");
     assert!(e.to_string().contains("nextLink"), "{e}");
     assert!(elsewhere.seen().is_empty(), "the bearer token went nowhere else");
@@ -567,8 +591,13 @@ async fn at_next_link_pages_are_followed() {
     let server = serve(move |seen| {
         let port = seen_port.load(Ordering::SeqCst);
         token_ok(seen).unwrap_or_else(|| match seen.target.split("page=").nth(1) {
-            None => json(200, json!({"value": [subscription(1), subscription(2)], "@nextLink": format!("http://127.0.0.1:{port}/subscriptions?page=2")})),
-            Some("2") => json(200, json!({"value": [subscription(3)], "@nextLink": format!("http://127.0.0.1:{port}/subscriptions?page=3")})),
+            None => json(
+                200,
+                json!({"value": [subscription(1), subscription(2)], "@nextLink": format!("http://127.0.0.1:{port}/subscriptions?page=2")}),
+            ),
+            Some("2") => {
+                json(200, json!({"value": [subscription(3)], "@nextLink": format!("http://127.0.0.1:{port}/subscriptions?page=3")}))
+            }
             Some(_) => json(200, json!({"value": [subscription(4)]})),
         })
     })

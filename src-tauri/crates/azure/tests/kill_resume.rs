@@ -17,7 +17,11 @@ fn worker() -> PathBuf {
     let exe = std::env::current_exe().expect("test binary");
     let profile = exe.parent().and_then(|deps| deps.parent()).expect("target dir");
     let path = profile.join("examples").join(format!("apply_worker{}", std::env::consts::EXE_SUFFIX));
-    assert!(path.exists(), "{} is missing: run the whole package's tests (`cargo test -p exemption-desk-azure`), which build examples", path.display());
+    assert!(
+        path.exists(),
+        "{} is missing: run the whole package's tests (`cargo test -p exemption-desk-azure`), which build examples",
+        path.display()
+    );
     path
 }
 

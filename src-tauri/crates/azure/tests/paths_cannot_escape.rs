@@ -54,7 +54,10 @@ async fn a_name_with_a_hash_is_refused_and_the_exemption_it_would_have_hit_is_un
     let (outcomes, recorder) = apply(&tenant, &[forged, misleading]).await;
     assert_eq!(outcomes, vec![(0, ItemState::Failed), (1, ItemState::Failed)]);
     let messages = recorder.0.lock().expect("lock").clone();
-    assert!(messages.iter().any(|(i, _, m)| *i == 0 && m.as_deref().is_some_and(|m| m.starts_with("Not sent") && m.contains('#'))), "{messages:?}");
+    assert!(
+        messages.iter().any(|(i, _, m)| *i == 0 && m.as_deref().is_some_and(|m| m.starts_with("Not sent") && m.contains('#'))),
+        "{messages:?}"
+    );
     assert!(messages.iter().any(|(i, _, m)| *i == 1 && m.as_deref().is_some_and(|m| m.contains("not the one previewed"))), "{messages:?}");
     assert_eq!(world.puts().await.len(), puts_before, "nothing was sent");
 

@@ -172,7 +172,10 @@ async fn a_forged_error_without_this_attempts_state_neither_ends_the_sign_in_nor
         let (post, _) = {
             use tokio::io::{AsyncReadExt, AsyncWriteExt};
             let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.expect("connects");
-            stream.write_all(format!("POST /?state={state}&error=x HTTP/1.1\r\nContent-Length: 0\r\n\r\n").as_bytes()).await.expect("sends");
+            stream
+                .write_all(format!("POST /?state={state}&error=x HTTP/1.1\r\nContent-Length: 0\r\n\r\n").as_bytes())
+                .await
+                .expect("sends");
             let mut answer = String::new();
             stream.read_to_string(&mut answer).await.expect("reads");
             (answer.split(' ').nth(1).unwrap_or("").to_owned(), answer)
@@ -198,13 +201,18 @@ async fn an_error_entra_sends_with_this_attempts_state_ends_the_sign_in() {
         let redirect = url.query_pairs().find(|(k, _)| k == "redirect_uri").map(|(_, v)| v.into_owned()).expect("redirect_uri");
         let state = url.query_pairs().find(|(k, _)| k == "state").map(|(_, v)| v.into_owned()).expect("state");
         tokio::spawn(async move {
-            let page = reqwest::get(format!("{redirect}?error=access_denied&error_description=The+user+cancelled&state={state}")).await.expect("answers");
+            let page = reqwest::get(format!("{redirect}?error=access_denied&error_description=The+user+cancelled&state={state}"))
+                .await
+                .expect("answers");
             let _ = tx.send((page.status().as_u16(), page.text().await.expect("page")));
         });
         Ok(())
     };
     let error = sign_in_with_browser(reqwest::Client::new(), browser_sign_in(&world), open).await.expect_err("refused");
-    assert!(error.to_string().contains("cancelled or denied in the browser") && error.to_string().contains("The user cancelled"), "{error}");
+    assert!(
+        error.to_string().contains("cancelled or denied in the browser") && error.to_string().contains("The user cancelled"),
+        "{error}"
+    );
     let (status, html) = rx.await.expect("page");
     assert_eq!(status, 400);
     assert!(html.contains("Sign-in did not complete"), "{html}");
@@ -216,9 +224,8 @@ async fn a_browser_that_never_comes_back_times_out() {
     let request = BrowserSignIn { timeout: Duration::from_millis(200), ..browser_sign_in(&world) };
     let error = sign_in_with_browser(reqwest::Client::new(), request, |_| Ok(())).await.expect_err("times out");
     assert_eq!(error.code(), "sign_in_stopped", "{error}");
-    let error = sign_in_with_browser(reqwest::Client::new(), browser_sign_in(&world), |_| Err("no browser".into()))
-        .await
-        .expect_err("refused");
+    let error =
+        sign_in_with_browser(reqwest::Client::new(), browser_sign_in(&world), |_| Err("no browser".into())).await.expect_err("refused");
     assert!(error.to_string().contains("no browser"), "{error}");
 }
 
@@ -241,11 +248,9 @@ async fn device_code(world: &World, then: impl FnOnce(String) -> (&'static str, 
 #[tokio::test]
 async fn a_user_signs_in_with_a_device_code_approved_elsewhere() {
     let world = World::start().await;
-    let credential = device_code(&world, |user_code| {
-        ("/_sim/devicecode/approve", json!({"userCode": user_code, "upn": MORGAN}))
-    })
-    .await
-    .expect("signs in");
+    let credential = device_code(&world, |user_code| ("/_sim/devicecode/approve", json!({"userCode": user_code, "upn": MORGAN})))
+        .await
+        .expect("signs in");
     assert!(credential.refresh_token().await.is_some());
     let (tenant, identity) = world.connection(SignIn::Signed(Arc::new(credential))).connect().await.expect("connects");
     assert_eq!(identity.account, MORGAN);
@@ -261,11 +266,9 @@ async fn an_expired_or_declined_device_code_is_a_clear_error() {
     assert!(matches!(&error, AzureError::SignIn { error, .. } if error == "expired_token"), "{error}");
     assert!(error.to_string().contains("expired before it was used"), "{error}");
 
-    let error = device_code(&world, |user_code| {
-        ("/_sim/devicecode/approve", json!({"userCode": user_code, "decline": true}))
-    })
-    .await
-    .expect_err("declined");
+    let error = device_code(&world, |user_code| ("/_sim/devicecode/approve", json!({"userCode": user_code, "decline": true})))
+        .await
+        .expect_err("declined");
     assert!(error.to_string().contains("declined"), "{error}");
 }
 
@@ -278,9 +281,7 @@ async fn a_cancelled_device_code_sign_in_stops_polling() {
         stop.cancel();
         Ok(())
     };
-    let error = sign_in_with_device_code(reqwest::Client::new(), device_code_sign_in(&world), show, &cancel)
-        .await
-        .expect_err("cancelled");
+    let error = sign_in_with_device_code(reqwest::Client::new(), device_code_sign_in(&world), show, &cancel).await.expect_err("cancelled");
     assert_eq!(error.code(), "sign_in_stopped");
     assert!(token_requests(&world.requests().await).is_empty());
 }

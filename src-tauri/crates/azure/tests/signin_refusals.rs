@@ -71,7 +71,8 @@ async fn device_code_sign_in(world: &World, tenant: &str, approval: serde_json::
 
 /// Restore a saved session from its refresh token, as the app does on start.
 async fn restore(world: &World, refresh_token: azure_core::credentials::Secret) -> Result<(), AzureError> {
-    let credential = EntraCredential::from_refresh_token(reqwest::Client::new(), authority(world, "organizations"), public_client(world), refresh_token);
+    let credential =
+        EntraCredential::from_refresh_token(reqwest::Client::new(), authority(world, "organizations"), public_client(world), refresh_token);
     world.connection(SignIn::Signed(Arc::new(credential))).connect().await.map(|_| ())
 }
 

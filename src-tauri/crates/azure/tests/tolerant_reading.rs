@@ -41,7 +41,8 @@ async fn metadata_comes_from_its_list_joined_by_key_without_expand() {
         let raw = r["rawQuery"].as_str().unwrap_or_default().to_ascii_lowercase();
         assert!(!raw.contains("expand"), "no $expand on the assessments list: {raw}");
     }
-    let metadata: Vec<&Value> = requests.iter().filter(|r| path_of(r).ends_with("/providers/microsoft.security/assessmentmetadata")).collect();
+    let metadata: Vec<&Value> =
+        requests.iter().filter(|r| path_of(r).ends_with("/providers/microsoft.security/assessmentmetadata")).collect();
     assert_eq!(metadata.len(), 1, "one metadata list, at the provider: {metadata:?}");
     assert_eq!(path_of(metadata[0]), "/providers/microsoft.security/assessmentmetadata");
     assert!(requests.iter().all(|r| !path_of(r).contains("/assessmentmetadata/")), "no per-recommendation reads");

@@ -52,16 +52,9 @@ impl ItemState {
     }
 
     pub fn parse(s: &str) -> Option<ItemState> {
-        [
-            ItemState::Planned,
-            ItemState::Sending,
-            ItemState::Retrying,
-            ItemState::Succeeded,
-            ItemState::Failed,
-            ItemState::Cancelled,
-        ]
-        .into_iter()
-        .find(|state| state.as_str() == s)
+        [ItemState::Planned, ItemState::Sending, ItemState::Retrying, ItemState::Succeeded, ItemState::Failed, ItemState::Cancelled]
+            .into_iter()
+            .find(|state| state.as_str() == s)
     }
 }
 

@@ -231,7 +231,11 @@ impl ArmPath {
     /// `/subscriptions/{guid}` for a bare subscription GUID.
     pub fn subscription(id: &str) -> Result<Self, PathError> {
         if !is_subscription_id(id) {
-            return Err(PathError::new(id, EXPECTED_SUBSCRIPTION, "a subscription id is a GUID such as 00000000-0000-0000-0000-000000000000"));
+            return Err(PathError::new(
+                id,
+                EXPECTED_SUBSCRIPTION,
+                "a subscription id is a GUID such as 00000000-0000-0000-0000-000000000000",
+            ));
         }
         ArmPath::from_segments(["subscriptions", id])
     }
@@ -324,7 +328,10 @@ fn check_group_prefix(input: &str, expected: &'static str, sub: &str, group: &st
         return Err(PathError::new(
             input,
             expected,
-            format!("\"{}\" is not a resource group name (1–90 letters, digits, '_', '(', ')', '-' or '.', not ending in '.')", shown(group)),
+            format!(
+                "\"{}\" is not a resource group name (1–90 letters, digits, '_', '(', ')', '-' or '.', not ending in '.')",
+                shown(group)
+            ),
         ));
     }
     Ok(())
@@ -384,15 +391,18 @@ mod tests {
 
     #[test]
     fn each_raw_segment_is_encoded_on_its_own() {
-        let path = ArmPath::subscription(SUB)
-            .and_then(|s| s.policy_exemption("victim#new?x=1/../other %41é"))
-            .expect("builds");
+        let path = ArmPath::subscription(SUB).and_then(|s| s.policy_exemption("victim#new?x=1/../other %41é")).expect("builds");
         assert_eq!(
             path.encoded(),
-            format!("/subscriptions/{SUB}/providers/Microsoft.Authorization/policyExemptions/victim%23new%3Fx%3D1%2F..%2Fother%20%2541%C3%A9")
+            format!(
+                "/subscriptions/{SUB}/providers/Microsoft.Authorization/policyExemptions/victim%23new%3Fx%3D1%2F..%2Fother%20%2541%C3%A9"
+            )
         );
         assert_eq!(path.segments().len(), 6, "the name stays one segment");
-        assert_eq!(path.to_string(), format!("/subscriptions/{SUB}/providers/Microsoft.Authorization/policyExemptions/victim#new?x=1/../other %41é"));
+        assert_eq!(
+            path.to_string(),
+            format!("/subscriptions/{SUB}/providers/Microsoft.Authorization/policyExemptions/victim#new?x=1/../other %41é")
+        );
         assert_eq!(ArmPath::root().encoded(), "/");
         assert_eq!(ArmPath::from_segments(["a-b_c.d~e"]).expect("builds").encoded(), "/a-b_c.d~e");
     }

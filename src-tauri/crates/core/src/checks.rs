@@ -245,12 +245,9 @@ fn security_reader_check(scope: &ScopeChoice, facts: &[ScopeFacts]) -> Check {
         return check(CheckKind::SecurityReader, CheckStatus::NotApplicable, title, "Choose a management group first.");
     };
     match f.security_reader {
-        Some(r) if r.has_reader => check(
-            CheckKind::SecurityReader,
-            CheckStatus::Passed,
-            title,
-            "The Windows Azure Security Resource Provider holds Reader there.",
-        ),
+        Some(r) if r.has_reader => {
+            check(CheckKind::SecurityReader, CheckStatus::Passed, title, "The Windows Azure Security Resource Provider holds Reader there.")
+        }
         Some(r) => {
             let mut c = check(
                 CheckKind::SecurityReader,

@@ -140,7 +140,9 @@ fn the_initiatives_check_names_resource_groups_and_resources_below_a_subscriptio
     let checks = evaluate(&d, &recommendation(), &[f], now());
     let detail = &checks.iter().find(|c| c.kind == CheckKind::Initiatives).expect("present").detail;
     assert!(
-        detail.starts_with("4 initiative assignments: 2 at or above the subscription, 1 on a resource group below it, 1 on a resource below it."),
+        detail.starts_with(
+            "4 initiative assignments: 2 at or above the subscription, 1 on a resource group below it, 1 on a resource below it."
+        ),
         "{detail}"
     );
 }

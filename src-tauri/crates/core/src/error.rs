@@ -10,7 +10,9 @@ pub enum CoreError {
     InvalidDraft(Vec<crate::validation::FieldError>),
     #[error("the recommendation \"{name}\" cannot be exempted: {reason}")]
     NotExemptible { name: String, reason: String },
-    #[error("the Microsoft cloud security benchmark is not assigned at {scope} (or above it), so the recommendation cannot be exempted there")]
+    #[error(
+        "the Microsoft cloud security benchmark is not assigned at {scope} (or above it), so the recommendation cannot be exempted there"
+    )]
     BenchmarkNotAssigned { scope: String },
     #[error("no initiative assigned at {scope} holds the recommendation's policy definition {policy_definition_id}")]
     NotInInitiative { policy_definition_id: String, scope: String },

@@ -98,10 +98,7 @@ mod tests {
 
     #[test]
     fn scope_is_what_precedes_the_exemption_provider() {
-        assert_eq!(
-            scope_of("/subscriptions/s1/providers/Microsoft.Authorization/policyExemptions/x"),
-            "/subscriptions/s1"
-        );
+        assert_eq!(scope_of("/subscriptions/s1/providers/Microsoft.Authorization/policyExemptions/x"), "/subscriptions/s1");
         assert_eq!(
             scope_of("/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/a/providers/Microsoft.Authorization/policyExemptions/x"),
             "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/a"

@@ -46,9 +46,7 @@ pub fn draft() -> ExemptionDraft {
 }
 
 pub fn allow(actions: &[&str]) -> Option<Permissions> {
-    Some(Permissions {
-        entries: vec![PermissionEntry { actions: actions.iter().map(|a| a.to_string()).collect(), not_actions: vec![] }],
-    })
+    Some(Permissions { entries: vec![PermissionEntry { actions: actions.iter().map(|a| a.to_string()).collect(), not_actions: vec![] }] })
 }
 
 pub fn benchmark(scope: &str) -> AssignedInitiative {

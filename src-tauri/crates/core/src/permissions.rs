@@ -47,9 +47,7 @@ fn matches(pattern: &str, action: &str) -> bool {
 
 impl Permissions {
     pub fn allows(&self, action: &str) -> bool {
-        self.entries.iter().any(|e| {
-            e.actions.iter().any(|a| matches(a, action)) && !e.not_actions.iter().any(|n| matches(n, action))
-        })
+        self.entries.iter().any(|e| e.actions.iter().any(|a| matches(a, action)) && !e.not_actions.iter().any(|n| matches(n, action)))
     }
 }
 
@@ -73,9 +71,8 @@ mod tests {
 
     #[test]
     fn contributor_is_excluded_from_authorization_writes() {
-        let contributor = Permissions {
-            entries: vec![entry(&["*"], &["Microsoft.Authorization/*/Delete", "Microsoft.Authorization/*/Write"])],
-        };
+        let contributor =
+            Permissions { entries: vec![entry(&["*"], &["Microsoft.Authorization/*/Delete", "Microsoft.Authorization/*/Write"])] };
         assert!(!contributor.allows(EXEMPTION_WRITE));
         assert!(!contributor.allows(ROLE_ASSIGNMENT_WRITE));
         assert!(contributor.allows(ASSIGNMENT_EXEMPT));
@@ -87,7 +84,10 @@ mod tests {
         assert!(reader.allows("Microsoft.Security/assessments/read"));
         assert!(!reader.allows(EXEMPTION_WRITE));
         let policy = Permissions {
-            entries: vec![entry(&["*/read", "Microsoft.Authorization/policyassignments/*", "Microsoft.Authorization/policyexemptions/*"], &[])],
+            entries: vec![entry(
+                &["*/read", "Microsoft.Authorization/policyassignments/*", "Microsoft.Authorization/policyexemptions/*"],
+                &[],
+            )],
         };
         assert!(policy.allows(EXEMPTION_WRITE));
         assert!(policy.allows(ASSIGNMENT_EXEMPT));
@@ -96,9 +96,7 @@ mod tests {
 
     #[test]
     fn a_not_action_only_removes_from_its_own_entry() {
-        let two = Permissions {
-            entries: vec![entry(&["*"], &["Microsoft.Authorization/*/Write"]), entry(&[EXEMPTION_WRITE], &[])],
-        };
+        let two = Permissions { entries: vec![entry(&["*"], &["Microsoft.Authorization/*/Write"]), entry(&[EXEMPTION_WRITE], &[])] };
         assert!(two.allows(EXEMPTION_WRITE));
         assert!(!Permissions::default().allows(EXEMPTION_WRITE));
     }

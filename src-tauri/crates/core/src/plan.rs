@@ -9,16 +9,15 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use specta::Type;
 
+use crate::arm_path::ArmPath;
 use crate::error::CoreError;
 use crate::exemption::ExemptionDraft;
 use crate::permissions::Permissions;
 use crate::recommendation::{not_exemptible_reason, Recommendation};
-use crate::arm_path::ArmPath;
 use crate::validation::{expiry_instant, name_errors, validate, NAME_MAX};
 
 /// The Microsoft cloud security benchmark initiative.
-pub const BENCHMARK_SET_ID: &str =
-    "/providers/Microsoft.Authorization/policySetDefinitions/1f3afdf9-d0c9-4c3d-847f-89da613e70a8";
+pub const BENCHMARK_SET_ID: &str = "/providers/Microsoft.Authorization/policySetDefinitions/1f3afdf9-d0c9-4c3d-847f-89da613e70a8";
 
 pub fn is_benchmark(policy_set_definition_id: &str) -> bool {
     policy_set_definition_id.eq_ignore_ascii_case(BENCHMARK_SET_ID)
@@ -268,11 +267,8 @@ pub fn exemption_name(base: &str, index: usize, assignment_id: &str) -> String {
         return base.to_owned();
     }
     let assignment_name = assignment_id.rsplit('/').next().unwrap_or_default();
-    let short: String = assignment_name
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .take(SUFFIX_NAME_CHARS)
-        .collect();
+    let short: String =
+        assignment_name.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').take(SUFFIX_NAME_CHARS).collect();
     let hash = format!("{:016x}", fnv1a(&assignment_id.to_ascii_lowercase()));
     let hash = hash.get(..SUFFIX_HASH_DIGITS).unwrap_or(&hash);
     let suffix = if short.is_empty() { format!("-{hash}") } else { format!("-{short}-{hash}") };
@@ -402,6 +398,6 @@ fn shared_properties(draft: &ExemptionDraft, recommendation: &Recommendation, re
 }
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod name_props;
+#[cfg(test)]
+mod tests;

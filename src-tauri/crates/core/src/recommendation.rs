@@ -96,11 +96,7 @@ pub fn without_metadata(key: &str, display_name: Option<&str>) -> Recommendation
 /// Custom recommendations and those Defender documents as not supporting
 /// exemption are refused; so is one without a policy definition, since an
 /// exemption is always against a policy.
-pub fn not_exemptible_reason(
-    display_name: &str,
-    assessment_type: AssessmentType,
-    policy_definition_id: Option<&str>,
-) -> Option<String> {
+pub fn not_exemptible_reason(display_name: &str, assessment_type: AssessmentType, policy_definition_id: Option<&str>) -> Option<String> {
     if assessment_type == AssessmentType::Unknown {
         return Some(
             "Defender for Cloud reports an assessment type Exemption Desk does not know, so it cannot tell whether an exemption would apply."
@@ -108,21 +104,12 @@ pub fn not_exemptible_reason(
         );
     }
     if assessment_type != AssessmentType::BuiltIn {
-        return Some(
-            "Custom recommendations cannot be exempted; change or remove the custom policy instead."
-                .to_owned(),
-        );
+        return Some("Custom recommendations cannot be exempted; change or remove the custom policy instead.".to_owned());
     }
     let wanted = display_name.trim();
-    let listed = NOT_EXEMPTIBLE
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .any(|l| l.trim().eq_ignore_ascii_case(wanted));
+    let listed = NOT_EXEMPTIBLE.lines().filter(|l| !l.starts_with('#')).any(|l| l.trim().eq_ignore_ascii_case(wanted));
     if listed {
-        return Some(
-            "Microsoft Defender for Cloud does not support exemptions for this recommendation."
-                .to_owned(),
-        );
+        return Some("Microsoft Defender for Cloud does not support exemptions for this recommendation.".to_owned());
     }
     if policy_definition_id.is_none_or(|id| id.trim().is_empty()) {
         return Some("This recommendation has no Azure Policy definition to exempt.".to_owned());
@@ -134,24 +121,16 @@ pub fn not_exemptible_reason(
 mod tests {
     use super::*;
 
-    const DEF: Option<&str> =
-        Some("/providers/Microsoft.Authorization/policyDefinitions/0a075868-4c26-42ef-914c-5bc007359560");
+    const DEF: Option<&str> = Some("/providers/Microsoft.Authorization/policyDefinitions/0a075868-4c26-42ef-914c-5bc007359560");
 
     #[test]
     fn built_in_recommendations_with_a_policy_can_be_exempted() {
-        assert_eq!(
-            not_exemptible_reason("Storage accounts should restrict network access", AssessmentType::BuiltIn, DEF),
-            None
-        );
+        assert_eq!(not_exemptible_reason("Storage accounts should restrict network access", AssessmentType::BuiltIn, DEF), None);
     }
 
     #[test]
     fn documented_exceptions_are_refused_whatever_the_case() {
-        let reason = not_exemptible_reason(
-            "privileged containers should be avoided",
-            AssessmentType::BuiltIn,
-            DEF,
-        );
+        let reason = not_exemptible_reason("privileged containers should be avoided", AssessmentType::BuiltIn, DEF);
         assert!(reason.unwrap_or_default().contains("does not support exemptions"));
     }
 

@@ -51,9 +51,7 @@ pub fn describe(id: &str) -> (String, String, Option<String>) {
 mod tests {
     #[test]
     fn a_resource_id_is_described() {
-        let (name, t, rg) = super::describe(
-            "/subscriptions/s/resourceGroups/rg-web/providers/Microsoft.Web/sites/app1",
-        );
+        let (name, t, rg) = super::describe("/subscriptions/s/resourceGroups/rg-web/providers/Microsoft.Web/sites/app1");
         assert_eq!((name.as_str(), t.as_str(), rg.as_deref()), ("app1", "Microsoft.Web/sites", Some("rg-web")));
         let (name, t, rg) = super::describe("/subscriptions/abc");
         assert_eq!((name.as_str(), t.as_str(), rg), ("abc", "Microsoft.Resources/subscriptions", None));

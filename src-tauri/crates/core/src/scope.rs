@@ -119,24 +119,16 @@ pub fn is_resource_group_id(id: &str) -> bool {
     ArmPath::parse_resource_group(id).is_ok()
 }
 
-
 /// A management group name: 1–90 letters, digits, `-`, `_`, `(`, `)`, `.`, not ending in `.`.
 pub fn is_management_group_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 90
-        && !name.ends_with('.')
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || "-_().".contains(c))
+    !name.is_empty() && name.len() <= 90 && !name.ends_with('.') && name.chars().all(|c| c.is_ascii_alphanumeric() || "-_().".contains(c))
 }
 
 /// True when `id` looks like a subscription GUID (8-4-4-4-12 hex digits).
 pub fn is_subscription_id(id: &str) -> bool {
     let groups: Vec<&str> = id.split('-').collect();
     let lengths = [8, 4, 4, 4, 12];
-    groups.len() == lengths.len()
-        && groups
-            .iter()
-            .zip(lengths)
-            .all(|(g, n)| g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit()))
+    groups.len() == lengths.len() && groups.iter().zip(lengths).all(|(g, n)| g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
 #[cfg(test)]

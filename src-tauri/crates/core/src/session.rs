@@ -153,7 +153,13 @@ mod tests {
     fn request(secret: &str, password: &str) -> SignInRequest {
         SignInRequest {
             profile_name: "ci".into(),
-            cloud: CloudChoice { kind: CloudKind::Public, authority_host: None, arm_endpoint: None, graph_endpoint: None, arm_audience: None },
+            cloud: CloudChoice {
+                kind: CloudKind::Public,
+                authority_host: None,
+                arm_endpoint: None,
+                graph_endpoint: None,
+                arm_audience: None,
+            },
             tenant: "contoso.onmicrosoft.com".into(),
             method: SignInMethod::ServicePrincipal,
             client_id: "740a34f6-1b33-436e-b6f3-b52def46a49d".into(),

@@ -85,7 +85,8 @@ fn text_errors(field: DraftField, label: &str, text: &str, max: usize, multiline
     }
     let allowed = |c: char| multiline && matches!(c, '\n' | '\r' | '\t');
     if text.chars().any(|c| c.is_control() && !allowed(c)) {
-        let what = if multiline { "control characters other than line breaks and tabs" } else { "control characters such as tabs or line breaks" };
+        let what =
+            if multiline { "control characters other than line breaks and tabs" } else { "control characters such as tabs or line breaks" };
         errors.push(err(field, format!("{label} can't contain {what}.")));
     }
     if text.chars().any(is_bidi_control) {
@@ -106,7 +107,9 @@ fn scope_errors(scope: &ScopeChoice) -> Vec<FieldError> {
             Ok(_) => Vec::new(),
             Err(e) => vec![err(DraftField::Scope, e.to_string())],
         },
-        ScopeChoice::Subscriptions { ids } => id_list_errors(ids, "Choose at least one subscription.", "subscription", ArmPath::subscription),
+        ScopeChoice::Subscriptions { ids } => {
+            id_list_errors(ids, "Choose at least one subscription.", "subscription", ArmPath::subscription)
+        }
         ScopeChoice::ResourceGroups { ids } => {
             id_list_errors(ids, "Choose at least one resource group.", "resource group", ArmPath::parse_resource_group)
         }
@@ -164,7 +167,8 @@ pub fn name_errors(name: &str) -> Vec<FieldError> {
         errors.push(err(DraftField::Name, "Name can't contain control characters such as tabs or line breaks."));
     }
     if name.chars().any(is_bidi_control) {
-        errors.push(err(DraftField::Name, "Name can't contain bidirectional override or isolate characters (U+202A–U+202E, U+2066–U+2069)."));
+        errors
+            .push(err(DraftField::Name, "Name can't contain bidirectional override or isolate characters (U+202A–U+202E, U+2066–U+2069)."));
     }
     // `char::is_whitespace` is Unicode's White_Space: no-break, ideographic, line separators too.
     if name.chars().next_back().is_some_and(|c| c.is_whitespace() && !c.is_control()) {
@@ -194,8 +198,7 @@ fn expiry_error(draft: &ExemptionDraft, now: DateTime<Utc>) -> Option<FieldError
 /// Exactly `YYYY-MM-DD` in ASCII digits.
 fn is_iso_date(date: &str) -> bool {
     let bytes = date.as_bytes();
-    bytes.len() == 10
-        && bytes.iter().enumerate().all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() })
+    bytes.len() == 10 && bytes.iter().enumerate().all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() })
 }
 
 /// The UTC instant at which an exemption chosen to expire on `date` (in the

@@ -143,7 +143,12 @@ pub async fn post_signin(State(app): State<Arc<App>>, body: Bytes) -> Response {
         Some(Value::Null) => None,
         Some(Value::String(s)) => match SignInInterrupt::parse(s) {
             Some(i) => Some(i),
-            None => return sim_error(StatusCode::BAD_REQUEST, format!("unknown interrupt '{s}' (expected \"mfa\", \"consent\", \"blocked\" or null)")),
+            None => {
+                return sim_error(
+                    StatusCode::BAD_REQUEST,
+                    format!("unknown interrupt '{s}' (expected \"mfa\", \"consent\", \"blocked\" or null)"),
+                )
+            }
         },
         Some(_) => return sim_error(StatusCode::BAD_REQUEST, "interrupt must be a string or null"),
     };
@@ -304,7 +309,13 @@ pub async fn add_recommendation(State(app): State<Arc<App>>, body: Bytes) -> Res
         }
     };
     let fields = (|| -> Result<_, String> {
-        Ok((text("name", "")?, text("displayName", "")?, text("severity", "Medium")?, text("assessmentType", "BuiltIn")?, text("statusCode", "Unhealthy")?))
+        Ok((
+            text("name", "")?,
+            text("displayName", "")?,
+            text("severity", "Medium")?,
+            text("assessmentType", "BuiltIn")?,
+            text("statusCode", "Unhealthy")?,
+        ))
     })();
     let (name, display_name, severity, assessment_type, status_code) = match fields {
         Ok(f) => f,

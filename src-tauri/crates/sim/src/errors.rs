@@ -13,10 +13,7 @@ pub enum SimError {
     #[error("unknown seed '{0}' (known seeds: demo, conformance, scale:<subscriptions>x<resources>)")]
     UnknownSeed(String),
     #[error("cannot bind {addr}: {source}")]
-    Bind {
-        addr: std::net::SocketAddr,
-        source: std::io::Error,
-    },
+    Bind { addr: std::net::SocketAddr, source: std::io::Error },
     #[error("I/O error: {0}")]
     Io(#[from] std::io::Error),
     #[error("invalid seed data: {0}")]
@@ -38,11 +35,7 @@ pub struct HttpError {
 impl HttpError {
     /// ARM error: `{"error":{"code","message"}}`.
     pub fn arm(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
-        HttpError {
-            status,
-            body: json!({"error": {"code": code, "message": message.into()}}),
-            headers: Vec::new(),
-        }
+        HttpError { status, body: json!({"error": {"code": code, "message": message.into()}}), headers: Vec::new() }
     }
 
     pub fn bad_request(code: &str, message: impl Into<String>) -> Self {
@@ -58,9 +51,7 @@ impl HttpError {
         let mut e = Self::arm(StatusCode::UNAUTHORIZED, code, message);
         e.headers.push((
             header::WWW_AUTHENTICATE,
-            format!(
-                "Bearer authorization_uri=\"{authority}\", error=\"invalid_token\", error_description=\"{description}\""
-            ),
+            format!("Bearer authorization_uri=\"{authority}\", error=\"invalid_token\", error_description=\"{description}\""),
         ));
         e
     }

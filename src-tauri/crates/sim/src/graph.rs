@@ -19,7 +19,8 @@ const CONTEXT: &str = "https://graph.microsoft.com/v1.0/$metadata#servicePrincip
 const ODATA_JSON: &str = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8";
 /// Properties of `microsoft.graph.servicePrincipal` the simulator models
 /// (a `$select` of any other property leaves it out).
-const PROPERTIES: &[&str] = &["id", "appId", "displayName", "appDisplayName", "servicePrincipalType", "accountEnabled", "servicePrincipalNames"];
+const PROPERTIES: &[&str] =
+    &["id", "appId", "displayName", "appDisplayName", "servicePrincipalType", "accountEnabled", "servicePrincipalNames"];
 
 #[derive(Debug, Clone)]
 struct GraphError {
@@ -57,12 +58,7 @@ fn authenticate(app: &App, headers: &HeaderMap) -> Result<String, GraphError> {
     if !is_graph_audience(aud) {
         return Err(unauthorized("Access token validation failure. Invalid audience."));
     }
-    let name = claims
-        .get("upn")
-        .or_else(|| claims.get("appid"))
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string();
+    let name = claims.get("upn").or_else(|| claims.get("appid")).and_then(Value::as_str).unwrap_or("").to_string();
     Ok(name)
 }
 
@@ -113,7 +109,11 @@ fn parse_filter(f: &str) -> Option<(&'static str, String)> {
 fn route(app: &App, method: &Method, path: &str, query: &[(String, String)]) -> Result<Value, GraphError> {
     let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     if method != Method::GET {
-        return Err(err(StatusCode::METHOD_NOT_ALLOWED, "Request_BadRequest", "Specified HTTP method is not allowed for the request target."));
+        return Err(err(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "Request_BadRequest",
+            "Specified HTTP method is not allowed for the request target.",
+        ));
     }
     let q = |name: &str| query.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str());
     let select: Option<Vec<String>> = q("$select").map(|s| s.split(',').map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect());
@@ -141,7 +141,11 @@ fn route(app: &App, method: &Method, path: &str, query: &[(String, String)]) -> 
             let filter = match q("$filter") {
                 None => None,
                 Some(f) => Some(parse_filter(f).ok_or_else(|| {
-                    err(StatusCode::BAD_REQUEST, "Request_UnsupportedQuery", format!("Unsupported or invalid query filter clause specified: '{f}'."))
+                    err(
+                        StatusCode::BAD_REQUEST,
+                        "Request_UnsupportedQuery",
+                        format!("Unsupported or invalid query filter clause specified: '{f}'."),
+                    )
                 })?),
             };
             let items: Vec<Value> = world

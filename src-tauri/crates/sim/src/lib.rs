@@ -29,12 +29,12 @@ pub mod state;
 pub mod throttle;
 pub mod tls;
 
-pub use model::signin::SignInInterrupt;
 pub use errors::SimError;
 pub use model::faults::{FaultConfig, Latency, Rule as FaultRule};
-pub use throttle::{BucketConfig, ThrottleConfig};
+pub use model::signin::SignInInterrupt;
 pub use seed::demo::DemoIdentity;
 pub use server::{Options, Simulator};
+pub use throttle::{BucketConfig, ThrottleConfig};
 pub use tls::Tls;
 
 /// Static facts of the `demo` seed the app needs to sign in.

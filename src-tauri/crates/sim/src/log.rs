@@ -14,16 +14,8 @@ use crate::model::log::{InjectedFault, LoggedPrincipal, SchemaErrors};
 use crate::state::{lock, App};
 
 /// Form fields that are never written to the log.
-const SECRET_FIELDS: &[&str] = &[
-    "client_secret",
-    "client_assertion",
-    "code",
-    "code_verifier",
-    "refresh_token",
-    "password",
-    "assertion",
-    "device_code",
-];
+const SECRET_FIELDS: &[&str] =
+    &["client_secret", "client_assertion", "code", "code_verifier", "refresh_token", "password", "assertion", "device_code"];
 
 const MAX_BODY: usize = 8 * 1024 * 1024;
 
@@ -85,15 +77,8 @@ pub async fn record(State(app): State<Arc<App>>, req: Request, next: Next) -> Re
         let redacted = SECRET_FIELDS.iter().any(|s| s.eq_ignore_ascii_case(&k));
         query.insert(k, if redacted { "[redacted]".to_string() } else { v });
     }
-    let principal = resp
-        .extensions()
-        .get::<LoggedPrincipal>()
-        .map(|p| json!(p.0))
-        .unwrap_or(Value::Null);
-    let raw_query_logged = if query_pairs(&raw_query)
-        .iter()
-        .any(|(k, _)| SECRET_FIELDS.iter().any(|s| s.eq_ignore_ascii_case(k)))
-    {
+    let principal = resp.extensions().get::<LoggedPrincipal>().map(|p| json!(p.0)).unwrap_or(Value::Null);
+    let raw_query_logged = if query_pairs(&raw_query).iter().any(|(k, _)| SECRET_FIELDS.iter().any(|s| s.eq_ignore_ascii_case(k))) {
         serde_urlencoded::to_string(&query).unwrap_or_default()
     } else {
         raw_query

@@ -47,11 +47,7 @@ pub fn body_schema<'a>(doc: &'a Value, path_suffix: &str, method: &str) -> Optio
     let paths = doc.get("paths")?.as_object()?;
     let (_, ops) = paths.iter().find(|(p, _)| p.ends_with(path_suffix))?;
     let op = ops.get(method.to_ascii_lowercase())?;
-    op.get("parameters")?
-        .as_array()?
-        .iter()
-        .find(|p| p.get("in").and_then(Value::as_str) == Some("body"))?
-        .get("schema")
+    op.get("parameters")?.as_array()?.iter().find(|p| p.get("in").and_then(Value::as_str) == Some("body"))?.get("schema")
 }
 
 /// Validate `value` against `schema` (from `doc`); violations as

@@ -394,41 +394,29 @@ impl World {
         self.external_users.iter().find(|u| u.upn.eq_ignore_ascii_case(upn))
     }
     pub fn sp_by_client_id(&self, client_id: &str) -> Option<&ServicePrincipal> {
-        self.service_principals
-            .iter()
-            .find(|s| s.client_id.eq_ignore_ascii_case(client_id))
+        self.service_principals.iter().find(|s| s.client_id.eq_ignore_ascii_case(client_id))
     }
     pub fn sp_by_client_id_mut(&mut self, client_id: &str) -> Option<&mut ServicePrincipal> {
-        self.service_principals
-            .iter_mut()
-            .find(|s| s.client_id.eq_ignore_ascii_case(client_id))
+        self.service_principals.iter_mut().find(|s| s.client_id.eq_ignore_ascii_case(client_id))
     }
     pub fn public_client(&self, client_id: &str) -> Option<&PublicClient> {
-        self.public_clients
-            .iter()
-            .find(|c| c.client_id.eq_ignore_ascii_case(client_id))
+        self.public_clients.iter().find(|c| c.client_id.eq_ignore_ascii_case(client_id))
     }
     pub fn subscription(&self, id: &str) -> Option<&Subscription> {
         self.subscriptions.iter().find(|s| s.id.eq_ignore_ascii_case(id))
     }
     pub fn management_group(&self, name: &str) -> Option<&ManagementGroup> {
-        self.management_groups
-            .iter()
-            .find(|m| m.name.eq_ignore_ascii_case(name))
+        self.management_groups.iter().find(|m| m.name.eq_ignore_ascii_case(name))
     }
     pub fn resource_group(&self, sub: &str, rg: &str) -> Option<&ResourceGroup> {
-        self.resource_groups
-            .iter()
-            .find(|r| r.subscription_id.eq_ignore_ascii_case(sub) && r.name.eq_ignore_ascii_case(rg))
+        self.resource_groups.iter().find(|r| r.subscription_id.eq_ignore_ascii_case(sub) && r.name.eq_ignore_ascii_case(rg))
     }
     pub fn resource(&self, id: &str) -> Option<&Resource> {
         self.resources.iter().find(|r| r.id.eq_ignore_ascii_case(id))
     }
     pub fn policy_assignment(&self, id: &str) -> Option<&PolicyAssignment> {
         let id = id.trim_end_matches('/');
-        self.policy_assignments
-            .iter()
-            .find(|a| a.id.eq_ignore_ascii_case(id))
+        self.policy_assignments.iter().find(|a| a.id.eq_ignore_ascii_case(id))
     }
     /// The metadata Defender serves for a recommendation (`None` for unlisted ones).
     pub fn listed_metadata(&self, name: &str) -> Option<&AssessmentMetadata> {
@@ -438,9 +426,7 @@ impl World {
         self.metadata(name)
     }
     pub fn metadata(&self, name: &str) -> Option<&AssessmentMetadata> {
-        self.assessment_metadata
-            .iter()
-            .find(|m| m.name.eq_ignore_ascii_case(name))
+        self.assessment_metadata.iter().find(|m| m.name.eq_ignore_ascii_case(name))
     }
     /// The built-in policy set definition an id points at, if any.
     pub fn policy_set_by_id(&self, id: &str) -> Option<&Value> {

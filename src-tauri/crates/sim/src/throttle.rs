@@ -197,7 +197,10 @@ mod tests {
         };
         assert_eq!(
             allowed(&t.take(sub, "p", Kind::Writes)),
-            vec![("x-ms-ratelimit-remaining-subscription-writes".to_string(), 1), ("x-ms-ratelimit-remaining-subscription-global-writes".to_string(), 29)]
+            vec![
+                ("x-ms-ratelimit-remaining-subscription-writes".to_string(), 1),
+                ("x-ms-ratelimit-remaining-subscription-global-writes".to_string(), 29)
+            ]
         );
         assert_eq!(allowed(&t.take(sub, "p", Kind::Writes))[0].1, 0);
         match t.take(sub, "p", Kind::Writes) {

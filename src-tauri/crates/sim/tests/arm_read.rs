@@ -17,7 +17,17 @@ async fn subscriptions_and_api_versions() {
         assert!(names.contains(&n), "{n}");
     }
     for s in subs {
-        for k in ["id", "subscriptionId", "tenantId", "displayName", "state", "subscriptionPolicies", "authorizationSource", "managedByTenants", "tags"] {
+        for k in [
+            "id",
+            "subscriptionId",
+            "tenantId",
+            "displayName",
+            "state",
+            "subscriptionPolicies",
+            "authorizationSource",
+            "managedByTenants",
+            "tags",
+        ] {
             assert!(s.get(k).is_some(), "{k}");
         }
     }
@@ -54,7 +64,8 @@ async fn management_groups_expand_recurse_descendants() {
     assert!(kids.iter().all(|c| c.get("children").is_none()));
     assert_eq!(v["properties"]["details"]["parent"]["displayName"], "Tenant Root Group");
 
-    let (_, v) = env.get(&t, "/providers/Microsoft.Management/managementGroups/contoso?api-version=2023-04-01&$expand=children&$recurse=true").await;
+    let (_, v) =
+        env.get(&t, "/providers/Microsoft.Management/managementGroups/contoso?api-version=2023-04-01&$expand=children&$recurse=true").await;
     let lz = v["properties"]["children"].as_array().expect("c").iter().find(|c| c["name"] == "contoso-landingzones").cloned().expect("lz");
     let corp = lz["children"].as_array().expect("lz children").iter().find(|c| c["name"] == "contoso-corp").cloned().expect("corp");
     let prod = &corp["children"][0];
@@ -94,14 +105,31 @@ async fn policy_assignments_and_set_definition() {
     let (s, a) = env.get(&t, &format!("{base}/SecurityCenterBuiltIn?api-version=2025-11-01")).await;
     assert_eq!(s, 200);
     assert_eq!(a["properties"]["displayName"], format!("ASC Default (subscription: {PROD})"));
-    assert_eq!(a["properties"]["policyDefinitionId"], "/providers/Microsoft.Authorization/policySetDefinitions/1f3afdf9-d0c9-4c3d-847f-89da613e70a8");
+    assert_eq!(
+        a["properties"]["policyDefinitionId"],
+        "/providers/Microsoft.Authorization/policySetDefinitions/1f3afdf9-d0c9-4c3d-847f-89da613e70a8"
+    );
     assert_eq!(a["properties"]["scope"], format!("/subscriptions/{PROD}"));
 
     // The sandbox subscription has no MCSB assignment.
-    let (s, v) = env.get(&t, &format!("/subscriptions/{SANDBOX}/providers/Microsoft.Authorization/policyAssignments?api-version=2023-04-01&$filter=atScope()")).await;
+    let (s, v) = env
+        .get(
+            &t,
+            &format!(
+                "/subscriptions/{SANDBOX}/providers/Microsoft.Authorization/policyAssignments?api-version=2023-04-01&$filter=atScope()"
+            ),
+        )
+        .await;
     assert_eq!(s, 200);
     assert!(v["value"].as_array().expect("v").iter().all(|a| a["name"] != "SecurityCenterBuiltIn"));
-    let (s, v) = env.get(&t, &format!("/subscriptions/{SANDBOX}/providers/Microsoft.Authorization/policyAssignments/SecurityCenterBuiltIn?api-version=2023-04-01")).await;
+    let (s, v) = env
+        .get(
+            &t,
+            &format!(
+                "/subscriptions/{SANDBOX}/providers/Microsoft.Authorization/policyAssignments/SecurityCenterBuiltIn?api-version=2023-04-01"
+            ),
+        )
+        .await;
     assert_eq!((s, v["error"]["code"].as_str()), (404, Some("PolicyAssignmentNotFound")));
 
     // Management-group scope.
@@ -116,14 +144,24 @@ async fn policy_assignments_and_set_definition() {
         .await;
     assert_eq!(s, 200);
     let ids: Vec<&str> = v["value"].as_array().expect("v").iter().filter_map(|a| a["id"].as_str()).collect();
-    for n in ["/mcsb-landingzones", "/contoso-require-costcenter-tag", "/iso27001-devdata", &format!("{PROD}/providers/Microsoft.Authorization/policyAssignments/SecurityCenterBuiltIn")] {
+    for n in [
+        "/mcsb-landingzones",
+        "/contoso-require-costcenter-tag",
+        "/iso27001-devdata",
+        &format!("{PROD}/providers/Microsoft.Authorization/policyAssignments/SecurityCenterBuiltIn"),
+    ] {
         assert!(ids.iter().any(|id| id.ends_with(n)), "{n} in {ids:?}");
     }
-    assert!(!ids.iter().any(|id| id.contains("644229d8-401b-4ed5-9b1c-5f7bf2d941da")), "Shared Services is under Platform, not Landing Zones: {ids:?}");
+    assert!(
+        !ids.iter().any(|id| id.contains("644229d8-401b-4ed5-9b1c-5f7bf2d941da")),
+        "Shared Services is under Platform, not Landing Zones: {ids:?}"
+    );
     let (s, v) = env.get(&t, &format!("/subscriptions/{PROD}/providers/Microsoft.Authorization/policyExemptions?api-version=2022-07-01-preview&$filter=atScopeAndBelow()")).await;
     assert_eq!((s, v["error"]["code"].as_str()), (400, Some("InvalidFilterInQueryString")), "exemptions do not document it");
 
-    let (s, d) = env.get(&t, "/providers/Microsoft.Authorization/policySetDefinitions/1f3afdf9-d0c9-4c3d-847f-89da613e70a8?api-version=2025-11-01").await;
+    let (s, d) = env
+        .get(&t, "/providers/Microsoft.Authorization/policySetDefinitions/1f3afdf9-d0c9-4c3d-847f-89da613e70a8?api-version=2025-11-01")
+        .await;
     assert_eq!(s, 200);
     assert_eq!(d["name"], "1f3afdf9-d0c9-4c3d-847f-89da613e70a8");
     assert_eq!(d["type"], "Microsoft.Authorization/policySetDefinitions");
@@ -139,7 +177,12 @@ async fn assessments_expand_and_paging() {
     let env = start().await;
     let t = env.sp_token().await;
     // Across the Contoso management group there is more than one page.
-    let (all, pages) = env.get_all(&t, "/providers/Microsoft.Management/managementGroups/contoso/providers/Microsoft.Security/assessments?api-version=2021-06-01").await;
+    let (all, pages) = env
+        .get_all(
+            &t,
+            "/providers/Microsoft.Management/managementGroups/contoso/providers/Microsoft.Security/assessments?api-version=2021-06-01",
+        )
+        .await;
     assert!(all.len() > 100, "{}", all.len());
     assert_eq!(pages, all.len().div_ceil(100));
     let mut all_ids: Vec<&str> = all.iter().filter_map(|a| a["id"].as_str()).collect();
@@ -148,8 +191,10 @@ async fn assessments_expand_and_paging() {
     assert_eq!(all_ids.len(), all.len(), "no duplicates across pages");
     // Recommendation metadata is joined from the metadata list by the assessment's name.
     let (md, _) = env.get_all(&t, "/providers/Microsoft.Security/assessmentMetadata?api-version=2021-06-01").await;
-    let meta = |name: &str| md.iter().find(|m| m["name"] == name).map(|m| m["properties"].clone()).expect("metadata of every demo assessment");
-    let (items, _) = env.get_all(&t, &format!("/subscriptions/{PROD}/providers/Microsoft.Security/assessments?api-version=2021-06-01")).await;
+    let meta =
+        |name: &str| md.iter().find(|m| m["name"] == name).map(|m| m["properties"].clone()).expect("metadata of every demo assessment");
+    let (items, _) =
+        env.get_all(&t, &format!("/subscriptions/{PROD}/providers/Microsoft.Security/assessments?api-version=2021-06-01")).await;
     assert!(items.len() > 30 && items.len() < all.len(), "{}", items.len());
     let mut ids: Vec<&str> = items.iter().filter_map(|a| a["id"].as_str()).collect();
     ids.sort();
@@ -169,19 +214,32 @@ async fn assessments_expand_and_paging() {
 
     // The list takes no $expand (the 2021-06-01 spec has it on a single GET only): ignored.
     for expand in ["metadata", "links", "metadata,links"] {
-        let (s, v) = env.get(&t, &format!("/subscriptions/{PROD}/providers/Microsoft.Security/assessments?api-version=2021-06-01&$expand={expand}")).await;
+        let (s, v) = env
+            .get(&t, &format!("/subscriptions/{PROD}/providers/Microsoft.Security/assessments?api-version=2021-06-01&$expand={expand}"))
+            .await;
         assert_eq!(s, 200, "{v}");
-        assert!(v["value"].as_array().expect("v").iter().all(|a| a["properties"].get("metadata").is_none() && a["properties"].get("links").is_none()), "{expand}");
+        assert!(
+            v["value"]
+                .as_array()
+                .expect("v")
+                .iter()
+                .all(|a| a["properties"].get("metadata").is_none() && a["properties"].get("links").is_none()),
+            "{expand}"
+        );
     }
     // A single assessment still expands.
-    let one = items.iter().find(|a| a["properties"]["resourceDetails"]["id"].as_str().is_some_and(|id| id.contains("/providers/"))).expect("a resource assessment");
+    let one = items
+        .iter()
+        .find(|a| a["properties"]["resourceDetails"]["id"].as_str().is_some_and(|id| id.contains("/providers/")))
+        .expect("a resource assessment");
     let path = format!("{}?api-version=2021-06-01&$expand=metadata", one["id"].as_str().expect("id"));
     let (s, v) = env.get(&t, &path).await;
     assert_eq!(s, 200, "{v}");
     assert!(v["properties"]["metadata"]["severity"].is_string(), "{v}");
 
     // In the sandbox (no MCSB) built-in recommendations are off by policy.
-    let (items, _) = env.get_all(&t, &format!("/subscriptions/{SANDBOX}/providers/Microsoft.Security/assessments?api-version=2021-06-01")).await;
+    let (items, _) =
+        env.get_all(&t, &format!("/subscriptions/{SANDBOX}/providers/Microsoft.Security/assessments?api-version=2021-06-01")).await;
     for a in items.iter().filter(|a| meta(a["name"].as_str().expect("name"))["assessmentType"] == "BuiltIn") {
         assert_eq!(a["properties"]["status"]["cause"], "OffByPolicy");
     }
@@ -194,7 +252,8 @@ async fn assessments_expand_and_paging() {
     assert!(md.iter().any(|m| m["properties"]["assessmentType"] == "CustomPolicy"));
     assert!(md.iter().any(|m| m["properties"]["assessmentType"] == "CustomerManaged"));
     let name = md[0]["name"].as_str().expect("name");
-    let (s, one) = env.get(&t, &format!("/subscriptions/{PROD}/providers/Microsoft.Security/assessmentMetadata/{name}?api-version=2021-06-01")).await;
+    let (s, one) =
+        env.get(&t, &format!("/subscriptions/{PROD}/providers/Microsoft.Security/assessmentMetadata/{name}?api-version=2021-06-01")).await;
     assert_eq!(s, 200);
     assert_eq!(one["id"], format!("/subscriptions/{PROD}/providers/Microsoft.Security/assessmentMetadata/{name}"));
     env.sim.shutdown().await;

@@ -54,7 +54,14 @@ async fn tls_mode_with_a_generated_certificate() {
     let r = http.get(format!("{base}/subscriptions?api-version=2022-12-01")).bearer_auth(at).send().await.expect("arm");
     assert_eq!(r.status(), 200);
     // Discovery documents name the https endpoints.
-    let oidc: Value = http.get(format!("{base}/contoso.example/v2.0/.well-known/openid-configuration")).send().await.expect("oidc").json().await.expect("json");
+    let oidc: Value = http
+        .get(format!("{base}/contoso.example/v2.0/.well-known/openid-configuration"))
+        .send()
+        .await
+        .expect("oidc")
+        .json()
+        .await
+        .expect("json");
     assert!(oidc["token_endpoint"].as_str().expect("te").starts_with(&base), "{oidc}");
 
     // Plain HTTP on that port, or a client that does not trust the certificate, gets nowhere.
@@ -71,14 +78,21 @@ async fn tls_mode_with_a_given_certificate() {
     let dir = std::env::temp_dir().join(format!("azure-sim-tls-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).expect("dir");
     let key = rcgen::KeyPair::generate().expect("key");
-    let cert = rcgen::CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".to_string()]).expect("params").self_signed(&key).expect("cert");
+    let cert = rcgen::CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".to_string()])
+        .expect("params")
+        .self_signed(&key)
+        .expect("cert");
     let (cert_path, key_path) = (dir.join("sim.crt"), dir.join("sim.key"));
     std::fs::write(&cert_path, cert.pem()).expect("write cert");
     std::fs::write(&key_path, key.serialize_pem()).expect("write key");
 
-    let sim = Simulator::start_with("demo", "127.0.0.1:0".parse().expect("addr"), Options { tls: Tls::Files { cert: cert_path.clone(), key: key_path } })
-        .await
-        .expect("start");
+    let sim = Simulator::start_with(
+        "demo",
+        "127.0.0.1:0".parse().expect("addr"),
+        Options { tls: Tls::Files { cert: cert_path.clone(), key: key_path } },
+    )
+    .await
+    .expect("start");
     assert_eq!(sim.certificate_pem().map(str::trim), Some(cert.pem().trim()));
     let r = trusting(&cert.pem()).get(format!("{}/_sim/clock", sim.base_url())).send().await.expect("clock");
     assert_eq!(r.status(), 200);
@@ -87,7 +101,11 @@ async fn tls_mode_with_a_given_certificate() {
     // A file without a certificate is refused at start, naming it.
     let empty = dir.join("empty.pem");
     std::fs::write(&empty, "nothing here").expect("write");
-    let e = Simulator::start_with("demo", "127.0.0.1:0".parse().expect("addr"), Options { tls: Tls::Files { cert: empty, key: cert_path } }).await.err().expect("refused");
+    let e =
+        Simulator::start_with("demo", "127.0.0.1:0".parse().expect("addr"), Options { tls: Tls::Files { cert: empty, key: cert_path } })
+            .await
+            .err()
+            .expect("refused");
     assert!(e.to_string().contains("empty.pem"), "{e}");
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -107,7 +125,8 @@ async fn group_lists_and_assignment_lists_page() {
     assert_eq!(s, 200);
     assert_eq!(second["value"].as_array().map(Vec::len), Some(2));
     assert!(second["@nextLink"].is_null(), "the last page says null, as Azure's example: {second}");
-    let mut names: Vec<&str> = first["value"].as_array().into_iter().chain(second["value"].as_array()).flatten().filter_map(|m| m["name"].as_str()).collect();
+    let mut names: Vec<&str> =
+        first["value"].as_array().into_iter().chain(second["value"].as_array()).flatten().filter_map(|m| m["name"].as_str()).collect();
     names.sort();
     names.dedup();
     assert_eq!(names.len(), 7, "{names:?}");
@@ -142,9 +161,12 @@ async fn group_lists_and_assignment_lists_page() {
 async fn resource_policy_contributor_reads_everything_as_in_azure() {
     let env = start().await;
     let t = env.user_access(ALEX).await;
-    let (s, d) = env.get(&t, "/providers/Microsoft.Authorization/roleDefinitions/36243c78-bf99-498c-9df9-86d9f8d28608?api-version=2022-05-01-preview").await;
+    let (s, d) = env
+        .get(&t, "/providers/Microsoft.Authorization/roleDefinitions/36243c78-bf99-498c-9df9-86d9f8d28608?api-version=2022-05-01-preview")
+        .await;
     assert_eq!(s, 200, "{d}");
-    let actions: Vec<&str> = d["properties"]["permissions"][0]["actions"].as_array().expect("actions").iter().filter_map(Value::as_str).collect();
+    let actions: Vec<&str> =
+        d["properties"]["permissions"][0]["actions"].as_array().expect("actions").iter().filter_map(Value::as_str).collect();
     assert_eq!(d["properties"]["roleName"], "Resource Policy Contributor");
     assert!(actions.contains(&"*/read") && actions.contains(&"Microsoft.Authorization/policyexemptions/*"), "{actions:?}");
     // So Alex (Security Admin + Resource Policy Contributor) lists resources and resource groups.
@@ -154,7 +176,12 @@ async fn resource_policy_contributor_reads_everything_as_in_azure() {
     // ... and its permissions say so, while granting roles stays out of reach.
     let (s, v) = env.get(&t, &format!("/subscriptions/{PROD}/providers/Microsoft.Authorization/permissions?api-version=2022-04-01")).await;
     assert_eq!(s, 200);
-    let granted: Vec<&str> = v["value"].as_array().expect("v").iter().flat_map(|p| p["actions"].as_array().into_iter().flatten().filter_map(Value::as_str)).collect();
+    let granted: Vec<&str> = v["value"]
+        .as_array()
+        .expect("v")
+        .iter()
+        .flat_map(|p| p["actions"].as_array().into_iter().flatten().filter_map(Value::as_str))
+        .collect();
     assert!(granted.contains(&"*/read"), "{granted:?}");
     assert!(!granted.iter().any(|a| *a == "*" || a.contains("roleAssignments")), "{granted:?}");
     env.sim.shutdown().await;
@@ -174,7 +201,15 @@ async fn cloud_metadata_answers_without_a_token() {
     assert_eq!(cloud["microsoftGraphResourceId"], "https://graph.microsoft.com/");
     assert!(cloud["name"].is_string() && cloud["suffixes"]["keyVaultDns"].is_string());
     // Older versions: one object.
-    let v: Value = env.http.get(format!("{}/metadata/endpoints?api-version=2019-05-01", env.base)).send().await.expect("get").json().await.expect("json");
+    let v: Value = env
+        .http
+        .get(format!("{}/metadata/endpoints?api-version=2019-05-01", env.base))
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(v["authentication"]["loginEndpoint"], format!("{}/", env.base));
     assert!(v["graphEndpoint"].is_string());
     let r = env.http.get(format!("{}/metadata/endpoints?api-version=1999-01-01", env.base)).send().await.expect("get");
@@ -217,7 +252,8 @@ async fn provider_registration() {
     // Only in that subscription.
     let (_, v) = env.get(&owner, &format!("/subscriptions/{DEV}/providers/Microsoft.Maintenance?api-version=2021-04-01")).await;
     assert_eq!(v["registrationState"], "NotRegistered");
-    let (s, v) = env.arm(reqwest::Method::POST, &owner, &format!("{base}/Microsoft.Maintenance/unregister?api-version=2021-04-01"), None).await;
+    let (s, v) =
+        env.arm(reqwest::Method::POST, &owner, &format!("{base}/Microsoft.Maintenance/unregister?api-version=2021-04-01"), None).await;
     assert_eq!((s, v["registrationState"].as_str()), (200, Some("Unregistering")));
 
     let (s, v) = env.get(&owner, &format!("{base}/Microsoft.Nope?api-version=2021-04-01")).await;
@@ -242,7 +278,8 @@ async fn api_versions_current_clients_send() {
 
     // Exemptions at 2026-01-01-preview: accepted, and the body is checked
     // against the nearest shipped OpenAPI file (2024-12-01-preview).
-    let path = format!("/subscriptions/{PROD}/providers/Microsoft.Authorization/policyExemptions/parity-2026?api-version=2026-01-01-preview");
+    let path =
+        format!("/subscriptions/{PROD}/providers/Microsoft.Authorization/policyExemptions/parity-2026?api-version=2026-01-01-preview");
     let good = json!({"properties": {"policyAssignmentId": assignment, "exemptionCategory": "Waiver", "displayName": "parity"}});
     let (s, v) = env.put(&t, &path, good).await;
     assert!(s == 200 || s == 201, "{s} {v}");
@@ -265,9 +302,23 @@ async fn recommendations_reported_oddly() {
     let hidden = "0dd0dd00-0000-4000-8000-000000000002";
     let (s, v) = post_sim(&env, "/_sim/recommendations", json!({"name": odd, "displayName": "Odd one", "severity": "Critical", "assessmentType": "Partner", "statusCode": "Pending", "resources": [resource]})).await;
     assert_eq!((s, v["assessments"].as_u64()), (200, Some(1)), "{v}");
-    let (s, v) = post_sim(&env, "/_sim/recommendations", json!({"name": hidden, "displayName": "No metadata", "listed": false, "resources": [resource, format!("/subscriptions/{PROD}")]})).await;
+    let (s, v) = post_sim(
+        &env,
+        "/_sim/recommendations",
+        json!({"name": hidden, "displayName": "No metadata", "listed": false, "resources": [resource, format!("/subscriptions/{PROD}")]}),
+    )
+    .await;
     assert_eq!((s, v["listed"].as_bool()), (200, Some(false)), "{v}");
-    assert_eq!(post_sim(&env, "/_sim/recommendations", json!({"name": "x", "displayName": "x", "resources": ["/subscriptions/nope/resourceGroups/x"]})).await.0, 400);
+    assert_eq!(
+        post_sim(
+            &env,
+            "/_sim/recommendations",
+            json!({"name": "x", "displayName": "x", "resources": ["/subscriptions/nope/resourceGroups/x"]})
+        )
+        .await
+        .0,
+        400
+    );
 
     let (md, _) = env.get_all(&t, "/providers/Microsoft.Security/assessmentMetadata?api-version=2021-06-01").await;
     let m = md.iter().find(|m| m["name"] == odd).expect("odd metadata listed");
@@ -276,7 +327,8 @@ async fn recommendations_reported_oddly() {
     let (s, _) = env.get(&t, &format!("/providers/Microsoft.Security/assessmentMetadata/{hidden}?api-version=2021-06-01")).await;
     assert_eq!(s, 404);
 
-    let (items, _) = env.get_all(&t, &format!("/subscriptions/{PROD}/providers/Microsoft.Security/assessments?api-version=2021-06-01")).await;
+    let (items, _) =
+        env.get_all(&t, &format!("/subscriptions/{PROD}/providers/Microsoft.Security/assessments?api-version=2021-06-01")).await;
     let of = |name: &str| items.iter().filter(|a| a["name"] == name).cloned().collect::<Vec<_>>();
     assert_eq!(of(odd)[0]["properties"]["status"]["code"], "Pending");
     assert_eq!(of(hidden).len(), 2, "assessments of the unlisted recommendation are listed");

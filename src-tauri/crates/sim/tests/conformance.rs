@@ -11,7 +11,11 @@ use serde_json::{json, Value};
 /// clone without the data fails instead of passing while testing nothing.
 fn examples() -> PathBuf {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/examples");
-    assert!(p.is_dir(), "conformance examples missing: {} is not a folder (they are part of the repository; see data/SOURCES.md)", p.display());
+    assert!(
+        p.is_dir(),
+        "conformance examples missing: {} is not a folder (they are part of the repository; see data/SOURCES.md)",
+        p.display()
+    );
     p
 }
 
@@ -103,7 +107,9 @@ fn request(area: &str, file: &str, p: &Value) -> Option<(reqwest::Method, String
             (Some(sc), Some(n)) => scoped(format!("/{sc}"), &format!("Microsoft.Authorization/policyAssignments/{n}")),
             _ => scoped(resource_scope()?, "Microsoft.Authorization/policyAssignments"),
         },
-        "policy-set-definitions" => scoped(String::new(), &format!("Microsoft.Authorization/policySetDefinitions/{}", s("policySetDefinitionName")?)),
+        "policy-set-definitions" => {
+            scoped(String::new(), &format!("Microsoft.Authorization/policySetDefinitions/{}", s("policySetDefinitionName")?))
+        }
         "security-secure-scores" => scoped(resource_scope()?, "Microsoft.Security/secureScores"),
         "management-groups" => {
             let base = "/providers/Microsoft.Management/managementGroups";
@@ -168,7 +174,13 @@ async fn official_examples_replay() {
     let base = sim.base_url();
     let http = reqwest::Client::new();
     let principals: Value = http.get(format!("{base}/_sim/principals")).send().await.expect("p").json().await.expect("json");
-    let ci = principals["servicePrincipals"].as_array().expect("sps").iter().find(|s| s["displayName"] == "exemption-desk-ci").expect("ci").clone();
+    let ci = principals["servicePrincipals"]
+        .as_array()
+        .expect("sps")
+        .iter()
+        .find(|s| s["displayName"] == "exemption-desk-ci")
+        .expect("ci")
+        .clone();
     let tenant = principals["tenantId"].as_str().expect("tenant").to_string();
     let form = [
         ("grant_type", "client_credentials"),
@@ -192,7 +204,15 @@ async fn official_examples_replay() {
                 continue;
             };
             http.post(format!("{base}/_sim/reset")).send().await.expect("reset");
-            let token: Value = http.post(format!("{base}/{tenant}/oauth2/v2.0/token")).form(&form).send().await.expect("token").json().await.expect("json");
+            let token: Value = http
+                .post(format!("{base}/{tenant}/oauth2/v2.0/token"))
+                .form(&form)
+                .send()
+                .await
+                .expect("token")
+                .json()
+                .await
+                .expect("json");
             let token = token["access_token"].as_str().expect("at").to_string();
             let responses = ex["responses"].as_object().expect("responses");
             // Reads, updates and deletes of a named exemption need it to exist:
@@ -202,7 +222,8 @@ async fn official_examples_replay() {
                     json!({"policyAssignmentId": "/subscriptions/ae640e6b-ba3e-4256-9d62-2993eecfa6f2/providers/Microsoft.Authorization/policyAssignments/CostManagement", "exemptionCategory": "Waiver"})
                 });
                 let put_url = url.split('?').next().unwrap_or("").to_string() + "?api-version=2025-12-01-preview";
-                let r = http.put(format!("{base}{put_url}")).bearer_auth(&token).json(&json!({"properties": props})).send().await.expect("put");
+                let r =
+                    http.put(format!("{base}{put_url}")).bearer_auth(&token).json(&json!({"properties": props})).send().await.expect("put");
                 assert!(r.status().is_success(), "{label}: setup PUT {}", r.status());
             }
             // The create example assigns the same principal and role at the same

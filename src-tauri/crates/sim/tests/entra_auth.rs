@@ -9,7 +9,12 @@ async fn client_credentials_and_errors() {
     let env = start().await;
     let (id, secret) = env.sp("exemption-desk-ci");
     let r = env
-        .token_form(&[("grant_type", "client_credentials"), ("client_id", &id), ("client_secret", &secret), ("scope", "https://management.azure.com/.default")])
+        .token_form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", &id),
+            ("client_secret", &secret),
+            ("scope", "https://management.azure.com/.default"),
+        ])
         .await;
     assert_eq!(r.status(), 200);
     let v: Value = r.json().await.expect("json");
@@ -23,7 +28,12 @@ async fn client_credentials_and_errors() {
 
     // Wrong secret: 401 invalid_client, AADSTS7000215.
     let r = env
-        .token_form(&[("grant_type", "client_credentials"), ("client_id", &id), ("client_secret", "nope"), ("scope", "https://management.azure.com/.default")])
+        .token_form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", &id),
+            ("client_secret", "nope"),
+            ("scope", "https://management.azure.com/.default"),
+        ])
         .await;
     assert_eq!(r.status(), 401);
     let v: Value = r.json().await.expect("json");
@@ -36,7 +46,12 @@ async fn client_credentials_and_errors() {
 
     // Scope without /.default.
     let r = env
-        .token_form(&[("grant_type", "client_credentials"), ("client_id", &id), ("client_secret", &secret), ("scope", "https://management.azure.com/user_impersonation")])
+        .token_form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", &id),
+            ("client_secret", &secret),
+            ("scope", "https://management.azure.com/user_impersonation"),
+        ])
         .await;
     assert_eq!(r.status(), 400);
     assert_eq!(r.json::<Value>().await.expect("json")["error"], "invalid_scope");
@@ -74,7 +89,12 @@ async fn arm_refuses_missing_bad_and_foreign_tokens() {
     // A Graph token is not for ARM.
     let (id, secret) = env.sp("exemption-desk-ci");
     let r = env
-        .token_form(&[("grant_type", "client_credentials"), ("client_id", &id), ("client_secret", &secret), ("scope", "https://graph.microsoft.com/.default")])
+        .token_form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", &id),
+            ("client_secret", &secret),
+            ("scope", "https://graph.microsoft.com/.default"),
+        ])
         .await;
     let graph: Value = r.json().await.expect("json");
     let (s, v) = env.get(graph["access_token"].as_str().expect("at"), "/subscriptions?api-version=2022-12-01").await;
@@ -104,7 +124,14 @@ async fn auth_code_with_pkce_and_refresh() {
     // Refresh.
     let client = env.principals["publicClientId"].as_str().expect("client").to_string();
     let rt = v["refresh_token"].as_str().expect("rt");
-    let r = env.token_form(&[("grant_type", "refresh_token"), ("client_id", &client), ("refresh_token", rt), ("scope", "https://management.azure.com//.default offline_access")]).await;
+    let r = env
+        .token_form(&[
+            ("grant_type", "refresh_token"),
+            ("client_id", &client),
+            ("refresh_token", rt),
+            ("scope", "https://management.azure.com//.default offline_access"),
+        ])
+        .await;
     assert_eq!(r.status(), 200);
     let r = env.token_form(&[("grant_type", "refresh_token"), ("client_id", &client), ("refresh_token", "bogus")]).await;
     assert_eq!(r.status(), 400);
@@ -119,7 +146,14 @@ async fn auth_code_with_pkce_and_refresh() {
     };
     let code = env.authorize_code(&client, redirect, &challenge, None).await;
     let r = env
-        .token_form(&[("grant_type", "authorization_code"), ("client_id", &client), ("code", &code), ("redirect_uri", redirect), ("code_verifier", "wrong"), ("scope", "https://management.azure.com//.default")])
+        .token_form(&[
+            ("grant_type", "authorization_code"),
+            ("client_id", &client),
+            ("code", &code),
+            ("redirect_uri", redirect),
+            ("code_verifier", "wrong"),
+            ("scope", "https://management.azure.com//.default"),
+        ])
         .await;
     assert_eq!(r.status(), 400);
     let e: Value = r.json().await.expect("json");
@@ -129,14 +163,27 @@ async fn auth_code_with_pkce_and_refresh() {
     // Mismatched redirect_uri.
     let code = env.authorize_code(&client, redirect, &challenge, None).await;
     let r = env
-        .token_form(&[("grant_type", "authorization_code"), ("client_id", &client), ("code", &code), ("redirect_uri", "http://localhost:1/"), ("code_verifier", "the-right-verifier-0123456789-abcdefghijkl")])
+        .token_form(&[
+            ("grant_type", "authorization_code"),
+            ("client_id", &client),
+            ("code", &code),
+            ("redirect_uri", "http://localhost:1/"),
+            ("code_verifier", "the-right-verifier-0123456789-abcdefghijkl"),
+        ])
         .await;
     assert_eq!(r.status(), 400);
 
     // Default user is the security admin.
     let code = env.authorize_code(&client, redirect, &challenge, None).await;
     let r = env
-        .token_form(&[("grant_type", "authorization_code"), ("client_id", &client), ("code", &code), ("redirect_uri", redirect), ("code_verifier", "the-right-verifier-0123456789-abcdefghijkl"), ("scope", "https://management.azure.com//.default")])
+        .token_form(&[
+            ("grant_type", "authorization_code"),
+            ("client_id", &client),
+            ("code", &code),
+            ("redirect_uri", redirect),
+            ("code_verifier", "the-right-verifier-0123456789-abcdefghijkl"),
+            ("scope", "https://management.azure.com//.default"),
+        ])
         .await;
     assert_eq!(r.status(), 200);
     let v: Value = r.json().await.expect("json");
@@ -146,7 +193,12 @@ async fn auth_code_with_pkce_and_refresh() {
     let r = env
         .http
         .get(format!("{}/organizations/oauth2/v2.0/authorize", env.base))
-        .query(&[("client_id", "00000000-0000-0000-0000-000000000000"), ("response_type", "code"), ("redirect_uri", redirect), ("scope", "openid")])
+        .query(&[
+            ("client_id", "00000000-0000-0000-0000-000000000000"),
+            ("response_type", "code"),
+            ("redirect_uri", redirect),
+            ("scope", "openid"),
+        ])
         .send()
         .await
         .expect("req");

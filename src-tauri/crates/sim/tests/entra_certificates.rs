@@ -111,7 +111,8 @@ async fn certificate_assertion_gets_an_app_only_token() {
     assert_eq!(ci.cert_der, pem_block(CI_CRT, "CERTIFICATE"), "the .pem holds the registered certificate");
 
     // The principals listing shows the registered certificate's thumbprints.
-    let sp = env.principals["servicePrincipals"].as_array().expect("sps").iter().find(|s| s["clientId"] == id.as_str()).expect("ci").clone();
+    let sp =
+        env.principals["servicePrincipals"].as_array().expect("sps").iter().find(|s| s["clientId"] == id.as_str()).expect("ci").clone();
     let thumbs = sp["certificateThumbprints"].as_array().expect("thumbprints");
     assert_eq!(thumbs.len(), 1);
     assert_eq!(thumbs[0]["x5t"], ci.x5t());
@@ -146,7 +147,8 @@ async fn certificate_assertion_gets_an_app_only_token() {
 
     // The secret path is unchanged and says "1".
     let (_, secret) = env.sp("exemption-desk-ci");
-    let r = env.token_form(&[("grant_type", "client_credentials"), ("client_id", &id), ("client_secret", &secret), ("scope", ARM_SCOPE)]).await;
+    let r =
+        env.token_form(&[("grant_type", "client_credentials"), ("client_id", &id), ("client_secret", &secret), ("scope", ARM_SCOPE)]).await;
     let (s, v) = outcome(r).await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(payload(v["access_token"].as_str().expect("at"))["appidacr"], "1");
@@ -225,7 +227,11 @@ async fn bad_signatures_are_refused() {
 
     // Not a JWT; an unsupported algorithm.
     assert_error(&outcome(with_assertion(&env, &id, "not-a-jwt").await).await, 401, "invalid_client", 50027);
-    let hs = format!("{}.{}.c2ln", URL_SAFE_NO_PAD.encode(json!({ "alg": "HS256", "x5t#S256": ci.x5t_s256() }).to_string()), URL_SAFE_NO_PAD.encode(claims(&env, &id).to_string()));
+    let hs = format!(
+        "{}.{}.c2ln",
+        URL_SAFE_NO_PAD.encode(json!({ "alg": "HS256", "x5t#S256": ci.x5t_s256() }).to_string()),
+        URL_SAFE_NO_PAD.encode(claims(&env, &id).to_string())
+    );
     assert_error(&outcome(with_assertion(&env, &id, &hs).await).await, 401, "invalid_client", 50027);
     env.sim.shutdown().await;
 }
@@ -316,7 +322,8 @@ async fn wrong_audience_issuer_and_times_are_refused() {
         .await;
     let res = outcome(r).await;
     assert_eq!((res.0, res.1["error"].as_str()), (400, Some("invalid_request")), "{}", res.1);
-    let r = env.token_form(&[("grant_type", "client_credentials"), ("client_id", &id), ("scope", ARM_SCOPE), ("client_assertion", &jwt)]).await;
+    let r =
+        env.token_form(&[("grant_type", "client_credentials"), ("client_id", &id), ("scope", ARM_SCOPE), ("client_assertion", &jwt)]).await;
     let res = outcome(r).await;
     assert_eq!((res.0, res.1["error_codes"][0].as_u64()), (400, Some(900144)), "{}", res.1);
     env.sim.shutdown().await;
@@ -357,11 +364,17 @@ async fn certificates_can_be_registered_at_run_time() {
     assert_eq!(sp["certificateThumbprints"].as_array().expect("thumbs").len(), 2);
 
     // Registering it again changes nothing.
-    let v: Value = env.http.post(&url).json(&json!({ "certificate": UNREGISTERED_PEM })).send().await.expect("post").json().await.expect("json");
+    let v: Value =
+        env.http.post(&url).json(&json!({ "certificate": UNREGISTERED_PEM })).send().await.expect("post").json().await.expect("json");
     assert_eq!(v["added"], false);
 
     // Bad input: clear 400s; unknown app: 404.
-    for body in [json!({}), json!({ "certificate": 5 }), json!({ "certificate": "not a pem" }), json!({ "certificate": "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n" })] {
+    for body in [
+        json!({}),
+        json!({ "certificate": 5 }),
+        json!({ "certificate": "not a pem" }),
+        json!({ "certificate": "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n" }),
+    ] {
         let r = env.http.post(&url).json(&body).send().await.expect("post");
         assert_eq!(r.status(), 400, "{body}");
         let v: Value = r.json().await.expect("json");

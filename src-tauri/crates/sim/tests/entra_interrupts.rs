@@ -170,11 +170,19 @@ async fn blocked_by_conditional_access() {
 
     let pairs = authorize(&env, "morgan.manager@contoso.example").await;
     assert_eq!(get(&pairs, "error"), Some("access_denied"), "{pairs:?}");
-    assert!(get(&pairs, "error_description").expect("d").starts_with("AADSTS53003: Access has been blocked by Conditional Access policies."));
+    assert!(get(&pairs, "error_description")
+        .expect("d")
+        .starts_with("AADSTS53003: Access has been blocked by Conditional Access policies."));
     assert_eq!(get(&pairs, "state"), Some("st4te"));
 
     let r = env
-        .token_form(&[("grant_type", "authorization_code"), ("client_id", &client), ("code", &code), ("redirect_uri", REDIRECT), ("code_verifier", &verifier)])
+        .token_form(&[
+            ("grant_type", "authorization_code"),
+            ("client_id", &client),
+            ("code", &code),
+            ("redirect_uri", REDIRECT),
+            ("code_verifier", &verifier),
+        ])
         .await;
     assert_grant_error(&(r.status().as_u16(), r.json().await.expect("json")), 53003, Some("message_only"));
     assert_grant_error(&refresh(&env, &rt).await, 53003, Some("message_only"));
@@ -197,7 +205,12 @@ async fn account_of_another_tenant_is_refused() {
     assert_eq!(get(&pairs, "error"), Some("invalid_request"), "{pairs:?}");
     let d = get(&pairs, "error_description").expect("d");
     assert!(d.starts_with(&format!("AADSTS50020: User account '{EXTERNAL}' from identity provider 'https://sts.windows.net/")), "{d}");
-    assert!(d.contains("does not exist in tenant 'Contoso' and cannot access the application '55b41b4a-3a85-4189-823c-744426dd37b2'(Exemption Desk)"), "{d}");
+    assert!(
+        d.contains(
+            "does not exist in tenant 'Contoso' and cannot access the application '55b41b4a-3a85-4189-823c-744426dd37b2'(Exemption Desk)"
+        ),
+        "{d}"
+    );
     assert!(d.contains("added as an external user in the tenant first"), "{d}");
     assert_eq!(get(&pairs, "state"), Some("st4te"));
 

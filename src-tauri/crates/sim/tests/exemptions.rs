@@ -55,7 +55,9 @@ async fn crud_and_filters() {
         let f = if filter.is_empty() { String::new() } else { format!("&$filter={}", filter) };
         format!("{scope}/providers/Microsoft.Authorization/policyExemptions?api-version={EXEMPTIONS_API}{f}")
     };
-    let names = |v: &Value| -> Vec<String> { v["value"].as_array().expect("v").iter().filter_map(|e| e["name"].as_str().map(str::to_string)).collect() };
+    let names = |v: &Value| -> Vec<String> {
+        v["value"].as_array().expect("v").iter().filter_map(|e| e["name"].as_str().map(str::to_string)).collect()
+    };
     let sub = format!("/subscriptions/{DEV}");
     let (_, all) = env.get(&t, &list(&sub, "")).await;
     let all = names(&all);
@@ -161,7 +163,8 @@ async fn validation_errors() {
 
     // Assignment must exist.
     let mut b = body(PROD, &[]);
-    b["properties"]["policyAssignmentId"] = json!(format!("/subscriptions/{PROD}/providers/Microsoft.Authorization/policyAssignments/nope"));
+    b["properties"]["policyAssignmentId"] =
+        json!(format!("/subscriptions/{PROD}/providers/Microsoft.Authorization/policyAssignments/nope"));
     assert_eq!(code(&put("x9", b).await), (404, "PolicyAssignmentNotFound".into()));
     // The sandbox has no MCSB assignment.
     let r = env.put(&t, &exemption_path(&format!("/subscriptions/{SANDBOX}"), "x10"), body(SANDBOX, &[])).await;
@@ -181,7 +184,9 @@ async fn validation_errors() {
     let r = env.put(&t, &exemption_path(&format!("/subscriptions/{PROD}/resourceGroups/nope"), "x15"), body(PROD, &[])).await;
     assert_eq!(code(&r), (404, "ResourceGroupNotFound".into()));
     // Unsupported api-version.
-    let (s, v) = env.put(&t, &format!("{scope}/providers/Microsoft.Authorization/policyExemptions/x16?api-version=2021-06-01"), body(PROD, &[])).await;
+    let (s, v) = env
+        .put(&t, &format!("{scope}/providers/Microsoft.Authorization/policyExemptions/x16?api-version=2021-06-01"), body(PROD, &[]))
+        .await;
     assert_eq!((s, v["error"]["code"].as_str()), (400, Some("InvalidApiVersionParameter")));
     env.sim.shutdown().await;
 }
@@ -193,15 +198,24 @@ async fn permissions_quota_and_effect_on_assessments() {
     let scope = format!("/subscriptions/{SHARED}");
     let (s, v) = env.put(&reader, &exemption_path(&scope, "r1"), body(SHARED, &[])).await;
     assert_eq!((s, v["error"]["code"].as_str()), (403, Some("AuthorizationFailed")));
-    let (s, _) = env.get(&reader, &format!("{scope}/providers/Microsoft.Authorization/policyExemptions?api-version={EXEMPTIONS_API}")).await;
+    let (s, _) =
+        env.get(&reader, &format!("{scope}/providers/Microsoft.Authorization/policyExemptions?api-version={EXEMPTIONS_API}")).await;
     assert_eq!(s, 200, "readers can list");
 
     // Exempting a resource turns its assessment NotApplicable / Exempt.
     let admin = env.user_access("alex.admin@contoso.example").await;
-    let res = format!("/subscriptions/{SHARED}/resourceGroups/rg-shared-monitoring/providers/Microsoft.Storage/storageAccounts/stcontosologs");
-    let (_, before) = env.get(&admin, &format!("{res}/providers/Microsoft.Security/assessments?api-version=2021-06-01&$expand=metadata")).await;
+    let res =
+        format!("/subscriptions/{SHARED}/resourceGroups/rg-shared-monitoring/providers/Microsoft.Storage/storageAccounts/stcontosologs");
+    let (_, before) =
+        env.get(&admin, &format!("{res}/providers/Microsoft.Security/assessments?api-version=2021-06-01&$expand=metadata")).await;
     let secure = |v: &Value| -> Value {
-        v["value"].as_array().expect("v").iter().find(|a| a["properties"]["displayName"] == "Secure transfer to storage accounts should be enabled").cloned().expect("assessment")
+        v["value"]
+            .as_array()
+            .expect("v")
+            .iter()
+            .find(|a| a["properties"]["displayName"] == "Secure transfer to storage accounts should be enabled")
+            .cloned()
+            .expect("assessment")
     };
     assert_ne!(secure(&before)["properties"]["status"]["cause"], "Exempt");
     let (s, v) = env.put(&admin, &exemption_path(&res, "logs-secure-transfer"), body(SHARED, &[REF])).await;
@@ -213,7 +227,8 @@ async fn permissions_quota_and_effect_on_assessments() {
     let (_, after) = env.get(&admin, &assessments).await;
     assert_ne!(secure(&after)["properties"]["status"]["cause"], "Exempt");
     let mut iso = body(SHARED, &["AuditSecureTransferToStorageAccounts"]);
-    iso["properties"]["policyAssignmentId"] = json!(format!("/subscriptions/{SHARED}/providers/Microsoft.Authorization/policyAssignments/ISO27001-2013"));
+    iso["properties"]["policyAssignmentId"] =
+        json!(format!("/subscriptions/{SHARED}/providers/Microsoft.Authorization/policyAssignments/ISO27001-2013"));
     let (s, v) = env.put(&admin, &exemption_path(&res, "logs-secure-transfer-iso"), iso).await;
     assert_eq!(s, 201, "{v}");
     // The default effect delay (5 s of simulated time) applies.
@@ -226,14 +241,16 @@ async fn permissions_quota_and_effect_on_assessments() {
 
     // With a delay, a new exemption is pending.
     env.sim.set_exemption_effect_delay(3600);
-    let res2 = format!("/subscriptions/{SHARED}/resourceGroups/rg-shared-monitoring/providers/Microsoft.Storage/storageAccounts/stcontosodiag");
+    let res2 =
+        format!("/subscriptions/{SHARED}/resourceGroups/rg-shared-monitoring/providers/Microsoft.Storage/storageAccounts/stcontosodiag");
     let (s, _) = env.put(&admin, &exemption_path(&res2, "diag-secure-transfer"), body(SHARED, &[REF])).await;
     assert_eq!(s, 201);
     let (_, v) = env.get(&admin, &format!("{res2}/providers/Microsoft.Security/assessments?api-version=2021-06-01")).await;
     assert_ne!(secure(&v)["properties"]["status"]["cause"], "Exempt");
 
     // Quota: 1,000 per scope (ARM's write throttle would stop us first: turn it off).
-    let off = azure_sim::FaultConfig { throttle: Some(azure_sim::ThrottleConfig { enabled: false, ..Default::default() }), ..Default::default() };
+    let off =
+        azure_sim::FaultConfig { throttle: Some(azure_sim::ThrottleConfig { enabled: false, ..Default::default() }), ..Default::default() };
     env.sim.set_faults(off).expect("faults");
     let rg = format!("/subscriptions/{SHARED}/resourceGroups/rg-shared-network");
     let sp = env.sp_token().await;
@@ -245,7 +262,12 @@ async fn permissions_quota_and_effect_on_assessments() {
     assert_eq!(s, 400, "{v}");
     // Replacing an existing one is still allowed; listing pages.
     assert_eq!(env.put(&sp, &exemption_path(&rg, "q0"), body(SHARED, &[])).await.0, 200);
-    let (items, pages) = env.get_all(&sp, &format!("{rg}/providers/Microsoft.Authorization/policyExemptions?api-version={EXEMPTIONS_API}&$filter=atExactScope()")).await;
+    let (items, pages) = env
+        .get_all(
+            &sp,
+            &format!("{rg}/providers/Microsoft.Authorization/policyExemptions?api-version={EXEMPTIONS_API}&$filter=atExactScope()"),
+        )
+        .await;
     assert_eq!(items.len(), 1000);
     assert_eq!(pages, 10);
     env.sim.shutdown().await;

@@ -29,7 +29,9 @@ async fn graph_get(env: &Env, token: Option<&str>, path_and_query: &str) -> (u16
 
 async fn sp_graph_token(env: &Env) -> String {
     let (id, secret) = env.sp("exemption-desk-ci");
-    let r = env.token_form(&[("grant_type", "client_credentials"), ("client_id", &id), ("client_secret", &secret), ("scope", GRAPH_SCOPE)]).await;
+    let r = env
+        .token_form(&[("grant_type", "client_credentials"), ("client_id", &id), ("client_secret", &secret), ("scope", GRAPH_SCOPE)])
+        .await;
     assert_eq!(r.status(), 200);
     let v: Value = r.json().await.expect("json");
     v["access_token"].as_str().expect("at").to_string()
@@ -62,7 +64,13 @@ async fn service_principal_by_app_id() {
     assert_eq!(v["servicePrincipalType"], "Application");
 
     // The CI service principal, by object id, and through a list filter.
-    let ci = env.principals["servicePrincipals"].as_array().expect("sps").iter().find(|s| s["displayName"] == "exemption-desk-ci").cloned().expect("ci");
+    let ci = env.principals["servicePrincipals"]
+        .as_array()
+        .expect("sps")
+        .iter()
+        .find(|s| s["displayName"] == "exemption-desk-ci")
+        .cloned()
+        .expect("ci");
     let (s, _, v) = graph_get(&env, Some(&t), &format!("/v1.0/servicePrincipals/{}", ci["objectId"].as_str().expect("oid"))).await;
     assert_eq!((s, &v["appId"]), (200, &ci["clientId"]));
     let (s, _, v) = graph_get(&env, Some(&t), &format!("/v1.0/servicePrincipals?$filter=appId eq '{SRP_APP_ID}'&$select=id")).await;
@@ -75,14 +83,23 @@ async fn service_principal_by_app_id() {
     let (s, _, v) = graph_get(&env, Some(&t), &format!("/v1.0/servicePrincipals(appId='{unknown}')?$select=id")).await;
     assert_eq!(s, 404);
     assert_eq!(v["error"]["code"], "Request_ResourceNotFound");
-    assert_eq!(v["error"]["message"], format!("Resource '{unknown}' does not exist or one of its queried reference-property objects are not present."));
+    assert_eq!(
+        v["error"]["message"],
+        format!("Resource '{unknown}' does not exist or one of its queried reference-property objects are not present.")
+    );
     for k in ["date", "request-id", "client-request-id"] {
         assert!(v["error"]["innerError"][k].is_string(), "{k}: {v}");
     }
 
     // Logged like everything else, with the caller.
     let log: Value = env.http.get(format!("{}/_sim/requests", env.base)).send().await.expect("log").json().await.expect("json");
-    let entry = log.as_array().expect("log").iter().find(|e| e["path"] == format!("/v1.0/servicePrincipals(appId='{SRP_APP_ID}')")).cloned().expect("logged");
+    let entry = log
+        .as_array()
+        .expect("log")
+        .iter()
+        .find(|e| e["path"] == format!("/v1.0/servicePrincipals(appId='{SRP_APP_ID}')"))
+        .cloned()
+        .expect("logged");
     assert_eq!(entry["status"], 200);
     assert_eq!(entry["principal"], ci["clientId"]);
     env.sim.shutdown().await;
@@ -136,7 +153,14 @@ async fn graph_and_arm_audiences_stay_apart() {
     let redirect = "http://127.0.0.1:53117/";
     let code = env.authorize_code(&client, redirect, &challenge, Some("morgan.manager@contoso.example")).await;
     let r = env
-        .token_form(&[("grant_type", "authorization_code"), ("client_id", &client), ("code", &code), ("redirect_uri", redirect), ("code_verifier", verifier), ("scope", GRAPH_SCOPE)])
+        .token_form(&[
+            ("grant_type", "authorization_code"),
+            ("client_id", &client),
+            ("code", &code),
+            ("redirect_uri", redirect),
+            ("code_verifier", verifier),
+            ("scope", GRAPH_SCOPE),
+        ])
         .await;
     assert_eq!(r.status(), 200);
     let v: Value = r.json().await.expect("json");

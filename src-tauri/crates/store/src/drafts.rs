@@ -22,10 +22,8 @@ impl Store {
 
     /// The saved draft; a damaged one is dropped rather than blocking the form.
     pub fn load_draft(&self) -> Result<Option<ExemptionDraft>, StoreError> {
-        let json: Option<String> = self
-            .conn()?
-            .query_row("SELECT draft_json FROM drafts WHERE slot = ?1", params![SLOT], |r| r.get(0))
-            .optional()?;
+        let json: Option<String> =
+            self.conn()?.query_row("SELECT draft_json FROM drafts WHERE slot = ?1", params![SLOT], |r| r.get(0)).optional()?;
         Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
     }
 

@@ -15,13 +15,7 @@ fn now() -> String {
 impl Store {
     /// Record an apply and every write it will send, all as `Planned`, in one
     /// transaction: either the whole plan is journalled or none of it.
-    pub fn record_apply(
-        &self,
-        id: &str,
-        recommendation_key: &str,
-        account: &str,
-        writes: &[PlannedWrite],
-    ) -> Result<(), StoreError> {
+    pub fn record_apply(&self, id: &str, recommendation_key: &str, account: &str, writes: &[PlannedWrite]) -> Result<(), StoreError> {
         let mut conn = self.conn()?;
         let tx = conn.transaction()?;
         let at = now();
@@ -62,14 +56,11 @@ impl Store {
     pub fn apply_report(&self, id: &str) -> Result<ApplyReport, StoreError> {
         let conn = self.conn()?;
         let head: Option<(String, String)> = conn
-            .query_row("SELECT started_at, recommendation_key FROM applies WHERE id = ?1", params![id], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
+            .query_row("SELECT started_at, recommendation_key FROM applies WHERE id = ?1", params![id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         let (started_at, recommendation_key) = head.ok_or_else(|| StoreError::UnknownApply(id.to_owned()))?;
-        let mut statement = conn.prepare(
-            "SELECT idx, write_json, state, attempts, message FROM apply_items WHERE apply_id = ?1 ORDER BY idx",
-        )?;
+        let mut statement =
+            conn.prepare("SELECT idx, write_json, state, attempts, message FROM apply_items WHERE apply_id = ?1 ORDER BY idx")?;
         let rows = statement.query_map(params![id], |r| {
             Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?, r.get(4)?))
         })?;
@@ -119,8 +110,7 @@ impl Store {
     /// `Planned` so they can be sent again (retry failed, resume unfinished).
     pub fn items_to_send(&self, apply_id: &str, pick: fn(ItemState) -> bool) -> Result<Vec<(u32, PlannedWrite)>, StoreError> {
         let report = self.apply_report(apply_id)?;
-        let items: Vec<(u32, PlannedWrite)> =
-            report.items.into_iter().filter(|i| pick(i.state)).map(|i| (i.index, i.write)).collect();
+        let items: Vec<(u32, PlannedWrite)> = report.items.into_iter().filter(|i| pick(i.state)).map(|i| (i.index, i.write)).collect();
         for (index, _) in &items {
             self.set_item_state(apply_id, *index, ItemState::Planned, 0, None)?;
         }

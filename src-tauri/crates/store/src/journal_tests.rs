@@ -71,5 +71,8 @@ fn resending_picks_items_by_state_and_journals_them_as_planned_again() {
     let failed = store.items_to_send("a", |s| s == ItemState::Failed).expect("picks");
     assert_eq!(failed, vec![(1, write(1))]);
     let report = store.apply_report("a").expect("reads");
-    assert_eq!(report.items.iter().map(|i| i.state).collect::<Vec<_>>(), vec![ItemState::Succeeded, ItemState::Planned, ItemState::Planned]);
+    assert_eq!(
+        report.items.iter().map(|i| i.state).collect::<Vec<_>>(),
+        vec![ItemState::Succeeded, ItemState::Planned, ItemState::Planned]
+    );
 }

@@ -50,7 +50,11 @@ impl Damage {
             DatabaseProblemKind::Busy => "Another program holds the database locked",
             DatabaseProblemKind::Unavailable => "The file cannot be opened",
         };
-        if self.detail.is_empty() { format!("{what}.") } else { format!("{what} ({}).", self.detail) }
+        if self.detail.is_empty() {
+            format!("{what}.")
+        } else {
+            format!("{what} ({}).", self.detail)
+        }
     }
 
     /// Moving the file aside helps unless another program holds it or the
@@ -89,7 +93,9 @@ fn classify(path: &Path, e: &rusqlite::Error) -> Damage {
         Some(ErrorCode::DiskFull) => DatabaseProblemKind::DiskFull,
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => DatabaseProblemKind::Busy,
         // SQLite needs to create its -wal/-shm (or journal) files beside the database.
-        _ if !folder_writable(path) => return Damage::new(path, DatabaseProblemKind::ReadOnly, format!("its folder cannot be written: {e}")),
+        _ if !folder_writable(path) => {
+            return Damage::new(path, DatabaseProblemKind::ReadOnly, format!("its folder cannot be written: {e}"))
+        }
         _ => DatabaseProblemKind::Unavailable,
     };
     Damage::new(path, kind, e)
@@ -159,7 +165,11 @@ fn inspect(path: &Path, conn: &Connection) -> Result<(), Damage> {
     }
     let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(|e| classify(path, &e))?;
     if version > schema::VERSION {
-        return Err(Damage::new(path, DatabaseProblemKind::NewerVersion, format!("schema {version}, this version reads up to {}", schema::VERSION)));
+        return Err(Damage::new(
+            path,
+            DatabaseProblemKind::NewerVersion,
+            format!("schema {version}, this version reads up to {}", schema::VERSION),
+        ));
     }
     let tables: Vec<String> = conn
         .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")

@@ -48,7 +48,13 @@ mod tests {
     fn profile(name: &str) -> Profile {
         Profile {
             name: name.into(),
-            cloud: CloudChoice { kind: CloudKind::UsGovernment, authority_host: None, arm_endpoint: None, graph_endpoint: None, arm_audience: None },
+            cloud: CloudChoice {
+                kind: CloudKind::UsGovernment,
+                authority_host: None,
+                arm_endpoint: None,
+                graph_endpoint: None,
+                arm_audience: None,
+            },
             tenant: "contoso.onmicrosoft.us".into(),
             method: SignInMethod::Browser,
             client_id: String::new(),

@@ -42,7 +42,11 @@ export function CheckRow({ check, onGrant }: Props) {
   const styles = useStyles();
   return (
     <li className={styles.root} data-testid="check" data-check-kind={check.kind} data-check-status={check.status}>
-      <span className={mergeClasses(styles.icon, styles[check.status])} role="img" aria-label={STATUS_TEXT[check.status]}>
+      <span
+        className={mergeClasses(styles.icon, styles[check.status])}
+        role="img"
+        aria-label={STATUS_TEXT[check.status]}
+      >
         {ICONS[check.status]}
       </span>
       <div className={styles.body}>

@@ -19,7 +19,14 @@ const useStyles = makeStyles({
     backgroundColor: tokens.colorNeutralBackground2,
   },
   heading: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalS },
-  list: { listStyle: "none", margin: 0, padding: 0, display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
+  list: {
+    listStyle: "none",
+    margin: 0,
+    padding: 0,
+    display: "flex",
+    flexDirection: "column",
+    gap: tokens.spacingVerticalM,
+  },
   stale: { opacity: 0.6 },
   muted: { color: tokens.colorNeutralForeground3 },
 });
@@ -70,7 +77,7 @@ export function ChecksSection({ preparation, current, running, error, groups }: 
       ) : null}
       <GrantReaderDialog
         managementGroup={granting}
-        displayName={granting ? findGroup(groups, granting)?.displayName ?? granting : ""}
+        displayName={granting ? (findGroup(groups, granting)?.displayName ?? granting) : ""}
         onGrant={grant.mutateAsync}
         onClose={() => setGranting(null)}
       />

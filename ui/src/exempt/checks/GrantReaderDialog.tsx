@@ -46,13 +46,13 @@ export function GrantReaderDialog({ managementGroup, displayName, onGrant, onClo
           <DialogContent>
             <p>
               This creates a role assignment: the built-in <strong>Reader</strong> role for the{" "}
-              <strong>Windows Azure Security Resource Provider</strong> (Defender for Cloud's service principal) on
-              the management group <strong>{displayName}</strong>{" "}
+              <strong>Windows Azure Security Resource Provider</strong> (Defender for Cloud's service principal) on the
+              management group <strong>{displayName}</strong>{" "}
               <code>/providers/Microsoft.Management/managementGroups/{managementGroup}</code>.
             </p>
             <p>
-              Defender for Cloud needs it to honour an exemption of a whole management group. Nothing else is
-              changed; you can remove the role assignment in the Azure portal.
+              Defender for Cloud needs it to honour an exemption of a whole management group. Nothing else is changed;
+              you can remove the role assignment in the Azure portal.
             </p>
             {error ? <ErrorBar error={error} title="Couldn't grant Reader" /> : null}
           </DialogContent>

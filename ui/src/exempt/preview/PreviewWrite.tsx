@@ -41,15 +41,27 @@ export function PreviewWrite({ write, scope }: Props) {
       aria-label={`${scope.name}, ${write.initiativeName}`}
     >
       <div className={styles.title}>
-        <Text weight="semibold" className={styles.name} title={scope.name}>{scope.name}</Text>
+        <Text weight="semibold" className={styles.name} title={scope.name}>
+          {scope.name}
+        </Text>
         <Caption1>{scope.where}</Caption1>
         {write.belowChosenScope ? (
-          <Badge appearance="tint" color="informative" shape="rounded" title="This initiative is assigned below the chosen scope, so its exemption is written at the assignment's own scope">
+          <Badge
+            appearance="tint"
+            color="informative"
+            shape="rounded"
+            title="This initiative is assigned below the chosen scope, so its exemption is written at the assignment's own scope"
+          >
             below the chosen scope
           </Badge>
         ) : null}
         {write.replacesExisting ? (
-          <Badge appearance="tint" color="warning" shape="rounded" title="An exemption of this name exists there and will be replaced">
+          <Badge
+            appearance="tint"
+            color="warning"
+            shape="rounded"
+            title="An exemption of this name exists there and will be replaced"
+          >
             update
           </Badge>
         ) : null}
@@ -57,11 +69,15 @@ export function PreviewWrite({ write, scope }: Props) {
       <Caption1 className={styles.path}>{write.path}</Caption1>
       <dl className={styles.facts}>
         <dt className={styles.term}>Scope</dt>
-        <dd className={styles.value} title={write.scope}>{scope.where}: {scope.name}</dd>
+        <dd className={styles.value} title={write.scope}>
+          {scope.where}: {scope.name}
+        </dd>
         <dt className={styles.term}>Initiative</dt>
         <dd className={styles.value}>{write.initiativeName}</dd>
         <dt className={styles.term}>Assignment</dt>
-        <dd className={styles.value} title={write.policyAssignmentId}>{lastSegment(write.policyAssignmentId)}</dd>
+        <dd className={styles.value} title={write.policyAssignmentId}>
+          {lastSegment(write.policyAssignmentId)}
+        </dd>
         <dt className={styles.term}>Reference ids</dt>
         <dd className={styles.value}>{write.policyDefinitionReferenceIds.join(", ") || "— (the whole initiative)"}</dd>
       </dl>

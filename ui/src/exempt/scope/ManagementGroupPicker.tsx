@@ -59,42 +59,42 @@ export function ManagementGroupPicker({ query, selected, onChange, error }: Prop
       {({ "aria-required": _required, ...props }) => (
         <div className={styles.list}>
           <FieldContextProvider value={undefined}>
-          <div className={picker.tools}>
-            <Input
-              className={picker.search}
-              type="search"
-              size="small"
-              aria-label="Search management groups"
-              placeholder="Search management groups"
-              contentBefore={<SearchRegular />}
-              value={search}
-              onChange={(_, d) => setSearch(d.value)}
-            />
-          </div>
-          <RadioGroup
-            {...props}
-            className={picker.box}
-            data-testid="mg-tree"
-            value={selected}
-            onChange={(_, d) => onChange(d.value)}
-          >
-            {rows.map(({ node, depth, subscriptions }, i) => (
-              <div key={node.name} className={styles.row} style={{ paddingLeft: `${depth * 20}px` }}>
-                <Radio
-                  value={node.name}
-                  label={node.displayName}
-                  data-field={i === 0 ? "scope" : undefined}
-                  data-group={node.name}
-                />
-                <Caption1 className={picker.secondary} aria-hidden>
-                  {subscriptions} subscription{subscriptions === 1 ? "" : "s"}
-                </Caption1>
-              </div>
-            ))}
-            {rows.length === 0 ? (
-              <Caption1 className={picker.empty}>No management group matches "{search.trim()}".</Caption1>
-            ) : null}
-          </RadioGroup>
+            <div className={picker.tools}>
+              <Input
+                className={picker.search}
+                type="search"
+                size="small"
+                aria-label="Search management groups"
+                placeholder="Search management groups"
+                contentBefore={<SearchRegular />}
+                value={search}
+                onChange={(_, d) => setSearch(d.value)}
+              />
+            </div>
+            <RadioGroup
+              {...props}
+              className={picker.box}
+              data-testid="mg-tree"
+              value={selected}
+              onChange={(_, d) => onChange(d.value)}
+            >
+              {rows.map(({ node, depth, subscriptions }, i) => (
+                <div key={node.name} className={styles.row} style={{ paddingLeft: `${depth * 20}px` }}>
+                  <Radio
+                    value={node.name}
+                    label={node.displayName}
+                    data-field={i === 0 ? "scope" : undefined}
+                    data-group={node.name}
+                  />
+                  <Caption1 className={picker.secondary} aria-hidden>
+                    {subscriptions} subscription{subscriptions === 1 ? "" : "s"}
+                  </Caption1>
+                </div>
+              ))}
+              {rows.length === 0 ? (
+                <Caption1 className={picker.empty}>No management group matches "{search.trim()}".</Caption1>
+              ) : null}
+            </RadioGroup>
           </FieldContextProvider>
         </div>
       )}

@@ -1,4 +1,13 @@
-import { Caption1, Checkbox, Field, FieldContextProvider, Spinner, makeStyles, tokens, useId } from "@fluentui/react-components";
+import {
+  Caption1,
+  Checkbox,
+  Field,
+  FieldContextProvider,
+  Spinner,
+  makeStyles,
+  tokens,
+  useId,
+} from "@fluentui/react-components";
 import { useMemo } from "react";
 import type { Subscription } from "../../ipc/bindings";
 import { ErrorBar } from "../../shared/ErrorBar";
@@ -36,12 +45,21 @@ export function ResourceGroupPicker({ recommendationKey, subscriptions, selected
   const ids = useMemo(() => subscriptions.map((s) => s.id), [subscriptions]);
   const resources = useRecommendationResources(recommendationKey, ids);
   const all: GroupRow[] = useMemo(() => {
-    const byId = new Map<string, { id: string; name: string; subscriptionId: string; unhealthy: number; total: number }>();
+    const byId = new Map<
+      string,
+      { id: string; name: string; subscriptionId: string; unhealthy: number; total: number }
+    >();
     for (const r of resources.data ?? []) {
       const id = GROUP_ID.exec(r.id)?.[1];
       if (!id || !r.resourceGroup) continue;
       const key = id.toLowerCase();
-      const found = byId.get(key) ?? { id, name: r.resourceGroup, subscriptionId: r.subscriptionId, unhealthy: 0, total: 0 };
+      const found = byId.get(key) ?? {
+        id,
+        name: r.resourceGroup,
+        subscriptionId: r.subscriptionId,
+        unhealthy: 0,
+        total: 0,
+      };
       found.total += 1;
       if (r.status === "Unhealthy") found.unhealthy += 1;
       byId.set(key, found);
@@ -63,7 +81,9 @@ export function ResourceGroupPicker({ recommendationKey, subscriptions, selected
 
   const failure = queryError(resources.error);
   if (failure) {
-    return <ErrorBar error={failure} title="Couldn't load the resource groups" onRetry={() => void resources.refetch()} />;
+    return (
+      <ErrorBar error={failure} title="Couldn't load the resource groups" onRetry={() => void resources.refetch()} />
+    );
   }
   if (resources.isPending) return <Spinner size="tiny" label="Loading resource groups…" labelPosition="after" />;
 
@@ -104,7 +124,9 @@ export function ResourceGroupPicker({ recommendationKey, subscriptions, selected
                 </div>
               ))}
               {all.length === 0 ? (
-                <Caption1 className={styles.empty}>No resource group holds resources this recommendation assesses.</Caption1>
+                <Caption1 className={styles.empty}>
+                  No resource group holds resources this recommendation assesses.
+                </Caption1>
               ) : shown.length === 0 ? (
                 <Caption1 className={styles.empty}>No resource group matches.</Caption1>
               ) : null}

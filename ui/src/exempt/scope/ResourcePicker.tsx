@@ -56,28 +56,32 @@ export function ResourcePicker({ recommendationKey, subscriptions, selected, onC
   return (
     <Field label="Resources" required validationMessage={error}>
       {({ "aria-required": _required, ...props }) => (
-        <div role="group" {...props} data-testid="resource-picker"
-          aria-describedby={[countId, props["aria-describedby"]].filter(Boolean).join(" ")}>
+        <div
+          role="group"
+          {...props}
+          data-testid="resource-picker"
+          aria-describedby={[countId, props["aria-describedby"]].filter(Boolean).join(" ")}
+        >
           <FieldContextProvider value={undefined}>
-          <SearchTools
-            label="Search resources"
-            placeholder="Search by name, type, resource group or subscription"
-            search={search}
-            onSearch={setSearch}
-            allShown={allShown}
-            onSelectAll={selectAll}
-            nothingShown={shown.length === 0}
-            firstField
-          />
-          {all.length === 0 ? (
-            <Caption1 className={styles.empty}>This recommendation has no unhealthy resources.</Caption1>
-          ) : (
-            <ResourceRows rows={shown} chosen={chosen} onToggle={toggle} />
-          )}
-          <Caption1 id={countId} className={styles.count} aria-live="polite">
-            {selected.length} of {all.length} selected
-            {shown.length !== all.length ? ` · ${shown.length} shown` : ""}
-          </Caption1>
+            <SearchTools
+              label="Search resources"
+              placeholder="Search by name, type, resource group or subscription"
+              search={search}
+              onSearch={setSearch}
+              allShown={allShown}
+              onSelectAll={selectAll}
+              nothingShown={shown.length === 0}
+              firstField
+            />
+            {all.length === 0 ? (
+              <Caption1 className={styles.empty}>This recommendation has no unhealthy resources.</Caption1>
+            ) : (
+              <ResourceRows rows={shown} chosen={chosen} onToggle={toggle} />
+            )}
+            <Caption1 id={countId} className={styles.count} aria-live="polite">
+              {selected.length} of {all.length} selected
+              {shown.length !== all.length ? ` · ${shown.length} shown` : ""}
+            </Caption1>
           </FieldContextProvider>
         </div>
       )}

@@ -58,8 +58,8 @@ export function ScopeField({ recommendationKey, subscriptions, value, onChange, 
       </Field>
       {noGroups ? (
         <Caption1 className={styles.note}>
-          Management groups aren't readable with this sign-in, so exemptions can be made at subscriptions or
-          resources only.
+          Management groups aren't readable with this sign-in, so exemptions can be made at subscriptions or resources
+          only.
         </Caption1>
       ) : null}
       {value.kind === "managementGroup" ? (

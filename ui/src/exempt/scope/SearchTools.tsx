@@ -15,7 +15,16 @@ type Props = {
 };
 
 /** A picker's search box and its "Select all" (of what the search shows). */
-export function SearchTools({ label, placeholder, search, onSearch, allShown, onSelectAll, nothingShown, firstField }: Props) {
+export function SearchTools({
+  label,
+  placeholder,
+  search,
+  onSearch,
+  allShown,
+  onSelectAll,
+  nothingShown,
+  firstField,
+}: Props) {
   const styles = usePickerStyles();
   return (
     <div className={styles.tools}>
@@ -30,7 +39,12 @@ export function SearchTools({ label, placeholder, search, onSearch, allShown, on
         onChange={(_, d) => onSearch(d.value)}
         data-field={firstField ? "scope" : undefined}
       />
-      <Checkbox label="Select all" disabled={nothingShown} checked={allShown} onChange={(_, d) => onSelectAll(d.checked === true)} />
+      <Checkbox
+        label="Select all"
+        disabled={nothingShown}
+        checked={allShown}
+        onChange={(_, d) => onSelectAll(d.checked === true)}
+      />
     </div>
   );
 }

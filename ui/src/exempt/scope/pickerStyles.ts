@@ -12,7 +12,11 @@ export const usePickerStyles = makeStyles({
     maxHeight: "240px",
     overflowY: "auto",
   },
-  count: { color: tokens.colorNeutralForeground3, padding: `0 ${tokens.spacingHorizontalS}`, fontVariantNumeric: "tabular-nums" },
+  count: {
+    color: tokens.colorNeutralForeground3,
+    padding: `0 ${tokens.spacingHorizontalS}`,
+    fontVariantNumeric: "tabular-nums",
+  },
   secondary: { color: tokens.colorNeutralForeground3 },
   empty: { color: tokens.colorNeutralForeground3, padding: tokens.spacingHorizontalS },
 });

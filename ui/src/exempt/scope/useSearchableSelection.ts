@@ -16,7 +16,10 @@ export function useSearchableSelection<T>(
   const [search, setSearch] = useState("");
   const shown = useMemo(() => all.filter((item) => matches(textOf(item), search)), [all, search, textOf]);
   const chosen = useMemo(() => new Set(selected), [selected]);
-  const shownChosen = useMemo(() => shown.reduce((n, item) => n + (chosen.has(idOf(item)) ? 1 : 0), 0), [shown, chosen, idOf]);
+  const shownChosen = useMemo(
+    () => shown.reduce((n, item) => n + (chosen.has(idOf(item)) ? 1 : 0), 0),
+    [shown, chosen, idOf],
+  );
   const set = (next: Set<string>) => onChange(all.map(idOf).filter((id) => next.has(id)));
   const toggle = (id: string, checked: boolean) => {
     const next = new Set(chosen);

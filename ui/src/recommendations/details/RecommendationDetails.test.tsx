@@ -10,13 +10,27 @@ const { invoke } = await import("@tauri-apps/api/core");
 const invokeMock = vi.mocked(invoke);
 
 const REC: Recommendation = {
-  key: "k", displayName: "Reported oddly", description: "", severity: "Unknown", assessmentType: "Unknown", policyDefinitionId: null,
-  unhealthyCount: 1, healthyCount: 0, notApplicableCount: 0, notExemptibleReason: "no metadata",
+  key: "k",
+  displayName: "Reported oddly",
+  description: "",
+  severity: "Unknown",
+  assessmentType: "Unknown",
+  policyDefinitionId: null,
+  unhealthyCount: 1,
+  healthyCount: 0,
+  notApplicableCount: 0,
+  notExemptibleReason: "no metadata",
 };
 const SUBS = [{ id: "s1", displayName: "Sub one", state: "Enabled" }];
 const resource = (name: string, status: ResourceStatus): AssessedResource => ({
-  id: `/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Web/sites/${name}`, name, resourceType: "Microsoft.Web/sites",
-  subscriptionId: "s1", resourceGroup: "rg", status, cause: null, exemptionId: null,
+  id: `/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Web/sites/${name}`,
+  name,
+  resourceType: "Microsoft.Web/sites",
+  subscriptionId: "s1",
+  resourceGroup: "rg",
+  status,
+  cause: null,
+  exemptionId: null,
 });
 
 describe("RecommendationDetails", () => {

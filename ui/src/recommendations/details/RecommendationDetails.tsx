@@ -9,7 +9,10 @@ import { ResourceLine } from "./ResourceLine";
 const useStyles = makeStyles({
   root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
   description: { color: tokens.colorNeutralForeground2 },
-  list: { border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`, borderRadius: tokens.borderRadiusMedium },
+  list: {
+    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+    borderRadius: tokens.borderRadiusMedium,
+  },
   muted: { color: tokens.colorNeutralForeground3 },
 });
 
@@ -41,7 +44,11 @@ export function RecommendationDetails({ recommendation, subscriptions }: Props) 
   return (
     <div className={styles.root} data-testid="recommendation-details">
       {recommendation.description ? <Body1 className={styles.description}>{recommendation.description}</Body1> : null}
-      <TabList selectedValue={status} onTabSelect={(_, d) => setStatus(d.value as ResourceStatus)} aria-label="Resources by status">
+      <TabList
+        selectedValue={status}
+        onTabSelect={(_, d) => setStatus(d.value as ResourceStatus)}
+        aria-label="Resources by status"
+      >
         {tabs.map((t) => (
           <Tab key={t.status} value={t.status}>
             {`${t.label} (${resources.data ? counts[t.status] : "…"})`}

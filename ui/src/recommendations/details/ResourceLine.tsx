@@ -17,14 +17,26 @@ const useStyles = makeStyles({
 });
 
 /** One assessed resource; for Not applicable, why (and which exemption). */
-export function ResourceLine({ resource, subscriptions }: { resource: AssessedResource; subscriptions: readonly Subscription[] }) {
+export function ResourceLine({
+  resource,
+  subscriptions,
+}: {
+  resource: AssessedResource;
+  subscriptions: readonly Subscription[];
+}) {
   const styles = useStyles();
-  const where = [resource.resourceType, resource.resourceGroup, subscriptionName(resource.subscriptionId, subscriptions)]
+  const where = [
+    resource.resourceType,
+    resource.resourceGroup,
+    subscriptionName(resource.subscriptionId, subscriptions),
+  ]
     .filter(Boolean)
     .join(" · ");
   return (
     <div className={styles.root} data-testid="assessed-resource" data-status={resource.status} title={resource.id}>
-      <Text className={styles.line} weight="semibold">{resource.name}</Text>
+      <Text className={styles.line} weight="semibold">
+        {resource.name}
+      </Text>
       <Caption1 className={mergeClasses(styles.line, styles.sub)}>{where}</Caption1>
       {resource.status === "NotApplicable" ? (
         <Caption1 className={styles.cause} data-testid="not-applicable-cause">

@@ -32,18 +32,19 @@ pub struct World {
 impl World {
     pub async fn start() -> World {
         let sim = Simulator::start("demo", "127.0.0.1:0".parse().expect("addr")).await.expect("simulator starts");
-        let principals = reqwest::get(format!("{}/_sim/principals", sim.base_url()))
-            .await
-            .expect("principals")
-            .json()
-            .await
-            .expect("json");
+        let principals = reqwest::get(format!("{}/_sim/principals", sim.base_url())).await.expect("principals").json().await.expect("json");
         World { sim, principals }
     }
 
     pub fn cloud(&self) -> CloudChoice {
         let base = self.sim.base_url().to_owned();
-        CloudChoice { kind: CloudKind::Custom, authority_host: Some(base.clone()), arm_endpoint: Some(base.clone()), graph_endpoint: Some(base), arm_audience: None }
+        CloudChoice {
+            kind: CloudKind::Custom,
+            authority_host: Some(base.clone()),
+            arm_endpoint: Some(base.clone()),
+            graph_endpoint: Some(base),
+            arm_audience: None,
+        }
     }
 
     fn tenant_id(&self) -> String {
@@ -192,7 +193,10 @@ impl Demo for SimDemo {
             authority_host: endpoint,
             tenant: demo.tenant_id.to_string(),
             token_scope: PUBLIC_TOKEN_SCOPE.to_owned(),
-            sign_in: SignIn::UserWithoutPrompt { client_id: demo.public_client_id.to_string(), login_hint: demo.default_user_upn.to_string() },
+            sign_in: SignIn::UserWithoutPrompt {
+                client_id: demo.public_client_id.to_string(),
+                login_hint: demo.default_user_upn.to_string(),
+            },
         };
         Ok(DemoTenant { connection, keep_alive: Box::new(simulator) })
     }

@@ -77,17 +77,11 @@ pub async fn sign_in_with_browser(
 
     let (redirect, serving) = wait_for_redirect(listener, pkce.state.secret(), request.timeout).await?;
     let outcome = match pkce.code(&format!("{redirect_uri}?{}", redirect.query)) {
-        Ok(code) => EntraCredential::exchange_code(
-            http,
-            request.authority,
-            &request.client_id,
-            &code,
-            &redirect_uri,
-            pkce.verifier,
-            &request.scope,
-        )
-        .await
-        .map_err(explain),
+        Ok(code) => {
+            EntraCredential::exchange_code(http, request.authority, &request.client_id, &code, &redirect_uri, pkce.verifier, &request.scope)
+                .await
+                .map_err(explain)
+        }
         Err(e) => Err(explain(e)),
     };
     let answer = match &outcome {
@@ -117,9 +111,8 @@ struct Redirect {
 /// still open are returned too, so the redirect's stays open for its page;
 /// dropping them closes them all.
 async fn wait_for_redirect(listener: TcpListener, state: &str, timeout: Duration) -> Result<(Redirect, JoinSet<()>), AzureError> {
-    let timed_out = || {
-        AzureError::SignInStopped(format!("No answer came back from the browser within {} seconds. Sign in again.", timeout.as_secs()))
-    };
+    let timed_out =
+        || AzureError::SignInStopped(format!("No answer came back from the browser within {} seconds. Sign in again.", timeout.as_secs()));
     let deadline = Instant::now().checked_add(timeout).ok_or_else(timed_out)?;
     let state: Arc<str> = Arc::from(state);
     let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));

@@ -17,9 +17,7 @@ use async_trait::async_trait;
 use azure_core::credentials::{AccessToken, TokenCredential, TokenRequestOptions};
 use azure_core::error::ErrorKind;
 use azure_core::time::{Duration, OffsetDateTime};
-use azure_identity::{
-    AzureCliCredential, AzureCliCredentialOptions, AzureDeveloperCliCredential, AzureDeveloperCliCredentialOptions,
-};
+use azure_identity::{AzureCliCredential, AzureCliCredentialOptions, AzureDeveloperCliCredential, AzureDeveloperCliCredentialOptions};
 use tokio::sync::Mutex;
 
 use crate::credential::SessionCredential;
@@ -127,16 +125,9 @@ fn refused(failures: &[(&'static str, azure_core::Error)]) -> AzureError {
 /// The tool is not installed, or nobody is signed in to it.
 fn not_signed_in(message: &str) -> bool {
     let m = message.to_ascii_lowercase();
-    [
-        "not found on path",
-        "wasn't found on path",
-        "az login",
-        "azd auth login",
-        "not logged in",
-        "no subscription found",
-    ]
-    .iter()
-    .any(|hint| m.contains(hint))
+    ["not found on path", "wasn't found on path", "az login", "azd auth login", "not logged in", "no subscription found"]
+        .iter()
+        .any(|hint| m.contains(hint))
 }
 
 /// One line, without `azure_identity`'s troubleshooting link.
@@ -147,11 +138,7 @@ fn tidy(message: &str) -> String {
 
 #[async_trait]
 impl TokenCredential for DeveloperSession {
-    async fn get_token(
-        &self,
-        scopes: &[&str],
-        _options: Option<TokenRequestOptions<'_>>,
-    ) -> azure_core::Result<AccessToken> {
+    async fn get_token(&self, scopes: &[&str], _options: Option<TokenRequestOptions<'_>>) -> azure_core::Result<AccessToken> {
         let scope = scopes.join(" ");
         self.token(&scope).await.map_err(|e| azure_core::Error::new(ErrorKind::Credential, e))
     }
@@ -190,10 +177,7 @@ mod tests {
 
     #[test]
     fn a_refusal_while_signed_in_is_a_sign_in_error() {
-        let e = refused(&[
-            ("az", error("ERROR: AADSTS90002: Tenant 'x' not found.")),
-            ("azd", error("azd not found on PATH")),
-        ]);
+        let e = refused(&[("az", error("ERROR: AADSTS90002: Tenant 'x' not found.")), ("azd", error("azd not found on PATH"))]);
         assert!(matches!(e, AzureError::SignIn { ref error, .. } if error == "developer_tools"), "{e:?}");
     }
 

@@ -79,21 +79,15 @@ pub async fn sign_in_with_device_code(
     let status = response.status();
     let body = crate::http::read_text(&url, response, crate::http::Body::Token).await?;
     if !status.is_success() {
-        let refused: Refusal = serde_json::from_str(&body)
-            .map_err(|_| AzureError::unexpected("the device-code request", format!("status {status}")))?;
+        let refused: Refusal =
+            serde_json::from_str(&body).map_err(|_| AzureError::unexpected("the device-code request", format!("status {status}")))?;
         return Err(explain(AzureError::SignIn { error: refused.error, description: refused.error_description }));
     }
-    let code: DeviceCodeResponse =
-        serde_json::from_str(&body).map_err(|e| AzureError::unexpected("the device-code request", e))?;
+    let code: DeviceCodeResponse = serde_json::from_str(&body).map_err(|e| AzureError::unexpected("the device-code request", e))?;
     let expires_in = crate::http::seconds(Some(&code.expires_in), MAX_DEVICE_CODE_SECONDS)
         .ok_or_else(|| AzureError::unexpected("the device-code request", "no `expires_in`"))?;
     let asked_interval = crate::http::seconds(code.interval.as_ref(), MAX_POLL_INTERVAL_SECONDS).unwrap_or(5).max(1);
-    let prompt = DeviceCodePrompt {
-        user_code: code.user_code,
-        verification_uri: code.verification_uri,
-        message: code.message,
-        expires_in,
-    };
+    let prompt = DeviceCodePrompt { user_code: code.user_code, verification_uri: code.verification_uri, message: code.message, expires_in };
     show(&prompt).map_err(|e| AzureError::SignInStopped(format!("The sign-in code could not be shown: {e}")))?;
 
     // oauth2 reads the code as RFC 8628 has it; the numbers are the clamped ones.

@@ -46,7 +46,8 @@ impl Pkce {
         login_hint: Option<&str>,
         prompt: Option<&str>,
     ) -> Result<Url, AzureError> {
-        let redirect = RedirectUrl::new(redirect_uri.to_owned()).map_err(|e| AzureError::Config(format!("redirect {redirect_uri}: {e}")))?;
+        let redirect =
+            RedirectUrl::new(redirect_uri.to_owned()).map_err(|e| AzureError::Config(format!("redirect {redirect_uri}: {e}")))?;
         let state = self.state.clone();
         let client = oauth::client(authority, client_id)?;
         let mut request = client
@@ -111,7 +112,10 @@ mod tests {
         let q: std::collections::HashMap<_, _> = url.query_pairs().into_owned().collect();
         assert_eq!(q["code_challenge"], PkceCodeChallenge::from_code_verifier_sha256(&pkce.verifier).as_str());
         assert_eq!(q["code_challenge_method"], "S256");
-        assert_eq!((q["prompt"].as_str(), q["login_hint"].as_str(), q["state"].as_str()), ("select_account", "a@b.example", pkce.state.secret().as_str()));
+        assert_eq!(
+            (q["prompt"].as_str(), q["login_hint"].as_str(), q["state"].as_str()),
+            ("select_account", "a@b.example", pkce.state.secret().as_str())
+        );
         assert!(!q.contains_key("code_verifier"));
     }
 }

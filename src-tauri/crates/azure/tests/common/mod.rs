@@ -6,7 +6,9 @@ use std::sync::Mutex;
 
 use azure_core::credentials::Secret;
 use azure_sim::Simulator;
-use desk_azure::{apply_writes, ApplyObserver, ApplyOptions, AzureError, Cancel, Connection, Identity, SignIn, Tenant, Url, PUBLIC_TOKEN_SCOPE};
+use desk_azure::{
+    apply_writes, ApplyObserver, ApplyOptions, AzureError, Cancel, Connection, Identity, SignIn, Tenant, Url, PUBLIC_TOKEN_SCOPE,
+};
 use desk_core::apply::ItemState;
 use desk_core::exemption::{ExemptionCategory, ExemptionDraft};
 use desk_core::plan::{PlannedWrite, Requester};
@@ -26,16 +28,10 @@ pub struct World {
     pub principals: Value,
 }
 
-
 impl World {
     pub async fn start() -> World {
         let sim = Simulator::start("demo", "127.0.0.1:0".parse().expect("addr")).await.expect("simulator starts");
-        let principals = reqwest::get(format!("{}/_sim/principals", sim.base_url()))
-            .await
-            .expect("principals")
-            .json()
-            .await
-            .expect("json");
+        let principals = reqwest::get(format!("{}/_sim/principals", sim.base_url())).await.expect("principals").json().await.expect("json");
         World { sim, principals }
     }
 
@@ -64,22 +60,12 @@ impl World {
     }
 
     pub async fn requests(&self) -> Vec<Value> {
-        reqwest::get(format!("{}/_sim/requests", self.sim.base_url()))
-            .await
-            .expect("requests")
-            .json()
-            .await
-            .expect("json")
+        reqwest::get(format!("{}/_sim/requests", self.sim.base_url())).await.expect("requests").json().await.expect("json")
     }
 
     /// POST a `/_sim/...` control request; it must succeed.
     pub async fn control(&self, path: &str, body: Value) {
-        let response = reqwest::Client::new()
-            .post(format!("{}{path}", self.sim.base_url()))
-            .json(&body)
-            .send()
-            .await
-            .expect("sim control");
+        let response = reqwest::Client::new().post(format!("{}{path}", self.sim.base_url())).json(&body).send().await.expect("sim control");
         assert!(response.status().is_success(), "{path}: {}", response.status());
     }
 
@@ -124,7 +110,6 @@ pub async fn apply(tenant: &Tenant, writes: &[PlannedWrite]) -> (Vec<(u32, ItemS
     (outcomes, recorder)
 }
 
-
 impl World {
     /// Sign in as a seeded user (auth code + PKCE through the simulator's auto-consent).
     pub async fn as_user(&self, upn: &str) -> (Tenant, Identity) {
@@ -158,7 +143,10 @@ pub fn browser(tamper_state: bool) -> (impl FnOnce(&Url) -> Result<(), String>, 
             if tamper_state {
                 let pairs: Vec<(String, String)> = location
                     .query_pairs()
-                    .map(|(k, v)| { let v = if k == "state" { "forged".to_owned() } else { v.into_owned() }; (k.into_owned(), v) })
+                    .map(|(k, v)| {
+                        let v = if k == "state" { "forged".to_owned() } else { v.into_owned() };
+                        (k.into_owned(), v)
+                    })
                     .collect();
                 location.query_pairs_mut().clear().extend_pairs(pairs);
             }
@@ -170,4 +158,3 @@ pub fn browser(tamper_state: bool) -> (impl FnOnce(&Url) -> Result<(), String>, 
     };
     (open, rx)
 }
-

@@ -56,7 +56,9 @@ fn assignments(scope: &str, count: usize, name_style: usize) -> Vec<AssignedInit
             a.assignment_id = format!("{}/providers/Microsoft.Authorization/policyAssignments/{name}", above[i % 2]);
             if name_style % 3 == 1 && i >= 2 {
                 // Same name at a third scope, so only the id tells them apart.
-                a.assignment_id = format!("/providers/Microsoft.Management/managementGroups/mg{i}/providers/Microsoft.Authorization/policyAssignments/{name}");
+                a.assignment_id = format!(
+                    "/providers/Microsoft.Management/managementGroups/mg{i}/providers/Microsoft.Authorization/policyAssignments/{name}"
+                );
             }
             a.initiative_name = format!("Initiative {i}");
             a

@@ -34,8 +34,8 @@ fn every_initiative_holding_the_recommendation_gets_its_own_exemption() {
     let scope = sub(SUB_A);
     let mut d = draft();
     d.scope = ScopeChoice::Subscriptions { ids: vec![SUB_A.into()] };
-    let writes = plan_exemptions(&d, &recommendation(), &[facts(&scope, vec![iso(&scope), benchmark(&scope)])], &requester(), now())
-        .expect("plans");
+    let writes =
+        plan_exemptions(&d, &recommendation(), &[facts(&scope, vec![iso(&scope), benchmark(&scope)])], &requester(), now()).expect("plans");
     assert_eq!(writes.len(), 2);
     assert_eq!(writes[0].initiative_name, "Microsoft cloud security benchmark", "the benchmark first");
     assert_eq!(writes[0].name, "storage-transfer");
@@ -53,8 +53,8 @@ fn an_initiative_without_the_recommendation_is_left_alone() {
     other.members[0].policy_definition_id = "/providers/x/unrelated".into();
     let mut d = draft();
     d.scope = ScopeChoice::Subscriptions { ids: vec![SUB_A.into()] };
-    let writes = plan_exemptions(&d, &recommendation(), &[facts(&scope, vec![benchmark(&scope), other])], &requester(), now())
-        .expect("plans");
+    let writes =
+        plan_exemptions(&d, &recommendation(), &[facts(&scope, vec![benchmark(&scope), other])], &requester(), now()).expect("plans");
     assert_eq!(writes.len(), 1);
 }
 
@@ -97,8 +97,8 @@ fn sixty_four_character_names_do_not_collide_with_themselves() {
     assert!(writes.iter().all(|w| w.name.encode_utf16().count() <= 64));
     // At 60 characters the suffixes stay whole (they used to be cut to `-mcs` / `-ISO`).
     d.name = "n".repeat(60);
-    let writes = plan_exemptions(&d, &recommendation(), &[facts(&scope, vec![benchmark(&scope), iso(&scope)])], &requester(), now())
-        .expect("plans");
+    let writes =
+        plan_exemptions(&d, &recommendation(), &[facts(&scope, vec![benchmark(&scope), iso(&scope)])], &requester(), now()).expect("plans");
     assert!(writes[1].name.contains("-iso27001-"), "{}", writes[1].name);
 }
 
@@ -169,8 +169,8 @@ fn optional_fields_are_left_out_and_display_name_defaults_to_name() {
     d.description = "  ".into();
     d.expires_on = None;
     d.scope = ScopeChoice::Subscriptions { ids: vec![SUB_A.into()] };
-    let writes = plan_exemptions(&d, &recommendation(), &[facts(&sub(SUB_A), vec![benchmark(&sub(SUB_A))])], &requester(), now())
-        .expect("plans");
+    let writes =
+        plan_exemptions(&d, &recommendation(), &[facts(&sub(SUB_A), vec![benchmark(&sub(SUB_A))])], &requester(), now()).expect("plans");
     let props = &writes[0].body["properties"];
     assert_eq!(props["displayName"], "storage-transfer");
     assert!(props.get("description").is_none());
@@ -213,8 +213,10 @@ fn a_management_group_covers_the_subscriptions_own_assignments_below_it() {
     let mut f = facts(&group, vec![benchmark(&group)]);
     f.below = vec![below(&sub(SUB_A), vec![benchmark(&sub(SUB_A)), iso(&sub(SUB_A))]), below(&sub(SUB_B), vec![benchmark(&sub(SUB_B))])];
     let writes = plan_exemptions(&d, &recommendation(), &[f], &requester(), now()).expect("plans");
-    let placed: Vec<(&str, &str, bool)> =
-        writes.iter().map(|w| (w.scope.as_str(), w.policy_assignment_id.rsplit('/').next().unwrap_or_default(), w.below_chosen_scope)).collect();
+    let placed: Vec<(&str, &str, bool)> = writes
+        .iter()
+        .map(|w| (w.scope.as_str(), w.policy_assignment_id.rsplit('/').next().unwrap_or_default(), w.below_chosen_scope))
+        .collect();
     assert_eq!(
         placed,
         vec![
@@ -224,7 +226,10 @@ fn a_management_group_covers_the_subscriptions_own_assignments_below_it() {
             (sub(SUB_B).as_str(), "SecurityCenterBuiltIn", true),
         ]
     );
-    assert!(writes.iter().all(|w| w.policy_assignment_id.starts_with(&w.scope)), "each below-scope exemption sits at its assignment's own scope");
+    assert!(
+        writes.iter().all(|w| w.policy_assignment_id.starts_with(&w.scope)),
+        "each below-scope exemption sits at its assignment's own scope"
+    );
     assert_eq!(writes[1].path, format!("/subscriptions/{SUB_A}/providers/Microsoft.Authorization/policyExemptions/storage-transfer"));
     assert_eq!(writes[2].body["properties"]["policyDefinitionReferenceIds"], json!(["iso-A.10.1.1-secure-transfer"]));
     let mut paths: Vec<String> = writes.iter().map(|w| w.path.to_ascii_lowercase()).collect();

@@ -1,15 +1,15 @@
 //! Bearer-token authentication and role-based access checks for ARM calls.
 
 use axum::http::HeaderMap;
-use chrono::{TimeZone, Utc};
 #[allow(unused_imports)]
 use chrono::DateTime;
+use chrono::{TimeZone, Utc};
 use serde_json::Value;
 
 use super::scope::{chain, Scope};
 use crate::errors::HttpError;
-use crate::model::roles::{action_matches, role, role_by_definition_id, Role};
 use crate::jwt::{self, TokenProblem};
+use crate::model::roles::{action_matches, role, role_by_definition_id, Role};
 use crate::state::{is_arm_audience, App, World};
 
 /// Who is calling.
@@ -106,9 +106,7 @@ pub fn allowed(world: &World, principal_oid: &str, scope: &Scope, action: &str) 
         .filter(|ra| ra.principal_id.eq_ignore_ascii_case(principal_oid))
         .filter(|ra| ancestors.contains(&ra.scope.trim_end_matches('/').to_ascii_lowercase()) || ra.scope == "/")
         .filter_map(|ra| role_in(world, &ra.role))
-        .any(|r| {
-            r.actions.iter().any(|p| action_matches(p, action)) && !r.not_actions.iter().any(|p| action_matches(p, action))
-        })
+        .any(|r| r.actions.iter().any(|p| action_matches(p, action)) && !r.not_actions.iter().any(|p| action_matches(p, action)))
 }
 
 /// Does the principal hold any role at, above or below `scope`? (What makes a
@@ -116,16 +114,10 @@ pub fn allowed(world: &World, principal_oid: &str, scope: &Scope, action: &str) 
 pub fn has_any_access(world: &World, principal_oid: &str, scope: &Scope) -> bool {
     let id = scope.id().to_ascii_lowercase();
     let ancestors = chain(world, scope);
-    world
-        .role_assignments
-        .iter()
-        .filter(|ra| ra.principal_id.eq_ignore_ascii_case(principal_oid))
-        .any(|ra| {
-            let ra_scope = ra.scope.trim_end_matches('/').to_ascii_lowercase();
-            ancestors.contains(&ra_scope)
-                || ra.scope == "/"
-                || Scope::parse_id(&ra.scope).is_some_and(|s| chain(world, &s).contains(&id))
-        })
+    world.role_assignments.iter().filter(|ra| ra.principal_id.eq_ignore_ascii_case(principal_oid)).any(|ra| {
+        let ra_scope = ra.scope.trim_end_matches('/').to_ascii_lowercase();
+        ancestors.contains(&ra_scope) || ra.scope == "/" || Scope::parse_id(&ra.scope).is_some_and(|s| chain(world, &s).contains(&id))
+    })
 }
 
 /// 403 unless the caller may perform `action` on `scope`.

@@ -5,11 +5,11 @@ use axum::http::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use super::auth::{require, role_by_definition_id_in, role_in};
-use crate::model::roles::{Role, ROLES};
 use super::policy::scope_matches;
 use super::scope::{chain, Scope};
 use super::{method_not_allowed, ArmResult, Ctx, V_PERMISSIONS, V_ROLE_ASSIGNMENTS, V_ROLE_DEFINITIONS};
 use crate::errors::HttpError;
+use crate::model::roles::{Role, ROLES};
 use crate::state::{RoleAssignment, World};
 
 fn role_definition_id(scope: &str, guid: &str) -> String {
@@ -45,7 +45,10 @@ pub fn permissions(ctx: &mut Ctx, scope: &Scope) -> ArmResult {
     }
     ctx.check_version(V_PERMISSIONS)?;
     if *scope == Scope::Tenant {
-        return Err(HttpError::bad_request("InvalidScope", "Permissions are available at management group, subscription, resource group or resource scope."));
+        return Err(HttpError::bad_request(
+            "InvalidScope",
+            "Permissions are available at management group, subscription, resource group or resource scope.",
+        ));
     }
     scope.check_exists(ctx.world)?;
     if let Scope::ManagementGroup(mg) = scope {
@@ -135,7 +138,10 @@ pub fn role_assignments(ctx: &mut Ctx, scope: &Scope, name: Option<&str>) -> Arm
             let def = props.get("roleDefinitionId").and_then(Value::as_str).unwrap_or("");
             let principal = props.get("principalId").and_then(Value::as_str).unwrap_or("").to_string();
             let Some(r) = role_by_definition_id_in(ctx.world, def) else {
-                return Err(HttpError::bad_request("RoleDefinitionDoesNotExist", format!("The specified role definition with ID '{def}' does not exist.")));
+                return Err(HttpError::bad_request(
+                    "RoleDefinitionDoesNotExist",
+                    format!("The specified role definition with ID '{def}' does not exist."),
+                ));
             };
             let w = &*ctx.world;
             let principal_type = if w.user_by_oid(&principal).is_some() {
@@ -143,11 +149,15 @@ pub fn role_assignments(ctx: &mut Ctx, scope: &Scope, name: Option<&str>) -> Arm
             } else if w.service_principals.iter().any(|s| s.object_id.eq_ignore_ascii_case(&principal)) {
                 "ServicePrincipal"
             } else {
-                return Err(HttpError::bad_request("PrincipalNotFound", format!("Principal {principal} does not exist in the directory {}.", w.tenant_id)));
+                return Err(HttpError::bad_request(
+                    "PrincipalNotFound",
+                    format!("Principal {principal} does not exist in the directory {}.", w.tenant_id),
+                ));
             };
-            if w.role_assignments.iter().any(|ra| {
-                ra.principal_id.eq_ignore_ascii_case(&principal) && ra.role == r.name && ra.scope.eq_ignore_ascii_case(&scope_id)
-            }) {
+            if w.role_assignments
+                .iter()
+                .any(|ra| ra.principal_id.eq_ignore_ascii_case(&principal) && ra.role == r.name && ra.scope.eq_ignore_ascii_case(&scope_id))
+            {
                 return Err(HttpError::arm(StatusCode::CONFLICT, "RoleAssignmentExists", "The role assignment already exists."));
             }
             let ra = RoleAssignment {
@@ -163,7 +173,11 @@ pub fn role_assignments(ctx: &mut Ctx, scope: &Scope, name: Option<&str>) -> Arm
         }
         (Method::DELETE, Some(n)) => {
             require(ctx.world, ctx.caller, scope, "Microsoft.Authorization/roleAssignments/delete")?;
-            let pos = ctx.world.role_assignments.iter().position(|ra| ra.name.eq_ignore_ascii_case(n) && ra.scope.eq_ignore_ascii_case(&scope_id));
+            let pos = ctx
+                .world
+                .role_assignments
+                .iter()
+                .position(|ra| ra.name.eq_ignore_ascii_case(n) && ra.scope.eq_ignore_ascii_case(&scope_id));
             match pos {
                 Some(i) => {
                     let ra = ctx.world.role_assignments.remove(i);

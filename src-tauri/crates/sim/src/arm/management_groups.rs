@@ -76,9 +76,11 @@ pub fn get(ctx: &mut Ctx, name: &str) -> ArmResult {
     let Some(m) = w.management_group(name) else {
         return Err(crate::errors::HttpError::not_found("NotFound", format!("Management group '{name}' was not found.")));
     };
-    let parent = m.parent.as_ref().and_then(|p| w.management_group(p)).map(|p| {
-        json!({ "id": mg_id(&p.name), "name": p.name, "displayName": p.display_name })
-    });
+    let parent = m
+        .parent
+        .as_ref()
+        .and_then(|p| w.management_group(p))
+        .map(|p| json!({ "id": mg_id(&p.name), "name": p.name, "displayName": p.display_name }));
     let seeded = chrono::DateTime::parse_from_rfc3339("2024-01-15T09:30:00Z").map(|t| t.with_timezone(&chrono::Utc)).unwrap_or_default();
     let mut body = json!({
         "id": mg_id(&m.name),

@@ -22,7 +22,10 @@ pub fn endpoints(app: &App, method: &Method, query: &[(String, String)]) -> ArmR
         ));
     }
     let Some(version) = query.iter().find(|(k, _)| k.eq_ignore_ascii_case("api-version")).map(|(_, v)| v.as_str()) else {
-        return Err(HttpError::bad_request("MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests."));
+        return Err(HttpError::bad_request(
+            "MissingApiVersionParameter",
+            "The api-version query parameter (?api-version=) is required for all requests.",
+        ));
     };
     if !V_METADATA_ENDPOINTS.iter().any(|v| v.eq_ignore_ascii_case(version)) {
         let mut list = V_METADATA_ENDPOINTS.to_vec();

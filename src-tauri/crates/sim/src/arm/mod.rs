@@ -32,17 +32,40 @@ use scope::Scope;
 pub type ArmResult = Result<(StatusCode, Option<Value>), HttpError>;
 
 pub const V_SUBSCRIPTIONS: &[&str] = &["2016-06-01", "2018-06-01", "2019-06-01", "2019-11-01", "2020-01-01", "2021-01-01", "2022-12-01"];
-pub const V_RESOURCES: &[&str] = &["2019-10-01", "2020-06-01", "2021-01-01", "2021-04-01", "2022-09-01", "2023-07-01", "2024-03-01", "2024-07-01", "2024-11-01", "2025-04-01"];
+pub const V_RESOURCES: &[&str] = &[
+    "2019-10-01",
+    "2020-06-01",
+    "2021-01-01",
+    "2021-04-01",
+    "2022-09-01",
+    "2023-07-01",
+    "2024-03-01",
+    "2024-07-01",
+    "2024-11-01",
+    "2025-04-01",
+];
 pub const V_MANAGEMENT_GROUPS: &[&str] = &["2020-02-01", "2020-05-01", "2020-10-01", "2021-04-01", "2023-04-01"];
 pub const V_POLICY: &[&str] = &[
-    "2019-09-01", "2020-09-01", "2021-06-01", "2022-06-01", "2023-04-01", "2024-04-01", "2024-05-01", "2025-01-01", "2025-03-01", "2025-11-01", "2026-06-01",
+    "2019-09-01",
+    "2020-09-01",
+    "2021-06-01",
+    "2022-06-01",
+    "2023-04-01",
+    "2024-04-01",
+    "2024-05-01",
+    "2025-01-01",
+    "2025-03-01",
+    "2025-11-01",
+    "2026-06-01",
 ];
-pub const V_EXEMPTIONS: &[&str] = &["2020-07-01-preview", "2022-07-01-preview", "2024-12-01-preview", "2025-12-01-preview", "2026-01-01-preview", "2026-07-01"];
+pub const V_EXEMPTIONS: &[&str] =
+    &["2020-07-01-preview", "2022-07-01-preview", "2024-12-01-preview", "2025-12-01-preview", "2026-01-01-preview", "2026-07-01"];
 pub const V_SECURITY: &[&str] = &["2019-01-01-preview", "2020-01-01", "2021-06-01"];
 pub const V_PERMISSIONS: &[&str] = &["2015-07-01", "2018-01-01-preview", "2022-04-01", "2022-05-01-preview"];
 pub const V_ROLE_ASSIGNMENTS: &[&str] = &["2015-07-01", "2018-09-01-preview", "2020-04-01-preview", "2022-04-01"];
 /// Role definitions also answer 2022-05-01-preview (what current SDKs send).
-pub const V_ROLE_DEFINITIONS: &[&str] = &["2015-07-01", "2018-01-01-preview", "2018-09-01-preview", "2020-04-01-preview", "2022-04-01", "2022-05-01-preview"];
+pub const V_ROLE_DEFINITIONS: &[&str] =
+    &["2015-07-01", "2018-01-01-preview", "2018-09-01-preview", "2020-04-01-preview", "2022-04-01", "2022-05-01-preview"];
 /// `GET /metadata/endpoints`: the single-object shape before 2022-09-01, a list of clouds from it on.
 pub const V_METADATA_ENDPOINTS: &[&str] = &["2015-01-01", "2018-01-01", "2019-05-01", "2020-06-01", "2022-09-01"];
 
@@ -123,9 +146,9 @@ impl Ctx<'_> {
     pub fn page_range(&self, total: usize, page_size: usize) -> Result<(std::ops::Range<usize>, Option<String>), HttpError> {
         let skip = match self.q("$skiptoken") {
             None => 0,
-            Some(t) => t.parse::<usize>().map_err(|_| {
-                HttpError::bad_request("InvalidSkipToken", format!("The skip token '{t}' is invalid."))
-            })?,
+            Some(t) => {
+                t.parse::<usize>().map_err(|_| HttpError::bad_request("InvalidSkipToken", format!("The skip token '{t}' is invalid.")))?
+            }
         };
         let start = skip.min(total);
         let after = skip.saturating_add(page_size);
@@ -189,52 +212,49 @@ pub async fn handle(State(app): State<Arc<App>>, method: Method, uri: Uri, heade
         (None, metadata::endpoints(&app, &method, &query))
     } else {
         match auth::authenticate(&app, &headers) {
-        Err(e) => (None, Err(e)),
-        Ok(caller) => match throttle_check(&app, &method, &raw_path, &caller) {
-            Err((e, h)) => {
-                rate_headers = h;
-                (Some(caller.name.clone()), Err(e))
-            }
-            Ok(h) => {
-            rate_headers = h;
-            let mut world = lock(&app.world);
-            let api_version = query.iter().find(|(k, _)| eq(k, "api-version")).map(|(_, v)| v.clone());
-            let result = match api_version {
-                None => Err(HttpError::bad_request(
-                    "MissingApiVersionParameter",
-                    "The api-version query parameter (?api-version=) is required for all requests.",
-                )),
-                Some(api_version) => {
-                    let mut ctx = Ctx {
-                        app: &app,
-                        world: &mut world,
-                        caller: &caller,
-                        method: &method,
-                        raw_path: &raw_path,
-                        query,
-                        body: &body,
-                        api_version,
-                        now: app.now(),
-                        effect_delay: app.settings().effect_delay_secs,
-                        schema_errors: Vec::new(),
-                        list_page_size: app.settings().list_page_size,
-                    };
-                    let r = route(&mut ctx);
-                    schema_errors = std::mem::take(&mut ctx.schema_errors);
-                    r
+            Err(e) => (None, Err(e)),
+            Ok(caller) => match throttle_check(&app, &method, &raw_path, &caller) {
+                Err((e, h)) => {
+                    rate_headers = h;
+                    (Some(caller.name.clone()), Err(e))
                 }
-            };
-            (Some(caller.name.clone()), result)
-            }
-        },
+                Ok(h) => {
+                    rate_headers = h;
+                    let mut world = lock(&app.world);
+                    let api_version = query.iter().find(|(k, _)| eq(k, "api-version")).map(|(_, v)| v.clone());
+                    let result = match api_version {
+                        None => Err(HttpError::bad_request(
+                            "MissingApiVersionParameter",
+                            "The api-version query parameter (?api-version=) is required for all requests.",
+                        )),
+                        Some(api_version) => {
+                            let mut ctx = Ctx {
+                                app: &app,
+                                world: &mut world,
+                                caller: &caller,
+                                method: &method,
+                                raw_path: &raw_path,
+                                query,
+                                body: &body,
+                                api_version,
+                                now: app.now(),
+                                effect_delay: app.settings().effect_delay_secs,
+                                schema_errors: Vec::new(),
+                                list_page_size: app.settings().list_page_size,
+                            };
+                            let r = route(&mut ctx);
+                            schema_errors = std::mem::take(&mut ctx.schema_errors);
+                            r
+                        }
+                    };
+                    (Some(caller.name.clone()), result)
+                }
+            },
         }
     };
     let request_id = uuid::Uuid::new_v4().to_string();
-    let correlation = headers
-        .get("x-ms-correlation-request-id")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
-        .unwrap_or_else(|| request_id.clone());
+    let correlation =
+        headers.get("x-ms-correlation-request-id").and_then(|v| v.to_str().ok()).map(str::to_string).unwrap_or_else(|| request_id.clone());
     let mut resp = match result {
         Ok((status, Some(body))) => (status, axum::Json(body)).into_response(),
         Ok((status, None)) => status.into_response(),
@@ -299,7 +319,8 @@ fn throttle_check(app: &App, method: &Method, raw_path: &str, caller: &Caller) -
                     )
                 }
             };
-            let e = HttpError::arm(StatusCode::TOO_MANY_REQUESTS, code, message).with_header(axum::http::header::RETRY_AFTER, retry_after.to_string());
+            let e = HttpError::arm(StatusCode::TOO_MANY_REQUESTS, code, message)
+                .with_header(axum::http::header::RETRY_AFTER, retry_after.to_string());
             Err((e, headers))
         }
     }
@@ -315,7 +336,9 @@ fn route(ctx: &mut Ctx) -> ArmResult {
         match segs.get(3..).unwrap_or_default() {
             [] => return providers::list(ctx, &sub),
             [ns] => return providers::get(ctx, &sub, ns),
-            [ns, action] if eq(action, "register") || eq(action, "unregister") => return providers::register(ctx, &sub, ns, eq(action, "register")),
+            [ns, action] if eq(action, "register") || eq(action, "unregister") => {
+                return providers::register(ctx, &sub, ns, eq(action, "register"))
+            }
             _ => {}
         }
     }

@@ -25,10 +25,7 @@ pub enum Filter {
 }
 
 fn invalid_filter(f: &str, valid: &str) -> HttpError {
-    HttpError::bad_request(
-        "InvalidFilterInQueryString",
-        format!("The filter '{f}' is invalid. Valid values for $filter are: {valid}."),
-    )
+    HttpError::bad_request("InvalidFilterInQueryString", format!("The filter '{f}' is invalid. Valid values for $filter are: {valid}."))
 }
 
 /// Parse `$filter`. `allowed` lists which kinds of term the caller accepts.
@@ -166,10 +163,7 @@ pub fn assignments(ctx: &mut Ctx, scope: &Scope, name: Option<&str>) -> ArmResul
         let id = format!("{}/providers/Microsoft.Authorization/policyAssignments/{name}", scope.id().trim_end_matches('/'));
         return match ctx.world.policy_assignment(&id) {
             Some(a) => Ok((StatusCode::OK, Some(assignment_json(a)))),
-            None => Err(HttpError::not_found(
-                "PolicyAssignmentNotFound",
-                format!("The policy assignment '{name}' is not found."),
-            )),
+            None => Err(HttpError::not_found("PolicyAssignmentNotFound", format!("The policy assignment '{name}' is not found."))),
         };
     }
     let filters = match ctx.q("$filter") {
@@ -215,10 +209,9 @@ pub fn set_definitions(ctx: &mut Ctx, scope: &Scope, name: Option<&str>) -> ArmR
     match name {
         Some(name) => match ctx.world.policy_set_definitions.get(&name.to_ascii_lowercase()) {
             Some(d) => Ok((StatusCode::OK, Some(d.clone()))),
-            None => Err(HttpError::not_found(
-                "PolicySetDefinitionNotFound",
-                format!("The policy set definition '{name}' could not be found."),
-            )),
+            None => {
+                Err(HttpError::not_found("PolicySetDefinitionNotFound", format!("The policy set definition '{name}' could not be found.")))
+            }
         },
         None => {
             let items: Vec<Value> = ctx.world.policy_set_definitions.values().cloned().collect();
@@ -234,10 +227,7 @@ pub fn set_members(set: &Value) -> Vec<(String, String)> {
         .map(|defs| {
             defs.iter()
                 .filter_map(|d| {
-                    Some((
-                        d.get("policyDefinitionReferenceId")?.as_str()?.to_string(),
-                        d.get("policyDefinitionId")?.as_str()?.to_string(),
-                    ))
+                    Some((d.get("policyDefinitionReferenceId")?.as_str()?.to_string(), d.get("policyDefinitionId")?.as_str()?.to_string()))
                 })
                 .collect()
         })

@@ -10,9 +10,16 @@ pub enum Scope {
     Tenant,
     ManagementGroup(String),
     Subscription(String),
-    ResourceGroup { sub: String, rg: String },
+    ResourceGroup {
+        sub: String,
+        rg: String,
+    },
     /// A resource: `id` is the full resource id as given.
-    Resource { sub: String, rg: String, id: String },
+    Resource {
+        sub: String,
+        rg: String,
+        id: String,
+    },
 }
 
 fn eq(a: &str, b: &str) -> bool {
@@ -28,12 +35,15 @@ impl Scope {
                 Some(Scope::ManagementGroup(mg.clone()))
             }
             [s, sub] if eq(s, "subscriptions") => Some(Scope::Subscription(sub.clone())),
-            [s, sub, r, rg] if eq(s, "subscriptions") && eq(r, "resourceGroups") => Some(Scope::ResourceGroup {
-                sub: sub.clone(),
-                rg: rg.clone(),
-            }),
+            [s, sub, r, rg] if eq(s, "subscriptions") && eq(r, "resourceGroups") => {
+                Some(Scope::ResourceGroup { sub: sub.clone(), rg: rg.clone() })
+            }
             [s, sub, r, rg, p, rest @ ..]
-                if eq(s, "subscriptions") && eq(r, "resourceGroups") && eq(p, "providers") && rest.len() >= 3 && (rest.len() - 1) % 2 == 0 =>
+                if eq(s, "subscriptions")
+                    && eq(r, "resourceGroups")
+                    && eq(p, "providers")
+                    && rest.len() >= 3
+                    && (rest.len() - 1) % 2 == 0 =>
             {
                 let id = format!("/subscriptions/{sub}/resourceGroups/{rg}/providers/{}", rest.join("/"));
                 Some(Scope::Resource { sub: sub.clone(), rg: rg.clone(), id })
@@ -72,10 +82,7 @@ impl Scope {
     pub fn check_exists(&self, world: &World) -> Result<(), HttpError> {
         if let Some(sub) = self.subscription_id() {
             if world.subscription(sub).is_none() {
-                return Err(HttpError::not_found(
-                    "SubscriptionNotFound",
-                    format!("The subscription '{sub}' could not be found."),
-                ));
+                return Err(HttpError::not_found("SubscriptionNotFound", format!("The subscription '{sub}' could not be found.")));
             }
         }
         match self {
@@ -149,9 +156,7 @@ pub fn covers(world: &World, outer: &str, inner: &str) -> bool {
     let is_sub_rooted = o.len() > 15 && o.as_bytes()[..15].eq_ignore_ascii_case(b"/subscriptions/");
     if is_sub_rooted {
         let i = inner.as_bytes();
-        return i.len() >= o.len()
-            && i[..o.len()].eq_ignore_ascii_case(o.as_bytes())
-            && (i.len() == o.len() || i[o.len()] == b'/');
+        return i.len() >= o.len() && i[..o.len()].eq_ignore_ascii_case(o.as_bytes()) && (i.len() == o.len() || i[o.len()] == b'/');
     }
     contains_id(world, outer, inner)
 }
@@ -167,10 +172,7 @@ mod tests {
     #[test]
     fn parses_every_level() {
         assert_eq!(Scope::parse(&segs("")), Some(Scope::Tenant));
-        assert_eq!(
-            Scope::parse(&segs("/providers/microsoft.management/managementgroups/x")),
-            Some(Scope::ManagementGroup("x".into()))
-        );
+        assert_eq!(Scope::parse(&segs("/providers/microsoft.management/managementgroups/x")), Some(Scope::ManagementGroup("x".into())));
         assert_eq!(Scope::parse(&segs("/subscriptions/s")), Some(Scope::Subscription("s".into())));
         assert_eq!(
             Scope::parse(&segs("/subscriptions/s/resourcegroups/r")).map(|s| s.id()),

@@ -83,7 +83,8 @@ pub fn effective_status(world: &World, a: &Assessment, m: &AssessmentMetadata, n
     let all_exempt = applicable.iter().all(|(assignment_id, refs)| {
         world.exemptions.values().any(|e| {
             let p = &e.properties;
-            let same_assignment = p.get("policyAssignmentId").and_then(Value::as_str).is_some_and(|x| x.eq_ignore_ascii_case(assignment_id));
+            let same_assignment =
+                p.get("policyAssignmentId").and_then(Value::as_str).is_some_and(|x| x.eq_ignore_ascii_case(assignment_id));
             let active = e.expires_on.is_none_or(|t| t > now) && e.created_at + delay <= now;
             let covers_ref = match p.get("policyDefinitionReferenceIds").and_then(Value::as_array) {
                 None => true,
@@ -151,7 +152,10 @@ pub fn assessments(ctx: &mut Ctx, scope: &Scope, name: Option<&str>) -> ArmResul
     }
     ctx.check_version(V_SECURITY)?;
     if *scope == Scope::Tenant {
-        return Err(HttpError::bad_request("InvalidScope", "Assessments are listed at a management group, subscription, resource group or resource scope."));
+        return Err(HttpError::bad_request(
+            "InvalidScope",
+            "Assessments are listed at a management group, subscription, resource group or resource scope.",
+        ));
     }
     scope.check_exists(ctx.world)?;
     require(ctx.world, ctx.caller, scope, "Microsoft.Security/assessments/read")?;
@@ -160,7 +164,8 @@ pub fn assessments(ctx: &mut Ctx, scope: &Scope, name: Option<&str>) -> ArmResul
     let scope_id = scope.id();
     match name {
         Some(name) => {
-            let found = w.assessments.iter().find(|a| a.metadata_name.eq_ignore_ascii_case(name) && a.resource_id.eq_ignore_ascii_case(&scope_id));
+            let found =
+                w.assessments.iter().find(|a| a.metadata_name.eq_ignore_ascii_case(name) && a.resource_id.eq_ignore_ascii_case(&scope_id));
             match found.and_then(|a| w.metadata(&a.metadata_name).map(|m| (a, m))) {
                 Some((a, m)) => Ok((StatusCode::OK, Some(assessment_json(ctx, a, m, &expand)))),
                 None => Err(HttpError::not_found("NotFound", format!("The assessment '{name}' was not found for resource '{scope_id}'."))),

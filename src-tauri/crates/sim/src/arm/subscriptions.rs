@@ -112,13 +112,8 @@ pub fn resource_groups(ctx: &mut Ctx, sub: &str, rg: Option<&str>) -> ArmResult 
                 .ok_or_else(|| HttpError::not_found("ResourceGroupNotFound", format!("Resource group '{rg}' could not be found.")))
         }
         None => {
-            let items: Vec<Value> = ctx
-                .world
-                .resource_groups
-                .iter()
-                .filter(|g| g.subscription_id.eq_ignore_ascii_case(sub))
-                .map(to_json)
-                .collect();
+            let items: Vec<Value> =
+                ctx.world.resource_groups.iter().filter(|g| g.subscription_id.eq_ignore_ascii_case(sub)).map(to_json).collect();
             Ok((StatusCode::OK, Some(ctx.paged(items, 100)?)))
         }
     }

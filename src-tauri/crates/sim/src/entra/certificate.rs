@@ -54,8 +54,7 @@ pub fn from_pem(text: &str) -> Result<KeyCredential, SimError> {
 /// Read a DER certificate. Only RSA keys are accepted (as for Entra's
 /// certificate credentials).
 pub fn from_der(der: &[u8]) -> Result<KeyCredential, SimError> {
-    let (rest, cert) =
-        X509Certificate::from_der(der).map_err(|e| SimError::Certificate(format!("not an X.509 certificate: {e}")))?;
+    let (rest, cert) = X509Certificate::from_der(der).map_err(|e| SimError::Certificate(format!("not an X.509 certificate: {e}")))?;
     let der = &der[..der.len() - rest.len()];
     let spki = cert.public_key();
     if spki.algorithm.algorithm != OID_PKCS1_RSAENCRYPTION {
@@ -64,9 +63,7 @@ pub fn from_der(der: &[u8]) -> Result<KeyCredential, SimError> {
             spki.algorithm.algorithm
         )));
     }
-    let time = |t: i64| {
-        DateTime::<Utc>::from_timestamp(t, 0).ok_or_else(|| SimError::Certificate("validity out of range".into()))
-    };
+    let time = |t: i64| DateTime::<Utc>::from_timestamp(t, 0).ok_or_else(|| SimError::Certificate("validity out of range".into()));
     Ok(KeyCredential {
         subject: cert.subject().to_string(),
         x5t: URL_SAFE_NO_PAD.encode(digest::digest(&digest::SHA1_FOR_LEGACY_USE_ONLY, der)),
@@ -88,11 +85,7 @@ fn hex_upper(bytes: &[u8]) -> String {
 }
 
 fn key_dates(c: &KeyCredential) -> String {
-    format!(
-        "Found key 'Start={}, End={}'",
-        c.not_before.format("%m/%d/%Y %H:%M:%S"),
-        c.not_after.format("%m/%d/%Y %H:%M:%S")
-    )
+    format!("Found key 'Start={}, End={}'", c.not_before.format("%m/%d/%Y %H:%M:%S"), c.not_after.format("%m/%d/%Y %H:%M:%S"))
 }
 
 fn see_keys(client_id: &str) -> String {
@@ -148,14 +141,10 @@ pub(crate) fn check_assertion(app: &App, world: &World, sp: &ServicePrincipal, a
     let (sent, key_of): (&str, fn(&KeyCredential) -> &str) = match (s256, sha1) {
         (Some(t), _) => (t, |c| c.x5t_s256.as_str()),
         (None, Some(t)) => (t, |c| c.x5t.as_str()),
-        (None, None) => {
-            return Err(invalid_client(app, 50027, "Invalid JWT token. No certificate thumbprint specified in token header."))
-        }
+        (None, None) => return Err(invalid_client(app, 50027, "Invalid JWT token. No certificate thumbprint specified in token header.")),
     };
     let sent_bytes = thumbprint_bytes(sent);
-    let cert = sent_bytes
-        .as_ref()
-        .and_then(|b| sp.certificates.iter().find(|c| thumbprint_bytes(key_of(c)).as_ref() == Some(b)));
+    let cert = sent_bytes.as_ref().and_then(|b| sp.certificates.iter().find(|c| thumbprint_bytes(key_of(c)).as_ref() == Some(b)));
     let client_id = &sp.client_id;
     let thumb = sent_bytes.as_deref().map(hex_upper);
     let thumb_part = thumb.as_ref().map(|t| format!("Thumbprint of key used by client: '{t}', ")).unwrap_or_default();
@@ -174,7 +163,11 @@ pub(crate) fn check_assertion(app: &App, world: &World, sp: &ServicePrincipal, a
         return Err(invalid_client(
             app,
             700027,
-            &format!("Client assertion contains an invalid signature. [Reason - The key used is expired., {thumb_part}{}, {}]", key_dates(cert), see_keys(client_id)),
+            &format!(
+                "Client assertion contains an invalid signature. [Reason - The key used is expired., {thumb_part}{}, {}]",
+                key_dates(cert),
+                see_keys(client_id)
+            ),
         ));
     }
     let signed = format!("{h}.{p}");

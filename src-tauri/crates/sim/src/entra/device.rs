@@ -97,7 +97,12 @@ pub fn redeem(app: &App, world: &World, form: &[(String, String)]) -> Response {
     }
     if code.expires <= app.now() {
         codes.remove(device_code);
-        return bad(app, "expired_token", 70020, "The provided value for the input parameter 'device_code' is not valid. This device code has expired.");
+        return bad(
+            app,
+            "expired_token",
+            70020,
+            "The provided value for the input parameter 'device_code' is not valid. This device code has expired.",
+        );
     }
     code.polls += 1;
     if code.approved_by.is_none() && code.approved_by_external.is_none() && !code.declined {

@@ -82,14 +82,10 @@ pub(crate) fn tenant_ok(world: &World, tenant: &str, allow_multi: bool) -> bool 
         || (allow_multi && (tenant.eq_ignore_ascii_case("organizations") || tenant.eq_ignore_ascii_case("common")))
 }
 
-
 pub(crate) fn ok_json(body: serde_json::Map<String, Value>, principal: &str) -> Response {
-    let mut resp = (
-        StatusCode::OK,
-        [(header::CACHE_CONTROL, "no-store, no-cache"), (header::PRAGMA, "no-cache")],
-        axum::Json(Value::Object(body)),
-    )
-        .into_response();
+    let mut resp =
+        (StatusCode::OK, [(header::CACHE_CONTROL, "no-store, no-cache"), (header::PRAGMA, "no-cache")], axum::Json(Value::Object(body)))
+            .into_response();
     resp.extensions_mut().insert(LoggedPrincipal(principal.to_string()));
     resp
 }
@@ -99,12 +95,7 @@ pub(crate) fn param<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a 
 }
 
 pub(crate) fn missing(app: &App, name: &str) -> Response {
-    bad(
-        app,
-        "invalid_request",
-        900144,
-        &format!("The request body must contain the following parameter: '{name}'."),
-    )
+    bad(app, "invalid_request", 900144, &format!("The request body must contain the following parameter: '{name}'."))
 }
 
 /// `GET /{tenant}/v2.0/.well-known/openid-configuration`

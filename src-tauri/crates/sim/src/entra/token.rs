@@ -34,7 +34,9 @@ pub async fn token(State(app): State<Arc<App>>, Path(tenant): Path<String>, body
             &app,
             "invalid_request",
             90002,
-            &format!("Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud."),
+            &format!(
+                "Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud."
+            ),
         );
     }
     match grant {
@@ -42,12 +44,7 @@ pub async fn token(State(app): State<Arc<App>>, Path(tenant): Path<String>, body
         "authorization_code" => authorization_code(&app, world, &form),
         "refresh_token" => refresh(&app, world, &form),
         device::GRANT_TYPE => device::redeem(&app, world, &form),
-        other => bad(
-            &app,
-            "unsupported_grant_type",
-            70003,
-            &format!("The app requested an unsupported grant type '{other}'."),
-        ),
+        other => bad(&app, "unsupported_grant_type", 70003, &format!("The app requested an unsupported grant type '{other}'.")),
     }
 }
 
@@ -88,9 +85,7 @@ fn client_credentials(app: &App, world: &World, form: &[(String, String)]) -> Re
     };
     let appidacr = match client_credential(app, world, sp, form) {
         Ok(Some(acr)) => acr,
-        Ok(None) => {
-            return no_client_credential(app)
-        }
+        Ok(None) => return no_client_credential(app),
         Err(r) => return r,
     };
     let (res, _) = split_scopes(scope);
@@ -122,12 +117,7 @@ fn client_credentials(app: &App, world: &World, form: &[(String, String)]) -> Re
 /// client assertion: `Ok(Some(appidacr))` ("1" secret, "2" certificate, as in
 /// Entra's tokens), `Ok(None)` when neither was sent, `Err` = the error to send.
 #[allow(clippy::result_large_err)]
-fn client_credential(
-    app: &App,
-    world: &World,
-    sp: &ServicePrincipal,
-    form: &[(String, String)],
-) -> Result<Option<&'static str>, Response> {
+fn client_credential(app: &App, world: &World, sp: &ServicePrincipal, form: &[(String, String)]) -> Result<Option<&'static str>, Response> {
     let secret = param(form, "client_secret");
     let assertion = param(form, "client_assertion");
     let assertion_type = param(form, "client_assertion_type");
@@ -154,9 +144,12 @@ fn client_credential(
     }
     match (assertion_type, assertion) {
         (None, None) => Ok(None),
-        (Some(t), _) if t != certificate::ASSERTION_TYPE => {
-            Err(bad(app, "invalid_request", 90011, &format!("Unexpected client assertion type '{t}'. Use '{}'.", certificate::ASSERTION_TYPE)))
-        }
+        (Some(t), _) if t != certificate::ASSERTION_TYPE => Err(bad(
+            app,
+            "invalid_request",
+            90011,
+            &format!("Unexpected client assertion type '{t}'. Use '{}'.", certificate::ASSERTION_TYPE),
+        )),
         (None, Some(_)) => Err(missing(app, "client_assertion_type")),
         (Some(_), None) => Err(missing(app, "client_assertion")),
         (Some(_), Some(jwt)) => certificate::check_assertion(app, world, sp, jwt).map(|()| Some("2")),
@@ -197,7 +190,12 @@ fn authorization_code(app: &App, world: &World, form: &[(String, String)]) -> Re
     }
     if let Some(challenge) = &grant.code_challenge {
         let Some(verifier) = param(form, "code_verifier") else {
-            return bad(app, "invalid_grant", 50148, "The code_verifier does not match the code_challenge supplied in the authorization request for PKCE.");
+            return bad(
+                app,
+                "invalid_grant",
+                50148,
+                "The code_verifier does not match the code_challenge supplied in the authorization request for PKCE.",
+            );
         };
         let computed = if grant.code_challenge_method.eq_ignore_ascii_case("S256") {
             URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
@@ -205,7 +203,12 @@ fn authorization_code(app: &App, world: &World, form: &[(String, String)]) -> Re
             verifier.to_string()
         };
         if &computed != challenge {
-            return bad(app, "invalid_grant", 501481, "The Code_Verifier does not match the code_challenge supplied in the authorization request.");
+            return bad(
+                app,
+                "invalid_grant",
+                501481,
+                "The Code_Verifier does not match the code_challenge supplied in the authorization request.",
+            );
         }
     }
     let scope = param(form, "scope").unwrap_or(&grant.scope).to_string();
@@ -233,7 +236,12 @@ fn refresh(app: &App, world: &World, form: &[(String, String)]) -> Response {
         return bad(app, "invalid_grant", 700082, "The refresh token has expired due to inactivity.");
     }
     if !grant.client_id.eq_ignore_ascii_case(client_id) {
-        return bad(app, "invalid_grant", 700005, "Provided Authorization Code is intended to use against other tenant or client, thus rejected.");
+        return bad(
+            app,
+            "invalid_grant",
+            700005,
+            "Provided Authorization Code is intended to use against other tenant or client, thus rejected.",
+        );
     }
     let mut scope = param(form, "scope").unwrap_or(&grant.scope).to_string();
     // A refreshed grant keeps offline access.
@@ -248,4 +256,3 @@ fn refresh(app: &App, world: &World, form: &[(String, String)]) -> Response {
         Err(r) => r,
     }
 }
-

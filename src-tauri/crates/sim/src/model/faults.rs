@@ -94,7 +94,10 @@ impl FaultConfig {
             if let Some(l) = &r.latency_ms {
                 let shapes = [l.fixed.is_some(), l.uniform_min.is_some() || l.uniform_max.is_some(), l.exponential_mean.is_some()];
                 if shapes.iter().filter(|x| **x).count() != 1 {
-                    return Err(format!("{}: latencyMs needs exactly one of fixed, uniformMin+uniformMax, exponentialMean", r.path_pattern));
+                    return Err(format!(
+                        "{}: latencyMs needs exactly one of fixed, uniformMin+uniformMax, exponentialMean",
+                        r.path_pattern
+                    ));
                 }
                 if l.uniform_min.is_some() != l.uniform_max.is_some() || l.uniform_min > l.uniform_max {
                     return Err(format!("{}: latencyMs needs uniformMin <= uniformMax", r.path_pattern));
@@ -133,7 +136,8 @@ impl Faults {
             .clone();
         let latency = rule.latency_ms.as_ref().map(|l| self.latency(l)).unwrap_or(0);
         let dropped = rule.drop_rate > 0.0 && self.rng.gen_bool(rule.drop_rate);
-        let error = (!dropped && rule.error_rate > 0.0 && self.rng.gen_bool(rule.error_rate)).then_some((rule.error_status, rule.retry_after_seconds));
+        let error = (!dropped && rule.error_rate > 0.0 && self.rng.gen_bool(rule.error_rate))
+            .then_some((rule.error_status, rule.retry_after_seconds));
         Some((latency, dropped, error))
     }
 }
@@ -160,7 +164,10 @@ mod tests {
         let p = "/subscriptions/*/providers/Microsoft.Authorization/policyExemptions/*";
         assert!(glob(p, "/subscriptions/abc/providers/microsoft.authorization/policyExemptions/x"));
         assert!(!glob(p, "/subscriptions/abc/resourceGroups/r/providers/Microsoft.Authorization/policyExemptions/x"));
-        assert!(glob("/subscriptions/**/policyExemptions/*", "/subscriptions/abc/resourceGroups/r/providers/Microsoft.Authorization/policyExemptions/x"));
+        assert!(glob(
+            "/subscriptions/**/policyExemptions/*",
+            "/subscriptions/abc/resourceGroups/r/providers/Microsoft.Authorization/policyExemptions/x"
+        ));
         assert!(glob("**", "/anything/at/all"));
     }
 
@@ -168,7 +175,15 @@ mod tests {
     fn seeded_draws_repeat() {
         let cfg = FaultConfig {
             seed: 42,
-            rules: vec![Rule { path_pattern: "**".into(), methods: None, latency_ms: Some(Latency { fixed: None, uniform_min: Some(1), uniform_max: Some(100), exponential_mean: None }), error_rate: 0.3, error_status: 503, retry_after_seconds: None, drop_rate: 0.1 }],
+            rules: vec![Rule {
+                path_pattern: "**".into(),
+                methods: None,
+                latency_ms: Some(Latency { fixed: None, uniform_min: Some(1), uniform_max: Some(100), exponential_mean: None }),
+                error_rate: 0.3,
+                error_status: 503,
+                retry_after_seconds: None,
+                drop_rate: 0.1,
+            }],
             throttle: None,
         };
         assert!(cfg.validate().is_ok());

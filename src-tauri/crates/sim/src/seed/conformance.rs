@@ -8,10 +8,10 @@
 use serde_json::{json, Map, Value};
 
 use super::demo::{principals, role, CI_OBJECT_ID, MANAGER_OID};
-use crate::model::roles::Role;
 use super::recs::add_assessments;
 use super::{mcsb_definition, uuid_from, MCSB_ID};
 use crate::errors::SimError;
+use crate::model::roles::Role;
 use crate::state::*;
 
 pub const SUB: &str = "ae640e6b-ba3e-4256-9d62-2993eecfa6f2";
@@ -35,7 +35,8 @@ pub const ENDPOINT_PROTECTION: &str = "21300918-b2e3-0346-785f-c77ff57d243b";
 
 /// The role definition the role-assignment examples use. It is not a built-in
 /// role; the seed holds it as a custom role with read access.
-pub static EXAMPLE_ROLE: Role = Role { name: "Conformance Example Role", id: "0b5fe924-9a61-425c-96af-cfe6e287ca2d", actions: &["*/read"], not_actions: &[] };
+pub static EXAMPLE_ROLE: Role =
+    Role { name: "Conformance Example Role", id: "0b5fe924-9a61-425c-96af-cfe6e287ca2d", actions: &["*/read"], not_actions: &[] };
 pub const GROUP_4: &str = "20000000-0004-0000-0000-000000000000";
 pub const COST_SET: &str = "CostManagementInitiative";
 
@@ -97,7 +98,11 @@ pub fn build() -> Result<World, SimError> {
     let mut w = World::default();
     principals(&mut w)?;
     w.tenant_id = TENANT_ID.into();
-    w.users.push(User { upn: "example.user@contoso.example".into(), object_id: RBAC_USER.into(), display_name: "Role assignment example user".into() });
+    w.users.push(User {
+        upn: "example.user@contoso.example".into(),
+        object_id: RBAC_USER.into(),
+        display_name: "Role assignment example user".into(),
+    });
     w.custom_roles = vec![&EXAMPLE_ROLE];
     let root = format!("/providers/Microsoft.Management/managementGroups/{TENANT_ID}");
     w.role_assignments = vec![
@@ -122,13 +127,23 @@ pub fn build() -> Result<World, SimError> {
             ("20000000-0002-0000-0000-000000000000", "Group 2 Tenant 2", GROUP_1),
             ("20000000-0003-0000-0000-000000000000", "Group 3 Tenant 2", GROUP_1),
         ]
-        .map(|(name, display, parent)| ManagementGroup { name: name.into(), display_name: display.into(), parent: Some(parent.into()) }),
+        .map(|(name, display, parent)| ManagementGroup {
+            name: name.into(),
+            display_name: display.into(),
+            parent: Some(parent.into()),
+        }),
     );
     let example_tags = || vec![("tagKey1".to_string(), "tagValue1".to_string()), ("tagKey2".to_string(), "tagValue2".to_string())];
     for (id, name, mg, tags, managed) in [
         // First, so `GET /subscriptions` starts with the subscriptions example's.
         (EXAMPLE_SUB, "Example Subscription", MG, example_tags(), vec!["8f70baf1-1f6e-46a2-a1ff-238dac1ebfb7"]),
-        (EXAMPLE_SUB_2, "Example Subscription2", MG, example_tags(), vec!["8f70baf1-1f6e-46a2-a1ff-238dac1ebfb7", "f7fb6af2-321d-47c8-9c0f-b0239eaad39a"]),
+        (
+            EXAMPLE_SUB_2,
+            "Example Subscription2",
+            MG,
+            example_tags(),
+            vec!["8f70baf1-1f6e-46a2-a1ff-238dac1ebfb7", "f7fb6af2-321d-47c8-9c0f-b0239eaad39a"],
+        ),
         (SUB, "Example subscription", MG, vec![], vec![]),
         (SECURITY_SUB, "Defender example subscription", MG, vec![], vec![]),
         (RBAC_SUB, "Role assignment example subscription", MG, vec![], vec![]),
@@ -162,10 +177,17 @@ pub fn build() -> Result<World, SimError> {
         tags: vec![("os".into(), "linux".into())],
     };
     w.resources.push(res(vm.clone(), "MyTestVm", "Microsoft.Compute/virtualMachines", SUB, "TestResourceGroup"));
-    w.resources.push(res(format!("{vm}/domainNames/MyTestComputer.cloudapp.net"), "MyTestComputer.cloudapp.net", "Microsoft.Compute/virtualMachines/domainNames", SUB, "TestResourceGroup"));
+    w.resources.push(res(
+        format!("{vm}/domainNames/MyTestComputer.cloudapp.net"),
+        "MyTestComputer.cloudapp.net",
+        "Microsoft.Compute/virtualMachines/domainNames",
+        SUB,
+        "TestResourceGroup",
+    ));
     let vmss = format!("/subscriptions/{SECURITY_SUB}/resourceGroups/myRg/providers/Microsoft.Compute/virtualMachines/vm2");
     w.resources.push(res(vmss, "vm2", "Microsoft.Compute/virtualMachines", SECURITY_SUB, "myRg"));
-    let scale_set = |n: &str| format!("/subscriptions/{SECURITY_SUB}/resourceGroups/myRg/providers/Microsoft.Compute/virtualMachineScaleSets/{n}");
+    let scale_set =
+        |n: &str| format!("/subscriptions/{SECURITY_SUB}/resourceGroups/myRg/providers/Microsoft.Compute/virtualMachineScaleSets/{n}");
     for n in ["vmss1", "vmss2"] {
         w.resources.push(res(scale_set(n), n, "Microsoft.Compute/virtualMachineScaleSets", SECURITY_SUB, "myRg"));
     }
@@ -178,7 +200,11 @@ pub fn build() -> Result<World, SimError> {
     let mg_scope = format!("/providers/Microsoft.Management/managementGroups/{MG}");
     w.policy_assignments = vec![
         assignment(&sub_scope, "CostManagement", &cost_set_id),
-        assignment(&sub_scope, "EnforceNaming", &format!("/subscriptions/{SUB}/providers/Microsoft.Authorization/policyDefinitions/ResourceNaming")),
+        assignment(
+            &sub_scope,
+            "EnforceNaming",
+            &format!("/subscriptions/{SUB}/providers/Microsoft.Authorization/policyDefinitions/ResourceNaming"),
+        ),
         assignment(&mg_scope, "CostManagement", &cost_set_id),
         assignment(&format!("/subscriptions/{SECURITY_SUB}"), "SecurityCenterBuiltIn", &mcsb_id),
     ];

@@ -7,7 +7,7 @@ use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
 use super::recs::*;
-use super::{iso_definition, iso_assignment, mcsb_definition, ISO_ID, MCSB_ID};
+use super::{iso_assignment, iso_definition, mcsb_definition, ISO_ID, MCSB_ID};
 use crate::errors::SimError;
 use crate::state::*;
 
@@ -77,18 +77,12 @@ pub struct DemoIdentity {
 }
 
 pub fn identity() -> DemoIdentity {
-    DemoIdentity {
-        tenant_id: TENANT_ID.into(),
-        public_client_id: PUBLIC_CLIENT_ID.into(),
-        default_user_upn: ADMIN_UPN.into(),
-    }
+    DemoIdentity { tenant_id: TENANT_ID.into(), public_client_id: PUBLIC_CLIENT_ID.into(), default_user_upn: ADMIN_UPN.into() }
 }
 
 fn time(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc)).unwrap_or_default()
 }
-
-
 
 /// (subscription, resource group, type, name, kind/OS flavour, location)
 type SeedResource = (&'static str, &'static str, &'static str, &'static str, Option<&'static str>, &'static str);
@@ -146,9 +140,14 @@ const RESOURCES: &[SeedResource] = &[
     (SUB_SANDBOX, "rg-sandbox-ml", SQL, "sql-sandbox-eus", None, "eastus"),
 ];
 
-
 pub fn role(name: &str, principal: &str, ptype: &str, role: &str, scope: &str) -> RoleAssignment {
-    RoleAssignment { name: name.into(), principal_id: principal.into(), principal_type: ptype.into(), role: role.into(), scope: scope.into() }
+    RoleAssignment {
+        name: name.into(),
+        principal_id: principal.into(),
+        principal_type: ptype.into(),
+        role: role.into(),
+        scope: scope.into(),
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -215,8 +214,20 @@ pub fn principals(w: &mut World) -> Result<(), SimError> {
     }];
     let ci_certificate = crate::entra::certificate::from_pem(CI_CERTIFICATE_PEM)?;
     w.service_principals = vec![
-        ServicePrincipal { display_name: "exemption-desk-ci".into(), client_id: CI_CLIENT_ID.into(), object_id: CI_OBJECT_ID.into(), client_secret: Some(CI_CLIENT_SECRET.into()), certificates: vec![ci_certificate] },
-        ServicePrincipal { display_name: "Windows Azure Security Resource Provider".into(), client_id: WASRP_APP_ID.into(), object_id: WASRP_OBJECT_ID.into(), client_secret: None, certificates: Vec::new() },
+        ServicePrincipal {
+            display_name: "exemption-desk-ci".into(),
+            client_id: CI_CLIENT_ID.into(),
+            object_id: CI_OBJECT_ID.into(),
+            client_secret: Some(CI_CLIENT_SECRET.into()),
+            certificates: vec![ci_certificate],
+        },
+        ServicePrincipal {
+            display_name: "Windows Azure Security Resource Provider".into(),
+            client_id: WASRP_APP_ID.into(),
+            object_id: WASRP_OBJECT_ID.into(),
+            client_secret: None,
+            certificates: Vec::new(),
+        },
     ];
     w.public_clients = vec![PublicClient { display_name: "Exemption Desk".into(), client_id: PUBLIC_CLIENT_ID.into() }];
     let mg = |n: &str| format!("/providers/Microsoft.Management/managementGroups/{n}");
@@ -259,7 +270,11 @@ pub fn build(now: DateTime<Utc>) -> Result<World, SimError> {
         "Reader",
         &format!("/providers/Microsoft.Management/managementGroups/{MG_PLATFORM}"),
     ));
-    let group = |name: &str, display: &str, parent: Option<&str>| ManagementGroup { name: name.into(), display_name: display.into(), parent: parent.map(str::to_string) };
+    let group = |name: &str, display: &str, parent: Option<&str>| ManagementGroup {
+        name: name.into(),
+        display_name: display.into(),
+        parent: parent.map(str::to_string),
+    };
     w.management_groups = vec![
         group(TENANT_ID, "Tenant Root Group", None),
         group(MG_CONTOSO, "Contoso", Some(TENANT_ID)),
@@ -307,7 +322,8 @@ pub fn build(now: DateTime<Utc>) -> Result<World, SimError> {
 
     w.policy_set_definitions.insert(MCSB_ID.to_string(), mcsb);
     w.policy_set_definitions.insert(ISO_ID.to_string(), iso_definition()?);
-    let instance_ids = ["06da6f96-3bf4-44d8-a7d5-16f5a1dcd687", "8b29a149-9d22-403a-b3d7-6766962c64cd", "bf41dc74-9117-4c0a-b528-aeab7b7c03c2"];
+    let instance_ids =
+        ["06da6f96-3bf4-44d8-a7d5-16f5a1dcd687", "8b29a149-9d22-403a-b3d7-6766962c64cd", "bf41dc74-9117-4c0a-b528-aeab7b7c03c2"];
     for (sub_id, instance) in [SUB_PRODUCTION, SUB_DEVELOPMENT, SUB_SHARED].iter().zip(instance_ids) {
         w.policy_assignments.push(mcsb_assignment(sub_id, instance));
     }
@@ -315,7 +331,8 @@ pub fn build(now: DateTime<Utc>) -> Result<World, SimError> {
         w.policy_assignments.push(iso_assignment(sub_id));
     }
     // A standard assigned on one resource only (the data store holding audited records).
-    let devdata = format!("/subscriptions/{SUB_DEVELOPMENT}/resourceGroups/rg-dev-data/providers/Microsoft.Storage/storageAccounts/stcontosodevdata");
+    let devdata =
+        format!("/subscriptions/{SUB_DEVELOPMENT}/resourceGroups/rg-dev-data/providers/Microsoft.Storage/storageAccounts/stcontosodevdata");
     w.policy_assignments.push(PolicyAssignment {
         id: format!("{devdata}/providers/Microsoft.Authorization/policyAssignments/{ISO_DEVDATA_ASSIGNMENT_NAME}"),
         name: ISO_DEVDATA_ASSIGNMENT_NAME.into(),
@@ -330,7 +347,9 @@ pub fn build(now: DateTime<Utc>) -> Result<World, SimError> {
         name: MCSB_MG_ASSIGNMENT_NAME.into(),
         scope: mg(MG_LANDING_ZONES),
         display_name: "Microsoft cloud security benchmark (Landing Zones)".into(),
-        description: Some("The Microsoft cloud security benchmark for every landing zone subscription, assigned by the platform team.".into()),
+        description: Some(
+            "The Microsoft cloud security benchmark for every landing zone subscription, assigned by the platform team.".into(),
+        ),
         policy_definition_id: format!("/providers/Microsoft.Authorization/policySetDefinitions/{MCSB_ID}"),
         definition_version: Some("57.*.*".into()),
         metadata: json!({ "assignedBy": "Morgan Manager", "createdOn": "2024-04-02T07:45:00.0000000Z" }),

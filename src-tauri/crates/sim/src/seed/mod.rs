@@ -37,10 +37,7 @@ pub fn build(seed: &str, now: DateTime<Utc>) -> Result<World, SimError> {
 /// The MCSB policy set definition in the shape ARM returns it.
 pub fn mcsb_definition() -> Result<Value, SimError> {
     let file: Value = serde_json::from_str(MCSB_JSON).map_err(|e| SimError::SeedData(format!("mcsb-initiative.json: {e}")))?;
-    let mut props = file
-        .get("properties")
-        .cloned()
-        .ok_or_else(|| SimError::SeedData("mcsb-initiative.json has no properties".into()))?;
+    let mut props = file.get("properties").cloned().ok_or_else(|| SimError::SeedData("mcsb-initiative.json has no properties".into()))?;
     if props.get("versions").is_none() {
         let v = props.get("version").cloned().unwrap_or(json!("1.0.0"));
         props["versions"] = json!([v]);

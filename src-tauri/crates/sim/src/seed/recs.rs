@@ -118,11 +118,17 @@ pub fn seeded_status(rec: &str, resource: &str) -> AssessmentStatus {
 /// The `AssessmentMetadata` of a recommendation; `custom_definition` is the
 /// policy definition id `CustomPolicy` recommendations point at.
 pub fn metadata_of(rec: &Rec, custom_definition: &str) -> AssessmentMetadata {
-    let targets: Vec<Target> = rec
-        .targets
-        .iter()
-        .map(|(t, k)| if *t == SUBSCRIPTION { Target::Subscription } else { Target::Resource { type_: (*t).into(), kind: k.map(str::to_string) } })
-        .collect();
+    let targets: Vec<Target> =
+        rec.targets
+            .iter()
+            .map(|(t, k)| {
+                if *t == SUBSCRIPTION {
+                    Target::Subscription
+                } else {
+                    Target::Resource { type_: (*t).into(), kind: k.map(str::to_string) }
+                }
+            })
+            .collect();
     let policy_definition_id = match (rec.def, rec.kind) {
         (Some(d), _) => Some(format!("/providers/Microsoft.Authorization/policyDefinitions/{d}")),
         (None, "CustomPolicy") => Some(custom_definition.to_string()),
@@ -164,7 +170,12 @@ pub fn add_assessments(w: &mut World, first_eval: DateTime<Utc>, custom_definiti
             if t.0 == SUBSCRIPTION {
                 for s in &w.subscriptions {
                     let id = format!("/subscriptions/{}", s.id);
-                    w.assessments.push(Assessment { metadata_name: rec.name.into(), status: status(rec.name, &id), resource_id: id, first_evaluation: first_eval });
+                    w.assessments.push(Assessment {
+                        metadata_name: rec.name.into(),
+                        status: status(rec.name, &id),
+                        resource_id: id,
+                        first_evaluation: first_eval,
+                    });
                 }
                 continue;
             }
@@ -179,7 +190,12 @@ pub fn add_assessments(w: &mut World, first_eval: DateTime<Utc>, custom_definiti
                 } else {
                     status(rec.name, &r.id)
                 };
-                w.assessments.push(Assessment { metadata_name: rec.name.into(), resource_id: r.id.clone(), status: st, first_evaluation: first_eval });
+                w.assessments.push(Assessment {
+                    metadata_name: rec.name.into(),
+                    resource_id: r.id.clone(),
+                    status: st,
+                    first_evaluation: first_eval,
+                });
             }
         }
     }

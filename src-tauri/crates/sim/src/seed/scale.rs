@@ -62,7 +62,11 @@ pub fn build(spec: &str) -> Result<World, SimError> {
     };
     let mut w = World::default();
     principals(&mut w)?;
-    let group = |name: &str, display: &str, parent: &str| ManagementGroup { name: name.into(), display_name: display.into(), parent: Some(parent.into()) };
+    let group = |name: &str, display: &str, parent: &str| ManagementGroup {
+        name: name.into(),
+        display_name: display.into(),
+        parent: Some(parent.into()),
+    };
     w.management_groups = vec![
         ManagementGroup { name: TENANT_ID.into(), display_name: "Tenant Root Group".into(), parent: None },
         group(MG_CONTOSO, "Contoso", TENANT_ID),
@@ -72,7 +76,11 @@ pub fn build(spec: &str) -> Result<World, SimError> {
     let groups = subs.div_ceil(SUBS_PER_GROUP);
     for g in 0..groups {
         let region = ["emea", "amer", "apac"][g % 3];
-        w.management_groups.push(group(&format!("contoso-lz-{region}"), &format!("Landing Zones {}", region.to_uppercase()), "contoso-landingzones"));
+        w.management_groups.push(group(
+            &format!("contoso-lz-{region}"),
+            &format!("Landing Zones {}", region.to_uppercase()),
+            "contoso-landingzones",
+        ));
         w.management_groups.push(group(&format!("contoso-lz-{g:02}"), &format!("Business unit {g:02}"), &format!("contoso-lz-{region}")));
     }
     w.management_groups.sort_by(|a, b| a.name.cmp(&b.name));

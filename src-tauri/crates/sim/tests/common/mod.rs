@@ -31,29 +31,24 @@ impl Env {
     }
 
     pub fn sp(&self, name: &str) -> (String, String) {
-        let sp = self.principals["servicePrincipals"]
-            .as_array()
-            .expect("sps")
-            .iter()
-            .find(|s| s["displayName"] == name)
-            .expect("sp");
+        let sp = self.principals["servicePrincipals"].as_array().expect("sps").iter().find(|s| s["displayName"] == name).expect("sp");
         (sp["clientId"].as_str().expect("id").to_string(), sp["clientSecret"].as_str().unwrap_or("").to_string())
     }
 
     pub async fn token_form(&self, form: &[(&str, &str)]) -> reqwest::Response {
-        self.http
-            .post(format!("{}/{}/oauth2/v2.0/token", self.base, self.tenant()))
-            .form(form)
-            .send()
-            .await
-            .expect("token request")
+        self.http.post(format!("{}/{}/oauth2/v2.0/token", self.base, self.tenant())).form(form).send().await.expect("token request")
     }
 
     /// Token for the CI service principal.
     pub async fn sp_token(&self) -> String {
         let (id, secret) = self.sp("exemption-desk-ci");
         let r = self
-            .token_form(&[("grant_type", "client_credentials"), ("client_id", &id), ("client_secret", &secret), ("scope", "https://management.azure.com/.default")])
+            .token_form(&[
+                ("grant_type", "client_credentials"),
+                ("client_id", &id),
+                ("client_secret", &secret),
+                ("scope", "https://management.azure.com/.default"),
+            ])
             .await;
         assert_eq!(r.status(), 200);
         let v: Value = r.json().await.expect("json");

@@ -15,10 +15,7 @@ use crate::errors::HttpError;
 const FORBIDDEN: &[char] = &['<', '>', '*', '%', '&', ':', '\\', '?', '.', '+', '/'];
 
 pub(super) fn content_error(detail: impl std::fmt::Display) -> HttpError {
-    HttpError::bad_request(
-        "InvalidRequestContent",
-        format!("The request content was invalid and could not be deserialized: '{detail}'."),
-    )
+    HttpError::bad_request("InvalidRequestContent", format!("The request content was invalid and could not be deserialized: '{detail}'."))
 }
 
 /// 1-64 characters, none of `<>*%&:\?.+/` or control characters, not ending
@@ -59,9 +56,9 @@ pub(super) fn opt_string(props: &Map<String, Value>, key: &str) -> Result<Option
     match props.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(other) => Err(content_error(format!(
-            "Unexpected value {other} for property '{key}', a string was expected. Path 'properties.{key}'."
-        ))),
+        Some(other) => {
+            Err(content_error(format!("Unexpected value {other} for property '{key}', a string was expected. Path 'properties.{key}'.")))
+        }
     }
 }
 
@@ -114,10 +111,7 @@ pub(super) fn check_assignment(
 ) -> Result<(), HttpError> {
     // The assignment must exist, and the caller may exempt from it.
     let Some(assignment) = ctx.world.policy_assignment(assignment_id) else {
-        return Err(HttpError::not_found(
-            "PolicyAssignmentNotFound",
-            format!("The policy assignment '{assignment_id}' is not found."),
-        ));
+        return Err(HttpError::not_found("PolicyAssignmentNotFound", format!("The policy assignment '{assignment_id}' is not found.")));
     };
     if let Some(ascope) = Scope::parse_id(&assignment.scope) {
         require(ctx.world, ctx.caller, &ascope, "Microsoft.Authorization/policyAssignments/exempt/action")?;

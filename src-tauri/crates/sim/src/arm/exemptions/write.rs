@@ -46,7 +46,11 @@ pub(super) fn put(ctx: &mut Ctx, scope: &Scope, name: &str) -> ArmResult {
     let metadata = match props.get("metadata") {
         None | Some(Value::Null) => None,
         Some(m @ Value::Object(_)) => Some(m.clone()),
-        Some(other) => return Err(content_error(format!("Unexpected value {other} for property 'metadata', an object was expected. Path 'properties.metadata'."))),
+        Some(other) => {
+            return Err(content_error(format!(
+                "Unexpected value {other} for property 'metadata', an object was expected. Path 'properties.metadata'."
+            )))
+        }
     };
     let refs: Option<Vec<String>> = match props.get("policyDefinitionReferenceIds") {
         None | Some(Value::Null) => None,
@@ -60,15 +64,20 @@ pub(super) fn put(ctx: &mut Ctx, scope: &Scope, name: &str) -> ArmResult {
     };
     let expires_on = match opt_string(props, "expiresOn")? {
         None => None,
-        Some(s) => Some(parse_expires_on(&s).ok_or_else(|| {
-            content_error(format!("Could not convert string to DateTime: {s}. Path 'properties.expiresOn'."))
-        })?),
+        Some(s) => Some(
+            parse_expires_on(&s)
+                .ok_or_else(|| content_error(format!("Could not convert string to DateTime: {s}. Path 'properties.expiresOn'.")))?,
+        ),
     };
     let validation = enum_value(props, "assignmentScopeValidation", "AssignmentScopeValidation", &["Default", "DoNotValidate"])?;
     let selectors = match props.get("resourceSelectors") {
         None | Some(Value::Null) => None,
         Some(a @ Value::Array(_)) => Some(a.clone()),
-        Some(_) => return Err(content_error("Unexpected value for 'resourceSelectors', an array was expected. Path 'properties.resourceSelectors'.")),
+        Some(_) => {
+            return Err(content_error(
+                "Unexpected value for 'resourceSelectors', an array was expected. Path 'properties.resourceSelectors'.",
+            ))
+        }
     };
 
     check_assignment(ctx, scope, name, &assignment_id, validation.as_deref(), refs.as_ref())?;
@@ -150,7 +159,11 @@ pub(super) fn patch(ctx: &mut Ctx, scope: &Scope, name: &str) -> ArmResult {
     let selectors = match props.get("resourceSelectors") {
         None | Some(Value::Null) => None,
         Some(a @ Value::Array(_)) => Some(a.clone()),
-        Some(_) => return Err(content_error("Unexpected value for 'resourceSelectors', an array was expected. Path 'properties.resourceSelectors'.")),
+        Some(_) => {
+            return Err(content_error(
+                "Unexpected value for 'resourceSelectors', an array was expected. Path 'properties.resourceSelectors'.",
+            ))
+        }
     };
     let key = exemption_id(scope, name).to_ascii_lowercase();
     let caller_name = ctx.caller.name.clone();
