@@ -27,7 +27,7 @@ async fn a_user_signs_in_with_auth_code_and_pkce() {
 async fn a_wrong_secret_is_a_sign_in_error() {
     let world = World::start().await;
     let sign_in = SignIn::ClientSecret { client_id: "740a34f6-1b33-436e-b6f3-b52def46a49d".into(), secret: Secret::new("wrong") };
-    let error = world.connection(sign_in).connect().await.err().expect("refused");
+    let Err(error) = world.connection(sign_in).connect().await else { panic!("a wrong secret was accepted") };
     assert_eq!(error.code(), "sign_in", "{error}");
 }
 
@@ -93,7 +93,7 @@ async fn creating_sends_exactly_the_planned_puts_and_lists_them_back() {
 async fn a_subscription_without_the_benchmark_is_refused_before_any_write() {
     let world = World::start().await;
     let (tenant, identity) = world.as_service_principal().await;
-    let error = plan(&tenant, &draft(&[PRODUCTION, SANDBOX], SECURE_TRANSFER), &identity.account).await.err().expect("refused");
+    let error = plan(&tenant, &draft(&[PRODUCTION, SANDBOX], SECURE_TRANSFER), &identity.account).await.expect_err("refused");
     assert_eq!(error.code(), "checks_failed", "{error}");
     assert!(world.puts().await.is_empty());
 }
@@ -105,12 +105,12 @@ async fn invalid_drafts_and_unsupported_recommendations_send_nothing() {
     let before = world.requests().await.len();
     let mut bad = draft(&[PRODUCTION], SECURE_TRANSFER);
     bad.name = "bad/name".into();
-    let error = plan(&tenant, &bad, &identity.account).await.err().expect("refused");
+    let error = plan(&tenant, &bad, &identity.account).await.expect_err("refused");
     assert_eq!(error.code(), "invalid_request");
     assert_eq!(world.requests().await.len(), before, "a bad draft never reaches Azure");
 
     for key in [PRIVILEGED_CONTAINERS, CUSTOM_COST_CENTER] {
-        let error = plan(&tenant, &draft(&[PRODUCTION], key), &identity.account).await.err().expect("refused");
+        let error = plan(&tenant, &draft(&[PRODUCTION], key), &identity.account).await.expect_err("refused");
         assert_eq!(error.code(), "checks_failed", "{key}: {error}");
     }
     assert!(world.puts().await.is_empty());

@@ -49,7 +49,10 @@ async fn names_at_production(world: &World) -> Vec<String> {
 
 /// Keeps every state change with when it happened.
 #[derive(Default)]
-struct Timeline(Mutex<Vec<(u32, ItemState, Instant, Option<String>)>>);
+struct Timeline(Mutex<Vec<Change>>);
+
+/// One state change: the item, its new state, when, and the message.
+type Change = (u32, ItemState, Instant, Option<String>);
 
 impl ApplyObserver for Timeline {
     fn changed(&self, index: u32, state: ItemState, _attempts: u32, message: Option<&str>) -> Result<(), String> {
@@ -110,7 +113,7 @@ async fn throttled_writes_wait_for_retry_after_and_then_pace_themselves() {
     assert!(outcomes.iter().all(|(_, s)| *s == ItemState::Succeeded), "{outcomes:?}");
     assert!(took >= Duration::from_millis(1_800), "20 writes beyond a budget of 10 at 10/s need ~2 s, took {took:?}");
 
-    let log = timeline.0.lock().expect("log");
+    let log: Vec<Change> = timeline.0.lock().expect("log").clone();
     for (index, state, at, message) in log.iter() {
         if *state != ItemState::Retrying || !message.as_deref().unwrap_or_default().contains("SubscriptionRequestsThrottled") {
             continue;
