@@ -9,6 +9,11 @@ export PATH="$HOME/.cargo/bin:$PATH"
 cd "$root"
 export CARGO_TERM_COLOR=never
 
+say "Style: rustfmt, ESLint and Prettier (each alone: see README, Test it)"
+cargo fmt --all --check
+(cd ui && npm run lint --silent && npm run format:check --silent)
+(cd tests/e2e && npm run lint --silent && npm run format:check --silent)
+
 say "Rust: unit, simulator and backend-against-simulator tests"
 cargo test --workspace --exclude exemption-desk
 
@@ -29,6 +34,12 @@ cargo build -p exemption-desk -p azure-sim
 # The shell holds the IPC builder (it needs ui/dist, built above): fails when
 # ui/src/ipc/bindings.ts differs from what the Rust commands and types render.
 cargo test -p exemption-desk --lib
+
+say "Style: clippy with every warning an error; cargo deny (licenses, bans, sources)"
+cargo clippy --workspace --all-targets -- -D warnings
+# Offline: every crate is in the local registry by now. Advisories need the
+# RustSec database, a download this machine cannot make, so they are not run.
+cargo deny --offline check licenses bans sources
 
 say "End to end: the real app under Xvfb through tauri-driver"
 (cd tests/e2e && xvfb-run -a -s "-screen 0 1440x900x24" npm test --silent)

@@ -38,6 +38,11 @@ if [ "$rust_minor" -lt 90 ]; then
   exit 1
 fi
 
+if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then
+  say "Adding rustfmt and clippy (the style gates)"
+  rustup component add rustfmt clippy
+fi
+
 if ! command -v node >/dev/null 2>&1; then
   echo "Node.js 20.19+ (with npm) is needed: https://nodejs.org or your distribution's nodejs 20 package." >&2
   exit 1
@@ -51,6 +56,11 @@ fi
 if ! tauri-driver --help >/dev/null 2>&1 && ! "$HOME/.cargo/bin/tauri-driver" --help >/dev/null 2>&1; then
   say "Installing tauri-driver 2 (the 3.0 alphas are not for Tauri 2)"
   cargo install tauri-driver --version '^2' --locked
+fi
+
+if ! cargo deny --version >/dev/null 2>&1; then
+  say "Installing cargo-deny (the licenses, bans and sources gate)"
+  cargo install cargo-deny --version '^0.20' --locked
 fi
 
 for dir in ui tests/e2e; do
