@@ -15,7 +15,6 @@ use desk_core::plan::{
 use desk_core::scope::{resource_group_of, subscription_of, subscription_scope, ScopeChoice};
 use desk_core::validation::validate;
 use desk_core::CoreError;
-use serde_json::Value;
 
 use crate::api_version as v;
 use crate::error::AzureError;
@@ -192,16 +191,10 @@ impl Tenant {
         let mut groups: Vec<String> = Vec::new();
         let mut subscriptions: Vec<String> = Vec::new();
         for item in &descendants {
-            let kind = item.get("type").and_then(Value::as_str).unwrap_or_default();
-            let id = item.get("id").and_then(Value::as_str).unwrap_or_default();
-            if kind.eq_ignore_ascii_case("Microsoft.Management/managementGroups/subscriptions")
-                || kind.eq_ignore_ascii_case("/subscriptions")
-            {
-                if let Some(sub) = subscription_of(id) {
-                    subscriptions.push(sub);
-                }
-            } else if kind.eq_ignore_ascii_case("Microsoft.Management/managementGroups") && !id.is_empty() {
-                groups.push(id.to_ascii_lowercase());
+            match parse::descendant(item)? {
+                parse::Descendant::Subscription(id) => subscriptions.extend(subscription_of(&id)),
+                parse::Descendant::Group(id) if !id.is_empty() => groups.push(id.to_ascii_lowercase()),
+                _ => {}
             }
         }
         let mut found: Vec<(String, String)> = Vec::new();
@@ -280,7 +273,7 @@ impl Tenant {
             return Ok(found.clone());
         }
         let set = self.arm.get(&ArmPath::parse_id(set_id)?, v::POLICY_SET_DEFINITIONS, &[]).await?;
-        let name = set.pointer("/properties/displayName").and_then(Value::as_str).unwrap_or(set_id).to_owned();
+        let name = parse::display_name(&set).unwrap_or_else(|| set_id.to_owned());
         let found = (name, parse::initiative_members(&set)?);
         reads.initiatives.insert(key, found.clone());
         Ok(found)

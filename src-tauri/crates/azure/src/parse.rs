@@ -429,10 +429,79 @@ pub fn error_detail(body: &Value) -> ErrorDetail {
     wire::<CloudError>(body, "an error answer").map(|e| e.error).unwrap_or_default()
 }
 
+#[derive(Deserialize)]
+struct DescendantWire {
+    id: String,
+    #[serde(rename = "type")]
+    kind: String,
+}
+
+/// What sits below a management group (`…/descendants`): a group or a
+/// subscription, by its id.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Descendant {
+    Group(String),
+    Subscription(String),
+    /// A kind this client does not know; skipped.
+    Other,
+}
+
+pub fn descendant(v: &Value) -> Result<Descendant, AzureError> {
+    let w: DescendantWire = wire(v, "a management group's descendant")?;
+    let kind = w.kind.to_ascii_lowercase();
+    Ok(match kind.as_str() {
+        "microsoft.management/managementgroups/subscriptions" | "/subscriptions" => Descendant::Subscription(w.id),
+        "microsoft.management/managementgroups" => Descendant::Group(w.id),
+        _ => Descendant::Other,
+    })
+}
+
+#[derive(Deserialize)]
+struct NamedWire {
+    name: String,
+}
+
+/// The `name` of an ARM object (a management group in a list).
+pub fn name(v: &Value, what: &str) -> Result<String, AzureError> {
+    Ok(wire::<NamedWire>(v, what)?.name)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct DisplayNamedWire {
+    #[serde(default, deserialize_with = "lenient")]
+    display_name: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct WithDisplayName {
+    #[serde(default, deserialize_with = "lenient_object")]
+    properties: DisplayNamedWire,
+}
+
+/// An object's `properties.displayName`, when it has one (only shown).
+pub fn display_name(v: &Value) -> Option<String> {
+    serde_json::from_value::<WithDisplayName>(v.clone()).ok().and_then(|w| w.properties.display_name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn descendants_are_read_by_kind_and_a_wrong_shape_names_the_field() {
+        let sub = json!({"id": "/subscriptions/s1", "type": "Microsoft.Management/managementGroups/subscriptions", "name": "s1"});
+        assert_eq!(descendant(&sub).ok(), Some(Descendant::Subscription("/subscriptions/s1".into())));
+        let group = json!({"id": "/providers/Microsoft.Management/managementGroups/g", "type": "Microsoft.Management/managementGroups"});
+        assert_eq!(descendant(&group).ok(), Some(Descendant::Group("/providers/Microsoft.Management/managementGroups/g".into())));
+        assert_eq!(descendant(&json!({"id": "x", "type": "Something/else"})).ok(), Some(Descendant::Other));
+        let error = descendant(&json!({"id": 7, "type": "Microsoft.Management/managementGroups"})).expect_err("refused");
+        assert!(error.to_string().contains("id"), "{error}");
+        assert!(name(&json!({"id": "x"}), "a management group").expect_err("no name").to_string().contains("name"));
+        assert_eq!(display_name(&json!({"properties": {"displayName": "MCSB"}})), Some("MCSB".into()));
+        assert_eq!(display_name(&json!({"properties": {"displayName": 3}})), None);
+    }
 
     #[test]
     fn an_exemption_past_its_expiry_is_marked_expired() {

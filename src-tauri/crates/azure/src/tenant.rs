@@ -66,7 +66,8 @@ impl Tenant {
         };
         let mut tops: Vec<ManagementGroupNode> = Vec::new();
         for item in &listed {
-            let name = item.get("name").and_then(Value::as_str).unwrap_or_default();
+            let name = parse::name(item, "a management group")?;
+            let name = name.as_str();
             if name.is_empty() || tops.iter().any(|t| contains_group(t, name)) {
                 continue;
             }
