@@ -9,14 +9,6 @@ use desk_azure::{AzureError, Connection, SecretStore};
 use desk_core::apply::{ApplyProgress, ApplyStopped};
 use desk_core::session::DeviceCodePrompt;
 
-/// The `apply-progress` event: one write changed state (already journalled).
-pub const PROGRESS_EVENT: &str = "apply-progress";
-/// An apply stopped by an internal error (a caught panic): `{applyId, error}`.
-/// Its unfinished writes stay in the journal, offered for resuming.
-pub const STOPPED_EVENT: &str = "apply-stopped";
-/// A device-code sign-in asks the user to enter a code.
-pub const DEVICE_CODE_EVENT: &str = "device-code";
-
 /// Where the events go; an `Err` is the reason they could not be delivered.
 pub trait Events: Send + Sync + 'static {
     fn apply_progress(&self, progress: &ApplyProgress) -> Result<(), String>;

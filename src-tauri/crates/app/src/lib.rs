@@ -23,7 +23,7 @@ use tokio::sync::Mutex;
 
 pub use database::open_store;
 pub use error::AppError;
-pub use events::{Demo, DemoTenant, Events, Secrets, DEVICE_CODE_EVENT, PROGRESS_EVENT, STOPPED_EVENT};
+pub use events::{Demo, DemoTenant, Events, Secrets};
 pub use exempt::validate_exemption;
 pub use plans::{Gone, Plan, PlanRegistry};
 pub use session::Connected;
