@@ -46,6 +46,8 @@ pub enum AzureError {
     #[error(transparent)]
     Domain(#[from] CoreError),
     /// A bug: the work panicked. Caught so the app keeps running (see [`crate::caught`]).
+    #[error("The read was stopped: nobody is waiting for it any more.")]
+    ReadCancelled,
     #[error("Exemption Desk stopped this step after an internal error: {0}")]
     Internal(String),
 }
@@ -75,6 +77,7 @@ impl AzureError {
             AzureError::InvalidInput(_) => ErrorCode::InvalidRequest,
             AzureError::RecommendationNotFound(_) => ErrorCode::NotFound,
             AzureError::Domain(e) => e.code(),
+            AzureError::ReadCancelled => ErrorCode::ReadCancelled,
             AzureError::Internal(_) => ErrorCode::Internal,
         }
     }

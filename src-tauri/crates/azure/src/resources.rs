@@ -7,9 +7,11 @@ use desk_core::exemption::Exemption;
 use desk_core::resource::{describe, AssessedResource, ResourceStatus};
 use desk_core::scope::{subscription_of, subscription_scope, ManagementGroupNode};
 
+use crate::apply::Cancel;
 use crate::error::AzureError;
 use crate::facts::Reads;
 use crate::parse::{self, Status};
+use crate::rows::{Unwatched, Watch};
 use crate::tenant::{check_subscription_ids, Tenant};
 
 /// How long Defender may take to show an exemption.
@@ -19,6 +21,17 @@ impl Tenant {
     /// Every resource the recommendation assesses in these subscriptions, with
     /// the exemption that applies to each exempt one.
     pub async fn recommendation_resources(&self, key: &str, subscription_ids: &[String]) -> Result<Vec<AssessedResource>, AzureError> {
+        self.recommendation_resources_watched(key, subscription_ids, Watch { rows: &Unwatched, cancel: &Cancel::default() }).await
+    }
+
+    /// [`Tenant::recommendation_resources`], handing rows over as they arrive
+    /// and stopping with [`AzureError::ReadCancelled`] when the watcher cancels.
+    pub async fn recommendation_resources_watched(
+        &self,
+        key: &str,
+        subscription_ids: &[String],
+        watch: Watch<'_, AssessedResource>,
+    ) -> Result<Vec<AssessedResource>, AzureError> {
         check_subscription_ids(subscription_ids)?;
         // A recommendation Defender serves no metadata for still has resources to show.
         let policy_definition_id = match self.recommendation(key, subscription_ids).await {
@@ -29,6 +42,10 @@ impl Tenant {
         let mut reads = Reads::default();
         let mut resources = Vec::new();
         for sub in subscription_ids {
+            if watch.cancel.is_cancelled() {
+                return Err(AzureError::ReadCancelled);
+            }
+            let first = resources.len();
             let assessed = self.assessed(sub, key).await?;
             let exemptions = if assessed.iter().any(|r| r.cause.as_deref() == Some("Exempt")) {
                 let refs = self.reference_ids_for(sub, policy_definition_id.as_deref(), &mut reads).await?;
@@ -48,6 +65,7 @@ impl Tenant {
                 }
                 resources.push(r);
             }
+            watch.rows.arrived(&resources[first..]);
         }
         Ok(resources)
     }

@@ -11,10 +11,12 @@ use desk_core::scope::{is_subscription_id, subscription_scope, ManagementGroupNo
 use serde_json::Value;
 
 use crate::api_version as v;
+use crate::apply::Cancel;
 use crate::arm::Arm;
 use crate::credential::Identity;
 use crate::error::AzureError;
 use crate::parse::{self, Status};
+use crate::rows::{Unwatched, Watch};
 
 pub struct Tenant {
     pub(crate) arm: Arm,
@@ -201,10 +203,22 @@ impl Tenant {
 
     /// Exemptions that apply at these subscriptions (at, above or below them).
     pub async fn exemptions(&self, subscription_ids: &[String]) -> Result<Vec<Exemption>, AzureError> {
+        self.exemptions_watched(subscription_ids, Watch { rows: &Unwatched, cancel: &Cancel::default() }).await
+    }
+
+    /// [`Tenant::exemptions`], handing rows over as they arrive and stopping
+    /// with [`AzureError::ReadCancelled`] when the watcher cancels.
+    pub async fn exemptions_watched(&self, subscription_ids: &[String], watch: Watch<'_, Exemption>) -> Result<Vec<Exemption>, AzureError> {
         check_subscription_ids(subscription_ids)?;
         let mut by_id: BTreeMap<String, Exemption> = BTreeMap::new();
         for id in subscription_ids {
-            for exemption in self.exemptions_at(&subscription_scope(id), None).await? {
+            if watch.cancel.is_cancelled() {
+                return Err(AzureError::ReadCancelled);
+            }
+            let listed = self.exemptions_at(&subscription_scope(id), None).await?;
+            let new: Vec<Exemption> = listed.into_iter().filter(|e| !by_id.contains_key(&e.id.to_lowercase())).collect();
+            watch.rows.arrived(&new);
+            for exemption in new {
                 by_id.insert(exemption.id.to_lowercase(), exemption);
             }
         }

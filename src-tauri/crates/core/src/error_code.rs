@@ -27,6 +27,8 @@ pub enum ErrorCode {
     SignIn,
     SignInStopped,
     CliNotSignedIn,
+    /// A read stopped because nobody waits for it (the screen was left).
+    ReadCancelled,
     // The OS keyring (azure, shell).
     Keyring,
     KeyringUnavailable,
@@ -49,7 +51,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 31] = [
+    pub const ALL: [ErrorCode; 32] = [
         ErrorCode::InvalidRequest,
         ErrorCode::InvalidPath,
         ErrorCode::DuplicateWrite,
@@ -68,6 +70,7 @@ impl ErrorCode {
         ErrorCode::SignIn,
         ErrorCode::SignInStopped,
         ErrorCode::CliNotSignedIn,
+        ErrorCode::ReadCancelled,
         ErrorCode::Keyring,
         ErrorCode::KeyringUnavailable,
         ErrorCode::KeyringLocked,
@@ -104,6 +107,7 @@ impl ErrorCode {
             ErrorCode::SignIn => "sign_in",
             ErrorCode::SignInStopped => "sign_in_stopped",
             ErrorCode::CliNotSignedIn => "cli_not_signed_in",
+            ErrorCode::ReadCancelled => "read_cancelled",
             ErrorCode::Keyring => "keyring",
             ErrorCode::KeyringUnavailable => "keyring_unavailable",
             ErrorCode::KeyringLocked => "keyring_locked",
