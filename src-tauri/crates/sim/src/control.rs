@@ -372,6 +372,7 @@ pub async fn add_recommendation(State(app): State<Arc<App>>, body: Bytes) -> Res
             first_evaluation: now,
         });
     }
+    w.changed();
     axum::Json(json!({ "name": name, "listed": listed, "assessments": ids.len() })).into_response()
 }
 

@@ -19,6 +19,7 @@ pub mod entra;
 pub mod errors;
 pub mod faults;
 pub mod graph;
+pub mod index;
 pub mod jwt;
 pub mod log;
 pub mod model;

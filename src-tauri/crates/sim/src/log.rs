@@ -10,7 +10,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
-use crate::model::log::{InjectedFault, LoggedPrincipal, SchemaErrors};
+use crate::model::log::{Examined, InjectedFault, LoggedPrincipal, SchemaErrors};
 use crate::state::{lock, App};
 
 /// Form fields that are never written to the log.
@@ -85,6 +85,7 @@ pub async fn record(State(app): State<Arc<App>>, req: Request, next: Next) -> Re
     };
     let schema_errors = resp.extensions().get::<SchemaErrors>().map(|s| s.0.clone()).unwrap_or_default();
     let fault = resp.extensions().get::<InjectedFault>().map(|f| json!(f.0)).unwrap_or(Value::Null);
+    let examined = resp.extensions().get::<Examined>().map(|e| json!(e.0)).unwrap_or(Value::Null);
     let dropped = resp.extensions().get::<crate::model::faults::DropConnection>().is_some();
     let entry = json!({
         "method": method,
@@ -97,6 +98,7 @@ pub async fn record(State(app): State<Arc<App>>, req: Request, next: Next) -> Re
         "schemaErrors": schema_errors,
         "fault": fault,
         "dropped": dropped,
+        "examined": examined,
     });
     lock(&app.requests).push(entry);
     resp

@@ -240,6 +240,10 @@ pub struct World {
     /// subscription id, lower-case namespace); the rest come from
     /// `arm::providers::NAMESPACES`.
     pub provider_registrations: BTreeMap<(String, String), ProviderRegistration>,
+    /// Lookup tables over the fields above, built lazily (`crate::index`).
+    /// Whoever changes a field in place calls `changed()` or
+    /// `exemptions_changed()`.
+    pub index: crate::index::Cache,
 }
 
 /// A `POST …/providers/{ns}/register` or `/unregister`: the state it moves
@@ -403,20 +407,26 @@ impl World {
         self.public_clients.iter().find(|c| c.client_id.eq_ignore_ascii_case(client_id))
     }
     pub fn subscription(&self, id: &str) -> Option<&Subscription> {
-        self.subscriptions.iter().find(|s| s.id.eq_ignore_ascii_case(id))
+        let i = *self.tables().subscriptions.get(&id.to_ascii_lowercase())?;
+        self.subscriptions.get(i)
     }
     pub fn management_group(&self, name: &str) -> Option<&ManagementGroup> {
-        self.management_groups.iter().find(|m| m.name.eq_ignore_ascii_case(name))
+        let i = *self.tables().management_groups.get(&name.to_ascii_lowercase())?;
+        self.management_groups.get(i)
     }
     pub fn resource_group(&self, sub: &str, rg: &str) -> Option<&ResourceGroup> {
-        self.resource_groups.iter().find(|r| r.subscription_id.eq_ignore_ascii_case(sub) && r.name.eq_ignore_ascii_case(rg))
+        let key = format!("{}/{}", sub.to_ascii_lowercase(), rg.to_ascii_lowercase());
+        let i = *self.tables().resource_groups.get(&key)?;
+        self.resource_groups.get(i)
     }
     pub fn resource(&self, id: &str) -> Option<&Resource> {
-        self.resources.iter().find(|r| r.id.eq_ignore_ascii_case(id))
+        let i = *self.tables().resources.get(&id.to_ascii_lowercase())?;
+        self.resources.get(i)
     }
     pub fn policy_assignment(&self, id: &str) -> Option<&PolicyAssignment> {
         let id = id.trim_end_matches('/');
-        self.policy_assignments.iter().find(|a| a.id.eq_ignore_ascii_case(id))
+        let i = *self.tables().assignments.get(&id.to_ascii_lowercase())?;
+        self.policy_assignments.get(i)
     }
     /// The metadata Defender serves for a recommendation (`None` for unlisted ones).
     pub fn listed_metadata(&self, name: &str) -> Option<&AssessmentMetadata> {
@@ -426,7 +436,8 @@ impl World {
         self.metadata(name)
     }
     pub fn metadata(&self, name: &str) -> Option<&AssessmentMetadata> {
-        self.assessment_metadata.iter().find(|m| m.name.eq_ignore_ascii_case(name))
+        let i = *self.tables().metadata.get(&name.to_ascii_lowercase())?;
+        self.assessment_metadata.get(i)
     }
     /// The built-in policy set definition an id points at, if any.
     pub fn policy_set_by_id(&self, id: &str) -> Option<&Value> {

@@ -23,7 +23,7 @@ use serde_json::{json, Value};
 
 use crate::errors::HttpError;
 use crate::log::query_pairs;
-use crate::model::log::{LoggedPrincipal, SchemaErrors};
+use crate::model::log::{Examined, LoggedPrincipal, SchemaErrors};
 use crate::state::{lock, App, World};
 use crate::throttle::{Kind, Taken};
 use auth::Caller;
@@ -172,6 +172,16 @@ impl Ctx<'_> {
     }
 }
 
+/// A page's body: `value` and, when more remain, `nextLink` (what
+/// [`Ctx::paged`] answers, for lists that render only the page).
+pub fn page_body(items: Vec<Value>, next: Option<String>) -> Value {
+    let mut body = json!({ "value": items });
+    if let Some(n) = next {
+        body["nextLink"] = json!(n);
+    }
+    body
+}
+
 /// Decode `%XX` escapes (invalid ones are kept as they are).
 pub(crate) fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
@@ -206,6 +216,7 @@ pub async fn handle(State(app): State<Arc<App>>, method: Method, uri: Uri, heade
     let query = query_pairs(uri.query().unwrap_or(""));
     let mut schema_errors: Vec<String> = Vec::new();
     let mut rate_headers: RateHeaders = Vec::new();
+    let mut examined = 0;
     // Cloud discovery answers without a token, as ARM's does.
     let anonymous = raw_path.trim_end_matches('/').eq_ignore_ascii_case("/metadata/endpoints");
     let (principal, result) = if anonymous {
@@ -242,7 +253,9 @@ pub async fn handle(State(app): State<Arc<App>>, method: Method, uri: Uri, heade
                                 schema_errors: Vec::new(),
                                 list_page_size: app.settings().list_page_size,
                             };
+                            crate::index::take_examined();
                             let r = route(&mut ctx);
+                            examined = crate::index::take_examined();
                             schema_errors = std::mem::take(&mut ctx.schema_errors);
                             r
                         }
@@ -276,6 +289,7 @@ pub async fn handle(State(app): State<Arc<App>>, method: Method, uri: Uri, heade
         resp.extensions_mut().insert(LoggedPrincipal(p));
     }
     resp.extensions_mut().insert(SchemaErrors(schema_errors));
+    resp.extensions_mut().insert(Examined(examined));
     resp
 }
 

@@ -8,6 +8,7 @@ use super::auth::require;
 use super::scope::{contains_id, Scope};
 use super::{method_not_allowed, ArmResult, Ctx, V_POLICY};
 use crate::errors::HttpError;
+use crate::index::under;
 use crate::state::{PolicyAssignment, World};
 
 /// One term of a policy `$filter` (terms may be joined with `and`).
@@ -95,6 +96,7 @@ fn eq_value(term: &str, name: &str) -> Option<String> {
 /// self; `atExactScope()` = self only; `atScopeAndBelow()` = ancestors, self
 /// and descendants (stated, where the unfiltered list leaves it implied).
 pub fn scope_matches(world: &World, target: &Scope, item_scope: &str, filters: &[Filter]) -> bool {
+    crate::index::examine(1);
     let target_id = target.id();
     if filters.contains(&Filter::AtExactScope) {
         return item_scope.trim_end_matches('/').eq_ignore_ascii_case(&target_id);
@@ -174,22 +176,35 @@ pub fn assignments(ctx: &mut Ctx, scope: &Scope, name: Option<&str>) -> ArmResul
         )?,
         _ => Vec::new(),
     };
-    let items: Vec<Value> = ctx
-        .world
-        .policy_assignments
+    // Only assignments at the scope's chain or below it are candidates; the
+    // exact rules (`scope_matches`) then decide, as before.
+    let with_below = !filters.iter().any(|f| matches!(f, Filter::AtScope | Filter::AtExactScope));
+    let (above, below) = ctx.world.related_keys(scope, with_below);
+    let t = ctx.world.tables();
+    let mut candidates: Vec<usize> = above.iter().filter_map(|k| t.assignments_by_scope.get(k)).flatten().copied().collect();
+    for p in &below {
+        candidates.extend(under(&t.assignments_by_scope, p).flat_map(|(_, v)| v.iter().copied()));
+    }
+    candidates.sort_unstable();
+    candidates.dedup();
+    let w = &*ctx.world;
+    let selected: Vec<&PolicyAssignment> = candidates
         .iter()
-        .filter(|a| scope_matches(ctx.world, scope, &a.scope, &filters))
+        .filter_map(|&i| w.policy_assignments.get(i))
+        .filter(|a| scope_matches(w, scope, &a.scope, &filters))
         .filter(|a| {
             filters.iter().all(|f| match f {
                 Filter::PolicyDefinitionId(d) => a.policy_definition_id.eq_ignore_ascii_case(d),
                 _ => true,
             })
         })
-        .map(|a| assignment_json_expanded(a, ctx.q("$expand").unwrap_or("")))
         .collect();
-    // Paging slices the filtered list only.
+    // Paging slices the filtered list only; only the page is rendered.
     let page = ctx.list_page(super::DEFAULT_ASSIGNMENT_PAGE);
-    Ok((StatusCode::OK, Some(ctx.paged(items, page)?)))
+    let (range, next) = ctx.page_range(selected.len(), page)?;
+    let expand = ctx.q("$expand").unwrap_or("");
+    let items: Vec<Value> = selected[range].iter().map(|a| assignment_json_expanded(a, expand)).collect();
+    Ok((StatusCode::OK, Some(super::page_body(items, next))))
 }
 
 /// `{scope}/providers/Microsoft.Authorization/policySetDefinitions[/{name}]`
@@ -220,19 +235,9 @@ pub fn set_definitions(ctx: &mut Ctx, scope: &Scope, name: Option<&str>) -> ArmR
     }
 }
 
-/// `(policyDefinitionReferenceId, policyDefinitionId)` pairs of a set definition.
-pub fn set_members(set: &Value) -> Vec<(String, String)> {
-    set.pointer("/properties/policyDefinitions")
-        .and_then(Value::as_array)
-        .map(|defs| {
-            defs.iter()
-                .filter_map(|d| {
-                    Some((d.get("policyDefinitionReferenceId")?.as_str()?.to_string(), d.get("policyDefinitionId")?.as_str()?.to_string()))
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
+/// `(policyDefinitionReferenceId, policyDefinitionId)` pairs of a set definition
+/// (it lives with the lookup tables, which precompute it per set).
+pub use crate::index::set_members;
 
 #[cfg(test)]
 mod tests {

@@ -152,6 +152,7 @@ pub fn contains_id(world: &World, outer: &str, inner: &str) -> bool {
 /// Fast `contains_id` for hot paths: subscription-rooted scopes are compared
 /// as id prefixes; anything else walks the hierarchy.
 pub fn covers(world: &World, outer: &str, inner: &str) -> bool {
+    crate::index::examine(1);
     let o = outer.trim_end_matches('/');
     let is_sub_rooted = o.len() > 15 && o.as_bytes()[..15].eq_ignore_ascii_case(b"/subscriptions/");
     if is_sub_rooted {

@@ -8,7 +8,7 @@ use axum::http::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use super::auth::require;
-use super::scope::{covers, Scope};
+use super::scope::Scope;
 use super::security::effective_status;
 use super::{method_not_allowed, ArmResult, Ctx};
 use crate::errors::HttpError;
@@ -28,7 +28,10 @@ fn score(ctx: &Ctx, sub: &str) -> Value {
     // recommendation -> (healthy, unhealthy)
     let mut per_rec: BTreeMap<&str, (u32, u32)> = BTreeMap::new();
     let mut resources: BTreeSet<String> = BTreeSet::new();
-    for a in w.assessments.iter().filter(|a| covers(w, &prefix, &a.resource_id)) {
+    let t = w.tables();
+    let mine = t.assessments.get(&prefix.to_ascii_lowercase()).map(Vec::as_slice).unwrap_or_default();
+    crate::index::examine(mine.len());
+    for a in mine.iter().filter_map(|&i| w.assessments.get(i)) {
         let Some(m) = w.metadata(&a.metadata_name) else { continue };
         let s = effective_status(w, a, m, ctx.now, ctx.effect_delay);
         let e = per_rec.entry(m.name.as_str()).or_default();

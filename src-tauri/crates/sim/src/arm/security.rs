@@ -6,11 +6,11 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Value};
 
 use super::auth::require;
-use super::policy::set_members;
-use super::scope::{covers, Scope};
+use super::scope::Scope;
 use super::{arm_time, method_not_allowed, ArmResult, Ctx, V_SECURITY};
 use crate::errors::HttpError;
-use crate::state::{Assessment, AssessmentMetadata, AssessmentStatus, World};
+use crate::index::{examine, window};
+use crate::state::{Assessment, AssessmentMetadata, AssessmentStatus, Exemption, World};
 
 pub const PAGE_SIZE: usize = 100;
 
@@ -52,23 +52,33 @@ fn metadata_json(m: &AssessmentMetadata, prefix: &str) -> Value {
 /// drives the recommendation is not assigned (`OffByPolicy`) or every
 /// assignment that includes it is exempted for the resource (`Exempt`, after
 /// the configured delay).
+///
+/// Cost: a few hash lookups per scope above the resource (the world's lookup
+/// tables: assignments by scope, set members by definition, exemptions by
+/// assignment and scope), independent of the tenant's size.
 pub fn effective_status(world: &World, a: &Assessment, m: &AssessmentMetadata, now: DateTime<Utc>, delay_secs: i64) -> AssessmentStatus {
     let Some(def) = m.policy_definition_id.as_deref() else {
         return a.status.clone();
     };
-    // Assignments covering this resource that include the definition, with the
-    // reference ids under which they include it.
-    let applicable: Vec<(String, Vec<String>)> = world
-        .policy_assignments
+    let t = world.tables();
+    // Scopes at or above the resource; the assignments there cover it.
+    let keys = world.covering_keys(&a.resource_id);
+    let mut covering: Vec<usize> = keys.iter().filter_map(|k| t.assignments_by_scope.get(k)).flatten().copied().collect();
+    covering.sort_unstable();
+    covering.dedup();
+    examine(covering.len());
+    // Those that include the definition, with the reference ids under which
+    // they include it (none for a direct assignment of the definition).
+    let def_lower = def.to_ascii_lowercase();
+    let applicable: Vec<(&str, &[String])> = covering
         .iter()
-        .filter(|pa| covers(world, &pa.scope, &a.resource_id))
+        .filter_map(|&i| world.policy_assignments.get(i))
         .filter_map(|pa| {
             if pa.policy_definition_id.eq_ignore_ascii_case(def) {
-                return Some((pa.id.clone(), Vec::new()));
+                return Some((pa.id.as_str(), &[][..]));
             }
-            let set = world.policy_set_by_id(&pa.policy_definition_id)?;
-            let refs: Vec<String> = set_members(set).into_iter().filter(|(_, d)| d.eq_ignore_ascii_case(def)).map(|(r, _)| r).collect();
-            (!refs.is_empty()).then(|| (pa.id.clone(), refs))
+            let refs = t.set_refs.get(&pa.policy_definition_id.to_ascii_lowercase())?.get(&def_lower)?;
+            (!refs.is_empty()).then_some((pa.id.as_str(), refs.as_slice()))
         })
         .collect();
     if applicable.is_empty() {
@@ -79,37 +89,47 @@ pub fn effective_status(world: &World, a: &Assessment, m: &AssessmentMetadata, n
         };
     }
     let delay = Duration::seconds(delay_secs);
+    let ex = world.exemption_tables();
     let mut category = None;
-    let all_exempt = applicable.iter().all(|(assignment_id, refs)| {
-        world.exemptions.values().any(|e| {
-            let p = &e.properties;
-            let same_assignment =
-                p.get("policyAssignmentId").and_then(Value::as_str).is_some_and(|x| x.eq_ignore_ascii_case(assignment_id));
-            let active = e.expires_on.is_none_or(|t| t > now) && e.created_at + delay <= now;
-            let covers_ref = match p.get("policyDefinitionReferenceIds").and_then(Value::as_array) {
-                None => true,
-                Some(list) if list.is_empty() => true,
-                Some(list) => list.iter().filter_map(Value::as_str).any(|r| refs.iter().any(|x| x.eq_ignore_ascii_case(r))),
-            };
-            let hit = same_assignment && active && covers_ref && covers(world, &e.scope, &a.resource_id);
-            if hit {
-                category = p.get("exemptionCategory").and_then(Value::as_str).map(str::to_string);
+    for (assignment_id, refs) in applicable {
+        // The first active exemption (in id order) of this assignment at a
+        // scope covering the resource that includes the definition.
+        let assignment = assignment_id.to_ascii_lowercase();
+        let mut hit: Option<(&String, &Exemption)> = None;
+        for k in &keys {
+            let Some(list) = ex.by_assignment_scope.get(&(assignment.clone(), k.clone())) else { continue };
+            for key in list {
+                examine(1);
+                let Some(e) = world.exemptions.get(key) else { continue };
+                let p = &e.properties;
+                let active = e.expires_on.is_none_or(|t| t > now) && e.created_at + delay <= now;
+                let covers_ref = match p.get("policyDefinitionReferenceIds").and_then(Value::as_array) {
+                    None => true,
+                    Some(list) if list.is_empty() => true,
+                    Some(list) => list.iter().filter_map(Value::as_str).any(|r| refs.iter().any(|x| x.eq_ignore_ascii_case(r))),
+                };
+                if active && covers_ref {
+                    if hit.is_none_or(|(best, _)| key < best) {
+                        hit = Some((key, e));
+                    }
+                    break;
+                }
             }
-            hit
-        })
-    });
-    if all_exempt {
-        let why = match category.as_deref() {
-            Some("Mitigated") => "Mitigated",
-            _ => "Risk accepted (waiver)",
+        }
+        let Some((_, e)) = hit else {
+            return a.status.clone();
         };
-        return AssessmentStatus {
-            code: "NotApplicable".into(),
-            cause: Some("Exempt".into()),
-            description: Some(format!("This resource is exempt from this recommendation: {why}")),
-        };
+        category = e.properties.get("exemptionCategory").and_then(Value::as_str);
     }
-    a.status.clone()
+    let why = match category {
+        Some("Mitigated") => "Mitigated",
+        _ => "Risk accepted (waiver)",
+    };
+    AssessmentStatus {
+        code: "NotApplicable".into(),
+        cause: Some("Exempt".into()),
+        description: Some(format!("This resource is exempt from this recommendation: {why}")),
+    }
 }
 
 fn assessment_json(ctx: &Ctx, a: &Assessment, m: &AssessmentMetadata, expand: &str) -> Value {
@@ -164,8 +184,14 @@ pub fn assessments(ctx: &mut Ctx, scope: &Scope, name: Option<&str>) -> ArmResul
     let scope_id = scope.id();
     match name {
         Some(name) => {
-            let found =
-                w.assessments.iter().find(|a| a.metadata_name.eq_ignore_ascii_case(name) && a.resource_id.eq_ignore_ascii_case(&scope_id));
+            let t = w.tables();
+            let found = t
+                .assessments
+                .get(&scope_id.trim_end_matches('/').to_ascii_lowercase())
+                .into_iter()
+                .flatten()
+                .filter_map(|&i| w.assessments.get(i))
+                .find(|a| a.metadata_name.eq_ignore_ascii_case(name) && a.resource_id.eq_ignore_ascii_case(&scope_id));
             match found.and_then(|a| w.metadata(&a.metadata_name).map(|m| (a, m))) {
                 Some((a, m)) => Ok((StatusCode::OK, Some(assessment_json(ctx, a, m, &expand)))),
                 None => Err(HttpError::not_found("NotFound", format!("The assessment '{name}' was not found for resource '{scope_id}'."))),
@@ -176,21 +202,29 @@ pub fn assessments(ctx: &mut Ctx, scope: &Scope, name: Option<&str>) -> ArmResul
             // for a single assessment only), so it is ignored here: the list
             // carries neither `metadata` nor `links`; clients join the
             // `assessmentMetadata` list by the assessment's name.
-            // Select first, render only the requested page.
-            let selected: Vec<usize> = (0..w.assessments.len()).filter(|&i| covers(w, &scope_id, &w.assessments[i].resource_id)).collect();
-            let (range, next) = ctx.page_range(selected.len(), PAGE_SIZE)?;
-            let items: Vec<Value> = selected[range]
-                .iter()
-                .filter_map(|&i| {
-                    let a = &w.assessments[i];
+            // Select through the index, render only the requested page: a
+            // page costs O(page) however large the tenant is.
+            let t = w.tables();
+            let lists: Vec<&[usize]> = match scope {
+                Scope::ManagementGroup(mg) => {
+                    let mut subs: Vec<String> =
+                        w.subscriptions_under(mg).iter().filter_map(|&i| w.subscriptions.get(i)).map(|s| s.id.to_ascii_lowercase()).collect();
+                    subs.sort_unstable();
+                    subs.dedup();
+                    subs.iter().filter_map(|s| t.assessments_for_groups.get(s)).map(Vec::as_slice).collect()
+                }
+                _ => t.assessments.get(&scope_id.trim_end_matches('/').to_ascii_lowercase()).map(Vec::as_slice).into_iter().collect(),
+            };
+            let total = lists.iter().map(|l| l.len()).sum();
+            let (range, next) = ctx.page_range(total, PAGE_SIZE)?;
+            let items: Vec<Value> = window(&lists, range.start, range.len())
+                .into_iter()
+                .filter_map(|i| {
+                    let a = w.assessments.get(i)?;
                     w.metadata(&a.metadata_name).map(|m| assessment_json(ctx, a, m, ""))
                 })
                 .collect();
-            let mut body = json!({ "value": items });
-            if let Some(n) = next {
-                body["nextLink"] = json!(n);
-            }
-            Ok((StatusCode::OK, Some(body)))
+            Ok((StatusCode::OK, Some(super::page_body(items, next))))
         }
     }
 }

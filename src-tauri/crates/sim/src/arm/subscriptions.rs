@@ -112,9 +112,12 @@ pub fn resource_groups(ctx: &mut Ctx, sub: &str, rg: Option<&str>) -> ArmResult 
                 .ok_or_else(|| HttpError::not_found("ResourceGroupNotFound", format!("Resource group '{rg}' could not be found.")))
         }
         None => {
-            let items: Vec<Value> =
-                ctx.world.resource_groups.iter().filter(|g| g.subscription_id.eq_ignore_ascii_case(sub)).map(to_json).collect();
-            Ok((StatusCode::OK, Some(ctx.paged(items, 100)?)))
+            let t = ctx.world.tables();
+            let selected = t.resource_groups_by_sub.get(&sub.to_ascii_lowercase()).map(Vec::as_slice).unwrap_or_default();
+            let (range, next) = ctx.page_range(selected.len(), 100)?;
+            crate::index::examine(range.len());
+            let items: Vec<Value> = selected[range].iter().filter_map(|&i| ctx.world.resource_groups.get(i)).map(to_json).collect();
+            Ok((StatusCode::OK, Some(super::page_body(items, next))))
         }
     }
 }
@@ -140,14 +143,16 @@ pub fn resources(ctx: &mut Ctx, sub: &str, rg: Option<&str>) -> ArmResult {
     let scope = group_or_subscription(sub, rg);
     scope.check_exists(ctx.world)?;
     require(ctx.world, ctx.caller, &scope, "Microsoft.Resources/subscriptions/resources/read")?;
-    let items: Vec<Value> = ctx
-        .world
-        .resources
-        .iter()
-        .filter(|r| r.subscription_id.eq_ignore_ascii_case(sub) && rg.is_none_or(|rg| r.resource_group.eq_ignore_ascii_case(rg)))
-        .map(resource_json)
-        .collect();
-    Ok((StatusCode::OK, Some(ctx.paged(items, 100)?)))
+    let key = match rg {
+        Some(rg) => format!("{}/{}", sub.to_ascii_lowercase(), rg.to_ascii_lowercase()),
+        None => sub.to_ascii_lowercase(),
+    };
+    let t = ctx.world.tables();
+    let selected = t.resources_by_container.get(&key).map(Vec::as_slice).unwrap_or_default();
+    let (range, next) = ctx.page_range(selected.len(), 100)?;
+    crate::index::examine(range.len());
+    let items: Vec<Value> = selected[range].iter().filter_map(|&i| ctx.world.resources.get(i)).map(resource_json).collect();
+    Ok((StatusCode::OK, Some(super::page_body(items, next))))
 }
 
 /// `GET /subscriptions/{id}/resourceGroups/{rg}/providers/{ns}/{type}/{name}` (any api-version).
@@ -192,5 +197,6 @@ pub fn delete_resource(ctx: &mut Ctx, segs: &[String]) -> ArmResult {
     ctx.world.resources.retain(|x| !under(&x.id));
     ctx.world.assessments.retain(|a| !under(&a.resource_id));
     ctx.world.exemptions.retain(|_, e| !under(&e.scope));
+    ctx.world.changed();
     Ok((StatusCode::OK, None))
 }

@@ -15,3 +15,9 @@ pub struct SchemaErrors(pub Vec<String>);
 /// Set by the fault layer when it injected something (`latency`, `error`, `drop`).
 #[derive(Debug, Clone)]
 pub struct InjectedFault(pub String);
+
+/// Set by ARM handlers: how many stored items (assessments, exemptions,
+/// assignments, resources, index entries) answering the request looked at
+/// (`crate::index::examine`). Shows that a list page costs O(page).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Examined(pub u64);

@@ -9,7 +9,9 @@ use super::exemption_json;
 use crate::arm::auth::require;
 use crate::arm::policy::{parse_filter, scope_matches, Filter};
 use crate::arm::scope::Scope;
-use crate::arm::{ArmResult, Ctx};
+use crate::arm::{page_body, ArmResult, Ctx};
+use crate::index::under;
+use crate::state::Exemption;
 
 pub(super) fn list(ctx: &mut Ctx, scope: &Scope) -> ArmResult {
     require(ctx.world, ctx.caller, scope, "Microsoft.Authorization/policyExemptions/read")?;
@@ -22,11 +24,27 @@ pub(super) fn list(ctx: &mut Ctx, scope: &Scope) -> ArmResult {
         _ => Vec::new(),
     };
     let now = ctx.now;
-    let items: Vec<Value> = ctx
-        .world
-        .exemptions
-        .values()
-        .filter(|e| scope_matches(ctx.world, scope, &e.scope, &filters))
+    // Candidates: exemptions at the scope's chain (ids are the scope's id
+    // plus `/providers/Microsoft.Authorization/policyExemptions/{name}`, and
+    // `World::exemptions` is keyed by the lower-case id) and, unless the
+    // filter stops at the scope, below it. The exact rules then decide.
+    let with_below = !filters.iter().any(|f| matches!(f, Filter::AtScope | Filter::AtExactScope));
+    let (above, below) = ctx.world.related_keys(scope, with_below);
+    let w = &*ctx.world;
+    let mut keys: Vec<&String> = Vec::new();
+    for k in &above {
+        let prefix = format!("{}{AT}", if k == "/" { "" } else { k.as_str() });
+        keys.extend(under(&w.exemptions, &prefix).map(|(k, _)| k));
+    }
+    for p in &below {
+        keys.extend(under(&w.exemptions, p).map(|(k, _)| k));
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    let selected: Vec<&Exemption> = keys
+        .into_iter()
+        .filter_map(|k| w.exemptions.get(k))
+        .filter(|e| scope_matches(w, scope, &e.scope, &filters))
         .filter(|e| {
             filters.iter().all(|f| match f {
                 Filter::ExcludeExpired => e.expires_on.is_none_or(|t| t > now),
@@ -38,7 +56,11 @@ pub(super) fn list(ctx: &mut Ctx, scope: &Scope) -> ArmResult {
                 _ => true,
             })
         })
-        .map(|e| exemption_json(e, &ctx.api_version))
         .collect();
-    Ok((StatusCode::OK, Some(ctx.paged(items, 100)?)))
+    let (range, next) = ctx.page_range(selected.len(), 100)?;
+    let items: Vec<Value> = selected[range].iter().map(|e| exemption_json(e, &ctx.api_version)).collect();
+    Ok((StatusCode::OK, Some(page_body(items, next))))
 }
+
+/// What follows a scope's lower-case id in the ids of its exemptions.
+pub(crate) const AT: &str = "/providers/microsoft.authorization/policyexemptions";

@@ -11,6 +11,7 @@ use crate::arm::auth::require;
 use crate::arm::scope::Scope;
 use crate::arm::{method_not_allowed, ArmResult, Ctx};
 use crate::errors::HttpError;
+use crate::index::under;
 use crate::state::Exemption;
 
 pub(super) fn put(ctx: &mut Ctx, scope: &Scope, name: &str) -> ArmResult {
@@ -87,7 +88,8 @@ pub(super) fn put(ctx: &mut Ctx, scope: &Scope, name: &str) -> ArmResult {
     let key = id.to_ascii_lowercase();
     let existing = ctx.world.exemptions.get(&key).cloned();
     if existing.is_none() {
-        let at_scope = ctx.world.exemptions.values().filter(|e| e.scope.eq_ignore_ascii_case(&scope_id)).count();
+        let prefix = format!("{}{}", scope_id.trim_end_matches('/').to_ascii_lowercase(), super::list::AT);
+        let at_scope = under(&ctx.world.exemptions, &prefix).filter(|(_, e)| e.scope.eq_ignore_ascii_case(&scope_id)).count();
         if at_scope >= MAX_PER_SCOPE {
             return Err(HttpError::bad_request(
                 "PolicyExemptionQuotaExceeded",
@@ -142,6 +144,7 @@ pub(super) fn put(ctx: &mut Ctx, scope: &Scope, name: &str) -> ArmResult {
     };
     let body = exemption_json(&e, &ctx.api_version);
     ctx.world.exemptions.insert(key, e);
+    ctx.world.exemptions_changed();
     let status = if existing.is_some() { StatusCode::OK } else { StatusCode::CREATED };
     Ok((status, Some(body)))
 }
@@ -182,5 +185,6 @@ pub(super) fn patch(ctx: &mut Ctx, scope: &Scope, name: &str) -> ArmResult {
     e.last_modified_by_type = caller_kind;
     e.last_modified_at = now;
     let body = exemption_json(e, &ctx.api_version);
+    ctx.world.exemptions_changed();
     Ok((StatusCode::OK, Some(body)))
 }
