@@ -260,3 +260,82 @@ pub fn metadata(ctx: &mut Ctx, scope: &Scope, name: Option<&str>) -> ArmResult {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::arm::policy::set_members;
+    use crate::arm::scope::covers;
+
+    /// The scan `effective_status` replaced, kept to show the index changes nothing.
+    fn scanned(world: &World, a: &Assessment, m: &AssessmentMetadata, now: DateTime<Utc>, delay_secs: i64) -> AssessmentStatus {
+        let Some(def) = m.policy_definition_id.as_deref() else { return a.status.clone() };
+        let applicable: Vec<(String, Vec<String>)> = world
+            .policy_assignments
+            .iter()
+            .filter(|pa| covers(world, &pa.scope, &a.resource_id))
+            .filter_map(|pa| {
+                if pa.policy_definition_id.eq_ignore_ascii_case(def) {
+                    return Some((pa.id.clone(), Vec::new()));
+                }
+                let set = world.policy_set_by_id(&pa.policy_definition_id)?;
+                let refs: Vec<String> = set_members(set).into_iter().filter(|(_, d)| d.eq_ignore_ascii_case(def)).map(|(r, _)| r).collect();
+                (!refs.is_empty()).then(|| (pa.id.clone(), refs))
+            })
+            .collect();
+        if applicable.is_empty() {
+            return AssessmentStatus { code: "NotApplicable".into(), cause: Some("OffByPolicy".into()), description: None };
+        }
+        let mut category = None;
+        let all_exempt = applicable.iter().all(|(assignment_id, refs)| {
+            world.exemptions.values().any(|e| {
+                let p = &e.properties;
+                let same = p.get("policyAssignmentId").and_then(Value::as_str).is_some_and(|x| x.eq_ignore_ascii_case(assignment_id));
+                let active = e.expires_on.is_none_or(|t| t > now) && e.created_at + Duration::seconds(delay_secs) <= now;
+                let covers_ref = match p.get("policyDefinitionReferenceIds").and_then(Value::as_array) {
+                    None => true,
+                    Some(list) if list.is_empty() => true,
+                    Some(list) => list.iter().filter_map(Value::as_str).any(|r| refs.iter().any(|x| x.eq_ignore_ascii_case(r))),
+                };
+                let hit = same && active && covers_ref && covers(world, &e.scope, &a.resource_id);
+                if hit {
+                    category = p.get("exemptionCategory").and_then(Value::as_str).map(str::to_string);
+                }
+                hit
+            })
+        });
+        if all_exempt {
+            let why = if category.as_deref() == Some("Mitigated") { "Mitigated" } else { "Risk accepted (waiver)" };
+            return AssessmentStatus { code: "NotApplicable".into(), cause: Some("Exempt".into()), description: Some(why.into()) };
+        }
+        a.status.clone()
+    }
+
+    #[test]
+    fn the_indexed_status_is_the_scanned_one_for_exemptions_at_every_level() {
+        let now = Utc::now();
+        for seed in ["demo", "scale:3x120x400"] {
+            let mut w = crate::seed::build(seed, now).expect("seed");
+            let mut exempt = 0;
+            for round in 0..2 {
+                for a in &w.assessments {
+                    let m = w.metadata(&a.metadata_name).expect("metadata");
+                    let (got, want) = (effective_status(&w, a, m, now, 5), scanned(&w, a, m, now, 5));
+                    assert_eq!((&got.code, &got.cause), (&want.code, &want.cause), "{seed} {} {}", a.resource_id, a.metadata_name);
+                    if got.cause.as_deref() == Some("Exempt") {
+                        let why = if want.description.as_deref() == Some("Mitigated") { "Mitigated" } else { "Risk accepted (waiver)" };
+                        assert_eq!(got.description, Some(format!("This resource is exempt from this recommendation: {why}")));
+                        exempt += 1;
+                    }
+                }
+                if round == 0 {
+                    // Drop every other exemption: the tables follow.
+                    let keep: Vec<String> = w.exemptions.keys().step_by(2).cloned().collect();
+                    w.exemptions.retain(|k, _| keep.contains(k));
+                    w.exemptions_changed();
+                }
+            }
+            assert!(exempt > 0, "{seed}: some assessments are exempt");
+        }
+    }
+}

@@ -1,11 +1,12 @@
 //! Seeds: deterministic starting worlds. `demo` (the Contoso tenant),
-//! `scale:<subscriptions>x<resources>` (generated, for benchmarks) and
+//! `scale:<subscriptions>x<resources>[x<exemptions>]` (generated, for benchmarks) and
 //! `conformance` (the ids the official Azure examples use).
 
 pub mod conformance;
 pub mod demo;
 pub mod recs;
 pub mod scale;
+pub mod scale_exemptions;
 
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
@@ -28,7 +29,7 @@ pub fn build(seed: &str, now: DateTime<Utc>) -> Result<World, SimError> {
         "demo" => demo::build(now),
         "conformance" => conformance::build(),
         other => match other.strip_prefix("scale:") {
-            Some(spec) => scale::build(spec),
+            Some(spec) => scale::build(spec, now),
             None => Err(SimError::UnknownSeed(other.to_string())),
         },
     }

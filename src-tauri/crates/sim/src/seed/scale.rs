@@ -1,7 +1,8 @@
-//! `scale:<S>x<R>`: a generated Contoso with S subscriptions under a few
+//! `scale:<S>x<R>[x<E>]`: a generated Contoso with S subscriptions under a few
 //! management-group levels, R resources per subscription (in resource groups
-//! of 50), MCSB assigned at every subscription and the demo recommendations'
-//! assessments on every resource they target. Same principals as `demo`.
+//! of 50), MCSB assigned at every subscription, the demo recommendations'
+//! assessments on every resource they target and E exemptions over every
+//! level (`scale_exemptions`; none when E is left out). Same principals as `demo`.
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
@@ -32,13 +33,18 @@ const KINDS: &[(&str, Option<&str>, &str)] = &[
     (AKS, None, "aks-"),
 ];
 
-/// Parse `SxR`, e.g. `200x250`.
-pub fn parse(spec: &str) -> Option<(usize, usize)> {
-    let (s, r) = spec.split_once(['x', 'X'])?;
-    let s: usize = s.trim().parse().ok()?;
-    let r: usize = r.trim().parse().ok()?;
+/// Parse `SxR` or `SxRxE`, e.g. `200x250` or `200x250x10000` (E = 0 when left out).
+pub fn parse(spec: &str) -> Option<(usize, usize, usize)> {
+    let parts: Vec<&str> = spec.split(['x', 'X']).collect();
+    let num = |p: &str| p.trim().parse::<usize>().ok();
+    let (s, r, e) = match parts.as_slice() {
+        [s, r] => (num(s)?, num(r)?, 0),
+        [s, r, e] => (num(s)?, num(r)?, num(e)?),
+        _ => return None,
+    };
     (1..=MAX_SUBSCRIPTIONS).contains(&s).then_some(())?;
-    (1..=MAX_RESOURCES).contains(&r).then_some((s, r))
+    (e <= super::scale_exemptions::MAX_EXEMPTIONS).then_some(())?;
+    (1..=MAX_RESOURCES).contains(&r).then_some((s, r, e))
 }
 
 fn fnv(s: &str) -> u64 {
@@ -54,10 +60,12 @@ fn status(rec: &str, resource: &str) -> AssessmentStatus {
     status_from((fnv(rec) ^ fnv(resource)).to_le_bytes()[3])
 }
 
-pub fn build(spec: &str) -> Result<World, SimError> {
-    let Some((subs, per_sub)) = parse(spec) else {
+/// Build `scale:{spec}`; `now` places the exemptions' dates.
+pub fn build(spec: &str, now: DateTime<Utc>) -> Result<World, SimError> {
+    let Some((subs, per_sub, exemptions)) = parse(spec) else {
         return Err(SimError::UnknownSeed(format!(
-            "scale:{spec} (expected scale:<subscriptions>x<resources>, 1..={MAX_SUBSCRIPTIONS} x 1..={MAX_RESOURCES})"
+            "scale:{spec} (expected scale:<subscriptions>x<resources>[x<exemptions>], 1..={MAX_SUBSCRIPTIONS} x 1..={MAX_RESOURCES} [x 0..={}])",
+            super::scale_exemptions::MAX_EXEMPTIONS
         )));
     };
     let mut w = World::default();
@@ -143,6 +151,7 @@ pub fn build(spec: &str) -> Result<World, SimError> {
         enforcement_mode: "Default".into(),
         instance_id: uuid_from("costcenter"),
     });
+    super::scale_exemptions::add(&mut w, exemptions, now)?;
     Ok(w)
 }
 
@@ -152,14 +161,59 @@ mod tests {
 
     #[test]
     fn parses_and_builds() {
-        assert_eq!(parse("200x250"), Some((200, 250)));
+        assert_eq!(parse("200x250"), Some((200, 250, 0)));
+        assert_eq!(parse("200x250x10000"), Some((200, 250, 10_000)));
         assert_eq!(parse("0x5"), None);
         assert_eq!(parse("5"), None);
-        let w = build("3x20").expect("builds");
+        assert_eq!(parse("1x2x3x4"), None);
+        let w = build("3x20", Utc::now()).expect("builds");
+        assert!(w.exemptions.is_empty(), "no E, no exemptions");
         assert_eq!(w.subscriptions.len(), 3);
         assert_eq!(w.resources.len(), 60);
         assert!(w.assessments.len() > 60);
         assert!(w.management_groups.iter().any(|m| m.name == "contoso-lz-00"));
-        assert!(build("nope").is_err());
+        assert!(build("nope", Utc::now()).is_err());
+    }
+
+    #[test]
+    fn exemptions_spread_over_every_level_with_every_kind() {
+        let now = Utc::now();
+        let w = build("3x120x400", now).expect("builds");
+        assert_eq!(w.exemptions.len(), 400);
+        let level = |scope: &str| match scope.split('/').filter(|s| !s.is_empty()).count() {
+            4 if scope.starts_with("/providers/") => "group",
+            2 => "subscription",
+            4 => "resource group",
+            _ => "resource",
+        };
+        let mut levels = std::collections::BTreeMap::new();
+        let mut per_scope = std::collections::HashMap::new();
+        for (key, e) in &w.exemptions {
+            // The index relies on it: the key is the lower-case id, the id the scope's plus the name.
+            assert_eq!(key, &e.id.to_ascii_lowercase());
+            assert_eq!(e.id, format!("{}/providers/Microsoft.Authorization/policyExemptions/{}", e.scope, e.name));
+            *levels.entry(level(&e.scope)).or_insert(0) += 1;
+            *per_scope.entry(e.scope.to_ascii_lowercase()).or_insert(0) += 1;
+            // On a seeded assignment at or above the exemption's scope.
+            let a = e.properties["policyAssignmentId"].as_str().and_then(|id| w.policy_assignment(id)).expect("assignment");
+            assert!(crate::arm::scope::contains_id(&w, &a.scope, &e.scope), "{} not under {}", e.scope, a.scope);
+            assert!(!e.created_by.is_empty() && e.last_modified_at >= e.created_at);
+        }
+        assert_eq!(levels.get("group"), Some(&20));
+        assert_eq!(levels.get("subscription"), Some(&60));
+        assert_eq!(levels.get("resource group"), Some(&120));
+        assert_eq!(levels.get("resource"), Some(&200));
+        assert!(per_scope.values().all(|&n| n <= crate::arm::exemptions::MAX_PER_SCOPE));
+        let values = w.exemptions.values();
+        let expired = values.clone().filter(|e| e.expires_on.is_some_and(|t| t <= now)).count();
+        let soon = values.clone().filter(|e| e.expires_on.is_some_and(|t| t > now && t <= now + chrono::Duration::days(14))).count();
+        let never = values.clone().filter(|e| e.expires_on.is_none()).count();
+        assert_eq!((expired, soon, never), (40, 40, 160));
+        let mitigated = values.clone().filter(|e| e.properties["exemptionCategory"] == "Mitigated").count();
+        assert_eq!(mitigated, 200);
+        assert!(values.clone().any(|e| e.created_by_type == "Application") && values.clone().any(|e| e.created_by_type == "User"));
+        assert!(values.clone().any(|e| e.properties.contains_key("policyDefinitionReferenceIds")));
+        // A tenant too small for E fails instead of breaking Azure's per-scope limit.
+        assert!(build("1x1x5000", now).is_err());
     }
 }
