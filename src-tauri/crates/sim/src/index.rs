@@ -200,32 +200,63 @@ fn build_tables(w: &World) -> Tables {
             t.assignments_by_scope.entry(k).or_default().push(i);
         }
         let def = a.policy_definition_id.to_ascii_lowercase();
-        if !t.set_refs.contains_key(&def) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = t.set_refs.entry(def) {
             if let Some(set) = w.policy_set_by_id(&a.policy_definition_id) {
                 let mut refs: HashMap<String, Vec<String>> = HashMap::new();
                 for (r, d) in set_members(set) {
                     refs.entry(d.to_ascii_lowercase()).or_default().push(r);
                 }
-                t.set_refs.insert(def, refs);
+                slot.insert(refs);
             }
         }
     }
     for (i, m) in w.assessment_metadata.iter().enumerate() {
         t.metadata.entry(m.name.to_ascii_lowercase()).or_insert(i);
     }
+    // Group by resource id first (one hash per assessment), then file each
+    // resource's assessments under its scopes, and restore the world's order.
+    let mut by_id: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, a) in w.assessments.iter().enumerate() {
-        let lower = a.resource_id.to_ascii_lowercase();
-        let prefixes = container_prefixes(&lower);
+        push(&mut by_id, &a.resource_id.to_ascii_lowercase(), i);
+    }
+    for (lower, ids) in &by_id {
+        let prefixes = container_prefixes(lower);
         for p in &prefixes {
-            push(&mut t.assessments, p, i);
+            match t.assessments.get_mut(*p) {
+                Some(v) => v.extend_from_slice(ids),
+                None => {
+                    t.assessments.insert(p.to_string(), ids.clone());
+                }
+            }
         }
         if let Some(sub) = prefixes.first() {
-            if Scope::parse_id(&a.resource_id).is_some() {
-                push(&mut t.assessments_for_groups, &sub["/subscriptions/".len()..], i);
+            if parses_as_scope(lower) {
+                t.assessments_for_groups.entry(sub["/subscriptions/".len()..].to_string()).or_default().extend_from_slice(ids);
             }
         }
     }
+    for v in t.assessments.values_mut().chain(t.assessments_for_groups.values_mut()) {
+        v.sort_unstable();
+    }
     t
+}
+
+/// Does a subscription-rooted id parse as a scope (`Scope::parse_id`)? The
+/// same rules, without allocating: a subscription, a resource group, or
+/// `…/resourceGroups/{rg}/providers/{ns}/{type}/{name}` with type/name pairs.
+fn parses_as_scope(id: &str) -> bool {
+    let mut n = 0;
+    let mut ok = true;
+    for (k, seg) in id.split('/').filter(|s| !s.is_empty()).enumerate() {
+        n = k + 1;
+        ok &= match k {
+            0 => seg.eq_ignore_ascii_case("subscriptions"),
+            2 => seg.eq_ignore_ascii_case("resourceGroups"),
+            4 => seg.eq_ignore_ascii_case("providers"),
+            _ => true,
+        };
+    }
+    ok && (n == 2 || n == 4 || (n >= 8 && n % 2 == 0))
 }
 
 fn build_exemptions(w: &World) -> ExemptionTables {
@@ -474,6 +505,25 @@ mod tests {
         );
         assert_eq!(container_prefixes("/subscriptions/s"), vec!["/subscriptions/s"]);
         assert!(container_prefixes("/providers/x").is_empty());
+    }
+
+    #[test]
+    fn parses_as_scope_agrees_with_the_parser() {
+        for id in [
+            "/subscriptions/s",
+            "/subscriptions/s/",
+            "/subscriptions/s/resourceGroups/r",
+            "/subscriptions/s/resourcegroups/r/providers/ns/t/n",
+            "/subscriptions/s/resourceGroups/r/providers/ns/t/n/c/m",
+            "/subscriptions/s/resourceGroups/r/providers/ns/t",
+            "/subscriptions/s/resourceGroups/r/providers/ns/t/n/c",
+            "/subscriptions/s/resourceGroups/r/other/ns/t/n",
+            "/subscriptions/s/locations/r",
+            "/subscriptions/s/resourceGroups",
+            "/subscriptions//s/resourceGroups/r",
+        ] {
+            assert_eq!(parses_as_scope(id), Scope::parse_id(id).is_some(), "{id}");
+        }
     }
 
     #[test]

@@ -76,7 +76,9 @@ async fn a_page_examines_what_it_shows_not_the_tenant() {
     assert!(deep.iter().all(|n| (100..15_000).contains(n)), "{deep:?}");
     let ex = of(&format!("/subscriptions/{sub}/providers/Microsoft.Authorization/policyExemptions"));
     assert!(ex.iter().all(|&n| n as usize >= listed && n < 1_000), "{ex:?} for {listed} listed");
-    for needle in [format!("/subscriptions/{sub}/resources"), format!("/subscriptions/{sub}/providers/Microsoft.Authorization/policyAssignments")] {
+    for needle in
+        [format!("/subscriptions/{sub}/resources"), format!("/subscriptions/{sub}/providers/Microsoft.Authorization/policyAssignments")]
+    {
         assert!(of(&needle).iter().all(|&n| n < 300), "{needle}: {counts:?}");
     }
     sim.shutdown().await;
