@@ -329,10 +329,26 @@ mod tests {
                     }
                 }
                 if round == 0 {
-                    // Drop every other exemption: the tables follow.
-                    let keep: Vec<String> = w.exemptions.keys().step_by(2).cloned().collect();
-                    w.exemptions.retain(|k, _| keep.contains(k));
-                    w.exemptions_changed();
+                    // Change the exemptions through the maintained tables: drop
+                    // every other one, flip the category of every third left,
+                    // move every fifth left to another assignment.
+                    let keys: Vec<String> = w.exemptions.keys().cloned().collect();
+                    let other = w.policy_assignments.last().map(|a| a.id.clone()).expect("an assignment");
+                    for (n, k) in keys.iter().enumerate() {
+                        if n % 2 == 0 {
+                            assert!(w.remove_exemption(k).is_some());
+                            continue;
+                        }
+                        let mut e = w.exemptions[k].clone();
+                        if n % 3 == 0 {
+                            let flipped = if e.properties["exemptionCategory"] == "Waiver" { "Mitigated" } else { "Waiver" };
+                            e.properties.insert("exemptionCategory".into(), flipped.into());
+                        }
+                        if n % 5 == 0 {
+                            e.properties.insert("policyAssignmentId".into(), other.clone().into());
+                        }
+                        w.put_exemption(k.clone(), e);
+                    }
                 }
             }
             assert!(exempt > 0, "{seed}: some assessments are exempt");

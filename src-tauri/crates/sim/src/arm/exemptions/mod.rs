@@ -92,11 +92,8 @@ fn get(ctx: &mut Ctx, scope: &Scope, name: &str) -> ArmResult {
 fn delete(ctx: &mut Ctx, scope: &Scope, name: &str) -> ArmResult {
     require(ctx.world, ctx.caller, scope, "Microsoft.Authorization/policyExemptions/delete")?;
     let key = exemption_id(scope, name).to_ascii_lowercase();
-    match ctx.world.exemptions.remove(&key) {
-        Some(_) => {
-            ctx.world.exemptions_changed();
-            Ok((StatusCode::OK, None))
-        }
+    match ctx.world.remove_exemption(&key) {
+        Some(_) => Ok((StatusCode::OK, None)),
         None => Ok((StatusCode::NO_CONTENT, None)),
     }
 }

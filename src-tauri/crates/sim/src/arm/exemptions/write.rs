@@ -143,8 +143,7 @@ pub(super) fn put(ctx: &mut Ctx, scope: &Scope, name: &str) -> ArmResult {
         last_modified_at: now,
     };
     let body = exemption_json(&e, &ctx.api_version);
-    ctx.world.exemptions.insert(key, e);
-    ctx.world.exemptions_changed();
+    ctx.world.put_exemption(key, e);
     let status = if existing.is_some() { StatusCode::OK } else { StatusCode::CREATED };
     Ok((status, Some(body)))
 }
@@ -184,7 +183,8 @@ pub(super) fn patch(ctx: &mut Ctx, scope: &Scope, name: &str) -> ArmResult {
     e.last_modified_by = caller_name;
     e.last_modified_by_type = caller_kind;
     e.last_modified_at = now;
+    // Only resourceSelectors and assignmentScopeValidation change: neither
+    // is in the exemption tables (assignment and scope are), so they stand.
     let body = exemption_json(e, &ctx.api_version);
-    ctx.world.exemptions_changed();
     Ok((StatusCode::OK, Some(body)))
 }
