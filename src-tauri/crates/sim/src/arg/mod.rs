@@ -80,8 +80,8 @@ pub struct Cached {
 /// Evaluated results kept at once (oldest dropped first).
 pub const CACHE_ENTRIES: usize = 16;
 
-/// Resource Graph's run-time state and knobs (kept across `/_sim/reset`,
-/// except the cache of results).
+/// Resource Graph's run-time state and knobs (the knobs are kept across
+/// `/_sim/reset`; the cache of results and the quota windows are not).
 pub struct ArgState {
     pub answer: Answer,
     pub quota: quota::Quota,
