@@ -17,12 +17,19 @@ pub enum Op {
     Project(Vec<(String, Expr)>),
     ProjectAway(Vec<String>),
     Extend(Vec<(String, Expr)>),
-    Summarize { aggs: Vec<(String, Agg)>, by: Vec<(String, Expr)> },
+    Summarize {
+        aggs: Vec<(String, Agg)>,
+        by: Vec<(String, Expr)>,
+    },
     /// (key, descending)
     Order(Vec<(Expr, bool)>),
     Take(usize),
     Distinct(Vec<(String, Expr)>),
-    Join { kind: JoinKind, right: Box<Query>, on: Vec<(String, String)> },
+    Join {
+        kind: JoinKind,
+        right: Box<Query>,
+        on: Vec<(String, String)>,
+    },
     /// `mv-expand col` / `mv-expand name = expr`
     MvExpand(String, Expr),
 }
@@ -78,7 +85,12 @@ pub enum Expr {
     Call(String, Vec<Expr>),
     Bin(BinOp, Box<Expr>, Box<Expr>),
     /// `expr in (...)`: negated, case-insensitive.
-    In { expr: Box<Expr>, list: Vec<Expr>, negated: bool, ci: bool },
+    In {
+        expr: Box<Expr>,
+        list: Vec<Expr>,
+        negated: bool,
+        ci: bool,
+    },
 }
 
 impl Expr {

@@ -48,7 +48,8 @@ fn apply(op: &Op, rows: Vec<Row>, table: &mut dyn FnMut(&str) -> Vec<Row>) -> Ve
         Op::Summarize { aggs, by } => summarize(rows, aggs, by),
         Op::Distinct(items) => summarize(rows, &[], items),
         Op::Order(keys) => {
-            let mut keyed: Vec<(Vec<Value>, Row)> = rows.into_iter().map(|r| (keys.iter().map(|(e, _)| eval(e, &r)).collect(), r)).collect();
+            let mut keyed: Vec<(Vec<Value>, Row)> =
+                rows.into_iter().map(|r| (keys.iter().map(|(e, _)| eval(e, &r)).collect(), r)).collect();
             keyed.sort_by(|(a, _), (b, _)| {
                 for (i, (_, desc)) in keys.iter().enumerate() {
                     let o = compare(&a[i], &b[i]);

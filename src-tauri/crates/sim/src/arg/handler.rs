@@ -73,7 +73,9 @@ fn names(body: &Value, key: &str) -> Result<Option<Vec<String>>, HttpError> {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Array(a)) => a
             .iter()
-            .map(|v| v.as_str().map(str::to_string).ok_or_else(|| bad_request("InvalidRequestContent", format!("'{key}' holds strings only."))))
+            .map(|v| {
+                v.as_str().map(str::to_string).ok_or_else(|| bad_request("InvalidRequestContent", format!("'{key}' holds strings only.")))
+            })
             .collect::<Result<Vec<_>, _>>()
             .map(Some),
         Some(_) => Err(bad_request("InvalidRequestContent", format!("'{key}' must be an array of strings."))),
@@ -137,8 +139,9 @@ pub fn resources(ctx: &mut Ctx) -> ArmResult {
         }
     }
     spend_quota(ctx)?;
-    let body: Value = serde_json::from_slice(ctx.body)
-        .map_err(|e| bad_request("InvalidRequestContent", format!("The request content was invalid and could not be deserialized: '{e}'.")))?;
+    let body: Value = serde_json::from_slice(ctx.body).map_err(|e| {
+        bad_request("InvalidRequestContent", format!("The request content was invalid and could not be deserialized: '{e}'."))
+    })?;
     let Some(query) = body.get("query").and_then(Value::as_str) else {
         return Err(bad_request("InvalidRequestContent", "The request has no 'query'."));
     };
@@ -147,7 +150,10 @@ pub fn resources(ctx: &mut Ctx) -> ArmResult {
     let options = body.get("options").cloned().unwrap_or(Value::Null);
     if let Some(f) = options.get("resultFormat").and_then(Value::as_str) {
         if !f.eq_ignore_ascii_case("objectArray") {
-            return Err(bad_request("UnsupportedResultFormat", format!("The simulator answers resultFormat 'objectArray' only, not '{f}'.")));
+            return Err(bad_request(
+                "UnsupportedResultFormat",
+                format!("The simulator answers resultFormat 'objectArray' only, not '{f}'."),
+            ));
         }
     }
     let top = count_option(&options, "$top", MAX_PAGE)?;

@@ -150,8 +150,26 @@ mod tests {
         assert_eq!(
             kinds,
             [
-                "securityresources", "|", "project-away", "x", "|", "where", "a", "=~", "\"B\\\"c\"", "and", "n", ">=", "2.5", "and", "k", "!in~", "(",
-                "'x'", ")", "<end of query>"
+                "securityresources",
+                "|",
+                "project-away",
+                "x",
+                "|",
+                "where",
+                "a",
+                "=~",
+                "\"B\\\"c\"",
+                "and",
+                "n",
+                ">=",
+                "2.5",
+                "and",
+                "k",
+                "!in~",
+                "(",
+                "'x'",
+                ")",
+                "<end of query>"
             ]
         );
         assert_eq!(t[8].tok, Tok::Str("B\"c".into()));

@@ -94,11 +94,7 @@ impl Parser {
         let source = match &t.tok {
             Tok::Ident(n) if TABLES.iter().any(|x| x.eq_ignore_ascii_case(n)) => n.to_ascii_lowercase(),
             _ => {
-                return Err(QueryError::at(
-                    t.pos,
-                    &t.text,
-                    &format!("expected a table of the simulator's subset ({})", TABLES.join(", ")),
-                ))
+                return Err(QueryError::at(t.pos, &t.text, &format!("expected a table of the simulator's subset ({})", TABLES.join(", "))))
             }
         };
         let mut ops = Vec::new();
@@ -423,7 +419,19 @@ impl Parser {
 
 /// Scalar functions of the subset (see `eval::call`).
 pub const FUNCTIONS: &[&str] = &[
-    "not", "isempty", "isnotempty", "isnull", "isnotnull", "tostring", "tolower", "toupper", "toint", "tolong", "iff", "iif", "case",
+    "not",
+    "isempty",
+    "isnotempty",
+    "isnull",
+    "isnotnull",
+    "tostring",
+    "tolower",
+    "toupper",
+    "toint",
+    "tolong",
+    "iff",
+    "iif",
+    "case",
     "strcat",
 ];
 

@@ -35,14 +35,18 @@ impl Visibility {
             w.management_groups
                 .iter()
                 .filter(|mg| {
-                    chain(w, &Scope::ManagementGroup(mg.name.clone())).iter().any(|id| {
-                        id.strip_prefix("/providers/microsoft.management/managementgroups/").is_some_and(|n| named.contains(n))
-                    })
+                    chain(w, &Scope::ManagementGroup(mg.name.clone()))
+                        .iter()
+                        .any(|id| id.strip_prefix("/providers/microsoft.management/managementgroups/").is_some_and(|n| named.contains(n)))
                 })
                 .map(|mg| mg.name.to_ascii_lowercase())
                 .collect()
         });
-        Visibility { subscriptions: subscriptions.map(|s| s.iter().map(|x| x.to_ascii_lowercase()).collect()), groups, reads: HashMap::new() }
+        Visibility {
+            subscriptions: subscriptions.map(|s| s.iter().map(|x| x.to_ascii_lowercase()).collect()),
+            groups,
+            reads: HashMap::new(),
+        }
     }
 
     /// Is the subscription inside the request's scope?
@@ -148,7 +152,16 @@ pub fn rows(ctx: &Ctx, vis: &mut Visibility, table: &str) -> Vec<Row> {
                 let Some(m) = w.metadata(&a.metadata_name) else { continue };
                 let mut v = assessment_json(ctx, a, m, "");
                 let (id, name, props) = (take(&mut v, "id"), take(&mut v, "name"), take(&mut v, "properties"));
-                out.push(row(ctx, id.as_str().unwrap_or(""), name.as_str().unwrap_or(""), "microsoft.security/assessments", "", "", json!({}), props));
+                out.push(row(
+                    ctx,
+                    id.as_str().unwrap_or(""),
+                    name.as_str().unwrap_or(""),
+                    "microsoft.security/assessments",
+                    "",
+                    "",
+                    json!({}),
+                    props,
+                ));
             }
         }
         "policyresources" => {
@@ -158,7 +171,16 @@ pub fn rows(ctx: &Ctx, vis: &mut Visibility, table: &str) -> Vec<Row> {
                 }
                 let mut v = assignment_json(a);
                 let loc = take(&mut v, "location");
-                out.push(row(ctx, &a.id, &a.name, "microsoft.authorization/policyassignments", loc.as_str().unwrap_or(""), "", json!({}), take(&mut v, "properties")));
+                out.push(row(
+                    ctx,
+                    &a.id,
+                    &a.name,
+                    "microsoft.authorization/policyassignments",
+                    loc.as_str().unwrap_or(""),
+                    "",
+                    json!({}),
+                    take(&mut v, "properties"),
+                ));
             }
             let newest = V_EXEMPTIONS.last().copied().unwrap_or("2022-07-01-preview");
             for e in w.exemptions.values() {
@@ -166,7 +188,8 @@ pub fn rows(ctx: &Ctx, vis: &mut Visibility, table: &str) -> Vec<Row> {
                     continue;
                 }
                 let mut v = exemption_json(e, newest);
-                let mut r = row(ctx, &e.id, &e.name, "microsoft.authorization/policyexemptions", "", "", json!({}), take(&mut v, "properties"));
+                let mut r =
+                    row(ctx, &e.id, &e.name, "microsoft.authorization/policyexemptions", "", "", json!({}), take(&mut v, "properties"));
                 r.insert("systemData".into(), take(&mut v, "systemData"));
                 out.push(r);
             }
@@ -177,7 +200,16 @@ pub fn rows(ctx: &Ctx, vis: &mut Visibility, table: &str) -> Vec<Row> {
                     continue;
                 }
                 let mut v = resource_json(res);
-                out.push(row(ctx, &res.id, &res.name, &res.type_, &res.location, res.kind.as_deref().unwrap_or(""), take(&mut v, "tags"), json!({})));
+                out.push(row(
+                    ctx,
+                    &res.id,
+                    &res.name,
+                    &res.type_,
+                    &res.location,
+                    res.kind.as_deref().unwrap_or(""),
+                    take(&mut v, "tags"),
+                    json!({}),
+                ));
             }
         }
         "resourcecontainers" => {
