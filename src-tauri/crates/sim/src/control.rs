@@ -45,6 +45,7 @@ pub async fn reset(State(app): State<Arc<App>>) -> Response {
             lock(&app.refresh_tokens).clear();
             lock(&app.device_codes).clear();
             lock(&app.throttle).refill();
+            lock(&app.arg).forget_results();
             axum::Json(json!({ "seed": app.seed, "reset": true })).into_response()
         }
         Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(json!({ "error": e.to_string() }))).into_response(),
@@ -182,12 +183,16 @@ pub async fn advance_clock(State(app): State<Arc<App>>, body: Bytes) -> Response
 
 fn settings_json(app: &App) -> Value {
     let s = app.settings();
+    let arg = lock(&app.arg);
     json!({
         "effectDelaySeconds": s.effect_delay_secs,
         "tokenLifetimeSeconds": s.token_lifetime_secs,
         "deviceCodeAutoApproveAfterPolls": s.device_auto_approve_after_polls,
         "deviceCodeAutoApproveUpn": s.device_auto_approve_upn,
         "listPageSize": s.list_page_size,
+        "resourceGraphQuota": arg.quota.limit,
+        "resourceGraphQuotaWindowSeconds": arg.quota.window_secs,
+        "resourceGraphAnswer": arg.answer.name(),
     })
 }
 
@@ -197,7 +202,9 @@ pub async fn get_settings(State(app): State<Arc<App>>) -> Response {
 
 /// `POST /_sim/settings` with any of `effectDelaySeconds`, `tokenLifetimeSeconds`,
 /// `deviceCodeAutoApproveAfterPolls` (null = off), `deviceCodeAutoApproveUpn`,
-/// `listPageSize` (null = defaults).
+/// `listPageSize` (null = defaults), and Resource Graph's `resourceGraphQuota`
+/// (queries per window, 1..=1000), `resourceGraphQuotaWindowSeconds` (1..=3600)
+/// and `resourceGraphAnswer` (`normal`, `denied` = 403, `unavailable` = 503).
 pub async fn post_settings(State(app): State<Arc<App>>, body: Bytes) -> Response {
     let v = match parse(&body) {
         Ok(v) => v,
@@ -207,6 +214,10 @@ pub async fn post_settings(State(app): State<Arc<App>>, body: Bytes) -> Response
         return sim_error(StatusCode::BAD_REQUEST, "an object is expected");
     };
     let mut s = app.settings();
+    let (mut quota, mut answer) = {
+        let arg = lock(&app.arg);
+        ((arg.quota.limit, arg.quota.window_secs), arg.answer)
+    };
     for (k, val) in obj {
         match k.as_str() {
             "effectDelaySeconds" => match val.as_i64() {
@@ -228,10 +239,31 @@ pub async fn post_settings(State(app): State<Arc<App>>, body: Bytes) -> Response
                 (false, Some(n)) if (1..=1000).contains(&n) => s.list_page_size = Some(n as usize),
                 _ => return sim_error(StatusCode::BAD_REQUEST, "listPageSize must be null or an integer from 1 to 1000"),
             },
+            "resourceGraphQuota" => match val.as_u64() {
+                Some(n) if (1..=1000).contains(&n) => quota.0 = n as u32,
+                _ => return sim_error(StatusCode::BAD_REQUEST, "resourceGraphQuota must be an integer from 1 to 1000"),
+            },
+            "resourceGraphQuotaWindowSeconds" => match val.as_u64() {
+                Some(n) if (1..=3600).contains(&n) => quota.1 = n,
+                _ => return sim_error(StatusCode::BAD_REQUEST, "resourceGraphQuotaWindowSeconds must be an integer from 1 to 3600"),
+            },
+            "resourceGraphAnswer" => match val.as_str().and_then(crate::arg::Answer::parse) {
+                Some(a) => answer = a,
+                None => return sim_error(StatusCode::BAD_REQUEST, "resourceGraphAnswer must be 'normal', 'denied' or 'unavailable'"),
+            },
             other => return sim_error(StatusCode::BAD_REQUEST, format!("unknown setting '{other}'")),
         }
     }
     *lock(&app.settings) = s;
+    {
+        let mut arg = lock(&app.arg);
+        if (arg.quota.limit, arg.quota.window_secs) != quota {
+            arg.quota.limit = quota.0;
+            arg.quota.window_secs = quota.1;
+            arg.quota.clear();
+        }
+        arg.answer = answer;
+    }
     axum::Json(settings_json(&app)).into_response()
 }
 

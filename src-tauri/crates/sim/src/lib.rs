@@ -13,6 +13,7 @@
 #![forbid(unsafe_code)]
 #![deny(clippy::unwrap_used)]
 
+pub mod arg;
 pub mod arm;
 pub mod control;
 pub mod entra;

@@ -73,6 +73,7 @@ impl Simulator {
             settings: Mutex::new(Default::default()),
             faults: Mutex::new(Default::default()),
             throttle: Mutex::new(Default::default()),
+            arg: Mutex::new(Default::default()),
         });
         let router = router(app.clone());
         let (stop, stop_rx) = watch::channel(false);

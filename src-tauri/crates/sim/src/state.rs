@@ -371,6 +371,8 @@ pub struct App {
     pub settings: Mutex<Settings>,
     pub faults: Mutex<crate::model::faults::Faults>,
     pub throttle: Mutex<crate::throttle::Throttle>,
+    /// Resource Graph: its quota, answer mode and cache of evaluated results.
+    pub arg: Mutex<crate::arg::ArgState>,
 }
 
 impl App {

@@ -88,6 +88,8 @@ pub struct Ctx<'a> {
     pub schema_errors: Vec<String>,
     /// `listPageSize` from `/_sim/settings` (`None` = each list's default).
     pub list_page_size: Option<usize>,
+    /// Headers a handler adds to its answer, success or error (Resource Graph's quota headers).
+    pub response_headers: Vec<(&'static str, String)>,
 }
 
 /// Default page sizes (Azure documents none): the management-group list and
@@ -217,6 +219,7 @@ pub async fn handle(State(app): State<Arc<App>>, method: Method, uri: Uri, heade
     let mut schema_errors: Vec<String> = Vec::new();
     let mut rate_headers: RateHeaders = Vec::new();
     let mut examined = 0;
+    let mut extra_headers: Vec<(&'static str, String)> = Vec::new();
     // Cloud discovery answers without a token, as ARM's does.
     let anonymous = raw_path.trim_end_matches('/').eq_ignore_ascii_case("/metadata/endpoints");
     let (principal, result) = if anonymous {
@@ -252,11 +255,13 @@ pub async fn handle(State(app): State<Arc<App>>, method: Method, uri: Uri, heade
                                 effect_delay: app.settings().effect_delay_secs,
                                 schema_errors: Vec::new(),
                                 list_page_size: app.settings().list_page_size,
+                                response_headers: Vec::new(),
                             };
                             crate::index::take_examined();
                             let r = route(&mut ctx);
                             examined = crate::index::take_examined();
                             schema_errors = std::mem::take(&mut ctx.schema_errors);
+                            extra_headers = std::mem::take(&mut ctx.response_headers);
                             r
                         }
                     };
@@ -283,6 +288,11 @@ pub async fn handle(State(app): State<Arc<App>>, method: Method, uri: Uri, heade
     for (name, remaining) in rate_headers {
         if let (Ok(n), Ok(v)) = (axum::http::HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(&remaining.to_string())) {
             h.insert(n, v);
+        }
+    }
+    for (name, value) in extra_headers {
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            h.insert(name, v);
         }
     }
     if let Some(p) = principal {
@@ -404,6 +414,7 @@ fn route(ctx: &mut Ctx) -> ArmResult {
         ["subscriptions", sub, "resources"] => subscriptions::resources(ctx, sub, None),
         ["subscriptions", sub, "resourceGroups", rg, "resources"] => subscriptions::resources(ctx, sub, Some(rg)),
         ["providers", "Microsoft.Management", "managementGroups"] => management_groups::list(ctx),
+        [p, ns, t] if eq(p, "providers") && eq(ns, "Microsoft.ResourceGraph") && eq(t, "resources") => crate::arg::handler::resources(ctx),
         ["providers", "Microsoft.Management", "managementGroups", mg] => management_groups::get(ctx, mg),
         ["providers", "Microsoft.Management", "managementGroups", mg, "descendants"] => management_groups::descendants(ctx, mg),
         _ => {

@@ -132,7 +132,7 @@ pub fn effective_status(world: &World, a: &Assessment, m: &AssessmentMetadata, n
     }
 }
 
-fn assessment_json(ctx: &Ctx, a: &Assessment, m: &AssessmentMetadata, expand: &str) -> Value {
+pub(crate) fn assessment_json(ctx: &Ctx, a: &Assessment, m: &AssessmentMetadata, expand: &str) -> Value {
     let s = effective_status(ctx.world, a, m, ctx.now, ctx.effect_delay);
     let mut status = json!({ "code": s.code });
     if let Some(c) = s.cause {

@@ -38,6 +38,10 @@ pub const ENDPOINT_PROTECTION: &str = "21300918-b2e3-0346-785f-c77ff57d243b";
 pub static EXAMPLE_ROLE: Role =
     Role { name: "Conformance Example Role", id: "0b5fe924-9a61-425c-96af-cfe6e287ca2d", actions: &["*/read"], not_actions: &[] };
 pub const GROUP_4: &str = "20000000-0004-0000-0000-000000000000";
+/// The Resource Graph examples' subscription and management groups.
+pub const ARG_SUB: &str = "cfbbd179-59d2-4052-aa06-9270a38aa9d6";
+pub const ARG_MG: &str = "ProductionMG";
+pub const ARG_MG_2: &str = "e927f598-c1d4-4f72-8541-95d83a6a4ac8";
 pub const COST_SET: &str = "CostManagementInitiative";
 
 fn exemption(scope: &str, name: &str, assignment: &str, refs: &[&str], category: &str) -> Exemption {
@@ -126,6 +130,8 @@ pub fn build() -> Result<World, SimError> {
             ("AnotherChild", "Leaf", GROUP_1),
             ("20000000-0002-0000-0000-000000000000", "Group 2 Tenant 2", GROUP_1),
             ("20000000-0003-0000-0000-000000000000", "Group 3 Tenant 2", GROUP_1),
+            (ARG_MG, "Production", TENANT_ID),
+            (ARG_MG_2, "Resource Graph example group", TENANT_ID),
         ]
         .map(|(name, display, parent)| ManagementGroup {
             name: name.into(),
@@ -153,6 +159,7 @@ pub fn build() -> Result<World, SimError> {
         ("20000000-F005-0000-0000-000000000000", "Subscription 5 Tenant 2", GROUP_1, vec![], vec![]),
         ("30000000-F003-0000-0000-000000000000", "Subscription 3 Tenant 3", GROUP_1, vec![], vec![]),
         ("728bcbe4-8d56-4510-86c2-4921b8beefbc", "Pay-As-You-Go", "Leaf", vec![], vec![]),
+        (ARG_SUB, "Resource Graph example subscription", ARG_MG, vec![], vec![]),
     ] {
         w.subscriptions.push(Subscription {
             id: id.into(),
@@ -192,6 +199,8 @@ pub fn build() -> Result<World, SimError> {
         w.resources.push(res(scale_set(n), n, "Microsoft.Compute/virtualMachineScaleSets", SECURITY_SUB, "myRg"));
     }
 
+    resource_graph_examples(&mut w);
+
     w.policy_set_definitions.insert(MCSB_ID.to_string(), mcsb_definition()?);
     w.policy_set_definitions.insert(COST_SET.to_ascii_lowercase(), cost_set());
     let cost_set_id = format!("/subscriptions/{SUB}/providers/Microsoft.Authorization/policySetDefinitions/{COST_SET}");
@@ -222,6 +231,40 @@ pub fn build() -> Result<World, SimError> {
     defender_examples(&mut w, first, &scale_set);
     add_assessments(&mut w, first, "/providers/Microsoft.Authorization/policyDefinitions/none", super::recs::seeded_status);
     Ok(w)
+}
+
+/// The resources the Resource Graph examples answer with (`Resources |
+/// where name contains 'test'` has 7, so the paging examples see two pages
+/// of 3 and a third).
+fn resource_graph_examples(w: &mut World) {
+    for (rg, loc) in [("RG1", "centralus"), ("RG2", "westus")] {
+        w.resource_groups.push(ResourceGroup { subscription_id: ARG_SUB.into(), name: rg.into(), location: loc.into() });
+    }
+    for (rg, path, type_, loc, tags) in [
+        ("RG1", "Microsoft.Network/networkInterfaces/myNetworkInterface", "Microsoft.Network/networkInterfaces", "centralus", vec![("tag1", "Value1")]),
+        ("RG2", "Microsoft.Network/virtualNetworks/myVnet", "Microsoft.Network/virtualNetworks", "westus", vec![]),
+        ("RG2", "Microsoft.Network/publicIPAddresses/myPublicIp", "Microsoft.Network/publicIPAddresses", "westus", vec![]),
+        ("RG1", "Microsoft.Compute/disks/yetanothertest_OsDisk_1_f396cbcb625a457bb69fe2abf5975820", "Microsoft.Compute/disks", "eastus", vec![]),
+        ("RG2", "Microsoft.Automation/automationAccounts/TestAA", "Microsoft.Automation/automationAccounts", "westcentralus", vec![]),
+        ("RG2", "Microsoft.Automation/automationAccounts/TestAA/runbooks/TestRB", "Microsoft.Automation/automationAccounts/runbooks", "westcentralus", vec![]),
+        ("RG1", "Microsoft.Compute/disks/second_OsDisk_dddddbcb625a457bb69fe2abf5975820", "Microsoft.Compute/disks", "eastus", vec![]),
+        ("RG2", "Microsoft.Automation/automationAccounts/AATest", "Microsoft.Automation/automationAccounts", "westcentralus", vec![]),
+        ("RG2", "Microsoft.Automation/automationAccounts/TestAA/runbooks/RBTest", "Microsoft.Automation/automationAccounts/runbooks", "westcentralus", vec![]),
+        // Two more, so the next-page example's answer also has a `$skipToken`.
+        ("RG1", "Microsoft.Compute/disks/testdisk-3", "Microsoft.Compute/disks", "eastus", vec![]),
+        ("RG1", "Microsoft.Compute/disks/testdisk-4", "Microsoft.Compute/disks", "eastus", vec![]),
+    ] {
+        w.resources.push(Resource {
+            id: format!("/subscriptions/{ARG_SUB}/resourceGroups/{rg}/providers/{path}"),
+            name: path.rsplit('/').next().unwrap_or(path).into(),
+            type_: type_.into(),
+            kind: None,
+            location: loc.into(),
+            subscription_id: ARG_SUB.into(),
+            resource_group: rg.into(),
+            tags: tags.into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        });
+    }
 }
 
 /// The Defender examples' recommendations (`ListAssessmentsMetadata_example`)

@@ -1,0 +1,379 @@
+//! Evaluating a parsed [`Query`] over rows (JSON objects). Strings compare
+//! as KQL's do: `==`/`!=`/`in` case-sensitively, `=~`/`!~`/`in~`, `has`,
+//! `contains`, `startswith`, `endswith` case-insensitively; a missing value
+//! (null) counts as the empty string in string comparisons and matches no
+//! number comparison. A column the rows do not have reads as null.
+
+use std::cmp::Ordering;
+use std::collections::{HashMap, HashSet};
+
+use serde_json::{json, Map, Value};
+
+use super::ast::{Agg, BinOp, Expr, JoinKind, Op, Query};
+
+pub type Row = Map<String, Value>;
+
+/// Run `q`, reading each table's rows through `table`.
+pub fn run(q: &Query, table: &mut dyn FnMut(&str) -> Vec<Row>) -> Vec<Row> {
+    let mut rows = table(&q.source);
+    for op in &q.ops {
+        rows = apply(op, rows, table);
+    }
+    rows
+}
+
+fn apply(op: &Op, rows: Vec<Row>, table: &mut dyn FnMut(&str) -> Vec<Row>) -> Vec<Row> {
+    match op {
+        Op::Where(e) => rows.into_iter().filter(|r| truthy(&eval(e, r))).collect(),
+        Op::Project(items) => rows.iter().map(|r| items.iter().map(|(n, e)| (n.clone(), eval(e, r))).collect()).collect(),
+        Op::ProjectAway(cols) => rows
+            .into_iter()
+            .map(|mut r| {
+                for c in cols {
+                    r.remove(c);
+                }
+                r
+            })
+            .collect(),
+        Op::Extend(items) => rows
+            .into_iter()
+            .map(|mut r| {
+                for (n, e) in items {
+                    let v = eval(e, &r);
+                    r.insert(n.clone(), v);
+                }
+                r
+            })
+            .collect(),
+        Op::Summarize { aggs, by } => summarize(rows, aggs, by),
+        Op::Distinct(items) => summarize(rows, &[], items),
+        Op::Order(keys) => {
+            let mut keyed: Vec<(Vec<Value>, Row)> =
+                rows.into_iter().map(|r| (keys.iter().map(|(e, _)| eval(e, &r)).collect(), r)).collect();
+            keyed.sort_by(|(a, _), (b, _)| {
+                for (i, (_, desc)) in keys.iter().enumerate() {
+                    let o = compare(&a[i], &b[i]);
+                    let o = if *desc { o.reverse() } else { o };
+                    if o != Ordering::Equal {
+                        return o;
+                    }
+                }
+                Ordering::Equal
+            });
+            keyed.into_iter().map(|(_, r)| r).collect()
+        }
+        Op::Take(n) => rows.into_iter().take(*n).collect(),
+        Op::Join { kind, right, on } => join(rows, *kind, run(right, table), on),
+        Op::MvExpand(name, e) => rows
+            .into_iter()
+            .flat_map(|r| match eval(e, &r) {
+                Value::Array(items) if !items.is_empty() => items
+                    .into_iter()
+                    .map(|v| {
+                        let mut x = r.clone();
+                        x.insert(name.clone(), v);
+                        x
+                    })
+                    .collect::<Vec<_>>(),
+                Value::Array(_) => Vec::new(),
+                v => {
+                    let mut x = r;
+                    x.insert(name.clone(), v);
+                    vec![x]
+                }
+            })
+            .collect(),
+    }
+}
+
+/// A grouping key: the values' JSON text.
+fn key_of(values: &[Value]) -> String {
+    serde_json::to_string(values).unwrap_or_default()
+}
+
+fn summarize(rows: Vec<Row>, aggs: &[(String, Agg)], by: &[(String, Expr)]) -> Vec<Row> {
+    struct Group {
+        keys: Vec<Value>,
+        acc: Vec<Acc>,
+    }
+    enum Acc {
+        Count(u64),
+        Distinct(HashSet<String>),
+        Sum(f64),
+        Extreme(Option<Value>),
+    }
+    let mut order: Vec<String> = Vec::new();
+    let mut groups: HashMap<String, Group> = HashMap::new();
+    for r in &rows {
+        let keys: Vec<Value> = by.iter().map(|(_, e)| eval(e, r)).collect();
+        let k = key_of(&keys);
+        let g = groups.entry(k.clone()).or_insert_with(|| {
+            order.push(k);
+            Group {
+                keys,
+                acc: aggs
+                    .iter()
+                    .map(|(_, a)| match a {
+                        Agg::Count | Agg::CountIf(_) => Acc::Count(0),
+                        Agg::DCount(_) => Acc::Distinct(HashSet::new()),
+                        Agg::Sum(_) => Acc::Sum(0.0),
+                        Agg::Min(_) | Agg::Max(_) => Acc::Extreme(None),
+                    })
+                    .collect(),
+            }
+        });
+        for ((_, agg), acc) in aggs.iter().zip(g.acc.iter_mut()) {
+            match (agg, acc) {
+                (Agg::Count, Acc::Count(n)) => *n += 1,
+                (Agg::CountIf(p), Acc::Count(n)) if truthy(&eval(p, r)) => *n += 1,
+                (Agg::DCount(e), Acc::Distinct(set)) => {
+                    let v = eval(e, r);
+                    if !v.is_null() {
+                        set.insert(v.to_string());
+                    }
+                }
+                (Agg::Sum(e), Acc::Sum(s)) => *s += eval(e, r).as_f64().unwrap_or(0.0),
+                (Agg::Min(e) | Agg::Max(e), Acc::Extreme(best)) => {
+                    let v = eval(e, r);
+                    let want = if matches!(agg, Agg::Min(_)) { Ordering::Less } else { Ordering::Greater };
+                    if !v.is_null() && best.as_ref().is_none_or(|b| compare(&v, b) == want) {
+                        *best = Some(v);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    // `summarize count()` without `by` over no rows still answers one row.
+    if by.is_empty() && groups.is_empty() && !aggs.is_empty() {
+        let mut r = Row::new();
+        for (n, a) in aggs {
+            r.insert(n.clone(), if matches!(a, Agg::Min(_) | Agg::Max(_)) { Value::Null } else { json!(0) });
+        }
+        return vec![r];
+    }
+    order
+        .into_iter()
+        .filter_map(|k| groups.remove(&k))
+        .map(|g| {
+            let mut r = Row::new();
+            for ((n, _), v) in by.iter().zip(g.keys) {
+                r.insert(n.clone(), v);
+            }
+            for ((n, _), acc) in aggs.iter().zip(g.acc) {
+                let v = match acc {
+                    Acc::Count(c) => json!(c),
+                    Acc::Distinct(s) => json!(s.len()),
+                    Acc::Sum(s) if s.fract() == 0.0 && s.abs() < 9e15 => json!(s as i64),
+                    Acc::Sum(s) => json!(s),
+                    Acc::Extreme(v) => v.unwrap_or(Value::Null),
+                };
+                r.insert(n.clone(), v);
+            }
+            r
+        })
+        .collect()
+}
+
+/// Join on (left column, right column) pairs. Right columns whose names the
+/// left side already has get a `1` suffix, as KQL names them.
+fn join(left: Vec<Row>, kind: JoinKind, right: Vec<Row>, on: &[(String, String)]) -> Vec<Row> {
+    let key = |r: &Row, side_left: bool| -> String {
+        let vals: Vec<Value> = on.iter().map(|(l, rc)| r.get(if side_left { l } else { rc }).cloned().unwrap_or(Value::Null)).collect();
+        key_of(&vals)
+    };
+    let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, r) in right.iter().enumerate() {
+        index.entry(key(r, false)).or_default().push(i);
+    }
+    let right_cols: Vec<String> = {
+        let mut seen = Vec::new();
+        for r in &right {
+            for k in r.keys() {
+                if !seen.contains(k) {
+                    seen.push(k.clone());
+                }
+            }
+        }
+        seen
+    };
+    let mut seen_left: HashSet<String> = HashSet::new();
+    let mut out = Vec::new();
+    for l in left {
+        let k = key(&l, true);
+        if kind == JoinKind::InnerUnique && !seen_left.insert(k.clone()) {
+            continue;
+        }
+        let merge = |r: Option<&Row>| {
+            let mut x = l.clone();
+            for c in &right_cols {
+                let v = r.and_then(|r| r.get(c)).cloned().unwrap_or(Value::Null);
+                let name = if l.contains_key(c) { format!("{c}1") } else { c.clone() };
+                x.insert(name, v);
+            }
+            x
+        };
+        match index.get(&k) {
+            Some(hits) => out.extend(hits.iter().map(|&i| merge(right.get(i)))),
+            None if kind == JoinKind::LeftOuter => out.push(merge(None)),
+            None => {}
+        }
+    }
+    out
+}
+
+pub fn truthy(v: &Value) -> bool {
+    matches!(v, Value::Bool(true))
+}
+
+/// The value as KQL's `tostring` writes it (null -> empty).
+pub fn text(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Ordering for `order by`, `min`, `max`: null first, numbers by value,
+/// everything else by its text (ordinal).
+pub fn compare(a: &Value, b: &Value) -> Ordering {
+    match (a, b) {
+        (Value::Null, Value::Null) => Ordering::Equal,
+        (Value::Null, _) => Ordering::Less,
+        (_, Value::Null) => Ordering::Greater,
+        (Value::Number(x), Value::Number(y)) => x.as_f64().partial_cmp(&y.as_f64()).unwrap_or(Ordering::Equal),
+        _ => text(a).cmp(&text(b)),
+    }
+}
+
+fn equal(a: &Value, b: &Value, ci: bool) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        (Value::String(_) | Value::Null, Value::String(_) | Value::Null) => {
+            let (x, y) = (text(a), text(b));
+            if ci {
+                x.eq_ignore_ascii_case(&y) || x.to_lowercase() == y.to_lowercase()
+            } else {
+                x == y
+            }
+        }
+        _ if ci => text(a).to_lowercase() == text(b).to_lowercase(),
+        _ => a == b,
+    }
+}
+
+/// `has`: the needle occurs as a whole term (bounded by non-alphanumerics).
+fn has_term(hay: &str, needle: &str) -> bool {
+    let (h, n) = (hay.to_lowercase(), needle.to_lowercase());
+    if n.is_empty() {
+        return true;
+    }
+    h.match_indices(&n).any(|(i, _)| {
+        let before = h[..i].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+        let after = h[i + n.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+        before && after
+    })
+}
+
+pub fn eval(e: &Expr, row: &Row) -> Value {
+    match e {
+        Expr::Lit(v) => v.clone(),
+        Expr::Col(c) => row.get(c).cloned().unwrap_or(Value::Null),
+        Expr::Member(inner, name) => match eval(inner, row) {
+            Value::Object(mut m) => m.remove(name).unwrap_or(Value::Null),
+            _ => Value::Null,
+        },
+        Expr::Index(inner, idx) => match (eval(inner, row), eval(idx, row)) {
+            (Value::Object(mut m), Value::String(k)) => m.remove(&k).unwrap_or(Value::Null),
+            (Value::Array(a), Value::Number(n)) => {
+                let i = n.as_i64().unwrap_or(0);
+                let i = if i < 0 { a.len() as i64 + i } else { i };
+                usize::try_from(i).ok().and_then(|i| a.get(i).cloned()).unwrap_or(Value::Null)
+            }
+            _ => Value::Null,
+        },
+        Expr::Call(name, args) => call(name, args, row),
+        Expr::In { expr, list, negated, ci } => {
+            let v = eval(expr, row);
+            let hit = list.iter().any(|x| equal(&v, &eval(x, row), *ci));
+            json!(hit != *negated)
+        }
+        Expr::Bin(op, l, r) => {
+            if let BinOp::And = op {
+                return json!(truthy(&eval(l, row)) && truthy(&eval(r, row)));
+            }
+            if let BinOp::Or = op {
+                return json!(truthy(&eval(l, row)) || truthy(&eval(r, row)));
+            }
+            let (a, b) = (eval(l, row), eval(r, row));
+            let num = |f: fn(f64, f64) -> bool| match (a.as_f64(), b.as_f64()) {
+                (Some(x), Some(y)) => f(x, y),
+                _ => false,
+            };
+            let s = |f: fn(&str, &str) -> bool| f(&text(&a).to_lowercase(), &text(&b).to_lowercase());
+            json!(match op {
+                BinOp::Eq => equal(&a, &b, false),
+                BinOp::Ne => !equal(&a, &b, false),
+                BinOp::EqCi => equal(&a, &b, true),
+                BinOp::NeCi => !equal(&a, &b, true),
+                BinOp::Lt => num(|x, y| x < y),
+                BinOp::Le => num(|x, y| x <= y),
+                BinOp::Gt => num(|x, y| x > y),
+                BinOp::Ge => num(|x, y| x >= y),
+                BinOp::Has(neg) => has_term(&text(&a), &text(&b)) != *neg,
+                BinOp::Contains(neg) => s(|x, y| x.contains(y)) != *neg,
+                BinOp::StartsWith(neg) => s(|x, y| x.starts_with(y)) != *neg,
+                BinOp::EndsWith(neg) => s(|x, y| x.ends_with(y)) != *neg,
+                BinOp::And | BinOp::Or => false,
+            })
+        }
+    }
+}
+
+fn is_empty(v: &Value) -> bool {
+    matches!(v, Value::Null) || matches!(v, Value::String(s) if s.is_empty())
+}
+
+fn call(name: &str, args: &[Expr], row: &Row) -> Value {
+    let arg = |i: usize| args.get(i).map(|e| eval(e, row)).unwrap_or(Value::Null);
+    match name {
+        "not" => json!(!truthy(&arg(0))),
+        "isempty" => json!(is_empty(&arg(0))),
+        "isnotempty" => json!(!is_empty(&arg(0))),
+        "isnull" => json!(arg(0).is_null()),
+        "isnotnull" => json!(!arg(0).is_null()),
+        "tostring" => match arg(0) {
+            Value::Null => json!(""),
+            v => json!(text(&v)),
+        },
+        "tolower" => json!(text(&arg(0)).to_lowercase()),
+        "toupper" => json!(text(&arg(0)).to_uppercase()),
+        "toint" | "tolong" => match arg(0) {
+            Value::Number(n) => n.as_f64().map(|f| json!(f.trunc() as i64)).unwrap_or(Value::Null),
+            Value::String(s) => s.trim().parse::<i64>().map(|n| json!(n)).unwrap_or(Value::Null),
+            Value::Bool(b) => json!(i64::from(b)),
+            _ => Value::Null,
+        },
+        "iff" | "iif" => {
+            if truthy(&arg(0)) {
+                arg(1)
+            } else {
+                arg(2)
+            }
+        }
+        // case(p1, v1, p2, v2, ..., else)
+        "case" => {
+            let mut i = 0;
+            while i + 1 < args.len() {
+                if truthy(&arg(i)) {
+                    return arg(i + 1);
+                }
+                i += 2;
+            }
+            arg(i)
+        }
+        "strcat" => json!((0..args.len()).map(|i| text(&arg(i))).collect::<String>()),
+        _ => Value::Null,
+    }
+}

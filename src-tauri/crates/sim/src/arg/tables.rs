@@ -1,0 +1,259 @@
+//! The rows of each table, built from `World` with the ARM endpoints' own
+//! rendering functions (so ARM and Resource Graph agree), limited to what the
+//! request's scope names and the caller may read.
+
+use std::collections::{HashMap, HashSet};
+
+use serde_json::{json, Map, Value};
+
+use super::eval::Row;
+use crate::arm::auth::allowed;
+use crate::arm::exemptions::exemption_json;
+use crate::arm::policy::assignment_json;
+use crate::arm::scope::{chain, Scope};
+use crate::arm::security::assessment_json;
+use crate::arm::subscriptions::{resource_json, subscription_json};
+use crate::arm::{Ctx, V_EXEMPTIONS};
+
+pub const TABLES: &[&str] = &["securityresources", "policyresources", "resources", "resourcecontainers"];
+
+/// Which rows a request may see: the scopes it names and the caller's reads.
+pub struct Visibility {
+    /// Lower-case subscription ids named in the request (`None` = not narrowed by subscription).
+    subscriptions: Option<HashSet<String>>,
+    /// Lower-case names of the named management groups and every group below them.
+    groups: Option<HashSet<String>>,
+    /// (lower-case scope id, action) -> allowed
+    reads: HashMap<(String, &'static str), bool>,
+}
+
+impl Visibility {
+    pub fn new(ctx: &Ctx, subscriptions: Option<Vec<String>>, groups: Option<Vec<String>>) -> Self {
+        let w = &*ctx.world;
+        let groups = groups.map(|named| {
+            let named: HashSet<String> = named.iter().map(|g| g.to_ascii_lowercase()).collect();
+            w.management_groups
+                .iter()
+                .filter(|mg| {
+                    chain(w, &Scope::ManagementGroup(mg.name.clone()))
+                        .iter()
+                        .any(|id| id.strip_prefix("/providers/microsoft.management/managementgroups/").is_some_and(|n| named.contains(n)))
+                })
+                .map(|mg| mg.name.to_ascii_lowercase())
+                .collect()
+        });
+        Visibility {
+            subscriptions: subscriptions.map(|s| s.iter().map(|x| x.to_ascii_lowercase()).collect()),
+            groups,
+            reads: HashMap::new(),
+        }
+    }
+
+    /// Is the subscription inside the request's scope?
+    fn subscription_in_scope(&self, ctx: &Ctx, sub: &str) -> bool {
+        if let Some(subs) = &self.subscriptions {
+            return subs.contains(&sub.to_ascii_lowercase());
+        }
+        match &self.groups {
+            None => true,
+            Some(groups) => ctx.world.subscription(sub).is_some_and(|s| groups.contains(&s.parent_mg.to_ascii_lowercase())),
+        }
+    }
+
+    /// Are a management group's own (group-level) rows inside the scope?
+    fn group_in_scope(&self, name: &str) -> bool {
+        match (&self.subscriptions, &self.groups) {
+            (None, None) => true,
+            (_, Some(groups)) => groups.contains(&name.to_ascii_lowercase()),
+            (Some(_), None) => false,
+        }
+    }
+
+    fn may_read(&mut self, ctx: &Ctx, scope: Scope, action: &'static str) -> bool {
+        let key = (scope.id().to_ascii_lowercase(), action);
+        if let Some(v) = self.reads.get(&key) {
+            return *v;
+        }
+        let v = allowed(ctx.world, &ctx.caller.object_id, &scope, action);
+        self.reads.insert(key, v);
+        v
+    }
+
+    /// May the caller read a row at `scope_id` (checked at its resource group
+    /// or subscription, or at its management group), and is it in scope?
+    fn visible(&mut self, ctx: &Ctx, scope_id: &str, action: &'static str) -> bool {
+        let (sub, rg) = sub_rg(scope_id);
+        if sub.is_empty() {
+            let Some(Scope::ManagementGroup(mg)) = Scope::parse_id(scope_id) else { return false };
+            return self.group_in_scope(&mg) && self.may_read(ctx, Scope::ManagementGroup(mg), action);
+        }
+        if !self.subscription_in_scope(ctx, &sub) {
+            return false;
+        }
+        if self.may_read(ctx, Scope::Subscription(sub.clone()), action) {
+            return true;
+        }
+        !rg.is_empty() && self.may_read(ctx, Scope::ResourceGroup { sub, rg }, action)
+    }
+}
+
+/// (subscription id, resource group) of an id, each empty when absent.
+fn sub_rg(id: &str) -> (String, String) {
+    let segs: Vec<&str> = id.split('/').filter(|s| !s.is_empty()).collect();
+    let sub = match segs.as_slice() {
+        [s, sub, ..] if s.eq_ignore_ascii_case("subscriptions") => sub.to_string(),
+        _ => return (String::new(), String::new()),
+    };
+    let rg = match segs.get(2..4) {
+        Some([r, rg]) if r.eq_ignore_ascii_case("resourceGroups") => rg.to_string(),
+        _ => String::new(),
+    };
+    (sub, rg)
+}
+
+/// A row with ARG's standard columns; `type` and `resourceGroup` lower case.
+#[allow(clippy::too_many_arguments)]
+fn row(ctx: &Ctx, id: &str, name: &str, type_: &str, location: &str, kind: &str, tags: Value, properties: Value) -> Row {
+    let (sub, rg) = sub_rg(id);
+    let mut r = Map::new();
+    r.insert("id".into(), json!(id));
+    r.insert("name".into(), json!(name));
+    r.insert("type".into(), json!(type_.to_ascii_lowercase()));
+    r.insert("tenantId".into(), json!(ctx.world.tenant_id));
+    r.insert("kind".into(), json!(kind));
+    r.insert("location".into(), json!(location));
+    r.insert("resourceGroup".into(), json!(rg.to_ascii_lowercase()));
+    r.insert("subscriptionId".into(), json!(sub));
+    r.insert("managedBy".into(), json!(""));
+    r.insert("sku".into(), Value::Null);
+    r.insert("plan".into(), Value::Null);
+    r.insert("properties".into(), properties);
+    r.insert("tags".into(), tags);
+    r.insert("identity".into(), Value::Null);
+    r.insert("zones".into(), Value::Null);
+    r.insert("extendedLocation".into(), Value::Null);
+    r
+}
+
+fn take(v: &mut Value, key: &str) -> Value {
+    v.get_mut(key).map(Value::take).unwrap_or(Value::Null)
+}
+
+/// Every visible row of `table` (a name from [`TABLES`]).
+pub fn rows(ctx: &Ctx, vis: &mut Visibility, table: &str) -> Vec<Row> {
+    let w = &*ctx.world;
+    let mut out = Vec::new();
+    match table {
+        "securityresources" => {
+            for a in &w.assessments {
+                if !vis.visible(ctx, &a.resource_id, "Microsoft.Security/assessments/read") {
+                    continue;
+                }
+                let Some(m) = w.metadata(&a.metadata_name) else { continue };
+                let mut v = assessment_json(ctx, a, m, "");
+                let (id, name, props) = (take(&mut v, "id"), take(&mut v, "name"), take(&mut v, "properties"));
+                out.push(row(
+                    ctx,
+                    id.as_str().unwrap_or(""),
+                    name.as_str().unwrap_or(""),
+                    "microsoft.security/assessments",
+                    "",
+                    "",
+                    json!({}),
+                    props,
+                ));
+            }
+        }
+        "policyresources" => {
+            for a in &w.policy_assignments {
+                if !vis.visible(ctx, &a.scope, "Microsoft.Authorization/policyAssignments/read") {
+                    continue;
+                }
+                let mut v = assignment_json(a);
+                let loc = take(&mut v, "location");
+                out.push(row(
+                    ctx,
+                    &a.id,
+                    &a.name,
+                    "microsoft.authorization/policyassignments",
+                    loc.as_str().unwrap_or(""),
+                    "",
+                    json!({}),
+                    take(&mut v, "properties"),
+                ));
+            }
+            let newest = V_EXEMPTIONS.last().copied().unwrap_or("2022-07-01-preview");
+            for e in w.exemptions.values() {
+                if !vis.visible(ctx, &e.scope, "Microsoft.Authorization/policyExemptions/read") {
+                    continue;
+                }
+                let mut v = exemption_json(e, newest);
+                let mut r =
+                    row(ctx, &e.id, &e.name, "microsoft.authorization/policyexemptions", "", "", json!({}), take(&mut v, "properties"));
+                r.insert("systemData".into(), take(&mut v, "systemData"));
+                out.push(r);
+            }
+        }
+        "resources" => {
+            for res in &w.resources {
+                if !vis.visible(ctx, &res.id, "Microsoft.Resources/subscriptions/resources/read") {
+                    continue;
+                }
+                let mut v = resource_json(res);
+                out.push(row(
+                    ctx,
+                    &res.id,
+                    &res.name,
+                    &res.type_,
+                    &res.location,
+                    res.kind.as_deref().unwrap_or(""),
+                    take(&mut v, "tags"),
+                    json!({}),
+                ));
+            }
+        }
+        "resourcecontainers" => {
+            for s in &w.subscriptions {
+                let id = format!("/subscriptions/{}", s.id);
+                if !vis.visible(ctx, &id, "Microsoft.Resources/subscriptions/read") {
+                    continue;
+                }
+                let mut v = subscription_json(s, &w.tenant_id);
+                let tags = take(&mut v, "tags");
+                let props = json!({
+                    "state": take(&mut v, "state"),
+                    "subscriptionPolicies": take(&mut v, "subscriptionPolicies"),
+                    "managementGroupAncestorsChain": chain(w, &Scope::Subscription(s.id.clone()))
+                        .iter()
+                        .filter_map(|c| c.strip_prefix("/providers/microsoft.management/managementgroups/"))
+                        .filter_map(|n| w.management_group(n))
+                        .map(|g| json!({ "name": g.name, "displayName": g.display_name }))
+                        .collect::<Vec<_>>(),
+                });
+                out.push(row(ctx, &id, &s.display_name, "microsoft.resources/subscriptions", "", "", tags, props));
+            }
+            for g in &w.resource_groups {
+                let id = format!("/subscriptions/{}/resourceGroups/{}", g.subscription_id, g.name);
+                if !vis.visible(ctx, &id, "Microsoft.Resources/subscriptions/resourceGroups/read") {
+                    continue;
+                }
+                let props = json!({ "provisioningState": "Succeeded" });
+                out.push(row(ctx, &id, &g.name, "microsoft.resources/subscriptions/resourcegroups", &g.location, "", json!({}), props));
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sub_rg;
+
+    #[test]
+    fn splits_subscription_and_group() {
+        assert_eq!(sub_rg("/subscriptions/S/resourceGroups/RG/providers/x/y/z"), ("S".into(), "RG".into()));
+        assert_eq!(sub_rg("/subscriptions/S"), ("S".into(), String::new()));
+        assert_eq!(sub_rg("/providers/Microsoft.Management/managementGroups/m"), (String::new(), String::new()));
+    }
+}
