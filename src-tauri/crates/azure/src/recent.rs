@@ -1,0 +1,116 @@
+//! Resource Graph lags ARM by seconds to minutes: an exemption this app has
+//! just written may be missing from it, or old. [`RecentWrites`] keeps what
+//! the apply wrote, as ARM answered, and lays it over Resource Graph's rows
+//! until Resource Graph agrees (or for [`KEPT_FOR`] at most).
+//!
+//! [`Sent`] remembers which rows a streamed read has handed over, so a read
+//! that falls back from Resource Graph to ARM half-way hands none over twice.
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use desk_core::apply::ItemState;
+use desk_core::exemption::Exemption;
+use desk_core::plan::PlannedWrite;
+use desk_core::scope::subscription_of;
+use serde_json::json;
+
+use crate::rows::Rows;
+use crate::tenant::Tenant;
+
+/// How long a write is laid over Resource Graph's rows if it never agrees.
+pub const KEPT_FOR: Duration = Duration::from_secs(30 * 60);
+
+/// Exemptions written lately by lower-case id: `Some` as ARM answered, `None` deleted.
+#[derive(Default)]
+pub(crate) struct RecentWrites(Mutex<BTreeMap<String, (Instant, Option<Exemption>)>>);
+
+impl RecentWrites {
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, (Instant, Option<Exemption>)>> {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    pub(crate) fn wrote(&self, exemption: Exemption) {
+        self.lock().insert(exemption.id.to_lowercase(), (Instant::now(), Some(exemption)));
+    }
+
+    pub(crate) fn deleted(&self, id: &str) {
+        self.lock().insert(id.to_lowercase(), (Instant::now(), None));
+    }
+
+    /// Lay the recent writes `within` reach over Resource Graph's rows
+    /// (`by_id`, lower-case ids); a write Resource Graph now shows the same is
+    /// forgotten. Returns the rows the overlay added or changed.
+    pub(crate) fn overlay(&self, by_id: &mut BTreeMap<String, Exemption>, within: impl Fn(&str) -> bool) -> Vec<Exemption> {
+        let mut recent = self.lock();
+        let now = Instant::now();
+        recent.retain(|_, (at, _)| now.duration_since(*at) < KEPT_FOR);
+        let mut changed = Vec::new();
+        recent.retain(|id, (_, written)| match written {
+            _ if !within(id) => true,
+            Some(written) => {
+                if by_id.get(id) == Some(written) {
+                    return false;
+                }
+                by_id.insert(id.clone(), written.clone());
+                changed.push(written.clone());
+                true
+            }
+            None => by_id.remove(id).is_some(),
+        });
+        changed
+    }
+}
+
+impl Tenant {
+    /// Remember what an apply wrote, so reads through Resource Graph show it
+    /// before Resource Graph does. `outcomes` are [`crate::apply_writes`]'s.
+    pub fn remember_applied(&self, writes: &[PlannedWrite], outcomes: &[(u32, ItemState)]) {
+        let now = Utc::now();
+        for (index, state) in outcomes {
+            let Some(write) = writes.get(*index as usize) else { continue };
+            if *state != ItemState::Succeeded {
+                continue;
+            }
+            // ARM answers a PUT with the body it stored, under the exemption's id.
+            let answered = json!({"id": write.path, "name": write.name, "properties": write.body.get("properties")});
+            match crate::parse::exemption(&answered, now) {
+                Ok(exemption) => self.recent.wrote(exemption),
+                Err(e) => tracing::warn!("not remembering a written exemption: {e}"),
+            }
+        }
+    }
+
+    /// Remember that the exemption `id` was deleted.
+    pub fn remember_deleted(&self, id: &str) {
+        self.recent.deleted(id);
+    }
+}
+
+/// Whether the exemption `id` lies in these subscriptions or at one of these management groups.
+pub(crate) fn within(id: &str, subscriptions: &[String], groups: &[String]) -> bool {
+    let scope = desk_core::exemption::scope_of(id);
+    match subscription_of(scope) {
+        Some(sub) => subscriptions.iter().any(|s| s.eq_ignore_ascii_case(&sub)),
+        None => groups.iter().any(|g| scope.rsplit('/').next().is_some_and(|name| name.eq_ignore_ascii_case(g))),
+    }
+}
+
+/// The keys of rows a read has handed over.
+#[derive(Default)]
+pub(crate) struct Sent(Mutex<HashSet<String>>);
+
+impl Sent {
+    /// Hand over the rows of `batch` not handed over before.
+    pub(crate) fn hand_over<T: Clone>(&self, rows: &dyn Rows<T>, batch: &[T], key: impl Fn(&T) -> String) {
+        let fresh: Vec<T> = {
+            let mut sent = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            batch.iter().filter(|r| sent.insert(key(r))).cloned().collect()
+        };
+        if !fresh.is_empty() {
+            rows.arrived(&fresh);
+        }
+    }
+}
