@@ -114,3 +114,59 @@ impl Sent {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exemption(id: &str, description: &str) -> Exemption {
+        Exemption {
+            id: id.to_owned(),
+            name: id.rsplit('/').next().unwrap_or_default().to_owned(),
+            scope: desk_core::exemption::scope_of(id).to_owned(),
+            display_name: None,
+            description: Some(description.to_owned()),
+            category: None,
+            expires_on: None,
+            expired: false,
+            policy_assignment_id: "/a".into(),
+            policy_definition_reference_ids: Vec::new(),
+        }
+    }
+
+    const SUB: &str = "00000000-0000-0000-0000-000000000001";
+
+    fn id(name: &str) -> String {
+        format!("/subscriptions/{SUB}/providers/Microsoft.Authorization/policyExemptions/{name}")
+    }
+
+    #[test]
+    fn recent_writes_show_until_resource_graph_agrees() {
+        let recent = RecentWrites::default();
+        let subs = [SUB.to_owned()];
+        let mut graph: BTreeMap<String, Exemption> = BTreeMap::new();
+        graph.insert(id("old").to_lowercase(), exemption(&id("old"), "before"));
+        graph.insert(id("gone").to_lowercase(), exemption(&id("gone"), "deleted"));
+        recent.wrote(exemption(&id("new"), "just written"));
+        recent.wrote(exemption(&id("old"), "after"));
+        recent.deleted(&id("gone"));
+
+        let mut shown = graph.clone();
+        let changed = recent.overlay(&mut shown, |i| within(i, &subs, &[]));
+        assert_eq!(changed.len(), 2, "the new one and the changed one");
+        assert_eq!(shown[&id("new").to_lowercase()].description.as_deref(), Some("just written"));
+        assert_eq!(shown[&id("old").to_lowercase()].description.as_deref(), Some("after"));
+        assert!(!shown.contains_key(&id("gone").to_lowercase()));
+
+        // Another subscription's read leaves the writes alone.
+        let mut elsewhere = BTreeMap::new();
+        assert!(recent.overlay(&mut elsewhere, |i| within(i, &["other".to_owned()], &[])).is_empty());
+        assert!(elsewhere.is_empty());
+
+        // Resource Graph catches up: the overlay has nothing left to say.
+        let mut caught_up = shown.clone();
+        assert!(recent.overlay(&mut caught_up, |i| within(i, &subs, &[])).is_empty());
+        assert_eq!(caught_up, shown);
+        assert!(recent.lock().is_empty(), "every write was forgotten once Resource Graph agreed");
+    }
+}

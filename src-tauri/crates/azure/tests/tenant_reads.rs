@@ -1,0 +1,172 @@
+//! The tenant's reads three ways — one ARM call after another (the old
+//! way), concurrent ARM reads, and Resource Graph — give the same rows; a
+//! Resource Graph that fails hands the read to ARM; ARM's 429s on reads are
+//! waited out; a cancelled read stops; rows are handed over once each.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use common::*;
+use desk_azure::{AzureError, Cancel, ReadOptions, Rows, Tenant, Watch};
+use desk_core::resource::AssessedResource;
+use serde::Serialize;
+use serde_json::{json, Value};
+
+const CONCURRENT_ARM: ReadOptions = ReadOptions { resource_graph: false, concurrency: 8 };
+const GRAPH: ReadOptions = ReadOptions { resource_graph: true, concurrency: 8 };
+const GRAPH_PATH: &str = "/providers/Microsoft.ResourceGraph/resources";
+
+async fn tenant(world: &World, options: ReadOptions) -> Tenant {
+    world.as_service_principal().await.0.with_read_options(options)
+}
+
+fn rows<T: Serialize>(items: &[T]) -> BTreeSet<String> {
+    items.iter().map(|i| serde_json::to_string(i).expect("serializes")).collect()
+}
+
+/// Everything the screens read, as sets of rows.
+#[derive(Debug, PartialEq)]
+struct Seen {
+    recommendations: BTreeSet<String>,
+    resources: BTreeSet<String>,
+    exemptions: BTreeSet<String>,
+    prepared: BTreeSet<String>,
+}
+
+async fn everything(tenant: &Tenant) -> Seen {
+    let subs: Vec<String> = tenant.subscriptions().await.expect("subscriptions").into_iter().map(|s| s.id).collect();
+    let recommendations = tenant.recommendations(&subs).await.expect("recommendations");
+    let mut resources = BTreeSet::new();
+    for r in &recommendations {
+        let found = tenant.recommendation_resources(&r.key, &subs).await.expect("resources");
+        resources.extend(rows(&found).into_iter().map(|row| format!("{} {row}", r.key)));
+    }
+    let exemptions = tenant.exemptions(&subs).await.expect("exemptions");
+    let exemptible = recommendations.iter().find(|r| r.not_exemptible_reason.is_none()).expect("an exemptible recommendation");
+    let sub_refs: Vec<&str> = subs.iter().map(String::as_str).collect();
+    let prepared = tenant.prepare(&draft(&sub_refs, &exemptible.key), &requester("reads@contoso.example")).await.expect("prepares");
+    let mut prepared_rows = rows(&prepared.checks);
+    match &prepared.writes {
+        Ok(writes) => prepared_rows.extend(rows(writes)),
+        Err(refused) => {
+            prepared_rows.insert(format!("refused: {refused}"));
+        }
+    }
+    assert!(!recommendations.is_empty() && !resources.is_empty(), "the seed has something to read");
+    Seen { recommendations: rows(&recommendations), resources, exemptions: rows(&exemptions), prepared: prepared_rows }
+}
+
+async fn start(seed: &str) -> World {
+    if seed == "demo" {
+        return World::start().await;
+    }
+    let sim = azure_sim::Simulator::start(seed, "127.0.0.1:0".parse().expect("addr")).await.expect("simulator starts");
+    let principals = reqwest::get(format!("{}/_sim/principals", sim.base_url())).await.expect("principals").json().await.expect("json");
+    World { sim, principals }
+}
+
+fn graph_answers(requests: &[Value], status: u16) -> usize {
+    requests.iter().filter(|r| r["method"] == "POST" && r["path"] == GRAPH_PATH && r["status"] == status).count()
+}
+
+async fn same_rows_three_ways(seed: &str) {
+    let world = start(seed).await;
+    let sequential = everything(&tenant(&world, ReadOptions::SEQUENTIAL).await).await;
+    assert_eq!(graph_answers(&world.requests().await, 200), 0, "the sequential reads never ask Resource Graph");
+    let concurrent = everything(&tenant(&world, CONCURRENT_ARM).await).await;
+    assert_eq!(concurrent, sequential, "{seed}: concurrent ARM reads");
+    let before = graph_answers(&world.requests().await, 200);
+    let graph = everything(&tenant(&world, GRAPH).await).await;
+    assert!(graph_answers(&world.requests().await, 200) > before, "{seed}: Resource Graph answered");
+    assert_eq!(graph, sequential, "{seed}: Resource Graph");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn every_way_of_reading_gives_the_same_rows_demo() {
+    same_rows_three_ways("demo").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn every_way_of_reading_gives_the_same_rows_at_scale() {
+    same_rows_three_ways("scale:4x30").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_unavailable_resource_graph_hands_the_read_to_arm() {
+    let world = World::start().await;
+    let expected = everything(&tenant(&world, ReadOptions::SEQUENTIAL).await).await;
+    for status in [503, 500] {
+        let rule = json!({"pathPattern": GRAPH_PATH, "errorRate": 1.0, "errorStatus": status});
+        world.control("/_sim/faults", json!({"rules": [rule]})).await;
+        let seen = everything(&tenant(&world, GRAPH).await).await;
+        assert_eq!(seen, expected, "HTTP {status}");
+        assert!(graph_answers(&world.requests().await, status) > 0, "Resource Graph was asked and answered {status}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn arm_reads_answered_429_are_sent_again_after_retry_after() {
+    let world = World::start().await;
+    let subs = vec![PRODUCTION.to_owned(), DEVELOPMENT.to_owned(), SANDBOX.to_owned()];
+    let tenant = tenant(&world, CONCURRENT_ARM).await;
+    let expected = rows(&tenant.exemptions(&subs).await.expect("exemptions"));
+    world.control("/_sim/faults", json!({"throttle": {"reads": {"capacity": 2.0, "refillPerSecond": 4.0}}})).await;
+    let reads = (0..4).map(|_| tenant.exemptions(&subs));
+    for read in futures::future::join_all(reads).await {
+        assert_eq!(rows(&read.expect("throttled reads still finish")), expected);
+    }
+    let requests = world.requests().await;
+    let throttled = requests.iter().filter(|r| r["method"] == "GET" && r["status"] == 429).count();
+    assert!(throttled > 0, "the bucket of 2 was overrun");
+}
+
+/// Keeps every batch handed over.
+#[derive(Default)]
+struct Batches(Mutex<Vec<AssessedResource>>);
+
+impl Rows<AssessedResource> for Batches {
+    fn arrived(&self, rows: &[AssessedResource]) {
+        self.0.lock().expect("lock").extend_from_slice(rows);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn rows_are_handed_over_once_each_and_all_of_them() {
+    let world = World::start().await;
+    let subs = vec![PRODUCTION.to_owned(), DEVELOPMENT.to_owned(), SANDBOX.to_owned()];
+    for options in [ReadOptions::SEQUENTIAL, CONCURRENT_ARM, GRAPH] {
+        let tenant = tenant(&world, options).await;
+        let batches = Batches::default();
+        let answer = tenant
+            .recommendation_resources_watched(SECURE_TRANSFER, &subs, Watch { rows: &batches, cancel: &Cancel::default() })
+            .await
+            .expect("resources");
+        let handed = batches.0.into_inner().expect("lock");
+        assert_eq!(handed.len(), answer.len(), "{options:?}: each row once");
+        assert_eq!(rows(&handed), rows(&answer), "{options:?}: every row, as in the answer");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_cancelled_read_stops_at_once() {
+    let world = World::start().await;
+    let subs = vec![PRODUCTION.to_owned(), DEVELOPMENT.to_owned(), SANDBOX.to_owned()];
+    for options in [ReadOptions::SEQUENTIAL, CONCURRENT_ARM, GRAPH] {
+        let tenant = tenant(&world, options).await;
+        world.control("/_sim/faults", json!({"rules": [{"pathPattern": "**", "latencyMs": {"fixed": 5000}}]})).await;
+        let cancel = Cancel::default();
+        let stopper = cancel.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            stopper.cancel();
+        });
+        let started = Instant::now();
+        let answer = tenant.exemptions_watched(&subs, Watch { rows: &desk_azure::Unwatched, cancel: &cancel }).await;
+        assert!(matches!(answer, Err(AzureError::ReadCancelled)), "{options:?}: {answer:?}");
+        assert!(started.elapsed() < Duration::from_secs(2), "{options:?}: stopped in {:?}", started.elapsed());
+        world.control("/_sim/faults", json!({"rules": []})).await;
+    }
+}
