@@ -108,6 +108,23 @@ async fn an_unavailable_resource_graph_hands_the_read_to_arm() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_denied_or_spent_resource_graph_hands_the_read_to_arm() {
+    let world = World::start().await;
+    let expected = everything(&tenant(&world, ReadOptions::SEQUENTIAL).await).await;
+
+    world.control("/_sim/settings", json!({"resourceGraphAnswer": "denied"})).await;
+    assert_eq!(everything(&tenant(&world, GRAPH).await).await, expected, "denied");
+    assert!(graph_answers(&world.requests().await, 403) > 0, "Resource Graph was asked and refused");
+
+    // One query an hour: the second waits far beyond patience, so ARM answers.
+    world.control("/_sim/settings", json!({"resourceGraphAnswer": "normal", "resourceGraphQuota": 1, "resourceGraphQuotaWindowSeconds": 3600})).await;
+    let started = Instant::now();
+    assert_eq!(everything(&tenant(&world, GRAPH).await).await, expected, "quota spent");
+    assert!(graph_answers(&world.requests().await, 429) > 0, "Resource Graph's quota ran out");
+    assert!(started.elapsed() < Duration::from_secs(60), "nobody waited for the hour: {:?}", started.elapsed());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn arm_reads_answered_429_are_sent_again_after_retry_after() {
     let world = World::start().await;
     let subs = vec![PRODUCTION.to_owned(), DEVELOPMENT.to_owned(), SANDBOX.to_owned()];
