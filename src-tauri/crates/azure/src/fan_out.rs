@@ -37,9 +37,10 @@ impl ReadOptions {
     }
 }
 
-/// ARM allows a principal 250 reads a subscription refilled at 25/s; 32 in
-/// flight keeps well inside that across subscriptions.
-pub const DEFAULT_CONCURRENCY: usize = 32;
+/// ARM allows a principal 250 reads a subscription (refilled at 25/s); 64
+/// in flight spread over subscriptions stays inside that, and a burst at one
+/// subscription is paced by its 429s and `x-ms-ratelimit-remaining-subscription-reads`.
+pub const DEFAULT_CONCURRENCY: usize = 64;
 
 /// Run `read` for every item, at most `limit` at a time, answers in the
 /// items' order; the first error ends the whole read (reads in flight are

@@ -58,6 +58,24 @@ struct PageWire {
     data: Vec<Value>,
     #[serde(rename = "$skipToken", default)]
     skip_token: Option<String>,
+    #[serde(rename = "totalRecords", default)]
+    total_records: Option<u64>,
+}
+
+/// Azure's documented per-user quota: this many queries…
+const QUOTA_QUERIES: u64 = 15;
+/// …per this window.
+const QUOTA_WINDOW: Duration = Duration::from_secs(5);
+
+/// How long the quota would keep a read of `pages_left` more pages waiting,
+/// with `quota_left` queries left in a window that resets after `resets`.
+fn quota_wait(pages_left: u64, quota_left: u64, resets: Duration) -> Duration {
+    if pages_left <= quota_left {
+        return Duration::ZERO;
+    }
+    let windows = (pages_left - quota_left).div_ceil(QUOTA_QUERIES);
+    let further = u32::try_from(windows.saturating_sub(1)).unwrap_or(u32::MAX);
+    resets.saturating_add(QUOTA_WINDOW.saturating_mul(further))
 }
 
 /// `hh:mm:ss` (or `d.hh:mm:ss`) as ARG's `x-ms-user-quota-resets-after` spells it.
@@ -121,8 +139,17 @@ impl Tenant {
             let wire: PageWire = serde_json::from_value(value)
                 .map_err(|e| GraphFailed::Unusable(format!("Resource Graph's answer was not understood: {e}")))?;
             pages += 1;
+            let rows = wire.data.len() as u64;
             page(wire.data)?;
             let Some(token) = wire.skip_token.filter(|t| !t.is_empty()) else { return Ok(()) };
+            if pages == 1 {
+                // A read the quota would hold up beyond patience goes to ARM now, not pages later.
+                let pages_left = wire.total_records.unwrap_or(0).saturating_sub(rows).div_ceil(u64::from(PAGE_ROWS));
+                let wait = quota_wait(pages_left, quota_left.unwrap_or(u64::MAX), resets.unwrap_or(QUOTA_WINDOW));
+                if wait > PATIENCE {
+                    return Err(GraphFailed::Unusable(format!("would keep this read of {pages_left} more pages waiting {} s for its quota", wait.as_secs())));
+                }
+            }
             body["options"]["$skipToken"] = json!(token);
             if quota_left == Some(0) {
                 self.wait_for_quota(resets.unwrap_or(Duration::from_secs(1)), &mut waited, cancel).await?;
@@ -167,6 +194,14 @@ mod tests {
         assert_eq!(resets_after("soon"), None);
         assert_eq!(resets_after("00:-1:00"), None);
         assert_eq!(resets_after("00:00:NaN"), None);
+    }
+
+    #[test]
+    fn a_read_the_quota_would_hold_up_is_known_from_its_first_page() {
+        assert_eq!(quota_wait(10, 14, Duration::from_secs(4)), Duration::ZERO);
+        assert_eq!(quota_wait(20, 14, Duration::from_secs(4)), Duration::from_secs(4));
+        assert_eq!(quota_wait(49, 14, Duration::from_secs(4)), Duration::from_secs(14));
+        assert!(quota_wait(u64::MAX, 0, Duration::from_secs(4)) > PATIENCE, "no overflow, just long");
     }
 
     #[test]
