@@ -7,6 +7,7 @@
 //! `cargo bench -p exemption-desk-azure --bench tenant_reads [-- --quick]`
 //! (`--quick` times the sequential reads over 20 subscriptions and scales
 //! them up to 200; the full baseline takes several minutes).
+//! `TENANT_READS_SEEDS=scale:10x20,scale:10x20x500` runs other seeds (a smoke run).
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -169,13 +170,16 @@ fn print(rows: &[(&str, Timing, Timing, Timing)], scaled: bool) {
 #[tokio::main]
 async fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
+    let base_count = if quick { 20 } else { usize::MAX };
     let concurrent = ReadOptions { resource_graph: false, concurrency: desk_azure::DEFAULT_CONCURRENCY };
     let graph = ReadOptions { resource_graph: true, concurrency: desk_azure::DEFAULT_CONCURRENCY };
-    println!("tenant reads: {SEED}, {LATENCY_MS} ms latency per call; times are first rows / all");
+    let seeds = std::env::var("TENANT_READS_SEEDS").unwrap_or_else(|_| format!("{SEED},{EXEMPTIONS_SEED}"));
+    let (seed, exemptions_seed) = seeds.split_once(',').unwrap_or((SEED, EXEMPTIONS_SEED));
+    println!("tenant reads: {seed}, {LATENCY_MS} ms latency per call; times are first rows / all");
 
-    let sim = start(SEED).await.expect("the scale seed");
+    let sim = start(seed).await.expect("the scale seed");
     let subs: Vec<String> = connect(&sim, graph).await.subscriptions().await.expect("subs").into_iter().map(|s| s.id).collect();
-    let base_subs: Vec<String> = if quick { subs.iter().take(20).cloned().collect() } else { subs.clone() };
+    let base_subs: Vec<String> = subs.iter().take(base_count).cloned().collect();
     let scale = subs.len() as f64 / base_subs.len() as f64;
     let scaled = |t: Vec<(&'static str, Timing)>| t.into_iter().map(|(n, (f, a))| (n, (f, a * scale))).collect::<Vec<_>>();
     eprintln!("  timing the sequential reads over {} subscriptions", base_subs.len());
@@ -188,9 +192,10 @@ async fn main() {
         base.iter().zip(&arm).zip(&arg).map(|(((name, b), (_, a)), (_, g))| (*name, *b, *a, *g)).collect();
     sim.shutdown().await;
 
-    if let Some(sim) = start(EXEMPTIONS_SEED).await {
+    println!("  exemptions in {exemptions_seed}");
+    if let Some(sim) = start(exemptions_seed).await {
         let subs: Vec<String> = connect(&sim, graph).await.subscriptions().await.expect("subs").into_iter().map(|s| s.id).collect();
-        let base_subs: Vec<String> = if quick { subs.iter().take(20).cloned().collect() } else { subs.clone() };
+        let base_subs: Vec<String> = subs.iter().take(base_count).cloned().collect();
         let (name, (f, a)) = exemption_timing(&sim, ReadOptions::SEQUENTIAL, &base_subs).await;
         let (_, arm) = exemption_timing(&sim, concurrent, &subs).await;
         let (_, arg) = exemption_timing(&sim, graph, &subs).await;
