@@ -176,18 +176,23 @@ impl Tenant {
     /// the rest of the list intact.
     pub async fn recommendations(&self, subscription_ids: &[String]) -> Result<Vec<Recommendation>, AzureError> {
         check_subscription_ids(subscription_ids)?;
-        let mut seen = None;
-        if self.options.resource_graph {
-            match self.graph_assessment_counts(subscription_ids).await {
-                Ok(counts) => seen = Some(counts),
-                Err(failed) => falling_back("recommendations", failed)?,
+        let counts = async {
+            if self.options.resource_graph {
+                match self.graph_assessment_counts(subscription_ids).await {
+                    Ok(counts) => return Ok(counts),
+                    Err(failed) => falling_back("recommendations", failed)?,
+                }
             }
-        }
-        let seen = match seen {
-            Some(seen) => seen,
-            None => self.arm_assessment_counts(subscription_ids).await?,
+            self.arm_assessment_counts(subscription_ids).await
         };
-        let mut metadata = self.metadata_list(&ArmPath::root().provider("Microsoft.Security", ["assessmentMetadata"])?).await?;
+        let provider = ArmPath::root().provider("Microsoft.Security", ["assessmentMetadata"])?;
+        // The metadata does not depend on the counts: read both at once unless reading one by one.
+        let (seen, metadata) = if self.options.limit() > 1 {
+            tokio::join!(counts, self.metadata_list(&provider))
+        } else {
+            (counts.await, self.metadata_list(&provider).await)
+        };
+        let (seen, mut metadata) = (seen?, metadata?);
         if !seen.keys().all(|k| metadata.contains_key(k)) {
             // Custom recommendations: every subscription's list, the first to name a key wins.
             let lists = fan_out(subscription_ids.to_vec(), self.options.limit(), &Cancel::default(), |id| async move {
