@@ -66,14 +66,15 @@ impl RecentWrites {
 
 impl Tenant {
     /// Remember what an apply wrote, so reads through Resource Graph show it
-    /// before Resource Graph does. `outcomes` are [`crate::apply_writes`]'s.
-    pub fn remember_applied(&self, writes: &[PlannedWrite], outcomes: &[(u32, ItemState)]) {
+    /// before Resource Graph does: `items` as given to [`crate::apply_writes`],
+    /// `outcomes` as it returned them.
+    pub fn remember_applied(&self, items: &[(u32, PlannedWrite)], outcomes: &[(u32, ItemState)]) {
         let now = Utc::now();
         for (index, state) in outcomes {
-            let Some(write) = writes.get(*index as usize) else { continue };
             if *state != ItemState::Succeeded {
                 continue;
             }
+            let Some((_, write)) = items.iter().find(|(i, _)| i == index) else { continue };
             // ARM answers a PUT with the body it stored, under the exemption's id.
             let answered = json!({"id": write.path, "name": write.name, "properties": write.body.get("properties")});
             match crate::parse::exemption(&answered, now) {

@@ -194,3 +194,30 @@ async fn a_cancelled_read_stops_at_once() {
         world.control("/_sim/faults", json!({"rules": []})).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn what_the_app_wrote_shows_before_resource_graph_does() {
+    let world = World::start().await;
+    let subs = vec![PRODUCTION.to_owned()];
+    let graph = tenant(&world, GRAPH).await;
+    let arm = tenant(&world, ReadOptions::SEQUENTIAL).await;
+    let writes = plan(&graph, &draft(&[PRODUCTION], SECURE_TRANSFER), "reads@contoso.example").await.expect("plans");
+    assert!(!writes.is_empty());
+    let items: Vec<(u32, desk_core::plan::PlannedWrite)> = writes.iter().cloned().enumerate().map(|(i, w)| (i as u32 + 7, w)).collect();
+    let ids = |found: &[desk_core::exemption::Exemption]| found.iter().map(|e| e.id.to_lowercase()).collect::<BTreeSet<_>>();
+    let written: BTreeSet<String> = writes.iter().map(|w| w.path.to_lowercase()).collect();
+
+    // As if ARM had taken the writes and Resource Graph had not caught up yet.
+    let outcomes: Vec<(u32, desk_core::apply::ItemState)> = items.iter().map(|(i, _)| (*i, desk_core::apply::ItemState::Succeeded)).collect();
+    graph.remember_applied(&items, &outcomes);
+    let shown = ids(&graph.exemptions(&subs).await.expect("exemptions"));
+    assert!(written.is_subset(&shown), "the writes show through Resource Graph");
+    assert!(written.is_disjoint(&ids(&arm.exemptions(&subs).await.expect("exemptions"))), "ARM does not have them");
+
+    // Once written for real, Resource Graph and ARM agree and the overlay changes nothing.
+    let (outcomes, _) = apply(&graph, &writes).await;
+    assert!(outcomes.iter().all(|(_, s)| *s == desk_core::apply::ItemState::Succeeded), "{outcomes:?}");
+    let expected = rows(&arm.exemptions(&subs).await.expect("exemptions"));
+    assert_eq!(rows(&graph.exemptions(&subs).await.expect("exemptions")), expected);
+    assert_eq!(rows(&graph.exemptions(&subs).await.expect("exemptions")), expected, "and again, with nothing left to lay over");
+}
