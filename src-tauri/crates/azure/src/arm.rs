@@ -2,9 +2,8 @@
 //! `nextLink` / `@nextLink` paging. Answers are read through [`crate::http`]:
 //! no redirects, a size cap, clamped `Retry-After`.
 
-use std::collections::HashSet;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::Arc;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use desk_core::arm_path::ArmPath;
@@ -29,8 +28,17 @@ pub struct Arm {
     endpoint: Url,
     credential: Arc<dyn SessionCredential>,
     scope: String,
-    /// The reads ARM last said were left (`u32::MAX` until it says).
-    reads_left: Arc<AtomicU32>,
+    /// The reads ARM last said were left, per subscription (`""` above subscriptions).
+    reads_left: Arc<Mutex<HashMap<String, u32>>>,
+}
+
+/// The subscription a request path is in, lower case; `""` for one above subscriptions.
+fn budget_of(url: &Url) -> String {
+    let mut segments = url.path_segments().into_iter().flatten();
+    match (segments.next(), segments.next()) {
+        (Some(first), Some(id)) if first.eq_ignore_ascii_case("subscriptions") => id.to_ascii_lowercase(),
+        _ => String::new(),
+    }
 }
 
 /// A read answered 429 is sent again this many times, each after its `Retry-After`.
@@ -44,7 +52,7 @@ impl Arm {
     /// `endpoint` is ARM's base URL; `scope` the token scope for it
     /// (`https://management.azure.com/.default` in the public cloud).
     pub fn new(http: reqwest::Client, endpoint: Url, credential: Arc<dyn SessionCredential>, scope: String) -> Self {
-        Arm { http, endpoint, credential, scope, reads_left: Arc::new(AtomicU32::new(u32::MAX)) }
+        Arm { http, endpoint, credential, scope, reads_left: Arc::default() }
     }
 
     pub fn endpoint(&self) -> &Url {
@@ -161,15 +169,16 @@ impl Arm {
     /// when answered 429, at most [`READ_RETRIES`] times. A caller that stops
     /// waiting drops the future, which ends any wait here.
     async fn read(&self, url: Url, kind: Body) -> Result<Answer, AzureError> {
+        let budget = budget_of(&url);
         let mut retries = 0;
         loop {
-            let left = self.reads_left.load(Ordering::Relaxed);
-            if left < READS_LOW {
+            let left = self.reads_left.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(&budget).copied();
+            if let Some(left) = left.filter(|l| *l < READS_LOW) {
                 tokio::time::sleep(Duration::from_millis(u64::from(READS_LOW - left) * 40)).await;
             }
             let answer = self.exchange(Method::GET, url.clone(), None, kind).await?;
             if let Some(left) = answer.remaining_reads {
-                self.reads_left.store(left, Ordering::Relaxed);
+                self.reads_left.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(budget.clone(), left);
             }
             if answer.status != StatusCode::TOO_MANY_REQUESTS || retries >= READ_RETRIES {
                 return Ok(answer);
@@ -292,6 +301,14 @@ mod tests {
         assert_eq!(next_link(&json!({"value": [], "nextLink": "https://a/b"})), Some("https://a/b"));
         assert_eq!(next_link(&json!({"value": [], "@nextLink": "https://a/c"})), Some("https://a/c"));
         assert_eq!(next_link(&json!({"value": [], "nextLink": null, "@nextLink": ""})), None);
+    }
+
+    #[test]
+    fn read_budgets_are_kept_per_subscription() {
+        let url = |p: &str| Url::parse(&format!("https://arm.example{p}")).expect("url");
+        assert_eq!(budget_of(&url("/subscriptions/ABC/providers/Microsoft.Security/assessments")), "abc");
+        assert_eq!(budget_of(&url("/providers/Microsoft.Security/assessmentMetadata")), "");
+        assert_eq!(budget_of(&url("/subscriptions")), "");
     }
 
     #[test]
