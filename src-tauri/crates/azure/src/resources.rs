@@ -149,6 +149,25 @@ impl Tenant {
         let mut items = Vec::new();
         let mut cache: Vec<(String, Vec<AssessedResource>)> = Vec::new();
         let mut holds = Holds::default();
+        if self.options.limit() > 1 {
+            // Every subscription's assessments and assignments at once; the walk below finds them.
+            let mut subs: Vec<String> = scopes
+                .iter()
+                .flat_map(|scope| match subscription_of(scope) {
+                    Some(sub) => vec![sub],
+                    None => tree.map(|t| subscriptions_under(t, scope.rsplit('/').next().unwrap_or_default())).unwrap_or_default(),
+                })
+                .collect();
+            subs.sort();
+            subs.dedup();
+            let key = report.recommendation_key.as_str();
+            let found = fan_out(subs.clone(), self.options.limit(), &Cancel::default(), |sub| async move {
+                Ok((sub.clone(), self.assessed(&sub, key).await.ok()))
+            })
+            .await?;
+            cache.extend(found.into_iter().filter_map(|(sub, assessed)| assessed.map(|a| (sub, a))));
+            self.warm_unfiltered(subs.iter().map(|s| subscription_scope(s)).collect(), &mut holds.reads).await;
+        }
         for scope in scopes {
             let subs = match subscription_of(&scope) {
                 Some(sub) => vec![sub],
