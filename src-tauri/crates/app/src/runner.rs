@@ -76,8 +76,11 @@ pub(crate) fn run_apply(
     let running = desk.running.clone();
     tokio::spawn(async move {
         let options = options_from_env();
+        let written = items.clone();
         let detail = match apply_writes_caught(connected.tenant.arm(), items, &options, &observer, &cancel).await {
             Ok(outcomes) => {
+                // Resource Graph lags: reads show these from ARM's answers until it agrees.
+                connected.tenant.remember_applied(&written, &outcomes);
                 let ok = outcomes.iter().filter(|(_, s)| *s == ItemState::Succeeded).count();
                 format!("apply {apply_id}: {ok} of {} writes succeeded", outcomes.len())
             }

@@ -2,8 +2,9 @@
 //! `nextLink` / `@nextLink` paging. Answers are read through [`crate::http`]:
 //! no redirects, a size cap, clamped `Retry-After`.
 
-use std::collections::HashSet;
-use std::sync::Arc;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use desk_core::arm_path::ArmPath;
 use reqwest::{Method, StatusCode};
@@ -27,13 +28,31 @@ pub struct Arm {
     endpoint: Url,
     credential: Arc<dyn SessionCredential>,
     scope: String,
+    /// The reads ARM last said were left, per subscription (`""` above subscriptions).
+    reads_left: Arc<Mutex<HashMap<String, u32>>>,
 }
+
+/// The subscription a request path is in, lower case; `""` for one above subscriptions.
+fn budget_of(url: &Url) -> String {
+    let mut segments = url.path_segments().into_iter().flatten();
+    match (segments.next(), segments.next()) {
+        (Some(first), Some(id)) if first.eq_ignore_ascii_case("subscriptions") => id.to_ascii_lowercase(),
+        _ => String::new(),
+    }
+}
+
+/// A read answered 429 is sent again this many times, each after its `Retry-After`.
+const READ_RETRIES: u32 = 4;
+/// Waited when a 429 names no `Retry-After`.
+const DEFAULT_READ_RETRY: Duration = Duration::from_secs(1);
+/// Below this many reads left, reads are spaced out (more the fewer are left).
+const READS_LOW: u32 = 25;
 
 impl Arm {
     /// `endpoint` is ARM's base URL; `scope` the token scope for it
     /// (`https://management.azure.com/.default` in the public cloud).
     pub fn new(http: reqwest::Client, endpoint: Url, credential: Arc<dyn SessionCredential>, scope: String) -> Self {
-        Arm { http, endpoint, credential, scope }
+        Arm { http, endpoint, credential, scope, reads_left: Arc::default() }
     }
 
     pub fn endpoint(&self) -> &Url {
@@ -116,6 +135,13 @@ impl Arm {
         Ok(status == StatusCode::OK)
     }
 
+    /// One POST of a query (Resource Graph's) at `path`, its answer unjudged:
+    /// the caller reads the status and quota headers and decides whether to wait.
+    pub(crate) async fn post_query(&self, path: &ArmPath, api_version: &str, body: &Value) -> Result<Answer, AzureError> {
+        let url = self.url(path, api_version, &[])?;
+        self.exchange(Method::POST, url, Some(body), Body::Page).await
+    }
+
     /// A `nextLink` must point back at ARM (same scheme, host and port) and
     /// carry no user name or password: the bearer token goes nowhere else,
     /// and with nothing beside it.
@@ -132,7 +158,36 @@ impl Arm {
     }
 
     pub(crate) async fn send(&self, method: Method, url: Url, body: Option<&Value>, kind: Body) -> Result<(StatusCode, Value), AzureError> {
-        self.exchange(method, url, body, kind).await?.into_result()
+        if method != Method::GET {
+            return self.exchange(method, url, body, kind).await?.into_result();
+        }
+        self.read(url, kind).await?.into_result()
+    }
+
+    /// A GET: spaced out
+    /// when ARM says few reads are left, and sent again after `Retry-After`
+    /// when answered 429, at most [`READ_RETRIES`] times. A caller that stops
+    /// waiting drops the future, which ends any wait here.
+    async fn read(&self, url: Url, kind: Body) -> Result<Answer, AzureError> {
+        let budget = budget_of(&url);
+        let mut retries = 0;
+        loop {
+            let left = self.reads_left.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(&budget).copied();
+            if let Some(left) = left.filter(|l| *l < READS_LOW) {
+                tokio::time::sleep(Duration::from_millis(u64::from(READS_LOW - left) * 40)).await;
+            }
+            let answer = self.exchange(Method::GET, url.clone(), None, kind).await?;
+            if let Some(left) = answer.remaining_reads {
+                self.reads_left.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(budget.clone(), left);
+            }
+            if answer.status != StatusCode::TOO_MANY_REQUESTS || retries >= READ_RETRIES {
+                return Ok(answer);
+            }
+            retries += 1;
+            let wait = answer.retry_after_seconds.map_or(DEFAULT_READ_RETRY, Duration::from_secs);
+            tracing::info!(wait_ms = wait.as_millis() as u64, "ARM throttled a read; waiting as it asked");
+            tokio::time::sleep(wait).await;
+        }
     }
 
     /// One request; a token Azure calls expired or invalid is dropped and the
@@ -161,9 +216,11 @@ impl Arm {
         limits::not_redirected(&url, &response)?;
         let status = response.status();
         let remaining_writes = remaining_writes(response.headers());
+        let remaining_reads = remaining_reads(response.headers());
+        let headers = response.headers().clone();
         let retry_after_seconds = limits::retry_after(response.headers()).map(|d| d.as_secs());
         let text = limits::read_text(&url, response, kind).await?;
-        Ok(Answer { url, status, text, remaining_writes, retry_after_seconds })
+        Ok(Answer { url, status, text, remaining_writes, remaining_reads, retry_after_seconds, headers })
     }
 }
 
@@ -185,17 +242,30 @@ fn remaining_writes(headers: &reqwest::header::HeaderMap) -> Option<u32> {
     }
 }
 
+/// The reads ARM says are left (the subscription's, or the tenant's; the smaller when both).
+fn remaining_reads(headers: &reqwest::header::HeaderMap) -> Option<u32> {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u32>().ok());
+    let subscription = header("x-ms-ratelimit-remaining-subscription-reads");
+    let tenant = header("x-ms-ratelimit-remaining-tenant-reads");
+    match (subscription, tenant) {
+        (Some(s), Some(t)) => Some(s.min(t)),
+        (one, other) => one.or(other),
+    }
+}
+
 /// One HTTP answer from ARM, before it is judged.
-struct Answer {
+pub(crate) struct Answer {
     url: Url,
-    status: StatusCode,
+    pub(crate) status: StatusCode,
     text: String,
     remaining_writes: Option<u32>,
-    retry_after_seconds: Option<u64>,
+    remaining_reads: Option<u32>,
+    pub(crate) retry_after_seconds: Option<u64>,
+    pub(crate) headers: reqwest::header::HeaderMap,
 }
 
 impl Answer {
-    fn into_result(self) -> Result<(StatusCode, Value), AzureError> {
+    pub(crate) fn into_result(self) -> Result<(StatusCode, Value), AzureError> {
         let Answer { url, status, text, retry_after_seconds, .. } = self;
         let parsed: Option<Value> = if text.trim().is_empty() { Some(Value::Null) } else { serde_json::from_str(&text).ok() };
         if status.is_success() {
@@ -231,6 +301,14 @@ mod tests {
         assert_eq!(next_link(&json!({"value": [], "nextLink": "https://a/b"})), Some("https://a/b"));
         assert_eq!(next_link(&json!({"value": [], "@nextLink": "https://a/c"})), Some("https://a/c"));
         assert_eq!(next_link(&json!({"value": [], "nextLink": null, "@nextLink": ""})), None);
+    }
+
+    #[test]
+    fn read_budgets_are_kept_per_subscription() {
+        let url = |p: &str| Url::parse(&format!("https://arm.example{p}")).expect("url");
+        assert_eq!(budget_of(&url("/subscriptions/ABC/providers/Microsoft.Security/assessments")), "abc");
+        assert_eq!(budget_of(&url("/providers/Microsoft.Security/assessmentMetadata")), "");
+        assert_eq!(budget_of(&url("/subscriptions")), "");
     }
 
     #[test]

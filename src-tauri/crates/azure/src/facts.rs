@@ -38,15 +38,38 @@ pub struct Prepared {
 /// Reads shared across the scopes of one preparation.
 #[derive(Default)]
 pub(crate) struct Reads {
-    initiatives: HashMap<String, (String, Vec<InitiativeMember>)>,
-    permissions: HashMap<String, Option<Permissions>>,
-    assignments: HashMap<String, Vec<(String, String)>>,
+    pub(crate) initiatives: HashMap<String, (String, Vec<InitiativeMember>)>,
+    pub(crate) permissions: HashMap<String, Option<Permissions>>,
+    /// By lower-case scope (`atScope()` lists), or scope + `|within` (unfiltered lists).
+    pub(crate) assignments: HashMap<String, Vec<(String, String)>>,
+    /// Exemption lists by lower-case scope + `|` + filter.
+    pub(crate) exemptions: HashMap<String, Vec<desk_core::exemption::Exemption>>,
+}
+
+impl Reads {
+    /// Initiatives assigned in the lists read so far and not read themselves yet.
+    pub(crate) fn initiative_ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .assignments
+            .values()
+            .flatten()
+            .map(|(_, d)| d.to_ascii_lowercase())
+            .filter(|d| d.contains("/policysetdefinitions/") && !self.initiatives.contains_key(d))
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+}
+
+pub(crate) fn exemptions_key(scope: &str, filter: Option<&str>) -> String {
+    format!("{}|{}", scope.to_ascii_lowercase(), filter.unwrap_or_default())
 }
 
 /// Does an assignment at `scope` apply to `resource_id`? Management groups
 /// do (ARM lists only those above the subscription); otherwise the scope is
 /// the resource or one of its parents.
-fn covers(scope: &str, resource_id: &str) -> bool {
+pub(crate) fn covers(scope: &str, resource_id: &str) -> bool {
     let scope = scope.trim_end_matches('/').to_ascii_lowercase();
     let resource = resource_id.trim_end_matches('/').to_ascii_lowercase();
     scope.starts_with("/providers/microsoft.management/managementgroups/")
@@ -55,13 +78,13 @@ fn covers(scope: &str, resource_id: &str) -> bool {
 }
 
 /// `inner` lies within `outer` and is not `outer` itself.
-fn strictly_inside(inner: &str, outer: &str) -> bool {
+pub(crate) fn strictly_inside(inner: &str, outer: &str) -> bool {
     let inner = inner.trim_end_matches('/').to_ascii_lowercase();
     let outer = outer.trim_end_matches('/').to_ascii_lowercase();
     inner.strip_prefix(&outer).is_some_and(|rest| rest.starts_with('/'))
 }
 
-fn assignment_scope(assignment_id: &str) -> String {
+pub(crate) fn assignment_scope(assignment_id: &str) -> String {
     let lower = assignment_id.to_ascii_lowercase();
     match lower.rfind("/providers/microsoft.authorization/policyassignments/") {
         Some(at) => assignment_id[..at].to_owned(),
@@ -90,8 +113,14 @@ impl Tenant {
         Ok(Prepared { checks, writes })
     }
 
+    /// What each chosen scope needs. With more than one read at a time, the
+    /// reads are made first, all at once ([`Tenant::warm_scope_facts`]); the
+    /// walk below then finds them in `reads`.
     pub(crate) async fn scope_facts(&self, choice: &ScopeChoice, reads: &mut Reads) -> Result<Vec<ScopeFacts>, AzureError> {
-        let existing = self.existing_names(choice).await?;
+        if self.options.limit() > 1 {
+            self.warm_scope_facts(choice, reads).await;
+        }
+        let existing = self.existing_names(choice, reads).await?;
         let mut all = Vec::new();
         for scope in choice.scopes() {
             // A resource's permissions are read at its group (one read per group, not per resource).
@@ -158,7 +187,8 @@ impl Tenant {
             }
         }
         for below in &mut scopes {
-            below.existing_names = self.exemptions_at(&below.scope, Some("atExactScope()")).await?.into_iter().map(|e| e.name).collect();
+            below.existing_names =
+                self.exemptions_cached(&below.scope, Some("atExactScope()"), reads).await?.into_iter().map(|e| e.name).collect();
             below.permissions = self.permissions_at(&below.scope, reads).await?;
         }
         Ok(scopes)
@@ -197,6 +227,9 @@ impl Tenant {
                 _ => {}
             }
         }
+        if self.options.limit() > 1 {
+            self.warm_unfiltered(subscriptions.iter().map(|s| subscription_scope(s)).collect(), reads).await;
+        }
         let mut found: Vec<(String, String)> = Vec::new();
         for sub in subscriptions {
             for (id, definition) in self.assignments_unfiltered(&subscription_scope(&sub), reads).await? {
@@ -217,15 +250,30 @@ impl Tenant {
         if let Some(found) = reads.assignments.get(&key) {
             return Ok(found.clone());
         }
-        let path = ArmPath::parse_scope(scope)?.provider(AUTHORIZATION_PROVIDER, ["policyAssignments"])?;
-        let items = self.arm.list(&path, v::POLICY_ASSIGNMENTS, &[]).await?;
-        let parsed = items.iter().map(parse::assignment).collect::<Result<Vec<_>, _>>()?;
+        let parsed = self.fetch_unfiltered(scope).await?;
         reads.assignments.insert(key, parsed.clone());
         Ok(parsed)
     }
 
+    pub(crate) async fn fetch_unfiltered(&self, scope: &str) -> Result<Vec<(String, String)>, AzureError> {
+        let path = ArmPath::parse_scope(scope)?.provider(AUTHORIZATION_PROVIDER, ["policyAssignments"])?;
+        let items = self.arm.list(&path, v::POLICY_ASSIGNMENTS, &[]).await?;
+        items.iter().map(parse::assignment).collect()
+    }
+
+    /// An exemption list at a scope, read once per preparation.
+    async fn exemptions_cached(&self, scope: &str, filter: Option<&str>, reads: &mut Reads) -> Result<Vec<desk_core::exemption::Exemption>, AzureError> {
+        let key = exemptions_key(scope, filter);
+        if let Some(found) = reads.exemptions.get(&key) {
+            return Ok(found.clone());
+        }
+        let found = self.exemptions_at(scope, filter).await?;
+        reads.exemptions.insert(key, found.clone());
+        Ok(found)
+    }
+
     /// Names of exemptions at exactly each chosen scope (keyed by lower-cased scope).
-    async fn existing_names(&self, choice: &ScopeChoice) -> Result<HashMap<String, Vec<String>>, AzureError> {
+    async fn existing_names(&self, choice: &ScopeChoice, reads: &mut Reads) -> Result<HashMap<String, Vec<String>>, AzureError> {
         let mut by_scope: HashMap<String, Vec<String>> = HashMap::new();
         let lists: Vec<(String, Option<&str>)> = match choice {
             // One list per subscription covers every resource below it.
@@ -233,7 +281,7 @@ impl Tenant {
             _ => choice.scopes().into_iter().map(|s| (s, Some("atExactScope()"))).collect(),
         };
         for (scope, filter) in lists {
-            for e in self.exemptions_at(&scope, filter).await? {
+            for e in self.exemptions_cached(&scope, filter, reads).await? {
                 by_scope.entry(scope_of(&e.id).to_ascii_lowercase()).or_default().push(e.name);
             }
         }
@@ -245,11 +293,15 @@ impl Tenant {
         if let Some(found) = reads.assignments.get(&key) {
             return Ok(found.clone());
         }
-        let path = ArmPath::parse_id(scope)?.provider(AUTHORIZATION_PROVIDER, ["policyAssignments"])?;
-        let items = self.arm.list(&path, v::POLICY_ASSIGNMENTS, &[("$filter", "atScope()")]).await?;
-        let parsed = items.iter().map(parse::assignment).collect::<Result<Vec<_>, _>>()?;
+        let parsed = self.fetch_assignments_at(scope).await?;
         reads.assignments.insert(key, parsed.clone());
         Ok(parsed)
+    }
+
+    pub(crate) async fn fetch_assignments_at(&self, scope: &str) -> Result<Vec<(String, String)>, AzureError> {
+        let path = ArmPath::parse_id(scope)?.provider(AUTHORIZATION_PROVIDER, ["policyAssignments"])?;
+        let items = self.arm.list(&path, v::POLICY_ASSIGNMENTS, &[("$filter", "atScope()")]).await?;
+        items.iter().map(parse::assignment).collect()
     }
 
     /// The assignments that apply to a resource: inherited ones (management
@@ -272,11 +324,15 @@ impl Tenant {
         if let Some(found) = reads.initiatives.get(&key) {
             return Ok(found.clone());
         }
-        let set = self.arm.get(&ArmPath::parse_id(set_id)?, v::POLICY_SET_DEFINITIONS, &[]).await?;
-        let name = parse::display_name(&set).unwrap_or_else(|| set_id.to_owned());
-        let found = (name, parse::initiative_members(&set)?);
+        let found = self.fetch_initiative(set_id).await?;
         reads.initiatives.insert(key, found.clone());
         Ok(found)
+    }
+
+    pub(crate) async fn fetch_initiative(&self, set_id: &str) -> Result<(String, Vec<InitiativeMember>), AzureError> {
+        let set = self.arm.get(&ArmPath::parse_id(set_id)?, v::POLICY_SET_DEFINITIONS, &[]).await?;
+        let name = parse::display_name(&set).unwrap_or_else(|| set_id.to_owned());
+        Ok((name, parse::initiative_members(&set)?))
     }
 
     /// The caller's permissions at a scope; `None` when Azure will not say.
@@ -285,14 +341,18 @@ impl Tenant {
         if let Some(found) = reads.permissions.get(&key) {
             return Ok(found.clone());
         }
-        let path = ArmPath::parse_id(scope)?.provider(AUTHORIZATION_PROVIDER, ["permissions"])?;
-        let found = match self.arm.list(&path, v::PERMISSIONS, &[]).await {
-            Ok(items) => Some(parse::permissions(&items)),
-            Err(AzureError::Arm { status: 403 | 404, .. }) => None,
-            Err(other) => return Err(other),
-        };
+        let found = self.fetch_permissions(scope).await?;
         reads.permissions.insert(key, found.clone());
         Ok(found)
+    }
+
+    pub(crate) async fn fetch_permissions(&self, scope: &str) -> Result<Option<Permissions>, AzureError> {
+        let path = ArmPath::parse_id(scope)?.provider(AUTHORIZATION_PROVIDER, ["permissions"])?;
+        match self.arm.list(&path, v::PERMISSIONS, &[]).await {
+            Ok(items) => Ok(Some(parse::permissions(&items))),
+            Err(AzureError::Arm { status: 403 | 404, .. }) => Ok(None),
+            Err(other) => Err(other),
+        }
     }
 
     /// Whether the Security Resource Provider can read `scope`, and whether the caller could grant it.

@@ -10,9 +10,11 @@ use desk_core::scope::{subscription_of, subscription_scope, ManagementGroupNode}
 use crate::apply::Cancel;
 use crate::error::AzureError;
 use crate::facts::Reads;
+use crate::fan_out::{fan_out, fan_out_each};
 use crate::parse::{self, Status};
+use crate::recent::Sent;
 use crate::rows::{Unwatched, Watch};
-use crate::tenant::{check_subscription_ids, Tenant};
+use crate::tenant::{check_subscription_ids, falling_back, until_cancelled, Tenant};
 
 /// How long Defender may take to show an exemption.
 pub const EFFECT_DELAY_HOURS: i64 = 24;
@@ -33,67 +35,91 @@ impl Tenant {
         watch: Watch<'_, AssessedResource>,
     ) -> Result<Vec<AssessedResource>, AzureError> {
         check_subscription_ids(subscription_ids)?;
-        // A recommendation Defender serves no metadata for still has resources to show.
-        let policy_definition_id = match self.recommendation(key, subscription_ids).await {
-            Ok(recommendation) => recommendation.policy_definition_id,
-            Err(AzureError::RecommendationNotFound(_)) => None,
-            Err(other) => return Err(other),
+        until_cancelled(watch.cancel, self.resources_read(key, subscription_ids, watch)).await
+    }
+
+    async fn resources_read(&self, key: &str, subscription_ids: &[String], watch: Watch<'_, AssessedResource>) -> Result<Vec<AssessedResource>, AzureError> {
+        let sent = Sent::default();
+        let hand_over = |rows: &[AssessedResource]| {
+            // Exempt rows wait for the exemption that covers them.
+            let ready: Vec<AssessedResource> = rows.iter().filter(|r| r.cause.as_deref() != Some("Exempt")).cloned().collect();
+            sent.hand_over(watch.rows, &ready, |r| r.id.to_lowercase());
         };
-        let mut reads = Reads::default();
-        let mut resources = Vec::new();
-        for sub in subscription_ids {
-            if watch.cancel.is_cancelled() {
-                return Err(AzureError::ReadCancelled);
-            }
-            let first = resources.len();
-            let assessed = self.assessed(sub, key).await?;
-            let exemptions = if assessed.iter().any(|r| r.cause.as_deref() == Some("Exempt")) {
-                let refs = self.reference_ids_for(sub, policy_definition_id.as_deref(), &mut reads).await?;
-                self.exemptions_at(&subscription_scope(sub), None)
-                    .await?
-                    .into_iter()
-                    .filter(|e| {
-                        e.policy_definition_reference_ids.is_empty() || e.policy_definition_reference_ids.iter().any(|r| refs.contains(r))
-                    })
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            for mut r in assessed {
-                if r.cause.as_deref() == Some("Exempt") {
-                    r.exemption_id = covering_exemption(&exemptions, &r.id).map(|e| e.id.clone());
+        let (definition, assessed) = tokio::join!(self.policy_definition_of(key, subscription_ids), async {
+            if self.options.resource_graph {
+                let mut all = Vec::new();
+                match self.graph_assessed(key, subscription_ids, watch.cancel, |page| {
+                    hand_over(&page);
+                    all.extend(page);
+                }).await {
+                    Ok(()) => return Ok(all),
+                    Err(failed) => falling_back("a recommendation's resources", failed)?,
                 }
-                resources.push(r);
             }
-            watch.rows.arrived(&resources[first..]);
+            let per_sub = fan_out_each(
+                subscription_ids.to_vec(),
+                self.options.limit(),
+                watch.cancel,
+                |sub| async move { self.assessed(&sub, key).await },
+                |_, found: &Vec<AssessedResource>| hand_over(found),
+            )
+            .await?;
+            Ok::<Vec<AssessedResource>, AzureError>(per_sub.into_iter().flatten().collect())
+        });
+        let (definition, mut resources) = (definition?, assessed?);
+        // The exemptions covering exempt resources: one list per subscription that has some.
+        let mut subs: Vec<String> =
+            resources.iter().filter(|r| r.cause.as_deref() == Some("Exempt")).map(|r| r.subscription_id.to_ascii_lowercase()).collect();
+        subs.sort();
+        subs.dedup();
+        if !subs.is_empty() {
+            let mut reads = Reads::default();
+            if definition.is_some() {
+                let scopes: Vec<String> = subs.iter().map(|s| subscription_scope(s)).collect();
+                self.warm_assignments_at(scopes, &mut reads).await;
+                let sets = reads.initiative_ids();
+                self.warm_initiatives(sets, &mut reads).await;
+            }
+            let mut refs_by_sub = Vec::new();
+            for sub in &subs {
+                refs_by_sub.push(self.reference_ids_for(sub, definition.as_deref(), &mut reads).await?);
+            }
+            let listed = fan_out(subs.clone(), self.options.limit(), watch.cancel, |sub| async move {
+                self.exemptions_at(&subscription_scope(&sub), None).await
+            })
+            .await?;
+            let mut covering: Vec<(String, Vec<Exemption>)> = Vec::new();
+            for ((sub, refs), exemptions) in subs.iter().zip(refs_by_sub).zip(listed) {
+                let kept = exemptions
+                    .into_iter()
+                    .filter(|e| e.policy_definition_reference_ids.is_empty() || e.policy_definition_reference_ids.iter().any(|r| refs.contains(r)))
+                    .collect();
+                covering.push((sub.clone(), kept));
+            }
+            for r in resources.iter_mut().filter(|r| r.cause.as_deref() == Some("Exempt")) {
+                let sub = r.subscription_id.to_ascii_lowercase();
+                let exemptions = covering.iter().find(|(s, _)| *s == sub).map(|(_, e)| e.as_slice()).unwrap_or_default();
+                r.exemption_id = covering_exemption(exemptions, &r.id).map(|e| e.id.clone());
+            }
+            let exempt: Vec<AssessedResource> = resources.iter().filter(|r| r.cause.as_deref() == Some("Exempt")).cloned().collect();
+            sent.hand_over(watch.rows, &exempt, |r| r.id.to_lowercase());
         }
         Ok(resources)
+    }
+
+    /// The policy a recommendation stands for; `None` for one Defender serves no metadata for.
+    async fn policy_definition_of(&self, key: &str, subscription_ids: &[String]) -> Result<Option<String>, AzureError> {
+        match self.recommendation(key, subscription_ids).await {
+            Ok(recommendation) => Ok(recommendation.policy_definition_id),
+            Err(AzureError::RecommendationNotFound(_)) => Ok(None),
+            Err(other) => Err(other),
+        }
     }
 
     async fn assessed(&self, subscription_id: &str, key: &str) -> Result<Vec<AssessedResource>, AzureError> {
         let mut found = Vec::new();
         for item in self.assessments(subscription_id).await? {
-            let (name, status) = parse::assessment_status(&item)?;
-            if !name.eq_ignore_ascii_case(key) {
-                continue;
-            }
-            let (id, cause) = parse::assessed_resource(&item)?;
-            let (resource_name, resource_type, resource_group) = describe(&id);
-            found.push(AssessedResource {
-                subscription_id: subscription_of(&id).unwrap_or_else(|| subscription_id.to_owned()),
-                id,
-                name: resource_name,
-                resource_type,
-                resource_group,
-                status: match status {
-                    Status::Healthy => ResourceStatus::Healthy,
-                    Status::Unhealthy => ResourceStatus::Unhealthy,
-                    Status::NotApplicable => ResourceStatus::NotApplicable,
-                    Status::Unknown => ResourceStatus::Unknown,
-                },
-                cause,
-                exemption_id: None,
-            });
+            found.extend(assessed_row(&item, key, subscription_id)?);
         }
         Ok(found)
     }
@@ -123,6 +149,25 @@ impl Tenant {
         let mut items = Vec::new();
         let mut cache: Vec<(String, Vec<AssessedResource>)> = Vec::new();
         let mut holds = Holds::default();
+        if self.options.limit() > 1 {
+            // Every subscription's assessments and assignments at once; the walk below finds them.
+            let mut subs: Vec<String> = scopes
+                .iter()
+                .flat_map(|scope| match subscription_of(scope) {
+                    Some(sub) => vec![sub],
+                    None => tree.map(|t| subscriptions_under(t, scope.rsplit('/').next().unwrap_or_default())).unwrap_or_default(),
+                })
+                .collect();
+            subs.sort();
+            subs.dedup();
+            let key = report.recommendation_key.as_str();
+            let found = fan_out(subs.clone(), self.options.limit(), &Cancel::default(), |sub| async move {
+                Ok((sub.clone(), self.assessed(&sub, key).await.ok()))
+            })
+            .await?;
+            cache.extend(found.into_iter().filter_map(|(sub, assessed)| assessed.map(|a| (sub, a))));
+            self.warm_unfiltered(subs.iter().map(|s| subscription_scope(s)).collect(), &mut holds.reads).await;
+        }
         for scope in scopes {
             let subs = match subscription_of(&scope) {
                 Some(sub) => vec![sub],
@@ -260,4 +305,30 @@ pub fn subscriptions_under(node: &ManagementGroupNode, name: &str) -> Vec<String
         return out;
     }
     node.children.iter().map(|c| subscriptions_under(c, name)).find(|found| !found.is_empty()).unwrap_or_default()
+}
+
+/// An assessment (from ARM's list or a Resource Graph row) as a resource of
+/// the recommendation `key`; `None` when it assesses another recommendation.
+pub(crate) fn assessed_row(item: &serde_json::Value, key: &str, subscription_id: &str) -> Result<Option<AssessedResource>, AzureError> {
+    let (name, status) = parse::assessment_status(item)?;
+    if !name.eq_ignore_ascii_case(key) {
+        return Ok(None);
+    }
+    let (id, cause) = parse::assessed_resource(item)?;
+    let (resource_name, resource_type, resource_group) = describe(&id);
+    Ok(Some(AssessedResource {
+        subscription_id: subscription_of(&id).unwrap_or_else(|| subscription_id.to_owned()),
+        id,
+        name: resource_name,
+        resource_type,
+        resource_group,
+        status: match status {
+            Status::Healthy => ResourceStatus::Healthy,
+            Status::Unhealthy => ResourceStatus::Unhealthy,
+            Status::NotApplicable => ResourceStatus::NotApplicable,
+            Status::Unknown => ResourceStatus::Unknown,
+        },
+        cause,
+        exemption_id: None,
+    }))
 }

@@ -15,7 +15,10 @@ use crate::apply::Cancel;
 use crate::arm::Arm;
 use crate::credential::Identity;
 use crate::error::AzureError;
+use crate::fan_out::{fan_out, ReadOptions};
 use crate::parse::{self, Status};
+use crate::recent::RecentWrites;
+use crate::resource_graph::GraphFailed;
 use crate::rows::{Unwatched, Watch};
 
 pub struct Tenant {
@@ -23,6 +26,56 @@ pub struct Tenant {
     pub(crate) identity: Identity,
     /// Where Microsoft Graph is (for looking up service principals).
     pub(crate) graph: Option<crate::graph::Graph>,
+    pub(crate) options: ReadOptions,
+    /// What this app wrote lately, shown until Resource Graph agrees.
+    pub(crate) recent: RecentWrites,
+}
+
+/// Per recommendation key (lower case): the key as Defender spells it, a
+/// display name from an assessment, and healthy/unhealthy/not-applicable counts.
+pub(crate) type Counts = BTreeMap<String, (String, Option<String>, [u32; 3])>;
+
+/// Count one assessment of `key` with status `status`.
+pub(crate) fn count(seen: &mut Counts, key: &str, display_name: Option<String>, status: Status, n: u32) {
+    let entry = seen.entry(key.to_ascii_lowercase()).or_insert_with(|| (key.to_owned(), None, [0; 3]));
+    if entry.1.is_none() {
+        entry.1 = display_name;
+    }
+    let slot = match status {
+        Status::Healthy => Some(0),
+        Status::Unhealthy => Some(1),
+        Status::NotApplicable => Some(2),
+        Status::Unknown => None,
+    };
+    if let Some(i) = slot {
+        entry.2[i] = entry.2[i].saturating_add(n);
+    }
+}
+
+/// Run `read` racing `cancel`: every wait inside ends when it is set.
+pub(crate) async fn until_cancelled<T>(
+    cancel: &Cancel,
+    read: impl std::future::Future<Output = Result<T, AzureError>>,
+) -> Result<T, AzureError> {
+    if cancel.is_cancelled() {
+        return Err(AzureError::ReadCancelled);
+    }
+    tokio::select! {
+        biased;
+        _ = cancel.cancelled() => Err(AzureError::ReadCancelled),
+        answer = read => answer,
+    }
+}
+
+/// A Resource Graph read that could not be used: say why, then read from ARM.
+pub(crate) fn falling_back(what: &str, failed: GraphFailed) -> Result<(), AzureError> {
+    match failed {
+        GraphFailed::Stop(e) => Err(e),
+        GraphFailed::Unusable(reason) => {
+            tracing::warn!("reading {what} from ARM: Resource Graph {reason}");
+            Ok(())
+        }
+    }
 }
 
 pub(crate) fn check_subscription_ids(ids: &[String]) -> Result<(), AzureError> {
@@ -34,7 +87,17 @@ pub(crate) fn check_subscription_ids(ids: &[String]) -> Result<(), AzureError> {
 
 impl Tenant {
     pub fn new(arm: Arm, identity: Identity, graph: Option<crate::graph::Graph>) -> Self {
-        Tenant { arm, identity, graph }
+        Tenant { arm, identity, graph, options: ReadOptions::default(), recent: RecentWrites::default() }
+    }
+
+    /// How lists are read from now on (Resource Graph or not, how many ARM reads at once).
+    pub fn with_read_options(mut self, options: ReadOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    pub fn read_options(&self) -> ReadOptions {
+        self.options
     }
 
     pub fn arm(&self) -> &Arm {
@@ -113,33 +176,31 @@ impl Tenant {
     /// the rest of the list intact.
     pub async fn recommendations(&self, subscription_ids: &[String]) -> Result<Vec<Recommendation>, AzureError> {
         check_subscription_ids(subscription_ids)?;
-        // key (lower case) -> (key as Defender spells it, display name from an assessment, counts)
-        let mut seen: BTreeMap<String, (String, Option<String>, [u32; 3])> = BTreeMap::new();
-        for id in subscription_ids {
-            for item in self.assessments(id).await? {
-                let (key, status) = parse::assessment_status(&item)?;
-                let entry = seen.entry(key.to_ascii_lowercase()).or_insert_with(|| (key.clone(), None, [0; 3]));
-                if entry.1.is_none() {
-                    entry.1 = parse::assessment_display_name(&item);
-                }
-                let slot = match status {
-                    Status::Healthy => Some(0),
-                    Status::Unhealthy => Some(1),
-                    Status::NotApplicable => Some(2),
-                    Status::Unknown => None,
-                };
-                if let Some(i) = slot {
-                    entry.2[i] = entry.2[i].saturating_add(1);
+        let counts = async {
+            if self.options.resource_graph {
+                match self.graph_assessment_counts(subscription_ids).await {
+                    Ok(counts) => return Ok(counts),
+                    Err(failed) => falling_back("recommendations", failed)?,
                 }
             }
-        }
-        let mut metadata = self.metadata_list(&ArmPath::root().provider("Microsoft.Security", ["assessmentMetadata"])?).await?;
-        for id in subscription_ids {
-            if seen.keys().all(|k| metadata.contains_key(k)) {
-                break;
-            }
-            let path = ArmPath::subscription(id)?.provider("Microsoft.Security", ["assessmentMetadata"])?;
-            for (k, m) in self.metadata_list(&path).await? {
+            self.arm_assessment_counts(subscription_ids).await
+        };
+        let provider = ArmPath::root().provider("Microsoft.Security", ["assessmentMetadata"])?;
+        // The metadata does not depend on the counts: read both at once unless reading one by one.
+        let (seen, metadata) = if self.options.limit() > 1 {
+            tokio::join!(counts, self.metadata_list(&provider))
+        } else {
+            (counts.await, self.metadata_list(&provider).await)
+        };
+        let (seen, mut metadata) = (seen?, metadata?);
+        if !seen.keys().all(|k| metadata.contains_key(k)) {
+            // Custom recommendations: every subscription's list, the first to name a key wins.
+            let lists = fan_out(subscription_ids.to_vec(), self.options.limit(), &Cancel::default(), |id| async move {
+                let path = ArmPath::subscription(&id)?.provider("Microsoft.Security", ["assessmentMetadata"])?;
+                self.metadata_list(&path).await
+            })
+            .await?;
+            for (k, m) in lists.into_iter().flatten() {
                 metadata.entry(k).or_insert(m);
             }
         }
@@ -158,6 +219,21 @@ impl Tenant {
             .collect();
         list.sort_by(|a, b| a.severity.cmp(&b.severity).then(b.unhealthy_count.cmp(&a.unhealthy_count)));
         Ok(list)
+    }
+
+    /// Assessment counts per recommendation from each subscription's
+    /// assessment list, read [`ReadOptions::concurrency`] at a time.
+    async fn arm_assessment_counts(&self, subscription_ids: &[String]) -> Result<Counts, AzureError> {
+        let lists = fan_out(subscription_ids.to_vec(), self.options.limit(), &Cancel::default(), |id| async move {
+            self.assessments(&id).await
+        })
+        .await?;
+        let mut seen = Counts::new();
+        for item in lists.iter().flatten() {
+            let (key, status) = parse::assessment_status(item)?;
+            count(&mut seen, &key, parse::assessment_display_name(item), status, 1);
+        }
+        Ok(seen)
     }
 
     /// An `assessmentMetadata` list by lower-case key. An item that cannot be
@@ -210,17 +286,28 @@ impl Tenant {
     /// with [`AzureError::ReadCancelled`] when the watcher cancels.
     pub async fn exemptions_watched(&self, subscription_ids: &[String], watch: Watch<'_, Exemption>) -> Result<Vec<Exemption>, AzureError> {
         check_subscription_ids(subscription_ids)?;
+        until_cancelled(watch.cancel, self.exemptions_read(subscription_ids, watch)).await
+    }
+
+    async fn exemptions_read(&self, subscription_ids: &[String], watch: Watch<'_, Exemption>) -> Result<Vec<Exemption>, AzureError> {
+        let sent = crate::recent::Sent::default();
+        if self.options.resource_graph {
+            match self.graph_exemptions(subscription_ids, Watch { rows: watch.rows, cancel: watch.cancel }, &sent).await {
+                Ok(found) => return Ok(found),
+                Err(failed) => falling_back("exemptions", failed)?,
+            }
+        }
         let mut by_id: BTreeMap<String, Exemption> = BTreeMap::new();
-        for id in subscription_ids {
-            if watch.cancel.is_cancelled() {
-                return Err(AzureError::ReadCancelled);
-            }
-            let listed = self.exemptions_at(&subscription_scope(id), None).await?;
-            let new: Vec<Exemption> = listed.into_iter().filter(|e| !by_id.contains_key(&e.id.to_lowercase())).collect();
-            watch.rows.arrived(&new);
-            for exemption in new {
-                by_id.insert(exemption.id.to_lowercase(), exemption);
-            }
+        let lists = crate::fan_out::fan_out_each(
+            subscription_ids.to_vec(),
+            self.options.limit(),
+            watch.cancel,
+            |id| async move { self.exemptions_at(&subscription_scope(&id), None).await },
+            |_, listed: &Vec<Exemption>| sent.hand_over(watch.rows, listed, |e| e.id.to_lowercase()),
+        )
+        .await?;
+        for exemption in lists.into_iter().flatten() {
+            by_id.entry(exemption.id.to_lowercase()).or_insert(exemption);
         }
         Ok(by_id.into_values().collect())
     }
