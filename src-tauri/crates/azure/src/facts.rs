@@ -11,9 +11,7 @@ use desk_core::checks::Check;
 use desk_core::choice::{decide, ChoiceFacts};
 use desk_core::exemption::{scope_of, ExemptionDraft};
 use desk_core::permissions::{Permissions, ROLE_ASSIGNMENT_WRITE};
-use desk_core::plan::{
-    AssignedInitiative, BelowScope, InitiativeMember, PlannedWrite, Requester, ScopeFacts, SecurityReader,
-};
+use desk_core::plan::{AssignedInitiative, BelowScope, InitiativeMember, PlannedWrite, Requester, ScopeFacts, SecurityReader};
 use desk_core::scope::{resource_group_of, subscription_of, subscription_scope, ScopeChoice};
 use desk_core::validation::{validate, DraftField};
 use desk_core::CoreError;
@@ -98,8 +96,10 @@ impl Tenant {
     /// is refused before any read.
     pub async fn gather(&self, recommendation_key: &str, scope: &ScopeChoice) -> Result<ChoiceFacts, AzureError> {
         let probe = ExemptionDraft { recommendation_key: recommendation_key.to_owned(), scope: scope.clone(), ..ExemptionDraft::default() };
-        let errors: Vec<_> =
-            validate(&probe, Utc::now()).into_iter().filter(|e| matches!(e.field, DraftField::Recommendation | DraftField::Scope)).collect();
+        let errors: Vec<_> = validate(&probe, Utc::now())
+            .into_iter()
+            .filter(|e| matches!(e.field, DraftField::Recommendation | DraftField::Scope))
+            .collect();
         if !errors.is_empty() {
             return Err(CoreError::InvalidDraft(errors).into());
         }
