@@ -41,6 +41,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             recommendations::recommendation_resources,
             exempt::validate_exemption,
             exempt::prepare_exemption,
+            exempt::recheck_exemption,
             exempt::grant_security_reader,
             exempt::save_draft,
             exempt::load_draft,

@@ -12,11 +12,19 @@ pub fn validate_exemption(draft: ExemptionDraft) -> Vec<FieldError> {
     desk_app::validate_exemption(&draft)
 }
 
-/// The checks and the exact writes; nothing is sent.
+/// The checks and the exact writes; nothing is sent. Azure is read once per
+/// choice (recommendation and scope); other fields are decided locally.
 #[tauri::command]
 #[specta::specta]
 pub async fn prepare_exemption(desk: State<'_, Desk>, draft: ExemptionDraft) -> Result<Preparation, ErrorPayload> {
     Ok(desk.prepare_exemption(draft).await?)
+}
+
+/// "Check again": read the draft's choice from Azure anew, then prepare.
+#[tauri::command]
+#[specta::specta]
+pub async fn recheck_exemption(desk: State<'_, Desk>, draft: ExemptionDraft) -> Result<Preparation, ErrorPayload> {
+    Ok(desk.recheck_exemption(draft).await?)
 }
 
 #[tauri::command]

@@ -241,6 +241,7 @@ export function ExemptForm({ values, setValues, subscriptions, onPreview, onDisc
         running={prep.running}
         error={prep.error}
         groups={groups.data}
+        onRecheck={prep.recheck ? () => void prep.recheck?.() : null}
       />
       <div className={styles.footer}>
         {previewError && !prep.error ? <ErrorBar error={previewError} title="Couldn't prepare the exemption" /> : null}

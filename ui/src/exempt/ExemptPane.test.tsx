@@ -151,8 +151,8 @@ describe("Exempt form", () => {
     await user.click(screen.getByRole("checkbox", { name: "Contoso Sandbox" }));
     const group = screen.getByRole("group", { name: /Subscriptions/ });
     await waitFor(() => expect(errorOf(group)).toBe("Choose at least one subscription."));
-    // Validation is debounced: far fewer calls than keystrokes.
-    expect(callsOf("validate_exemption").length).toBeLessThan("bad.namegood-name".length);
+    // Validation is local and quick, so it is not debounced: every keystroke is checked at once.
+    expect(callsOf("validate_exemption").length).toBeGreaterThanOrEqual("bad.namegood-name".length);
   });
 
   test("a slow reply to an older draft never replaces the newer one's", async () => {
@@ -323,6 +323,63 @@ describe("Exempt form", () => {
     expect(nameInput()).toHaveValue("storage-waiver");
     expect(screen.getByRole("checkbox", { name: "Contoso Production" })).toBeChecked();
     expect(screen.queryByTestId("preview")).not.toBeInTheDocument();
+  });
+});
+
+describe("Checks once per choice", () => {
+  const lastDraft = (cmd: string) => callsOf(cmd).at(-1)?.[1] as { draft: ExemptionDraft } | undefined;
+
+  test("typing a description validates every keystroke and prepares the new text; Check again reads anew", async () => {
+    backend({
+      recheck_exemption: (_c, a) =>
+        (lastPreparation = preparationFor(a.draft as ExemptionDraft, [
+          {
+            kind: "Permissions",
+            status: "Passed",
+            title: "Read again from Azure",
+            detail: "You may write exemptions.",
+            remedy: null,
+            grantSecurityReaderAt: null,
+          },
+        ])),
+    });
+    const user = userEvent.setup();
+    renderPane();
+    await fillValid(user);
+    const checks = screen.getByTestId("checks");
+    await within(checks).findByText("You may write exemptions");
+    const validatedBefore = callsOf("validate_exemption").length;
+
+    const description = screen.getByRole("textbox", { name: /Description/ });
+    await user.type(description, "Behind the WAF");
+    expect(callsOf("validate_exemption").length - validatedBefore).toBeGreaterThanOrEqual("Behind the WAF".length);
+    await waitFor(() => expect(lastDraft("prepare_exemption")?.draft.description).toBe("Behind the WAF"));
+    expect(callsOf("recheck_exemption")).toHaveLength(0);
+
+    await user.click(within(checks).getByRole("button", { name: "Check again" }));
+    await within(checks).findByText("Read again from Azure");
+    expect(callsOf("recheck_exemption")).toHaveLength(1);
+    expect(lastDraft("recheck_exemption")?.draft.description).toBe("Behind the WAF");
+    // The re-read answer is the current one: Preview uses it without preparing again.
+    const prepared = callsOf("prepare_exemption").length;
+    await user.click(previewButton());
+    await screen.findByRole("button", { name: "Create 2 exemptions" });
+    expect(callsOf("prepare_exemption")).toHaveLength(prepared);
+  });
+
+  test("Check again is offered only once the form can be checked, and a failed re-read says why", async () => {
+    backend({
+      recheck_exemption: () => {
+        throw { code: "network", message: "Azure did not answer in time.", details: null };
+      },
+    });
+    const user = userEvent.setup();
+    renderPane();
+    const checks = screen.getByTestId("checks");
+    expect(within(checks).queryByRole("button", { name: "Check again" })).not.toBeInTheDocument();
+    await fillValid(user);
+    await user.click(await within(checks).findByRole("button", { name: "Check again" }));
+    await within(checks).findByText("Azure did not answer in time.");
   });
 });
 

@@ -2,10 +2,9 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { commands, type ErrorPayload, type ExemptionDraft, type FieldError } from "../ipc/bindings";
 import { toErrorPayload } from "../shared/errors";
 
-export const VALIDATE_DEBOUNCE_MS = 150;
-
-/** Asks the backend to validate the draft as it changes (debounced); a reply to
- * an older draft never overwrites the reply to a newer one. */
+/** Asks the backend to validate the draft on every change, at once: the
+ * command is local (no Azure read) and answers well within a frame; a reply
+ * to an older draft never overwrites the reply to a newer one. */
 export function useDraftValidation(draft: ExemptionDraft) {
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [failure, setFailure] = useState<ErrorPayload | null>(null);
@@ -15,20 +14,17 @@ export function useDraftValidation(draft: ExemptionDraft) {
 
   useEffect(() => {
     const id = ++sequence.current;
-    const timer = setTimeout(() => {
-      commands.validateExemption(draft).then(
-        (result) => {
-          if (id !== sequence.current) return;
-          setErrors(result);
-          setValidated(draft);
-          setFailure(null);
-        },
-        (error: unknown) => {
-          if (id === sequence.current) setFailure(toErrorPayload(error));
-        },
-      );
-    }, VALIDATE_DEBOUNCE_MS);
-    return () => clearTimeout(timer);
+    commands.validateExemption(draft).then(
+      (result) => {
+        if (id !== sequence.current) return;
+        setErrors(result);
+        setValidated(draft);
+        setFailure(null);
+      },
+      (error: unknown) => {
+        if (id === sequence.current) setFailure(toErrorPayload(error));
+      },
+    );
   }, [draft]);
 
   /** Validates now, for Create; throws the command's error. */

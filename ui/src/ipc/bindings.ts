@@ -28,8 +28,13 @@ export const commands = {
 	recommendationResources: (recommendationKey: string, subscriptionIds: string[]) => __TAURI_INVOKE<AssessedResource[]>("recommendation_resources", { recommendationKey, subscriptionIds }),
 	/**  The rules, as the user types; the same ones every later step enforces. */
 	validateExemption: (draft: ExemptionDraft) => __TAURI_INVOKE<FieldError[]>("validate_exemption", { draft }),
-	/**  The checks and the exact writes; nothing is sent. */
+	/**
+	 *  The checks and the exact writes; nothing is sent. Azure is read once per
+	 *  choice (recommendation and scope); other fields are decided locally.
+	 */
 	prepareExemption: (draft: ExemptionDraft) => __TAURI_INVOKE<Preparation>("prepare_exemption", { draft }),
+	/**  "Check again": read the draft's choice from Azure anew, then prepare. */
+	recheckExemption: (draft: ExemptionDraft) => __TAURI_INVOKE<Preparation>("recheck_exemption", { draft }),
 	grantSecurityReader: (managementGroup: string) => __TAURI_INVOKE<null>("grant_security_reader", { managementGroup }),
 	saveDraft: (draft: ExemptionDraft) => __TAURI_INVOKE<null>("save_draft", { draft }),
 	loadDraft: () => __TAURI_INVOKE<ExemptionDraft | null>("load_draft"),

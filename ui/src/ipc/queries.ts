@@ -1,6 +1,6 @@
 import { queryOptions, useQuery, type QueryClient } from "@tanstack/react-query";
 import { toErrorPayload } from "../shared/errors";
-import { commands, type ExemptionDraft, type SessionInfo } from "./bindings";
+import { commands, type ExemptionDraft, type Preparation, type SessionInfo } from "./bindings";
 
 /** Every query key the UI uses, in one place. A key starts with the name of
  * what it reads; the `...Root` keys match every key under that name, for
@@ -18,7 +18,9 @@ export const queryKeys = {
   resourcesRoot: ["resources"] as const,
   resourcesOf: (key: string) => ["resources", key] as const,
   resources: (key: string, ids: readonly string[]) => ["resources", key, ...ids] as const,
-  /** The checks and planned writes for one draft (the backend registers a plan per answer). */
+  /** The checks and planned writes for one draft (the backend registers a plan
+   * per answer; it reads Azure once per choice of recommendation and scope,
+   * so a draft differing only in its text is answered without a request). */
   preparationRoot: ["preparation"] as const,
   preparation: (draft: ExemptionDraft) => ["preparation", draft] as const,
   effectRoot: ["effect"] as const,
@@ -93,6 +95,12 @@ export const invalidate = {
   afterSignOut(client: QueryClient) {
     void client.invalidateQueries({ queryKey: queryKeys.profiles });
     void client.invalidateQueries({ queryKey: queryKeys.session });
+  },
+  /** "Check again" read the choice anew: its answer goes straight in; the
+   * answers kept for other drafts were made from older reads. */
+  afterRecheck(client: QueryClient, draft: ExemptionDraft, preparation: Preparation) {
+    void client.invalidateQueries({ queryKey: queryKeys.preparationRoot, refetchType: "none" });
+    client.setQueryData(queryKeys.preparation(draft), preparation);
   },
   /** Defender for Cloud may read the management group now: run the checks again. */
   afterGrantReader(client: QueryClient) {

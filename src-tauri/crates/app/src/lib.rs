@@ -3,6 +3,7 @@
 //! one call here; tests drive the same calls against the simulator.
 
 mod apply;
+mod choices;
 mod database;
 mod error;
 mod events;
@@ -21,6 +22,7 @@ use desk_azure::{Cancel, SecretStore, Url};
 use desk_store::Store;
 use tokio::sync::Mutex;
 
+pub use choices::{ChoiceCache, CHOICES_MAX, CHOICE_AGE};
 pub use database::open_store;
 pub use error::AppError;
 pub use events::{Demo, DemoTenant, Events, Secrets};
@@ -46,6 +48,8 @@ pub struct Desk {
     /// Where a damaged database was moved aside to, this session.
     database_moved_to: SyncMutex<Option<PathBuf>>,
     plans: PlanRegistry,
+    /// What Azure said about each recent choice (see `choices.rs`).
+    choices: Arc<ChoiceCache>,
     running: Arc<SyncMutex<HashMap<String, Cancel>>>,
     secrets: Arc<dyn Secrets>,
     demo: Arc<dyn Demo>,
@@ -66,6 +70,7 @@ impl Desk {
             device_code_page: SyncMutex::new(None),
             store: Arc::new(store),
             plans: PlanRegistry::default(),
+            choices: Arc::new(ChoiceCache::default()),
             running: Arc::new(SyncMutex::new(HashMap::new())),
             secrets: Arc::new(SecretStore::new(KEYRING_SERVICE)),
             demo,

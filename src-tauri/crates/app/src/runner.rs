@@ -74,6 +74,9 @@ pub(crate) fn run_apply(
         total,
     };
     let running = desk.running.clone();
+    // What was read before the writes may not hold after them: every choice is read anew.
+    let choices = desk.choices.clone();
+    choices.clear();
     tokio::spawn(async move {
         let options = options_from_env();
         let written = items.clone();
@@ -96,6 +99,7 @@ pub(crate) fn run_apply(
         if let Err(e) = observer.store.audit(&connected.who(), "apply", &detail) {
             tracing::warn!("audit log: {e}");
         }
+        choices.clear();
         lock(&running).remove(&apply_id);
     });
 }

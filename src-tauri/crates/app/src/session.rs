@@ -27,6 +27,13 @@ impl Connected {
         format!("{} ({})", self.identity.account, self.identity.object_id)
     }
 
+    /// Whose facts these are: the choice cache never hands one session's
+    /// reads to another (it is also cleared when the session changes).
+    pub(crate) fn choice_session(&self) -> String {
+        let profile = self.profile_name.as_deref().unwrap_or_default();
+        format!("{}|{}|{}|{profile}", self.identity.tenant_id, self.identity.object_id, self.tenant.arm().endpoint())
+    }
+
     pub fn session_info(&self) -> SessionInfo {
         SessionInfo {
             mode: self.mode,
@@ -54,6 +61,7 @@ impl Desk {
             return Ok(connected.clone());
         }
         let connected = Arc::new(self.connect().await?);
+        self.choices.clear();
         *slot = Some(connected.clone());
         Ok(connected)
     }
@@ -62,13 +70,17 @@ impl Desk {
     /// running keep the session they started with.
     pub async fn replace(&self, connected: Connected) -> Arc<Connected> {
         let connected = Arc::new(connected);
-        *self.connected.lock().await = Some(connected.clone());
+        let mut slot = self.connected.lock().await;
+        self.choices.clear();
+        *slot = Some(connected.clone());
         connected
     }
 
     /// Forget the session; the next command connects as at start.
     pub async fn disconnect(&self) {
-        *self.connected.lock().await = None;
+        let mut slot = self.connected.lock().await;
+        self.choices.clear();
+        *slot = None;
     }
 
     pub async fn current(&self) -> Option<Arc<Connected>> {

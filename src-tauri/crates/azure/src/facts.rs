@@ -1,19 +1,19 @@
 //! Gathering what Azure says about each chosen scope (assignments and their
 //! initiatives, permissions, existing exemptions, the Security Resource
-//! Provider's role), then the checks and the plan made from it.
+//! Provider's role) for one choice, then the checks and the plan made from
+//! it by `desk_core::choice::decide`.
 
 use std::collections::HashMap;
 
 use chrono::Utc;
 use desk_core::arm_path::{ArmPath, AUTHORIZATION_PROVIDER};
-use desk_core::checks::{blocks, evaluate, Check};
+use desk_core::checks::Check;
+use desk_core::choice::{decide, ChoiceFacts};
 use desk_core::exemption::{scope_of, ExemptionDraft};
 use desk_core::permissions::{Permissions, ROLE_ASSIGNMENT_WRITE};
-use desk_core::plan::{
-    plan_exemptions, AssignedInitiative, BelowScope, InitiativeMember, PlannedWrite, Requester, ScopeFacts, SecurityReader,
-};
+use desk_core::plan::{AssignedInitiative, BelowScope, InitiativeMember, PlannedWrite, Requester, ScopeFacts, SecurityReader};
 use desk_core::scope::{resource_group_of, subscription_of, subscription_scope, ScopeChoice};
-use desk_core::validation::validate;
+use desk_core::validation::{validate, DraftField};
 use desk_core::CoreError;
 
 use crate::api_version as v;
@@ -33,6 +33,14 @@ const READER_ROLES: [&str; 3] = [
 pub struct Prepared {
     pub checks: Vec<Check>,
     pub writes: Result<Vec<PlannedWrite>, AzureError>,
+}
+
+impl Prepared {
+    /// Decide for `draft` from facts already gathered for its choice: no IO.
+    pub fn decide(draft: &ExemptionDraft, facts: &ChoiceFacts, requester: &Requester<'_>) -> Prepared {
+        let decision = decide(draft, facts, requester, Utc::now());
+        Prepared { checks: decision.checks, writes: decision.writes.map_err(AzureError::from) }
+    }
 }
 
 /// Reads shared across the scopes of one preparation.
@@ -93,24 +101,34 @@ pub(crate) fn assignment_scope(assignment_id: &str) -> String {
 }
 
 impl Tenant {
-    /// Checks and plan for `draft`; an invalid draft is refused before any read.
+    /// Checks and plan for `draft`; an invalid draft is refused before any
+    /// read. Gathers the facts for its choice, then decides.
     pub async fn prepare(&self, draft: &ExemptionDraft, requester: &Requester<'_>) -> Result<Prepared, AzureError> {
         let now = Utc::now();
         let errors = validate(draft, now);
         if !errors.is_empty() {
             return Err(CoreError::InvalidDraft(errors).into());
         }
-        let recommendation = self.recommendation(&draft.recommendation_key, &draft.scope.subscription_ids()).await?;
-        let facts = self.scope_facts(&draft.scope, &mut Reads::default()).await?;
-        let checks = evaluate(draft, &recommendation, &facts, now);
-        let writes = if blocks(&checks) {
-            let failed: Vec<&str> =
-                checks.iter().filter(|c| c.status == desk_core::checks::CheckStatus::Failed).map(|c| c.title.as_str()).collect();
-            Err(CoreError::ChecksFailed(failed.join("; ")).into())
-        } else {
-            plan_exemptions(draft, &recommendation, &facts, requester, now).map_err(AzureError::from)
-        };
-        Ok(Prepared { checks, writes })
+        let facts = self.gather(&draft.recommendation_key, &draft.scope).await?;
+        Ok(Prepared::decide(draft, &facts, requester))
+    }
+
+    /// Everything the checks read for one choice (a recommendation and where
+    /// to exempt it): the recommendation, then each chosen scope's facts. A
+    /// choice that is not valid (an empty key, a malformed or repeated scope)
+    /// is refused before any read.
+    pub async fn gather(&self, recommendation_key: &str, scope: &ScopeChoice) -> Result<ChoiceFacts, AzureError> {
+        let probe = ExemptionDraft { recommendation_key: recommendation_key.to_owned(), scope: scope.clone(), ..ExemptionDraft::default() };
+        let errors: Vec<_> = validate(&probe, Utc::now())
+            .into_iter()
+            .filter(|e| matches!(e.field, DraftField::Recommendation | DraftField::Scope))
+            .collect();
+        if !errors.is_empty() {
+            return Err(CoreError::InvalidDraft(errors).into());
+        }
+        let recommendation = self.recommendation(recommendation_key, &scope.subscription_ids()).await?;
+        let scopes = self.scope_facts(scope, &mut Reads::default()).await?;
+        Ok(ChoiceFacts { recommendation, scopes })
     }
 
     /// What each chosen scope needs. With more than one read at a time, the

@@ -9,6 +9,7 @@
 pub mod apply;
 pub mod arm_path;
 pub mod checks;
+pub mod choice;
 pub mod error;
 pub mod error_code;
 pub mod exemption;

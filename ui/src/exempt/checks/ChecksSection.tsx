@@ -1,4 +1,14 @@
-import { Body1, Caption1, Spinner, Subtitle2, makeStyles, tokens, mergeClasses } from "@fluentui/react-components";
+import {
+  Body1,
+  Button,
+  Caption1,
+  Spinner,
+  Subtitle2,
+  makeStyles,
+  tokens,
+  mergeClasses,
+} from "@fluentui/react-components";
+import { ArrowClockwiseRegular } from "@fluentui/react-icons";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { commands, type ErrorPayload, type ManagementGroupNode, type Preparation } from "../../ipc/bindings";
@@ -19,6 +29,7 @@ const useStyles = makeStyles({
     backgroundColor: tokens.colorNeutralBackground2,
   },
   heading: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalS },
+  recheck: { marginLeft: "auto" },
   list: {
     listStyle: "none",
     margin: 0,
@@ -38,10 +49,14 @@ type Props = {
   running: boolean;
   error: ErrorPayload | null;
   groups: ManagementGroupNode | null | undefined;
+  /** Reads Azure anew for the chosen recommendation and scope; null while the form can't be checked. */
+  onRecheck: (() => void) | null;
 };
 
-/** What the backend checked before anything is sent, and what the user can do about it. */
-export function ChecksSection({ preparation, current, running, error, groups }: Props) {
+/** What the backend checked before anything is sent, and what the user can do
+ * about it. Azure is read once per choice of recommendation and scope; "Check
+ * again" reads it anew (after a change made outside the app). */
+export function ChecksSection({ preparation, current, running, error, groups, onRecheck }: Props) {
   const styles = useStyles();
   const [granting, setGranting] = useState<string | null>(null);
   const initiatives = [...new Set((preparation?.writes ?? []).map((w) => w.initiativeName))];
@@ -56,6 +71,19 @@ export function ChecksSection({ preparation, current, running, error, groups }: 
       <div className={styles.heading}>
         <Subtitle2 as="h3">Checks</Subtitle2>
         {running ? <Spinner size="extra-tiny" label="Checking…" labelPosition="after" /> : null}
+        {onRecheck ? (
+          <Button
+            className={styles.recheck}
+            size="small"
+            appearance="subtle"
+            icon={<ArrowClockwiseRegular />}
+            disabled={running}
+            onClick={onRecheck}
+            title="Read permissions, assignments and existing exemptions from Azure again"
+          >
+            Check again
+          </Button>
+        ) : null}
       </div>
       {error ? <ErrorBar error={error} title="Couldn't run the checks" /> : null}
       {preparation ? (
