@@ -9,6 +9,7 @@ mod events;
 mod exempt;
 pub mod plans;
 mod profiles;
+mod read_registry;
 mod reads;
 mod runner;
 mod session;
@@ -19,13 +20,17 @@ use std::sync::{Arc, Mutex as SyncMutex};
 
 use desk_azure::{Cancel, SecretStore, Url};
 use desk_store::Store;
+use read_registry::ReadRegistry;
 use tokio::sync::Mutex;
 
 pub use database::open_store;
+/// Where a long read hands its rows as they arrive (the shell forwards them to the window).
+pub use desk_azure::{Rows, Unwatched};
 pub use error::AppError;
 pub use events::{Demo, DemoTenant, Events, Secrets};
 pub use exempt::validate_exemption;
 pub use plans::{Gone, Plan, PlanRegistry};
+pub use read_registry::MAX_READS;
 pub use session::Connected;
 
 /// Keyring entries are filed under this service name.
@@ -46,6 +51,8 @@ pub struct Desk {
     /// Where a damaged database was moved aside to, this session.
     database_moved_to: SyncMutex<Option<PathBuf>>,
     plans: PlanRegistry,
+    /// Long reads running now, each cancellable by the id the window gave it.
+    reads: ReadRegistry,
     running: Arc<SyncMutex<HashMap<String, Cancel>>>,
     secrets: Arc<dyn Secrets>,
     demo: Arc<dyn Demo>,
@@ -66,6 +73,7 @@ impl Desk {
             device_code_page: SyncMutex::new(None),
             store: Arc::new(store),
             plans: PlanRegistry::default(),
+            reads: ReadRegistry::default(),
             running: Arc::new(SyncMutex::new(HashMap::new())),
             secrets: Arc::new(SecretStore::new(KEYRING_SERVICE)),
             demo,
