@@ -383,6 +383,28 @@ describe("Exemption Desk UI (built, IPC mocked)", () => {
     await page.close();
   });
 
+  test("exemptions stream in as each subscription answers; leaving the screen cancels the read, with no error", async () => {
+    const { page, errors } = await openApp("light", { ...FIXTURES, readBatchMs: 1500 });
+    await page.locator('xpath=//button[normalize-space()="Exemptions"]').click();
+    // The first subscription's rows show while the second's are still on their way.
+    await page.getByTestId("exemption-row").first().waitFor();
+    assert.equal(await page.getByTestId("exemption-row").count(), 1);
+    assert.equal(await page.getByTestId("rows-so-far").innerText(), "1 so far…");
+    await page.locator('xpath=//button[normalize-space()="Recommendations"]').click();
+    await page.waitForFunction(() => window.__readsCancelled.length === 1);
+    const read = (await calls(page, "list_exemptions")).at(-1);
+    assert.deepEqual(await page.evaluate(() => window.__readsCancelled), [read.args.readId]);
+    assert.equal(await page.getByText("Couldn't load exemptions").count(), 0);
+    // Coming back reads again, and this time to the end.
+    await page.locator('xpath=//button[normalize-space()="Exemptions"]').click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="exemption-row"]').length === 2);
+    await page.getByTestId("rows-so-far").waitFor({ state: "detached" });
+    assert.equal((await calls(page, "list_exemptions")).length, 2);
+    assert.equal(await page.getByText("Couldn't load exemptions").count(), 0);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test("an interrupted apply: banner, Resume, progress; a saved draft reopens", async () => {
     const report = {
       id: "apply-77",

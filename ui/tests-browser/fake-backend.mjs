@@ -451,7 +451,7 @@ export function installFakeBackend(fixtures) {
       const all = [];
       let index = 0;
       for (const rows of batches) {
-        await delay(batchMs / Math.max(batches.length, 1));
+        await delay(fixtures.readBatchMs ?? batchMs / Math.max(batches.length, 1));
         stopped();
         if (rows.length === 0) continue;
         send({ message: clone(rows), index: index++ });
