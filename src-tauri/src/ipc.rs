@@ -14,7 +14,7 @@
 
 use tauri_specta::{collect_commands, collect_events, Builder, ErrorHandlingMode};
 
-use crate::commands::{apply, database, exempt, exemptions, recommendations, session};
+use crate::commands::{apply, database, exempt, exemptions, reads, recommendations, session};
 use crate::events::{ApplyProgressEvent, ApplyStoppedEvent, DeviceCodeEvent};
 
 /// Every command and event. Commands reject with an `ErrorPayload`, which the
@@ -54,6 +54,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             apply::resume_apply,
             apply::effect_status,
             exemptions::list_exemptions,
+            reads::cancel_read,
             database::database_status,
             database::move_database_aside,
             database::open_database_again,
@@ -102,7 +103,9 @@ mod tests {
         super::export(&scratch).expect("renders");
         let ts = std::fs::read_to_string(&scratch).expect("rendered file");
         let _ = std::fs::remove_file(&scratch);
-        for wire in ["\"prepare_exemption\"", "\"apply_plan\"", "\"apply-progress\"", "\"apply-stopped\"", "\"device-code\""] {
+        for wire in
+            ["\"prepare_exemption\"", "\"cancel_read\"", "\"apply_plan\"", "\"apply-progress\"", "\"apply-stopped\"", "\"device-code\""]
+        {
             assert!(ts.contains(wire), "{wire} is missing from the bindings");
         }
         assert!(ts.contains("export type ErrorCode ="), "error codes are a union");

@@ -5,6 +5,7 @@ mod commands;
 mod demo;
 mod events;
 mod ipc;
+mod rows;
 mod window;
 
 use std::path::PathBuf;

@@ -206,7 +206,8 @@ describe("Exemption Desk UI (built, IPC mocked)", () => {
     await page.getByRole("checkbox", { name: nameOf(page, 0) }).uncheck();
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="exemption-row"]').length === 3);
     const last = (await calls(page, "list_exemptions")).at(-1);
-    assert.deepEqual(last.args, { subscriptionIds: [SUBSCRIPTIONS[1].id] });
+    assert.deepEqual(last.args.subscriptionIds, [SUBSCRIPTIONS[1].id]);
+    assert.match(last.args.onRows, /^__CHANNEL__:\d+$/, "rows come over a channel");
     assert.deepEqual(errors, []);
     await page.close();
   });
@@ -378,6 +379,28 @@ describe("Exemption Desk UI (built, IPC mocked)", () => {
     // The form is still there, as it was.
     await drawer.getByRole("tab", { name: "Exempt" }).click();
     await drawer.getByRole("textbox", { name: "Name", exact: true }).waitFor();
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test("exemptions stream in as each subscription answers; leaving the screen cancels the read, with no error", async () => {
+    const { page, errors } = await openApp("light", { ...FIXTURES, readBatchMs: 1500 });
+    await page.locator('xpath=//button[normalize-space()="Exemptions"]').click();
+    // The first subscription's rows show while the second's are still on their way.
+    await page.getByTestId("exemption-row").first().waitFor();
+    assert.equal(await page.getByTestId("exemption-row").count(), 1);
+    assert.equal(await page.getByTestId("rows-so-far").innerText(), "1 so far…");
+    await page.locator('xpath=//button[normalize-space()="Recommendations"]').click();
+    await page.waitForFunction(() => window.__readsCancelled.length === 1);
+    const read = (await calls(page, "list_exemptions")).at(-1);
+    assert.deepEqual(await page.evaluate(() => window.__readsCancelled), [read.args.readId]);
+    assert.equal(await page.getByText("Couldn't load exemptions").count(), 0);
+    // Coming back reads again, and this time to the end.
+    await page.locator('xpath=//button[normalize-space()="Exemptions"]').click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="exemption-row"]').length === 2);
+    await page.getByTestId("rows-so-far").waitFor({ state: "detached" });
+    assert.equal((await calls(page, "list_exemptions")).length, 2);
+    assert.equal(await page.getByText("Couldn't load exemptions").count(), 0);
     assert.deepEqual(errors, []);
     await page.close();
   });

@@ -421,6 +421,47 @@ export function installFakeBackend(fixtures) {
     apply.report.finished = items.every((i) => ["Succeeded", "Failed", "Cancelled"].includes(i.state));
   }
 
+  // Long reads run under the window's read id until they end or `cancel_read` stops them.
+  const readsRunning = new Map();
+  const CANCELLED = {
+    code: "read_cancelled",
+    message: "The read was stopped: nobody is waiting for it any more.",
+    details: null,
+  };
+  window.__readsCancelled = []; // read ids `cancel_read` stopped while they ran
+  async function read(readId, work) {
+    let cancelled = false;
+    readsRunning.set(readId, () => {
+      cancelled = true;
+      window.__readsCancelled.push(readId);
+    });
+    try {
+      return await work(() => {
+        if (cancelled) throw CANCELLED;
+      });
+    } finally {
+      readsRunning.delete(readId);
+    }
+  }
+  // As the backend does: one batch per subscription over the command's channel
+  // (`{message, index}` to the channel's callback, then `{index, end}`), then the whole list.
+  function streamRows(args, batchMs, batches) {
+    const send = (payload) => window[`_${args.onRows.id}`]?.(payload);
+    return read(args.readId, async (stopped) => {
+      const all = [];
+      let index = 0;
+      for (const rows of batches) {
+        await delay(fixtures.readBatchMs ?? batchMs / Math.max(batches.length, 1));
+        stopped();
+        if (rows.length === 0) continue;
+        send({ message: clone(rows), index: index++ });
+        all.push(...rows);
+      }
+      send({ index, end: true });
+      return clone(all);
+    });
+  }
+
   async function handle(cmd, args) {
     switch (cmd) {
       case "plugin:event|listen": {
@@ -507,12 +548,20 @@ export function installFakeBackend(fixtures) {
       case "list_management_groups":
         await delay(30);
         return clone(fixtures.groups);
+      case "cancel_read":
+        readsRunning.get(args.readId)?.();
+        return null;
       case "list_recommendations":
-        await delay(60);
-        return clone(fixtures.recommendations);
-      case "recommendation_resources":
-        await delay(80);
-        return resourcesOf(args.recommendationKey, args.subscriptionIds);
+        return read(args.readId, async (stopped) => {
+          await delay(60);
+          stopped();
+          return clone(fixtures.recommendations);
+        });
+      case "recommendation_resources": {
+        const all = resourcesOf(args.recommendationKey, args.subscriptionIds);
+        const bySubscription = args.subscriptionIds.map((s) => all.filter((r) => r.subscriptionId === s));
+        return streamRows(args, 80, bySubscription);
+      }
       case "validate_exemption":
         await delay(10);
         return validate(args.draft);
@@ -608,9 +657,10 @@ export function installFakeBackend(fixtures) {
         savedDraft = null;
         return null;
       case "list_exemptions":
-        await delay(40);
-        return clone(
-          exemptions.filter((e) => args.subscriptionIds.some((s) => e.scope.startsWith(`/subscriptions/${s}`))),
+        return streamRows(
+          args,
+          40,
+          args.subscriptionIds.map((s) => exemptions.filter((e) => e.scope.startsWith(`/subscriptions/${s}`))),
         );
       default:
         throw { code: "unknown", message: `No such command: ${cmd}`, details: null };

@@ -4,5 +4,6 @@ pub mod apply;
 pub mod database;
 pub mod exempt;
 pub mod exemptions;
+pub mod reads;
 pub mod recommendations;
 pub mod session;

@@ -3,7 +3,10 @@ use desk_core::recommendation::Recommendation;
 use desk_core::resource::AssessedResource;
 use desk_core::scope::{ManagementGroupNode, Subscription};
 use desk_core::ErrorPayload;
+use tauri::ipc::Channel;
 use tauri::State;
+
+use crate::rows::ToWindow;
 
 #[tauri::command]
 #[specta::specta]
@@ -17,18 +20,26 @@ pub async fn list_management_groups(desk: State<'_, Desk>) -> Result<Option<Mana
     Ok(desk.list_management_groups().await?)
 }
 
+/// Cancellable under `read_id` (`cancel_read`); the list comes whole.
 #[tauri::command]
 #[specta::specta]
-pub async fn list_recommendations(desk: State<'_, Desk>, subscription_ids: Vec<String>) -> Result<Vec<Recommendation>, ErrorPayload> {
-    Ok(desk.list_recommendations(&subscription_ids).await?)
+pub async fn list_recommendations(
+    desk: State<'_, Desk>,
+    read_id: String,
+    subscription_ids: Vec<String>,
+) -> Result<Vec<Recommendation>, ErrorPayload> {
+    Ok(desk.list_recommendations(&read_id, &subscription_ids).await?)
 }
 
+/// Batches go to `on_rows` as they arrive; the answer is the whole list.
 #[tauri::command]
 #[specta::specta]
 pub async fn recommendation_resources(
     desk: State<'_, Desk>,
+    read_id: String,
     recommendation_key: String,
     subscription_ids: Vec<String>,
+    on_rows: Channel<Vec<AssessedResource>>,
 ) -> Result<Vec<AssessedResource>, ErrorPayload> {
-    Ok(desk.recommendation_resources(&recommendation_key, &subscription_ids).await?)
+    Ok(desk.recommendation_resources(&read_id, &recommendation_key, &subscription_ids, &ToWindow(on_rows)).await?)
 }

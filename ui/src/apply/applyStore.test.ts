@@ -3,7 +3,7 @@ import type { ApplyProgress, ApplyReport, ItemState } from "../ipc/bindings";
 import { SUBS, emitEvent, emitProgress, preparationFor, reportFor, resetEvents } from "../test/fakeIpc";
 import { applyStore, type ApplyView } from "./applyStore";
 
-vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
+vi.mock("@tauri-apps/api/core", async () => (await import("../test/fakeIpc")).coreMock);
 vi.mock("@tauri-apps/api/event", async () => (await import("../test/fakeIpc")).eventMock);
 const { invoke } = await import("@tauri-apps/api/core");
 const invokeMock = vi.mocked(invoke);

@@ -8,7 +8,7 @@ import { SUBS, emitEvent, resetEvents } from "../test/fakeIpc";
 import { renderWithProviders } from "../test/render";
 
 vi.setConfig({ testTimeout: 20_000 });
-vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
+vi.mock("@tauri-apps/api/core", async () => (await import("../test/fakeIpc")).coreMock);
 vi.mock("@tauri-apps/api/event", async () => (await import("../test/fakeIpc")).eventMock);
 const { invoke } = await import("@tauri-apps/api/core");
 const invokeMock = vi.mocked(invoke);

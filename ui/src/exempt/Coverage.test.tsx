@@ -7,7 +7,7 @@ import { GROUPS, SUBS, emitProgress, passed, reportFor, resetEvents, resource, v
 import { renderWithProviders } from "../test/render";
 import { ExemptPane } from "./ExemptPane";
 
-vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
+vi.mock("@tauri-apps/api/core", async () => (await import("../test/fakeIpc")).coreMock);
 vi.mock("@tauri-apps/api/event", async () => (await import("../test/fakeIpc")).eventMock);
 const { invoke } = await import("@tauri-apps/api/core");
 const invokeMock = vi.mocked(invoke);

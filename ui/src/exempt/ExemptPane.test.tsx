@@ -17,7 +17,7 @@ import {
 import { renderWithProviders } from "../test/render";
 import { ExemptPane } from "./ExemptPane";
 
-vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
+vi.mock("@tauri-apps/api/core", async () => (await import("../test/fakeIpc")).coreMock);
 vi.mock("@tauri-apps/api/event", async () => (await import("../test/fakeIpc")).eventMock);
 const { invoke } = await import("@tauri-apps/api/core");
 const invokeMock = vi.mocked(invoke);
@@ -436,8 +436,10 @@ describe("Scope picker", () => {
     await user.click(within(screen.getByTestId("scope-kind")).getByRole("radio", { name: "Selected resources" }));
     const picker = await screen.findByTestId("resource-picker");
     expect(invokeMock).toHaveBeenCalledWith("recommendation_resources", {
+      readId: expect.any(String),
       recommendationKey: REC.key,
       subscriptionIds: SUBS.map((s) => s.id),
+      onRows: expect.anything(),
     });
     expect(within(picker).getByText("0 of 40 selected")).toBeInTheDocument();
     expect(within(picker).queryByRole("checkbox", { name: "stor99" })).not.toBeInTheDocument(); // healthy

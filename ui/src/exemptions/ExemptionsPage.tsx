@@ -1,10 +1,10 @@
-import { Button, Spinner, Title3, makeStyles, tokens } from "@fluentui/react-components";
+import { Button, Caption1, Spinner, Title3, makeStyles, tokens } from "@fluentui/react-components";
 import { ArrowClockwiseRegular, ShieldDismissRegular } from "@fluentui/react-icons";
 import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { EmptyState } from "../shared/EmptyState";
 import { ErrorBar } from "../shared/ErrorBar";
-import { queries, queryError, useSubscriptions } from "../ipc/queries";
+import { queries, queryError, rowsSoFar, useSubscriptions } from "../ipc/queries";
 import { ExemptionsTable } from "./ExemptionsTable";
 import { SubscriptionFilter } from "./SubscriptionFilter";
 
@@ -47,11 +47,17 @@ export function ExemptionsPage() {
     else void exemptions.refetch();
   };
   const fetching = subscriptions.isFetching || exemptions.isFetching;
+  const soFar = rowsSoFar(exemptions.data);
 
   return (
     <div className={styles.root}>
       <div className={styles.heading}>
         <Title3 as="h2">Exemptions</Title3>
+        {soFar !== null ? (
+          <Caption1 aria-live="polite" data-testid="rows-so-far">
+            {soFar.toLocaleString()} so far…
+          </Caption1>
+        ) : null}
         <Button
           icon={fetching ? <Spinner size="extra-tiny" /> : <ArrowClockwiseRegular />}
           onClick={refresh}

@@ -1,13 +1,14 @@
 import { QueryClient, useQuery } from "@tanstack/react-query";
-import { screen, waitFor } from "@testing-library/react";
+import { fireEvent, screen, waitFor } from "@testing-library/react";
+import { useState } from "react";
 import { beforeEach, describe, expect, test, vi } from "vitest";
 import { applyStore } from "../apply/applyStore";
-import { SUBS, emitProgress, preparationFor, reportFor, resetEvents } from "../test/fakeIpc";
+import { FakeChannel, SUBS, emitProgress, preparationFor, reportFor, resetEvents } from "../test/fakeIpc";
 import { renderWithProviders } from "../test/render";
-import type { ExemptionDraft, SessionInfo } from "./bindings";
-import { invalidate, queries, queryKeys } from "./queries";
+import type { Exemption, ExemptionDraft, SessionInfo } from "./bindings";
+import { invalidate, queries, queryError, queryKeys, rowsSoFar } from "./queries";
 
-vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
+vi.mock("@tauri-apps/api/core", async () => (await import("../test/fakeIpc")).coreMock);
 vi.mock("@tauri-apps/api/event", async () => (await import("../test/fakeIpc")).eventMock);
 const { invoke } = await import("@tauri-apps/api/core");
 const invokeMock = vi.mocked(invoke);
@@ -124,5 +125,105 @@ describe("invalidation after writes", () => {
     const { client, stale } = seeded();
     await invalidate.afterGrantReader(client);
     expect(stale()).toEqual(["preparation"]);
+  });
+});
+
+/** Shows what a streamed read has so far, as a screen would. */
+function StreamedExemptions({ ids }: { ids: readonly string[] }) {
+  const exemptions = useQuery(queries.exemptions(ids));
+  const soFar = rowsSoFar(exemptions.data);
+  const error = queryError(exemptions.error);
+  return (
+    <>
+      <span data-testid="rows">
+        {!exemptions.data ? "…" : soFar !== null ? `${soFar} so far…` : `${exemptions.data.length} in all`}
+      </span>
+      {error ? <span role="alert">{error.message}</span> : null}
+    </>
+  );
+}
+
+const exemption = (i: number) => ({ id: `x${i}` }) as unknown as Exemption;
+
+/** The backend's side of running reads: each `list_exemptions` waits until the test answers it. */
+function backendReads() {
+  const reads: {
+    readId: string;
+    onRows: FakeChannel<Exemption[]>;
+    answer: (rows: Exemption[]) => void;
+    fail: (e: unknown) => void;
+  }[] = [];
+  invokeMock.mockImplementation((cmd: string, args?: unknown) => {
+    const a = args as { readId: string; onRows: FakeChannel<Exemption[]> };
+    if (cmd === "list_exemptions")
+      return new Promise((answer, fail) => reads.push({ readId: a.readId, onRows: a.onRows, answer, fail }));
+    return Promise.resolve(null);
+  });
+  return reads;
+}
+
+describe("streamed reads", () => {
+  test("rows appear as their batches arrive, marked as so far, then the whole list", async () => {
+    const reads = backendReads();
+    renderWithProviders(<StreamedExemptions ids={IDS} />);
+    await waitFor(() => expect(reads).toHaveLength(1));
+    expect(screen.getByTestId("rows")).toHaveTextContent("…");
+    reads[0]!.onRows.send([exemption(1), exemption(2)]);
+    expect(await screen.findByText("2 so far…")).toBeInTheDocument();
+    reads[0]!.onRows.send([exemption(3)]);
+    reads[0]!.onRows.send([exemption(4), exemption(5)]);
+    expect(await screen.findByText("5 so far…")).toBeInTheDocument();
+    reads[0]!.answer([1, 2, 3, 4, 5].map(exemption));
+    expect(await screen.findByText("5 in all")).toBeInTheDocument();
+    expect(callsOf("cancel_read")).toHaveLength(0);
+  });
+
+  test("a screen that goes away cancels its read, and the rows so far leave the cache", async () => {
+    const reads = backendReads();
+    const { unmount, client } = renderWithProviders(<StreamedExemptions ids={IDS} />);
+    await waitFor(() => expect(reads).toHaveLength(1));
+    reads[0]!.onRows.send([exemption(1)]);
+    expect(await screen.findByText("1 so far…")).toBeInTheDocument();
+    unmount();
+    await waitFor(() => expect(callsOf("cancel_read")).toEqual([["cancel_read", { readId: reads[0]!.readId }]]));
+    expect(client.getQueryData(queryKeys.exemptions(IDS))).toBeUndefined();
+    reads[0]!.fail({ code: "read_cancelled", message: "The read was stopped.", details: null });
+
+    // Coming back reads again, from the start.
+    renderWithProviders(<StreamedExemptions ids={IDS} />);
+    await waitFor(() => expect(reads).toHaveLength(2));
+    expect(reads[1]!.readId).not.toBe(reads[0]!.readId);
+  });
+
+  test("choosing other subscriptions cancels the read of the old ones", async () => {
+    const reads = backendReads();
+    function Switcher() {
+      const [ids, setIds] = useState<readonly string[]>(IDS);
+      return (
+        <>
+          <button onClick={() => setIds([SUBS[1]!.id])}>Other subscription</button>
+          <StreamedExemptions ids={ids} />
+        </>
+      );
+    }
+    renderWithProviders(<Switcher />);
+    await waitFor(() => expect(reads).toHaveLength(1));
+    fireEvent.click(screen.getByRole("button", { name: "Other subscription" }));
+    await waitFor(() => expect(reads).toHaveLength(2));
+    await waitFor(() => expect(callsOf("cancel_read")).toEqual([["cancel_read", { readId: reads[0]!.readId }]]));
+    reads[1]!.answer([exemption(7)]);
+    expect(await screen.findByText("1 in all")).toBeInTheDocument();
+  });
+
+  test("a read the backend stopped on its own is read again, never shown as an error", async () => {
+    const reads = backendReads();
+    renderWithProviders(<StreamedExemptions ids={IDS} />);
+    await waitFor(() => expect(reads).toHaveLength(1));
+    reads[0]!.fail({ code: "read_cancelled", message: "The read was stopped.", details: null });
+    await waitFor(() => expect(reads).toHaveLength(2));
+    reads[1]!.answer([exemption(1)]);
+    expect(await screen.findByText("1 in all")).toBeInTheDocument();
+    expect(screen.queryByRole("alert")).not.toBeInTheDocument();
+    expect(queryError({ code: "read_cancelled", message: "stopped", details: null })).toBeNull();
   });
 });

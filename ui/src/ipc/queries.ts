@@ -1,6 +1,27 @@
 import { queryOptions, useQuery, type QueryClient } from "@tanstack/react-query";
 import { toErrorPayload } from "../shared/errors";
-import { commands, type ExemptionDraft, type Preparation, type SessionInfo } from "./bindings";
+import {
+  commands,
+  type AssessedResource,
+  type Exemption,
+  type ExemptionDraft,
+  type Preparation,
+  type SessionInfo,
+} from "./bindings";
+import { cancellable, isReadCancelled, streamed } from "./streamedReads";
+
+export { rowsSoFar } from "./streamedReads";
+
+/** A long read the backend stopped on its own (another read took its place)
+ * is read again; one the window stopped never reaches the query. */
+const retryCancelled = {
+  retry: (failures: number, error: unknown) => isReadCancelled(error) && failures < 2,
+  retryDelay: 0,
+};
+
+/** A streamed read's rows so far are marked by identity (`rowsSoFar`), which
+ * structural sharing would copy away; a list read again is new anyway. */
+const streamedOptions = { ...retryCancelled, structuralSharing: false } as const;
 
 /** Every query key the UI uses, in one place. A key starts with the name of
  * what it reads; the `...Root` keys match every key under that name, for
@@ -49,16 +70,32 @@ export const queries = {
       queryFn: () => commands.listManagementGroups(),
       staleTime: 5 * 60_000,
     }),
+  /** Cancelled (`cancel_read`) when nobody shows it any more; comes whole. */
   recommendations: (ids: readonly string[]) =>
-    queryOptions({ queryKey: queryKeys.recommendations(ids), queryFn: () => commands.listRecommendations([...ids]) }),
+    queryOptions({
+      queryKey: queryKeys.recommendations(ids),
+      queryFn: ({ signal }) => cancellable(signal, (readId) => commands.listRecommendations(readId, [...ids])),
+      ...retryCancelled,
+    }),
+  /** Rows appear as they arrive (see `streamed`); cancelled when nobody shows them. */
   exemptions: (ids: readonly string[]) =>
-    queryOptions({ queryKey: queryKeys.exemptions(ids), queryFn: () => commands.listExemptions([...ids]) }),
-  /** Every resource Defender assessed for a recommendation, across the given subscriptions. */
+    queryOptions({
+      queryKey: queryKeys.exemptions(ids),
+      queryFn: (context) =>
+        streamed<Exemption>(context, (readId, onRows) => commands.listExemptions(readId, [...ids], onRows)),
+      ...streamedOptions,
+    }),
+  /** Every resource Defender assessed for a recommendation, across the given
+   * subscriptions; rows appear as they arrive; cancelled when nobody shows them. */
   resources: (key: string, ids: readonly string[]) =>
     queryOptions({
       queryKey: queryKeys.resources(key, ids),
-      queryFn: () => commands.recommendationResources(key, [...ids]),
+      queryFn: (context) =>
+        streamed<AssessedResource>(context, (readId, onRows) =>
+          commands.recommendationResources(readId, key, [...ids], onRows),
+        ),
       staleTime: 60_000,
+      ...streamedOptions,
     }),
   preparation: (draft: ExemptionDraft) =>
     queryOptions({
@@ -120,7 +157,8 @@ export function useRecommendationResources(key: string, subscriptionIds: readonl
   return useQuery({ ...queries.resources(key, subscriptionIds), enabled: enabled && subscriptionIds.length > 0 });
 }
 
-/** A query's error as an `ErrorPayload`, or null. */
+/** A query's error as an `ErrorPayload`, or null. A read that was cancelled
+ * is no error to show: nobody waits for it. */
 export function queryError(error: unknown) {
-  return error ? toErrorPayload(error) : null;
+  return error && !isReadCancelled(error) ? toErrorPayload(error) : null;
 }

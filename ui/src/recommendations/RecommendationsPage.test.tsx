@@ -6,7 +6,7 @@ import { renderWithProviders } from "../test/render";
 import { filterAndSort } from "./filterAndSort";
 import { RecommendationsPage } from "./RecommendationsPage";
 
-vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
+vi.mock("@tauri-apps/api/core", async () => (await import("../test/fakeIpc")).coreMock);
 const { invoke } = await import("@tauri-apps/api/core");
 const invokeMock = vi.mocked(invoke);
 
@@ -71,7 +71,10 @@ describe("RecommendationsPage", () => {
     const user = userEvent.setup();
     renderWithProviders(<RecommendationsPage />);
     const rows = await screen.findAllByTestId("recommendation-row");
-    expect(invokeMock).toHaveBeenCalledWith("list_recommendations", { subscriptionIds: ["s1", "s2"] });
+    expect(invokeMock).toHaveBeenCalledWith("list_recommendations", {
+      readId: expect.any(String),
+      subscriptionIds: ["s1", "s2"],
+    });
     expect(rows.map((r) => r.getAttribute("data-key"))).toEqual(["4", "2", "5", "3", "1"]);
     expect(within(rows[2]!).getByText("Can't be exempted")).toBeInTheDocument();
 

@@ -142,3 +142,21 @@ export function resetEvents() {
 export function emitEvent(event: string, payload: unknown) {
   for (const h of [...handlers]) if (h.event === event) h.handler({ event, id: 1, payload });
 }
+
+/** Stands in for Tauri's `Channel`: what a command streams to the window; a
+ * test sends batches with `send`. */
+export class FakeChannel<T> {
+  onmessage: (message: T) => void;
+  constructor(onmessage?: (message: T) => void) {
+    this.onmessage = onmessage ?? (() => undefined);
+  }
+  send(message: T) {
+    this.onmessage(message);
+  }
+  toJSON() {
+    return "__CHANNEL__:fake";
+  }
+}
+
+/** `@tauri-apps/api/core` in tests: `vi.mock("@tauri-apps/api/core", async () => (await import("../test/fakeIpc")).coreMock)`. */
+export const coreMock = { invoke: vi.fn(), Channel: FakeChannel };

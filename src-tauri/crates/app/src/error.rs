@@ -25,6 +25,9 @@ pub enum AppError {
     NotRunning,
     #[error("That apply is already running.")]
     AlreadyRunning,
+    /// A long read's id is not a short token of letters, digits, `-` and `_`.
+    #[error("A read needs an id of up to 100 letters, digits, '-' or '_'.")]
+    InvalidReadId,
     #[error("There is no device-code sign-in in progress.")]
     NoDeviceCodeSignIn,
     #[error("There is no profile named \"{0}\".")]
@@ -53,6 +56,7 @@ impl AppError {
             AppError::Configuration(_) => ErrorCode::Configuration,
             AppError::DemoUnavailable(_) => ErrorCode::DemoUnavailable,
             AppError::PlanNotCurrent(_) | AppError::NoDeviceCodeSignIn | AppError::NoProfile(_) => ErrorCode::NotFound,
+            AppError::InvalidReadId => ErrorCode::InvalidRequest,
             AppError::NotRunning => ErrorCode::NotRunning,
             AppError::AlreadyRunning => ErrorCode::AlreadyRunning,
             AppError::Browser { .. } => ErrorCode::Browser,

@@ -10,6 +10,7 @@ mod events;
 mod exempt;
 pub mod plans;
 mod profiles;
+mod read_registry;
 mod reads;
 mod runner;
 mod session;
@@ -20,14 +21,18 @@ use std::sync::{Arc, Mutex as SyncMutex};
 
 use desk_azure::{Cancel, SecretStore, Url};
 use desk_store::Store;
+use read_registry::ReadRegistry;
 use tokio::sync::Mutex;
 
 pub use choices::{ChoiceCache, CHOICES_MAX, CHOICE_AGE};
 pub use database::open_store;
+/// Where a long read hands its rows as they arrive (the shell forwards them to the window).
+pub use desk_azure::{Rows, Unwatched};
 pub use error::AppError;
 pub use events::{Demo, DemoTenant, Events, Secrets};
 pub use exempt::validate_exemption;
 pub use plans::{Gone, Plan, PlanRegistry};
+pub use read_registry::MAX_READS;
 pub use session::Connected;
 
 /// Keyring entries are filed under this service name.
@@ -50,6 +55,8 @@ pub struct Desk {
     plans: PlanRegistry,
     /// What Azure said about each recent choice (see `choices.rs`).
     choices: Arc<ChoiceCache>,
+    /// Long reads running now, each cancellable by the id the window gave it.
+    reads: ReadRegistry,
     running: Arc<SyncMutex<HashMap<String, Cancel>>>,
     secrets: Arc<dyn Secrets>,
     demo: Arc<dyn Demo>,
@@ -71,6 +78,7 @@ impl Desk {
             store: Arc::new(store),
             plans: PlanRegistry::default(),
             choices: Arc::new(ChoiceCache::default()),
+            reads: ReadRegistry::default(),
             running: Arc::new(SyncMutex::new(HashMap::new())),
             secrets: Arc::new(SecretStore::new(KEYRING_SERVICE)),
             demo,

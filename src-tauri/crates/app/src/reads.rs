@@ -1,6 +1,12 @@
 //! What the screens list from the tenant, read through the session.
+//!
+//! The long reads (recommendations, one recommendation's resources,
+//! exemptions) run under an id the window chose, so it can stop one it
+//! navigated away from (`cancel_read`); those that come in batches hand each
+//! batch to the caller's [`Rows`] as it arrives and still answer with the
+//! whole list.
 
-use desk_azure::caught;
+use desk_azure::{caught, Rows, Watch};
 use desk_core::exemption::Exemption;
 use desk_core::recommendation::Recommendation;
 use desk_core::resource::AssessedResource;
@@ -17,20 +23,52 @@ impl Desk {
         Ok(caught(self.connected().await?.tenant.management_groups()).await?)
     }
 
-    pub async fn list_recommendations(&self, subscription_ids: &[String]) -> Result<Vec<Recommendation>, AppError> {
-        Ok(caught(self.connected().await?.tenant.recommendations(subscription_ids)).await?)
+    /// Cancellable under `read_id`; the list comes whole.
+    pub async fn list_recommendations(&self, read_id: &str, subscription_ids: &[String]) -> Result<Vec<Recommendation>, AppError> {
+        let read = self.reads.start(read_id)?;
+        read.run(async { Ok(caught(self.connected().await?.tenant.recommendations(subscription_ids)).await?) }).await
     }
 
+    /// Cancellable under `read_id`; batches go to `rows` as they arrive.
     pub async fn recommendation_resources(
         &self,
+        read_id: &str,
         recommendation_key: &str,
         subscription_ids: &[String],
+        rows: &dyn Rows<AssessedResource>,
     ) -> Result<Vec<AssessedResource>, AppError> {
-        let connected = self.connected().await?;
-        Ok(caught(connected.tenant.recommendation_resources(recommendation_key, subscription_ids)).await?)
+        let read = self.reads.start(read_id)?;
+        read.run(async {
+            let connected = self.connected().await?;
+            let watch = Watch { rows, cancel: read.cancel() };
+            Ok(caught(connected.tenant.recommendation_resources_watched(recommendation_key, subscription_ids, watch)).await?)
+        })
+        .await
     }
 
-    pub async fn list_exemptions(&self, subscription_ids: &[String]) -> Result<Vec<Exemption>, AppError> {
-        Ok(caught(self.connected().await?.tenant.exemptions(subscription_ids)).await?)
+    /// Cancellable under `read_id`; batches go to `rows` as they arrive.
+    pub async fn list_exemptions(
+        &self,
+        read_id: &str,
+        subscription_ids: &[String],
+        rows: &dyn Rows<Exemption>,
+    ) -> Result<Vec<Exemption>, AppError> {
+        let read = self.reads.start(read_id)?;
+        read.run(async {
+            let connected = self.connected().await?;
+            Ok(caught(connected.tenant.exemptions_watched(subscription_ids, Watch { rows, cancel: read.cancel() })).await?)
+        })
+        .await
+    }
+
+    /// Stop the read running under `read_id`: it ends with `read_cancelled`
+    /// and sends nothing more. A read that already ended is left as it is.
+    pub fn cancel_read(&self, read_id: &str) {
+        self.reads.cancel(read_id);
+    }
+
+    /// How many reads are running now.
+    pub fn reads_running(&self) -> usize {
+        self.reads.len()
     }
 }

@@ -5,7 +5,7 @@ import type { AssessedResource, Recommendation, ResourceStatus } from "../../ipc
 import { renderWithProviders } from "../../test/render";
 import { RecommendationDetails } from "./RecommendationDetails";
 
-vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
+vi.mock("@tauri-apps/api/core", async () => (await import("../../test/fakeIpc")).coreMock);
 const { invoke } = await import("@tauri-apps/api/core");
 const invokeMock = vi.mocked(invoke);
 

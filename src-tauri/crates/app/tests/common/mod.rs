@@ -31,7 +31,12 @@ pub struct World {
 
 impl World {
     pub async fn start() -> World {
-        let sim = Simulator::start("demo", "127.0.0.1:0".parse().expect("addr")).await.expect("simulator starts");
+        World::seeded("demo").await
+    }
+
+    /// A simulator on another seed (`scale:<S>x<R>` for many subscriptions).
+    pub async fn seeded(seed: &str) -> World {
+        let sim = Simulator::start(seed, "127.0.0.1:0".parse().expect("addr")).await.expect("simulator starts");
         let principals = reqwest::get(format!("{}/_sim/principals", sim.base_url())).await.expect("principals").json().await.expect("json");
         World { sim, principals }
     }

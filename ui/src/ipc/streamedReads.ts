@@ -1,0 +1,91 @@
+import type { QueryFunctionContext, QueryKey, QueryState } from "@tanstack/react-query";
+import { Channel } from "@tauri-apps/api/core";
+import { toErrorPayload } from "../shared/errors";
+import { commands } from "./bindings";
+
+/** Long reads (recommendations, a recommendation's resources, exemptions) run
+ * under an id the window chooses, so it can stop one nobody shows any more;
+ * the streamed ones send their rows in batches over a channel as they arrive. */
+
+let started = 0;
+const session = Date.now().toString(36);
+/** Unique for this window's life (the backend cancels an older read under the same id). */
+const nextReadId = () => `read-${session}-${++started}`;
+
+/** Whether an error is a read that was stopped (`read_cancelled`): never an error to show. */
+export function isReadCancelled(error: unknown): boolean {
+  return !!error && toErrorPayload(error).code === "read_cancelled";
+}
+
+/** Runs `read` under a fresh read id; TanStack's abort (the screen unmounted,
+ * the key changed, a refetch replaced it) cancels it in the backend. */
+export async function cancellable<T>(signal: AbortSignal, read: (readId: string) => Promise<T>): Promise<T> {
+  const readId = nextReadId();
+  const cancel = () => void commands.cancelRead(readId).catch(() => undefined);
+  signal.addEventListener("abort", cancel, { once: true });
+  try {
+    return await read(readId);
+  } finally {
+    signal.removeEventListener("abort", cancel);
+  }
+}
+
+/** Lists holding only the rows read so far: the read is still running. */
+const partialLists = new WeakSet<object>();
+
+/** How many rows a list holds so far while its read runs ("N so far…"); null once it is whole. */
+export function rowsSoFar(data: unknown): number | null {
+  return Array.isArray(data) && partialLists.has(data) ? data.length : null;
+}
+
+/** How often the rows so far are written into the query at most (batches in between are merged). */
+const FLUSH_MS = 50;
+
+/** A streamed read as a TanStack query function: while the query has no whole
+ * list yet, each batch is written into the query's data (marked partial, and
+ * stale, so a screen that comes back reads again); the query resolves with the
+ * whole list. A query already showing a whole list keeps it until the new one
+ * is whole. When the read is cancelled, the rows so far leave the cache. */
+export function streamed<T>(
+  { client, queryKey, signal }: QueryFunctionContext<QueryKey>,
+  start: (readId: string, onRows: Channel<T[]>) => Promise<T[]>,
+): Promise<T[]> {
+  const query = client.getQueryCache().find<T[]>({ queryKey, exact: true });
+  const before: QueryState<T[], Error> | undefined = query ? { ...query.state } : undefined;
+  const showRows = before?.data === undefined || rowsSoFar(before.data) !== null;
+  let soFar: T[] = [];
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const flush = () => {
+    timer = null;
+    if (signal.aborted) return;
+    const rows = [...soFar];
+    partialLists.add(rows);
+    client.setQueryData<T[]>(queryKey, rows, { updatedAt: 0 });
+  };
+  const stop = () => {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+  };
+  const onRows = new Channel<T[]>((batch) => {
+    if (!showRows || signal.aborted) return;
+    soFar = soFar.concat(batch);
+    timer ??= setTimeout(flush, FLUSH_MS);
+  });
+  // TanStack keeps data set during a fetch; a read that ends without its whole
+  // list puts back what was there before it.
+  const forget = (fetchStatus: "idle" | "fetching") => {
+    stop();
+    if (query && before && rowsSoFar(query.state.data) !== null) query.setState({ ...before, fetchStatus });
+  };
+  const cancelled = () => forget("idle");
+  signal.addEventListener("abort", cancelled, { once: true });
+  return cancellable(signal, (readId) => start(readId, onRows))
+    .catch((error: unknown) => {
+      if (!signal.aborted) forget("fetching");
+      throw error;
+    })
+    .finally(() => {
+      stop();
+      signal.removeEventListener("abort", cancelled);
+    });
+}
