@@ -74,7 +74,7 @@ describe("Exemption Desk UI (built, IPC mocked)", () => {
     const { page, errors } = await openApp();
     const rows = page.getByTestId("recommendation-row");
     assert.equal(await rows.count(), 5);
-    const names = await rows.locator("td:first-child").allInnerTexts();
+    const names = await rows.locator('[role="gridcell"]:first-child').allInnerTexts();
     assert.deepEqual(names, [
       "Machines should have a vulnerability assessment solution",
       "SQL databases should have vulnerability findings resolved",
