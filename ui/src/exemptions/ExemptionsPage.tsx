@@ -91,7 +91,7 @@ export function ExemptionsPage() {
           type="search"
         />
         {exemptions.data ? (
-          <Caption1 className={styles.count} aria-live="polite" aria-busy={stale}>
+          <Caption1 className={styles.count} aria-live="polite" aria-busy={stale} data-testid="list-count">
             {countLabel(shown.length, all.length, "exemption", arriving)}
           </Caption1>
         ) : null}

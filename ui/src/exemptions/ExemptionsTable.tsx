@@ -1,4 +1,5 @@
 import { Badge, makeStyles, tokens } from "@fluentui/react-components";
+import { useMemo } from "react";
 import type { Exemption, ExemptionCategory, Subscription } from "../ipc/bindings";
 import { categoryLabel } from "../shared/categoryLabel";
 import { formatExpiry, formatExpiryDate } from "../shared/formatDate";
@@ -9,7 +10,15 @@ import { VirtualTable, type Column } from "../shared/VirtualTable";
 
 const useStyles = makeStyles({
   table: { minHeight: "120px" },
-  name: { fontWeight: tokens.fontWeightSemibold, overflowWrap: "anywhere" },
+  // At most two lines, then an ellipsis; the description is in the tooltip.
+  name: {
+    fontWeight: tokens.fontWeightSemibold,
+    display: "-webkit-box",
+    WebkitBoxOrient: "vertical",
+    WebkitLineClamp: 2,
+    overflow: "hidden",
+    overflowWrap: "anywhere",
+  },
   stack: { display: "flex", flexDirection: "column", minWidth: 0, width: "100%" },
   mono: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200 },
   muted: {
@@ -41,98 +50,92 @@ type Props = {
 // the rest; below `minWidth` the table scrolls sideways instead of clipping.
 export function ExemptionsTable({ exemptions, subscriptions, sort, onSortChange }: Props) {
   const styles = useStyles();
-  const columns: Column<Exemption>[] = [
-    {
-      id: "displayName",
-      header: "Display name",
-      width: "minmax(160px, 1fr)",
-      sortable: true,
-      render: (e) => (
-        <span className={styles.name} title={e.description ?? undefined}>
-          {e.displayName || e.name}
-        </span>
-      ),
-    },
-    {
-      id: "name",
-      header: "Name",
-      width: "16%",
-      sortable: true,
-      render: (e) => <Truncated text={e.name} className={styles.mono} />,
-    },
-    {
-      id: "scope",
-      header: "Subscription",
-      width: "19%",
-      sortable: true,
-      render: (e) => {
-        const scope = scopeParts(e.scope, subscriptions);
-        return (
-          <div className={styles.stack} title={e.scope}>
-            <Truncated text={scope.primary} title={e.scope} />
-            {scope.secondary ? (
-              <Truncated
-                text={scope.secondary}
-                title={
-                  scope.kind === "managementGroup"
-                    ? e.scope
-                    : `${SCOPE_KIND[scope.kind]}: ${scope.secondary}\n${e.scope}`
-                }
-                className={styles.muted}
-              />
-            ) : null}
-          </div>
-        );
-      },
-    },
-    {
-      id: "category",
-      header: "Category",
-      width: "100px",
-      sortable: true,
-      render: (e) => (
-        <Truncated
-          text={e.category ? CATEGORY_SHORT[e.category] : categoryLabel(null)}
-          title={categoryLabel(e.category)}
-        />
-      ),
-    },
-    {
-      id: "expires",
-      header: "Expires",
-      width: "116px",
-      sortable: true,
-      render: (e) => <Truncated text={formatExpiryDate(e.expiresOn)} title={formatExpiry(e.expiresOn)} />,
-    },
-    {
-      id: "state",
-      header: "State",
-      width: "88px",
-      sortable: true,
-      render: (e) => (
-        <Badge appearance="tint" shape="rounded" color={e.expired ? "danger" : "success"}>
-          {e.expired ? "Expired" : "Active"}
-        </Badge>
-      ),
-    },
-    {
-      id: "refs",
-      header: "Reference ids",
-      title: "Reference ids",
-      width: "13%",
-      sortable: true,
-      render: (e) =>
-        e.policyDefinitionReferenceIds.length > 0 ? (
-          <div className={styles.stack}>
-            {e.policyDefinitionReferenceIds.map((id) => (
-              <Truncated key={id} text={id} className={styles.refs} />
-            ))}
-          </div>
-        ) : (
-          <span className={styles.refs}>—</span>
+  const columns = useMemo<Column<Exemption>[]>(
+    () => [
+      {
+        id: "displayName",
+        header: "Display name",
+        width: "minmax(160px, 1fr)",
+        sortable: true,
+        render: (e) => (
+          <span className={styles.name} title={e.description ?? undefined}>
+            {e.displayName || e.name}
+          </span>
         ),
-    },
-  ];
+      },
+      {
+        id: "name",
+        header: "Name",
+        width: "16%",
+        sortable: true,
+        render: (e) => <Truncated text={e.name} className={styles.mono} />,
+      },
+      {
+        id: "scope",
+        header: "Subscription",
+        width: "19%",
+        sortable: true,
+        render: (e) => {
+          const scope = scopeParts(e.scope, subscriptions);
+          return (
+            <div className={styles.stack} title={e.scope}>
+              <Truncated text={scope.primary} title={e.scope} />
+              {scope.secondary ? (
+                <Truncated
+                  text={scope.secondary}
+                  title={
+                    scope.kind === "managementGroup"
+                      ? e.scope
+                      : `${SCOPE_KIND[scope.kind]}: ${scope.secondary}\n${e.scope}`
+                  }
+                  className={styles.muted}
+                />
+              ) : null}
+            </div>
+          );
+        },
+      },
+      {
+        id: "category",
+        header: "Category",
+        width: "100px",
+        sortable: true,
+        render: (e) => (
+          <Truncated
+            text={e.category ? CATEGORY_SHORT[e.category] : categoryLabel(null)}
+            title={categoryLabel(e.category)}
+          />
+        ),
+      },
+      {
+        id: "expires",
+        header: "Expires",
+        width: "116px",
+        sortable: true,
+        render: (e) => <Truncated text={formatExpiryDate(e.expiresOn)} title={formatExpiry(e.expiresOn)} />,
+      },
+      {
+        id: "state",
+        header: "State",
+        width: "88px",
+        sortable: true,
+        render: (e) => (
+          <Badge appearance="tint" shape="rounded" color={e.expired ? "danger" : "success"}>
+            {e.expired ? "Expired" : "Active"}
+          </Badge>
+        ),
+      },
+      {
+        id: "refs",
+        header: "Reference ids",
+        title: "Reference ids",
+        width: "13%",
+        sortable: true,
+        render: (e) => <References ids={e.policyDefinitionReferenceIds} className={styles.refs} />,
+      },
+    ],
+    [styles, subscriptions],
+  );
   return (
     <VirtualTable
       aria-label="Exemptions"
@@ -140,12 +143,25 @@ export function ExemptionsTable({ exemptions, subscriptions, sort, onSortChange 
       rows={exemptions}
       rowKey={(e) => e.id}
       columns={columns}
-      estimate={53}
+      rowHeight={60}
       maxHeight="calc(100vh - 260px)"
       minWidth="860px"
       sort={sort}
       onSortChange={onSortChange}
       rowAttributes={(e) => ({ "data-testid": "exemption-row", "data-id": e.id })}
     />
+  );
+}
+
+/** The first reference id, and "+N more" when there are more (all of them in the tooltip): two lines at most. */
+function References({ ids, className }: { ids: readonly string[]; className: string }) {
+  const styles = useStyles();
+  if (ids.length === 0) return <span className={className}>—</span>;
+  const all = ids.join("\n");
+  return (
+    <div className={styles.stack} title={all}>
+      <Truncated text={ids[0]!} title={all} className={className} />
+      {ids.length > 1 ? <Truncated text={`+${ids.length - 1} more`} title={all} className={className} /> : null}
+    </div>
   );
 }

@@ -1,7 +1,6 @@
 import type { Exemption, Subscription } from "../ipc/bindings";
 import { categoryLabel } from "../shared/categoryLabel";
 import { compareText, type Compare } from "../shared/listView";
-import { scopeParts } from "../shared/subscriptionNames";
 
 // Never-expiring sorts after every date.
 const expiry = (e: Exemption) => (e.expiresOn ? Date.parse(e.expiresOn) || 0 : Number.POSITIVE_INFINITY);
@@ -18,20 +17,15 @@ export const EXEMPTION_COMPARES: Record<string, Compare<Exemption>> = {
   refs: (a, b) => compareText(a.policyDefinitionReferenceIds.join(" "), b.policyDefinitionReferenceIds.join(" ")),
 };
 
-/** What a search looks in: every column's text, the scope as shown, and the description. */
+const SUBSCRIPTION_ID = /^\/subscriptions\/([^/]+)/i;
+
+/** What a search looks in: every column's text, the subscription's name, the scope and the description. */
 export function exemptionSearchText(subscriptions: readonly Subscription[]) {
+  const names = new Map(subscriptions.map((s) => [s.id.toLowerCase(), s.displayName]));
   return (e: Exemption) => {
-    const scope = scopeParts(e.scope, subscriptions);
-    return [
-      e.displayName ?? "",
-      e.name,
-      scope.primary,
-      scope.secondary ?? "",
-      e.scope,
-      categoryLabel(e.category),
-      e.expired ? "expired" : "active",
-      e.description ?? "",
-      ...e.policyDefinitionReferenceIds,
-    ].join("\n");
+    const id = SUBSCRIPTION_ID.exec(e.scope)?.[1]?.toLowerCase();
+    const name = (id && names.get(id)) ?? "";
+    const refs = e.policyDefinitionReferenceIds.join("\n");
+    return `${e.displayName ?? ""}\n${e.name}\n${name}\n${e.scope}\n${categoryLabel(e.category)}\n${e.expired ? "expired" : "active"}\n${e.description ?? ""}\n${refs}`;
   };
 }

@@ -90,7 +90,7 @@ export function RecommendationsPage() {
           type="search"
         />
         {recommendations.data ? (
-          <Caption1 className={styles.count} aria-live="polite" aria-busy={stale}>
+          <Caption1 className={styles.count} aria-live="polite" aria-busy={stale} data-testid="list-count">
             {countLabel(rows.length, all.length, "recommendation", arriving)}
           </Caption1>
         ) : null}

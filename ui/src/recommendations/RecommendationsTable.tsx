@@ -1,4 +1,5 @@
 import { makeStyles, tokens } from "@fluentui/react-components";
+import { useMemo } from "react";
 import type { Recommendation } from "../ipc/bindings";
 import type { SortState } from "../shared/listView";
 import { SeverityBadge } from "../shared/SeverityBadge";
@@ -35,43 +36,46 @@ const label = (r: Recommendation) =>
 // The name takes what the fixed columns leave; below `minWidth` the table scrolls sideways.
 export function RecommendationsTable({ recommendations, onOpen, sort, onSortChange }: Props) {
   const styles = useStyles();
-  const columns: Column<Recommendation>[] = [
-    {
-      id: "name",
-      header: "Recommendation",
-      width: "minmax(200px, 1fr)",
-      sortable: true,
-      className: styles.name,
-      render: (r) => (
-        <span className={styles.clamp} title={r.displayName}>
-          {r.displayName}
-        </span>
-      ),
-    },
-    {
-      id: "severity",
-      header: "Severity",
-      width: "104px",
-      sortable: true,
-      render: (r) => <SeverityBadge severity={r.severity} />,
-    },
-    {
-      id: "unhealthy",
-      header: "Unhealthy resources",
-      width: "184px",
-      sortable: true,
-      className: styles.number,
-      render: (r) => r.unhealthyCount.toLocaleString("en-US"),
-    },
-    {
-      id: "exemptible",
-      header: "Can be exempted",
-      width: "168px",
-      sortable: true,
-      className: styles.nowrap,
-      render: (r) => <ExemptibleCell reason={r.notExemptibleReason} />,
-    },
-  ];
+  const columns = useMemo<Column<Recommendation>[]>(
+    () => [
+      {
+        id: "name",
+        header: "Recommendation",
+        width: "minmax(200px, 1fr)",
+        sortable: true,
+        className: styles.name,
+        render: (r) => (
+          <span className={styles.clamp} title={r.displayName}>
+            {r.displayName}
+          </span>
+        ),
+      },
+      {
+        id: "severity",
+        header: "Severity",
+        width: "104px",
+        sortable: true,
+        render: (r) => <SeverityBadge severity={r.severity} />,
+      },
+      {
+        id: "unhealthy",
+        header: "Unhealthy resources",
+        width: "184px",
+        sortable: true,
+        className: styles.number,
+        render: (r) => r.unhealthyCount.toLocaleString("en-US"),
+      },
+      {
+        id: "exemptible",
+        header: "Can be exempted",
+        width: "168px",
+        sortable: true,
+        className: styles.nowrap,
+        render: (r) => <ExemptibleCell reason={r.notExemptibleReason} />,
+      },
+    ],
+    [styles],
+  );
   return (
     <VirtualTable
       aria-label="Recommendations"
@@ -79,7 +83,7 @@ export function RecommendationsTable({ recommendations, onOpen, sort, onSortChan
       rows={recommendations}
       rowKey={(r) => r.key}
       columns={columns}
-      estimate={45}
+      rowHeight={56}
       maxHeight="calc(100vh - 220px)"
       minWidth="600px"
       sort={sort}

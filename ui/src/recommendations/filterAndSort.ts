@@ -1,5 +1,5 @@
 import type { Recommendation, Severity } from "../ipc/bindings";
-import { compareText, filterByWords, searchWords, sortRows, type Compare } from "../shared/listView";
+import { compareText, filterInOrder, searchWords, sortOrder, type Compare } from "../shared/listView";
 
 const SEVERITY_RANK: Record<Severity, number> = { High: 0, Medium: 1, Low: 2, Unknown: 3 };
 
@@ -25,7 +25,7 @@ export const recommendationSearchText = (r: Recommendation) => r.displayName;
 
 /** The recommendations whose name contains every word of `search` (any case), sorted. */
 export function filterAndSort(recommendations: readonly Recommendation[], search: string): readonly Recommendation[] {
-  const sorted = sortRows(recommendations, null, RECOMMENDATION_COMPARES, compareRecommendations);
-  const keys = sorted.map((r) => recommendationSearchText(r).toLowerCase());
-  return filterByWords(sorted, keys, searchWords(search));
+  const order = sortOrder(recommendations, null, RECOMMENDATION_COMPARES, compareRecommendations);
+  const keys = recommendations.map((r) => recommendationSearchText(r).toLowerCase());
+  return filterInOrder(recommendations, order, keys, searchWords(search));
 }

@@ -34,7 +34,7 @@ function Harness({ rows, onOpen }: { rows: readonly Row[]; onOpen?: (r: Row) => 
         rows={shown}
         rowKey={(r) => r.id}
         columns={COLUMNS}
-        estimate={40}
+        rowHeight={40}
         maxHeight="600px"
         sort={sort}
         onSortChange={setSort}
@@ -89,6 +89,10 @@ describe("VirtualTable with useListView", () => {
     expect(screen.getByTestId("count")).toHaveTextContent(`${expected.length} of 1,000 shown`);
     expect(renderedIds()).toEqual(expected.map((r) => r.id));
     expect(screen.getByRole("grid")).toHaveAttribute("aria-rowcount", String(expected.length + 1));
+    // Typing on narrows what was found; taking a character back widens it again.
+    await user.type(screen.getByRole("textbox", { name: "Search" }), "{Backspace}");
+    const wider = makeRows(0, 1000).filter((r) => r.name.startsWith("Odd") && r.name.includes("9"));
+    expect(screen.getByTestId("count")).toHaveTextContent(`${wider.length} of 1,000 shown`);
   });
 
   test("a header click sorts ascending, again descending, a third time back to the list's order", async () => {

@@ -1,7 +1,17 @@
 import { makeStyles, mergeClasses, tokens } from "@fluentui/react-components";
 import { ArrowSortDownRegular, ArrowSortUpRegular } from "@fluentui/react-icons";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
+import {
+  memo,
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type ReactNode,
+} from "react";
 import type { SortState } from "./listView";
 
 /** The header row's height; rows scroll under it. */
@@ -64,6 +74,7 @@ const useStyles = makeStyles({
     display: "grid",
     alignItems: "center",
     boxSizing: "border-box",
+    overflow: "hidden",
     borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
     outlineStyle: "none",
     ":hover": { backgroundColor: tokens.colorSubtleBackgroundHover },
@@ -105,8 +116,9 @@ type Props<T> = {
   rowKey: (row: T) => string;
   columns: readonly Column<T>[];
   "aria-label": string;
-  /** A guess at a row's height; rows are measured as they render. */
-  estimate: number;
+  /** Every row's height in pixels; a cell's content must fit (clamp or cut it). One
+   * height keeps the layout of 50,000 rows to arithmetic: nothing is measured. */
+  rowHeight: number;
   /** The most the table may take up, as CSS (`"60vh"`); it is shorter when its rows are. */
   maxHeight: string;
   /** Below this width the table scrolls sideways instead of squeezing its columns. */
@@ -125,7 +137,7 @@ type Props<T> = {
  * row scrolls into view), and the focused row, the selection and the scroll
  * position kept when rows are added while it is open. */
 export function VirtualTable<T>(props: Props<T>) {
-  const { rows, rowKey, columns, estimate, maxHeight, minWidth, sort, onSortChange, onOpen, rowAttributes } = props;
+  const { rows, rowKey, columns, rowHeight, maxHeight, minWidth, sort, onSortChange, onOpen, rowAttributes } = props;
   const styles = useStyles();
   const scroller = useRef<HTMLDivElement>(null);
   // The focused (and selected) row, by key, so it survives rows being added, filtered or sorted.
@@ -133,18 +145,25 @@ export function VirtualTable<T>(props: Props<T>) {
   const pendingFocus = useRef<number | null>(null);
   const template = columns.map((c) => c.width).join(" ");
 
+  // The virtualizer re-lays out every row when this function changes: keep it for the same rows.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const getItemKey = useCallback((i: number) => rowKey(rows[i]!), [rows]);
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scroller.current,
-    estimateSize: () => estimate,
+    estimateSize: () => rowHeight,
     overscan: 6,
     scrollMargin: HEADER,
     scrollPaddingStart: HEADER,
-    getItemKey: (i) => rowKey(rows[i]!),
-    // A browser reports the border box; jsdom lays nothing out, so fall back to the guess.
-    measureElement: (el, entry) =>
-      entry?.borderBoxSize?.[0]?.blockSize || el.getBoundingClientRect().height || estimate,
+    getItemKey,
   });
+  // Rows are memoised; what they call back through stays the same function.
+  const latest = useRef({ onOpen, rowAttributes });
+  useLayoutEffect(() => {
+    latest.current = { onOpen, rowAttributes };
+  });
+  const open = useCallback((row: T) => latest.current.onOpen?.(row), []);
+  const attributes = useCallback((row: T) => latest.current.rowAttributes?.(row) ?? {}, []);
 
   // Keep the first row in view where it was when rows before it are added or
   // taken away (a sort puts a streamed-in row anywhere); rows added after it cost nothing.
@@ -205,7 +224,7 @@ export function VirtualTable<T>(props: Props<T>) {
     const rowEl = (e.target as HTMLElement).closest<HTMLElement>("[data-row-index]");
     if (!rowEl) return;
     const index = Number(rowEl.dataset.rowIndex);
-    const page = Math.max(1, Math.floor(((scroller.current?.clientHeight ?? 0) - HEADER) / estimate) - 1);
+    const page = Math.max(1, Math.floor(((scroller.current?.clientHeight ?? 0) - HEADER) / rowHeight) - 1);
     const moves: Record<string, number> = {
       ArrowDown: index + 1,
       ArrowUp: index - 1,
@@ -270,45 +289,72 @@ export function VirtualTable<T>(props: Props<T>) {
         </div>
       </div>
       <div role="rowgroup" className={styles.body} style={{ height: total, minWidth }}>
-        {items.map((v) => {
-          const row = rows[v.index]!;
-          const key = String(v.key);
-          const selected = v.index === activeIndex;
-          return (
-            <div
-              key={key}
-              role="row"
-              aria-rowindex={v.index + 2}
-              aria-selected={selected}
-              tabIndex={v.index === tabbable ? 0 : -1}
-              data-index={v.index}
-              data-row-index={v.index}
-              ref={virtualizer.measureElement}
-              className={mergeClasses(styles.row, onOpen && styles.clickable, selected && styles.selected)}
-              style={{ transform: `translateY(${v.start - HEADER}px)`, gridTemplateColumns: template }}
-              onFocus={(e) => {
-                if (e.target === e.currentTarget) setActive(key);
-              }}
-              onClick={() => {
-                setActive(key);
-                onOpen?.(row);
-              }}
-              {...rowAttributes?.(row)}
-            >
-              {columns.map((c, i) => (
-                <div
-                  key={c.id}
-                  role="gridcell"
-                  aria-colindex={i + 1}
-                  className={mergeClasses(styles.cell, c.className)}
-                >
-                  {c.render(row)}
-                </div>
-              ))}
-            </div>
-          );
-        })}
+        {items.map((v) => (
+          <Row<T>
+            key={String(v.key)}
+            row={rows[v.index]!}
+            rowKey={String(v.key)}
+            index={v.index}
+            top={v.start - HEADER}
+            height={rowHeight}
+            template={template}
+            columns={columns}
+            selected={v.index === activeIndex}
+            tabbable={v.index === tabbable}
+            clickable={onOpen !== undefined}
+            onActivate={setActive}
+            onOpen={open}
+            attributes={attributes}
+          />
+        ))}
       </div>
     </div>
   );
 }
+
+type RowProps<T> = {
+  row: T;
+  rowKey: string;
+  index: number;
+  top: number;
+  height: number;
+  template: string;
+  columns: readonly Column<T>[];
+  selected: boolean;
+  tabbable: boolean;
+  clickable: boolean;
+  onActivate: (key: string) => void;
+  onOpen: (row: T) => void;
+  attributes: (row: T) => RowAttributes;
+};
+
+/** One row; it renders again only when what it shows changes, not on every scroll or keystroke. */
+const Row = memo(function Row<T>(props: RowProps<T>) {
+  const { row, rowKey, index, top, height, template, columns, selected, tabbable, clickable } = props;
+  const styles = useStyles();
+  return (
+    <div
+      role="row"
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      tabIndex={tabbable ? 0 : -1}
+      data-row-index={index}
+      className={mergeClasses(styles.row, clickable && styles.clickable, selected && styles.selected)}
+      style={{ transform: `translateY(${top}px)`, height, gridTemplateColumns: template }}
+      onFocus={(e) => {
+        if (e.target === e.currentTarget) props.onActivate(rowKey);
+      }}
+      onClick={() => {
+        props.onActivate(rowKey);
+        props.onOpen(row);
+      }}
+      {...props.attributes(row)}
+    >
+      {columns.map((c, i) => (
+        <div key={c.id} role="gridcell" aria-colindex={i + 1} className={mergeClasses(styles.cell, c.className)}>
+          {c.render(row)}
+        </div>
+      ))}
+    </div>
+  );
+}) as <T>(props: RowProps<T>) => ReactNode;

@@ -78,7 +78,7 @@ export function RecommendationDetails({ recommendation, subscriptions }: Props) 
               type="search"
               size="small"
             />
-            <Caption1 className={styles.muted} aria-live="polite" aria-busy={stale}>
+            <Caption1 className={styles.muted} aria-live="polite" aria-busy={stale} data-testid="list-count">
               {countLabel(shown.length, ofStatus.length, "resource", arriving)}
             </Caption1>
           </div>
@@ -93,7 +93,7 @@ export function RecommendationDetails({ recommendation, subscriptions }: Props) 
               subscriptions={subscriptions}
               sort={sort}
               onSortChange={setSort}
-              estimate={status === "NotApplicable" ? 70 : 53}
+              rowHeight={status === "NotApplicable" ? 72 : 56}
             />
           )}
         </>

@@ -1,4 +1,5 @@
 import { makeStyles } from "@fluentui/react-components";
+import { useMemo } from "react";
 import type { AssessedResource, Subscription } from "../../ipc/bindings";
 import { compareText, type Compare, type SortState } from "../../shared/listView";
 import { subscriptionName } from "../../shared/subscriptionNames";
@@ -27,34 +28,37 @@ type Props = {
   subscriptions: readonly Subscription[];
   sort: SortState;
   onSortChange: (sort: SortState) => void;
-  estimate: number;
+  rowHeight: number;
 };
 
-export function ResourcesTable({ label, resources, subscriptions, sort, onSortChange, estimate }: Props) {
+export function ResourcesTable({ label, resources, subscriptions, sort, onSortChange, rowHeight }: Props) {
   const styles = useStyles();
-  const columns: Column<AssessedResource>[] = [
-    {
-      id: "name",
-      header: "Resource",
-      width: "minmax(160px, 1fr)",
-      sortable: true,
-      render: (r) => <ResourceLine resource={r} />,
-    },
-    {
-      id: "resourceGroup",
-      header: "Resource group",
-      width: "140px",
-      sortable: true,
-      render: (r) => <Truncated text={r.resourceGroup ?? "—"} />,
-    },
-    {
-      id: "subscription",
-      header: "Subscription",
-      width: "144px",
-      sortable: true,
-      render: (r) => <Truncated text={subscriptionName(r.subscriptionId, subscriptions)} />,
-    },
-  ];
+  const columns = useMemo<Column<AssessedResource>[]>(
+    () => [
+      {
+        id: "name",
+        header: "Resource",
+        width: "minmax(160px, 1fr)",
+        sortable: true,
+        render: (r) => <ResourceLine resource={r} />,
+      },
+      {
+        id: "resourceGroup",
+        header: "Resource group",
+        width: "140px",
+        sortable: true,
+        render: (r) => <Truncated text={r.resourceGroup ?? "—"} />,
+      },
+      {
+        id: "subscription",
+        header: "Subscription",
+        width: "144px",
+        sortable: true,
+        render: (r) => <Truncated text={subscriptionName(r.subscriptionId, subscriptions)} />,
+      },
+    ],
+    [subscriptions],
+  );
   return (
     <VirtualTable
       aria-label={label}
@@ -62,7 +66,7 @@ export function ResourcesTable({ label, resources, subscriptions, sort, onSortCh
       rows={resources}
       rowKey={(r) => r.id}
       columns={columns}
-      estimate={estimate}
+      rowHeight={rowHeight}
       maxHeight="60vh"
       minWidth="480px"
       sort={sort}
