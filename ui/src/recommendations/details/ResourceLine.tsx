@@ -19,7 +19,7 @@ export function ResourceLine({ resource }: { resource: AssessedResource }) {
       </Text>
       <Caption1 className={mergeClasses(styles.line, styles.sub)}>{resource.resourceType}</Caption1>
       {resource.status === "NotApplicable" ? (
-        <Caption1 className={styles.cause} data-testid="not-applicable-cause">
+        <Caption1 className={mergeClasses(styles.line, styles.cause)} data-testid="not-applicable-cause">
           Cause: {resource.cause ?? "not given"}
           {resource.cause === "Exempt" && resource.exemptionId
             ? ` · exemption ${lastSegment(resource.exemptionId)}`

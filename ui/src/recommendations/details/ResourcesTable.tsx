@@ -45,14 +45,14 @@ export function ResourcesTable({ label, resources, subscriptions, sort, onSortCh
       {
         id: "resourceGroup",
         header: "Resource group",
-        width: "140px",
+        width: "152px",
         sortable: true,
         render: (r) => <Truncated text={r.resourceGroup ?? "—"} />,
       },
       {
         id: "subscription",
         header: "Subscription",
-        width: "144px",
+        width: "140px",
         sortable: true,
         render: (r) => <Truncated text={subscriptionName(r.subscriptionId, subscriptions)} />,
       },
