@@ -104,6 +104,10 @@ const RESOURCE_TYPES = {
 export function installFakeBackend(fixtures) {
   const calls = [];
   const exemptions = [...fixtures.exemptions];
+  const recommendations = [...fixtures.recommendations];
+  addGeneratedRows(new URLSearchParams(location.search));
+  // When each command last answered (performance.now()), for the list benchmark.
+  window.__ipcAnswered = {};
   window.__ipcCalls = calls;
   window.__ipcFail = {}; // command -> ErrorPayload to reject with once
   window.__applyFailOnce = new Set(fixtures.applyFailOnce ?? []); // item indexes that fail on their first try
@@ -158,8 +162,69 @@ export function installFakeBackend(fixtures) {
     { name: "ISO 27001:2013", assignment: "iso27001", ref: (k) => `iso_a12_${k.slice(-2)}` },
   ];
 
+  /** The list benchmark (bench-lists.mjs) opens the app at `?recommendations=N&resources=N&exemptions=N`:
+   * N more recommendations, one recommendation with N unhealthy resources, N more exemptions. */
+  function addGeneratedRows(params) {
+    const count = (name) => Math.max(0, Math.min(200_000, Math.floor(Number(params.get(name)) || 0)));
+    const pad = (i) => String(i).padStart(12, "0");
+    const subs = fixtures.subscriptions.map((s) => s.id);
+    const WORDS = ["Storage", "SQL", "Key Vault", "Machines", "Containers", "App Service", "Cosmos DB", "Network"];
+    const ASKS = ["should restrict access", "should use private links", "should enable logging", "should be encrypted"];
+    const SEVERITIES = ["High", "Medium", "Low"];
+    for (let i = 0; i < count("recommendations"); i++) {
+      const name = `${WORDS[i % WORDS.length]} ${ASKS[(i >> 3) % ASKS.length]} (check ${i})`;
+      recommendations.push({
+        key: `bbbbbbbb-0000-4000-8000-${pad(i)}`,
+        displayName: name,
+        description: `${name}.`,
+        severity: SEVERITIES[i % 3],
+        assessmentType: "BuiltIn",
+        policyDefinitionId: `/providers/Microsoft.Authorization/policyDefinitions/bench-${i}`,
+        unhealthyCount: (i * 37) % 500,
+        healthyCount: 3,
+        notApplicableCount: 1,
+        notExemptibleReason: i % 11 === 0 ? "Custom recommendations can't be exempted." : null,
+      });
+    }
+    const resources = count("resources");
+    if (resources > 0) {
+      recommendations.push({
+        key: "cccccccc-0000-4000-8000-000000000000",
+        displayName: `Bench: virtual machines should be patched (${resources} unhealthy)`,
+        description: "Generated for the list benchmark.",
+        severity: "High",
+        assessmentType: "BuiltIn",
+        policyDefinitionId: "/providers/Microsoft.Authorization/policyDefinitions/bench-resources",
+        unhealthyCount: resources,
+        healthyCount: 10,
+        notApplicableCount: 1,
+        notExemptibleReason: null,
+      });
+    }
+    for (let i = 0; i < count("exemptions"); i++) {
+      const sub = subs[i % subs.length];
+      const at = [
+        `/subscriptions/${sub}`,
+        `/subscriptions/${sub}/resourceGroups/rg-${i % 40}`,
+        `/subscriptions/${sub}/resourceGroups/rg-${i % 40}/providers/Microsoft.Compute/virtualMachines/vm-${i}`,
+      ][i % 3];
+      exemptions.push({
+        id: `${at}/providers/Microsoft.Authorization/policyExemptions/bench-${i}`,
+        name: `bench-${i}`,
+        scope: at,
+        displayName: i % 5 === 0 ? null : `${WORDS[i % WORDS.length]} exemption ${i}`,
+        description: i % 2 === 0 ? `Accepted risk number ${i}.` : null,
+        category: i % 4 === 0 ? "Mitigated" : "Waiver",
+        expiresOn: i % 6 === 0 ? null : new Date(Date.UTC(2027, i % 12, 1 + (i % 28))).toISOString(),
+        expired: i % 9 === 0,
+        policyAssignmentId: `/subscriptions/${sub}/providers/Microsoft.Authorization/policyAssignments/SecurityCenterBuiltIn`,
+        policyDefinitionReferenceIds: [`ref_${i % 97}`],
+      });
+    }
+  }
+
   function resourcesOf(key, subscriptionIds) {
-    const rec = fixtures.recommendations.find((r) => r.key === key);
+    const rec = recommendations.find((r) => r.key === key);
     if (!rec) return [];
     const [type, prefix] = fixtures.resourceTypes[key] ?? ["Microsoft.Resources/resources", "res"];
     const out = [];
@@ -555,7 +620,7 @@ export function installFakeBackend(fixtures) {
         return read(args.readId, async (stopped) => {
           await delay(60);
           stopped();
-          return clone(fixtures.recommendations);
+          return clone(recommendations);
         });
       case "recommendation_resources": {
         const all = resourcesOf(args.recommendationKey, args.subscriptionIds);
@@ -690,7 +755,9 @@ export function installFakeBackend(fixtures) {
         await delay(20);
         throw failure;
       }
-      return handle(cmd, args);
+      const answer = await handle(cmd, args);
+      window.__ipcAnswered[cmd] = performance.now();
+      return answer;
     },
   };
 }

@@ -1,24 +1,31 @@
-import { Button, Caption1, Spinner, Title3, makeStyles, tokens } from "@fluentui/react-components";
-import { ArrowClockwiseRegular, ShieldDismissRegular } from "@fluentui/react-icons";
+import { Button, Caption1, Input, Spinner, Title3, makeStyles, tokens } from "@fluentui/react-components";
+import { ArrowClockwiseRegular, SearchRegular, ShieldDismissRegular } from "@fluentui/react-icons";
 import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
+import type { Exemption } from "../ipc/bindings";
+import { countLabel, useArriving, useListView, type SortState } from "../shared/listView";
 import { EmptyState } from "../shared/EmptyState";
 import { ErrorBar } from "../shared/ErrorBar";
 import { queries, queryError, rowsSoFar, useSubscriptions } from "../ipc/queries";
+import { EXEMPTION_COMPARES, exemptionSearchText } from "./exemptionColumns";
 import { ExemptionsTable } from "./ExemptionsTable";
 import { SubscriptionFilter } from "./SubscriptionFilter";
 
 const useStyles = makeStyles({
-  root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
+  root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM, minWidth: 0 },
+  toolbar: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalM, flexWrap: "wrap" },
+  search: { width: "360px", maxWidth: "100%" },
+  count: { color: tokens.colorNeutralForeground3 },
   heading: { display: "flex", alignItems: "center", justifyContent: "space-between", gap: tokens.spacingHorizontalM },
   card: {
     backgroundColor: tokens.colorNeutralBackground1,
     borderRadius: tokens.borderRadiusMedium,
     boxShadow: tokens.shadow4,
     padding: tokens.spacingHorizontalS,
-    overflowX: "auto",
   },
 });
+
+const NONE: readonly Exemption[] = [];
 
 export function ExemptionsPage() {
   const styles = useStyles();
@@ -33,6 +40,14 @@ export function ExemptionsPage() {
     ...queries.exemptions(checkedIds),
     enabled: subscriptions.isSuccess && checkedIds.length > 0,
   });
+  const [search, setSearch] = useState("");
+  const [sort, setSort] = useState<SortState>(null);
+  const searchText = useMemo(() => exemptionSearchText(subscriptions.data ?? []), [subscriptions.data]);
+  const all = exemptions.data ?? NONE;
+  // Rows streaming in (the read's partial list), or a refetch's rows arriving.
+  const streaming = rowsSoFar(exemptions.data) !== null;
+  const arriving = useArriving(exemptions) || streaming;
+  const { shown, stale } = useListView(all, { searchText, search, sort, compares: EXEMPTION_COMPARES });
   const toggle = (id: string, checked: boolean) =>
     setUnchecked((set) => {
       const next = new Set(set);
@@ -47,17 +62,11 @@ export function ExemptionsPage() {
     else void exemptions.refetch();
   };
   const fetching = subscriptions.isFetching || exemptions.isFetching;
-  const soFar = rowsSoFar(exemptions.data);
 
   return (
     <div className={styles.root}>
       <div className={styles.heading}>
         <Title3 as="h2">Exemptions</Title3>
-        {soFar !== null ? (
-          <Caption1 aria-live="polite" data-testid="rows-so-far">
-            {soFar.toLocaleString()} so far…
-          </Caption1>
-        ) : null}
         <Button
           icon={fetching ? <Spinner size="extra-tiny" /> : <ArrowClockwiseRegular />}
           onClick={refresh}
@@ -73,6 +82,22 @@ export function ExemptionsPage() {
           onToggle={toggle}
         />
       ) : null}
+      <div className={styles.toolbar}>
+        <Input
+          className={styles.search}
+          aria-label="Search exemptions"
+          placeholder="Search exemptions"
+          contentBefore={<SearchRegular />}
+          value={search}
+          onChange={(_, data) => setSearch(data.value)}
+          type="search"
+        />
+        {exemptions.data ? (
+          <Caption1 className={styles.count} aria-live="polite" aria-busy={stale} data-testid="list-count">
+            {countLabel(shown.length, all.length, "exemption", arriving)}
+          </Caption1>
+        ) : null}
+      </div>
       {error ? <ErrorBar error={error} title="Couldn't load exemptions" onRetry={refresh} retrying={fetching} /> : null}
       {subscriptions.isPending || (checkedIds.length > 0 && exemptions.isPending && exemptions.isFetching) ? (
         <Spinner label="Loading exemptions…" />
@@ -84,8 +109,17 @@ export function ExemptionsPage() {
         </div>
       ) : exemptions.data ? (
         <div className={styles.card}>
-          {exemptions.data.length > 0 ? (
-            <ExemptionsTable exemptions={exemptions.data} subscriptions={subscriptions.data ?? []} />
+          {shown.length > 0 ? (
+            <ExemptionsTable
+              exemptions={shown}
+              subscriptions={subscriptions.data ?? []}
+              sort={sort}
+              onSortChange={setSort}
+            />
+          ) : search.trim() && all.length > 0 ? (
+            <EmptyState icon={<ShieldDismissRegular />} title="No exemptions">
+              {`No exemption matches "${search.trim()}".`}
+            </EmptyState>
           ) : (
             <EmptyState icon={<ShieldDismissRegular />} title="No exemptions">
               No exemptions at these subscriptions.

@@ -1,35 +1,24 @@
-import {
-  Badge,
-  Table,
-  TableBody,
-  TableCell,
-  TableCellLayout,
-  TableHeader,
-  TableHeaderCell,
-  TableRow,
-  makeStyles,
-  tokens,
-} from "@fluentui/react-components";
+import { Badge, makeStyles, tokens } from "@fluentui/react-components";
+import { useMemo } from "react";
 import type { Exemption, ExemptionCategory, Subscription } from "../ipc/bindings";
 import { categoryLabel } from "../shared/categoryLabel";
 import { formatExpiry, formatExpiryDate } from "../shared/formatDate";
+import type { SortState } from "../shared/listView";
 import { scopeParts, type ScopeParts } from "../shared/subscriptionNames";
 import { Truncated } from "../shared/Truncated";
+import { VirtualTable, type Column } from "../shared/VirtualTable";
 
-// Fixed layout: narrow columns get fixed widths, the long ids a share, and the
-// display name the rest. Below `minWidth` the card around the table scrolls
-// sideways instead of clipping.
 const useStyles = makeStyles({
-  table: { tableLayout: "fixed", width: "100%", minWidth: "820px" },
-  name: { fontWeight: tokens.fontWeightSemibold, overflowWrap: "anywhere" },
-  // Header cells are content-box by default; border-box makes these the real widths.
-  idColumn: { width: "16%", boxSizing: "border-box" },
-  scopeColumn: { width: "19%", boxSizing: "border-box" },
-  categoryColumn: { width: "92px", boxSizing: "border-box" },
-  expiresColumn: { width: "108px", boxSizing: "border-box" },
-  stateColumn: { width: "84px", boxSizing: "border-box" },
-  refsColumn: { width: "13%", boxSizing: "border-box" },
-  cell: { paddingTop: tokens.spacingVerticalS, paddingBottom: tokens.spacingVerticalS },
+  table: { minHeight: "120px" },
+  // At most two lines, then an ellipsis; the description is in the tooltip.
+  name: {
+    fontWeight: tokens.fontWeightSemibold,
+    display: "-webkit-box",
+    WebkitBoxOrient: "vertical",
+    WebkitLineClamp: 2,
+    overflow: "hidden",
+    overflowWrap: "anywhere",
+  },
   stack: { display: "flex", flexDirection: "column", minWidth: 0, width: "100%" },
   mono: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200 },
   muted: {
@@ -50,82 +39,129 @@ const SCOPE_KIND: Record<ScopeParts["kind"], string> = {
 
 const CATEGORY_SHORT: Record<ExemptionCategory, string> = { Mitigated: "Mitigated", Waiver: "Waiver" };
 
-type Props = { exemptions: readonly Exemption[]; subscriptions: readonly Subscription[] };
+type Props = {
+  exemptions: readonly Exemption[];
+  subscriptions: readonly Subscription[];
+  sort: SortState;
+  onSortChange: (sort: SortState) => void;
+};
 
-export function ExemptionsTable({ exemptions, subscriptions }: Props) {
+// Narrow columns get fixed widths, the long ids a share, and the display name
+// the rest; below `minWidth` the table scrolls sideways instead of clipping.
+export function ExemptionsTable({ exemptions, subscriptions, sort, onSortChange }: Props) {
   const styles = useStyles();
-  return (
-    <Table aria-label="Exemptions" size="medium" className={styles.table}>
-      <TableHeader>
-        <TableRow>
-          <TableHeaderCell>Display name</TableHeaderCell>
-          <TableHeaderCell className={styles.idColumn}>Name</TableHeaderCell>
-          <TableHeaderCell className={styles.scopeColumn}>Subscription</TableHeaderCell>
-          <TableHeaderCell className={styles.categoryColumn}>Category</TableHeaderCell>
-          <TableHeaderCell className={styles.expiresColumn}>Expires</TableHeaderCell>
-          <TableHeaderCell className={styles.stateColumn}>State</TableHeaderCell>
-          <TableHeaderCell className={styles.refsColumn}>
-            <Truncated text="Reference ids" />
-          </TableHeaderCell>
-        </TableRow>
-      </TableHeader>
-      <TableBody>
-        {exemptions.map((e) => {
+  const columns = useMemo<Column<Exemption>[]>(
+    () => [
+      {
+        id: "displayName",
+        header: "Display name",
+        width: "minmax(160px, 1fr)",
+        sortable: true,
+        render: (e) => (
+          <span className={styles.name} title={e.description ?? undefined}>
+            {e.displayName || e.name}
+          </span>
+        ),
+      },
+      {
+        id: "name",
+        header: "Name",
+        width: "16%",
+        sortable: true,
+        render: (e) => <Truncated text={e.name} className={styles.mono} />,
+      },
+      {
+        id: "scope",
+        header: "Subscription",
+        width: "19%",
+        sortable: true,
+        render: (e) => {
           const scope = scopeParts(e.scope, subscriptions);
-          const refs = e.policyDefinitionReferenceIds;
           return (
-            <TableRow key={e.id} data-testid="exemption-row" data-id={e.id}>
-              <TableCell className={styles.cell} title={e.description ?? undefined}>
-                <TableCellLayout className={styles.name}>{e.displayName || e.name}</TableCellLayout>
-              </TableCell>
-              <TableCell>
-                <Truncated text={e.name} className={styles.mono} />
-              </TableCell>
-              <TableCell>
-                <div className={styles.stack} title={e.scope}>
-                  <Truncated text={scope.primary} title={e.scope} />
-                  {scope.secondary ? (
-                    <Truncated
-                      text={scope.secondary}
-                      title={
-                        scope.kind === "managementGroup"
-                          ? e.scope
-                          : `${SCOPE_KIND[scope.kind]}: ${scope.secondary}\n${e.scope}`
-                      }
-                      className={styles.muted}
-                    />
-                  ) : null}
-                </div>
-              </TableCell>
-              <TableCell>
+            <div className={styles.stack} title={e.scope}>
+              <Truncated text={scope.primary} title={e.scope} />
+              {scope.secondary ? (
                 <Truncated
-                  text={e.category ? CATEGORY_SHORT[e.category] : categoryLabel(null)}
-                  title={categoryLabel(e.category)}
+                  text={scope.secondary}
+                  title={
+                    scope.kind === "managementGroup"
+                      ? e.scope
+                      : `${SCOPE_KIND[scope.kind]}: ${scope.secondary}\n${e.scope}`
+                  }
+                  className={styles.muted}
                 />
-              </TableCell>
-              <TableCell>
-                <Truncated text={formatExpiryDate(e.expiresOn)} title={formatExpiry(e.expiresOn)} />
-              </TableCell>
-              <TableCell>
-                <Badge appearance="tint" shape="rounded" color={e.expired ? "danger" : "success"}>
-                  {e.expired ? "Expired" : "Active"}
-                </Badge>
-              </TableCell>
-              <TableCell>
-                {refs.length > 0 ? (
-                  <div className={styles.stack}>
-                    {refs.map((id) => (
-                      <Truncated key={id} text={id} className={styles.refs} />
-                    ))}
-                  </div>
-                ) : (
-                  <span className={styles.refs}>—</span>
-                )}
-              </TableCell>
-            </TableRow>
+              ) : null}
+            </div>
           );
-        })}
-      </TableBody>
-    </Table>
+        },
+      },
+      {
+        id: "category",
+        header: "Category",
+        width: "100px",
+        sortable: true,
+        render: (e) => (
+          <Truncated
+            text={e.category ? CATEGORY_SHORT[e.category] : categoryLabel(null)}
+            title={categoryLabel(e.category)}
+          />
+        ),
+      },
+      {
+        id: "expires",
+        header: "Expires",
+        width: "116px",
+        sortable: true,
+        render: (e) => <Truncated text={formatExpiryDate(e.expiresOn)} title={formatExpiry(e.expiresOn)} />,
+      },
+      {
+        id: "state",
+        header: "State",
+        width: "88px",
+        sortable: true,
+        render: (e) => (
+          <Badge appearance="tint" shape="rounded" color={e.expired ? "danger" : "success"}>
+            {e.expired ? "Expired" : "Active"}
+          </Badge>
+        ),
+      },
+      {
+        id: "refs",
+        header: "Reference ids",
+        title: "Reference ids",
+        width: "13%",
+        sortable: true,
+        render: (e) => <References ids={e.policyDefinitionReferenceIds} className={styles.refs} />,
+      },
+    ],
+    [styles, subscriptions],
+  );
+  return (
+    <VirtualTable
+      aria-label="Exemptions"
+      className={styles.table}
+      rows={exemptions}
+      rowKey={(e) => e.id}
+      columns={columns}
+      rowHeight={60}
+      maxHeight="calc(100vh - 260px)"
+      minWidth="860px"
+      sort={sort}
+      onSortChange={onSortChange}
+      rowAttributes={(e) => ({ "data-testid": "exemption-row", "data-id": e.id })}
+    />
+  );
+}
+
+/** The first reference id, and "+N more" when there are more (all of them in the tooltip): two lines at most. */
+function References({ ids, className }: { ids: readonly string[]; className: string }) {
+  const styles = useStyles();
+  if (ids.length === 0) return <span className={className}>—</span>;
+  const all = ids.join("\n");
+  return (
+    <div className={styles.stack} title={all}>
+      <Truncated text={ids[0]!} title={all} className={className} />
+      {ids.length > 1 ? <Truncated text={`+${ids.length - 1} more`} title={all} className={className} /> : null}
+    </div>
   );
 }

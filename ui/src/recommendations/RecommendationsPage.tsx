@@ -3,16 +3,17 @@ import { SearchRegular, ShieldCheckmarkRegular } from "@fluentui/react-icons";
 import { useQuery } from "@tanstack/react-query";
 import { useCallback, useMemo, useState } from "react";
 import { useExemptTarget } from "../app/exemptTarget";
-import type { ExemptionDraft } from "../ipc/bindings";
+import type { ExemptionDraft, Recommendation } from "../ipc/bindings";
 import { ExemptDrawer, type DrawerTarget } from "../exempt/ExemptDrawer";
 import { EmptyState } from "../shared/EmptyState";
 import { ErrorBar } from "../shared/ErrorBar";
 import { queries, queryError, useSubscriptions } from "../ipc/queries";
-import { filterAndSort } from "./filterAndSort";
+import { countLabel, useArriving, useListView, type SortState } from "../shared/listView";
+import { RECOMMENDATION_COMPARES, compareRecommendations, recommendationSearchText } from "./filterAndSort";
 import { RecommendationsTable } from "./RecommendationsTable";
 
 const useStyles = makeStyles({
-  root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM, maxWidth: "1200px" },
+  root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM, maxWidth: "1200px", minWidth: 0 },
   toolbar: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalM, flexWrap: "wrap" },
   search: { width: "360px", maxWidth: "100%" },
   card: {
@@ -20,14 +21,16 @@ const useStyles = makeStyles({
     borderRadius: tokens.borderRadiusMedium,
     boxShadow: tokens.shadow4,
     padding: tokens.spacingHorizontalS,
-    overflowX: "auto",
   },
   count: { color: tokens.colorNeutralForeground3 },
 });
 
+const NONE: readonly Recommendation[] = [];
+
 export function RecommendationsPage() {
   const styles = useStyles();
   const [search, setSearch] = useState("");
+  const [sort, setSort] = useState<SortState>(null);
   // Drafts survive closing the pane, so nothing typed is lost until it is created.
   const { request, open, close, drafts } = useExemptTarget();
 
@@ -38,7 +41,15 @@ export function RecommendationsPage() {
     enabled: subscriptions.isSuccess,
   });
 
-  const rows = useMemo(() => filterAndSort(recommendations.data ?? [], search), [recommendations.data, search]);
+  const all = recommendations.data ?? NONE;
+  const arriving = useArriving(recommendations);
+  const { shown: rows, stale } = useListView(all, {
+    searchText: recommendationSearchText,
+    search,
+    sort,
+    compares: RECOMMENDATION_COMPARES,
+    defaultCompare: compareRecommendations,
+  });
   const error = queryError(subscriptions.error) ?? queryError(recommendations.error);
   const loading = subscriptions.isPending || (subscriptions.isSuccess && recommendations.isPending);
   const retry = () => {
@@ -79,10 +90,8 @@ export function RecommendationsPage() {
           type="search"
         />
         {recommendations.data ? (
-          <Caption1 className={styles.count} aria-live="polite">
-            {rows.length === recommendations.data.length
-              ? `${rows.length} recommendation${rows.length === 1 ? "" : "s"}`
-              : `${rows.length} of ${recommendations.data.length} recommendations`}
+          <Caption1 className={styles.count} aria-live="polite" aria-busy={stale} data-testid="list-count">
+            {countLabel(rows.length, all.length, "recommendation", arriving)}
           </Caption1>
         ) : null}
       </div>
@@ -99,7 +108,12 @@ export function RecommendationsPage() {
       ) : recommendations.data ? (
         <div className={styles.card}>
           {rows.length > 0 ? (
-            <RecommendationsTable recommendations={rows} onOpen={(r) => open({ key: r.key })} />
+            <RecommendationsTable
+              recommendations={rows}
+              onOpen={(r) => open({ key: r.key })}
+              sort={sort}
+              onSortChange={setSort}
+            />
           ) : (
             <EmptyState icon={<ShieldCheckmarkRegular />} title="No recommendations">
               {search.trim()

@@ -1,39 +1,15 @@
-import {
-  Table,
-  TableBody,
-  TableCell,
-  TableCellLayout,
-  TableHeader,
-  TableHeaderCell,
-  TableRow,
-  makeStyles,
-  tokens,
-  useArrowNavigationGroup,
-} from "@fluentui/react-components";
-import type { KeyboardEvent } from "react";
+import { makeStyles, tokens } from "@fluentui/react-components";
+import { useMemo } from "react";
 import type { Recommendation } from "../ipc/bindings";
+import type { SortState } from "../shared/listView";
 import { SeverityBadge } from "../shared/SeverityBadge";
-import { Truncated } from "../shared/Truncated";
+import { VirtualTable, type Column } from "../shared/VirtualTable";
 import { ExemptibleCell } from "./ExemptibleCell";
 
-// Fixed layout: the narrow columns get the widths below and the name takes the
-// rest (at most two lines, then an ellipsis; the full name is in the tooltip).
-// In narrow windows the fixed columns shrink a little (the count's header wraps
-// onto two lines); below `minWidth` the card around the table scrolls sideways
-// instead of clipping.
-const NARROW = "@media (max-width: 1120px)";
-
 const useStyles = makeStyles({
-  table: { tableLayout: "fixed", width: "100%", minWidth: "560px" },
-  row: {
-    cursor: "pointer",
-    ":focus-visible": {
-      outline: `${tokens.strokeWidthThick} solid ${tokens.colorStrokeFocus2}`,
-      outlineOffset: `calc(-1 * ${tokens.strokeWidthThick})`,
-    },
-  },
+  table: { minHeight: "120px" },
   name: { fontWeight: tokens.fontWeightSemibold },
-  nameCell: { paddingTop: tokens.spacingVerticalXS, paddingBottom: tokens.spacingVerticalXS },
+  // At most two lines, then an ellipsis; the full name is in the tooltip.
   clamp: {
     display: "-webkit-box",
     WebkitBoxOrient: "vertical",
@@ -42,68 +18,78 @@ const useStyles = makeStyles({
     overflowWrap: "anywhere",
   },
   number: { fontVariantNumeric: "tabular-nums" },
-  // Header cells are content-box by default; border-box makes these the real widths.
-  severity: { width: "104px", boxSizing: "border-box", [NARROW]: { width: "88px" } },
-  unhealthy: { width: "176px", boxSizing: "border-box", [NARROW]: { width: "112px" } },
-  exemptible: { width: "176px", boxSizing: "border-box" },
-  nowrap: { whiteSpace: "nowrap" },
+  nowrap: { whiteSpace: "nowrap", overflow: "hidden" },
 });
 
 type Props = {
   recommendations: readonly Recommendation[];
   onOpen: (r: Recommendation) => void;
+  sort: SortState;
+  onSortChange: (sort: SortState) => void;
 };
 
-export function RecommendationsTable({ recommendations, onOpen }: Props) {
+const label = (r: Recommendation) =>
+  `${r.displayName}, ${r.severity} severity, ${r.unhealthyCount} unhealthy${
+    r.notExemptibleReason === null ? "" : ", can't be exempted"
+  }`;
+
+// The name takes what the fixed columns leave; below `minWidth` the table scrolls sideways.
+export function RecommendationsTable({ recommendations, onOpen, sort, onSortChange }: Props) {
   const styles = useStyles();
-  const arrows = useArrowNavigationGroup({ axis: "vertical", memorizeCurrent: true });
-  const onKeyDown = (e: KeyboardEvent, r: Recommendation) => {
-    if (e.key === "Enter" || e.key === " ") {
-      e.preventDefault();
-      onOpen(r);
-    }
-  };
+  const columns = useMemo<Column<Recommendation>[]>(
+    () => [
+      {
+        id: "name",
+        header: "Recommendation",
+        width: "minmax(200px, 1fr)",
+        sortable: true,
+        className: styles.name,
+        render: (r) => (
+          <span className={styles.clamp} title={r.displayName}>
+            {r.displayName}
+          </span>
+        ),
+      },
+      {
+        id: "severity",
+        header: "Severity",
+        width: "104px",
+        sortable: true,
+        render: (r) => <SeverityBadge severity={r.severity} />,
+      },
+      {
+        id: "unhealthy",
+        header: "Unhealthy resources",
+        width: "184px",
+        sortable: true,
+        className: styles.number,
+        render: (r) => r.unhealthyCount.toLocaleString("en-US"),
+      },
+      {
+        id: "exemptible",
+        header: "Can be exempted",
+        width: "168px",
+        sortable: true,
+        className: styles.nowrap,
+        render: (r) => <ExemptibleCell reason={r.notExemptibleReason} />,
+      },
+    ],
+    [styles],
+  );
   return (
-    <Table aria-label="Recommendations" className={styles.table} size="medium">
-      <TableHeader>
-        <TableRow>
-          <TableHeaderCell>Recommendation</TableHeaderCell>
-          <TableHeaderCell className={styles.severity}>Severity</TableHeaderCell>
-          <TableHeaderCell className={styles.unhealthy}>Unhealthy resources</TableHeaderCell>
-          <TableHeaderCell className={styles.exemptible}>
-            <Truncated text="Can be exempted" />
-          </TableHeaderCell>
-        </TableRow>
-      </TableHeader>
-      <TableBody {...arrows}>
-        {recommendations.map((r) => (
-          <TableRow
-            key={r.key}
-            className={styles.row}
-            tabIndex={0}
-            data-testid="recommendation-row"
-            data-key={r.key}
-            aria-label={`${r.displayName}, ${r.severity} severity, ${r.unhealthyCount} unhealthy${
-              r.notExemptibleReason === null ? "" : ", can't be exempted"
-            }`}
-            onClick={() => onOpen(r)}
-            onKeyDown={(e) => onKeyDown(e, r)}
-          >
-            <TableCell className={styles.nameCell} title={r.displayName}>
-              <TableCellLayout className={styles.name}>
-                <span className={styles.clamp}>{r.displayName}</span>
-              </TableCellLayout>
-            </TableCell>
-            <TableCell>
-              <SeverityBadge severity={r.severity} />
-            </TableCell>
-            <TableCell className={styles.number}>{r.unhealthyCount}</TableCell>
-            <TableCell className={styles.nowrap}>
-              <ExemptibleCell reason={r.notExemptibleReason} />
-            </TableCell>
-          </TableRow>
-        ))}
-      </TableBody>
-    </Table>
+    <VirtualTable
+      aria-label="Recommendations"
+      className={styles.table}
+      rows={recommendations}
+      rowKey={(r) => r.key}
+      columns={columns}
+      rowHeight={56}
+      maxHeight="calc(100vh - 220px)"
+      minWidth="600px"
+      sort={sort}
+      onSortChange={onSortChange}
+      onOpen={onOpen}
+      rowAttributes={(r) => ({ "data-testid": "recommendation-row", "data-key": r.key, "aria-label": label(r) })}
+    />
   );
 }

@@ -1,18 +1,17 @@
-import { Body1, Caption1, Spinner, Tab, TabList, makeStyles, tokens } from "@fluentui/react-components";
+import { Body1, Caption1, Input, Spinner, Tab, TabList, makeStyles, tokens } from "@fluentui/react-components";
+import { SearchRegular } from "@fluentui/react-icons";
 import { useMemo, useState } from "react";
 import type { Recommendation, ResourceStatus, Subscription } from "../../ipc/bindings";
 import { ErrorBar } from "../../shared/ErrorBar";
 import { queryError, useRecommendationResources } from "../../ipc/queries";
-import { VirtualList } from "../../shared/VirtualList";
-import { ResourceLine } from "./ResourceLine";
+import { countLabel, useArriving, useListView, type SortState } from "../../shared/listView";
+import { RESOURCE_COMPARES, ResourcesTable, resourceSearchText } from "./ResourcesTable";
 
 const useStyles = makeStyles({
   root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
   description: { color: tokens.colorNeutralForeground2 },
-  list: {
-    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
-    borderRadius: tokens.borderRadiusMedium,
-  },
+  toolbar: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalM, flexWrap: "wrap" },
+  search: { flexGrow: 1, maxWidth: "320px" },
   muted: { color: tokens.colorNeutralForeground3 },
 });
 
@@ -37,7 +36,12 @@ export function RecommendationDetails({ recommendation, subscriptions }: Props) 
     for (const r of resources.data ?? []) c[r.status]++;
     return c;
   }, [resources.data]);
-  const shown = useMemo(() => (resources.data ?? []).filter((r) => r.status === status), [resources.data, status]);
+  const ofStatus = useMemo(() => (resources.data ?? []).filter((r) => r.status === status), [resources.data, status]);
+  const [search, setSearch] = useState("");
+  const [sort, setSort] = useState<SortState>(null);
+  const searchText = useMemo(() => resourceSearchText(subscriptions), [subscriptions]);
+  const { shown, stale } = useListView(ofStatus, { searchText, search, sort, compares: RESOURCE_COMPARES });
+  const arriving = useArriving(resources);
   const failure = queryError(resources.error);
   const tabs = counts.Unknown > 0 ? [...TABS, UNKNOWN_TAB] : TABS;
   const label = (tabs.find((t) => t.status === status) ?? UNKNOWN_TAB).label;
@@ -59,18 +63,40 @@ export function RecommendationDetails({ recommendation, subscriptions }: Props) 
         <ErrorBar error={failure} title="Couldn't load the resources" onRetry={() => void resources.refetch()} />
       ) : resources.isPending ? (
         <Spinner size="tiny" label="Loading resources…" labelPosition="after" />
-      ) : shown.length === 0 ? (
+      ) : ofStatus.length === 0 ? (
         <Caption1 className={styles.muted}>No {label.toLowerCase()} resources.</Caption1>
       ) : (
-        <VirtualList
-          aria-label={`${label} resources`}
-          className={styles.list}
-          items={shown}
-          itemKey={(r) => r.id}
-          estimate={status === "NotApplicable" ? 64 : 48}
-          maxHeight="60vh"
-          render={(r) => <ResourceLine resource={r} subscriptions={subscriptions} />}
-        />
+        <>
+          <div className={styles.toolbar}>
+            <Input
+              className={styles.search}
+              aria-label="Search resources"
+              placeholder="Search resources"
+              contentBefore={<SearchRegular />}
+              value={search}
+              onChange={(_, data) => setSearch(data.value)}
+              type="search"
+              size="small"
+            />
+            <Caption1 className={styles.muted} aria-live="polite" aria-busy={stale} data-testid="list-count">
+              {countLabel(shown.length, ofStatus.length, "resource", arriving)}
+            </Caption1>
+          </div>
+          {shown.length === 0 ? (
+            <Caption1
+              className={styles.muted}
+            >{`No ${label.toLowerCase()} resource matches "${search.trim()}".`}</Caption1>
+          ) : (
+            <ResourcesTable
+              label={`${label} resources`}
+              resources={shown}
+              subscriptions={subscriptions}
+              sort={sort}
+              onSortChange={setSort}
+              rowHeight={status === "NotApplicable" ? 72 : 56}
+            />
+          )}
+        </>
       )}
     </div>
   );

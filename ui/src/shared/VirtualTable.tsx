@@ -1,0 +1,360 @@
+import { makeStyles, mergeClasses, tokens } from "@fluentui/react-components";
+import { ArrowSortDownRegular, ArrowSortUpRegular } from "@fluentui/react-icons";
+import { useVirtualizer } from "@tanstack/react-virtual";
+import {
+  memo,
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type ReactNode,
+} from "react";
+import type { SortState } from "./listView";
+
+/** The header row's height; rows scroll under it. */
+const HEADER = 36;
+
+const useStyles = makeStyles({
+  grid: { overflow: "auto", position: "relative", contain: "strict", outlineStyle: "none" },
+  header: {
+    position: "sticky",
+    top: 0,
+    zIndex: 1,
+    height: `${HEADER}px`,
+    display: "grid",
+    alignItems: "center",
+    backgroundColor: tokens.colorNeutralBackground1,
+    borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke1}`,
+  },
+  headerCell: {
+    display: "flex",
+    alignItems: "center",
+    gap: tokens.spacingHorizontalXXS,
+    padding: `0 ${tokens.spacingHorizontalS}`,
+    minWidth: 0,
+    height: "100%",
+    fontWeight: tokens.fontWeightSemibold,
+    fontSize: tokens.fontSizeBase300,
+    color: tokens.colorNeutralForeground1,
+    overflow: "hidden",
+    whiteSpace: "nowrap",
+    textOverflow: "ellipsis",
+  },
+  sortButton: {
+    border: "none",
+    backgroundColor: "transparent",
+    color: "inherit",
+    font: "inherit",
+    textAlign: "start",
+    padding: 0,
+    boxSizing: "border-box",
+    display: "flex",
+    alignItems: "center",
+    gap: tokens.spacingHorizontalXXS,
+    width: "100%",
+    height: "100%",
+    cursor: "pointer",
+    minWidth: 0,
+    ":hover": { color: tokens.colorNeutralForeground1Hover, backgroundColor: tokens.colorSubtleBackgroundHover },
+    ":focus-visible": {
+      outline: `${tokens.strokeWidthThick} solid ${tokens.colorStrokeFocus2}`,
+      outlineOffset: `calc(-1 * ${tokens.strokeWidthThick})`,
+    },
+  },
+  headerText: { overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" },
+  body: { position: "relative" },
+  row: {
+    position: "absolute",
+    top: 0,
+    left: 0,
+    right: 0,
+    display: "grid",
+    alignItems: "center",
+    boxSizing: "border-box",
+    overflow: "hidden",
+    borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+    outlineStyle: "none",
+    ":hover": { backgroundColor: tokens.colorSubtleBackgroundHover },
+    ":focus-visible": {
+      outline: `${tokens.strokeWidthThick} solid ${tokens.colorStrokeFocus2}`,
+      outlineOffset: `calc(-1 * ${tokens.strokeWidthThick})`,
+    },
+  },
+  clickable: { cursor: "pointer" },
+  selected: {
+    backgroundColor: tokens.colorSubtleBackgroundSelected,
+    ":hover": { backgroundColor: tokens.colorSubtleBackgroundSelected },
+  },
+  cell: {
+    minWidth: 0,
+    padding: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalS}`,
+    fontSize: tokens.fontSizeBase300,
+    lineHeight: tokens.lineHeightBase300,
+  },
+});
+
+export type Column<T> = {
+  id: string;
+  header: ReactNode;
+  /** A CSS grid track: `"104px"`, `"minmax(0, 1fr)"`. */
+  width: string;
+  render: (row: T) => ReactNode;
+  /** The header sorts by this column when clicked. */
+  sortable?: boolean;
+  /** The header's text for screen readers and the tooltip, when `header` is not plain text. */
+  title?: string;
+  className?: string;
+};
+
+type RowAttributes = { "aria-label"?: string; title?: string } & Record<`data-${string}`, string | undefined>;
+
+type Props<T> = {
+  rows: readonly T[];
+  rowKey: (row: T) => string;
+  columns: readonly Column<T>[];
+  "aria-label": string;
+  /** Every row's height in pixels; a cell's content must fit (clamp or cut it). One
+   * height keeps the layout of 50,000 rows to arithmetic: nothing is measured. */
+  rowHeight: number;
+  /** The most the table may take up, as CSS (`"60vh"`); it is shorter when its rows are. */
+  maxHeight: string;
+  /** Below this width the table scrolls sideways instead of squeezing its columns. */
+  minWidth?: string;
+  sort?: SortState;
+  onSortChange?: (sort: SortState) => void;
+  /** Click, Enter or Space on a row. */
+  onOpen?: (row: T) => void;
+  rowAttributes?: (row: T) => RowAttributes;
+  className?: string;
+};
+
+/** A table that keeps only the rows in view in the DOM, so 50,000 rows cost
+ * what a screenful does: a `grid` with a sticky header, sortable columns, one
+ * focusable row at a time (arrow keys, Home/End, PageUp/PageDown; the focused
+ * row scrolls into view), and the focused row, the selection and the scroll
+ * position kept when rows are added while it is open. */
+export function VirtualTable<T>(props: Props<T>) {
+  const { rows, rowKey, columns, rowHeight, maxHeight, minWidth, sort, onSortChange, onOpen, rowAttributes } = props;
+  const styles = useStyles();
+  const scroller = useRef<HTMLDivElement>(null);
+  // The focused (and selected) row, by key, so it survives rows being added, filtered or sorted.
+  const [active, setActive] = useState<string | null>(null);
+  const pendingFocus = useRef<number | null>(null);
+  const template = columns.map((c) => c.width).join(" ");
+
+  // The virtualizer re-lays out every row when this function changes: keep it for the same rows.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const getItemKey = useCallback((i: number) => rowKey(rows[i]!), [rows]);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => rowHeight,
+    overscan: 6,
+    scrollMargin: HEADER,
+    scrollPaddingStart: HEADER,
+    getItemKey,
+  });
+  // Rows are memoised; what they call back through stays the same function.
+  const latest = useRef({ onOpen, rowAttributes });
+  useLayoutEffect(() => {
+    latest.current = { onOpen, rowAttributes };
+  });
+  const open = useCallback((row: T) => latest.current.onOpen?.(row), []);
+  const attributes = useCallback((row: T) => latest.current.rowAttributes?.(row) ?? {}, []);
+
+  // Keep the first row in view where it was when rows before it are added or
+  // taken away (a sort puts a streamed-in row anywhere); rows added after it cost nothing.
+  const anchor = useRef<{ key: string; index: number; delta: number } | null>(null);
+  const seenRows = useRef(rows);
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    const previous = anchor.current;
+    if (seenRows.current !== rows && el && previous) {
+      seenRows.current = rows;
+      const index =
+        previous.index < rows.length && rowKey(rows[previous.index]!) === previous.key
+          ? previous.index
+          : rows.findIndex((r) => rowKey(r) === previous.key);
+      if (index >= 0 && index !== previous.index) {
+        const start = virtualizer.measurementsCache[index]?.start;
+        if (start !== undefined) el.scrollTop = start + previous.delta;
+      } else if (index < 0) {
+        el.scrollTop = 0;
+      }
+    }
+    seenRows.current = rows;
+  });
+  const items = virtualizer.getVirtualItems();
+  const scrollTop = virtualizer.scrollOffset ?? 0;
+  const first = items.find((v) => v.end > scrollTop + HEADER) ?? items[0];
+  useEffect(() => {
+    anchor.current = first ? { key: String(first.key), index: first.index, delta: scrollTop - first.start } : null;
+  });
+
+  // Focus a row moved to by keyboard once it is rendered (scrolling there may take a frame).
+  useEffect(() => {
+    const index = pendingFocus.current;
+    if (index === null) return;
+    const el = scroller.current?.querySelector<HTMLElement>(`[data-row-index="${index}"]`);
+    if (el) {
+      pendingFocus.current = null;
+      el.focus({ preventScroll: true });
+    }
+  });
+
+  const activeIndex = useMemo(
+    () => (active === null ? -1 : rows.findIndex((r) => rowKey(r) === active)),
+    // `rowKey` is the same function for the same rows.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [rows, active],
+  );
+  const tabbable = activeIndex >= 0 ? activeIndex : 0;
+
+  const moveTo = (index: number) => {
+    const next = Math.max(0, Math.min(rows.length - 1, index));
+    if (rows.length === 0) return;
+    setActive(rowKey(rows[next]!));
+    pendingFocus.current = next;
+    virtualizer.scrollToIndex(next, { align: "auto" });
+  };
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const rowEl = (e.target as HTMLElement).closest<HTMLElement>("[data-row-index]");
+    if (!rowEl) return;
+    const index = Number(rowEl.dataset.rowIndex);
+    const page = Math.max(1, Math.floor(((scroller.current?.clientHeight ?? 0) - HEADER) / rowHeight) - 1);
+    const moves: Record<string, number> = {
+      ArrowDown: index + 1,
+      ArrowUp: index - 1,
+      PageDown: index + page,
+      PageUp: index - page,
+      Home: 0,
+      End: rows.length - 1,
+    };
+    const target = moves[e.key];
+    if (target !== undefined) {
+      e.preventDefault();
+      moveTo(target);
+    } else if ((e.key === "Enter" || e.key === " ") && onOpen && rows[index]) {
+      e.preventDefault();
+      onOpen(rows[index]);
+    }
+  };
+
+  const total = virtualizer.getTotalSize();
+  const sortBy = (id: string) => {
+    if (!onSortChange) return;
+    if (sort?.column !== id) onSortChange({ column: id, descending: false });
+    else if (!sort.descending) onSortChange({ column: id, descending: true });
+    else onSortChange(null);
+  };
+
+  return (
+    <div
+      ref={scroller}
+      role="grid"
+      aria-label={props["aria-label"]}
+      aria-rowcount={rows.length + 1}
+      aria-colcount={columns.length}
+      className={mergeClasses(styles.grid, props.className)}
+      style={{ height: `min(${total + HEADER + 2}px, ${maxHeight})` }}
+      onKeyDown={onKeyDown}
+    >
+      <div role="rowgroup" className={styles.header} style={{ gridTemplateColumns: template, minWidth }}>
+        <div role="row" aria-rowindex={1} style={{ display: "contents" }}>
+          {columns.map((c, i) => {
+            const sorted = sort?.column === c.id ? sort : null;
+            return (
+              <div
+                key={c.id}
+                role="columnheader"
+                aria-colindex={i + 1}
+                aria-sort={sorted ? (sorted.descending ? "descending" : "ascending") : undefined}
+                className={styles.headerCell}
+                title={c.title}
+              >
+                {c.sortable && onSortChange ? (
+                  <button type="button" className={styles.sortButton} onClick={() => sortBy(c.id)}>
+                    <span className={styles.headerText}>{c.header}</span>
+                    {sorted ? sorted.descending ? <ArrowSortDownRegular /> : <ArrowSortUpRegular /> : null}
+                  </button>
+                ) : (
+                  <span className={styles.headerText}>{c.header}</span>
+                )}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+      <div role="rowgroup" className={styles.body} style={{ height: total, minWidth }}>
+        {items.map((v) => (
+          <Row<T>
+            key={String(v.key)}
+            row={rows[v.index]!}
+            rowKey={String(v.key)}
+            index={v.index}
+            top={v.start - HEADER}
+            height={rowHeight}
+            template={template}
+            columns={columns}
+            selected={v.index === activeIndex}
+            tabbable={v.index === tabbable}
+            clickable={onOpen !== undefined}
+            onActivate={setActive}
+            onOpen={open}
+            attributes={attributes}
+          />
+        ))}
+      </div>
+    </div>
+  );
+}
+
+type RowProps<T> = {
+  row: T;
+  rowKey: string;
+  index: number;
+  top: number;
+  height: number;
+  template: string;
+  columns: readonly Column<T>[];
+  selected: boolean;
+  tabbable: boolean;
+  clickable: boolean;
+  onActivate: (key: string) => void;
+  onOpen: (row: T) => void;
+  attributes: (row: T) => RowAttributes;
+};
+
+/** One row; it renders again only when what it shows changes, not on every scroll or keystroke. */
+const Row = memo(function Row<T>(props: RowProps<T>) {
+  const { row, rowKey, index, top, height, template, columns, selected, tabbable, clickable } = props;
+  const styles = useStyles();
+  return (
+    <div
+      role="row"
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      tabIndex={tabbable ? 0 : -1}
+      data-row-index={index}
+      className={mergeClasses(styles.row, clickable && styles.clickable, selected && styles.selected)}
+      style={{ transform: `translateY(${top}px)`, height, gridTemplateColumns: template }}
+      onFocus={(e) => {
+        if (e.target === e.currentTarget) props.onActivate(rowKey);
+      }}
+      onClick={() => {
+        props.onActivate(rowKey);
+        props.onOpen(row);
+      }}
+      {...props.attributes(row)}
+    >
+      {columns.map((c, i) => (
+        <div key={c.id} role="gridcell" aria-colindex={i + 1} className={mergeClasses(styles.cell, c.className)}>
+          {c.render(row)}
+        </div>
+      ))}
+    </div>
+  );
+}) as <T>(props: RowProps<T>) => ReactNode;

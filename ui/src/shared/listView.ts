@@ -1,0 +1,155 @@
+import { useDeferredValue, useMemo, useState } from "react";
+
+/** Which column a list is sorted by; `null` is the list's own order. */
+export type SortState = { column: string; descending: boolean } | null;
+
+export type Compare<T> = (a: T, b: T) => number;
+
+/** Sorting names: case- and accent-insensitive, with numbers in number order. */
+const collator = new Intl.Collator(undefined, { sensitivity: "base", numeric: true });
+export const compareText = (a: string, b: string) => collator.compare(a, b);
+
+/** The words of a search, lower-cased; a row matches when its search key holds every one. */
+export function searchWords(search: string): string[] {
+  return search.toLowerCase().split(/\s+/).filter(Boolean);
+}
+
+/** The order of `rows` as indexes into it: by the sorted column (ties in the default
+ * order, then the order rows came in), or by the default order, or as they came. */
+export function sortOrder<T>(
+  rows: readonly T[],
+  sort: SortState,
+  compares: Readonly<Record<string, Compare<T>>>,
+  defaultCompare?: Compare<T>,
+): number[] {
+  const order = Array.from({ length: rows.length }, (_, i) => i);
+  const by = sort ? compares[sort.column] : undefined;
+  const sign = sort?.descending ? -1 : 1;
+  if (by) order.sort((a, b) => sign * by(rows[a]!, rows[b]!) || (defaultCompare?.(rows[a]!, rows[b]!) ?? 0) || a - b);
+  else if (defaultCompare) order.sort((a, b) => defaultCompare(rows[a]!, rows[b]!) || a - b);
+  return order;
+}
+
+/** `rows` in `order` whose key (same index as the row) holds every word. */
+export function filterInOrder<T>(
+  rows: readonly T[],
+  order: readonly number[],
+  keys: readonly string[],
+  words: readonly string[],
+): T[] {
+  return matchingIndexes(order, keys, words).map((i) => rows[i]!);
+}
+
+/** The last search over each order, so typing on narrows what the last keystroke found. */
+const lastSearch = new WeakMap<
+  readonly number[],
+  { keys: readonly string[]; words: readonly string[]; found: number[] }
+>();
+
+/** The indexes in `order` whose key holds every word. When every word of the
+ * last search over the same order is part of a word now (typing on), only what
+ * that search found is looked at again. */
+function matchingIndexes(
+  order: readonly number[],
+  keys: readonly string[],
+  words: readonly string[],
+): readonly number[] {
+  if (words.length === 0) return order;
+  const last = lastSearch.get(order);
+  const narrowing =
+    last !== undefined && last.keys === keys && last.words.every((o) => words.some((w) => w.includes(o)));
+  const found: number[] = [];
+  outer: for (const i of narrowing ? last.found : order) {
+    const key = keys[i]!;
+    for (const w of words) if (!key.includes(w)) continue outer;
+    found.push(i);
+  }
+  lastSearch.set(order, { keys, words, found });
+  return found;
+}
+
+/** Each row's search key, lower-cased, in row order. When `rows` only grew
+ * (a streamed read appending a batch), the keys already made are kept and only
+ * the new rows' are computed. */
+function searchKeys<T>(
+  rows: readonly T[],
+  searchText: (row: T) => string,
+  previous: SearchKeys<T> | null,
+): SearchKeys<T> {
+  const reuse =
+    previous !== null &&
+    previous.searchText === searchText &&
+    previous.rows.length <= rows.length &&
+    previous.rows.length > 0 &&
+    previous.rows[0] === rows[0] &&
+    previous.rows[previous.rows.length - 1] === rows[previous.rows.length - 1];
+  const keys = reuse ? previous.keys.slice() : [];
+  for (let i = keys.length; i < rows.length; i++) keys.push(searchText(rows[i]!).toLowerCase());
+  return { rows, searchText, keys };
+}
+type SearchKeys<T> = { rows: readonly T[]; searchText: (row: T) => string; keys: string[] };
+
+type Options<T> = {
+  /** The text a search looks in; computed once per row and kept (lower-cased) while the row
+   * is. Keep it the same function (module-level, or `useCallback`) or every key is recomputed. */
+  searchText: (row: T) => string;
+  search: string;
+  sort: SortState;
+  /** How each sortable column compares two rows (ascending). */
+  compares: Readonly<Record<string, Compare<T>>>;
+  /** The order without a column sort (and for ties); none keeps the order rows came in. */
+  defaultCompare?: Compare<T>;
+};
+
+/** A list's rows sorted and filtered, cheaply enough to follow every keystroke.
+ *
+ * Sorting happens only when the rows or the sort change, and orders indexes,
+ * not rows. Each row's search key is computed once (rows appended while a read
+ * streams in cost only their own keys). A keystroke filters the sorted indexes
+ * against those keys at a deferred priority, so the search box never waits for
+ * the list; `stale` says the shown rows are for an older search. */
+export function useListView<T extends object>(rows: readonly T[], options: Options<T>) {
+  const { searchText, search, sort, compares, defaultCompare } = options;
+  const [keyed, setKeyed] = useState<SearchKeys<T> | null>(null);
+  // Adjusting state while rendering: the keys follow the rows in the same render.
+  let current = keyed;
+  if (current === null || current.rows !== rows || current.searchText !== searchText) {
+    current = searchKeys(rows, searchText, keyed);
+    setKeyed(current);
+  }
+  const keys = current.keys;
+  const order = useMemo(
+    () => sortOrder(rows, sort, compares, defaultCompare),
+    // The compare functions are module-level constants by convention.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [rows, sort],
+  );
+  const deferred = useDeferredValue(search);
+  const unfiltered = useMemo(() => order.map((i) => rows[i]!), [rows, order]);
+  const shown = useMemo(() => {
+    const words = searchWords(deferred);
+    return words.length === 0 ? unfiltered : filterInOrder(rows, order, keys, words);
+  }, [rows, order, keys, deferred, unfiltered]);
+  return { shown, total: rows.length, stale: deferred !== search };
+}
+
+const NUMBER = new Intl.NumberFormat("en-US");
+
+/** "12 of 50,000 shown", "50,000 exemptions", and while a read still streams in, "loading… 3,000 so far". */
+export function countLabel(shown: number, total: number, noun: string, loading: boolean): string {
+  const n = (x: number) => NUMBER.format(x);
+  const plural = total === 1 ? noun : `${noun}s`;
+  if (shown === total) return loading ? `loading… ${n(total)} so far` : `${n(total)} ${plural}`;
+  const count = `${n(shown)} of ${n(total)} shown`;
+  return loading ? `${count} · loading… ${n(total)} so far` : count;
+}
+
+/** Whether a query's rows are still arriving: it is fetching and its data has
+ * grown since the fetch began (a streamed read hands rows over in batches).
+ * A plain refetch of data already shown is not "arriving". */
+export function useArriving(query: { isFetching: boolean; dataUpdatedAt: number }): boolean {
+  const [since, setSince] = useState<number | null>(null);
+  if (query.isFetching && since === null) setSince(query.dataUpdatedAt);
+  if (!query.isFetching && since !== null) setSince(null);
+  return query.isFetching && since !== null && query.dataUpdatedAt > since;
+}
