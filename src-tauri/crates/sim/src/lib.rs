@@ -14,6 +14,7 @@
 #![deny(clippy::unwrap_used)]
 
 pub mod arm;
+#[cfg(feature = "controls")]
 pub mod control;
 pub mod entra;
 pub mod errors;
