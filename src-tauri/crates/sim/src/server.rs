@@ -33,6 +33,7 @@ pub struct Options {
 }
 
 /// Time a client gets to finish the TLS handshake.
+#[cfg(feature = "tls")]
 const HANDSHAKE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// A running simulator.
@@ -177,6 +178,9 @@ async fn serve(listener: TcpListener, router: Router, tls: Option<TlsServer>, mu
                     None => {
                         tokio::spawn(connection(stream, router, stop));
                     }
+                    #[cfg(not(feature = "tls"))]
+                    Some(tls) => tls.unreachable(),
+                    #[cfg(feature = "tls")]
                     Some(tls) => {
                         let acceptor = tls.acceptor.clone();
                         tokio::spawn(async move {
