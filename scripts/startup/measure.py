@@ -224,6 +224,9 @@ for (const key of keys) {
   if (rows >= target) break;
   const row = document.querySelector(`[data-testid="recommendation-row"][data-key="${CSS.escape(key)}"]`);
   row.querySelector("td").click();
+  const details = await until("the drawer's Details tab", () =>
+    [...document.querySelectorAll('[role="tab"]')].find((t) => t.textContent.trim() === "Details"));
+  details.click();
   const list = await until("the unhealthy resources of " + key, () =>
     document.querySelector('[data-testid="recommendation-details"] [aria-label="Unhealthy resources"]') ||
     (document.querySelector('[data-testid="recommendation-details"]')?.textContent.includes("No unhealthy") && "none"));
