@@ -1,5 +1,7 @@
 //! The demo tenant: the simulator, started in-process, signed in to as its
 //! security admin (`EXEMPTION_DESK_DEMO_USER` picks another seeded user).
+//! `EXEMPTION_DESK_DEMO_SEED` picks another of the simulator's seeds (e.g.
+//! `scale:200x250`, a tenant of 50,000 resources); the default is `demo`.
 
 use azure_sim::Simulator;
 use desk_app::{Demo, DemoTenant};
@@ -11,7 +13,8 @@ pub struct Simulated;
 impl Demo for Simulated {
     async fn start(&self) -> Result<DemoTenant, String> {
         let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
-        let simulator = Simulator::start("demo", loopback).await.map_err(|e| format!("The demo tenant could not start: {e}"))?;
+        let seed = std::env::var("EXEMPTION_DESK_DEMO_SEED").unwrap_or_else(|_| "demo".to_owned());
+        let simulator = Simulator::start(&seed, loopback).await.map_err(|e| format!("The demo tenant ({seed}) could not start: {e}"))?;
         let demo = azure_sim::demo_identity();
         let base = simulator.base_url();
         let endpoint = desk_azure::Url::parse(&format!("{base}/")).map_err(|e| format!("{base}: {e}"))?;

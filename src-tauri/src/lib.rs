@@ -2,6 +2,7 @@
 //! `Desk` as its state, and exposes it as commands. No domain logic.
 
 mod commands;
+mod compositing;
 mod demo;
 mod events;
 mod ipc;
@@ -28,6 +29,7 @@ pub fn run() {
         .with_env_filter(EnvFilter::try_from_env("EXEMPTION_DESK_LOG").unwrap_or_else(|_| EnvFilter::new("info")))
         .with_writer(std::io::stderr)
         .init();
+    compositing::choose();
     let ipc = ipc::builder();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())

@@ -47,6 +47,26 @@ describe("Database gate", () => {
     expect(screen.queryByRole("alertdialog")).not.toBeInTheDocument();
   });
 
+  test("the app paints at once, before the database has answered", async () => {
+    let answer: (status: DatabaseStatus) => void = () => {};
+    invokeMock.mockImplementation(
+      (cmd: string) =>
+        new Promise((resolve) => {
+          if (cmd === "database_status") answer = resolve;
+        }),
+    );
+    renderWithProviders(
+      <DatabaseGate>
+        <p>the app</p>
+      </DatabaseGate>,
+    );
+    expect(screen.getByText("the app")).toBeInTheDocument();
+    expect(callsOf("database_status")).toHaveLength(1);
+    answer(DAMAGED);
+    expect(await screen.findByRole("alertdialog", { name: "The local database can't be used" })).toBeInTheDocument();
+    expect(screen.queryByText("the app")).not.toBeInTheDocument();
+  });
+
   test("a damaged database is named with its reason; moving it aside opens the app and says where the file went", async () => {
     backend(DAMAGED, { move_database_aside: () => ({ path: PATH, problem: null, movedTo: MOVED }) });
     const user = userEvent.setup();

@@ -7,7 +7,6 @@ import {
   DialogContent,
   DialogSurface,
   DialogTitle,
-  Spinner,
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
@@ -34,10 +33,9 @@ const useStyles = makeStyles({
   // Three actions side by side on one line each.
   actions: { gridColumnStart: 1, gridColumnEnd: -1, justifySelf: "end" },
   action: { whiteSpace: "nowrap", flexShrink: 0 },
-  loading: { display: "flex", height: "100%", alignItems: "center", justifyContent: "center" },
 });
 
-/** The app, once its local database is open. When the database file cannot
+/** The app, while its local database opens and once it is open. When the database file cannot
  * be used (empty, not a database, damaged, read-only, disk full…), a screen
  * says so, names the file and the reason, and offers to move the file aside
  * (kept, renamed) and start fresh, to try again, or to quit. */
@@ -58,13 +56,9 @@ export function DatabaseGate({ children }: { children: ReactNode }) {
   const quit = useMutation({ mutationFn: () => commands.quitApp() });
   const styles = useStyles();
 
-  if (status.isPending) {
-    return (
-      <div className={styles.loading}>
-        <Spinner label="Opening the local database…" />
-      </div>
-    );
-  }
+  // The app paints at once: its screens fill in as their answers arrive, and
+  // in the rare case of a damaged file this screen replaces them.
+  if (status.isPending) return <>{children}</>;
   if (status.isError) {
     return (
       <ErrorBar

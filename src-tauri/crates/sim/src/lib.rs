@@ -15,6 +15,7 @@
 
 pub mod arg;
 pub mod arm;
+#[cfg(feature = "controls")]
 pub mod control;
 pub mod entra;
 pub mod errors;

@@ -18,10 +18,12 @@ use tokio::task::JoinHandle;
 use tower::ServiceExt;
 
 use crate::errors::SimError;
-use crate::model::faults::{DropConnection, FaultConfig};
+use crate::model::faults::DropConnection;
 use crate::state::{lock, App};
 use crate::tls::{Tls, TlsServer};
-use crate::{arm, control, entra, faults, graph, log, seed};
+#[cfg(feature = "controls")]
+use crate::control;
+use crate::{arm, entra, faults, graph, log, seed};
 
 /// How to start a simulator beyond seed and address.
 #[derive(Debug, Clone, Default)]
@@ -31,6 +33,7 @@ pub struct Options {
 }
 
 /// Time a client gets to finish the TLS handshake.
+#[cfg(feature = "tls")]
 const HANDSHAKE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// A running simulator.
@@ -129,7 +132,8 @@ impl Simulator {
     }
 
     /// Replace the fault configuration (`POST /_sim/faults`).
-    pub fn set_faults(&self, config: FaultConfig) -> Result<(), String> {
+    #[cfg(feature = "controls")]
+    pub fn set_faults(&self, config: crate::model::faults::FaultConfig) -> Result<(), String> {
         control::apply_faults(&self.app, config)
     }
 
@@ -151,17 +155,7 @@ impl Drop for Simulator {
 
 pub fn router(app: Arc<App>) -> Router {
     Router::new()
-        .route("/_sim/requests", get(control::requests))
-        .route("/_sim/reset", post(control::reset))
-        .route("/_sim/principals", get(control::principals))
-        .route("/_sim/principals/{client_id}/certificates", post(control::add_certificate))
-        .route("/_sim/signin", get(control::get_signin).post(control::post_signin))
-        .route("/_sim/clock", get(control::clock).post(control::advance_clock))
-        .route("/_sim/settings", get(control::get_settings).post(control::post_settings))
-        .route("/_sim/tokens", post(control::tokens))
-        .route("/_sim/recommendations", post(control::add_recommendation))
-        .route("/_sim/tls", get(control::tls))
-        .route("/_sim/faults", get(control::get_faults).post(control::post_faults).delete(control::delete_faults))
+        .merge(controls())
         .route("/_sim/devicecode", get(entra::device::pending))
         .route("/_sim/devicecode/approve", post(entra::device::approve))
         .route("/{tenant}/oauth2/v2.0/token", post(entra::token))
@@ -185,6 +179,9 @@ async fn serve(listener: TcpListener, router: Router, tls: Option<TlsServer>, mu
                     None => {
                         tokio::spawn(connection(stream, router, stop));
                     }
+                    #[cfg(not(feature = "tls"))]
+                    Some(tls) => tls.unreachable(),
+                    #[cfg(feature = "tls")]
                     Some(tls) => {
                         let acceptor = tls.acceptor.clone();
                         tokio::spawn(async move {
@@ -235,4 +232,26 @@ where
         _ = conn.as_mut() => {}
         _ = dropper.notified() => {}
     }
+}
+
+/// The `/_sim/*` control endpoints (feature `controls`).
+#[cfg(feature = "controls")]
+fn controls() -> Router<Arc<App>> {
+    Router::new()
+        .route("/_sim/requests", get(control::requests))
+        .route("/_sim/reset", post(control::reset))
+        .route("/_sim/principals", get(control::principals))
+        .route("/_sim/principals/{client_id}/certificates", post(control::add_certificate))
+        .route("/_sim/signin", get(control::get_signin).post(control::post_signin))
+        .route("/_sim/clock", get(control::clock).post(control::advance_clock))
+        .route("/_sim/settings", get(control::get_settings).post(control::post_settings))
+        .route("/_sim/tokens", post(control::tokens))
+        .route("/_sim/recommendations", post(control::add_recommendation))
+        .route("/_sim/tls", get(control::tls))
+        .route("/_sim/faults", get(control::get_faults).post(control::post_faults).delete(control::delete_faults))
+}
+
+#[cfg(not(feature = "controls"))]
+fn controls() -> Router<Arc<App>> {
+    Router::new()
 }
