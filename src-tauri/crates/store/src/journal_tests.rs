@@ -6,6 +6,8 @@ use crate::Store;
 
 fn write(n: u32) -> PlannedWrite {
     PlannedWrite {
+        method: Default::default(),
+        as_read: None,
         scope: format!("/subscriptions/s{n}"),
         name: "x".into(),
         path: format!("/subscriptions/s{n}/providers/Microsoft.Authorization/policyExemptions/x"),
