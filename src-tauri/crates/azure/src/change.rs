@@ -1,0 +1,72 @@
+//! Changes to existing exemptions: reading each one exactly as Azure returns
+//! it and the caller's permissions at its scope, then the checks and the
+//! writes `desk_core::change` makes from them. The apply (`apply.rs`) reads
+//! each again just before sending.
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+use desk_core::arm_path::{ArmPath, AUTHORIZATION_PROVIDER};
+use desk_core::change::{plan_change, targets, ChangePlan, ChangeRequest, ChangeTarget, TargetRead};
+use desk_core::permissions::Permissions;
+use futures::stream::{self, StreamExt, TryStreamExt};
+use serde_json::Value;
+
+use crate::api_version as v;
+use crate::error::AzureError;
+use crate::parse;
+use crate::tenant::Tenant;
+
+/// Reads in flight at once while preparing a change.
+const READS_AT_ONCE: usize = 8;
+
+impl Tenant {
+    /// One exemption exactly as Azure returns it; `None` when it does not exist.
+    pub async fn exemption_raw(&self, exemption_id: &str) -> Result<Option<Value>, AzureError> {
+        let request = ChangeRequest { exemption_ids: vec![exemption_id.to_owned()], change: desk_core::change::ExemptionChange::Delete };
+        let target = targets(&request)?.remove(0);
+        self.read_target(&target).await
+    }
+
+    async fn read_target(&self, target: &ChangeTarget) -> Result<Option<Value>, AzureError> {
+        let path = ArmPath::parse_id(&target.path)?;
+        match self.arm.get(&path, v::POLICY_EXEMPTIONS, &[]).await {
+            Ok(found) => Ok(Some(found)),
+            Err(AzureError::Arm { status: 404, .. }) => Ok(None),
+            Err(other) => Err(other),
+        }
+    }
+
+    /// The caller's permissions at `scope`; `None` when they cannot be read.
+    async fn permissions_of(&self, scope: &str) -> Result<Option<Permissions>, AzureError> {
+        let path = ArmPath::parse_id(scope)?.provider(AUTHORIZATION_PROVIDER, ["permissions"])?;
+        match self.arm.list(&path, v::PERMISSIONS, &[]).await {
+            Ok(items) => Ok(Some(parse::permissions(&items))),
+            Err(AzureError::Arm { status: 403 | 404, .. }) => Ok(None),
+            Err(other) => Err(other),
+        }
+    }
+
+    /// The checks and exact writes of a change; nothing is sent. Ids that do
+    /// not parse are refused before any read.
+    pub async fn prepare_change(&self, request: &ChangeRequest) -> Result<ChangePlan, AzureError> {
+        let targets = targets(request)?;
+        let mut scopes: Vec<String> = targets.iter().map(|t| t.scope.to_ascii_lowercase()).collect();
+        scopes.sort();
+        scopes.dedup();
+        let permissions: HashMap<String, Option<Permissions>> = stream::iter(scopes)
+            .map(|scope| async move { self.permissions_of(&scope).await.map(|p| (scope, p)) })
+            .buffer_unordered(READS_AT_ONCE)
+            .try_collect()
+            .await?;
+        let reads: Vec<TargetRead> = stream::iter(targets)
+            .map(|target| {
+                let permissions = permissions.get(&target.scope.to_ascii_lowercase()).cloned().flatten();
+                async move { self.read_target(&target).await.map(|read| TargetRead { target, read, permissions }) }
+            })
+            .buffered(READS_AT_ONCE)
+            .try_collect()
+            .await?;
+        Ok(plan_change(&request.change, &reads, Utc::now()))
+    }
+}
