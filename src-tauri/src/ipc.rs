@@ -14,7 +14,7 @@
 
 use tauri_specta::{collect_commands, collect_events, Builder, ErrorHandlingMode};
 
-use crate::commands::{apply, database, exempt, exemptions, recommendations, session};
+use crate::commands::{apply, changes, database, exempt, exemptions, recommendations, session};
 use crate::events::{ApplyProgressEvent, ApplyStoppedEvent, DeviceCodeEvent};
 
 /// Every command and event. Commands reject with an `ErrorPayload`, which the
@@ -53,6 +53,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             apply::resume_apply,
             apply::effect_status,
             exemptions::list_exemptions,
+            changes::prepare_exemption_change,
             database::database_status,
             database::move_database_aside,
             database::open_database_again,
