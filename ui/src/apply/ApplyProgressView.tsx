@@ -75,7 +75,8 @@ export function ApplyProgressView({ applyId, subscriptions, groups, onAnother, o
           <Caption1 className={styles.counts} aria-live="polite" data-testid="apply-counts">
             {view.succeeded} succeeded · {view.failed} failed
             {view.cancelled > 0 ? ` · ${view.cancelled} cancelled` : ""}
-            {view.changed > 0 ? ` · ${view.changed} changed in Azure, not overwritten` : ""} · {done} of {view.total} done
+            {view.changed > 0 ? ` · ${view.changed} changed in Azure, not overwritten` : ""} · {done} of {view.total}{" "}
+            done
           </Caption1>
           {!view.finished ? (
             <Button

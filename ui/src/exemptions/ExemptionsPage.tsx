@@ -5,6 +5,7 @@ import { useMemo, useState } from "react";
 import { EmptyState } from "../shared/EmptyState";
 import { ErrorBar } from "../shared/ErrorBar";
 import { queries, queryError, useSubscriptions } from "../ipc/queries";
+import { ExemptionActions } from "./actions/ExemptionActions";
 import { ExemptionsTable } from "./ExemptionsTable";
 import { SubscriptionFilter } from "./SubscriptionFilter";
 
@@ -29,6 +30,8 @@ export function ExemptionsPage() {
     () => (subscriptions.data ?? []).map((s) => s.id).filter((id) => !unchecked.has(id)),
     [subscriptions.data, unchecked],
   );
+  // The rows chosen for Extend / Edit / Remove expiry / Delete; the table sets it (wired at merge).
+  const [selectedIds] = useState<ReadonlySet<string>>(new Set());
   const exemptions = useQuery({
     ...queries.exemptions(checkedIds),
     enabled: subscriptions.isSuccess && checkedIds.length > 0,
@@ -78,6 +81,10 @@ export function ExemptionsPage() {
         </div>
       ) : exemptions.data ? (
         <div className={styles.card}>
+          <ExemptionActions
+            selected={exemptions.data.filter((e) => selectedIds.has(e.id))}
+            subscriptions={subscriptions.data ?? []}
+          />
           {exemptions.data.length > 0 ? (
             <ExemptionsTable exemptions={exemptions.data} subscriptions={subscriptions.data ?? []} />
           ) : (
