@@ -441,4 +441,6 @@ fn unchanged_check(unchanged: &[String], nothing_left: bool) -> Check {
 }
 
 #[cfg(test)]
+mod props;
+#[cfg(test)]
 mod tests;
