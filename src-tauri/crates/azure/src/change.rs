@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use chrono::Utc;
 use desk_core::arm_path::{ArmPath, AUTHORIZATION_PROVIDER};
-use desk_core::change::{plan_change, targets, ChangePlan, ChangeRequest, ChangeTarget, TargetRead};
+use desk_core::change::{plan_change, targets, ChangePlan, ChangeRequest, ChangeTarget, ExemptionChange, TargetRead};
 use desk_core::permissions::Permissions;
 use futures::stream::{self, StreamExt, TryStreamExt};
 use serde_json::Value;
@@ -20,10 +20,17 @@ use crate::tenant::Tenant;
 /// Reads in flight at once while preparing a change.
 const READS_AT_ONCE: usize = 8;
 
+/// The scope of an exemption's policy assignment (lower-cased), from the exemption as read.
+fn assignment_scope_of(read: &Value) -> Option<String> {
+    let id = read.get("properties")?.get("policyAssignmentId")?.as_str()?.to_ascii_lowercase();
+    let at = id.rfind("/providers/microsoft.authorization/policyassignments/")?;
+    Some(id[..at].to_owned()).filter(|s| !s.is_empty())
+}
+
 impl Tenant {
     /// One exemption exactly as Azure returns it; `None` when it does not exist.
     pub async fn exemption_raw(&self, exemption_id: &str) -> Result<Option<Value>, AzureError> {
-        let request = ChangeRequest { exemption_ids: vec![exemption_id.to_owned()], change: desk_core::change::ExemptionChange::Delete };
+        let request = ChangeRequest { exemption_ids: vec![exemption_id.to_owned()], change: ExemptionChange::Delete };
         let target = targets(&request)?.remove(0);
         self.read_target(&target).await
     }
@@ -51,7 +58,17 @@ impl Tenant {
     /// not parse are refused before any read.
     pub async fn prepare_change(&self, request: &ChangeRequest) -> Result<ChangePlan, AzureError> {
         let targets = targets(request)?;
-        let mut scopes: Vec<String> = targets.iter().map(|t| t.scope.to_ascii_lowercase()).collect();
+        let found: Vec<(ChangeTarget, Option<Value>)> = stream::iter(targets)
+            .map(|target| async move { self.read_target(&target).await.map(|read| (target, read)) })
+            .buffered(READS_AT_ONCE)
+            .try_collect()
+            .await?;
+        // Permissions at each exemption's scope, and (for a PUT) at each one's assignment's scope.
+        let mut scopes: Vec<String> = found.iter().map(|(t, _)| t.scope.to_ascii_lowercase()).collect();
+        let deleting = matches!(request.change, ExemptionChange::Delete);
+        if !deleting {
+            scopes.extend(found.iter().filter_map(|(_, read)| read.as_ref().and_then(assignment_scope_of)));
+        }
         scopes.sort();
         scopes.dedup();
         let permissions: HashMap<String, Option<Permissions>> = stream::iter(scopes)
@@ -59,14 +76,15 @@ impl Tenant {
             .buffer_unordered(READS_AT_ONCE)
             .try_collect()
             .await?;
-        let reads: Vec<TargetRead> = stream::iter(targets)
-            .map(|target| {
-                let permissions = permissions.get(&target.scope.to_ascii_lowercase()).cloned().flatten();
-                async move { self.read_target(&target).await.map(|read| TargetRead { target, read, permissions }) }
+        let at = |scope: Option<String>| scope.and_then(|s| permissions.get(&s).cloned().flatten());
+        let reads: Vec<TargetRead> = found
+            .into_iter()
+            .map(|(target, read)| {
+                let assignment_permissions = if deleting { None } else { at(read.as_ref().and_then(assignment_scope_of)) };
+                let permissions = at(Some(target.scope.to_ascii_lowercase()));
+                TargetRead { target, read, permissions, assignment_permissions }
             })
-            .buffered(READS_AT_ONCE)
-            .try_collect()
-            .await?;
+            .collect();
         Ok(plan_change(&request.change, &reads, Utc::now()))
     }
 }

@@ -14,7 +14,7 @@ use specta::Type;
 use crate::checks::{check, with_remedy, Check, CheckKind, CheckStatus};
 use crate::error::CoreError;
 use crate::exemption::{scope_of, ExemptionCategory};
-use crate::permissions::{Permissions, EXEMPTION_DELETE, EXEMPTION_WRITE};
+use crate::permissions::{Permissions, ASSIGNMENT_EXEMPT, EXEMPTION_DELETE, EXEMPTION_WRITE};
 use crate::plan::{exemption_path, PlannedWrite, WriteMethod};
 use crate::validation::{expiry_instant, text_errors, DraftField, FieldError, DESCRIPTION_MAX, DISPLAY_NAME_MAX};
 
@@ -150,6 +150,10 @@ pub struct TargetRead {
     pub read: Option<Value>,
     /// The caller's permissions at the exemption's scope, when readable.
     pub permissions: Option<Permissions>,
+    /// The caller's permissions at the scope of the exemption's policy
+    /// assignment (ARM asks for `policyAssignments/exempt/action` there on
+    /// every PUT), when readable.
+    pub assignment_permissions: Option<Permissions>,
 }
 
 /// The checks and the writes of a change; nothing may be sent when a check failed.
@@ -294,7 +298,7 @@ pub fn plan_change(change: &ExemptionChange, reads: &[TargetRead], now: DateTime
             continue;
         };
         match &r.permissions {
-            Some(p) if !p.allows(change.action()) => refused.push(t.scope.clone()),
+            Some(p) if !p.allows(change.action()) => refused.push(format!("{} exemptions at {}", change.verb(), t.scope)),
             None => unknown.push(t.scope.clone()),
             _ => {}
         }
@@ -310,6 +314,10 @@ pub fn plan_change(change: &ExemptionChange, reads: &[TargetRead], now: DateTime
                         if edited && expiry <= now {
                             past.push(format!("{} ({})", t.name, arm_time(expiry)));
                         }
+                    }
+                    if r.assignment_permissions.as_ref().is_some_and(|p| !p.allows(ASSIGNMENT_EXEMPT)) {
+                        let assignment = props.get("policyAssignmentId").and_then(Value::as_str).unwrap_or_default();
+                        refused.push(format!("exempt from {assignment}"));
                     }
                     (WriteMethod::Put, put_body(read, new))
                 }
@@ -348,10 +356,14 @@ pub fn plan_change(change: &ExemptionChange, reads: &[TargetRead], now: DateTime
 }
 
 fn listed(items: &[String]) -> String {
+    listed_with(items, ", ")
+}
+
+fn listed_with(items: &[String], separator: &str) -> String {
     let mut items = items.to_vec();
     items.sort();
     items.dedup();
-    items.join(", ")
+    items.join(separator)
 }
 
 fn exists_check(deleting: bool, gone: &[String]) -> Check {
@@ -413,7 +425,7 @@ fn permissions_check(change: &ExemptionChange, refused: &[String], unknown: &[St
     let title = if verb == "delete" { "You may delete these exemptions" } else { "You may write these exemptions" };
     if !refused.is_empty() {
         return with_remedy(
-            check(CheckKind::Permissions, CheckStatus::Failed, title, format!("You may not {verb} exemptions at {}.", listed(refused))),
+            check(CheckKind::Permissions, CheckStatus::Failed, title, format!("You may not {}.", listed_with(refused, "; "))),
             "Ask for Security Admin, Resource Policy Contributor or Owner there, or leave those exemptions out.",
         );
     }
@@ -425,7 +437,8 @@ fn permissions_check(change: &ExemptionChange, refused: &[String], unknown: &[St
             format!("Your permissions at {} could not be read; Azure will refuse what you may not {verb}.", listed(unknown)),
         );
     }
-    check(CheckKind::Permissions, CheckStatus::Passed, title, format!("You hold {} at each exemption's scope.", change.action()))
+    let also = if verb == "write" { format!(", and {ASSIGNMENT_EXEMPT} for each assignment") } else { String::new() };
+    check(CheckKind::Permissions, CheckStatus::Passed, title, format!("You hold {} at each exemption's scope{also}.", change.action()))
 }
 
 fn unchanged_check(unchanged: &[String], nothing_left: bool) -> Check {

@@ -66,7 +66,7 @@ proptest! {
         let request = ChangeRequest { exemption_ids: vec![id], change: ExemptionChange::Edit(edit.clone()) };
         let target = targets(&request).map_err(|e| TestCaseError::fail(e.to_string()))?.remove(0);
         let owner = Permissions { entries: vec![PermissionEntry { actions: vec!["*".into()], not_actions: vec![] }] };
-        let reads = [TargetRead { target, read: Some(read.clone()), permissions: Some(owner) }];
+        let reads = [TargetRead { target, read: Some(read.clone()), permissions: Some(owner.clone()), assignment_permissions: Some(owner) }];
         let now = Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0).single().unwrap_or_default();
         let plan = plan_change(&request.change, &reads, now);
 

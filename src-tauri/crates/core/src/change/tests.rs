@@ -44,7 +44,7 @@ fn as_read(name: &str, expires: Option<&str>) -> Value {
 fn read(name: &str, expires: Option<&str>) -> TargetRead {
     let request = ChangeRequest { exemption_ids: vec![id(name)], change: ExemptionChange::Delete };
     let target = targets(&request).expect("valid id").remove(0);
-    TargetRead { target, read: Some(as_read(name, expires)), permissions: owner() }
+    TargetRead { target, read: Some(as_read(name, expires)), permissions: owner(), assignment_permissions: owner() }
 }
 
 fn extend_to(date: &str) -> ExemptionChange {
@@ -205,4 +205,17 @@ fn journals_from_before_changes_read_as_puts() {
     });
     let write: PlannedWrite = serde_json::from_value(old).expect("old journal entry");
     assert_eq!((write.method, write.as_read), (WriteMethod::Put, None));
+}
+
+#[test]
+fn a_put_needs_the_exempt_action_on_the_assignment_but_a_delete_does_not() {
+    let mut r = read("a", Some("2026-12-01T00:00:00Z"));
+    r.assignment_permissions = Some(Permissions {
+        entries: vec![PermissionEntry { actions: vec!["*/read".into()], not_actions: vec![] }],
+    });
+    let plan = plan_change(&extend_to("2027-01-31"), &[r.clone()], now());
+    let permissions = plan.checks.iter().find(|c| c.kind == CheckKind::Permissions).expect("permissions check");
+    assert_eq!(permissions.status, CheckStatus::Failed);
+    assert!(permissions.detail.contains("exempt from /subscriptions/"), "{}", permissions.detail);
+    assert!(!blocks(&plan_change(&ExemptionChange::Delete, &[r], now()).checks));
 }
