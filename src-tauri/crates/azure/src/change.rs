@@ -9,6 +9,7 @@ use chrono::Utc;
 use desk_core::arm_path::{ArmPath, AUTHORIZATION_PROVIDER};
 use desk_core::change::{plan_change, targets, ChangePlan, ChangeRequest, ChangeTarget, ExemptionChange, TargetRead};
 use desk_core::permissions::Permissions;
+use desk_core::plan::exemption_path;
 use futures::stream::{self, StreamExt, TryStreamExt};
 use serde_json::Value;
 
@@ -36,7 +37,8 @@ impl Tenant {
     }
 
     async fn read_target(&self, target: &ChangeTarget) -> Result<Option<Value>, AzureError> {
-        let path = ArmPath::parse_id(&target.path)?;
+        // Addressed by scope and name, re-parsed strictly, as the apply addresses it.
+        let path = exemption_path(&target.scope, &target.name)?;
         match self.arm.get(&path, v::POLICY_EXEMPTIONS, &[]).await {
             Ok(found) => Ok(Some(found)),
             Err(AzureError::Arm { status: 404, .. }) => Ok(None),

@@ -181,3 +181,21 @@ async fn checks_refuse_a_reader_and_a_past_expiry_and_ids_that_are_not_exemption
     assert_eq!(permissions.status, desk_core::checks::CheckStatus::Failed, "{permissions:?}");
     assert!(permissions.detail.starts_with("You may not delete exemptions at"), "{}", permissions.detail);
 }
+
+#[tokio::test]
+async fn an_exemption_on_a_resource_is_read_and_extended() {
+    let world = World::start().await;
+    let (tenant, identity) = world.as_service_principal().await;
+    let t = template(&tenant, &identity.account).await;
+    let resources = tenant.recommendation_resources(SECURE_TRANSFER, &[PRODUCTION.to_owned()]).await.expect("resources");
+    let resource = resources.first().expect("a storage account").id.clone();
+    let mut at_resource = t.clone();
+    at_resource.scope = resource.clone();
+    let id = seed(&tenant, &at_resource, "on-a-resource", Some("2030-01-31T00:00:00Z")).await;
+    assert!(id.starts_with(&resource));
+    let plan = tenant.prepare_change(&request(&[&id], ExemptionChange::ExtendBy(ExtendBy { days: 1 }))).await.expect("prepares");
+    assert!(!blocks(&plan.checks), "{:?}", plan.checks);
+    let (outcomes, _) = apply(&tenant, &plan.writes).await;
+    assert_eq!(outcomes, vec![(0, ItemState::Succeeded)]);
+    assert_eq!(read(&tenant, &id).await.expect("present")["properties"]["expiresOn"], "2030-02-01T00:00:00Z");
+}
