@@ -291,6 +291,7 @@ pub fn plan_change(change: &ExemptionChange, reads: &[TargetRead], now: DateTime
     let mut writes = Vec::new();
     let (mut gone, mut unchanged, mut no_expiry, mut past, mut refused, mut unknown) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut shortened = Vec::new();
     for r in reads {
         let t = &r.target;
         let Some(read) = &r.read else {
@@ -313,6 +314,10 @@ pub fn plan_change(change: &ExemptionChange, reads: &[TargetRead], now: DateTime
                         let edited = props.get("expiresOn") != new.get("expiresOn");
                         if edited && expiry <= now {
                             past.push(format!("{} ({})", t.name, arm_time(expiry)));
+                        }
+                        let current = props.get("expiresOn").and_then(Value::as_str).and_then(instant);
+                        if edited && current.is_some_and(|c| expiry < c) {
+                            shortened.push(t.name.clone());
                         }
                     }
                     if r.assignment_permissions.as_ref().is_some_and(|p| !p.allows(ASSIGNMENT_EXEMPT)) {
@@ -348,7 +353,7 @@ pub fn plan_change(change: &ExemptionChange, reads: &[TargetRead], now: DateTime
     let checks = vec![
         exists_check(deleting, &gone),
         fields_check(change),
-        expiry_check(change, &past, &no_expiry),
+        expiry_check(change, &past, &no_expiry, &shortened),
         permissions_check(change, &refused, &unknown),
         unchanged_check(&unchanged, writes.is_empty() && !reads.is_empty()),
     ];
@@ -393,7 +398,7 @@ fn fields_check(change: &ExemptionChange) -> Check {
     }
 }
 
-fn expiry_check(change: &ExemptionChange, past: &[String], no_expiry: &[String]) -> Check {
+fn expiry_check(change: &ExemptionChange, past: &[String], no_expiry: &[String], shortened: &[String]) -> Check {
     let title = "The new expiry is in the future";
     let sets_expiry = match change {
         ExemptionChange::ExtendTo(_) | ExemptionChange::ExtendBy(_) => true,
@@ -415,6 +420,14 @@ fn expiry_check(change: &ExemptionChange, past: &[String], no_expiry: &[String])
             CheckStatus::Warning,
             title,
             format!("Never expire, so not extended: {}. Extend to a date to give them one.", listed(no_expiry)),
+        );
+    }
+    if !shortened.is_empty() {
+        return check(
+            CheckKind::Expiry,
+            CheckStatus::Warning,
+            title,
+            format!("The new expiry is earlier than the current one for {}: they will end sooner.", listed(shortened)),
         );
     }
     check(CheckKind::Expiry, CheckStatus::Passed, title, "Every new expiry lies ahead.")

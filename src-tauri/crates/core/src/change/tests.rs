@@ -219,3 +219,12 @@ fn a_put_needs_the_exempt_action_on_the_assignment_but_a_delete_does_not() {
     assert!(permissions.detail.contains("exempt from /subscriptions/"), "{}", permissions.detail);
     assert!(!blocks(&plan_change(&ExemptionChange::Delete, &[r], now()).checks));
 }
+
+#[test]
+fn extending_to_an_earlier_day_warns_that_it_ends_sooner() {
+    let plan = plan_change(&extend_to("2027-01-31"), &[read("a", Some("2028-01-01T00:00:00Z")), read("b", Some("2026-12-01T00:00:00Z"))], now());
+    assert!(!blocks(&plan.checks));
+    let expiry = plan.checks.iter().find(|c| c.kind == CheckKind::Expiry).expect("expiry check");
+    assert_eq!(expiry.status, CheckStatus::Warning);
+    assert!(expiry.detail.contains("earlier than the current one for a:"), "{}", expiry.detail);
+}
