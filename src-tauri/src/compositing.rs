@@ -22,9 +22,7 @@ pub fn choose() {
 
 /// Whether `dri` (normally `/dev/dri`) holds a GPU render node (`renderD*`).
 fn has_render_node(dri: &Path) -> bool {
-    std::fs::read_dir(dri)
-        .map(|entries| entries.flatten().any(|e| e.file_name().to_string_lossy().starts_with("renderD")))
-        .unwrap_or(false)
+    std::fs::read_dir(dri).map(|entries| entries.flatten().any(|e| e.file_name().to_string_lossy().starts_with("renderD"))).unwrap_or(false)
 }
 
 #[cfg(test)]

@@ -398,7 +398,9 @@ describe("Exemption Desk UI (built, IPC mocked)", () => {
     // Coming back reads again, and this time to the end.
     await page.locator('xpath=//button[normalize-space()="Exemptions"]').click();
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="exemption-row"]').length === 2);
-    await page.waitForFunction(() => document.querySelector('[data-testid="list-count"]')?.textContent === "2 exemptions");
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="list-count"]')?.textContent === "2 exemptions",
+    );
     assert.equal((await calls(page, "list_exemptions")).length, 2);
     assert.equal(await page.getByText("Couldn't load exemptions").count(), 0);
     assert.deepEqual(errors, []);

@@ -401,6 +401,106 @@ export function installFakeBackend(fixtures) {
     };
   }
 
+  // --- changes to existing exemptions (extend, edit, remove expiry, delete) ---
+  // An exemption "as Azure returns it", from the listed row.
+  const asRead = (e) => ({
+    id: e.id,
+    name: e.name,
+    type: "Microsoft.Authorization/policyExemptions",
+    properties: Object.fromEntries(
+      Object.entries({
+        policyAssignmentId: e.policyAssignmentId,
+        policyDefinitionReferenceIds: e.policyDefinitionReferenceIds,
+        exemptionCategory: e.category,
+        displayName: e.displayName,
+        description: e.description,
+        expiresOn: e.expiresOn,
+        metadata: { requestedBy: "alex.admin@contoso.example", ticketRef: "CHG-1" },
+      }).filter(([, v]) => v !== null && v !== undefined),
+    ),
+    systemData: { lastModifiedBy: "alex.admin@contoso.example", lastModifiedAt: "2026-01-01T00:00:00Z" },
+  });
+  const endOfDay = (date) => `${date}T23:59:59Z`;
+
+  function changedProperties(props, change) {
+    const out = clone(props);
+    const set = (key, value) => (value === "" ? delete out[key] : (out[key] = value));
+    if (change.kind === "extendTo") out.expiresOn = endOfDay(change.date);
+    if (change.kind === "extendBy") {
+      if (!props.expiresOn) return null;
+      out.expiresOn = new Date(Date.parse(props.expiresOn) + change.days * 864e5).toISOString().replace(".000Z", "Z");
+    }
+    if (change.kind === "removeExpiry") delete out.expiresOn;
+    if (change.kind === "edit") {
+      if (change.displayName !== null) set("displayName", change.displayName);
+      if (change.description !== null) set("description", change.description);
+      if (change.category !== null) out.exemptionCategory = change.category;
+      if (change.expiresOn !== null) out.expiresOn = endOfDay(change.expiresOn.date);
+      if (change.ticket !== null) out.metadata = { ...out.metadata, ticketRef: change.ticket };
+    }
+    return JSON.stringify(out) === JSON.stringify(props) ? null : out;
+  }
+
+  function prepareChange(request) {
+    const { exemptionIds, change } = request;
+    const writes = [];
+    const skipped = [];
+    for (const id of exemptionIds) {
+      const e = exemptions.find((x) => x.id === id);
+      if (!e) continue;
+      const read = asRead(e);
+      const base = {
+        scope: e.scope,
+        name: e.name,
+        path: e.id,
+        policyAssignmentId: e.policyAssignmentId,
+        initiativeName: "",
+        policyDefinitionReferenceIds: e.policyDefinitionReferenceIds,
+        replacesExisting: true,
+        belowChosenScope: false,
+        asRead: read,
+      };
+      if (change.kind === "delete") {
+        writes.push({ ...base, method: "DELETE", body: null });
+        continue;
+      }
+      const props = changedProperties(read.properties, change);
+      if (!props) skipped.push(e.name);
+      else writes.push({ ...base, method: "PUT", body: { properties: props } });
+    }
+    const verb = change.kind === "delete" ? "delete" : "write";
+    const checks = [
+      check("Exists", "Passed", "The exemptions still exist", "Each one was read from Azure just now."),
+      check("Fields", "Passed", "The new values meet Azure's rules", "Every field meets Azure's rules."),
+      check("Expiry", "Passed", "The new expiry is in the future", "Every new expiry lies ahead."),
+      check("Permissions", "Passed", `You may ${verb} these exemptions`, "You hold the permission at each scope."),
+      skipped.length
+        ? check("Unchanged", "Warning", "Something changes", `Already as asked, so not written: ${skipped.join(", ")}.`)
+        : check("Unchanged", "Passed", "Something changes", "Each exemption differs from what it is now."),
+    ];
+    const planId = `plan-${++sequence}`;
+    plans.set(planId, { draft: { recommendationKey: "exemption-change" }, writes });
+    return { planId, checks, writes, blocked: writes.length === 0, planError: null };
+  }
+
+  function applyChange(w) {
+    const at = exemptions.findIndex((x) => x.id === w.path);
+    if (at < 0) return;
+    if (w.method === "DELETE") {
+      exemptions.splice(at, 1);
+      return;
+    }
+    const p = w.body.properties;
+    exemptions[at] = {
+      ...exemptions[at],
+      displayName: p.displayName ?? null,
+      description: p.description ?? null,
+      category: p.exemptionCategory,
+      expiresOn: p.expiresOn ?? null,
+      expired: p.expiresOn ? Date.parse(p.expiresOn) < Date.now() : false,
+    };
+  }
+
   // --- events (what @tauri-apps/api/event's listen() talks to) ---
   const listeners = [];
   let eventId = 0;
@@ -458,6 +558,11 @@ export function installFakeBackend(fixtures) {
       item.state = "Succeeded";
       item.message = null;
       const w = item.write;
+      if (w.asRead) {
+        applyChange(w);
+        progress(apply, item);
+        continue;
+      }
       const p = w.body.properties;
       exemptions.push({
         id: w.path,
@@ -483,7 +588,7 @@ export function installFakeBackend(fixtures) {
       }
     }
     apply.running = false;
-    apply.report.finished = items.every((i) => ["Succeeded", "Failed", "Cancelled"].includes(i.state));
+    apply.report.finished = items.every((i) => ["Succeeded", "Failed", "Cancelled", "Changed"].includes(i.state));
   }
 
   // Long reads run under the window's read id until they end or `cancel_read` stops them.
@@ -721,6 +826,9 @@ export function installFakeBackend(fixtures) {
       case "discard_draft":
         savedDraft = null;
         return null;
+      case "prepare_exemption_change":
+        await delay(60);
+        return clone(prepareChange(args.request));
       case "list_exemptions":
         return streamRows(
           args,

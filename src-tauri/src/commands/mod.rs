@@ -1,6 +1,7 @@
 //! One module per screen's needs; each command is one call into the application crate.
 
 pub mod apply;
+pub mod changes;
 pub mod database;
 pub mod exempt;
 pub mod exemptions;

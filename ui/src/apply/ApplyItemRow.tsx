@@ -23,7 +23,15 @@ const useStyles = makeStyles({
   state: { justifySelf: "end" },
   message: { color: tokens.colorPaletteRedForeground1, overflowWrap: "anywhere" },
   retrying: { color: tokens.colorPaletteMarigoldForeground1, overflowWrap: "anywhere" },
+  note: { color: tokens.colorNeutralForeground2, overflowWrap: "anywhere" },
 });
+
+/** A failure reads as one; a retry or a change in Azure as a warning; a success's note as a note. */
+function messageStyle(state: ItemState, styles: ReturnType<typeof useStyles>) {
+  if (state === "Retrying" || state === "Changed") return styles.retrying;
+  if (state === "Succeeded") return styles.note;
+  return styles.message;
+}
 
 const BADGE: Record<ItemState, { color: BadgeProps["color"]; text: string }> = {
   Planned: { color: "informative", text: "Planned" },
@@ -32,6 +40,7 @@ const BADGE: Record<ItemState, { color: BadgeProps["color"]; text: string }> = {
   Succeeded: { color: "success", text: "Succeeded" },
   Failed: { color: "danger", text: "Failed" },
   Cancelled: { color: "subtle", text: "Cancelled" },
+  Changed: { color: "warning", text: "Changed in Azure" },
 };
 
 export function ApplyItemRow({ item, scope }: { item: ApplyItem; scope: ScopeDescription }) {
@@ -45,7 +54,7 @@ export function ApplyItemRow({ item, scope }: { item: ApplyItem; scope: ScopeDes
         </Text>
         <Caption1 className={mergeClasses(styles.line, styles.sub)}>{scope.where}</Caption1>
         {item.message ? (
-          <Caption1 className={item.state === "Retrying" ? styles.retrying : styles.message}>
+          <Caption1 className={messageStyle(item.state, styles)}>
             {item.state === "Retrying" ? `Attempt ${item.attempts}: ` : ""}
             {item.message}
           </Caption1>

@@ -7,6 +7,7 @@ import { VirtualList } from "../shared/VirtualList";
 import { ApplyItemRow, ITEM_COLUMNS } from "./ApplyItemRow";
 import { ApplyResult } from "./ApplyResult";
 import { applyStore } from "./applyStore";
+import { CHANGE_KEY } from "./changeKey";
 import { useApply } from "./useApply";
 
 const useStyles = makeStyles({
@@ -51,14 +52,16 @@ export function ApplyProgressView({ applyId, subscriptions, groups, onAnother, o
       <Spinner size="small" label="Starting…" />
     );
   }
-  const done = view.succeeded + view.failed + view.cancelled;
+  const done = view.succeeded + view.failed + view.cancelled + view.changed;
+  // Changes to existing exemptions (extend, edit, delete) share this view with creation.
+  const verb = view.report.recommendationKey === CHANGE_KEY ? "Changing" : "Creating";
   return (
     <div className={styles.root}>
       <section className={styles.root} data-testid="apply-progress" aria-label="Progress" data-finished={view.finished}>
         <Subtitle2 as="h3">
           {view.finished
             ? `Finished: ${view.total} write${view.total === 1 ? "" : "s"}`
-            : `${view.cancelling ? "Cancelling…" : "Creating"} ${view.total} exemption${view.total === 1 ? "" : "s"}`}
+            : `${view.cancelling ? "Cancelling…" : verb} ${view.total} exemption${view.total === 1 ? "" : "s"}`}
         </Subtitle2>
         <ProgressBar
           value={view.total === 0 ? 1 : done / view.total}
@@ -71,7 +74,9 @@ export function ApplyProgressView({ applyId, subscriptions, groups, onAnother, o
         <div className={styles.bar}>
           <Caption1 className={styles.counts} aria-live="polite" data-testid="apply-counts">
             {view.succeeded} succeeded · {view.failed} failed
-            {view.cancelled > 0 ? ` · ${view.cancelled} cancelled` : ""} · {done} of {view.total} done
+            {view.cancelled > 0 ? ` · ${view.cancelled} cancelled` : ""}
+            {view.changed > 0 ? ` · ${view.changed} changed in Azure, not overwritten` : ""} · {done} of {view.total}{" "}
+            done
           </Caption1>
           {!view.finished ? (
             <Button

@@ -18,6 +18,8 @@ export type ApplyView = {
   succeeded: number;
   failed: number;
   cancelled: number;
+  /** Not sent: the exemption changed in Azure since the preview (changes to existing exemptions only). */
+  changed: number;
   total: number;
   /** Every item reached a final state. */
   finished: boolean;
@@ -50,8 +52,16 @@ type Entry = Readonly<{
   finished: boolean;
 }>;
 
-const FINAL: ReadonlySet<ItemState> = new Set(["Succeeded", "Failed", "Cancelled"]);
-const RANK: Record<ItemState, number> = { Planned: 0, Sending: 1, Retrying: 2, Succeeded: 3, Failed: 3, Cancelled: 3 };
+const FINAL: ReadonlySet<ItemState> = new Set(["Succeeded", "Failed", "Cancelled", "Changed"]);
+const RANK: Record<ItemState, number> = {
+  Planned: 0,
+  Sending: 1,
+  Retrying: 2,
+  Succeeded: 3,
+  Failed: 3,
+  Cancelled: 3,
+  Changed: 3,
+};
 const NOTIFY_EVERY_MS = 50;
 
 export const isFinal = (state: ItemState) => FINAL.has(state);
@@ -209,13 +219,15 @@ class ApplyStore {
     const items = entry.report ? entry.report.items : [];
     let succeeded = 0,
       failed = 0,
-      cancelled = 0;
+      cancelled = 0,
+      changed = 0;
     for (const item of items) {
       if (item.state === "Succeeded") succeeded++;
       else if (item.state === "Failed") failed++;
       else if (item.state === "Cancelled") cancelled++;
+      else if (item.state === "Changed") changed++;
     }
-    const finished = entry.report !== null && succeeded + failed + cancelled === items.length;
+    const finished = entry.report !== null && succeeded + failed + cancelled + changed === items.length;
     if (finished && entry.watchers > 0 && !entry.seen) entry = this.update(id, (e) => ({ ...e, seen: true }))!;
     const view: ApplyView = {
       id,
@@ -224,6 +236,7 @@ class ApplyStore {
       succeeded,
       failed,
       cancelled,
+      changed,
       total: items.length,
       finished,
       cancelling: entry.cancelling && !finished,

@@ -1,12 +1,13 @@
 import { Button, Caption1, Input, Spinner, Title3, makeStyles, tokens } from "@fluentui/react-components";
 import { ArrowClockwiseRegular, SearchRegular, ShieldDismissRegular } from "@fluentui/react-icons";
 import { useQuery } from "@tanstack/react-query";
-import { useMemo, useState } from "react";
+import { useCallback, useMemo, useState } from "react";
 import type { Exemption } from "../ipc/bindings";
 import { countLabel, useArriving, useListView, type SortState } from "../shared/listView";
 import { EmptyState } from "../shared/EmptyState";
 import { ErrorBar } from "../shared/ErrorBar";
 import { queries, queryError, rowsSoFar, useSubscriptions } from "../ipc/queries";
+import { ExemptionActions } from "./actions/ExemptionActions";
 import { EXEMPTION_COMPARES, exemptionSearchText } from "./exemptionColumns";
 import { ExemptionsTable } from "./ExemptionsTable";
 import { SubscriptionFilter } from "./SubscriptionFilter";
@@ -35,6 +36,17 @@ export function ExemptionsPage() {
   const checkedIds = useMemo(
     () => (subscriptions.data ?? []).map((s) => s.id).filter((id) => !unchecked.has(id)),
     [subscriptions.data, unchecked],
+  );
+  // The rows chosen for Extend / Edit / Remove expiry / Delete; the table sets it (wired at merge).
+  const [selectedIds, setSelectedIds] = useState<ReadonlySet<string>>(new Set());
+  const toggleSelected = useCallback(
+    (id: string) =>
+      setSelectedIds((set) => {
+        const next = new Set(set);
+        if (!next.delete(id)) next.add(id);
+        return next;
+      }),
+    [],
   );
   const exemptions = useQuery({
     ...queries.exemptions(checkedIds),
@@ -109,12 +121,18 @@ export function ExemptionsPage() {
         </div>
       ) : exemptions.data ? (
         <div className={styles.card}>
+          <ExemptionActions
+            selected={all.filter((e) => selectedIds.has(e.id))}
+            subscriptions={subscriptions.data ?? []}
+          />
           {shown.length > 0 ? (
             <ExemptionsTable
               exemptions={shown}
               subscriptions={subscriptions.data ?? []}
               sort={sort}
               onSortChange={setSort}
+              selectedIds={selectedIds}
+              onToggle={toggleSelected}
             />
           ) : search.trim() && all.length > 0 ? (
             <EmptyState icon={<ShieldDismissRegular />} title="No exemptions">

@@ -1,4 +1,4 @@
-import { Badge, makeStyles, tokens } from "@fluentui/react-components";
+import { Badge, Checkbox, makeStyles, tokens } from "@fluentui/react-components";
 import { useMemo } from "react";
 import type { Exemption, ExemptionCategory, Subscription } from "../ipc/bindings";
 import { categoryLabel } from "../shared/categoryLabel";
@@ -44,14 +44,32 @@ type Props = {
   subscriptions: readonly Subscription[];
   sort: SortState;
   onSortChange: (sort: SortState) => void;
+  /** Ids of the rows chosen for an action; Enter, Space or a click on a row toggles it. */
+  selectedIds: ReadonlySet<string>;
+  onToggle: (id: string) => void;
 };
 
 // Narrow columns get fixed widths, the long ids a share, and the display name
 // the rest; below `minWidth` the table scrolls sideways instead of clipping.
-export function ExemptionsTable({ exemptions, subscriptions, sort, onSortChange }: Props) {
+export function ExemptionsTable({ exemptions, subscriptions, sort, onSortChange, selectedIds, onToggle }: Props) {
   const styles = useStyles();
   const columns = useMemo<Column<Exemption>[]>(
     () => [
+      {
+        id: "select",
+        header: "",
+        title: "Chosen for an action",
+        width: "40px",
+        render: (e) => (
+          <Checkbox
+            aria-label={`Choose ${e.displayName || e.name}`}
+            checked={selectedIds.has(e.id)}
+            tabIndex={-1}
+            onChange={() => onToggle(e.id)}
+            onClick={(event) => event.stopPropagation()}
+          />
+        ),
+      },
       {
         id: "displayName",
         header: "Display name",
@@ -134,7 +152,7 @@ export function ExemptionsTable({ exemptions, subscriptions, sort, onSortChange 
         render: (e) => <References ids={e.policyDefinitionReferenceIds} className={styles.refs} />,
       },
     ],
-    [styles, subscriptions],
+    [styles, subscriptions, selectedIds, onToggle],
   );
   return (
     <VirtualTable
@@ -148,6 +166,7 @@ export function ExemptionsTable({ exemptions, subscriptions, sort, onSortChange 
       minWidth="860px"
       sort={sort}
       onSortChange={onSortChange}
+      onOpen={(e) => onToggle(e.id)}
       rowAttributes={(e) => ({ "data-testid": "exemption-row", "data-id": e.id })}
     />
   );

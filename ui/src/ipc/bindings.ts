@@ -58,6 +58,12 @@ export const commands = {
 	 *  with `read_cancelled`. A read that already ended is left as it is.
 	 */
 	cancelRead: (readId: string) => __TAURI_INVOKE<void>("cancel_read", { readId }),
+	/**
+	 *  Extend, edit, remove the expiry of or delete existing exemptions: the
+	 *  checks and every PUT and DELETE with its exact body; nothing is sent
+	 *  (`apply_plan` sends it).
+	 */
+	prepareExemptionChange: (request: ChangeRequest) => __TAURI_INVOKE<Preparation>("prepare_exemption_change", { request }),
 	databaseStatus: () => __TAURI_INVOKE<DatabaseStatus>("database_status"),
 	/**  Rename the damaged file (kept, with a timestamp) and start a fresh database. */
 	moveDatabaseAside: () => __TAURI_INVOKE<DatabaseStatus>("move_database_aside"),
@@ -149,6 +155,12 @@ export type AssessedResource = {
  */
 export type AssessmentType = "BuiltIn" | "CustomPolicy" | "CustomerManaged" | "VerifiedPartner" | "Unknown";
 
+/**  The change and the exemptions (full ARM ids) it applies to. */
+export type ChangeRequest = {
+	exemptionIds: string[],
+	change: ExemptionChange,
+};
+
 export type Check = {
 	kind: CheckKind,
 	status: CheckStatus,
@@ -163,7 +175,13 @@ export type Check = {
 	grantSecurityReaderAt: string | null,
 };
 
-export type CheckKind = "Recommendation" | "Fields" | "Benchmark" | "Initiatives" | "Permissions" | "SecurityReader" | "ScopeLimit" | "ExistingNames";
+export type CheckKind = "Recommendation" | "Fields" | "Benchmark" | "Initiatives" | "Permissions" | "SecurityReader" | "ScopeLimit" | "ExistingNames" | 
+/**  A change to existing exemptions: each one still exists. */
+"Exists" | 
+/**  A change to existing exemptions: each new expiry lies in the future. */
+"Expiry" | 
+/**  A change to existing exemptions: some are already as asked, so not written. */
+"Unchanged";
 
 export type CheckStatus = "Passed" | "Warning" | "Failed" | "NotApplicable";
 
@@ -312,6 +330,14 @@ export type ExemptionCategory =
 /**  "Risk accepted (waiver)". */
 "Waiver";
 
+export type ExemptionChange = {
+	kind: "extendTo",
+} & NewExpiry | {
+	kind: "extendBy",
+} & ExtendBy | {
+	kind: "edit",
+} & ExemptionEdit | { kind: "removeExpiry" } | { kind: "delete" };
+
 /**
  *  What the user typed in the Exempt pane, as it crosses IPC. Nothing in it is
  *  trusted until [`crate::validation::validate`] accepts it.
@@ -336,6 +362,27 @@ export type ExemptionDraft = {
 	description: string,
 };
 
+/**  The edited fields; `None` leaves a field as it is. */
+export type ExemptionEdit = {
+	/**  Empty removes it (the portal then shows the name). */
+	displayName: string | null,
+	/**  Empty removes it. */
+	description: string | null,
+	category: ExemptionCategory | null,
+	/**  To remove the expiry, use [`ExemptionChange::RemoveExpiry`]. */
+	expiresOn: NewExpiry | null,
+	/**
+	 *  The change ticket (metadata `ticket`, or `ticketRef` where the
+	 *  exemption already uses that); empty removes it.
+	 */
+	ticket: string | null,
+};
+
+export type ExtendBy = {
+	/**  Added to each exemption's current expiry. */
+	days: number,
+};
+
 export type FieldError = {
 	field: DraftField,
 	message: string,
@@ -358,7 +405,12 @@ export type ItemState =
 /**  Waiting before another attempt (throttled, a server error or a dropped connection). */
 "Retrying" | "Succeeded" | "Failed" | 
 /**  The user cancelled before it was sent. */
-"Cancelled";
+"Cancelled" | 
+/**
+ *  Not sent: the exemption changed in Azure since the preview (the
+ *  message says how), so writing would overwrite someone's change.
+ */
+"Changed";
 
 /**  A management group with its children, as the tree the scope picker shows. */
 export type ManagementGroupNode = {
@@ -370,8 +422,21 @@ export type ManagementGroupNode = {
 	subscriptionIds: string[],
 };
 
-/**  One `PUT` of a policy exemption, exactly as it will be sent. */
+/**  A new expiry: the end of `date` in the user's time zone. */
+export type NewExpiry = {
+	/**  `YYYY-MM-DD`. */
+	date: string,
+	/**  The user's offset from UTC in minutes, east positive. */
+	utcOffsetMinutes: number,
+};
+
+/**  One `PUT` or `DELETE` of a policy exemption, exactly as it will be sent. */
 export type PlannedWrite = {
+	/**
+	 *  `PUT` for every write of a new exemption; changes to existing ones
+	 *  may `DELETE`. Journals written before this field read as `PUT`.
+	 */
+	method?: WriteMethod,
 	scope: string,
 	name: string,
 	/**  The ARM path (scope + provider + name), without the api-version. */
@@ -386,7 +451,15 @@ export type PlannedWrite = {
 	 *  written at the assignment's own scope.
 	 */
 	belowChosenScope?: boolean,
+	/**  The request body (`null` for a `DELETE`). */
 	body: unknown,
+	/**
+	 *  For a change to an existing exemption: the exemption exactly as Azure
+	 *  returned it when the preview was made. It is read again just before
+	 *  sending; one that changed since is not overwritten
+	 *  ([`crate::change::before_send`]). `None` for a new exemption.
+	 */
+	asRead?: unknown,
 };
 
 /**  Checks and the exact writes for a draft; nothing has been sent. */
@@ -527,6 +600,13 @@ export type Subscription = {
 	displayName: string,
 	state: string,
 };
+
+/**  How a planned write is sent. */
+export type WriteMethod = 
+/**  Create or replace the exemption with `body`. */
+"PUT" | 
+/**  Delete the exemption; there is no body. */
+"DELETE";
 
 /* Tauri Specta runtime */
 type EventEmit<T> = [T] extends [null] ? () => Promise<void> : (payload: T) => Promise<void>;

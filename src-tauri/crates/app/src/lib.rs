@@ -3,6 +3,7 @@
 //! one call here; tests drive the same calls against the simulator.
 
 mod apply;
+mod change;
 mod choices;
 mod database;
 mod error;

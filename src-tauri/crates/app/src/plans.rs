@@ -17,6 +17,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use desk_core::change::{ChangeRequest, CHANGE_KEY};
 use desk_core::exemption::ExemptionDraft;
 use desk_core::plan::PlannedWrite;
 
@@ -62,16 +63,33 @@ impl Gone {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Ticket(u64);
 
+/// What a preview was made of: a draft (keyed by its recommendation) or a
+/// change to existing exemptions (one change form: keyed by [`CHANGE_KEY`]).
+#[derive(Debug, Clone, PartialEq)]
+enum Request {
+    Draft(ExemptionDraft),
+    Change(ChangeRequest),
+}
+
+impl Request {
+    fn key(&self) -> &str {
+        match self {
+            Request::Draft(draft) => &draft.recommendation_key,
+            Request::Change(_) => CHANGE_KEY,
+        }
+    }
+}
+
 struct Entry {
-    draft: ExemptionDraft,
+    draft: Request,
     ticket: Ticket,
     made: Instant,
     writes: Vec<PlannedWrite>,
 }
 
 impl Entry {
-    fn same_draft(&self, draft: &ExemptionDraft) -> bool {
-        self.draft.recommendation_key == draft.recommendation_key
+    fn same_draft(&self, draft: &Request) -> bool {
+        self.draft.key() == draft.key()
     }
 }
 
@@ -140,6 +158,17 @@ impl PlanRegistry {
     }
 
     pub fn register_at(&self, ticket: Ticket, draft: &ExemptionDraft, writes: Option<Vec<PlannedWrite>>, now: Instant) -> String {
+        self.register_request(ticket, Request::Draft(draft.clone()), writes, now)
+    }
+
+    /// A preview of a change to existing exemptions answered: as
+    /// [`PlanRegistry::register`], one change form being one draft.
+    pub fn register_change(&self, ticket: Ticket, change: &ChangeRequest, writes: Option<Vec<PlannedWrite>>) -> String {
+        self.register_request(ticket, Request::Change(change.clone()), writes, Instant::now())
+    }
+
+    fn register_request(&self, ticket: Ticket, draft: Request, writes: Option<Vec<PlannedWrite>>, now: Instant) -> String {
+        let draft = &draft;
         let id = uuid::Uuid::new_v4().to_string();
         let mut inner = self.lock();
         inner.expire(now, self.max_age);
@@ -183,7 +212,7 @@ impl PlanRegistry {
         for sibling in siblings {
             inner.drop_plan(&sibling, Gone::Superseded);
         }
-        Ok(Plan { recommendation_key: entry.draft.recommendation_key, writes: entry.writes })
+        Ok(Plan { recommendation_key: entry.draft.key().to_owned(), writes: entry.writes })
     }
 
     /// How many plans are waiting.

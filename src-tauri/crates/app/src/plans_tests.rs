@@ -12,6 +12,8 @@ fn draft(recommendation: &str, name: &str) -> ExemptionDraft {
 
 fn writes(name: &str) -> Vec<PlannedWrite> {
     vec![PlannedWrite {
+        method: Default::default(),
+        as_read: None,
         scope: "/subscriptions/s".into(),
         name: name.into(),
         path: format!("/subscriptions/s/providers/Microsoft.Authorization/policyExemptions/{name}"),

@@ -114,17 +114,15 @@ async fn timings(sim: &Simulator, options: ReadOptions, subs: &[String], widest:
     assert!(recommendations.iter().any(|r| r.key == widest), "{widest} is listed");
     let first = First(Mutex::new(None));
     let started = Instant::now();
-    let resources = tenant
-        .recommendation_resources_watched(&widest, subs, Watch { rows: &first, cancel: &Cancel::default() })
-        .await
-        .expect("resources");
+    let resources =
+        tenant.recommendation_resources_watched(widest, subs, Watch { rows: &first, cancel: &Cancel::default() }).await.expect("resources");
     let took = started.elapsed();
     let at = *first.0.lock().expect("lock");
     out.push(("one recommendation's resources", since(started, at, took)));
     eprintln!("    ({:?}: {} resources of {})", options, resources.len(), widest);
 
     let started = Instant::now();
-    let prepared = tenant.prepare(&draft(&widest, ScopeChoice::Subscriptions { ids: subs.to_vec() }), &REQUESTER).await.expect("prepares");
+    let prepared = tenant.prepare(&draft(widest, ScopeChoice::Subscriptions { ids: subs.to_vec() }), &REQUESTER).await.expect("prepares");
     out.push(("prepare over the subscriptions", since(started, None, started.elapsed())));
     drop(prepared);
 
@@ -135,7 +133,7 @@ async fn timings(sim: &Simulator, options: ReadOptions, subs: &[String], widest:
         .map(|r| r.id.clone())
         .collect();
     let started = Instant::now();
-    tenant.prepare(&draft(&widest, ScopeChoice::Resources { ids }), &REQUESTER).await.expect("prepares");
+    tenant.prepare(&draft(widest, ScopeChoice::Resources { ids }), &REQUESTER).await.expect("prepares");
     out.push(("prepare over 1,000 selected resources", since(started, None, started.elapsed())));
     out
 }

@@ -9,7 +9,9 @@ use std::time::Duration;
 
 pub use desk_core::apply::ApplyObserver;
 use desk_core::apply::ItemState;
-use desk_core::plan::{exemption_path, PlannedWrite};
+use desk_core::arm_path::ArmPath;
+use desk_core::change::{before_send, BeforeSend};
+use desk_core::plan::{exemption_path, PlannedWrite, WriteMethod};
 use desk_core::scope::subscription_of;
 use futures::stream::{self, StreamExt};
 use tokio::sync::Notify;
@@ -163,13 +165,17 @@ async fn send_one(
             let _ = observer.changed(index, ItemState::Failed, attempts, Some(&message));
             return ItemState::Failed;
         }
-        let error = match arm.put_with_limits(&path, v::POLICY_EXEMPTIONS, &write.body).await {
-            Ok((_, remaining)) => {
+        let error = match send_checked(arm, &path, write).await {
+            Ok(Sent::Done { remaining, note }) => {
                 if let Some(r) = remaining {
                     pacer.observe_remaining(r).await;
                 }
-                let _ = observer.changed(index, ItemState::Succeeded, attempts, None);
+                let _ = observer.changed(index, ItemState::Succeeded, attempts, note.as_deref());
                 return ItemState::Succeeded;
+            }
+            Ok(Sent::Changed(message)) => {
+                let _ = observer.changed(index, ItemState::Changed, attempts, Some(&message));
+                return ItemState::Changed;
             }
             Err(e) => e,
         };
@@ -189,6 +195,42 @@ async fn send_one(
         let _ = observer.changed(index, ItemState::Retrying, attempts, Some(&message));
         // Cancelled while waiting: the loop's top reports it as Cancelled.
         cancel.sleep(wait).await;
+    }
+}
+
+/// How a write went when ARM answered without an error.
+enum Sent {
+    /// Written, or nothing left to write (`note` says why).
+    Done { remaining: Option<u32>, note: Option<String> },
+    /// Not sent: the exemption changed in Azure since the preview.
+    Changed(String),
+}
+
+/// A change to an existing exemption reads it again first and is sent only
+/// when it is still as previewed; then the PUT or DELETE.
+async fn send_checked(arm: &Arm, path: &ArmPath, write: &PlannedWrite) -> Result<Sent, AzureError> {
+    if write.as_read.is_some() {
+        let now = match arm.get(path, v::POLICY_EXEMPTIONS, &[]).await {
+            Ok(found) => Some(found),
+            Err(AzureError::Arm { status: 404, .. }) => None,
+            Err(other) => return Err(other),
+        };
+        match before_send(write, now.as_ref()) {
+            BeforeSend::Send => {}
+            BeforeSend::AlreadyDone(note) => return Ok(Sent::Done { remaining: None, note: Some(note) }),
+            BeforeSend::Changed(message) => return Ok(Sent::Changed(message)),
+        }
+    }
+    match write.method {
+        WriteMethod::Put => {
+            let (_, remaining) = arm.put_with_limits(path, v::POLICY_EXEMPTIONS, &write.body).await?;
+            Ok(Sent::Done { remaining, note: None })
+        }
+        WriteMethod::Delete => {
+            let (deleted, remaining) = arm.delete_with_limits(path, v::POLICY_EXEMPTIONS).await?;
+            let note = (!deleted).then(|| "Already gone from Azure; nothing to delete.".to_owned());
+            Ok(Sent::Done { remaining, note })
+        }
     }
 }
 

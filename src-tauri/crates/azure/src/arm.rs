@@ -130,9 +130,15 @@ impl Arm {
 
     /// DELETE; `true` when something was deleted (200), `false` when absent (204).
     pub async fn delete(&self, path: &ArmPath, api_version: &str) -> Result<bool, AzureError> {
+        self.delete_with_limits(path, api_version).await.map(|(deleted, _)| deleted)
+    }
+
+    /// A DELETE that also reports how many writes ARM says are left, for pacing.
+    pub async fn delete_with_limits(&self, path: &ArmPath, api_version: &str) -> Result<(bool, Option<u32>), AzureError> {
         let url = self.url(path, api_version, &[])?;
-        let (status, _) = self.send(Method::DELETE, url, None, Body::Object).await?;
-        Ok(status == StatusCode::OK)
+        let answer = self.exchange(Method::DELETE, url, None, Body::Object).await?;
+        let remaining = answer.remaining_writes;
+        answer.into_result().map(|(status, _)| (status == StatusCode::OK, remaining))
     }
 
     /// One POST of a query (Resource Graph's) at `path`, its answer unjudged:

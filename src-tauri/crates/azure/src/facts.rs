@@ -280,7 +280,12 @@ impl Tenant {
     }
 
     /// An exemption list at a scope, read once per preparation.
-    async fn exemptions_cached(&self, scope: &str, filter: Option<&str>, reads: &mut Reads) -> Result<Vec<desk_core::exemption::Exemption>, AzureError> {
+    async fn exemptions_cached(
+        &self,
+        scope: &str,
+        filter: Option<&str>,
+        reads: &mut Reads,
+    ) -> Result<Vec<desk_core::exemption::Exemption>, AzureError> {
         let key = exemptions_key(scope, filter);
         if let Some(found) = reads.exemptions.get(&key) {
             return Ok(found.clone());

@@ -130,7 +130,11 @@ impl Tenant {
             }
             ScopeChoice::ManagementGroup { .. } => {
                 for scope in &scopes {
-                    first.extend([Job::Exemptions(scope.clone(), EXACT), Job::AssignmentsAt(scope.clone()), Job::Permissions(scope.clone())]);
+                    first.extend([
+                        Job::Exemptions(scope.clone(), EXACT),
+                        Job::AssignmentsAt(scope.clone()),
+                        Job::Permissions(scope.clone()),
+                    ]);
                 }
             }
             ScopeChoice::Subscriptions { .. } | ScopeChoice::ResourceGroups { .. } => {

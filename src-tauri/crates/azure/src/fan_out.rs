@@ -66,9 +66,8 @@ where
     }
     let count = items.len();
     let read = &read;
-    let mut answers = stream::iter(items.into_iter().enumerate())
-        .map(|(i, item)| async move { (i, read(item).await) })
-        .buffer_unordered(limit.max(1));
+    let mut answers =
+        stream::iter(items.into_iter().enumerate()).map(|(i, item)| async move { (i, read(item).await) }).buffer_unordered(limit.max(1));
     let mut out: Vec<Option<T>> = std::iter::repeat_with(|| None).take(count).collect();
     loop {
         let next = tokio::select! {

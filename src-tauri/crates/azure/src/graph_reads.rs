@@ -69,8 +69,8 @@ impl Tenant {
         let cancel = crate::apply::Cancel::default();
         self.graph_query(Reach::Subscriptions(subscription_ids), ASSESSMENT_COUNTS, &cancel, |rows| {
             for row in rows {
-                let row: CountRow = serde_json::from_value(row)
-                    .map_err(|e| crate::error::AzureError::unexpected("a Resource Graph count", e))?;
+                let row: CountRow =
+                    serde_json::from_value(row).map_err(|e| crate::error::AzureError::unexpected("a Resource Graph count", e))?;
                 let n = u32::try_from(row.count_).unwrap_or(u32::MAX);
                 let display_name = row.display_name.filter(|d| !d.is_empty());
                 count(&mut seen, &row.name, display_name, status(row.code.as_deref()), n);
@@ -123,8 +123,8 @@ impl Tenant {
                 if groups.is_some_and(|g| !within(&exemption.id, &[], g)) {
                     continue;
                 }
-                if !by_id.contains_key(&exemption.id.to_lowercase()) {
-                    by_id.insert(exemption.id.to_lowercase(), exemption.clone());
+                if let std::collections::btree_map::Entry::Vacant(slot) = by_id.entry(exemption.id.to_lowercase()) {
+                    slot.insert(exemption.clone());
                     fresh.push(exemption);
                 }
             }

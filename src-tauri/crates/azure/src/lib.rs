@@ -4,6 +4,7 @@
 mod apply;
 mod arm;
 mod certificate;
+mod change;
 pub mod child;
 mod cloud;
 mod connect;

@@ -147,7 +147,10 @@ impl Tenant {
                 let pages_left = wire.total_records.unwrap_or(0).saturating_sub(rows).div_ceil(u64::from(PAGE_ROWS));
                 let wait = quota_wait(pages_left, quota_left.unwrap_or(u64::MAX), resets.unwrap_or(QUOTA_WINDOW));
                 if wait > PATIENCE {
-                    return Err(GraphFailed::Unusable(format!("would keep this read of {pages_left} more pages waiting {} s for its quota", wait.as_secs())));
+                    return Err(GraphFailed::Unusable(format!(
+                        "would keep this read of {pages_left} more pages waiting {} s for its quota",
+                        wait.as_secs()
+                    )));
                 }
             }
             body["options"]["$skipToken"] = json!(token);

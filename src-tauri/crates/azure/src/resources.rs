@@ -38,7 +38,12 @@ impl Tenant {
         until_cancelled(watch.cancel, self.resources_read(key, subscription_ids, watch)).await
     }
 
-    async fn resources_read(&self, key: &str, subscription_ids: &[String], watch: Watch<'_, AssessedResource>) -> Result<Vec<AssessedResource>, AzureError> {
+    async fn resources_read(
+        &self,
+        key: &str,
+        subscription_ids: &[String],
+        watch: Watch<'_, AssessedResource>,
+    ) -> Result<Vec<AssessedResource>, AzureError> {
         let sent = Sent::default();
         let hand_over = |rows: &[AssessedResource]| {
             // Exempt rows wait for the exemption that covers them.
@@ -48,10 +53,13 @@ impl Tenant {
         let (definition, assessed) = tokio::join!(self.policy_definition_of(key, subscription_ids), async {
             if self.options.resource_graph {
                 let mut all = Vec::new();
-                match self.graph_assessed(key, subscription_ids, watch.cancel, |page| {
-                    hand_over(&page);
-                    all.extend(page);
-                }).await {
+                match self
+                    .graph_assessed(key, subscription_ids, watch.cancel, |page| {
+                        hand_over(&page);
+                        all.extend(page);
+                    })
+                    .await
+                {
                     Ok(()) => return Ok(all),
                     Err(failed) => falling_back("a recommendation's resources", failed)?,
                 }
@@ -92,7 +100,9 @@ impl Tenant {
             for ((sub, refs), exemptions) in subs.iter().zip(refs_by_sub).zip(listed) {
                 let kept = exemptions
                     .into_iter()
-                    .filter(|e| e.policy_definition_reference_ids.is_empty() || e.policy_definition_reference_ids.iter().any(|r| refs.contains(r)))
+                    .filter(|e| {
+                        e.policy_definition_reference_ids.is_empty() || e.policy_definition_reference_ids.iter().any(|r| refs.contains(r))
+                    })
                     .collect();
                 covering.push((sub.clone(), kept));
             }

@@ -224,10 +224,9 @@ impl Tenant {
     /// Assessment counts per recommendation from each subscription's
     /// assessment list, read [`ReadOptions::concurrency`] at a time.
     async fn arm_assessment_counts(&self, subscription_ids: &[String]) -> Result<Counts, AzureError> {
-        let lists = fan_out(subscription_ids.to_vec(), self.options.limit(), &Cancel::default(), |id| async move {
-            self.assessments(&id).await
-        })
-        .await?;
+        let lists =
+            fan_out(subscription_ids.to_vec(), self.options.limit(), &Cancel::default(), |id| async move { self.assessments(&id).await })
+                .await?;
         let mut seen = Counts::new();
         for item in lists.iter().flatten() {
             let (key, status) = parse::assessment_status(item)?;

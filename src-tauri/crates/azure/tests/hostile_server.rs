@@ -229,6 +229,8 @@ fn subscription(n: usize) -> Value {
 
 fn write_at(scope: &str, name: &str) -> PlannedWrite {
     PlannedWrite {
+        method: Default::default(),
+        as_read: None,
         scope: scope.to_owned(),
         name: name.to_owned(),
         path: format!("{scope}/providers/Microsoft.Authorization/policyExemptions/{name}"),

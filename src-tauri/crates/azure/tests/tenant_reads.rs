@@ -124,7 +124,12 @@ async fn a_denied_or_spent_resource_graph_hands_the_read_to_arm() {
     assert!(graph_answers(&world.requests().await, 403) > 0, "Resource Graph was asked and refused");
 
     // One query an hour: the second waits far beyond patience, so ARM answers.
-    world.control("/_sim/settings", json!({"resourceGraphAnswer": "normal", "resourceGraphQuota": 1, "resourceGraphQuotaWindowSeconds": 3600})).await;
+    world
+        .control(
+            "/_sim/settings",
+            json!({"resourceGraphAnswer": "normal", "resourceGraphQuota": 1, "resourceGraphQuotaWindowSeconds": 3600}),
+        )
+        .await;
     let started = Instant::now();
     assert_eq!(everything(&tenant(&world, GRAPH).await).await, expected, "quota spent");
     assert!(graph_answers(&world.requests().await, 429) > 0, "Resource Graph's quota ran out");
@@ -208,7 +213,8 @@ async fn what_the_app_wrote_shows_before_resource_graph_does() {
     let written: BTreeSet<String> = writes.iter().map(|w| w.path.to_lowercase()).collect();
 
     // As if ARM had taken the writes and Resource Graph had not caught up yet.
-    let outcomes: Vec<(u32, desk_core::apply::ItemState)> = items.iter().map(|(i, _)| (*i, desk_core::apply::ItemState::Succeeded)).collect();
+    let outcomes: Vec<(u32, desk_core::apply::ItemState)> =
+        items.iter().map(|(i, _)| (*i, desk_core::apply::ItemState::Succeeded)).collect();
     graph.remember_applied(&items, &outcomes);
     let shown = ids(&graph.exemptions(&subs).await.expect("exemptions"));
     assert!(written.is_subset(&shown), "the writes show through Resource Graph");

@@ -33,11 +33,14 @@ pub enum ItemState {
     Failed,
     /// The user cancelled before it was sent.
     Cancelled,
+    /// Not sent: the exemption changed in Azure since the preview (the
+    /// message says how), so writing would overwrite someone's change.
+    Changed,
 }
 
 impl ItemState {
     pub fn is_final(self) -> bool {
-        matches!(self, ItemState::Succeeded | ItemState::Failed | ItemState::Cancelled)
+        matches!(self, ItemState::Succeeded | ItemState::Failed | ItemState::Cancelled | ItemState::Changed)
     }
 
     pub fn as_str(self) -> &'static str {
@@ -48,13 +51,22 @@ impl ItemState {
             ItemState::Succeeded => "Succeeded",
             ItemState::Failed => "Failed",
             ItemState::Cancelled => "Cancelled",
+            ItemState::Changed => "Changed",
         }
     }
 
     pub fn parse(s: &str) -> Option<ItemState> {
-        [ItemState::Planned, ItemState::Sending, ItemState::Retrying, ItemState::Succeeded, ItemState::Failed, ItemState::Cancelled]
-            .into_iter()
-            .find(|state| state.as_str() == s)
+        [
+            ItemState::Planned,
+            ItemState::Sending,
+            ItemState::Retrying,
+            ItemState::Succeeded,
+            ItemState::Failed,
+            ItemState::Cancelled,
+            ItemState::Changed,
+        ]
+        .into_iter()
+        .find(|state| state.as_str() == s)
     }
 }
 

@@ -34,6 +34,12 @@ pub enum CheckKind {
     SecurityReader,
     ScopeLimit,
     ExistingNames,
+    /// A change to existing exemptions: each one still exists.
+    Exists,
+    /// A change to existing exemptions: each new expiry lies in the future.
+    Expiry,
+    /// A change to existing exemptions: some are already as asked, so not written.
+    Unchanged,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Type)]
@@ -50,11 +56,11 @@ pub struct Check {
     pub grant_security_reader_at: Option<String>,
 }
 
-fn check(kind: CheckKind, status: CheckStatus, title: &str, detail: impl Into<String>) -> Check {
+pub(crate) fn check(kind: CheckKind, status: CheckStatus, title: &str, detail: impl Into<String>) -> Check {
     Check { kind, status, title: title.to_owned(), detail: detail.into(), remedy: None, grant_security_reader_at: None }
 }
 
-fn with_remedy(mut c: Check, remedy: impl Into<String>) -> Check {
+pub(crate) fn with_remedy(mut c: Check, remedy: impl Into<String>) -> Check {
     c.remedy = Some(remedy.into());
     c
 }

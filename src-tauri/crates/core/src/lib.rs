@@ -8,6 +8,7 @@
 
 pub mod apply;
 pub mod arm_path;
+pub mod change;
 pub mod checks;
 pub mod choice;
 pub mod error;

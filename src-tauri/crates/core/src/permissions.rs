@@ -16,6 +16,8 @@ pub struct Permissions {
 
 /// Writing a policy exemption at a scope.
 pub const EXEMPTION_WRITE: &str = "Microsoft.Authorization/policyExemptions/write";
+/// Deleting a policy exemption at a scope.
+pub const EXEMPTION_DELETE: &str = "Microsoft.Authorization/policyExemptions/delete";
 /// Exempting from a policy assignment, checked at the assignment's scope.
 pub const ASSIGNMENT_EXEMPT: &str = "Microsoft.Authorization/policyAssignments/exempt/action";
 /// Granting a role (Reader for the Security Resource Provider).

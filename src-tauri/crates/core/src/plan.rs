@@ -222,10 +222,25 @@ pub fn plan_targets<'a>(facts: &'a [ScopeFacts], policy_definition_id: &str) -> 
     out
 }
 
-/// One `PUT` of a policy exemption, exactly as it will be sent.
+/// How a planned write is sent.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq, Type)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum WriteMethod {
+    /// Create or replace the exemption with `body`.
+    #[default]
+    Put,
+    /// Delete the exemption; there is no body.
+    Delete,
+}
+
+/// One `PUT` or `DELETE` of a policy exemption, exactly as it will be sent.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct PlannedWrite {
+    /// `PUT` for every write of a new exemption; changes to existing ones
+    /// may `DELETE`. Journals written before this field read as `PUT`.
+    #[serde(default)]
+    pub method: WriteMethod,
     pub scope: String,
     pub name: String,
     /// The ARM path (scope + provider + name), without the api-version.
@@ -239,8 +254,16 @@ pub struct PlannedWrite {
     /// written at the assignment's own scope.
     #[serde(default)]
     pub below_chosen_scope: bool,
+    /// The request body (`null` for a `DELETE`).
     #[specta(type = specta_typescript::Unknown)]
     pub body: Value,
+    /// For a change to an existing exemption: the exemption exactly as Azure
+    /// returned it when the preview was made. It is read again just before
+    /// sending; one that changed since is not overwritten
+    /// ([`crate::change::before_send`]). `None` for a new exemption.
+    #[serde(default)]
+    #[specta(type = specta_typescript::Unknown)]
+    pub as_read: Option<Value>,
 }
 
 /// Who asks, for the exemption's metadata: the signed-in UPN (or a service
@@ -356,6 +379,7 @@ pub fn plan_exemptions(
         props.insert("policyAssignmentId".into(), json!(assignment.assignment_id));
         props.insert("policyDefinitionReferenceIds".into(), json!(reference_ids));
         writes.push(PlannedWrite {
+            method: WriteMethod::Put,
             scope: target.scope.to_owned(),
             path,
             replaces_existing: target.existing_names.iter().any(|n| n.eq_ignore_ascii_case(&name)),
@@ -365,6 +389,7 @@ pub fn plan_exemptions(
             policy_definition_reference_ids: reference_ids,
             below_chosen_scope: target.below,
             body: json!({ "properties": props }),
+            as_read: None,
         });
     }
     check_distinct_paths(&writes)?;

@@ -78,7 +78,7 @@ pub fn validate(draft: &ExemptionDraft, now: DateTime<Utc>) -> Vec<FieldError> {
 /// A free-text field: at most `max` UTF-16 units, no control characters
 /// (line breaks and tabs allowed where `multiline`), no bidi overrides or
 /// isolates, which could make the text show differently from what it says.
-fn text_errors(field: DraftField, label: &str, text: &str, max: usize, multiline: bool) -> Vec<FieldError> {
+pub fn text_errors(field: DraftField, label: &str, text: &str, max: usize, multiline: bool) -> Vec<FieldError> {
     let mut errors = Vec::new();
     if utf16_len(text) > max {
         errors.push(err(field, format!("{label} is {}; the limit is {max}.", counted(text))));

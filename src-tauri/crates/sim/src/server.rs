@@ -17,12 +17,12 @@ use tokio::sync::{watch, Notify};
 use tokio::task::JoinHandle;
 use tower::ServiceExt;
 
+#[cfg(feature = "controls")]
+use crate::control;
 use crate::errors::SimError;
 use crate::model::faults::DropConnection;
 use crate::state::{lock, App};
 use crate::tls::{Tls, TlsServer};
-#[cfg(feature = "controls")]
-use crate::control;
 use crate::{arm, entra, faults, graph, log, seed};
 
 /// How to start a simulator beyond seed and address.

@@ -84,9 +84,13 @@ async fn each_operator_of_the_subset() {
     // comparison of numbers, extend with property paths and functions
     let ext = rows(&env, &t, "resources | extend t = tolower(toupper(type)), l = iff(type has 'storageaccounts', 1, 0), c = case(type has 'storageaccounts', 'st', 'other') | where l > 0 and l >= 1 and l < 2 | project name, t, c").await;
     assert_eq!(ext.len(), storage);
-    assert!(ext.iter().all(|r| r["c"] == "st" && r["t"] == "microsoft.storage/storageaccounts" && r.as_object().map(|o| o.len()) == Some(3)), "{ext:?}");
+    assert!(
+        ext.iter().all(|r| r["c"] == "st" && r["t"] == "microsoft.storage/storageaccounts" && r.as_object().map(|o| o.len()) == Some(3)),
+        "{ext:?}"
+    );
     // project with renames and paths, project-away, take/limit, order by
-    let p = rows(&env, &t, "resources | project n = name, sub = subscriptionId, tags.env, properties['missing'] | order by n asc | take 3").await;
+    let p = rows(&env, &t, "resources | project n = name, sub = subscriptionId, tags.env, properties['missing'] | order by n asc | take 3")
+        .await;
     assert_eq!(p.len(), 3);
     assert!(p[0].get("n").is_some() && p[0].get("tags_env").is_some() && p[0].get("properties_missing").is_some(), "{}", p[0]);
     let mut names: Vec<&str> = col(&all, "name");
@@ -146,7 +150,11 @@ async fn queries_outside_the_subset_are_args_400() {
         assert_eq!((d[1]["line"].as_u64(), d[1]["characterPositionInLine"].as_u64()), (Some(line), Some(pos)), "{q}: {}", a.body);
         assert!(a.headers.contains_key("x-ms-user-quota-remaining"));
     }
-    for body in [json!({}), json!({ "query": "resources", "options": { "$top": 1001 } }), json!({ "query": "resources", "options": { "$skipToken": "bm9wZQ==" } })] {
+    for body in [
+        json!({}),
+        json!({ "query": "resources", "options": { "$top": 1001 } }),
+        json!({ "query": "resources", "options": { "$skipToken": "bm9wZQ==" } }),
+    ] {
         let a = arg(&env, &t, body.clone()).await;
         assert_eq!(a.status, 400, "{body}: {}", a.body);
         assert_eq!(a.body["error"]["code"], "BadRequest");
@@ -160,7 +168,8 @@ async fn arm_counts(env: &Env, t: &str) -> BTreeMap<(String, String), u64> {
     let mut counts = BTreeMap::new();
     for s in subs {
         let id = s["subscriptionId"].as_str().expect("sub").to_string();
-        let (items, _) = env.get_all(t, &format!("/subscriptions/{id}/providers/Microsoft.Security/assessments?api-version=2021-06-01")).await;
+        let (items, _) =
+            env.get_all(t, &format!("/subscriptions/{id}/providers/Microsoft.Security/assessments?api-version=2021-06-01")).await;
         for a in items {
             let key = (a["name"].as_str().unwrap_or("").to_string(), a["properties"]["status"]["code"].as_str().unwrap_or("").to_string());
             *counts.entry(key).or_insert(0) += 1;
@@ -176,10 +185,7 @@ async fn assessments_and_exemptions_agree_with_arm() {
     env.sim.set_exemption_effect_delay(0);
     let t = env.user_access("alex.admin@contoso.example").await;
     // Exemptions at a resource group, a subscription and a management group.
-    let scopes = [
-        format!("/subscriptions/{PROD}/resourceGroups/rg-prod-web"),
-        format!("/subscriptions/{DEV}"),
-    ];
+    let scopes = [format!("/subscriptions/{PROD}/resourceGroups/rg-prod-web"), format!("/subscriptions/{DEV}")];
     for (i, scope) in scopes.iter().enumerate() {
         let sub = if i == 0 { PROD } else { DEV };
         let (s, b) = env
@@ -190,7 +196,11 @@ async fn assessments_and_exemptions_agree_with_arm() {
     let mg_scope = "/providers/Microsoft.Management/managementGroups/contoso-landingzones";
     let mg_assignment = format!("{mg_scope}/providers/Microsoft.Authorization/policyAssignments/mcsb-landingzones");
     let (s, b) = env
-        .put(&t, &exemption_path(mg_scope, "arg-mg"), json!({ "properties": { "policyAssignmentId": mg_assignment, "exemptionCategory": "Mitigated" } }))
+        .put(
+            &t,
+            &exemption_path(mg_scope, "arg-mg"),
+            json!({ "properties": { "policyAssignmentId": mg_assignment, "exemptionCategory": "Mitigated" } }),
+        )
         .await;
     assert!(s == 201 || s == 200, "{s} {b}");
 
@@ -198,7 +208,9 @@ async fn assessments_and_exemptions_agree_with_arm() {
     let ours: BTreeMap<(String, String), u64> = rows(&env, &t, q)
         .await
         .iter()
-        .map(|r| ((r["key"].as_str().unwrap_or("").to_string(), r["code"].as_str().unwrap_or("").to_string()), r["count_"].as_u64().unwrap_or(0)))
+        .map(|r| {
+            ((r["key"].as_str().unwrap_or("").to_string(), r["code"].as_str().unwrap_or("").to_string()), r["count_"].as_u64().unwrap_or(0))
+        })
         .collect();
     assert_eq!(ours, arm_counts(&env, &t).await);
     assert!(ours.keys().any(|(_, c)| c == "Unhealthy") && ours.keys().any(|(_, c)| c == "Healthy"), "{ours:?}");
@@ -218,10 +230,13 @@ async fn assessments_and_exemptions_agree_with_arm() {
     let mut theirs = BTreeSet::new();
     for s in &subs {
         let id = s["subscriptionId"].as_str().expect("sub");
-        let (items, _) = env.get_all(&t, &format!("/subscriptions/{id}/providers/Microsoft.Authorization/policyExemptions?api-version={EXEMPTIONS_API}")).await;
+        let (items, _) = env
+            .get_all(&t, &format!("/subscriptions/{id}/providers/Microsoft.Authorization/policyExemptions?api-version={EXEMPTIONS_API}"))
+            .await;
         theirs.extend(items.iter().map(|e| e["id"].as_str().unwrap_or("").to_lowercase()));
     }
-    let (items, _) = env.get_all(&t, &format!("{mg_scope}/providers/Microsoft.Authorization/policyExemptions?api-version={EXEMPTIONS_API}")).await;
+    let (items, _) =
+        env.get_all(&t, &format!("{mg_scope}/providers/Microsoft.Authorization/policyExemptions?api-version={EXEMPTIONS_API}")).await;
     theirs.extend(items.iter().map(|e| e["id"].as_str().unwrap_or("").to_lowercase()));
     assert_eq!(ours, theirs);
     assert!(ours.len() >= 3);
@@ -234,7 +249,12 @@ async fn assessments_and_exemptions_agree_with_arm() {
     let mg_row = ex.iter().find(|r| r["name"] == "arg-mg").expect("arg-mg");
     assert_eq!(mg_row["subscriptionId"], "");
     // Assignments: ARM's properties too.
-    let pa = rows(&env, &t, &format!("policyresources | where type == 'microsoft.authorization/policyassignments' and id =~ '{}'", mcsb_assignment(PROD))).await;
+    let pa = rows(
+        &env,
+        &t,
+        &format!("policyresources | where type == 'microsoft.authorization/policyassignments' and id =~ '{}'", mcsb_assignment(PROD)),
+    )
+    .await;
     assert_eq!(pa.len(), 1);
     let (s, arm) = env.get(&t, &format!("{}?api-version=2024-04-01", mcsb_assignment(PROD))).await;
     assert_eq!(s, 200);
@@ -262,16 +282,20 @@ async fn rbac_and_the_requested_scope_narrow_the_rows() {
     assert!(s == 201 || s == 200, "{b}");
     let reader = env.user_access("riley.reader@contoso.example").await;
     for table in ["securityresources", "policyresources", "resources", "resourcecontainers"] {
-        let subs: BTreeSet<String> =
-            rows(&env, &reader, &format!("{table} | distinct subscriptionId")).await.iter().map(|r| r["subscriptionId"].as_str().unwrap_or("").to_string()).collect();
+        let subs: BTreeSet<String> = rows(&env, &reader, &format!("{table} | distinct subscriptionId"))
+            .await
+            .iter()
+            .map(|r| r["subscriptionId"].as_str().unwrap_or("").to_string())
+            .collect();
         assert_eq!(subs, BTreeSet::from([DEV.to_string()]), "{table}");
     }
     // The owner sees everything; `subscriptions` and `managementGroups` narrow it.
-    let all: BTreeSet<String> = rows(&env, &owner, "resourcecontainers | where type == 'microsoft.resources/subscriptions' | project subscriptionId")
-        .await
-        .iter()
-        .map(|r| r["subscriptionId"].as_str().unwrap_or("").to_string())
-        .collect();
+    let all: BTreeSet<String> =
+        rows(&env, &owner, "resourcecontainers | where type == 'microsoft.resources/subscriptions' | project subscriptionId")
+            .await
+            .iter()
+            .map(|r| r["subscriptionId"].as_str().unwrap_or("").to_string())
+            .collect();
     assert!(all.len() >= 4 && all.contains(PROD) && all.contains(SANDBOX));
     let a = arg(&env, &owner, json!({ "subscriptions": [PROD, SHARED], "query": "securityresources | distinct subscriptionId" })).await;
     let got: BTreeSet<&str> = a.body["data"].as_array().expect("data").iter().filter_map(|r| r["subscriptionId"].as_str()).collect();
@@ -284,7 +308,8 @@ async fn rbac_and_the_requested_scope_narrow_the_rows() {
     assert_eq!(named.status, 200);
     assert!(!named.body["data"].as_array().expect("data").is_empty());
     let in_group = arg(&env, &owner, json!({ "managementGroups": ["contoso-landingzones"], "query": "resourcecontainers | where type == 'microsoft.resources/subscriptions' | project subscriptionId" })).await;
-    let in_group: BTreeSet<&str> = in_group.body["data"].as_array().expect("data").iter().filter_map(|r| r["subscriptionId"].as_str()).collect();
+    let in_group: BTreeSet<&str> =
+        in_group.body["data"].as_array().expect("data").iter().filter_map(|r| r["subscriptionId"].as_str()).collect();
     assert!(!in_group.is_empty() && in_group.len() < all.len(), "{in_group:?}");
     let subs_only = arg(&env, &owner, json!({ "subscriptions": [PROD], "query": q })).await;
     assert_eq!(subs_only.body["data"], json!([]));
@@ -343,7 +368,12 @@ async fn pages_of_1000_rows_in_the_scale_tenant() {
     let small = arg(&env, &t, json!({ "query": "resources | project id | order by id asc", "options": { "$top": 3, "$skip": 10 } })).await;
     let live: Vec<&str> = ids.iter().map(String::as_str).filter(|i| *i != gone).collect();
     assert_eq!(col(small.body["data"].as_array().expect("data"), "id"), live[10..13].to_vec());
-    let next = arg(&env, &t, json!({ "query": "resources | project id | order by id asc", "options": { "$skipToken": small.body["$skipToken"] } })).await;
+    let next = arg(
+        &env,
+        &t,
+        json!({ "query": "resources | project id | order by id asc", "options": { "$skipToken": small.body["$skipToken"] } }),
+    )
+    .await;
     assert_eq!(next.body["count"], 3);
     assert_eq!(next.body["data"][0]["id"].as_str(), Some(live[13]));
     env.sim.shutdown().await;

@@ -83,7 +83,7 @@ impl Store {
             let conn = self.conn()?;
             let mut statement = conn.prepare(
                 "SELECT DISTINCT a.id FROM applies a JOIN apply_items i ON i.apply_id = a.id
-                 WHERE a.account = ?1 AND i.state NOT IN ('Succeeded', 'Failed', 'Cancelled') ORDER BY a.started_at",
+                 WHERE a.account = ?1 AND i.state NOT IN ('Succeeded', 'Failed', 'Cancelled', 'Changed') ORDER BY a.started_at",
             )?;
             let rows = statement.query_map(params![account], |r| r.get(0))?;
             rows.collect::<Result<_, _>>()?

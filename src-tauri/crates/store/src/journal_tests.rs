@@ -6,6 +6,8 @@ use crate::Store;
 
 fn write(n: u32) -> PlannedWrite {
     PlannedWrite {
+        method: Default::default(),
+        as_read: None,
         scope: format!("/subscriptions/s{n}"),
         name: "x".into(),
         path: format!("/subscriptions/s{n}/providers/Microsoft.Authorization/policyExemptions/x"),
@@ -75,4 +77,18 @@ fn resending_picks_items_by_state_and_journals_them_as_planned_again() {
         report.items.iter().map(|i| i.state).collect::<Vec<_>>(),
         vec![ItemState::Succeeded, ItemState::Planned, ItemState::Planned]
     );
+}
+
+#[test]
+fn a_change_keeps_its_method_and_snapshot_and_changed_is_final() {
+    let store = Store::in_memory().expect("opens");
+    let mut delete = write(0);
+    delete.method = desk_core::plan::WriteMethod::Delete;
+    delete.body = serde_json::Value::Null;
+    delete.as_read = Some(json!({"properties": {"expiresOn": "2030-01-01T00:00:00Z"}, "systemData": {"lastModifiedBy": "ada"}}));
+    store.record_apply("c", "exemption-change", "alex", &[delete.clone()]).expect("records");
+    assert_eq!(store.apply_report("c").expect("reads").items[0].write, delete, "method and snapshot come back");
+    store.set_item_state("c", 0, ItemState::Changed, 1, Some("changed by bob")).expect("updates");
+    assert!(store.apply_report("c").expect("reads").finished);
+    assert!(store.unfinished_applies("alex").expect("reads").is_empty(), "a changed item is not resumed");
 }

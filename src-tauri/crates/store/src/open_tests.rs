@@ -34,6 +34,8 @@ impl Drop for Folder {
 
 fn write(n: u32) -> PlannedWrite {
     PlannedWrite {
+        method: Default::default(),
+        as_read: None,
         scope: format!("/subscriptions/s{n}"),
         name: format!("exemption-{n}"),
         path: format!("/subscriptions/s{n}/providers/Microsoft.Authorization/policyExemptions/exemption-{n}"),

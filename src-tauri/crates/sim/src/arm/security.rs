@@ -207,8 +207,12 @@ pub fn assessments(ctx: &mut Ctx, scope: &Scope, name: Option<&str>) -> ArmResul
             let t = w.tables();
             let lists: Vec<&[usize]> = match scope {
                 Scope::ManagementGroup(mg) => {
-                    let mut subs: Vec<String> =
-                        w.subscriptions_under(mg).iter().filter_map(|&i| w.subscriptions.get(i)).map(|s| s.id.to_ascii_lowercase()).collect();
+                    let mut subs: Vec<String> = w
+                        .subscriptions_under(mg)
+                        .iter()
+                        .filter_map(|&i| w.subscriptions.get(i))
+                        .map(|s| s.id.to_ascii_lowercase())
+                        .collect();
                     subs.sort_unstable();
                     subs.dedup();
                     subs.iter().filter_map(|s| t.assessments_for_groups.get(s)).map(Vec::as_slice).collect()

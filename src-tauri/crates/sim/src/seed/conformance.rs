@@ -241,15 +241,39 @@ fn resource_graph_examples(w: &mut World) {
         w.resource_groups.push(ResourceGroup { subscription_id: ARG_SUB.into(), name: rg.into(), location: loc.into() });
     }
     for (rg, path, type_, loc, tags) in [
-        ("RG1", "Microsoft.Network/networkInterfaces/myNetworkInterface", "Microsoft.Network/networkInterfaces", "centralus", vec![("tag1", "Value1")]),
+        (
+            "RG1",
+            "Microsoft.Network/networkInterfaces/myNetworkInterface",
+            "Microsoft.Network/networkInterfaces",
+            "centralus",
+            vec![("tag1", "Value1")],
+        ),
         ("RG2", "Microsoft.Network/virtualNetworks/myVnet", "Microsoft.Network/virtualNetworks", "westus", vec![]),
         ("RG2", "Microsoft.Network/publicIPAddresses/myPublicIp", "Microsoft.Network/publicIPAddresses", "westus", vec![]),
-        ("RG1", "Microsoft.Compute/disks/yetanothertest_OsDisk_1_f396cbcb625a457bb69fe2abf5975820", "Microsoft.Compute/disks", "eastus", vec![]),
+        (
+            "RG1",
+            "Microsoft.Compute/disks/yetanothertest_OsDisk_1_f396cbcb625a457bb69fe2abf5975820",
+            "Microsoft.Compute/disks",
+            "eastus",
+            vec![],
+        ),
         ("RG2", "Microsoft.Automation/automationAccounts/TestAA", "Microsoft.Automation/automationAccounts", "westcentralus", vec![]),
-        ("RG2", "Microsoft.Automation/automationAccounts/TestAA/runbooks/TestRB", "Microsoft.Automation/automationAccounts/runbooks", "westcentralus", vec![]),
+        (
+            "RG2",
+            "Microsoft.Automation/automationAccounts/TestAA/runbooks/TestRB",
+            "Microsoft.Automation/automationAccounts/runbooks",
+            "westcentralus",
+            vec![],
+        ),
         ("RG1", "Microsoft.Compute/disks/second_OsDisk_dddddbcb625a457bb69fe2abf5975820", "Microsoft.Compute/disks", "eastus", vec![]),
         ("RG2", "Microsoft.Automation/automationAccounts/AATest", "Microsoft.Automation/automationAccounts", "westcentralus", vec![]),
-        ("RG2", "Microsoft.Automation/automationAccounts/TestAA/runbooks/RBTest", "Microsoft.Automation/automationAccounts/runbooks", "westcentralus", vec![]),
+        (
+            "RG2",
+            "Microsoft.Automation/automationAccounts/TestAA/runbooks/RBTest",
+            "Microsoft.Automation/automationAccounts/runbooks",
+            "westcentralus",
+            vec![],
+        ),
         // Two more, so the next-page example's answer also has a `$skipToken`.
         ("RG1", "Microsoft.Compute/disks/testdisk-3", "Microsoft.Compute/disks", "eastus", vec![]),
         ("RG1", "Microsoft.Compute/disks/testdisk-4", "Microsoft.Compute/disks", "eastus", vec![]),
