@@ -36,6 +36,8 @@ async fn signed_in(world: &World, name: &str) -> (Arc<Desk>, Vec<String>, DataDi
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_read_hands_over_its_rows_in_batches_then_answers_with_the_whole_list() {
     let world = World::seeded("scale:6x4").await;
+    // ARM's reads answer a subscription at a time; Resource Graph would answer the whole tenant in one page.
+    world.control("/_sim/settings", json!({"resourceGraphAnswer": "denied"})).await;
     let (app, ids, _dir) = signed_in(&world, "batches").await;
     assert_eq!(ids.len(), 6);
 
@@ -67,9 +69,12 @@ async fn reads_sent(world: &World) -> usize {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_read_the_window_left_stops_with_read_cancelled_and_sends_nothing_more() {
-    const SUBSCRIPTIONS: usize = 60;
+    // More subscriptions than reads run at once, so a read takes several latencies.
+    const SUBSCRIPTIONS: usize = 200;
     const LATENCY: Duration = Duration::from_millis(300);
     let world = World::seeded(&format!("scale:{SUBSCRIPTIONS}x1")).await;
+    // The concurrent ARM reads (Resource Graph would answer in one page, before the cancel).
+    world.control("/_sim/settings", json!({"resourceGraphAnswer": "denied"})).await;
     let (app, ids, _dir) = signed_in(&world, "cancel").await;
     assert_eq!(ids.len(), SUBSCRIPTIONS);
     let slow = json!({"fixed": LATENCY.as_millis() as u64});
@@ -106,7 +111,7 @@ async fn a_read_the_window_left_stops_with_read_cancelled_and_sends_nothing_more
     for (read_id, start) in kinds {
         let before = reads_sent(&world).await;
         let running = start(app.clone(), ids.clone());
-        // Past the first answers, far from the end of a read of 60 subscriptions.
+        // Past the first answers, far from the end of a read of 200 subscriptions.
         tokio::time::sleep(LATENCY + LATENCY / 2).await;
         assert_eq!(app.reads_running(), 1, "{read_id} is registered while it runs");
         app.cancel_read(read_id);
