@@ -66,7 +66,7 @@ async function rowsOf(browser, status, label) {
   await browser.pause(300);
   return browser.execute(
     async (wanted, listLabel) => {
-      const list = document.querySelector(`[role="list"][aria-label="${listLabel} resources"]`);
+      const list = document.querySelector(`[role="grid"][aria-label="${listLabel} resources"]`);
       const seen = new Map();
       const collect = () => {
         for (const el of document.querySelectorAll(`[data-testid="assessed-resource"][data-status="${wanted}"]`)) {

@@ -66,8 +66,8 @@ export async function openRecommendation(browser, search, name) {
   await box.setValue(search);
   const row = await browser.$(`//*[@data-testid="recommendation-row"][contains(., "${name}")]`);
   await row.waitForClickable({ timeout: 20_000 });
-  // WebKitWebDriver will not click a <tr> itself; click its first cell as a user would.
-  await (await row.$("td")).click();
+  // Click the row's first cell, as a user would.
+  await (await row.$('[role="gridcell"]')).click();
 }
 
 /** Waits until the checks ran and none failed, then previews and confirms; returns the write count. */

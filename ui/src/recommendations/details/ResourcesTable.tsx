@@ -71,7 +71,7 @@ export function ResourcesTable({ label, resources, subscriptions, sort, onSortCh
       minWidth="480px"
       sort={sort}
       onSortChange={onSortChange}
-      rowAttributes={(r) => ({ "data-testid": "assessed-resource", "data-status": r.status })}
+      rowAttributes={(r) => ({ "data-testid": "assessed-resource", "data-status": r.status, title: r.id })}
     />
   );
 }
