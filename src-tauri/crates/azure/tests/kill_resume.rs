@@ -3,27 +3,12 @@
 
 mod common;
 
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::*;
 use desk_core::apply::ItemState;
 use desk_store::Store;
 use serde_json::json;
-
-fn worker() -> PathBuf {
-    // Integration tests live in target/<profile>/deps; cargo builds examples beside them.
-    let exe = std::env::current_exe().expect("test binary");
-    let profile = exe.parent().and_then(|deps| deps.parent()).expect("target dir");
-    let path = profile.join("examples").join(format!("apply_worker{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        path.exists(),
-        "{} is missing: run the whole package's tests (`cargo test -p exemption-desk-azure`), which build examples",
-        path.display()
-    );
-    path
-}
 
 // The simulator must keep serving while this test blocks on the journal and the worker.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -53,26 +38,7 @@ async fn a_killed_apply_resumes_with_every_exemption_present_exactly_once() {
     let store = Store::open(&journal_path).expect("journal");
     store.record_apply("apply-1", SECURE_TRANSFER, &identity.account, &writes).expect("journalled before sending");
 
-    let sp = world.principals["servicePrincipals"]
-        .as_array()
-        .and_then(|all| all.iter().find(|p| p["displayName"] == "exemption-desk-ci"))
-        .expect("seeded CI principal")
-        .clone();
-    let spawn = || {
-        Command::new(worker())
-            .args([
-                &world.sim.base_url(),
-                world.principals["tenantId"].as_str().expect("tenant"),
-                sp["clientId"].as_str().expect("id"),
-                sp["clientSecret"].as_str().expect("secret"),
-                journal_path.to_str().expect("utf-8 path"),
-                "apply-1",
-                "2",
-            ])
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("worker starts")
-    };
+    let spawn = || world.spawn_apply_worker(&journal_path, "apply-1");
     let mut first = spawn();
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {

@@ -4,8 +4,6 @@
 
 mod common;
 
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -14,14 +12,6 @@ use desk_core::change::{ChangeRequest, ExemptionChange};
 use desk_core::checks::blocks;
 use desk_store::Store;
 use serde_json::json;
-
-fn worker() -> PathBuf {
-    let exe = std::env::current_exe().expect("test binary");
-    let profile = exe.parent().and_then(|deps| deps.parent()).expect("target dir");
-    let path = profile.join("examples").join(format!("apply_worker{}", std::env::consts::EXE_SUFFIX));
-    assert!(path.exists(), "{} is missing: run the whole package's tests, which build examples", path.display());
-    path
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_bulk_delete_resumes_and_deletes_every_one() {
@@ -55,26 +45,7 @@ async fn a_killed_bulk_delete_resumes_and_deletes_every_one() {
     let store = Store::open(&journal_path).expect("journal");
     store.record_apply("delete-1", desk_core::change::CHANGE_KEY, &identity.account, &prepared.writes).expect("journalled");
 
-    let sp = world.principals["servicePrincipals"]
-        .as_array()
-        .and_then(|all| all.iter().find(|p| p["displayName"] == "exemption-desk-ci"))
-        .expect("seeded CI principal")
-        .clone();
-    let spawn = || {
-        Command::new(worker())
-            .args([
-                &world.sim.base_url(),
-                world.principals["tenantId"].as_str().expect("tenant"),
-                sp["clientId"].as_str().expect("id"),
-                sp["clientSecret"].as_str().expect("secret"),
-                journal_path.to_str().expect("utf-8 path"),
-                "delete-1",
-                "2",
-            ])
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("worker starts")
-    };
+    let spawn = || world.spawn_apply_worker(&journal_path, "delete-1");
     let mut first = spawn();
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {

@@ -16,6 +16,8 @@ use desk_core::scope::ScopeChoice;
 use serde_json::Value;
 use tokio::sync::oneshot;
 
+mod worker;
+
 pub const PRODUCTION: &str = "ccc1c389-e16e-4c4b-b02a-71990e781ba5";
 pub const DEVELOPMENT: &str = "7e1e376c-0a32-45d3-9c1d-6adb8eccc958";
 pub const SANDBOX: &str = "e7e255bb-3ca4-4ba3-b95b-58d5b38271e5";
