@@ -7,12 +7,13 @@
 //! sending the same writes one by one (`--quick` times 100 of those and
 //! scales up).
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use azure_core::credentials::Secret;
 use azure_sim::Simulator;
-use desk_azure::{apply_writes, ApplyOptions, Cancel, Connection, SignIn, Tenant, Url, PUBLIC_TOKEN_SCOPE};
+use desk_azure::{apply_writes, ApplyOptions, Cancel, Tenant};
 use desk_core::apply::{ApplyObserver, ItemState};
 use desk_core::exemption::{ExemptionCategory, ExemptionDraft};
 use desk_core::plan::{PlannedWrite, Requester};
@@ -32,28 +33,6 @@ impl ApplyObserver for Quiet {
     fn changed(&self, _: u32, _: ItemState, _: u32, _: Option<&str>) -> Result<(), String> {
         Ok(())
     }
-}
-
-async fn connect(sim: &Simulator) -> Tenant {
-    let principals: Value =
-        reqwest::get(format!("{}/_sim/principals", sim.base_url())).await.expect("principals").json().await.expect("json");
-    let sp = principals["servicePrincipals"]
-        .as_array()
-        .and_then(|a| a.iter().find(|p| p["displayName"] == "exemption-desk-ci"))
-        .expect("CI principal");
-    let url = Url::parse(&format!("{}/", sim.base_url())).expect("url");
-    let connection = Connection {
-        arm_endpoint: url.clone(),
-        graph_endpoint: url.clone(),
-        authority_host: url,
-        tenant: principals["tenantId"].as_str().expect("tenant").to_owned(),
-        token_scope: PUBLIC_TOKEN_SCOPE.to_owned(),
-        sign_in: SignIn::ClientSecret {
-            client_id: sp["clientId"].as_str().expect("id").to_owned(),
-            secret: Secret::new(sp["clientSecret"].as_str().expect("secret").to_owned()),
-        },
-    };
-    connection.connect().await.expect("signs in").0
 }
 
 /// 250 resource-scope writes in each of 4 subscriptions, planned by the app's
@@ -104,7 +83,7 @@ async fn plan_thousand(tenant: &Tenant) -> Vec<PlannedWrite> {
 
 /// Applies all at once (`one_by_one` false) or each write after the last.
 async fn timed_apply(sim: &Simulator, writes: &[PlannedWrite], one_by_one: bool) -> (Duration, usize, usize) {
-    let tenant = connect(sim).await;
+    let tenant = common::connect(sim).await;
     let options = ApplyOptions::default();
     let items: Vec<(u32, PlannedWrite)> = writes.iter().cloned().enumerate().map(|(i, w)| (i as u32, w)).collect();
     let started = Instant::now();
@@ -139,7 +118,7 @@ async fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
     let sim =
         Simulator::start(&format!("scale:{SUBSCRIPTIONS}x{PER_SUBSCRIPTION}"), "127.0.0.1:0".parse().expect("addr")).await.expect("sim");
-    let writes = plan_thousand(&connect(&sim).await).await;
+    let writes = plan_thousand(&common::connect(&sim).await).await;
     let n = writes.len();
     let per_sub = n as f64 / SUBSCRIPTIONS as f64;
     let bound = ((per_sub - BURST).max(0.0) / REFILL) + LATENCY_MS as f64 / 1000.0;

@@ -9,12 +9,13 @@
 //! them up to 200; the full baseline takes several minutes).
 //! `TENANT_READS_SEEDS=scale:10x20,scale:10x20x500` runs other seeds (a smoke run).
 
+mod common;
+
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use azure_core::credentials::Secret;
 use azure_sim::Simulator;
-use desk_azure::{Cancel, Connection, ReadOptions, Rows, SignIn, Tenant, Url, Watch, PUBLIC_TOKEN_SCOPE};
+use desk_azure::{Cancel, ReadOptions, Rows, Tenant, Watch};
 use desk_core::exemption::{ExemptionCategory, ExemptionDraft};
 use desk_core::plan::Requester;
 use desk_core::resource::ResourceStatus;
@@ -25,49 +26,21 @@ const LATENCY_MS: u64 = 100;
 const SEED: &str = "scale:200x250";
 const EXEMPTIONS_SEED: &str = "scale:200x250x10000";
 
-async fn connect(sim: &Simulator, options: ReadOptions) -> Tenant {
-    let principals: Value =
-        reqwest::get(format!("{}/_sim/principals", sim.base_url())).await.expect("principals").json().await.expect("json");
-    let sp = principals["servicePrincipals"]
-        .as_array()
-        .and_then(|a| a.iter().find(|p| p["displayName"] == "exemption-desk-ci"))
-        .expect("CI principal");
-    let url = Url::parse(&format!("{}/", sim.base_url())).expect("url");
-    let connection = Connection {
-        arm_endpoint: url.clone(),
-        graph_endpoint: url.clone(),
-        authority_host: url,
-        tenant: principals["tenantId"].as_str().expect("tenant").to_owned(),
-        token_scope: PUBLIC_TOKEN_SCOPE.to_owned(),
-        sign_in: SignIn::ClientSecret {
-            client_id: sp["clientId"].as_str().expect("id").to_owned(),
-            secret: Secret::new(sp["clientSecret"].as_str().expect("secret").to_owned()),
-        },
-    };
-    connection.connect().await.expect("signs in").0.with_read_options(options)
+async fn start(seed: &str) -> Simulator {
+    let sim = Simulator::start(seed, "127.0.0.1:0".parse().expect("addr")).await.unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+    let rules: Vec<Value> = ["/subscriptions/**", "/providers/**"]
+        .iter()
+        .map(|p| json!({"pathPattern": p, "methods": ["GET", "POST"], "latencyMs": {"fixed": LATENCY_MS}}))
+        .collect();
+    let answer =
+        reqwest::Client::new().post(format!("{}/_sim/faults", sim.base_url())).json(&json!({"rules": rules})).send().await.expect("faults");
+    assert!(answer.status().is_success(), "latency rule refused: {}", answer.status());
+    sim
 }
 
-async fn start(seed: &str) -> Option<Simulator> {
-    match Simulator::start(seed, "127.0.0.1:0".parse().expect("addr")).await {
-        Ok(sim) => {
-            let rules: Vec<Value> = ["/subscriptions/**", "/providers/**"]
-                .iter()
-                .map(|p| json!({"pathPattern": p, "methods": ["GET", "POST"], "latencyMs": {"fixed": LATENCY_MS}}))
-                .collect();
-            let answer = reqwest::Client::new()
-                .post(format!("{}/_sim/faults", sim.base_url()))
-                .json(&json!({"rules": rules}))
-                .send()
-                .await
-                .expect("faults");
-            assert!(answer.status().is_success(), "latency rule refused: {}", answer.status());
-            Some(sim)
-        }
-        Err(e) => {
-            println!("  (seed {seed} not available in this simulator: {e})");
-            None
-        }
-    }
+/// A tenant on `sim` that reads as `options` says.
+async fn connect(sim: &Simulator, options: ReadOptions) -> Tenant {
+    common::connect(sim).await.with_read_options(options)
 }
 
 /// When the first batch arrived.
@@ -175,7 +148,7 @@ async fn main() {
     let (seed, exemptions_seed) = seeds.split_once(',').unwrap_or((SEED, EXEMPTIONS_SEED));
     println!("tenant reads: {seed}, {LATENCY_MS} ms latency per call; times are first rows / all");
 
-    let sim = start(seed).await.expect("the scale seed");
+    let sim = start(seed).await;
     let subs: Vec<String> = connect(&sim, graph).await.subscriptions().await.expect("subs").into_iter().map(|s| s.id).collect();
     let base_subs: Vec<String> = subs.iter().take(base_count).cloned().collect();
     // The same recommendation every way: the exemptible one with most unhealthy resources in the tenant.
@@ -196,7 +169,8 @@ async fn main() {
     sim.shutdown().await;
 
     println!("  exemptions in {exemptions_seed}");
-    if let Some(sim) = start(exemptions_seed).await {
+    {
+        let sim = start(exemptions_seed).await;
         let subs: Vec<String> = connect(&sim, graph).await.subscriptions().await.expect("subs").into_iter().map(|s| s.id).collect();
         let base_subs: Vec<String> = subs.iter().take(base_count).cloned().collect();
         let (name, (f, a)) = exemption_timing(&sim, ReadOptions::SEQUENTIAL, &base_subs).await;
