@@ -1,5 +1,5 @@
 import { Button, makeStyles, tokens } from "@fluentui/react-components";
-import { CheckmarkRegular, CopyRegular } from "@fluentui/react-icons";
+import { CheckmarkRegular, ChevronDownRegular, ChevronRightRegular, CopyRegular } from "@fluentui/react-icons";
 import { useState } from "react";
 
 const useStyles = makeStyles({
@@ -17,7 +17,29 @@ const useStyles = makeStyles({
     whiteSpace: "pre",
   },
   copy: { position: "absolute", top: tokens.spacingVerticalXS, right: tokens.spacingHorizontalXS },
+  toggle: { alignSelf: "flex-start" },
 });
+
+/** A write's request body behind a "JSON body" disclosure, closed at first. */
+export function WriteBody({ body, path }: { body: unknown; path: string }) {
+  const styles = useStyles();
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <Button
+        className={styles.toggle}
+        size="small"
+        appearance="transparent"
+        icon={open ? <ChevronDownRegular /> : <ChevronRightRegular />}
+        aria-expanded={open}
+        onClick={() => setOpen((o) => !o)}
+      >
+        JSON body
+      </Button>
+      {open ? <JsonBody body={body} label={`Request body for ${path}`} /> : null}
+    </>
+  );
+}
 
 /** A request body exactly as it will be sent, with a Copy button. */
 export function JsonBody({ body, label }: { body: unknown; label: string }) {

@@ -1,10 +1,8 @@
-import { Badge, Button, Caption1, Text, makeStyles, tokens } from "@fluentui/react-components";
-import { ChevronDownRegular, ChevronRightRegular } from "@fluentui/react-icons";
-import { useState } from "react";
+import { Badge, Caption1, Text, makeStyles, tokens } from "@fluentui/react-components";
 import type { PlannedWrite } from "../../ipc/bindings";
 import type { ScopeDescription } from "../../shared/scopeNames";
 import { lastSegment } from "../../shared/scopeNames";
-import { JsonBody } from "./JsonBody";
+import { WriteBody } from "./JsonBody";
 
 const useStyles = makeStyles({
   root: {
@@ -23,7 +21,6 @@ const useStyles = makeStyles({
   facts: { display: "grid", gridTemplateColumns: "max-content 1fr", columnGap: tokens.spacingHorizontalM, margin: 0 },
   term: { color: tokens.colorNeutralForeground3, fontSize: tokens.fontSizeBase200 },
   value: { margin: 0, overflowWrap: "anywhere", fontSize: tokens.fontSizeBase300 },
-  toggle: { alignSelf: "flex-start" },
 });
 
 type Props = { write: PlannedWrite; scope: ScopeDescription };
@@ -31,7 +28,6 @@ type Props = { write: PlannedWrite; scope: ScopeDescription };
 /** One exemption that will be written: where, against what, and its exact body. */
 export function PreviewWrite({ write, scope }: Props) {
   const styles = useStyles();
-  const [open, setOpen] = useState(false);
   return (
     <article
       className={styles.root}
@@ -81,17 +77,7 @@ export function PreviewWrite({ write, scope }: Props) {
         <dt className={styles.term}>Reference ids</dt>
         <dd className={styles.value}>{write.policyDefinitionReferenceIds.join(", ") || "— (the whole initiative)"}</dd>
       </dl>
-      <Button
-        className={styles.toggle}
-        size="small"
-        appearance="transparent"
-        icon={open ? <ChevronDownRegular /> : <ChevronRightRegular />}
-        aria-expanded={open}
-        onClick={() => setOpen((o) => !o)}
-      >
-        JSON body
-      </Button>
-      {open ? <JsonBody body={write.body} label={`Request body for ${write.path}`} /> : null}
+      <WriteBody body={write.body} path={write.path} />
     </article>
   );
 }

@@ -1,7 +1,5 @@
-import { Badge, Button, Caption1, Text, makeStyles, tokens } from "@fluentui/react-components";
-import { ChevronDownRegular, ChevronRightRegular } from "@fluentui/react-icons";
-import { useState } from "react";
-import { JsonBody } from "../../exempt/preview/JsonBody";
+import { Badge, Caption1, Text, makeStyles, tokens } from "@fluentui/react-components";
+import { WriteBody } from "../../exempt/preview/JsonBody";
 import type { PlannedWrite } from "../../ipc/bindings";
 import type { ScopeDescription } from "../../shared/scopeNames";
 import { writeChanges } from "./changeRequest";
@@ -21,7 +19,6 @@ const useStyles = makeStyles({
   path: { fontFamily: tokens.fontFamilyMonospace, color: tokens.colorNeutralForeground3, overflowWrap: "anywhere" },
   changes: { margin: 0, paddingLeft: tokens.spacingHorizontalL },
   value: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, overflowWrap: "anywhere" },
-  toggle: { alignSelf: "flex-start" },
 });
 
 const shown = (v: unknown) => (v === undefined ? "(none)" : typeof v === "string" ? v : JSON.stringify(v));
@@ -29,7 +26,6 @@ const shown = (v: unknown) => (v === undefined ? "(none)" : typeof v === "string
 /** One PUT or DELETE of an existing exemption: what changes, and the exact body. */
 export function ChangeWrite({ write, scope }: { write: PlannedWrite; scope: ScopeDescription }) {
   const styles = useStyles();
-  const [open, setOpen] = useState(false);
   const method = write.method ?? "PUT";
   const changes = method === "PUT" ? writeChanges(write.asRead, write.body) : [];
   return (
@@ -60,21 +56,7 @@ export function ChangeWrite({ write, scope }: { write: PlannedWrite; scope: Scop
           ))}
         </ul>
       )}
-      {method === "PUT" ? (
-        <>
-          <Button
-            className={styles.toggle}
-            size="small"
-            appearance="transparent"
-            icon={open ? <ChevronDownRegular /> : <ChevronRightRegular />}
-            aria-expanded={open}
-            onClick={() => setOpen((o) => !o)}
-          >
-            JSON body
-          </Button>
-          {open ? <JsonBody body={write.body} label={`Request body for ${write.path}`} /> : null}
-        </>
-      ) : null}
+      {method === "PUT" ? <WriteBody body={write.body} path={write.path} /> : null}
     </article>
   );
 }
