@@ -46,11 +46,14 @@ function writeFor(e: Exemption, request: ChangeRequest): PlannedWrite {
 
 let requests: ChangeRequest[] = [];
 let blocked = false;
+/** Names the backend finds nothing to change in (e.g. no expiry to extend). */
+let unchanged: string[] = [];
 let lastPreparation: Preparation | null = null;
 
 beforeEach(() => {
   requests = [];
   blocked = false;
+  unchanged = [];
   resetEvents();
   invokeMock.mockReset();
   invokeMock.mockImplementation(async (cmd: string, args?: unknown) => {
@@ -59,7 +62,9 @@ beforeEach(() => {
       case "prepare_exemption_change": {
         const request = a.request as ChangeRequest;
         requests.push(request);
-        const writes = SELECTED.filter((e) => request.exemptionIds.includes(e.id)).map((e) => writeFor(e, request));
+        const writes = SELECTED.filter((e) => request.exemptionIds.includes(e.id) && !unchanged.includes(e.name)).map(
+          (e) => writeFor(e, request),
+        );
         const checks = [passed("Exists", "The exemptions still exist"), passed("Permissions", "You may write these")];
         if (blocked)
           checks.push({
@@ -98,6 +103,20 @@ test("extend two by 30 days: the checks, every PUT with what it changes, then th
   await waitFor(() => expect(within(dialog).getByTestId("apply-progress")).toBeTruthy());
   expect(invokeMock).toHaveBeenCalledWith("apply_plan", { planId: "plan-1" });
   expect(within(dialog).getByTestId("apply-progress").textContent).toContain("Changing 2 exemptions");
+  expect(within(dialog).queryByTestId("unchanged-note")).toBeNull();
+});
+
+test("a chosen exemption with nothing to change is named as left alone", async () => {
+  const user = userEvent.setup();
+  unchanged = ["keep-b"];
+  renderWithProviders(<ExemptionActions selected={SELECTED} subscriptions={SUBS} />);
+  await user.click(screen.getByRole("button", { name: "Extend" }));
+  const dialog = await screen.findByRole("dialog", { name: "Extend 2 exemptions" });
+  await user.click(within(dialog).getByRole("button", { name: /Preview/ }));
+  await waitFor(() => expect(within(dialog).getAllByTestId("change-write")).toHaveLength(1));
+  expect(within(dialog).getByTestId("unchanged-note").textContent).toContain(
+    "1 of the 2 chosen exemptions needs no change",
+  );
 });
 
 test("a delete previews each DELETE, and a failed check blocks sending", async () => {

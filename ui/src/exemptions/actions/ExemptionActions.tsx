@@ -66,6 +66,14 @@ const useStyles = makeStyles({
   checks: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
 });
 
+/** "1 of the 2 chosen exemptions needs no change…", or nothing when every one is written. */
+function unchangedNote(chosen: number, writes: number): string | null {
+  const unchanged = chosen - writes;
+  if (unchanged <= 0) return null;
+  const verb = unchanged === 1 ? "needs" : "need";
+  return `${unchanged} of the ${chosen} chosen exemptions ${verb} no change (already as asked, e.g. no expiry to extend) and ${unchanged === 1 ? "is" : "are"} left as ${unchanged === 1 ? "it is" : "they are"}.`;
+}
+
 type Props = {
   /** The exemptions chosen in the list. */
   selected: readonly Exemption[];
@@ -195,7 +203,12 @@ function ActionDialog({ kind, targets, subscriptions, groups, onClose }: DialogP
               </>
             ) : null}
             {step.at === "preview" ? (
-              <PreviewStep preparation={step.preparation} subscriptions={subscriptions} groups={groups} />
+              <PreviewStep
+                preparation={step.preparation}
+                chosen={targets.length}
+                subscriptions={subscriptions}
+                groups={groups}
+              />
             ) : null}
             {step.at === "applying" ? (
               <ApplyProgressView
@@ -239,10 +252,13 @@ function ActionDialog({ kind, targets, subscriptions, groups, onClose }: DialogP
 
 function PreviewStep({
   preparation,
+  chosen,
   subscriptions,
   groups,
 }: {
   preparation: Preparation;
+  /** How many exemptions were chosen; those without a write need no change. */
+  chosen: number;
   subscriptions: readonly Subscription[];
   groups?: ManagementGroupNode | null;
 }) {
@@ -255,7 +271,7 @@ function PreviewStep({
           <CheckRow key={c.kind} check={c} onGrant={() => undefined} />
         ))}
       </section>
-      <section aria-label="Preview" data-testid="change-preview">
+      <section aria-label="Preview" data-testid="change-preview" className={styles.checks}>
         <Subtitle2 as="h3">
           {preparation.writes.length === 0
             ? "Nothing to send"
@@ -265,6 +281,9 @@ function PreviewStep({
           Just before sending, each exemption is read again; one changed in Azure since this preview is not overwritten
           and is reported with what changed.
         </Caption1>
+        {unchangedNote(chosen, preparation.writes.length) ? (
+          <Caption1 data-testid="unchanged-note">{unchangedNote(chosen, preparation.writes.length)}</Caption1>
+        ) : null}
         {preparation.writes.map((w) => (
           <ChangeWrite key={w.path} write={w} scope={describeScope(w.scope, subscriptions, groups)} />
         ))}
