@@ -105,7 +105,11 @@ test("typing a description and previewing send no request to Azure; Check again 
 
   // Back to the form: Check again reads the same choice anew.
   await (await button(browser, "Back to the form")).click();
-  await (await button(browser, "Check again")).click();
+  // The form prepares again on its return (from the kept facts); Check again is off while that runs.
+  await checksDone(browser);
+  const again = await button(browser, "Check again");
+  await again.waitForEnabled({ timeout: 20_000, timeoutMsg: "Check again stayed disabled" });
+  await again.click();
   await checksDone(browser);
   await browser.waitUntil(async () => (await sim.requests()).length > before, {
     timeout: 20_000,
