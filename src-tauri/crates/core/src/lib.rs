@@ -17,6 +17,7 @@ pub mod exemption;
 pub mod permissions;
 pub mod plan;
 pub mod recommendation;
+pub mod register;
 pub mod resource;
 pub mod scope;
 pub mod session;
