@@ -1,7 +1,7 @@
 import { Tab, TabList, makeStyles, tokens } from "@fluentui/react-components";
 import { ShieldTaskRegular, ShieldCheckmarkRegular } from "@fluentui/react-icons";
 
-export type Screen = "recommendations" | "exemptions";
+import type { Screen } from "./navigation";
 
 const useStyles = makeStyles({
   root: {

@@ -9,7 +9,8 @@ import { SignInAgainProvider } from "../shared/signInAgain";
 import { ExemptionsPage } from "../exemptions/ExemptionsPage";
 import { RecommendationsPage } from "../recommendations/RecommendationsPage";
 import { AppHeader } from "./AppHeader";
-import { AppNav, type Screen } from "./AppNav";
+import { AppNav } from "./AppNav";
+import { NavigationProvider, useNavigation } from "./navigation";
 
 const useStyles = makeStyles({
   root: {
@@ -32,8 +33,16 @@ const useStyles = makeStyles({
 });
 
 export function AppShell() {
+  return (
+    <NavigationProvider>
+      <Shell />
+    </NavigationProvider>
+  );
+}
+
+function Shell() {
   const styles = useStyles();
-  const [screen, setScreen] = useState<Screen>("recommendations");
+  const { screen, go: setScreen } = useNavigation();
   const [connectOpen, setConnectOpen] = useState(false);
   useRefreshAfterApplies();
   // No session at all (nothing remembered, the sign-in gone): go to Connect.
