@@ -124,6 +124,7 @@ mod tests {
             unhealthy_count: 0,
             healthy_count: 0,
             not_applicable_count: 0,
+            exempted_count: 0,
             not_exemptible_reason: None,
         };
         ChoiceFacts { recommendation, scopes: Vec::new() }

@@ -22,8 +22,8 @@ use crate::tenant::{count, Counts, Tenant};
 
 const ASSESSMENT_COUNTS: &str = "securityresources \
 | where type == \"microsoft.security/assessments\" \
-| extend code = tostring(properties.status.code), displayName = tostring(properties.displayName) \
-| summarize count() by name, code, displayName";
+| extend code = tostring(properties.status.code), cause = tostring(properties.status.cause), displayName = tostring(properties.displayName) \
+| summarize count() by name, code, cause, displayName";
 
 const EXEMPTIONS: &str = "policyresources | where type == \"microsoft.authorization/policyexemptions\"";
 
@@ -37,6 +37,9 @@ struct CountRow {
     name: String,
     #[serde(default)]
     code: Option<String>,
+    /// Defender's cause (`Exempt` for an exempted resource); empty when none.
+    #[serde(default)]
+    cause: Option<String>,
     #[serde(rename = "displayName", default)]
     display_name: Option<String>,
     count_: u64,
@@ -73,7 +76,8 @@ impl Tenant {
                     serde_json::from_value(row).map_err(|e| crate::error::AzureError::unexpected("a Resource Graph count", e))?;
                 let n = u32::try_from(row.count_).unwrap_or(u32::MAX);
                 let display_name = row.display_name.filter(|d| !d.is_empty());
-                count(&mut seen, &row.name, display_name, status(row.code.as_deref()), n);
+                let status = status(row.code.as_deref());
+                count(&mut seen, &row.name, display_name, status, parse::is_exempt(status, row.cause.as_deref()), n);
             }
             Ok(())
         })

@@ -197,9 +197,30 @@ pub fn assessment_status(v: &Value) -> Result<(String, Status), AzureError> {
     Ok((key, status))
 }
 
-/// The recommendation's display name as the assessment carries it.
-pub fn assessment_display_name(v: &Value) -> Option<String> {
-    wire::<AssessmentWire>(v, "an assessment").ok()?.properties.display_name
+/// What the counts read of an assessment, parsed once: its recommendation
+/// key, status, the recommendation's display name, and whether Defender
+/// shows it exempt (Not applicable with cause `Exempt`).
+pub fn assessment_summary(v: &Value) -> Result<(String, Status, Option<String>, bool), AzureError> {
+    let w: AssessmentWire = wire(v, "an assessment")?;
+    let key = w.name.ok_or_else(|| AzureError::unexpected("an assessment", "missing field `name`"))?;
+    let status = status_of(w.properties.status.code.as_deref());
+    let exempt = is_exempt(status, w.properties.status.cause.as_deref());
+    Ok((key, status, w.properties.display_name, exempt))
+}
+
+/// Defender's status code as a [`Status`]; `Unknown` for one this version does not know.
+pub fn status_of(code: Option<&str>) -> Status {
+    match code.unwrap_or_default().to_ascii_lowercase().as_str() {
+        "healthy" => Status::Healthy,
+        "unhealthy" => Status::Unhealthy,
+        "notapplicable" => Status::NotApplicable,
+        _ => Status::Unknown,
+    }
+}
+
+/// Not applicable because an exemption applies (cause `Exempt`, any case).
+pub fn is_exempt(status: Status, cause: Option<&str>) -> bool {
+    status == Status::NotApplicable && cause.is_some_and(|c| c.eq_ignore_ascii_case("exempt"))
 }
 
 #[derive(Deserialize)]

@@ -32,12 +32,13 @@ pub struct Tenant {
 }
 
 /// Per recommendation key (lower case): the key as Defender spells it, a
-/// display name from an assessment, and healthy/unhealthy/not-applicable counts.
-pub(crate) type Counts = BTreeMap<String, (String, Option<String>, [u32; 3])>;
+/// display name from an assessment, and healthy/unhealthy/not-applicable
+/// counts, then how many of the not applicable ones are exempt.
+pub(crate) type Counts = BTreeMap<String, (String, Option<String>, [u32; 4])>;
 
-/// Count one assessment of `key` with status `status`.
-pub(crate) fn count(seen: &mut Counts, key: &str, display_name: Option<String>, status: Status, n: u32) {
-    let entry = seen.entry(key.to_ascii_lowercase()).or_insert_with(|| (key.to_owned(), None, [0; 3]));
+/// Count `n` assessments of `key` with status `status` (`exempt`: Not applicable with cause `Exempt`).
+pub(crate) fn count(seen: &mut Counts, key: &str, display_name: Option<String>, status: Status, exempt: bool, n: u32) {
+    let entry = seen.entry(key.to_ascii_lowercase()).or_insert_with(|| (key.to_owned(), None, [0; 4]));
     if entry.1.is_none() {
         entry.1 = display_name;
     }
@@ -49,6 +50,9 @@ pub(crate) fn count(seen: &mut Counts, key: &str, display_name: Option<String>, 
     };
     if let Some(i) = slot {
         entry.2[i] = entry.2[i].saturating_add(n);
+    }
+    if exempt && status == Status::NotApplicable {
+        entry.2[3] = entry.2[3].saturating_add(n);
     }
 }
 
@@ -206,7 +210,7 @@ impl Tenant {
         }
         let mut list: Vec<Recommendation> = seen
             .into_iter()
-            .map(|(lower, (key, display_name, [healthy, unhealthy, not_applicable]))| {
+            .map(|(lower, (key, display_name, [healthy, unhealthy, not_applicable, exempted]))| {
                 let mut r = match metadata.get(&lower) {
                     Some(meta) => recommendation(&key, meta),
                     None => without_metadata(&key, display_name.as_deref()),
@@ -214,6 +218,7 @@ impl Tenant {
                 r.healthy_count = healthy;
                 r.unhealthy_count = unhealthy;
                 r.not_applicable_count = not_applicable;
+                r.exempted_count = exempted;
                 r
             })
             .collect();
@@ -229,15 +234,15 @@ impl Tenant {
                 .await?;
         let mut seen = Counts::new();
         for item in lists.iter().flatten() {
-            let (key, status) = parse::assessment_status(item)?;
-            count(&mut seen, &key, parse::assessment_display_name(item), status, 1);
+            let (key, status, display_name, exempt) = parse::assessment_summary(item)?;
+            count(&mut seen, &key, display_name, status, exempt, 1);
         }
         Ok(seen)
     }
 
     /// An `assessmentMetadata` list by lower-case key. An item that cannot be
     /// read is left out (its recommendation then shows without metadata).
-    async fn metadata_list(&self, path: &ArmPath) -> Result<BTreeMap<String, parse::Metadata>, AzureError> {
+    pub(crate) async fn metadata_list(&self, path: &ArmPath) -> Result<BTreeMap<String, parse::Metadata>, AzureError> {
         let mut out = BTreeMap::new();
         for item in self.arm.list(path, v::SECURITY_ASSESSMENTS, &[]).await? {
             match parse::metadata_item(&item) {
@@ -336,6 +341,7 @@ pub(crate) fn recommendation(key: &str, meta: &parse::Metadata) -> Recommendatio
         unhealthy_count: 0,
         healthy_count: 0,
         not_applicable_count: 0,
+        exempted_count: 0,
         not_exemptible_reason: not_exemptible_reason(&meta.display_name, meta.assessment_type, meta.policy_definition_id.as_deref()),
     }
 }

@@ -28,6 +28,7 @@ pub fn recommendation() -> Recommendation {
         unhealthy_count: 3,
         healthy_count: 1,
         not_applicable_count: 0,
+        exempted_count: 0,
         not_exemptible_reason: None,
     }
 }

@@ -62,7 +62,11 @@ pub struct Recommendation {
     pub policy_definition_id: Option<String>,
     pub unhealthy_count: u32,
     pub healthy_count: u32,
+    /// Every resource Defender shows Not applicable, whatever the cause
+    /// (the exempted ones included).
     pub not_applicable_count: u32,
+    /// Of the not applicable ones, those with cause `Exempt` (an exemption applies).
+    pub exempted_count: u32,
     /// `None` when the recommendation can be exempted; otherwise why not.
     pub not_exemptible_reason: Option<String>,
 }
@@ -87,6 +91,7 @@ pub fn without_metadata(key: &str, display_name: Option<&str>) -> Recommendation
         unhealthy_count: 0,
         healthy_count: 0,
         not_applicable_count: 0,
+        exempted_count: 0,
         not_exemptible_reason: Some(NO_METADATA_REASON.to_owned()),
     }
 }
