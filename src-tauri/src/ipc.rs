@@ -14,7 +14,7 @@
 
 use tauri_specta::{collect_commands, collect_events, Builder, ErrorHandlingMode};
 
-use crate::commands::{apply, changes, database, exempt, exemptions, reads, recommendations, session};
+use crate::commands::{apply, changes, database, details, exempt, exemptions, reads, recommendations, session};
 use crate::events::{ApplyProgressEvent, ApplyStoppedEvent, DeviceCodeEvent};
 
 /// Every command and event. Commands reject with an `ErrorPayload`, which the
@@ -56,12 +56,15 @@ pub fn builder() -> Builder<tauri::Wry> {
             exemptions::list_exemptions,
             reads::cancel_read,
             changes::prepare_exemption_change,
+            details::exemption_details,
             database::database_status,
             database::move_database_aside,
             database::open_database_again,
             database::quit_app,
         ])
         .events(collect_events![ApplyProgressEvent, ApplyStoppedEvent, DeviceCodeEvent])
+        // The register's row: the details drawer takes one (its command comes with the register).
+        .typ::<desk_core::register::RegisterEntry>()
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 pub mod apply;
 pub mod changes;
 pub mod database;
+pub mod details;
 pub mod exempt;
 pub mod exemptions;
 pub mod reads;

@@ -64,6 +64,12 @@ export const commands = {
 	 *  (`apply_plan` sends it).
 	 */
 	prepareExemptionChange: (request: ChangeRequest) => __TAURI_INVOKE<Preparation>("prepare_exemption_change", { request }),
+	/**
+	 *  One exemption in detail: as Azure returned it, every property, the
+	 *  resources it covers and whether Defender shows them exempt yet, and what
+	 *  this app did to it. The id is parsed strictly before anything is read.
+	 */
+	exemptionDetails: (exemptionId: string) => __TAURI_INVOKE<ExemptionDetails>("exemption_details", { exemptionId }),
 	databaseStatus: () => __TAURI_INVOKE<DatabaseStatus>("database_status"),
 	/**  Rename the damaged file (kept, with a timestamp) and start a fresh database. */
 	moveDatabaseAside: () => __TAURI_INVOKE<DatabaseStatus>("move_database_aside"),
@@ -155,6 +161,32 @@ export type AssessedResource = {
  */
 export type AssessmentType = "BuiltIn" | "CustomPolicy" | "CustomerManaged" | "VerifiedPartner" | "Unknown";
 
+/**  What a journalled write did to the exemption. */
+export type AuditAction = "Created" | 
+/**  Created where one of the same name already was. */
+"Replaced" | 
+/**  An extend, edit or expiry removal of the exemption as read. */
+"Changed" | "Deleted" | 
+/**  A line of the audit log that names the exemption. */
+"Logged";
+
+/**  One thing this app did to the exemption. */
+export type AuditEntry = {
+	/**  When it was recorded (RFC 3339). */
+	at: string,
+	/**  Who was signed in. */
+	account: string,
+	action: AuditAction,
+	/**  The write's outcome; `None` for a logged line. */
+	state: ItemState | null,
+	/**  Azure's answer or the reason, or the logged line's text. */
+	message: string | null,
+	/**  The apply it was part of. */
+	applyId: string | null,
+	/**  For a change: each property as it was read and as it was written. */
+	changes: FieldChange[],
+};
+
 /**  The change and the exemptions (full ARM ids) it applies to. */
 export type ChangeRequest = {
 	exemptionIds: string[],
@@ -202,6 +234,40 @@ export type CloudKind = "Public" | "UsGovernment" | "China" |
 /**  An endpoint pair of your own (the simulator, Azure Stack). */
 "Custom";
 
+/**
+ *  The resources an exemption covers: those under its scope assessed by the
+ *  recommendations it exempts.
+ */
+export type Coverage = {
+	/**  The recommendations it exempts, as Defender names them. */
+	recommendations: CoveredRecommendation[],
+	/**  At most [`COVERED_SHOWN`], those Defender does not show exempt yet first. */
+	resources: CoveredResource[],
+	/**  Every covered assessment, listed or not. */
+	total: number,
+	/**  How many of them Defender shows Not applicable with cause Exempt. */
+	shownExempt: number,
+	/**
+	 *  Set when the coverage could not be worked out (the assignment or its
+	 *  initiative cannot be read): why, in words.
+	 */
+	unavailable: string | null,
+};
+
+export type CoveredRecommendation = {
+	key: string,
+	displayName: string,
+};
+
+/**  One resource as one of the exempted recommendations assesses it. */
+export type CoveredResource = {
+	recommendationKey: string,
+	recommendationName: string,
+	resource: AssessedResource,
+	/**  Defender shows it Not applicable with cause `Exempt`. */
+	shownExempt: boolean,
+};
+
 export type DatabaseProblem = {
 	kind: DatabaseProblemKind,
 	/**  A sentence for people: what is wrong with the file. */
@@ -239,6 +305,15 @@ export type DatabaseStatus = {
 	problem: DatabaseProblem | null,
 	/**  Where the damaged file was moved to, after "move aside". */
 	movedTo: string | null,
+};
+
+/**
+ *  One property: its path (`properties.metadata.ticket`) and its value as JSON
+ *  text (strings unquoted).
+ */
+export type DetailProperty = {
+	path: string,
+	value: string,
 };
 
 /**  What to show while the user signs in with a device code elsewhere. */
@@ -305,6 +380,16 @@ export type ErrorPayload = {
 	details: unknown,
 };
 
+/**  One recommendation an exemption exempts, named. */
+export type ExemptedRecommendation = {
+	/**  The policy definition reference id inside the initiative. */
+	referenceId: string,
+	/**  The assessment key, when the reference resolves to a Defender recommendation. */
+	recommendationKey: string | null,
+	/**  The recommendation's display name; the reference id when it did not resolve. */
+	displayName: string,
+};
+
 /**  A policy exemption as Azure holds it. */
 export type Exemption = {
 	/**  The full ARM id. */
@@ -337,6 +422,22 @@ export type ExemptionChange = {
 } & ExtendBy | {
 	kind: "edit",
 } & ExemptionEdit | { kind: "removeExpiry" } | { kind: "delete" };
+
+/**  One exemption in detail. */
+export type ExemptionDetails = {
+	exemptionId: string,
+	/**
+	 *  The response body exactly as Azure sent it; `None` when Azure says the
+	 *  exemption no longer exists (the audit entries may say why).
+	 */
+	rawJson: string | null,
+	/**  Every property of the exemption, one leaf per line, by path. */
+	properties: DetailProperty[],
+	/**  What it covers; `None` when it no longer exists. */
+	coverage: Coverage | null,
+	/**  What this app did to it, oldest first. */
+	audit: AuditEntry[],
+};
 
 /**
  *  What the user typed in the Exempt pane, as it crosses IPC. Nothing in it is
@@ -378,9 +479,26 @@ export type ExemptionEdit = {
 	ticket: string | null,
 };
 
+/**  Where an exemption stands against its expiry and the reminder window. */
+export type ExpiryState = 
+/**  No expiry. */
+{ kind: "never" } | 
+/**  Expires after the reminder window. */
+{ kind: "active" } | 
+/**  Expires within the reminder window, in `days` whole days (0 = today). */
+{ kind: "expiresSoon"; days: number } | { kind: "expired" };
+
 export type ExtendBy = {
 	/**  Added to each exemption's current expiry. */
 	days: number,
+};
+
+/**  One property that differs (`metadata.ticket` for a metadata key). */
+export type FieldChange = {
+	field: string,
+	/**  `None`: absent. */
+	before: unknown,
+	after: unknown,
 };
 
 export type FieldError = {
@@ -505,9 +623,47 @@ export type Recommendation = {
 	policyDefinitionId: string | null,
 	unhealthyCount: number,
 	healthyCount: number,
+	/**
+	 *  Every resource Defender shows Not applicable, whatever the cause
+	 *  (the exempted ones included).
+	 */
 	notApplicableCount: number,
+	/**  Of the not applicable ones, those with cause `Exempt` (an exemption applies). */
+	exemptedCount: number,
 	/**  `None` when the recommendation can be exempted; otherwise why not. */
 	notExemptibleReason: string | null,
+};
+
+/**  One row of the register. */
+export type RegisterEntry = {
+	/**  The exemption as Azure holds it (id, name, scope, fields, expiry). */
+	exemption: Exemption,
+	level: ScopeLevel,
+	/**
+	 *  The scope in words: "Contoso (management group)", a subscription's
+	 *  name, "rg-web in Contoso Prod", "stcontosodata (storage account) in rg-data, Contoso Prod".
+	 */
+	scopeName: string,
+	/**  The subscription the scope is in (none at a management group). */
+	subscriptionId: string | null,
+	subscriptionName: string | null,
+	/**  The assignment's initiative (policy set definition) id and display name. */
+	initiativeId: string | null,
+	initiativeName: string | null,
+	/**  The assignment's display name. */
+	assignmentName: string | null,
+	/**  Empty when it exempts every recommendation of the initiative. */
+	recommendations: ExemptedRecommendation[],
+	expiry: ExpiryState,
+	/**  `systemData`. */
+	createdBy: string | null,
+	createdAt: string | null,
+	lastModifiedBy: string | null,
+	lastModifiedAt: string | null,
+	/**  `metadata.requestedBy` / `approvedBy` / `ticket` (as the app writes them). */
+	requestedBy: string | null,
+	approvedBy: string | null,
+	ticket: string | null,
 };
 
 /**  Defender's status code; `Unknown` for a code this version does not know. */
@@ -526,6 +682,9 @@ export type ScopeChoice =
 { kind: "resourceGroups"; ids: string[] } | 
 /**  One exemption per assignment for each resource (full ARM ids). */
 { kind: "resources"; ids: string[] };
+
+/**  The level of the scope an exemption is written at. */
+export type ScopeLevel = "ManagementGroup" | "Subscription" | "ResourceGroup" | "Resource";
 
 /**  Who is signed in, to which tenant, through which endpoint. */
 export type SessionInfo = {

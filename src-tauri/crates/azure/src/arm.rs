@@ -87,6 +87,15 @@ impl Arm {
         self.send(Method::GET, url, None, Body::Object).await.map(|(_, body)| body)
     }
 
+    /// A GET whose answer is also kept as ARM sent it (its text), for
+    /// showing exactly what Azure returned.
+    pub async fn get_as_sent(&self, path: &ArmPath, api_version: &str, query: &[(&str, &str)]) -> Result<(Value, String), AzureError> {
+        let url = self.url(path, api_version, query)?;
+        let answer = self.read(url, Body::Object).await?;
+        let text = answer.text.clone();
+        answer.into_result().map(|(_, body)| (body, text))
+    }
+
     /// Every item of a list, following `nextLink` (or `@nextLink`, as the
     /// management-group lists spell it) on ARM's own origin, never to a link
     /// already followed, for at most [`MAX_PAGES`] pages.

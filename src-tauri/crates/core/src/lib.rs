@@ -10,6 +10,7 @@ pub mod apply;
 pub mod arm_path;
 pub mod change;
 pub mod checks;
+pub mod details;
 pub mod choice;
 pub mod error;
 pub mod error_code;

@@ -6,6 +6,7 @@
 //! A database file that cannot be used is reported, never replaced: see
 //! [`Store::open`] and [`open::Damage`].
 
+mod audit;
 mod drafts;
 mod error;
 mod journal;
