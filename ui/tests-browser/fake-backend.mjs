@@ -17,7 +17,9 @@ const rec = (key, displayName, severity, unhealthyCount, notExemptibleReason = n
   policyDefinitionId: `/providers/Microsoft.Authorization/policyDefinitions/${key}`,
   unhealthyCount,
   healthyCount: 10,
-  notApplicableCount: 1,
+  notApplicableCount: 2,
+  // Defender counts the exempted among the not applicable (cause Exempt).
+  exemptedCount: unhealthyCount % 2,
   notExemptibleReason,
 });
 
@@ -183,6 +185,7 @@ export function installFakeBackend(fixtures) {
         unhealthyCount: (i * 37) % 500,
         healthyCount: 3,
         notApplicableCount: 1,
+        exemptedCount: i % 3 === 0 ? 1 : 0,
         notExemptibleReason: i % 11 === 0 ? "Custom recommendations can't be exempted." : null,
       });
     }
@@ -198,6 +201,7 @@ export function installFakeBackend(fixtures) {
         unhealthyCount: resources,
         healthyCount: 10,
         notApplicableCount: 1,
+        exemptedCount: 1,
         notExemptibleReason: null,
       });
     }
@@ -247,6 +251,69 @@ export function installFakeBackend(fixtures) {
     for (let i = 0; i < rec.healthyCount; i++) out.push(make(i, "Healthy"));
     for (let i = 0; i < Math.max(rec.notApplicableCount, 2); i++) out.push(make(i, "NotApplicable"));
     return out;
+  }
+
+  /** One exemption in detail, as `exemption_details` answers: Azure's JSON,
+   * every property, what it covers and the app's audit of it. */
+  function exemptionDetails(id) {
+    const e = exemptions.find((x) => x.id.toLowerCase() === id.toLowerCase());
+    if (!e) return { exemptionId: id, rawJson: null, properties: [], coverage: null, audit: [] };
+    const raw = {
+      properties: {
+        policyAssignmentId: e.policyAssignmentId,
+        policyDefinitionReferenceIds: e.policyDefinitionReferenceIds,
+        exemptionCategory: e.category,
+        displayName: e.displayName,
+        description: e.description,
+        expiresOn: e.expiresOn,
+        metadata: { requestedBy: "riley@contoso.com", approvedBy: "morgan@contoso.com", ticketRef: "CHG-1042" },
+      },
+      systemData: { createdBy: "alex@contoso.com", createdByType: "User", createdAt: "2025-06-02T10:20:00Z" },
+      id: e.id,
+      type: "Microsoft.Authorization/policyExemptions",
+      name: e.name,
+    };
+    const properties = [];
+    const walk = (path, v) => {
+      if (v && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length > 0)
+        for (const [k, x] of Object.entries(v)) walk(path ? `${path}.${k}` : k, x);
+      else if (Array.isArray(v) && v.length > 0) v.forEach((x, i) => walk(`${path}[${i}]`, x));
+      else properties.push({ path, value: typeof v === "string" ? v : JSON.stringify(v) });
+    };
+    walk("", raw);
+    const rec = recommendations[0];
+    const covered = resourcesOf(rec.key, [e.scope.split("/")[2]])
+      .filter((r) => r.id.toLowerCase().startsWith(e.scope.toLowerCase()))
+      .slice(0, 6)
+      .map((r, i) => ({
+        recommendationKey: rec.key,
+        recommendationName: rec.displayName,
+        shownExempt: i % 2 === 0,
+        resource: { ...r, status: i % 2 === 0 ? "NotApplicable" : r.status, cause: i % 2 === 0 ? "Exempt" : r.cause },
+      }));
+    return {
+      exemptionId: e.id,
+      rawJson: JSON.stringify(raw),
+      properties: properties.sort((a, b) => a.path.localeCompare(b.path)),
+      coverage: {
+        recommendations: [{ key: rec.key, displayName: rec.displayName }],
+        resources: covered,
+        total: covered.length,
+        shownExempt: covered.filter((c) => c.shownExempt).length,
+        unavailable: null,
+      },
+      audit: [
+        {
+          at: "2025-06-02T10:20:00.000Z",
+          account: "alex@contoso.com",
+          action: "Created",
+          state: "Succeeded",
+          message: null,
+          applyId: "apply-1",
+          changes: [],
+        },
+      ],
+    };
   }
 
   function validate(d) {
@@ -829,6 +896,9 @@ export function installFakeBackend(fixtures) {
       case "prepare_exemption_change":
         await delay(60);
         return clone(prepareChange(args.request));
+      case "exemption_details":
+        await delay(40);
+        return clone(exemptionDetails(args.exemptionId));
       case "list_exemptions":
         return streamRows(
           args,

@@ -22,6 +22,7 @@ const REC: Recommendation = {
   unhealthyCount: 3,
   healthyCount: 1,
   notApplicableCount: 0,
+  exemptedCount: 0,
   notExemptibleReason: null,
 };
 

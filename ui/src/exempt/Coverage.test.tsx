@@ -22,6 +22,7 @@ const REC: Recommendation = {
   unhealthyCount: 5,
   healthyCount: 0,
   notApplicableCount: 0,
+  exemptedCount: 0,
   notExemptibleReason: null,
 };
 

@@ -32,6 +32,7 @@ const REC: Recommendation = {
   unhealthyCount: 4,
   healthyCount: 2,
   notApplicableCount: 0,
+  exemptedCount: 0,
   notExemptibleReason: null,
 };
 

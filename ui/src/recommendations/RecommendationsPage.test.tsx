@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, test, vi } from "vitest";
 import type { Recommendation, Severity } from "../ipc/bindings";
 import { renderWithProviders } from "../test/render";
-import { filterAndSort } from "./filterAndSort";
+import { filterAndSort, filterByStatus, statusCounts } from "./filterAndSort";
 import { RecommendationsPage } from "./RecommendationsPage";
 
 vi.mock("@tauri-apps/api/core", async () => (await import("../test/fakeIpc")).coreMock);
@@ -16,6 +16,7 @@ const rec = (
   severity: Severity,
   unhealthyCount: number,
   reason: string | null = null,
+  counts: { healthy?: number; notApplicable?: number; exempted?: number } = {},
 ): Recommendation => ({
   key,
   displayName,
@@ -24,8 +25,9 @@ const rec = (
   assessmentType: reason ? "CustomPolicy" : "BuiltIn",
   policyDefinitionId: null,
   unhealthyCount,
-  healthyCount: 0,
-  notApplicableCount: 0,
+  healthyCount: counts.healthy ?? 0,
+  notApplicableCount: counts.notApplicable ?? 0,
+  exemptedCount: counts.exempted ?? 0,
   notExemptibleReason: reason,
 });
 
@@ -49,6 +51,55 @@ describe("filterAndSort", () => {
     expect(filterAndSort(RECS, "STORAGE").map((r) => r.key)).toEqual(["2", "1"]);
     expect(filterAndSort(RECS, "high  thing").map((r) => r.key)).toEqual(["4", "2"]);
     expect(filterAndSort(RECS, "nothing")).toEqual([]);
+  });
+});
+
+describe("the status filter", () => {
+  const MIXED = [
+    rec("u", "Only unhealthy", "High", 3),
+    rec("h", "Only healthy", "High", 0, null, { healthy: 4 }),
+    rec("n", "Off by policy", "Low", 0, null, { notApplicable: 2 }),
+    rec("e", "All exempted", "Low", 0, null, { notApplicable: 5, exempted: 5 }),
+    rec("b", "Some of each", "Medium", 1, null, { healthy: 1, notApplicable: 3, exempted: 1 }),
+  ];
+  const keys = (status: Parameters<typeof filterByStatus>[1]) => filterByStatus(MIXED, status).map((r) => r.key);
+
+  test("a recommendation matches each state it has resources in", () => {
+    expect(keys("all")).toEqual(["u", "h", "n", "e", "b"]);
+    expect(keys("Unhealthy")).toEqual(["u", "b"]);
+    expect(keys("Healthy")).toEqual(["h", "b"]);
+    expect(keys("Exempted")).toEqual(["e", "b"]);
+  });
+  test("Not applicable leaves out the exempted, which Defender also counts as not applicable", () => {
+    expect(keys("NotApplicable")).toEqual(["n", "b"]);
+    expect(statusCounts(MIXED[3]!)).toEqual({ Unhealthy: 0, Healthy: 0, NotApplicable: 0, Exempted: 5 });
+    expect(statusCounts(MIXED[4]!)).toEqual({ Unhealthy: 1, Healthy: 1, NotApplicable: 2, Exempted: 1 });
+  });
+
+  test("on the page, choosing Exempted finds an exempted recommendation again, with search on top", async () => {
+    invokeMock.mockReset();
+    invokeMock.mockImplementation(async (cmd: string) => {
+      if (cmd === "list_subscriptions") return [{ id: "s1", displayName: "Sub one", state: "Enabled" }];
+      if (cmd === "list_recommendations") return MIXED;
+      throw { code: "unknown", message: cmd, details: null };
+    });
+    const user = userEvent.setup();
+    renderWithProviders(<RecommendationsPage />);
+    expect(await screen.findAllByTestId("recommendation-row")).toHaveLength(5);
+    const status = screen.getByRole("combobox", { name: "Status" });
+    await user.selectOptions(status, "Exempted");
+    const shown = () => screen.queryAllByTestId("recommendation-row").map((r) => r.getAttribute("data-key"));
+    await waitFor(() => expect(shown()).toEqual(["b", "e"]));
+    expect(screen.getByTestId("list-count")).toHaveTextContent("2 of 5 shown");
+    const exempted = screen.getAllByTestId("recommendation-row")[1]!;
+    expect(exempted).toHaveAttribute("aria-label", expect.stringContaining("5 exempted"));
+    await user.type(screen.getByRole("searchbox", { name: "Search recommendations" }), "each");
+    await waitFor(() => expect(shown()).toEqual(["b"]));
+    await user.type(screen.getByRole("searchbox", { name: "Search recommendations" }), "zzz");
+    expect(await screen.findByText('No recommendation with exempted resources matches "eachzzz".')).toBeInTheDocument();
+    await user.selectOptions(status, "Any status");
+    await user.clear(screen.getByRole("searchbox", { name: "Search recommendations" }));
+    await waitFor(() => expect(shown()).toHaveLength(5));
   });
 });
 

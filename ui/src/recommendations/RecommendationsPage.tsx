@@ -1,4 +1,4 @@
-import { Caption1, Input, Spinner, Title3, makeStyles, tokens } from "@fluentui/react-components";
+import { Caption1, Input, Select, Spinner, Title3, makeStyles, tokens, useId } from "@fluentui/react-components";
 import { SearchRegular, ShieldCheckmarkRegular } from "@fluentui/react-icons";
 import { useQuery } from "@tanstack/react-query";
 import { useCallback, useMemo, useState } from "react";
@@ -9,7 +9,14 @@ import { EmptyState } from "../shared/EmptyState";
 import { ErrorBar } from "../shared/ErrorBar";
 import { queries, queryError, useSubscriptions } from "../ipc/queries";
 import { countLabel, useArriving, useListView, type SortState } from "../shared/listView";
-import { RECOMMENDATION_COMPARES, compareRecommendations, recommendationSearchText } from "./filterAndSort";
+import {
+  RECOMMENDATION_COMPARES,
+  STATUS_FILTERS,
+  compareRecommendations,
+  filterByStatus,
+  recommendationSearchText,
+  type StatusFilter,
+} from "./filterAndSort";
 import { RecommendationsTable } from "./RecommendationsTable";
 
 const useStyles = makeStyles({
@@ -23,14 +30,26 @@ const useStyles = makeStyles({
     padding: tokens.spacingHorizontalS,
   },
   count: { color: tokens.colorNeutralForeground3 },
+  status: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalS },
 });
 
 const NONE: readonly Recommendation[] = [];
+
+/** Why the list is empty, in the user's terms. */
+function emptyText(search: string, status: StatusFilter, total: number): string {
+  if (total === 0) return "Defender for Cloud has no recommendations for these subscriptions.";
+  const label = STATUS_FILTERS.find((f) => f.value === status)?.label.toLowerCase() ?? "";
+  const inStatus = status === "all" ? "" : ` with ${label} resources`;
+  if (search.trim()) return `No recommendation${inStatus} matches "${search.trim()}".`;
+  return `No recommendation has ${label} resources.`;
+}
 
 export function RecommendationsPage() {
   const styles = useStyles();
   const [search, setSearch] = useState("");
   const [sort, setSort] = useState<SortState>(null);
+  const [status, setStatus] = useState<StatusFilter>("all");
+  const statusId = useId("status-filter");
   // Drafts survive closing the pane, so nothing typed is lost until it is created.
   const { request, open, close, drafts } = useExemptTarget();
 
@@ -42,8 +61,9 @@ export function RecommendationsPage() {
   });
 
   const all = recommendations.data ?? NONE;
+  const ofStatus = useMemo(() => filterByStatus(all, status), [all, status]);
   const arriving = useArriving(recommendations);
-  const { shown: rows, stale } = useListView(all, {
+  const { shown: rows, stale } = useListView(ofStatus, {
     searchText: recommendationSearchText,
     search,
     sort,
@@ -89,6 +109,21 @@ export function RecommendationsPage() {
           onChange={(_, data) => setSearch(data.value)}
           type="search"
         />
+        <div className={styles.status}>
+          <label htmlFor={statusId}>Status</label>
+          <Select
+            id={statusId}
+            value={status}
+            onChange={(_, data) => setStatus(data.value as StatusFilter)}
+            data-testid="status-filter"
+          >
+            {STATUS_FILTERS.map((f) => (
+              <option key={f.value} value={f.value}>
+                {f.label}
+              </option>
+            ))}
+          </Select>
+        </div>
         {recommendations.data ? (
           <Caption1 className={styles.count} aria-live="polite" aria-busy={stale} data-testid="list-count">
             {countLabel(rows.length, all.length, "recommendation", arriving)}
@@ -116,9 +151,7 @@ export function RecommendationsPage() {
             />
           ) : (
             <EmptyState icon={<ShieldCheckmarkRegular />} title="No recommendations">
-              {search.trim()
-                ? `No recommendation matches "${search.trim()}".`
-                : "Defender for Cloud has no recommendations for these subscriptions."}
+              {emptyText(search, status, all.length)}
             </EmptyState>
           )}
         </div>

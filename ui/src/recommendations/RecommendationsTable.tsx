@@ -30,8 +30,8 @@ type Props = {
 
 const label = (r: Recommendation) =>
   `${r.displayName}, ${r.severity} severity, ${r.unhealthyCount} unhealthy${
-    r.notExemptibleReason === null ? "" : ", can't be exempted"
-  }`;
+    r.exemptedCount > 0 ? `, ${r.exemptedCount} exempted` : ""
+  }${r.notExemptibleReason === null ? "" : ", can't be exempted"}`;
 
 // The name takes what the fixed columns leave; below `minWidth` the table scrolls sideways.
 export function RecommendationsTable({ recommendations, onOpen, sort, onSortChange }: Props) {
@@ -59,11 +59,19 @@ export function RecommendationsTable({ recommendations, onOpen, sort, onSortChan
       },
       {
         id: "unhealthy",
-        header: "Unhealthy resources",
-        width: "184px",
+        header: "Unhealthy",
+        width: "120px",
         sortable: true,
         className: styles.number,
         render: (r) => r.unhealthyCount.toLocaleString("en-US"),
+      },
+      {
+        id: "exempted",
+        header: "Exempted",
+        width: "112px",
+        sortable: true,
+        className: styles.number,
+        render: (r) => r.exemptedCount.toLocaleString("en-US"),
       },
       {
         id: "exemptible",
@@ -85,7 +93,7 @@ export function RecommendationsTable({ recommendations, onOpen, sort, onSortChan
       columns={columns}
       rowHeight={56}
       maxHeight="calc(100vh - 220px)"
-      minWidth="600px"
+      minWidth="700px"
       sort={sort}
       onSortChange={onSortChange}
       onOpen={onOpen}

@@ -2,6 +2,7 @@ import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, test, vi } from "vitest";
 import type { AssessedResource, Recommendation, ResourceStatus } from "../../ipc/bindings";
+import { NavigationProvider, useNavigation } from "../../app/navigation";
 import { renderWithProviders } from "../../test/render";
 import { RecommendationDetails } from "./RecommendationDetails";
 
@@ -19,6 +20,7 @@ const REC: Recommendation = {
   unhealthyCount: 1,
   healthyCount: 0,
   notApplicableCount: 0,
+  exemptedCount: 0,
   notExemptibleReason: "no metadata",
 };
 const SUBS = [{ id: "s1", displayName: "Sub one", state: "Enabled" }];
@@ -54,5 +56,26 @@ describe("RecommendationDetails", () => {
     renderWithProviders(<RecommendationDetails recommendation={REC} subscriptions={SUBS} />);
     await screen.findByRole("tab", { name: "Unhealthy (1)" });
     expect(screen.queryByRole("tab", { name: /Other status/ })).toBeNull();
+  });
+
+  test("shows how many resources are exempted and links to the exemptions that apply", async () => {
+    invokeMock.mockResolvedValue([resource("app-a", "NotApplicable")]);
+    function Where() {
+      const { screen: at, registerSeed } = useNavigation();
+      return <output data-testid="where">{`${at} ${JSON.stringify(registerSeed?.seed ?? null)}`}</output>;
+    }
+    const user = userEvent.setup();
+    renderWithProviders(
+      <NavigationProvider>
+        <RecommendationDetails
+          recommendation={{ ...REC, notApplicableCount: 3, exemptedCount: 2 }}
+          subscriptions={SUBS}
+        />
+        <Where />
+      </NavigationProvider>,
+    );
+    expect(screen.getByTestId("exempted-summary")).toHaveTextContent("shows 2 resources exempted");
+    await user.click(screen.getByRole("button", { name: "Exemptions that apply" }));
+    expect(screen.getByTestId("where")).toHaveTextContent('exemptions {"recommendationKey":"k"}');
   });
 });

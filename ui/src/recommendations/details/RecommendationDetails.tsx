@@ -1,5 +1,6 @@
-import { Body1, Caption1, Input, Spinner, Tab, TabList, makeStyles, tokens } from "@fluentui/react-components";
+import { Body1, Caption1, Input, Link, Spinner, Tab, TabList, makeStyles, tokens } from "@fluentui/react-components";
 import { SearchRegular } from "@fluentui/react-icons";
+import { useNavigation } from "../../app/navigation";
 import { useMemo, useState } from "react";
 import type { Recommendation, ResourceStatus, Subscription } from "../../ipc/bindings";
 import { ErrorBar } from "../../shared/ErrorBar";
@@ -23,11 +24,20 @@ const TABS: { status: ResourceStatus; label: string }[] = [
 /** Shown only when Defender reports a status code this version does not know. */
 const UNKNOWN_TAB: { status: ResourceStatus; label: string } = { status: "Unknown", label: "Other status" };
 
+const NUMBER = new Intl.NumberFormat("en-US");
+
+/** How many of its resources Defender shows exempted, in a sentence. */
+export function exemptedText(n: number): string {
+  if (n === 0) return "Defender for Cloud shows no resource exempted from this recommendation.";
+  return `Defender for Cloud shows ${NUMBER.format(n)} ${n === 1 ? "resource" : "resources"} exempted (Not applicable, cause Exempt).`;
+}
+
 type Props = { recommendation: Recommendation; subscriptions: readonly Subscription[] };
 
 /** What the recommendation is, and its resources by status. */
 export function RecommendationDetails({ recommendation, subscriptions }: Props) {
   const styles = useStyles();
+  const { openRegister } = useNavigation();
   const [status, setStatus] = useState<ResourceStatus>("Unhealthy");
   const ids = useMemo(() => subscriptions.map((s) => s.id), [subscriptions]);
   const resources = useRecommendationResources(recommendation.key, ids);
@@ -48,6 +58,10 @@ export function RecommendationDetails({ recommendation, subscriptions }: Props) 
   return (
     <div className={styles.root} data-testid="recommendation-details">
       {recommendation.description ? <Body1 className={styles.description}>{recommendation.description}</Body1> : null}
+      <div className={styles.toolbar} data-testid="exempted-summary">
+        <Caption1>{exemptedText(recommendation.exemptedCount)}</Caption1>
+        <Link onClick={() => openRegister({ recommendationKey: recommendation.key })}>Exemptions that apply</Link>
+      </div>
       <TabList
         selectedValue={status}
         onTabSelect={(_, d) => setStatus(d.value as ResourceStatus)}
