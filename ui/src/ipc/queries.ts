@@ -48,6 +48,8 @@ export const queryKeys = {
   effect: (applyId: string) => ["effect", applyId] as const,
   unfinished: ["unfinishedApplies"] as const,
   draft: ["draft"] as const,
+  exemptionDetailsRoot: ["exemptionDetails"] as const,
+  exemptionDetails: (id: string) => ["exemptionDetails", id] as const,
 };
 
 /** Every read: its key and the command that answers it, typed together. */
@@ -108,6 +110,9 @@ export const queries = {
   unfinished: () =>
     queryOptions({ queryKey: queryKeys.unfinished, queryFn: () => commands.unfinishedApplies(), staleTime: Infinity }),
   draft: () => queryOptions({ queryKey: queryKeys.draft, queryFn: () => commands.loadDraft(), staleTime: Infinity }),
+  /** One exemption as Azure returned it, what it covers and the app's audit of it. */
+  exemptionDetails: (id: string) =>
+    queryOptions({ queryKey: queryKeys.exemptionDetails(id), queryFn: () => commands.exemptionDetails(id) }),
 };
 
 /** What each write makes stale. Every write that changes what a query reads
@@ -116,6 +121,7 @@ export const invalidate = {
   /** An apply finished (or a retry or resume of it did): Azure holds new exemptions. */
   afterApply(client: QueryClient, applyId: string, recommendationKey: string | null) {
     void client.invalidateQueries({ queryKey: queryKeys.exemptionsRoot });
+    void client.invalidateQueries({ queryKey: queryKeys.exemptionDetailsRoot });
     void client.invalidateQueries({ queryKey: queryKeys.recommendationsRoot });
     void client.invalidateQueries({
       queryKey: recommendationKey ? queryKeys.resourcesOf(recommendationKey) : queryKeys.resourcesRoot,
