@@ -43,7 +43,8 @@ after(async () => {
   if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
-const rowCount = (n) => () => document.querySelectorAll('[data-testid="recommendation-row"]').length === n;
+const rows = (page, n) =>
+  page.waitForFunction((count) => document.querySelectorAll('[data-testid="recommendation-row"]').length === count, n);
 
 describe("Recommendations by status", () => {
   test("the Exempted filter finds the exempted recommendations again; details link to their exemptions", async () => {
@@ -52,15 +53,15 @@ describe("Recommendations by status", () => {
     page.on("pageerror", (e) => errors.push(e));
     await page.addInitScript(installFakeBackend, FIXTURES);
     await page.goto(server.url);
-    const rows = page.getByTestId("recommendation-row");
-    await rows.first().waitFor();
-    assert.equal(await rows.count(), RECOMMENDATIONS.length);
+    const listed = page.getByTestId("recommendation-row");
+    await listed.first().waitFor();
+    assert.equal(await listed.count(), RECOMMENDATIONS.length);
 
     const status = page.getByRole("combobox", { name: "Status" });
     await status.selectOption({ label: "Exempted" });
     const exempted = RECOMMENDATIONS.filter((r) => r.exemptedCount > 0);
-    await page.waitForFunction(rowCount(exempted.length));
-    const names = await rows.locator('[role="gridcell"]:first-child').allInnerTexts();
+    await rows(page, exempted.length);
+    const names = await listed.locator('[role="gridcell"]:first-child').allInnerTexts();
     assert.deepEqual(names.sort(), exempted.map((r) => r.displayName).sort());
     assert.equal(
       await page.getByTestId("list-count").innerText(),
@@ -69,11 +70,11 @@ describe("Recommendations by status", () => {
     await page.screenshot({ path: join(ARTIFACTS, "ui-recommendations-status-filter.png") });
 
     await status.selectOption({ label: "Unhealthy" });
-    await page.waitForFunction(rowCount(RECOMMENDATIONS.filter((r) => r.unhealthyCount > 0).length));
+    await rows(page, RECOMMENDATIONS.filter((r) => r.unhealthyCount > 0).length);
 
     await status.selectOption({ label: "Exempted" });
-    await page.waitForFunction(rowCount(exempted.length));
-    await rows.filter({ hasText: "Storage accounts should restrict" }).click();
+    await rows(page, exempted.length);
+    await listed.filter({ hasText: "Storage accounts should restrict" }).click();
     const drawer = page.getByRole("dialog", { name: "Exempt: Storage accounts should restrict network access" });
     await drawer.getByRole("tab", { name: "Details" }).click();
     await drawer.getByTestId("exempted-summary").getByText("shows 1 resource exempted", { exact: false }).waitFor();
