@@ -34,6 +34,7 @@ const useStyles = makeStyles({
     paddingBottom: tokens.spacingVerticalXL,
   },
   section: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
+  heading: { margin: 0 },
   summary: {
     display: "grid",
     gridTemplateColumns: "minmax(120px, max-content) minmax(0, 1fr)",
@@ -67,7 +68,7 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
   const id = useId("section");
   return (
     <section className={styles.section} aria-labelledby={id}>
-      <Subtitle2 as="h3" id={id}>
+      <Subtitle2 as="h3" id={id} className={styles.heading}>
         {title}
       </Subtitle2>
       {children}
