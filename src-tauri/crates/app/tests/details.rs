@@ -48,7 +48,8 @@ async fn details_show_the_exemption_as_azure_has_it_and_what_the_app_did_to_it()
     assert!(details.audit[1].changes.iter().any(|c| c.field == "expiresOn"), "the extension says what it changed");
     assert!(details.audit.iter().all(|a| !a.account.is_empty()));
 
-    let delete = app.prepare_change(ChangeRequest { exemption_ids: vec![id.clone()], change: ExemptionChange::Delete }).await.expect("prepares");
+    let delete =
+        app.prepare_change(ChangeRequest { exemption_ids: vec![id.clone()], change: ExemptionChange::Delete }).await.expect("prepares");
     let apply_id = app.apply_plan(events.clone(), &delete.plan_id).await.expect("applies");
     until("the delete ends", || !app.is_running(&apply_id)).await;
     let gone = app.exemption_details(&id).await.expect("details of a deleted exemption");

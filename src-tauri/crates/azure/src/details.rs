@@ -66,8 +66,10 @@ impl Tenant {
             }
             Err(other) => return Err(other),
         };
-        let mut recommendations: Vec<CoveredRecommendation> =
-            names.iter().map(|(key, display_name)| CoveredRecommendation { key: key.clone(), display_name: display_name.clone() }).collect();
+        let mut recommendations: Vec<CoveredRecommendation> = names
+            .iter()
+            .map(|(key, display_name)| CoveredRecommendation { key: key.clone(), display_name: display_name.clone() })
+            .collect();
         recommendations.sort_by_cached_key(|r| r.display_name.to_lowercase());
         if names.is_empty() || subscriptions.is_empty() {
             return Ok(coverage(recommendations, Vec::new()));

@@ -105,13 +105,7 @@ pub fn coverage(recommendations: Vec<CoveredRecommendation>, mut rows: Vec<Cover
             .then_with(|| a.recommendation_name.cmp(&b.recommendation_name))
     });
     rows.truncate(COVERED_SHOWN);
-    Coverage {
-        recommendations,
-        resources: rows,
-        total,
-        shown_exempt: u32::try_from(shown).unwrap_or(u32::MAX),
-        unavailable: None,
-    }
+    Coverage { recommendations, resources: rows, total, shown_exempt: u32::try_from(shown).unwrap_or(u32::MAX), unavailable: None }
 }
 
 /// Every leaf of `value` as a path and its text; arrays by index
@@ -173,7 +167,14 @@ pub struct AuditEntry {
 }
 
 /// A journalled write to the exemption as an audit entry.
-pub fn audit_of_write(write: &PlannedWrite, at: String, account: String, state: ItemState, message: Option<String>, apply_id: String) -> AuditEntry {
+pub fn audit_of_write(
+    write: &PlannedWrite,
+    at: String,
+    account: String,
+    state: ItemState,
+    message: Option<String>,
+    apply_id: String,
+) -> AuditEntry {
     let (action, changes) = match (write.method, &write.as_read) {
         (WriteMethod::Delete, _) => (AuditAction::Deleted, Vec::new()),
         (_, Some(read)) => (AuditAction::Changed, differences(read, &write.body)),

@@ -40,7 +40,8 @@ impl Store {
             let state = ItemState::parse(&state).ok_or_else(|| StoreError::Corrupt(format!("state {state}")))?;
             entries.push(audit_of_write(&write, at, account, state, message, apply_id));
         }
-        let mut lines = conn.prepare("SELECT at, account, action, detail FROM audit WHERE instr(lower(detail), lower(?1)) > 0 ORDER BY id")?;
+        let mut lines =
+            conn.prepare("SELECT at, account, action, detail FROM audit WHERE instr(lower(detail), lower(?1)) > 0 ORDER BY id")?;
         let rows = lines.query_map(params![id], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
         })?;
@@ -93,7 +94,9 @@ mod tests {
     fn an_exemptions_writes_and_log_lines_are_found_by_its_id_in_any_case() {
         let store = Store::in_memory().expect("opens");
         let other = "/subscriptions/s/providers/Microsoft.Authorization/policyExemptions/e2";
-        store.record_apply("a1", "k", "ann@contoso.example", &[write(ID, WriteMethod::Put, None), write(other, WriteMethod::Put, None)]).expect("records");
+        store
+            .record_apply("a1", "k", "ann@contoso.example", &[write(ID, WriteMethod::Put, None), write(other, WriteMethod::Put, None)])
+            .expect("records");
         store.set_item_state("a1", 0, ItemState::Succeeded, 1, None).expect("state");
         let read = json!({"properties": {"expiresOn": "2026-12-01T00:00:00Z"}});
         store.record_apply("a2", "", "bob@contoso.example", &[write(ID, WriteMethod::Put, Some(read))]).expect("records");
@@ -114,6 +117,9 @@ mod tests {
         assert_eq!(found[1].changes.len(), 1, "the change says what it changed");
         assert_eq!(found[1].message.as_deref(), Some("Attempt 3 failed: throttled"));
         assert_eq!(found[0].apply_id.as_deref(), Some("a1"));
-        assert!(store.exemption_audit("/subscriptions/s/providers/Microsoft.Authorization/policyExemptions/none").expect("reads").is_empty());
+        assert!(store
+            .exemption_audit("/subscriptions/s/providers/Microsoft.Authorization/policyExemptions/none")
+            .expect("reads")
+            .is_empty());
     }
 }
