@@ -58,6 +58,10 @@ export const commands = {
 	 *  with `read_cancelled`. A read that already ended is left as it is.
 	 */
 	cancelRead: (readId: string) => __TAURI_INVOKE<void>("cancel_read", { readId }),
+	exemptionRegister: (readId: string, onRows: Channel<RegisterEntry[]>) => __TAURI_INVOKE<RegisterEntry[]>("exemption_register", { readId, onRows }),
+	expiringExemptions: () => __TAURI_INVOKE<RegisterEntry[]>("expiring_exemptions"),
+	getSettings: () => __TAURI_INVOKE<Settings>("get_settings"),
+	saveSettings: (settings: Settings) => __TAURI_INVOKE<Settings>("save_settings", { settings }),
 	/**
 	 *  Extend, edit, remove the expiry of or delete existing exemptions: the
 	 *  checks and every PUT and DELETE with its exact body; nothing is sent
@@ -634,3 +638,9 @@ function makeEvent<TListen, TEmit = TListen>(name: string, serialize?: (payload:
     return Object.assign(fn, base);
 }
 
+
+export type ScopeLevel = "ManagementGroup" | "Subscription" | "ResourceGroup" | "Resource";
+export type ExemptedRecommendation = { referenceId: string, recommendationKey: string | null, displayName: string };
+export type ExpiryState = { kind: "never" } | { kind: "active" } | { kind: "expiresSoon", days: number } | { kind: "expired" };
+export type RegisterEntry = { exemption: Exemption, level: ScopeLevel, scopeName: string, subscriptionId: string | null, subscriptionName: string | null, initiativeId: string | null, initiativeName: string | null, assignmentName: string | null, recommendations: ExemptedRecommendation[], expiry: ExpiryState, createdBy: string | null, createdAt: string | null, lastModifiedBy: string | null, lastModifiedAt: string | null, requestedBy: string | null, approvedBy: string | null, ticket: string | null };
+export type Settings = { reminderWindowDays: number, remindersEnabled: boolean };
