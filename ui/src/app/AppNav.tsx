@@ -13,15 +13,17 @@ const useStyles = makeStyles({
     backgroundColor: tokens.colorNeutralBackground1,
     borderRight: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
     // The narrowest window (960 px) leaves the register its key columns.
-    "@media (max-width: 1100px)": { width: "200px" },
+    "@media (max-width: 1100px)": { width: "224px" },
   },
   list: { width: "100%" },
   // The count is drawn, not written, so the tab's text stays exactly its name
   // (WebDriver finds tabs by text); screen readers hear it through aria-describedby.
+  // On the tab's text, not the tab: Fluent draws the selection bar with the tab's own ::after.
   counted: {
     "::after": {
       content: "attr(data-count)",
-      marginLeft: "auto",
+      display: "inline-block",
+      marginLeft: tokens.spacingHorizontalS,
       minWidth: "20px",
       height: "20px",
       padding: `0 ${tokens.spacingHorizontalXS}`,
@@ -57,6 +59,8 @@ export function AppNav() {
     if (value === "exemptions" && expiring > 0) openRegister({ expiringSoon: true });
     else go(value);
   };
+  // The tab's text slot, drawing the count after the name.
+  const counted = expiring > 0 ? { className: styles.counted, "data-count": NUMBER.format(expiring) } : undefined;
   return (
     <nav className={styles.root} aria-label="Main">
       <TabList
@@ -75,9 +79,9 @@ export function AppNav() {
         <Tab
           value="exemptions"
           icon={<ShieldCheckmarkRegular />}
-          className={expiring > 0 ? styles.counted : undefined}
-          data-count={expiring > 0 ? NUMBER.format(expiring) : undefined}
+          content={counted}
           data-testid="nav-exemptions"
+          data-count={expiring > 0 ? NUMBER.format(expiring) : undefined}
           aria-describedby={expiring > 0 ? "nav-expiring" : undefined}
         >
           Exemptions

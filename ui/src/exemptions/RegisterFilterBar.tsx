@@ -19,6 +19,8 @@ const useStyles = makeStyles({
   field: { minWidth: "150px", maxWidth: "220px", flex: "1 1 150px" },
   dropdown: { minWidth: "0", width: "100%" },
   listbox: { maxHeight: "320px" },
+  // One line, cut with an ellipsis (the whole choice is in the tooltip).
+  button: { whiteSpace: "nowrap", overflow: "hidden", textOverflow: "ellipsis" },
 });
 
 const ANY = "";
@@ -55,6 +57,7 @@ export function RegisterFilterBar({ entries, groups, filters, onChange, windowDa
         onChange={set(key)}
         className={styles.dropdown}
         listbox={styles.listbox}
+        button={styles.button}
       />
     </Field>
   );
@@ -94,6 +97,7 @@ function FilterDropdown(props: {
   onChange: (value: string) => void;
   className: string;
   listbox: string;
+  button: string;
 }) {
   const { value, choices, anyText } = props;
   // A seed may name what the rows (still) lack: show its value rather than "Any".
@@ -104,6 +108,7 @@ function FilterDropdown(props: {
       aria-label={props.label}
       className={props.className}
       listbox={{ className: props.listbox }}
+      button={{ className: props.button }}
       value={text}
       title={text}
       selectedOptions={[value ?? ANY]}

@@ -1,5 +1,5 @@
 import { Badge, Checkbox, makeStyles, tokens } from "@fluentui/react-components";
-import { useMemo, type KeyboardEvent } from "react";
+import { useEffect, useMemo, useRef, type KeyboardEvent } from "react";
 import type { ExpiryState, RegisterEntry } from "../ipc/bindings";
 import { formatExpiry, formatExpiryDate } from "../shared/formatDate";
 import type { SortState } from "../shared/listView";
@@ -199,6 +199,12 @@ export function RegisterTable({ entries, sort, onSortChange, selectedIds, onTogg
     ],
     [styles, selectedIds, onToggle, onOpenDetails],
   );
+  // A new sort starts at the top (the grid otherwise keeps the row that was in view).
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const grid = box.current?.querySelector('[role="grid"]');
+    if (grid) grid.scrollTop = 0;
+  }, [sort]);
   // Space on a row chooses it (Enter opens it): caught before the grid's own keys.
   const onKeyDownCapture = (event: KeyboardEvent<HTMLDivElement>) => {
     const row = (event.target as HTMLElement).closest<HTMLElement>('[role="row"][data-id]');
@@ -209,7 +215,7 @@ export function RegisterTable({ entries, sort, onSortChange, selectedIds, onTogg
     }
   };
   return (
-    <div onKeyDownCapture={onKeyDownCapture}>
+    <div ref={box} onKeyDownCapture={onKeyDownCapture}>
       <VirtualTable
         aria-label="Exemptions"
         className={styles.table}

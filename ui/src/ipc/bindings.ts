@@ -58,9 +58,12 @@ export const commands = {
 	 *  with `read_cancelled`. A read that already ended is left as it is.
 	 */
 	cancelRead: (readId: string) => __TAURI_INVOKE<void>("cancel_read", { readId }),
+	/**  Batches go to `on_rows` as they arrive; the answer is the whole register. */
 	exemptionRegister: (readId: string, onRows: Channel<RegisterEntry[]>) => __TAURI_INVOKE<RegisterEntry[]>("exemption_register", { readId, onRows }),
+	/**  The exemptions within the reminder window (the navigation's count). */
 	expiringExemptions: () => __TAURI_INVOKE<RegisterEntry[]>("expiring_exemptions"),
 	getSettings: () => __TAURI_INVOKE<Settings>("get_settings"),
+	/**  Answers the settings as saved. */
 	saveSettings: (settings: Settings) => __TAURI_INVOKE<Settings>("save_settings", { settings }),
 	/**
 	 *  Extend, edit, remove the expiry of or delete existing exemptions: the
@@ -309,6 +312,16 @@ export type ErrorPayload = {
 	details: unknown,
 };
 
+/**  One recommendation an exemption exempts, named. */
+export type ExemptedRecommendation = {
+	/**  The policy definition reference id inside the initiative. */
+	referenceId: string,
+	/**  The assessment key, when the reference resolves to a Defender recommendation. */
+	recommendationKey: string | null,
+	/**  The recommendation's display name; the reference id when it did not resolve. */
+	displayName: string,
+};
+
 /**  A policy exemption as Azure holds it. */
 export type Exemption = {
 	/**  The full ARM id. */
@@ -381,6 +394,15 @@ export type ExemptionEdit = {
 	 */
 	ticket: string | null,
 };
+
+/**  Where an exemption stands against its expiry and the reminder window. */
+export type ExpiryState = 
+/**  No expiry. */
+{ kind: "never" } | 
+/**  Expires after the reminder window. */
+{ kind: "active" } | 
+/**  Expires within the reminder window, in `days` whole days (0 = today). */
+{ kind: "expiresSoon"; days: number } | { kind: "expired" };
 
 export type ExtendBy = {
 	/**  Added to each exemption's current expiry. */
@@ -514,6 +536,38 @@ export type Recommendation = {
 	notExemptibleReason: string | null,
 };
 
+/**  One row of the register. */
+export type RegisterEntry = {
+	/**  The exemption as Azure holds it (id, name, scope, fields, expiry). */
+	exemption: Exemption,
+	level: ScopeLevel,
+	/**
+	 *  The scope in words: "Contoso (management group)", a subscription's
+	 *  name, "rg-web in Contoso Prod", "stcontosodata (storage account) in rg-data, Contoso Prod".
+	 */
+	scopeName: string,
+	/**  The subscription the scope is in (none at a management group). */
+	subscriptionId: string | null,
+	subscriptionName: string | null,
+	/**  The assignment's initiative (policy set definition) id and display name. */
+	initiativeId: string | null,
+	initiativeName: string | null,
+	/**  The assignment's display name. */
+	assignmentName: string | null,
+	/**  Empty when it exempts every recommendation of the initiative. */
+	recommendations: ExemptedRecommendation[],
+	expiry: ExpiryState,
+	/**  `systemData`. */
+	createdBy: string | null,
+	createdAt: string | null,
+	lastModifiedBy: string | null,
+	lastModifiedAt: string | null,
+	/**  `metadata.requestedBy` / `approvedBy` / `ticket` (as the app writes them). */
+	requestedBy: string | null,
+	approvedBy: string | null,
+	ticket: string | null,
+};
+
 /**  Defender's status code; `Unknown` for a code this version does not know. */
 export type ResourceStatus = "Healthy" | "Unhealthy" | "NotApplicable" | "Unknown";
 
@@ -530,6 +584,9 @@ export type ScopeChoice =
 { kind: "resourceGroups"; ids: string[] } | 
 /**  One exemption per assignment for each resource (full ARM ids). */
 { kind: "resources"; ids: string[] };
+
+/**  The level of the scope an exemption is written at. */
+export type ScopeLevel = "ManagementGroup" | "Subscription" | "ResourceGroup" | "Resource";
 
 /**  Who is signed in, to which tenant, through which endpoint. */
 export type SessionInfo = {
@@ -556,6 +613,14 @@ export type SessionMode =
 "External" | 
 /**  A profile signed in from the Connect screen. */
 "Profile";
+
+/**  The app's settings (the Settings screen). */
+export type Settings = {
+	/**  Days before expiry an exemption counts as expiring soon (1..=365). */
+	reminderWindowDays: number,
+	/**  Desktop notifications for exemptions entering the window. */
+	remindersEnabled: boolean,
+};
 
 /**
  *  Most severe first; `Unknown` (a value this version does not know, or no
@@ -638,9 +703,3 @@ function makeEvent<TListen, TEmit = TListen>(name: string, serialize?: (payload:
     return Object.assign(fn, base);
 }
 
-
-export type ScopeLevel = "ManagementGroup" | "Subscription" | "ResourceGroup" | "Resource";
-export type ExemptedRecommendation = { referenceId: string, recommendationKey: string | null, displayName: string };
-export type ExpiryState = { kind: "never" } | { kind: "active" } | { kind: "expiresSoon", days: number } | { kind: "expired" };
-export type RegisterEntry = { exemption: Exemption, level: ScopeLevel, scopeName: string, subscriptionId: string | null, subscriptionName: string | null, initiativeId: string | null, initiativeName: string | null, assignmentName: string | null, recommendations: ExemptedRecommendation[], expiry: ExpiryState, createdBy: string | null, createdAt: string | null, lastModifiedBy: string | null, lastModifiedAt: string | null, requestedBy: string | null, approvedBy: string | null, ticket: string | null };
-export type Settings = { reminderWindowDays: number, remindersEnabled: boolean };
