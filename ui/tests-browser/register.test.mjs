@@ -148,6 +148,7 @@ describe("the register with 10,000 exemptions", () => {
     await page.keyboard.press("Enter");
     const details = page.getByTestId("exemption-details");
     await details.waitFor();
+    await page.waitForTimeout(500); // the drawer slides in
     await shot(page, "register-details-1440");
     await page.keyboard.press("Escape");
     await details.waitFor({ state: "detached" });

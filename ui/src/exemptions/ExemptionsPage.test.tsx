@@ -104,7 +104,7 @@ describe("ExemptionsPage (the register)", () => {
     expect(rows[2]).toHaveTextContent("2026");
     expect(rows[2]).toHaveTextContent("Recommendation 2");
     expect(rows[4]).toHaveTextContent("Expired");
-    expect(rows[4]).toHaveTextContent("Requested: Sam Lee");
+    expect(rows[4]).toHaveTextContent("Sam Lee");
     expect(rows[3]).toHaveTextContent(`rg-3 in ${SUBS[0]!.displayName}`);
     expect(rows[3]).toHaveTextContent("Resource group");
     expect(rows[5]).toHaveTextContent("Every recommendation of ISO 27001:2013");

@@ -28,6 +28,7 @@ const useStyles = makeStyles({
     ":focus-visible": { outline: `${tokens.strokeWidthThick} solid ${tokens.colorStrokeFocus2}` },
   },
   mono: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, color: tokens.colorNeutralForeground3 },
+  badge: { whiteSpace: "nowrap", flexShrink: 0 },
   muted: { color: tokens.colorNeutralForeground3, fontSize: tokens.fontSizeBase200, lineHeight: tokens.lineHeightBase200 },
 });
 
@@ -40,10 +41,17 @@ const BADGE_COLOR: Record<ExpiryState["kind"], "success" | "warning" | "danger" 
 
 /** The expiry state as a badge (none when it never expires). */
 export function ExpiryBadge({ state }: { state: ExpiryState }) {
+  const styles = useStyles();
   const text = stateBadge(state);
   if (!text) return null;
   return (
-    <Badge appearance="tint" shape="rounded" color={BADGE_COLOR[state.kind]} data-testid="expiry-badge">
+    <Badge
+      appearance="tint"
+      shape="rounded"
+      color={BADGE_COLOR[state.kind]}
+      data-testid="expiry-badge"
+      className={styles.badge}
+    >
       {text}
     </Badge>
   );
@@ -126,7 +134,7 @@ export function RegisterTable({ entries, sort, onSortChange, selectedIds, onTogg
       {
         id: "expires",
         header: "Expires",
-        width: "136px",
+        width: "150px",
         sortable: true,
         render: (e) => (
           <div className={styles.stack}>
@@ -138,7 +146,7 @@ export function RegisterTable({ entries, sort, onSortChange, selectedIds, onTogg
       {
         id: "recommendation",
         header: "Recommendation",
-        width: "minmax(160px, 1.4fr)",
+        width: "minmax(150px, 1.4fr)",
         sortable: true,
         render: (e) => (
           <div className={styles.stack}>
@@ -152,14 +160,14 @@ export function RegisterTable({ entries, sort, onSortChange, selectedIds, onTogg
       {
         id: "initiative",
         header: "Initiative",
-        width: "minmax(120px, 1fr)",
+        width: "minmax(110px, 1fr)",
         sortable: true,
         render: (e) => <Truncated text={e.initiativeName ?? "—"} />,
       },
       {
         id: "category",
         header: "Category",
-        width: "96px",
+        width: "90px",
         sortable: true,
         render: (e) => (
           <Truncated
@@ -171,7 +179,7 @@ export function RegisterTable({ entries, sort, onSortChange, selectedIds, onTogg
       {
         id: "created",
         header: "Created",
-        width: "minmax(120px, 0.8fr)",
+        width: "minmax(115px, 0.8fr)",
         sortable: true,
         render: (e) => (
           <div className={styles.stack}>
@@ -186,12 +194,13 @@ export function RegisterTable({ entries, sort, onSortChange, selectedIds, onTogg
       },
       {
         id: "people",
-        header: "Requested / approved",
-        width: "minmax(130px, 0.8fr)",
+        header: "Requested by",
+        title: "Requested by, and approved by",
+        width: "minmax(140px, 0.8fr)",
         sortable: true,
         render: (e) => (
           <div className={styles.stack}>
-            <Truncated text={e.requestedBy ? `Requested: ${e.requestedBy}` : "Requested: —"} />
+            <Truncated text={e.requestedBy ?? "—"} title={`Requested by ${e.requestedBy ?? "nobody named"}`} />
             <Truncated text={e.approvedBy ? `Approved: ${e.approvedBy}` : "Approved: —"} className={styles.muted} />
           </div>
         ),
