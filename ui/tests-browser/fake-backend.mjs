@@ -555,7 +555,13 @@ export function installFakeBackend(fixtures) {
     const parts = e.scope.split("/").filter(Boolean);
     const subId = mg ? null : parts[1];
     const subName = subId ? (fixtures.subscriptions.find((s) => s.id === subId)?.displayName ?? subId) : null;
-    const level = mg ? "ManagementGroup" : parts.length === 2 ? "Subscription" : parts.length === 4 ? "ResourceGroup" : "Resource";
+    const level = mg
+      ? "ManagementGroup"
+      : parts.length === 2
+        ? "Subscription"
+        : parts.length === 4
+          ? "ResourceGroup"
+          : "Resource";
     const scopeName = mg
       ? `${groupNamed(fixtures.groups, mg)?.displayName ?? mg} (management group)`
       : level === "Subscription"
@@ -920,7 +926,11 @@ export function installFakeBackend(fixtures) {
         const bySub = fixtures.subscriptions.map((s) =>
           exemptions.filter((e) => e.scope.startsWith(`/subscriptions/${s.id}`)),
         );
-        return streamRows(args, 40, [atGroups, ...bySub].map((rows) => rows.map(toEntry)));
+        return streamRows(
+          args,
+          40,
+          [atGroups, ...bySub].map((rows) => rows.map(toEntry)),
+        );
       }
       case "expiring_exemptions":
         return exemptions.map(toEntry).filter((e) => e.expiry.kind === "expiresSoon");

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
-import { FIXTURES, MANAGEMENT_GROUPS, SUBSCRIPTIONS, installFakeBackend } from "./fake-backend.mjs";
+import { FIXTURES, MANAGEMENT_GROUPS, installFakeBackend } from "./fake-backend.mjs";
 import { serveStatic } from "./static-server.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -48,7 +48,6 @@ after(async () => {
 });
 
 const shot = (page, name) => page.screenshot({ path: join(ARTIFACTS, `ui-${name}.png`) });
-const countText = (page) => page.getByTestId("list-count").innerText();
 const waitCount = (page, text) =>
   page.waitForFunction((t) => document.querySelector('[data-testid="list-count"]')?.textContent === t, text, {
     timeout: 60_000,
@@ -83,7 +82,10 @@ describe("the register with 10,000 exemptions", () => {
 
     // The navigation counts what expires soon; a click opens the register on those.
     const tab = page.getByRole("tab", { name: "Exemptions" });
-    await page.waitForFunction((n) => document.querySelector('[data-testid="nav-exemptions"]')?.dataset.count === n, String(SOON));
+    await page.waitForFunction(
+      (n) => document.querySelector('[data-testid="nav-exemptions"]')?.dataset.count === n,
+      String(SOON),
+    );
     const t0 = await page.evaluate(() => performance.now());
     await tab.click();
     await page.getByTestId("exemption-row").first().waitFor();
@@ -91,11 +93,16 @@ describe("the register with 10,000 exemptions", () => {
     await waitCount(page, `Showing ${SOON} of ${fmt(TOTAL)}`);
     const allRows = Math.round((await page.evaluate(() => performance.now())) - t0);
     assert.match(await page.getByRole("combobox", { name: "State" }).innerText(), /Expires within 30 days/);
-    for (const badge of await page.getByTestId("expiry-badge").allInnerTexts()) assert.match(badge, /^Expires (today|in \d+ days?)$/);
+    for (const badge of await page.getByTestId("expiry-badge").allInnerTexts())
+      assert.match(badge, /^Expires (today|in \d+ days?)$/);
     await shot(page, "register-expiring-1440");
 
     // Everything, then a scope subtree and a category, counted as the data says.
-    const clear = await timeTo(page, () => page.getByRole("button", { name: "Clear filters" }).click(), `${fmt(TOTAL)} exemptions`);
+    const clear = await timeTo(
+      page,
+      () => page.getByRole("button", { name: "Clear filters" }).click(),
+      `${fmt(TOTAL)} exemptions`,
+    );
     const prod = MANAGEMENT_GROUPS.children[0].children[0];
     const inProd = (e) =>
       e.subscriptionId === prod.subscriptionIds[0] || e.exemption.scope.endsWith(`/managementGroups/${prod.name}`);
@@ -106,9 +113,16 @@ describe("the register with 10,000 exemptions", () => {
     await waitCount(page, `Showing ${fmt(expected)} of ${fmt(TOTAL)}`);
     const person = "sam.lee@contoso.example";
     const byPerson = entries.filter(
-      (e) => inProd(e) && e.exemption.category === "Mitigated" && [e.createdBy, e.requestedBy, e.approvedBy].includes(person),
+      (e) =>
+        inProd(e) &&
+        e.exemption.category === "Mitigated" &&
+        [e.createdBy, e.requestedBy, e.approvedBy].includes(person),
     ).length;
-    const filterMs = await timeTo(page, () => choose(page, "Person", person), `Showing ${fmt(byPerson)} of ${fmt(TOTAL)}`);
+    const filterMs = await timeTo(
+      page,
+      () => choose(page, "Person", person),
+      `Showing ${fmt(byPerson)} of ${fmt(TOTAL)}`,
+    );
     await page.getByRole("button", { name: "Clear filters" }).click();
     await waitCount(page, `${fmt(TOTAL)} exemptions`);
 
@@ -123,9 +137,7 @@ describe("the register with 10,000 exemptions", () => {
     const sortMs = await (async () => {
       const t = Date.now();
       await expires.getByRole("button").click();
-      await page.waitForFunction(() =>
-        document.querySelector('[role="columnheader"][aria-sort="ascending"]'),
-      );
+      await page.waitForFunction(() => document.querySelector('[role="columnheader"][aria-sort="ascending"]'));
       return Date.now() - t;
     })();
     const first = () => page.getByTestId("exemption-row").first();
@@ -163,7 +175,12 @@ describe("the register with 10,000 exemptions", () => {
       const box = await page.getByRole("columnheader", { name, exact: true }).boundingBox();
       assert.ok(box && box.x >= 0 && box.x + box.width <= 960, `${name} is in view at 960 px: ${JSON.stringify(box)}`);
     }
-    const badge = await page.getByTestId("exemption-row").first().getByText(/Never|Expired|Active|Expires/).first().boundingBox();
+    const badge = await page
+      .getByTestId("exemption-row")
+      .first()
+      .getByText(/Never|Expired|Active|Expires/)
+      .first()
+      .boundingBox();
     assert.ok(badge && badge.x + badge.width <= 960, "the state is in view");
     const overflow = await page.evaluate(() => ({
       page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
@@ -186,9 +203,15 @@ describe("the register with 10,000 exemptions", () => {
     await page.getByTestId("settings-saved").waitFor();
     // A narrower window counts fewer as expiring soon.
     const within10 = entries.filter(
-      (e) => e.exemption.expiresOn && Date.parse(e.exemption.expiresOn) > Date.now() && Date.parse(e.exemption.expiresOn) - Date.now() < 10 * 86_400_000,
+      (e) =>
+        e.exemption.expiresOn &&
+        Date.parse(e.exemption.expiresOn) > Date.now() &&
+        Date.parse(e.exemption.expiresOn) - Date.now() < 10 * 86_400_000,
     ).length;
-    await page.waitForFunction((n) => document.querySelector('[data-testid="nav-exemptions"]')?.dataset.count === n, String(within10));
+    await page.waitForFunction(
+      (n) => document.querySelector('[data-testid="nav-exemptions"]')?.dataset.count === n,
+      String(within10),
+    );
     await shot(page, "settings-960");
     await page.setViewportSize({ width: 1440, height: 900 });
     await shot(page, "settings-1440");

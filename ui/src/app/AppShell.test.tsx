@@ -48,9 +48,7 @@ function interrupted(): ApplyReport {
   return report;
 }
 
-function backend(
-  over: { draft?: ExemptionDraft | null; unfinished?: ApplyReport[]; register?: RegisterEntry[] } = {},
-) {
+function backend(over: { draft?: ExemptionDraft | null; unfinished?: ApplyReport[]; register?: RegisterEntry[] } = {}) {
   invokeMock.mockImplementation(async (cmd: string, args?: unknown) => {
     const a = (args ?? {}) as Record<string, unknown>;
     switch (cmd) {

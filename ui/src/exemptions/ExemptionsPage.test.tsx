@@ -20,7 +20,12 @@ const ALL: RegisterEntry[] = [
   entry(0, { expiresOn: "2030-03-01T00:00:00Z", expiry: { kind: "active" } }),
   entry(1, { category: "Mitigated" }),
   entry(2, { expiresOn: "2026-12-20T00:00:00Z", expiry: { kind: "expiresSoon", days: 19 } }),
-  entry(3, { category: "Mitigated", level: "ResourceGroup", expiresOn: "2031-01-01T00:00:00Z", expiry: { kind: "active" } }),
+  entry(3, {
+    category: "Mitigated",
+    level: "ResourceGroup",
+    expiresOn: "2031-01-01T00:00:00Z",
+    expiry: { kind: "active" },
+  }),
   entry(4, { expiresOn: "2026-06-01T00:00:00Z", expiry: { kind: "expired" }, requestedBy: "Sam Lee" }),
   entry(5, { initiativeId: ISO, initiativeName: "ISO 27001:2013", recommendations: [] }),
 ];

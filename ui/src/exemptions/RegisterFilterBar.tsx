@@ -45,9 +45,16 @@ export function RegisterFilterBar({ entries, groups, filters, onChange, windowDa
     text: k === "expiresSoon" ? `Expires within ${windowDays} days` : STATE_WORDS[k],
   }));
   const categories = Object.entries(CATEGORY_LABELS).map(([value, text]) => ({ value, text }));
-  const set = <K extends keyof RegisterFilters>(key: K) => (value: string) =>
-    onChange({ ...filters, [key]: value === ANY ? null : value });
-  const one = (label: string, key: Exclude<keyof RegisterFilters, "exemptionIds">, choices: (Choice & { depth?: number })[], anyText: string) => (
+  const set =
+    <K extends keyof RegisterFilters>(key: K) =>
+    (value: string) =>
+      onChange({ ...filters, [key]: value === ANY ? null : value });
+  const one = (
+    label: string,
+    key: Exclude<keyof RegisterFilters, "exemptionIds">,
+    choices: (Choice & { depth?: number })[],
+    anyText: string,
+  ) => (
     <Field label={label} size="small" className={styles.field}>
       <FilterDropdown
         label={label}

@@ -27,9 +27,17 @@ const useStyles = makeStyles({
     ":hover": { textDecorationLine: "underline", color: tokens.colorBrandForegroundLinkHover },
     ":focus-visible": { outline: `${tokens.strokeWidthThick} solid ${tokens.colorStrokeFocus2}` },
   },
-  mono: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, color: tokens.colorNeutralForeground3 },
+  mono: {
+    fontFamily: tokens.fontFamilyMonospace,
+    fontSize: tokens.fontSizeBase200,
+    color: tokens.colorNeutralForeground3,
+  },
   badge: { whiteSpace: "nowrap", flexShrink: 0 },
-  muted: { color: tokens.colorNeutralForeground3, fontSize: tokens.fontSizeBase200, lineHeight: tokens.lineHeightBase200 },
+  muted: {
+    color: tokens.colorNeutralForeground3,
+    fontSize: tokens.fontSizeBase200,
+    lineHeight: tokens.lineHeightBase200,
+  },
 });
 
 const BADGE_COLOR: Record<ExpiryState["kind"], "success" | "warning" | "danger" | "informative"> = {
@@ -150,7 +158,10 @@ export function RegisterTable({ entries, sort, onSortChange, selectedIds, onTogg
         sortable: true,
         render: (e) => (
           <div className={styles.stack}>
-            <Truncated text={recommendationText(e)} title={e.recommendations.map((r) => r.displayName).join("\n") || recommendationText(e)} />
+            <Truncated
+              text={recommendationText(e)}
+              title={e.recommendations.map((r) => r.displayName).join("\n") || recommendationText(e)}
+            />
             {e.recommendations.length > 1 ? (
               <Truncated text={`${e.recommendations.length} recommendations`} className={styles.muted} />
             ) : null}

@@ -20,8 +20,19 @@ import { entry, ISO } from "./registerFixtures";
 // SUBS[0] is under "contoso"; SUBS[1] and SUBS[2] under its child "contoso-dev".
 const ROWS: RegisterEntry[] = [
   entry(0, { level: "ManagementGroup", expiry: { kind: "expired" }, expiresOn: "2026-01-01T00:00:00Z" }),
-  entry(1, { sub: 0, category: "Mitigated", expiry: { kind: "expiresSoon", days: 3 }, expiresOn: "2026-12-04T00:00:00Z" }),
-  entry(2, { sub: 1, level: "ResourceGroup", expiry: { kind: "active" }, expiresOn: "2027-06-01T00:00:00Z", requestedBy: "Sam Lee" }),
+  entry(1, {
+    sub: 0,
+    category: "Mitigated",
+    expiry: { kind: "expiresSoon", days: 3 },
+    expiresOn: "2026-12-04T00:00:00Z",
+  }),
+  entry(2, {
+    sub: 1,
+    level: "ResourceGroup",
+    expiry: { kind: "active" },
+    expiresOn: "2027-06-01T00:00:00Z",
+    requestedBy: "Sam Lee",
+  }),
   entry(3, { sub: 2, initiativeId: ISO, initiativeName: "ISO 27001:2013", recommendations: [], approvedBy: "Kim Ng" }),
   entry(4, {
     sub: 1,
@@ -115,7 +126,15 @@ describe("the register's words and order", () => {
 
   test("a search looks at names, scope, initiative, recommendation and people", () => {
     const text = registerSearchText(ROWS[3]!).toLowerCase();
-    for (const word of ["exemption 3", "ex-3", "contoso sandbox", "iso 27001", "every recommendation", "kim ng", "waiver"])
+    for (const word of [
+      "exemption 3",
+      "ex-3",
+      "contoso sandbox",
+      "iso 27001",
+      "every recommendation",
+      "kim ng",
+      "waiver",
+    ])
       expect(text).toContain(word);
   });
 });

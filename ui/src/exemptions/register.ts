@@ -38,8 +38,7 @@ export const NO_FILTERS: RegisterFilters = {
   exemptionIds: null,
 };
 
-export const isFiltered = (f: RegisterFilters) =>
-  Object.values(f).some((v) => v !== null);
+export const isFiltered = (f: RegisterFilters) => Object.values(f).some((v) => v !== null);
 
 /** The filters a seed from another screen asks for (everything else cleared). */
 export function filtersFromSeed(seed: RegisterSeed): RegisterFilters {
@@ -87,8 +86,7 @@ export function recommendationText(e: RegisterEntry): string {
   return e.recommendations.map((r) => r.displayName).join(", ");
 }
 
-const recommendationId = (r: RegisterEntry["recommendations"][number]) =>
-  r.recommendationKey ?? `ref:${r.referenceId}`;
+const recommendationId = (r: RegisterEntry["recommendations"][number]) => r.recommendationKey ?? `ref:${r.referenceId}`;
 
 /** Expired first, then the soonest; never-expiring last. */
 const STATE_ORDER: Record<StateKind, number> = { expired: 0, expiresSoon: 1, active: 2, never: 3 };
@@ -166,8 +164,7 @@ export function matcher(filters: RegisterFilters, groups: ManagementGroupNode | 
     (f.state === null || e.expiry.kind === f.state) &&
     (f.initiative === null || e.initiativeId === f.initiative) &&
     (f.recommendation === null || e.recommendations.some((r) => recommendationId(r) === f.recommendation)) &&
-    (person === null ||
-      [e.createdBy, e.requestedBy, e.approvedBy].some((p) => p?.toLowerCase() === person)) &&
+    (person === null || [e.createdBy, e.requestedBy, e.approvedBy].some((p) => p?.toLowerCase() === person)) &&
     (ids === null || ids.has(e.exemption.id.toLowerCase()));
 }
 
@@ -221,7 +218,8 @@ const NUMBER = new Intl.NumberFormat("en-US");
 /** "Showing 120 of 10,000", "10,000 exemptions", and while the read streams in, "loading… 3,000 so far". */
 export function registerCount(shown: number, total: number, loading: boolean): string {
   const n = (x: number) => NUMBER.format(x);
-  if (shown === total) return loading ? `loading… ${n(total)} so far` : `${n(total)} exemption${total === 1 ? "" : "s"}`;
+  if (shown === total)
+    return loading ? `loading… ${n(total)} so far` : `${n(total)} exemption${total === 1 ? "" : "s"}`;
   const count = `Showing ${n(shown)} of ${n(total)}`;
   return loading ? `${count} · loading… ${n(total)} so far` : count;
 }

@@ -40,13 +40,19 @@ export function entry(i: number, over: Over = {}): RegisterEntry {
       policyDefinitionReferenceIds: [`ref_${i}`],
     },
     level,
-    scopeName: atGroup ? "Contoso (management group)" : level === "ResourceGroup" ? `rg-${i} in ${sub.displayName}` : sub.displayName,
+    scopeName: atGroup
+      ? "Contoso (management group)"
+      : level === "ResourceGroup"
+        ? `rg-${i} in ${sub.displayName}`
+        : sub.displayName,
     subscriptionId: atGroup ? null : sub.id,
     subscriptionName: atGroup ? null : sub.displayName,
     initiativeId: MCSB,
     initiativeName: "Microsoft cloud security benchmark",
     assignmentName: "ASC Default",
-    recommendations: [{ referenceId: `ref_${i}`, recommendationKey: `rec-${i % 3}`, displayName: `Recommendation ${i % 3}` }],
+    recommendations: [
+      { referenceId: `ref_${i}`, recommendationKey: `rec-${i % 3}`, displayName: `Recommendation ${i % 3}` },
+    ],
     expiry: over.expiry ?? { kind: "never" },
     createdBy: "alex@contoso.com",
     createdAt: "2026-01-05T10:00:00Z",
@@ -56,7 +62,9 @@ export function entry(i: number, over: Over = {}): RegisterEntry {
     approvedBy: null,
     ticket: null,
     ...Object.fromEntries(
-      Object.entries(over).filter(([k]) => !["displayName", "category", "expiresOn", "sub", "scope", "level", "expiry"].includes(k)),
+      Object.entries(over).filter(
+        ([k]) => !["displayName", "category", "expiresOn", "sub", "scope", "level", "expiry"].includes(k),
+      ),
     ),
   };
 }

@@ -19,7 +19,8 @@ describe("Settings", () => {
     invokeMock.mockImplementation(async (cmd: string, args?: unknown) => {
       if (cmd === "get_settings") return { reminderWindowDays: 30, remindersEnabled: true };
       if (cmd === "save_settings") {
-        if (failNext) throw { code: "database", message: "The settings could not be written: disk full.", details: null };
+        if (failNext)
+          throw { code: "database", message: "The settings could not be written: disk full.", details: null };
         return (args as { settings: Settings }).settings;
       }
       throw { code: "unknown", message: cmd, details: null };

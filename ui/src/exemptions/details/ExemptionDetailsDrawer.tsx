@@ -1,10 +1,4 @@
-import {
-  Button,
-  DrawerBody,
-  DrawerHeader,
-  DrawerHeaderTitle,
-  OverlayDrawer,
-} from "@fluentui/react-components";
+import { Button, DrawerBody, DrawerHeader, DrawerHeaderTitle, OverlayDrawer } from "@fluentui/react-components";
 import { DismissRegular } from "@fluentui/react-icons";
 import type { RegisterEntry } from "../../ipc/bindings";
 
