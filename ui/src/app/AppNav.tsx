@@ -1,6 +1,7 @@
-import { Tab, TabList, makeStyles, tokens } from "@fluentui/react-components";
+import { Tab, TabList, makeStyles, tabClassNames, tokens } from "@fluentui/react-components";
 import { SettingsRegular, ShieldTaskRegular, ShieldCheckmarkRegular } from "@fluentui/react-icons";
 import { useQuery } from "@tanstack/react-query";
+import type { CSSProperties } from "react";
 import { queries } from "../ipc/queries";
 import { useNavigation, type Screen } from "./navigation";
 
@@ -18,10 +19,11 @@ const useStyles = makeStyles({
   list: { width: "100%" },
   // The count is drawn, not written, so the tab's text stays exactly its name
   // (WebDriver finds tabs by text); screen readers hear it through aria-describedby.
-  // On the tab's text, not the tab: Fluent draws the selection bar with the tab's own ::after.
+  // After the tab's text, not the tab (Fluent draws the selection bar with the tab's
+  // own ::after); the number comes in a custom property, the text stays a plain string.
   counted: {
-    "::after": {
-      content: "attr(data-count)",
+    [`& .${tabClassNames.content}::after`]: {
+      content: "var(--nav-count)",
       display: "inline-block",
       marginLeft: tokens.spacingHorizontalS,
       minWidth: "20px",
@@ -59,8 +61,7 @@ export function AppNav() {
     if (value === "exemptions" && expiring > 0) openRegister({ expiringSoon: true });
     else go(value);
   };
-  // The tab's text slot, drawing the count after the name.
-  const counted = expiring > 0 ? { className: styles.counted, "data-count": NUMBER.format(expiring) } : undefined;
+  const count = expiring > 0 ? NUMBER.format(expiring) : undefined;
   return (
     <nav className={styles.root} aria-label="Main">
       <TabList
@@ -79,9 +80,10 @@ export function AppNav() {
         <Tab
           value="exemptions"
           icon={<ShieldCheckmarkRegular />}
-          content={counted}
+          className={count ? styles.counted : undefined}
+          style={count ? ({ "--nav-count": JSON.stringify(count) } as CSSProperties) : undefined}
           data-testid="nav-exemptions"
-          data-count={expiring > 0 ? NUMBER.format(expiring) : undefined}
+          data-count={count}
           aria-describedby={expiring > 0 ? "nav-expiring" : undefined}
         >
           Exemptions
