@@ -160,7 +160,7 @@ describe("the register with 10,000 exemptions", () => {
     // Details open from the row by Enter; Escape closes them and the row has focus again.
     await page.getByTestId("exemption-row").nth(1).focus();
     await page.keyboard.press("Enter");
-    const details = page.getByTestId("exemption-details");
+    const details = page.getByRole("dialog");
     await details.waitFor();
     await page.waitForTimeout(500); // the drawer slides in
     await shot(page, "register-details-1440");

@@ -10,7 +10,15 @@ import { ErrorBar } from "../shared/ErrorBar";
 import { useArriving, useListView, type SortState } from "../shared/listView";
 import { ExemptionActions } from "./actions/ExemptionActions";
 import { ExemptionDetailsDrawer } from "./details/ExemptionDetailsDrawer";
-import { filtersFromSeed, matcher, NO_FILTERS, REGISTER_COMPARES, registerCount, registerSearchText } from "./register";
+import {
+  filtersFromSeed,
+  isFiltered,
+  matcher,
+  NO_FILTERS,
+  REGISTER_COMPARES,
+  registerCount,
+  registerSearchText,
+} from "./register";
 import { RegisterFilterBar } from "./RegisterFilterBar";
 import { RegisterTable } from "./RegisterTable";
 
@@ -139,13 +147,15 @@ export function ExemptionsPage() {
           </Caption1>
         ) : null}
       </div>
-      <RegisterFilterBar
-        entries={all}
-        groups={groups.data}
-        filters={filters}
-        onChange={setFilters}
-        windowDays={windowDays}
-      />
+      {all.length > 0 || isFiltered(filters) ? (
+        <RegisterFilterBar
+          entries={all}
+          groups={groups.data}
+          filters={filters}
+          onChange={setFilters}
+          windowDays={windowDays}
+        />
+      ) : null}
       {error ? (
         <ErrorBar error={error} title="Couldn't load exemptions" onRetry={refresh} retrying={register.isFetching} />
       ) : null}
