@@ -14,7 +14,9 @@
 
 use tauri_specta::{collect_commands, collect_events, Builder, ErrorHandlingMode};
 
-use crate::commands::{apply, changes, database, details, exempt, exemptions, reads, recommendations, session};
+use crate::commands::{
+    apply, changes, database, details, exempt, exemptions, reads, recommendations, register, session, settings,
+};
 use crate::events::{ApplyProgressEvent, ApplyStoppedEvent, DeviceCodeEvent};
 
 /// Every command and event. Commands reject with an `ErrorPayload`, which the
@@ -55,6 +57,10 @@ pub fn builder() -> Builder<tauri::Wry> {
             apply::effect_status,
             exemptions::list_exemptions,
             reads::cancel_read,
+            register::exemption_register,
+            register::expiring_exemptions,
+            settings::get_settings,
+            settings::save_settings,
             changes::prepare_exemption_change,
             details::exemption_details,
             database::database_status,

@@ -43,7 +43,7 @@ const LISTS = {
   },
   exemptions: {
     row: '[data-testid="exemption-row"]',
-    command: "list_exemptions",
+    command: "exemption_register",
     query: "waiver 123",
     url: `?exemptions=${N}`,
     scroller: '[role="grid"][aria-label="Exemptions"]',

@@ -205,13 +205,27 @@ export function installFakeBackend(fixtures) {
         notExemptibleReason: null,
       });
     }
+    // `soon=N`: the first N expire within the reminder window (the rest well after it, or before now).
+    const soon = count("soon");
+    const PEOPLE = ["alex.admin@contoso.example", "sam.lee@contoso.example", "kim.ng@contoso.example", "ops-pipeline"];
+    const GROUPS = ["contoso", "contoso-prod", "contoso-dev"];
     for (let i = 0; i < count("exemptions"); i++) {
       const sub = subs[i % subs.length];
+      const group = `/providers/Microsoft.Management/managementGroups/${GROUPS[i % GROUPS.length]}`;
       const at = [
         `/subscriptions/${sub}`,
         `/subscriptions/${sub}/resourceGroups/rg-${i % 40}`,
         `/subscriptions/${sub}/resourceGroups/rg-${i % 40}/providers/Microsoft.Compute/virtualMachines/vm-${i}`,
-      ][i % 3];
+        group,
+      ][i % 4];
+      const expiresOn =
+        i < soon
+          ? new Date(Date.now() + (1 + (i % 25)) * 86_400_000).toISOString()
+          : i % 6 === 0
+            ? null
+            : i % 9 === 0
+              ? new Date(Date.UTC(2025, i % 12, 1 + (i % 28))).toISOString()
+              : new Date(Date.UTC(2028, i % 12, 1 + (i % 28))).toISOString();
       exemptions.push({
         id: `${at}/providers/Microsoft.Authorization/policyExemptions/bench-${i}`,
         name: `bench-${i}`,
@@ -219,10 +233,16 @@ export function installFakeBackend(fixtures) {
         displayName: i % 5 === 0 ? null : `${WORDS[i % WORDS.length]} exemption ${i}`,
         description: i % 2 === 0 ? `Accepted risk number ${i}.` : null,
         category: i % 4 === 0 ? "Mitigated" : "Waiver",
-        expiresOn: i % 6 === 0 ? null : new Date(Date.UTC(2027, i % 12, 1 + (i % 28))).toISOString(),
-        expired: i % 9 === 0,
-        policyAssignmentId: `/subscriptions/${sub}/providers/Microsoft.Authorization/policyAssignments/SecurityCenterBuiltIn`,
-        policyDefinitionReferenceIds: [`ref_${i % 97}`],
+        expiresOn,
+        expired: expiresOn !== null && Date.parse(expiresOn) < Date.now(),
+        policyAssignmentId: `${i % 4 === 3 ? group : `/subscriptions/${sub}`}/providers/Microsoft.Authorization/policyAssignments/${i % 7 === 0 ? "iso27001" : "SecurityCenterBuiltIn"}`,
+        // ISO's exempt the whole initiative; the rest one of the fixture's recommendations.
+        policyDefinitionReferenceIds:
+          i % 7 === 0 ? [] : [`mcsb_${fixtures.recommendations[i % fixtures.recommendations.length].key.slice(-4)}`],
+        createdBy: PEOPLE[i % PEOPLE.length],
+        createdAt: new Date(Date.UTC(2024 + (i % 2), i % 12, 1 + (i % 27), 9)).toISOString(),
+        requestedBy: i % 3 === 0 ? PEOPLE[(i + 1) % 3] : null,
+        approvedBy: i % 5 === 0 ? PEOPLE[(i + 2) % 3] : null,
       });
     }
   }
@@ -568,6 +588,77 @@ export function installFakeBackend(fixtures) {
     };
   }
 
+  // --- the register (every exemption, in words) and the settings ---
+  let settings = { reminderWindowDays: 30, remindersEnabled: true, ...(fixtures.settings ?? {}) };
+  const DAY = 86_400_000;
+  function groupNamed(node, name) {
+    if (!node) return null;
+    if (node.name.toLowerCase() === name.toLowerCase()) return node;
+    for (const c of node.children) {
+      const found = groupNamed(c, name);
+      if (found) return found;
+    }
+    return null;
+  }
+  const KNOWN_REFS = {
+    storageAccountShouldRestrictNetworkAccess: "aaaaaaaa-0000-4000-8000-000000000001",
+    vulnerabilityAssessmentOnVmsMonitoring: "aaaaaaaa-0000-4000-8000-000000000003",
+  };
+  function recommendationOf(ref) {
+    const key =
+      KNOWN_REFS[ref] ?? recommendations.find((r) => INITIATIVES.some((i) => i.ref(r.key) === ref))?.key ?? null;
+    const rec = key ? recommendations.find((r) => r.key === key) : null;
+    return { referenceId: ref, recommendationKey: rec ? rec.key : null, displayName: rec ? rec.displayName : ref };
+  }
+  function expiryOf(expiresOn) {
+    if (!expiresOn) return { kind: "never" };
+    const left = Date.parse(expiresOn) - Date.now();
+    if (left <= 0) return { kind: "expired" };
+    const days = Math.floor(left / DAY);
+    return days < settings.reminderWindowDays ? { kind: "expiresSoon", days } : { kind: "active" };
+  }
+  function toEntry(e) {
+    const mg = e.scope.startsWith(MG_PREFIX) ? e.scope.slice(MG_PREFIX.length) : null;
+    const parts = e.scope.split("/").filter(Boolean);
+    const subId = mg ? null : parts[1];
+    const subName = subId ? (fixtures.subscriptions.find((s) => s.id === subId)?.displayName ?? subId) : null;
+    const level = mg
+      ? "ManagementGroup"
+      : parts.length === 2
+        ? "Subscription"
+        : parts.length === 4
+          ? "ResourceGroup"
+          : "Resource";
+    const scopeName = mg
+      ? `${groupNamed(fixtures.groups, mg)?.displayName ?? mg} (management group)`
+      : level === "Subscription"
+        ? subName
+        : level === "ResourceGroup"
+          ? `${parts[3]} in ${subName}`
+          : `${parts.at(-1)} (${parts.at(-2)}) in ${parts[3]}, ${subName}`;
+    const iso = e.policyAssignmentId.endsWith("/iso27001");
+    return {
+      exemption: clone(e),
+      level,
+      scopeName,
+      subscriptionId: subId,
+      subscriptionName: subName,
+      initiativeId: `/providers/Microsoft.Authorization/policySetDefinitions/${iso ? "iso27001" : "mcsb"}`,
+      initiativeName: iso ? "ISO 27001:2013" : "Microsoft cloud security benchmark",
+      assignmentName: iso ? "ISO 27001" : "ASC Default",
+      recommendations: e.policyDefinitionReferenceIds.map(recommendationOf),
+      expiry: expiryOf(e.expiresOn),
+      createdBy: e.createdBy ?? "alex.admin@contoso.example",
+      createdAt: e.createdAt ?? "2026-01-05T09:30:00Z",
+      lastModifiedBy: null,
+      lastModifiedAt: null,
+      requestedBy: e.requestedBy ?? null,
+      approvedBy: e.approvedBy ?? null,
+      ticket: null,
+    };
+  }
+  window.__register = () => exemptions.map(toEntry);
+
   // --- events (what @tauri-apps/api/event's listen() talks to) ---
   const listeners = [];
   let eventId = 0;
@@ -899,6 +990,26 @@ export function installFakeBackend(fixtures) {
       case "exemption_details":
         await delay(40);
         return clone(exemptionDetails(args.exemptionId));
+      case "exemption_register": {
+        // As the backend does: the management groups' first, then one batch per subscription.
+        const atGroups = exemptions.filter((e) => e.scope.startsWith(MG_PREFIX));
+        const bySub = fixtures.subscriptions.map((s) =>
+          exemptions.filter((e) => e.scope.startsWith(`/subscriptions/${s.id}`)),
+        );
+        return streamRows(
+          args,
+          40,
+          [atGroups, ...bySub].map((rows) => rows.map(toEntry)),
+        );
+      }
+      case "expiring_exemptions":
+        return exemptions.map(toEntry).filter((e) => e.expiry.kind === "expiresSoon");
+      case "get_settings":
+        return clone(settings);
+      case "save_settings":
+        await delay(80);
+        settings = clone(args.settings);
+        return clone(settings);
       case "list_exemptions":
         return streamRows(
           args,

@@ -2,7 +2,8 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, test, vi } from "vitest";
 import { applyStore } from "../apply/applyStore";
-import type { ApplyReport, ExemptionDraft, Recommendation } from "../ipc/bindings";
+import { entry } from "../exemptions/registerFixtures";
+import type { ApplyReport, ExemptionDraft, Recommendation, RegisterEntry } from "../ipc/bindings";
 import { GROUPS, SUBS, preparationFor, reportFor, resetEvents, validate } from "../test/fakeIpc";
 import { renderWithProviders } from "../test/render";
 import { AppShell } from "./AppShell";
@@ -48,7 +49,7 @@ function interrupted(): ApplyReport {
   return report;
 }
 
-function backend(over: { draft?: ExemptionDraft | null; unfinished?: ApplyReport[] } = {}) {
+function backend(over: { draft?: ExemptionDraft | null; unfinished?: ApplyReport[]; register?: RegisterEntry[] } = {}) {
   invokeMock.mockImplementation(async (cmd: string, args?: unknown) => {
     const a = (args ?? {}) as Record<string, unknown>;
     switch (cmd) {
@@ -72,6 +73,12 @@ function backend(over: { draft?: ExemptionDraft | null; unfinished?: ApplyReport
         return interrupted();
       case "effect_status":
         return { applyId: a.applyId, items: [], complete: false, expectedBy: "2030-01-02T10:00:00Z" };
+      case "exemption_register":
+        return over.register ?? [];
+      case "expiring_exemptions":
+        return (over.register ?? []).filter((e) => e.expiry.kind === "expiresSoon");
+      case "get_settings":
+        return { reminderWindowDays: 30, remindersEnabled: true };
       case "resume_apply":
       case "save_draft":
       case "discard_draft":
@@ -137,5 +144,29 @@ describe("App shell", () => {
     const dialog = await screen.findByRole("dialog", { hidden: true });
     await within(dialog).findByTestId("apply-progress");
     expect(callsOf("resume_apply")).toHaveLength(0);
+  });
+
+  test("the navigation counts exemptions expiring soon; a click opens the register on them; Settings is a screen", async () => {
+    const register = [
+      entry(0, { expiry: { kind: "expiresSoon", days: 3 }, expiresOn: "2030-01-04T00:00:00Z" }),
+      entry(1),
+      entry(2, { expiry: { kind: "expiresSoon", days: 20 }, expiresOn: "2030-01-21T00:00:00Z" }),
+    ];
+    backend({ register });
+    const user = userEvent.setup();
+    renderWithProviders(<AppShell />);
+    const tab = screen.getByRole("tab", { name: "Exemptions" });
+    await waitFor(() => expect(tab).toHaveAttribute("data-count", "2"));
+    // The tab's text stays its name; the count is described.
+    expect(tab).toHaveTextContent(/^Exemptions$/);
+    expect(tab).toHaveAccessibleDescription("2 expiring soon; opens them");
+    await user.click(tab);
+    const main = screen.getByRole("main", { name: "Exemptions" });
+    await waitFor(() => expect(within(main).getAllByTestId("exemption-row")).toHaveLength(2));
+    expect(within(main).getByRole("combobox", { name: "State" })).toHaveTextContent("Expires within 30 days");
+
+    await user.click(screen.getByRole("tab", { name: "Settings" }));
+    expect(await screen.findByRole("textbox", { name: /Reminder window/ })).toHaveValue("30");
+    expect(screen.getByRole("main", { name: "Settings" })).toBeInTheDocument();
   });
 });

@@ -8,9 +8,10 @@ import { ExemptTargetProvider } from "./exemptTarget";
 import { SignInAgainProvider } from "../shared/signInAgain";
 import { ExemptionsPage } from "../exemptions/ExemptionsPage";
 import { RecommendationsPage } from "../recommendations/RecommendationsPage";
+import { SettingsPage } from "../settings/SettingsPage";
 import { AppHeader } from "./AppHeader";
 import { AppNav } from "./AppNav";
-import { NavigationProvider, useNavigation } from "./navigation";
+import { NavigationProvider, useNavigation, type Screen } from "./navigation";
 
 const useStyles = makeStyles({
   root: {
@@ -29,8 +30,15 @@ const useStyles = makeStyles({
     overflow: "auto",
     padding: `${tokens.spacingVerticalXL} ${tokens.spacingHorizontalXXL}`,
     minWidth: 0,
+    "@media (max-width: 1100px)": { padding: `${tokens.spacingVerticalL} ${tokens.spacingHorizontalL}` },
   },
 });
+
+const SCREEN_NAMES: Record<Screen, string> = {
+  recommendations: "Recommendations",
+  exemptions: "Exemptions",
+  settings: "Settings",
+};
 
 export function AppShell() {
   return (
@@ -58,11 +66,13 @@ function Shell() {
             <AppHeader onSwitchTenant={() => setConnectOpen(true)} />
           </div>
           <div className={styles.nav}>
-            <AppNav screen={screen} onChange={setScreen} />
+            <AppNav />
           </div>
-          <main className={styles.main} aria-label={screen === "recommendations" ? "Recommendations" : "Exemptions"}>
+          <main className={styles.main} aria-label={SCREEN_NAMES[screen]}>
             <ApplyBanners />
-            {screen === "recommendations" ? <RecommendationsPage /> : <ExemptionsPage />}
+            {screen === "recommendations" ? <RecommendationsPage /> : null}
+            {screen === "exemptions" ? <ExemptionsPage /> : null}
+            {screen === "settings" ? <SettingsPage /> : null}
           </main>
         </div>
         <ConnectDialog open={connectOpen} onClose={() => setConnectOpen(false)} />

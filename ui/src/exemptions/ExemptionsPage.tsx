@@ -1,16 +1,26 @@
 import { Button, Caption1, Input, Spinner, Title3, makeStyles, tokens } from "@fluentui/react-components";
 import { ArrowClockwiseRegular, SearchRegular, ShieldDismissRegular } from "@fluentui/react-icons";
 import { useQuery } from "@tanstack/react-query";
-import { useCallback, useMemo, useState } from "react";
-import type { Exemption } from "../ipc/bindings";
-import { countLabel, useArriving, useListView, type SortState } from "../shared/listView";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useNavigation, type Navigation } from "../app/navigation";
+import type { RegisterEntry } from "../ipc/bindings";
+import { queries, queryError, rowsSoFar, useManagementGroups, useSubscriptions } from "../ipc/queries";
 import { EmptyState } from "../shared/EmptyState";
 import { ErrorBar } from "../shared/ErrorBar";
-import { queries, queryError, rowsSoFar, useSubscriptions } from "../ipc/queries";
+import { useArriving, useListView, type SortState } from "../shared/listView";
 import { ExemptionActions } from "./actions/ExemptionActions";
-import { EXEMPTION_COMPARES, exemptionSearchText } from "./exemptionColumns";
-import { ExemptionsTable } from "./ExemptionsTable";
-import { SubscriptionFilter } from "./SubscriptionFilter";
+import { ExemptionDetailsDrawer } from "./details/ExemptionDetailsDrawer";
+import {
+  filtersFromSeed,
+  isFiltered,
+  matcher,
+  NO_FILTERS,
+  REGISTER_COMPARES,
+  registerCount,
+  registerSearchText,
+} from "./register";
+import { RegisterFilterBar } from "./RegisterFilterBar";
+import { RegisterTable } from "./RegisterTable";
 
 const useStyles = makeStyles({
   root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM, minWidth: 0 },
@@ -23,21 +33,42 @@ const useStyles = makeStyles({
     borderRadius: tokens.borderRadiusMedium,
     boxShadow: tokens.shadow4,
     padding: tokens.spacingHorizontalS,
+    minWidth: 0,
   },
 });
 
-const NONE: readonly Exemption[] = [];
+const NONE: readonly RegisterEntry[] = [];
 
+/** The seed last applied (by its time), so a seed applies once, not on every visit. */
+let appliedSeedAt = 0;
+function takeSeed(registerSeed: Navigation["registerSeed"]) {
+  if (!registerSeed || registerSeed.at === appliedSeedAt) return null;
+  appliedSeedAt = registerSeed.at;
+  return filtersFromSeed(registerSeed.seed);
+}
+
+/** The register: every exemption the user can read, at every level, with search,
+ * filters, sort on every column, the actions on the chosen ones, and details. */
 export function ExemptionsPage() {
   const styles = useStyles();
   const subscriptions = useSubscriptions();
-  // Remember what was unchecked, so every subscription starts checked.
-  const [unchecked, setUnchecked] = useState<ReadonlySet<string>>(new Set());
-  const checkedIds = useMemo(
-    () => (subscriptions.data ?? []).map((s) => s.id).filter((id) => !unchecked.has(id)),
-    [subscriptions.data, unchecked],
-  );
-  // The rows chosen for Extend / Edit / Remove expiry / Delete; the table sets it (wired at merge).
+  const groups = useManagementGroups();
+  const settings = useQuery(queries.settings());
+  const register = useQuery(queries.register());
+  const { registerSeed } = useNavigation();
+
+  const [filters, setFilters] = useState(() => takeSeed(registerSeed) ?? NO_FILTERS);
+  const [search, setSearch] = useState("");
+  const [sort, setSort] = useState<SortState>(null);
+  // Another screen opened the register while it shows: its seed replaces the filters.
+  useEffect(() => {
+    const seeded = takeSeed(registerSeed);
+    if (seeded) {
+      setFilters(seeded);
+      setSearch("");
+    }
+  }, [registerSeed]);
+
   const [selectedIds, setSelectedIds] = useState<ReadonlySet<string>>(new Set());
   const toggleSelected = useCallback(
     (id: string) =>
@@ -48,52 +79,58 @@ export function ExemptionsPage() {
       }),
     [],
   );
-  const exemptions = useQuery({
-    ...queries.exemptions(checkedIds),
-    enabled: subscriptions.isSuccess && checkedIds.length > 0,
-  });
-  const [search, setSearch] = useState("");
-  const [sort, setSort] = useState<SortState>(null);
-  const searchText = useMemo(() => exemptionSearchText(subscriptions.data ?? []), [subscriptions.data]);
-  const all = exemptions.data ?? NONE;
-  // Rows streaming in (the read's partial list), or a refetch's rows arriving.
-  const streaming = rowsSoFar(exemptions.data) !== null;
-  const arriving = useArriving(exemptions) || streaming;
-  const { shown, stale } = useListView(all, { searchText, search, sort, compares: EXEMPTION_COMPARES });
-  const toggle = (id: string, checked: boolean) =>
-    setUnchecked((set) => {
-      const next = new Set(set);
-      if (checked) next.delete(id);
-      else next.add(id);
-      return next;
-    });
 
-  const error = queryError(subscriptions.error) ?? queryError(exemptions.error);
-  const refresh = () => {
-    if (subscriptions.isError) void subscriptions.refetch();
-    else void exemptions.refetch();
-  };
-  const fetching = subscriptions.isFetching || exemptions.isFetching;
+  // The details drawer, and the row to give focus back to when it closes.
+  const [details, setDetails] = useState<RegisterEntry | null>(null);
+  const returnTo = useRef<string | null>(null);
+  const openDetails = useCallback((entry: RegisterEntry) => {
+    returnTo.current = entry.exemption.id;
+    setDetails(entry);
+  }, []);
+  useEffect(() => {
+    if (details !== null || returnTo.current === null) return;
+    const id = returnTo.current;
+    returnTo.current = null;
+    const frame = requestAnimationFrame(() => {
+      const row = [...document.querySelectorAll<HTMLElement>('[data-testid="exemption-row"]')].find(
+        (r) => r.dataset.id === id,
+      );
+      row?.focus();
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [details]);
+
+  const all = register.data ?? NONE;
+  const streaming = rowsSoFar(register.data) !== null;
+  const arriving = useArriving(register) || streaming;
+  const { shown: searched, stale } = useListView(all, {
+    searchText: registerSearchText,
+    search,
+    sort,
+    compares: REGISTER_COMPARES,
+  });
+  const matches = useMemo(() => matcher(filters, groups.data), [filters, groups.data]);
+  const shown = useMemo(() => searched.filter(matches), [searched, matches]);
+  const selected = useMemo(
+    () => all.filter((e) => selectedIds.has(e.exemption.id)).map((e) => e.exemption),
+    [all, selectedIds],
+  );
+
+  const error = queryError(register.error);
+  const refresh = () => void register.refetch();
+  const windowDays = settings.data?.reminderWindowDays ?? 30;
 
   return (
     <div className={styles.root}>
       <div className={styles.heading}>
         <Title3 as="h2">Exemptions</Title3>
         <Button
-          icon={fetching ? <Spinner size="extra-tiny" /> : <ArrowClockwiseRegular />}
+          icon={register.isFetching ? <Spinner size="extra-tiny" /> : <ArrowClockwiseRegular />}
           onClick={refresh}
-          disabled={subscriptions.isSuccess && checkedIds.length === 0}
         >
           Refresh
         </Button>
       </div>
-      {subscriptions.data ? (
-        <SubscriptionFilter
-          subscriptions={subscriptions.data}
-          isChecked={(id) => !unchecked.has(id)}
-          onToggle={toggle}
-        />
-      ) : null}
       <div className={styles.toolbar}>
         <Input
           className={styles.search}
@@ -104,47 +141,53 @@ export function ExemptionsPage() {
           onChange={(_, data) => setSearch(data.value)}
           type="search"
         />
-        {exemptions.data ? (
+        {register.data ? (
           <Caption1 className={styles.count} aria-live="polite" aria-busy={stale} data-testid="list-count">
-            {countLabel(shown.length, all.length, "exemption", arriving)}
+            {registerCount(shown.length, all.length, arriving)}
           </Caption1>
         ) : null}
       </div>
-      {error ? <ErrorBar error={error} title="Couldn't load exemptions" onRetry={refresh} retrying={fetching} /> : null}
-      {subscriptions.isPending || (checkedIds.length > 0 && exemptions.isPending && exemptions.isFetching) ? (
+      {all.length > 0 || isFiltered(filters) ? (
+        <RegisterFilterBar
+          entries={all}
+          groups={groups.data}
+          filters={filters}
+          onChange={setFilters}
+          windowDays={windowDays}
+        />
+      ) : null}
+      {error ? (
+        <ErrorBar error={error} title="Couldn't load exemptions" onRetry={refresh} retrying={register.isFetching} />
+      ) : null}
+      {register.isPending && register.isFetching ? (
         <Spinner label="Loading exemptions…" />
-      ) : subscriptions.isSuccess && checkedIds.length === 0 ? (
+      ) : register.data ? (
         <div className={styles.card}>
-          <EmptyState icon={<ShieldDismissRegular />} title="No subscription chosen">
-            Choose at least one subscription to see its exemptions.
-          </EmptyState>
-        </div>
-      ) : exemptions.data ? (
-        <div className={styles.card}>
-          <ExemptionActions
-            selected={all.filter((e) => selectedIds.has(e.id))}
-            subscriptions={subscriptions.data ?? []}
-          />
+          <ExemptionActions selected={selected} subscriptions={subscriptions.data ?? []} groups={groups.data} />
           {shown.length > 0 ? (
-            <ExemptionsTable
-              exemptions={shown}
-              subscriptions={subscriptions.data ?? []}
+            <RegisterTable
+              entries={shown}
               sort={sort}
               onSortChange={setSort}
               selectedIds={selectedIds}
               onToggle={toggleSelected}
+              onOpenDetails={openDetails}
             />
-          ) : search.trim() && all.length > 0 ? (
+          ) : all.length > 0 ? (
             <EmptyState icon={<ShieldDismissRegular />} title="No exemptions">
-              {`No exemption matches "${search.trim()}".`}
+              {search.trim()
+                ? `No exemption matches "${search.trim()}" and the filters.`
+                : "No exemption matches these filters."}
             </EmptyState>
-          ) : (
+          ) : arriving ? null : (
             <EmptyState icon={<ShieldDismissRegular />} title="No exemptions">
-              No exemptions at these subscriptions.
+              You can read no exemptions in this tenant: none at any management group, subscription, resource group or
+              resource.
             </EmptyState>
           )}
         </div>
       ) : null}
+      {details ? <ExemptionDetailsDrawer entry={details} onClose={() => setDetails(null)} /> : null}
     </div>
   );
 }

@@ -58,6 +58,13 @@ export const commands = {
 	 *  with `read_cancelled`. A read that already ended is left as it is.
 	 */
 	cancelRead: (readId: string) => __TAURI_INVOKE<void>("cancel_read", { readId }),
+	/**  Batches go to `on_rows` as they arrive; the answer is the whole register. */
+	exemptionRegister: (readId: string, onRows: Channel<RegisterEntry[]>) => __TAURI_INVOKE<RegisterEntry[]>("exemption_register", { readId, onRows }),
+	/**  The exemptions within the reminder window (the navigation's count). */
+	expiringExemptions: () => __TAURI_INVOKE<RegisterEntry[]>("expiring_exemptions"),
+	getSettings: () => __TAURI_INVOKE<Settings>("get_settings"),
+	/**  Answers the settings as saved. */
+	saveSettings: (settings: Settings) => __TAURI_INVOKE<Settings>("save_settings", { settings }),
 	/**
 	 *  Extend, edit, remove the expiry of or delete existing exemptions: the
 	 *  checks and every PUT and DELETE with its exact body; nothing is sent
@@ -711,6 +718,14 @@ export type SessionMode =
 "External" | 
 /**  A profile signed in from the Connect screen. */
 "Profile";
+
+/**  The app's settings (the Settings screen). */
+export type Settings = {
+	/**  Days before expiry an exemption counts as expiring soon (1..=365). */
+	reminderWindowDays: number,
+	/**  Desktop notifications for exemptions entering the window. */
+	remindersEnabled: boolean,
+};
 
 /**
  *  Most severe first; `Unknown` (a value this version does not know, or no

@@ -48,6 +48,9 @@ function seeded() {
     effect2: queryKeys.effect("apply-2"),
     unfinished: queryKeys.unfinished,
     draft: queryKeys.draft,
+    register: queryKeys.register,
+    expiring: queryKeys.expiring,
+    settings: queryKeys.settings,
   };
   for (const key of Object.values(keys)) client.setQueryData(key, []);
   const stale = () =>
@@ -97,7 +100,23 @@ describe("invalidation after writes", () => {
   test("an apply finishing makes stale what it changed, and nothing else", () => {
     const { client, stale } = seeded();
     invalidate.afterApply(client, "apply-1", "rec-a");
-    expect(stale()).toEqual(["effect1", "exemptions", "recommendations", "resourcesA", "unfinished"]);
+    expect(stale()).toEqual([
+      "effect1",
+      "exemptions",
+      "expiring",
+      "recommendations",
+      "register",
+      "resourcesA",
+      "unfinished",
+    ]);
+  });
+
+  test("new settings go straight in and make the register and the expiring count stale", () => {
+    const { client, stale } = seeded();
+    const settings = { reminderWindowDays: 7, remindersEnabled: false };
+    invalidate.afterSettingsSaved(client, settings);
+    expect(client.getQueryData(queryKeys.settings)).toBe(settings);
+    expect(stale()).toEqual(["expiring", "register"]);
   });
 
   test("a sign-in switch puts the new session in and makes everything else stale", () => {
@@ -110,12 +129,15 @@ describe("invalidation after writes", () => {
       "effect1",
       "effect2",
       "exemptions",
+      "expiring",
       "managementGroups",
       "preparation",
       "profiles",
       "recommendations",
+      "register",
       "resourcesA",
       "resourcesB",
+      "settings",
       "subscriptions",
       "unfinished",
     ]);

@@ -6,7 +6,9 @@ import {
   type Exemption,
   type ExemptionDraft,
   type Preparation,
+  type RegisterEntry,
   type SessionInfo,
+  type Settings,
 } from "./bindings";
 import { cancellable, isReadCancelled, streamed } from "./streamedReads";
 
@@ -36,6 +38,10 @@ export const queryKeys = {
   recommendations: (ids: readonly string[]) => ["recommendations", ...ids] as const,
   exemptionsRoot: ["exemptions"] as const,
   exemptions: (ids: readonly string[]) => ["exemptions", ...ids] as const,
+  /** Every exemption at every level (the register), and the ones expiring soon (the navigation's count). */
+  register: ["register"] as const,
+  expiring: ["expiringExemptions"] as const,
+  settings: ["settings"] as const,
   resourcesRoot: ["resources"] as const,
   resourcesOf: (key: string) => ["resources", key] as const,
   resources: (key: string, ids: readonly string[]) => ["resources", key, ...ids] as const,
@@ -87,6 +93,23 @@ export const queries = {
         streamed<Exemption>(context, (readId, onRows) => commands.listExemptions(readId, [...ids], onRows)),
       ...streamedOptions,
     }),
+  /** The register: every level; rows appear as they arrive; cancelled when nobody shows it. */
+  register: () =>
+    queryOptions({
+      queryKey: queryKeys.register,
+      queryFn: (context) =>
+        streamed<RegisterEntry>(context, (readId, onRows) => commands.exemptionRegister(readId, onRows)),
+      ...streamedOptions,
+    }),
+  expiring: () =>
+    queryOptions({
+      queryKey: queryKeys.expiring,
+      queryFn: () => commands.expiringExemptions(),
+      staleTime: 5 * 60_000,
+      refetchInterval: 60 * 60_000,
+    }),
+  settings: () =>
+    queryOptions({ queryKey: queryKeys.settings, queryFn: () => commands.getSettings(), staleTime: Infinity }),
   /** Every resource Defender assessed for a recommendation, across the given
    * subscriptions; rows appear as they arrive; cancelled when nobody shows them. */
   resources: (key: string, ids: readonly string[]) =>
@@ -122,6 +145,8 @@ export const invalidate = {
   afterApply(client: QueryClient, applyId: string, recommendationKey: string | null) {
     void client.invalidateQueries({ queryKey: queryKeys.exemptionsRoot });
     void client.invalidateQueries({ queryKey: queryKeys.exemptionDetailsRoot });
+    void client.invalidateQueries({ queryKey: queryKeys.register });
+    void client.invalidateQueries({ queryKey: queryKeys.expiring });
     void client.invalidateQueries({ queryKey: queryKeys.recommendationsRoot });
     void client.invalidateQueries({
       queryKey: recommendationKey ? queryKeys.resourcesOf(recommendationKey) : queryKeys.resourcesRoot,
@@ -148,6 +173,12 @@ export const invalidate = {
   /** Defender for Cloud may read the management group now: run the checks again. */
   afterGrantReader(client: QueryClient) {
     return client.invalidateQueries({ queryKey: queryKeys.preparationRoot });
+  },
+  /** New settings (the reminder window) change which exemptions count as expiring soon. */
+  afterSettingsSaved(client: QueryClient, settings: Settings) {
+    client.setQueryData(queryKeys.settings, settings);
+    void client.invalidateQueries({ queryKey: queryKeys.register });
+    void client.invalidateQueries({ queryKey: queryKeys.expiring });
   },
   /** The database opened again: what failed while it was unusable is read again. */
   afterDatabaseOpened(client: QueryClient) {
