@@ -14,7 +14,7 @@
 
 use tauri_specta::{collect_commands, collect_events, Builder, ErrorHandlingMode};
 
-use crate::commands::{apply, changes, database, exempt, exemptions, reads, recommendations, session};
+use crate::commands::{apply, changes, database, exempt, exemptions, reads, recommendations, session, transfer};
 use crate::events::{ApplyProgressEvent, ApplyStoppedEvent, DeviceCodeEvent};
 
 /// Every command and event. Commands reject with an `ErrorPayload`, which the
@@ -56,6 +56,10 @@ pub fn builder() -> Builder<tauri::Wry> {
             exemptions::list_exemptions,
             reads::cancel_read,
             changes::prepare_exemption_change,
+            transfer::export_register,
+            transfer::save_import_template,
+            transfer::choose_import_file,
+            transfer::prepare_import,
             database::database_status,
             database::move_database_aside,
             database::open_database_again,

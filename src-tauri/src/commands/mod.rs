@@ -8,3 +8,4 @@ pub mod exemptions;
 pub mod reads;
 pub mod recommendations;
 pub mod session;
+pub mod transfer;

@@ -11,6 +11,7 @@ import { ExemptionActions } from "./actions/ExemptionActions";
 import { EXEMPTION_COMPARES, exemptionSearchText } from "./exemptionColumns";
 import { ExemptionsTable } from "./ExemptionsTable";
 import { SubscriptionFilter } from "./SubscriptionFilter";
+import { TransferButtons } from "./transfer/TransferButtons";
 
 const useStyles = makeStyles({
   root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM, minWidth: 0 },
@@ -104,6 +105,8 @@ export function ExemptionsPage() {
           onChange={(_, data) => setSearch(data.value)}
           type="search"
         />
+        {/* The register passes its shown rows (RegisterEntry[]) as `entries`. */}
+        <TransferButtons entries={[]} subscriptions={subscriptions.data ?? []} />
         {exemptions.data ? (
           <Caption1 className={styles.count} aria-live="polite" aria-busy={stale} data-testid="list-count">
             {countLabel(shown.length, all.length, "exemption", arriving)}
