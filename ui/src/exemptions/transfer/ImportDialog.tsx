@@ -284,7 +284,7 @@ export function ImportDialog({ subscriptions, groups, onClose }: Props) {
             {step.at === "preview" && preparation ? (
               <>
                 <Button icon={<ArrowLeftRegular />} onClick={() => setStep({ at: "report", prepared: step.prepared })}>
-                  Back to the rows
+                  Back
                 </Button>
                 <Button
                   appearance="primary"
