@@ -104,3 +104,57 @@ async fn a_file_that_cannot_be_read_prepares_nothing() {
     assert!(prepared.preparation.is_none(), "no valid row, nothing to check");
     assert_eq!(app.plans().len(), 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_export_is_written_where_asked_and_reads_back_as_an_import() {
+    use desk_core::exemption::{Exemption, ExemptionCategory};
+    use desk_core::register::{ExpiryState, RegisterEntry, ScopeLevel};
+    use desk_core::transfer::{parse_import, ExportFormat, KnownRecommendations};
+
+    let dir = DataDir::new("export");
+    let app = desk(&dir, Arc::new(MemorySecrets::default()));
+    let scope = format!("/subscriptions/{PRODUCTION}");
+    let entry = RegisterEntry {
+        exemption: Exemption {
+            id: format!("{scope}/providers/Microsoft.Authorization/policyExemptions/exported"),
+            name: "exported".into(),
+            scope: scope.clone(),
+            display_name: Some("Exported".into()),
+            description: Some("@SUM(A1) looks like a formula".into()),
+            category: Some(ExemptionCategory::Mitigated),
+            expires_on: Some("2030-06-30T23:59:59Z".into()),
+            expired: false,
+            policy_assignment_id: format!("{scope}/providers/Microsoft.Authorization/policyAssignments/SecurityCenterBuiltIn"),
+            policy_definition_reference_ids: Vec::new(),
+        },
+        level: ScopeLevel::Subscription,
+        scope_name: "Contoso Production".into(),
+        subscription_id: Some(PRODUCTION.into()),
+        subscription_name: Some("Contoso Production".into()),
+        initiative_id: None,
+        initiative_name: None,
+        assignment_name: None,
+        recommendations: Vec::new(),
+        expiry: ExpiryState::Active,
+        created_by: None,
+        created_at: None,
+        last_modified_by: None,
+        last_modified_at: None,
+        requested_by: None,
+        approved_by: None,
+        ticket: None,
+    };
+    let asked = dir.path().join("register").display().to_string();
+    let written = app.export_register(&[entry], ExportFormat::Csv, &asked, 0).expect("writes");
+    assert_eq!(written, format!("{asked}.csv"), "the format's extension is added");
+    let bytes = std::fs::read(&written).expect("reads");
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
+    assert!(String::from_utf8_lossy(&bytes).contains(",'@SUM(A1) looks like a formula,"), "the formula guard");
+    let report = parse_import(&bytes, &KnownRecommendations::default(), chrono::Utc::now(), 0);
+    assert_eq!(report.file_errors, vec![]);
+    assert_eq!(report.rows[0].description.as_deref(), Some("@SUM(A1) looks like a formula"));
+    assert!(report.rows[0].is_valid(), "{:?}", report.rows[0].errors);
+    assert!(app.export_register(&[], ExportFormat::Json, &format!("{asked}.csv"), 0).is_err(), "a JSON export is not saved as .csv");
+    let template = app.save_import_template(&dir.path().join("template.csv").display().to_string()).expect("writes");
+    assert!(std::fs::read(template).expect("reads").ends_with(b"ticket\r\n"));
+}
