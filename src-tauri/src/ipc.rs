@@ -15,7 +15,7 @@
 use tauri_specta::{collect_commands, collect_events, Builder, ErrorHandlingMode};
 
 use crate::commands::{
-    apply, changes, database, details, exempt, exemptions, reads, recommendations, register, session, settings,
+    apply, changes, database, details, exempt, exemptions, reads, recommendations, register, session, settings, transfer,
 };
 use crate::events::{ApplyProgressEvent, ApplyStoppedEvent, DeviceCodeEvent};
 
@@ -63,6 +63,10 @@ pub fn builder() -> Builder<tauri::Wry> {
             settings::save_settings,
             changes::prepare_exemption_change,
             details::exemption_details,
+            transfer::export_register,
+            transfer::save_import_template,
+            transfer::choose_import_file,
+            transfer::prepare_import,
             database::database_status,
             database::move_database_aside,
             database::open_database_again,

@@ -11,3 +11,4 @@ pub mod recommendations;
 pub mod register;
 pub mod session;
 pub mod settings;
+pub mod transfer;

@@ -7,7 +7,7 @@ import { VirtualList } from "../shared/VirtualList";
 import { ApplyItemRow, ITEM_COLUMNS } from "./ApplyItemRow";
 import { ApplyResult } from "./ApplyResult";
 import { applyStore } from "./applyStore";
-import { CHANGE_KEY } from "./changeKey";
+import { CHANGE_KEY, IMPORT_KEY } from "./changeKey";
 import { useApply } from "./useApply";
 
 const useStyles = makeStyles({
@@ -54,7 +54,8 @@ export function ApplyProgressView({ applyId, subscriptions, groups, onAnother, o
   }
   const done = view.succeeded + view.failed + view.cancelled + view.changed;
   // Changes to existing exemptions (extend, edit, delete) share this view with creation.
-  const verb = view.report.recommendationKey === CHANGE_KEY ? "Changing" : "Creating";
+  const key = view.report.recommendationKey;
+  const verb = key === CHANGE_KEY ? "Changing" : key === IMPORT_KEY ? "Importing" : "Creating";
   return (
     <div className={styles.root}>
       <section className={styles.root} data-testid="apply-progress" aria-label="Progress" data-finished={view.finished}>

@@ -21,6 +21,7 @@ import {
 } from "./register";
 import { RegisterFilterBar } from "./RegisterFilterBar";
 import { RegisterTable } from "./RegisterTable";
+import { TransferButtons } from "./transfer/TransferButtons";
 
 const useStyles = makeStyles({
   root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM, minWidth: 0 },
@@ -141,6 +142,7 @@ export function ExemptionsPage() {
           onChange={(_, data) => setSearch(data.value)}
           type="search"
         />
+        <TransferButtons entries={shown} subscriptions={subscriptions.data ?? []} groups={groups.data} />
         {register.data ? (
           <Caption1 className={styles.count} aria-live="polite" aria-busy={stale} data-testid="list-count">
             {registerCount(shown.length, all.length, arriving)}

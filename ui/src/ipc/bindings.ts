@@ -77,6 +77,20 @@ export const commands = {
 	 *  this app did to it. The id is parsed strictly before anything is read.
 	 */
 	exemptionDetails: (exemptionId: string) => __TAURI_INVOKE<ExemptionDetails>("exemption_details", { exemptionId }),
+	/**
+	 *  Save the register's rows the window shows as CSV or JSON where the user
+	 *  chooses; the path written, or `None` when the dialog was cancelled.
+	 */
+	exportRegister: (entries: RegisterEntry[], format: ExportFormat, utcOffsetMinutes: number) => __TAURI_INVOKE<string | null>("export_register", { entries, format, utcOffsetMinutes }),
+	/**  Save a CSV with the export's header only, to fill in and import. */
+	saveImportTemplate: () => __TAURI_INVOKE<string | null>("save_import_template"),
+	/**  The native open dialog for a CSV to import; `None` when cancelled. */
+	chooseImportFile: () => __TAURI_INVOKE<string | null>("choose_import_file"),
+	/**
+	 *  Every row of the file checked, and for the rows imported the checks and
+	 *  every write; nothing is sent (`apply_plan` sends it).
+	 */
+	prepareImport: (request: ImportRequest) => __TAURI_INVOKE<ImportPreparation>("prepare_import", { request }),
 	databaseStatus: () => __TAURI_INVOKE<DatabaseStatus>("database_status"),
 	/**  Rename the damaged file (kept, with a timestamp) and start a fresh database. */
 	moveDatabaseAside: () => __TAURI_INVOKE<DatabaseStatus>("move_database_aside"),
@@ -495,6 +509,8 @@ export type ExpiryState =
 /**  Expires within the reminder window, in `days` whole days (0 = today). */
 { kind: "expiresSoon"; days: number } | { kind: "expired" };
 
+export type ExportFormat = "csv" | "json";
+
 export type ExtendBy = {
 	/**  Added to each exemption's current expiry. */
 	days: number,
@@ -523,6 +539,78 @@ export type HeldBy = {
 	/**  How many pending resources there it holds. */
 	resources: number,
 };
+
+/**  One problem in an import: a whole file's (no row) or a row's, in a column when it is one cell's. */
+export type ImportError = {
+	/**  The spreadsheet row (the header is row 1). */
+	row: number | null,
+	/**  The column's header name. */
+	column: string | null,
+	message: string,
+};
+
+/**
+ *  An import prepared: every row with its errors and what it does, and
+ *  (when some row is imported) one preview of every write with the checks.
+ */
+export type ImportPreparation = {
+	report: ImportReport,
+	outcomes: RowOutcome[],
+	preparation: Preparation | null,
+};
+
+/**  Every row of a file, or why the file as a whole cannot be read (then no rows). */
+export type ImportReport = {
+	fileErrors: ImportError[],
+	rows: ImportRow[],
+};
+
+/**
+ *  An import to prepare: the file, the rows the user left out, and the
+ *  user's time zone for the expiry dates.
+ */
+export type ImportRequest = {
+	source: ImportSource,
+	/**  Spreadsheet rows not to import. */
+	excludedRows: number[],
+	/**  The user's offset from UTC in minutes, east positive. */
+	utcOffsetMinutes: number,
+};
+
+/**
+ *  One data row of an import, as read (cells trimmed, the formula guard
+ *  taken off), with every rule it breaks.
+ */
+export type ImportRow = {
+	/**  The spreadsheet row (the header is row 1). */
+	row: number,
+	/**  The ARM id of the scope the exemption is at. */
+	scope: string,
+	name: string,
+	/**
+	 *  `None` when the file has no such column (an update then leaves the
+	 *  field as it is); the same for the description and the ticket.
+	 */
+	displayName: string | null,
+	/**
+	 *  Assessment keys; empty when the cell says [`EVERY`] (allowed only
+	 *  for an exemption that exists already: its recommendations are kept).
+	 */
+	recommendationKeys: string[],
+	category: ExemptionCategory | null,
+	/**  `YYYY-MM-DD` in the user's time zone; `None` when the cell is empty. */
+	expiresOn: string | null,
+	description: string | null,
+	ticket: string | null,
+	/**  Empty when the row may be imported. */
+	errors: ImportError[],
+};
+
+/**
+ *  Where an import's file comes from: a path the native open dialog gave,
+ *  or the bytes of a file dropped or pasted into the window.
+ */
+export type ImportSource = { kind: "path"; path: string } | { kind: "contents"; bytes: number[] };
 
 export type ItemState = 
 /**  Recorded, not yet sent. */
@@ -675,6 +763,26 @@ export type RegisterEntry = {
 
 /**  Defender's status code; `Unknown` for a code this version does not know. */
 export type ResourceStatus = "Healthy" | "Unhealthy" | "NotApplicable" | "Unknown";
+
+/**  What an import does with a row. */
+export type RowAction = 
+/**  A new exemption (or one per initiative assignment holding the recommendation). */
+"create" | 
+/**  The exemption exists: its fields are edited. */
+"update" | 
+/**  The exemption exists and is already as the row says: nothing is written. */
+"unchanged" | 
+/**  The user left it out. */
+"excluded" | 
+/**  It breaks a rule (see its errors): nothing is written. */
+"invalid";
+
+export type RowOutcome = {
+	row: number,
+	action: RowAction,
+	/**  How many of the preview's writes come from this row. */
+	writes: number,
+};
 
 /**  What the user chose to exempt. */
 export type ScopeChoice = 

@@ -45,6 +45,9 @@ pub enum AppError {
     DatabaseInUse,
     #[error("{0} It cannot be moved aside from here.")]
     DatabaseUnusable(String),
+    /// An export or import file could not be written or read, or its path is refused.
+    #[error("{0}")]
+    File(String),
 }
 
 impl AppError {
@@ -56,7 +59,7 @@ impl AppError {
             AppError::Configuration(_) => ErrorCode::Configuration,
             AppError::DemoUnavailable(_) => ErrorCode::DemoUnavailable,
             AppError::PlanNotCurrent(_) | AppError::NoDeviceCodeSignIn | AppError::NoProfile(_) => ErrorCode::NotFound,
-            AppError::InvalidReadId => ErrorCode::InvalidRequest,
+            AppError::InvalidReadId | AppError::File(_) => ErrorCode::InvalidRequest,
             AppError::NotRunning => ErrorCode::NotRunning,
             AppError::AlreadyRunning => ErrorCode::AlreadyRunning,
             AppError::Browser { .. } => ErrorCode::Browser,

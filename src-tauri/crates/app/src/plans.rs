@@ -21,6 +21,8 @@ use desk_core::change::{ChangeRequest, CHANGE_KEY};
 use desk_core::exemption::ExemptionDraft;
 use desk_core::plan::PlannedWrite;
 
+use crate::import::IMPORT_KEY;
+
 /// At most this many plans wait for confirmation at once.
 pub const MAX_PLANS: usize = 64;
 /// A plan older than this is dropped: Azure may have changed since it was made.
@@ -63,12 +65,15 @@ impl Gone {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Ticket(u64);
 
-/// What a preview was made of: a draft (keyed by its recommendation) or a
-/// change to existing exemptions (one change form: keyed by [`CHANGE_KEY`]).
+/// What a preview was made of: a draft (keyed by its recommendation), a
+/// change to existing exemptions (one change form: keyed by [`CHANGE_KEY`])
+/// or an import (one import dialog: keyed by [`IMPORT_KEY`]; each import
+/// preview differs from the others, so a newer one replaces them).
 #[derive(Debug, Clone, PartialEq)]
 enum Request {
     Draft(ExemptionDraft),
     Change(ChangeRequest),
+    Import(Ticket),
 }
 
 impl Request {
@@ -76,6 +81,7 @@ impl Request {
         match self {
             Request::Draft(draft) => &draft.recommendation_key,
             Request::Change(_) => CHANGE_KEY,
+            Request::Import(_) => IMPORT_KEY,
         }
     }
 }
@@ -165,6 +171,12 @@ impl PlanRegistry {
     /// [`PlanRegistry::register`], one change form being one draft.
     pub fn register_change(&self, ticket: Ticket, change: &ChangeRequest, writes: Option<Vec<PlannedWrite>>) -> String {
         self.register_request(ticket, Request::Change(change.clone()), writes, Instant::now())
+    }
+
+    /// An import's preview answered: as [`PlanRegistry::register`], one
+    /// import dialog being one draft.
+    pub fn register_import(&self, ticket: Ticket, writes: Option<Vec<PlannedWrite>>) -> String {
+        self.register_request(ticket, Request::Import(ticket), writes, Instant::now())
     }
 
     fn register_request(&self, ticket: Ticket, draft: Request, writes: Option<Vec<PlannedWrite>>, now: Instant) -> String {

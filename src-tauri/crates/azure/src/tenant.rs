@@ -242,6 +242,13 @@ impl Tenant {
 
     /// An `assessmentMetadata` list by lower-case key. An item that cannot be
     /// read is left out (its recommendation then shows without metadata).
+    /// The assessment keys of the built-in recommendations (the provider's
+    /// assessment metadata), lower-cased: what an import's rows may name.
+    pub async fn recommendation_keys(&self) -> Result<Vec<String>, AzureError> {
+        let provider = ArmPath::root().provider("Microsoft.Security", ["assessmentMetadata"])?;
+        Ok(self.metadata_list(&provider).await?.into_keys().collect())
+    }
+
     pub(crate) async fn metadata_list(&self, path: &ArmPath) -> Result<BTreeMap<String, parse::Metadata>, AzureError> {
         let mut out = BTreeMap::new();
         for item in self.arm.list(path, v::SECURITY_ASSESSMENTS, &[]).await? {

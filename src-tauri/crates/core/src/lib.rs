@@ -23,6 +23,7 @@ pub mod resource;
 pub mod scope;
 pub mod session;
 pub mod storage;
+pub mod transfer;
 pub mod validation;
 
 #[cfg(test)]
