@@ -13,16 +13,130 @@ use super::ast::{Agg, BinOp, Expr, JoinKind, Op, Query};
 
 pub type Row = Map<String, Value>;
 
+/// Reads a table's rows: its name, and what the query needs of them.
+pub type Table<'t> = dyn FnMut(&str, &Needs) -> Vec<Row> + 't;
+
 /// Run `q`, reading each table's rows through `table`.
-pub fn run(q: &Query, table: &mut dyn FnMut(&str) -> Vec<Row>) -> Vec<Row> {
-    let mut rows = table(&q.source);
+pub fn run(q: &Query, table: &mut Table) -> Vec<Row> {
+    let mut rows = table(&q.source, &Needs::of(q));
     for op in &q.ops {
         rows = apply(op, rows, table);
     }
     rows
 }
 
-fn apply(op: &Op, rows: Vec<Row>, table: &mut dyn FnMut(&str) -> Vec<Row>) -> Vec<Row> {
+/// What a query needs of its source table, so the table can skip work that
+/// cannot change the answer:
+///
+/// - the `where` operators it starts with, each with the columns it reads.
+///   A row one of them turns away is turned away whatever else it holds, so
+///   a table can ask [`Needs::rejects`] with the few columns it has at hand
+///   and not build the rest (`properties` above all) for rows that would be
+///   dropped anyway;
+/// - the columns it reads before its first `project`, `summarize` or
+///   `distinct` (after those, no other source column exists): a table need
+///   not fill the others ([`Needs::column`]). With no such operator, or a
+///   `join` before it (its right columns are named after the left ones),
+///   every column is needed.
+///
+/// The operators still run over what the table gives, so this only saves
+/// work, never changes an answer.
+pub struct Needs<'q> {
+    filters: Vec<(&'q Expr, Vec<&'q str>)>,
+    columns: Option<Vec<&'q str>>,
+}
+
+impl<'q> Needs<'q> {
+    pub fn of(q: &'q Query) -> Self {
+        let filters = q
+            .ops
+            .iter()
+            .map_while(|op| match op {
+                Op::Where(e) => Some(e),
+                _ => None,
+            })
+            .map(|e| {
+                let mut cols = Vec::new();
+                columns(e, &mut cols);
+                (e, cols)
+            })
+            .collect();
+        Needs { filters, columns: read_before_reshape(&q.ops) }
+    }
+
+    /// Everything (no filters, every column).
+    pub fn everything() -> Self {
+        Needs { filters: Vec::new(), columns: None }
+    }
+
+    pub fn has_filters(&self) -> bool {
+        !self.filters.is_empty()
+    }
+
+    /// Does a filter that reads only columns `partial` has turn the row away?
+    pub fn rejects(&self, partial: &Row) -> bool {
+        self.filters.iter().any(|(e, cols)| cols.iter().all(|c| partial.contains_key(*c)) && !truthy(&eval(e, partial)))
+    }
+
+    /// Is column `name` read?
+    pub fn column(&self, name: &str) -> bool {
+        self.columns.as_ref().is_none_or(|cols| cols.contains(&name))
+    }
+}
+
+/// The source columns `ops` read before the first operator that reshapes
+/// the rows; `None` when that is every column.
+fn read_before_reshape(ops: &[Op]) -> Option<Vec<&str>> {
+    let mut cols = Vec::new();
+    for op in ops {
+        match op {
+            Op::Where(e) | Op::MvExpand(_, e) => columns(e, &mut cols),
+            Op::Extend(items) => items.iter().for_each(|(_, e)| columns(e, &mut cols)),
+            Op::Order(keys) => keys.iter().for_each(|(e, _)| columns(e, &mut cols)),
+            Op::Take(_) | Op::ProjectAway(_) => {}
+            Op::Project(items) | Op::Distinct(items) => {
+                items.iter().for_each(|(_, e)| columns(e, &mut cols));
+                return Some(cols);
+            }
+            Op::Summarize { aggs, by } => {
+                by.iter().for_each(|(_, e)| columns(e, &mut cols));
+                for (_, agg) in aggs {
+                    match agg {
+                        Agg::Count => {}
+                        Agg::CountIf(e) | Agg::DCount(e) | Agg::Sum(e) | Agg::Min(e) | Agg::Max(e) => columns(e, &mut cols),
+                    }
+                }
+                return Some(cols);
+            }
+            Op::Join { .. } => return None,
+        }
+    }
+    None
+}
+
+/// The columns `e` reads.
+fn columns<'q>(e: &'q Expr, out: &mut Vec<&'q str>) {
+    match e {
+        Expr::Lit(_) => {}
+        Expr::Col(c) => out.push(c),
+        Expr::Member(inner, _) => columns(inner, out),
+        Expr::Index(inner, idx) => {
+            columns(inner, out);
+            columns(idx, out);
+        }
+        Expr::Call(_, args) => args.iter().for_each(|a| columns(a, out)),
+        Expr::Bin(_, l, r) => {
+            columns(l, out);
+            columns(r, out);
+        }
+        Expr::In { expr, list, .. } => {
+            columns(expr, out);
+            list.iter().for_each(|x| columns(x, out));
+        }
+    }
+}
+
+fn apply(op: &Op, rows: Vec<Row>, table: &mut Table) -> Vec<Row> {
     match op {
         Op::Where(e) => rows.into_iter().filter(|r| truthy(&eval(e, r))).collect(),
         Op::Project(items) => rows.iter().map(|r| items.iter().map(|(n, e)| (n.clone(), eval(e, r))).collect()).collect(),
@@ -276,7 +390,35 @@ fn has_term(hay: &str, needle: &str) -> bool {
     })
 }
 
+/// What a column path (`col`, `col.a.b`, `col["a"]`, `col[0]`) reads in
+/// `row`, borrowed: `Some(None)` when the path leads nowhere (null), `None`
+/// when `e` is no plain path (it is then evaluated). Reading a property
+/// path this way copies only the value at its end, not the whole column.
+fn path<'r>(e: &Expr, row: &'r Row) -> Option<Option<&'r Value>> {
+    match e {
+        Expr::Col(c) => Some(row.get(c)),
+        Expr::Member(inner, name) => Some(path(inner, row)?.and_then(|v| v.as_object()).and_then(|m| m.get(name))),
+        Expr::Index(inner, idx) => {
+            let at = path(inner, row)?;
+            Some(match (at, &**idx) {
+                (Some(Value::Object(m)), Expr::Lit(Value::String(k))) => m.get(k),
+                (Some(Value::Array(a)), Expr::Lit(Value::Number(n))) => {
+                    let i = n.as_i64().unwrap_or(0);
+                    let i = if i < 0 { a.len() as i64 + i } else { i };
+                    usize::try_from(i).ok().and_then(|i| a.get(i))
+                }
+                (_, Expr::Lit(_)) => None,
+                _ => return None,
+            })
+        }
+        _ => None,
+    }
+}
+
 pub fn eval(e: &Expr, row: &Row) -> Value {
+    if let Some(found) = path(e, row) {
+        return found.cloned().unwrap_or(Value::Null);
+    }
     match e {
         Expr::Lit(v) => v.clone(),
         Expr::Col(c) => row.get(c).cloned().unwrap_or(Value::Null),
