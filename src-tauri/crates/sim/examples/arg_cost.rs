@@ -28,7 +28,15 @@ async fn main() -> Result<(), String> {
         ("scope", "https://management.azure.com/.default"),
     ];
     let tenant = azure_sim::demo_identity().tenant_id;
-    let t: Value = http.post(format!("{base}/{tenant}/oauth2/v2.0/token")).form(&form).send().await.map_err(|e| e.to_string())?.json().await.map_err(|e| e.to_string())?;
+    let t: Value = http
+        .post(format!("{base}/{tenant}/oauth2/v2.0/token"))
+        .form(&form)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?
+        .json()
+        .await
+        .map_err(|e| e.to_string())?;
     let token = t["access_token"].as_str().ok_or("no token")?.to_string();
     http.post(format!("{base}/_sim/settings")).json(&json!({"resourceGraphQuota": 1000})).send().await.map_err(|e| e.to_string())?;
     let url = format!("{base}/providers/Microsoft.ResourceGraph/resources?api-version=2024-04-01");
@@ -39,7 +47,13 @@ async fn main() -> Result<(), String> {
             let mut answer = Value::Null;
             for _ in 0..3 {
                 let started = Instant::now();
-                let r = http.post(&url).bearer_auth(&token).json(&json!({"query": query, "options": {"$top": 1000}})).send().await.map_err(|e| e.to_string())?;
+                let r = http
+                    .post(&url)
+                    .bearer_auth(&token)
+                    .json(&json!({"query": query, "options": {"$top": 1000}}))
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())?;
                 answer = r.json::<Value>().await.map_err(|e| e.to_string())?;
                 took.push(started.elapsed().as_secs_f64() * 1000.0);
             }
@@ -50,8 +64,7 @@ async fn main() -> Result<(), String> {
     let (ms, counts) = time(COUNTS.to_string()).await?;
     println!("{seed}: recommendation counts (one summarize): {ms:.0} ms, {} rows", counts["totalRecords"]);
     let key = counts["data"][0]["name"].as_str().ok_or("no recommendation")?.to_string();
-    let (ms, page) =
-        time(format!("securityresources | where type == \"microsoft.security/assessments\" and name =~ \"{key}\"")).await?;
+    let (ms, page) = time(format!("securityresources | where type == \"microsoft.security/assessments\" and name =~ \"{key}\"")).await?;
     println!("{seed}: one recommendation's first page: {ms:.0} ms, {} rows in all", page["totalRecords"]);
     sim.shutdown().await;
     Ok(())

@@ -519,3 +519,53 @@ fn call(name: &str, args: &[Expr], row: &Row) -> Value {
         _ => Value::Null,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::arg::parser::parse;
+
+    fn needs_of(query: &str) -> (Vec<String>, Option<Vec<String>>) {
+        let q = parse(query).expect("parses");
+        let n = Needs::of(&q);
+        let filters = n.filters.iter().flat_map(|(_, c)| c.iter().map(|s| s.to_string())).collect();
+        (filters, n.columns.map(|c| c.iter().map(|s| s.to_string()).collect()))
+    }
+
+    #[test]
+    fn the_columns_read_before_the_rows_are_reshaped() {
+        let (filters, columns) = needs_of(
+            "securityresources | where type == 'x' and name =~ 'k' | extend code = tostring(properties.status.code) | summarize count() by name, code",
+        );
+        assert_eq!(filters, ["type", "name"]);
+        assert_eq!(columns.expect("narrowed"), ["type", "name", "properties", "name", "code"]);
+        // No reshaping operator, or a join first: every column.
+        assert_eq!(needs_of("resources | where name == 'a' | order by id asc").1, None);
+        assert_eq!(needs_of("resources | join kind=leftouter (resources | project id, x = name) on id | project id, name1").1, None);
+        // Only the leading wheres are tried early.
+        assert_eq!(needs_of("resources | take 5 | where name == 'a'").0, Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_filter_is_tried_only_when_its_columns_are_at_hand() {
+        let q = parse("securityresources | where name == 'k' | where tostring(properties.x) == 'y'").expect("parses");
+        let n = Needs::of(&q);
+        let mut partial = Row::new();
+        partial.insert("name".into(), json!("other"));
+        assert!(n.rejects(&partial), "name alone decides");
+        partial.insert("name".into(), json!("k"));
+        assert!(!n.rejects(&partial), "properties are not at hand: not tried");
+        assert!(n.column("properties") && n.column("id"), "no reshaping: every column");
+    }
+
+    #[test]
+    fn property_paths_read_the_value_at_their_end() {
+        let row: Row = serde_json::from_value(json!({"properties": {"a": {"b": [1, {"c": "d"}]}}})).expect("row");
+        let q =
+            parse("resources | project x = properties.a.b[1].c, y = properties['a'].b[0], z = properties.nope.b, w = properties.a.b[7]")
+                .expect("parses");
+        let Op::Project(items) = &q.ops[0] else { panic!("a project") };
+        let got: Vec<Value> = items.iter().map(|(_, e)| eval(e, &row)).collect();
+        assert_eq!(got, [json!("d"), json!(1), Value::Null, Value::Null]);
+    }
+}

@@ -261,8 +261,17 @@ pub fn rows(ctx: &Ctx, vis: &mut Visibility, table: &str, needs: &Needs) -> Vec<
                     continue;
                 }
                 let mut v = exemption_json(e, newest);
-                let mut r =
-                    row(ctx, needs, &e.id, &e.name, "microsoft.authorization/policyexemptions", "", "", json!({}), take(&mut v, "properties"));
+                let mut r = row(
+                    ctx,
+                    needs,
+                    &e.id,
+                    &e.name,
+                    "microsoft.authorization/policyexemptions",
+                    "",
+                    "",
+                    json!({}),
+                    take(&mut v, "properties"),
+                );
                 r.insert("systemData".into(), take(&mut v, "systemData"));
                 out.push(r);
             }
@@ -321,7 +330,17 @@ pub fn rows(ctx: &Ctx, vis: &mut Visibility, table: &str, needs: &Needs) -> Vec<
                     continue;
                 }
                 let props = json!({ "provisioningState": "Succeeded" });
-                out.push(row(ctx, needs, &id, &g.name, "microsoft.resources/subscriptions/resourcegroups", &g.location, "", json!({}), props));
+                out.push(row(
+                    ctx,
+                    needs,
+                    &id,
+                    &g.name,
+                    "microsoft.resources/subscriptions/resourcegroups",
+                    &g.location,
+                    "",
+                    json!({}),
+                    props,
+                ));
             }
         }
         _ => {}
