@@ -135,17 +135,24 @@ impl Tenant {
             sent.hand_over(watch.rows, &fresh, |e| e.id.to_lowercase());
             Ok(())
         };
+        // The three reads at once: which groups' rows apply is sorted out once the tree is in.
         let in_subscriptions =
             self.graph_query(Reach::Subscriptions(subscription_ids), EXEMPTIONS, watch.cancel, |rows| take(rows, None, &mut by_id));
-        let (read, tree) = tokio::join!(in_subscriptions, self.management_groups());
+        let mut at_groups: Vec<Value> = Vec::new();
+        let group_read = self.graph_query(Reach::Tenant, GROUP_EXEMPTIONS, watch.cancel, |rows| {
+            at_groups.extend(rows);
+            Ok(())
+        });
+        let (read, group_read, tree) = tokio::join!(in_subscriptions, group_read, self.management_groups());
         read?;
+        group_read?;
         // Without the tree, which groups' exemptions apply is unknown: ARM says.
         let tree = tree?.ok_or_else(|| GraphFailed::Unusable("cannot tell which management groups are above".into()))?;
         let mut groups: Vec<String> = subscription_ids.iter().filter_map(|s| ancestors(&tree, s)).flatten().collect();
         groups.sort();
         groups.dedup();
         if !groups.is_empty() {
-            self.graph_query(Reach::Tenant, GROUP_EXEMPTIONS, watch.cancel, |rows| take(rows, Some(groups.as_slice()), &mut by_id)).await?;
+            take(at_groups, Some(groups.as_slice()), &mut by_id)?;
         }
         let changed = self.recent.overlay(&mut by_id, |id| within(id, subscription_ids, &groups));
         sent.hand_over(watch.rows, &changed, |e| e.id.to_lowercase());

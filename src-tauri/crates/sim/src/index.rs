@@ -105,12 +105,29 @@ pub struct Tables {
     pub assessments_for_groups: HashMap<String, Vec<usize>>,
 }
 
-/// Exemptions by (lower-case assignment id, scope key), each list in the
-/// order of `World::exemptions` (its keys).
+/// Exemptions by scope key, then lower-case assignment id, each list in the
+/// order of `World::exemptions` (its keys). Looked up by `&str` (no key is
+/// built per lookup): a Resource Graph query asks once per assessment.
 #[derive(Debug, Default, Clone)]
 pub struct ExemptionTables {
     len: usize,
-    pub by_assignment_scope: HashMap<(String, String), Vec<String>>,
+    by_scope: HashMap<String, HashMap<String, Vec<String>>>,
+}
+
+impl ExemptionTables {
+    /// Does any exemption sit at this scope key?
+    pub fn any_at(&self, scope_key: &str) -> bool {
+        self.by_scope.get(scope_key).is_some_and(|m| m.values().any(|v| !v.is_empty()))
+    }
+
+    /// The keys of the exemptions of `assignment` (lower case) at `scope_key`.
+    pub fn at(&self, scope_key: &str, assignment: &str) -> &[String] {
+        self.by_scope.get(scope_key).and_then(|m| m.get(assignment)).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    fn list_mut(&mut self, (assignment, scope): (String, String)) -> &mut Vec<String> {
+        self.by_scope.entry(scope).or_default().entry(assignment).or_default()
+    }
 }
 
 fn fingerprint(w: &World) -> Fingerprint {
@@ -264,7 +281,7 @@ fn build_exemptions(w: &World) -> ExemptionTables {
     let mut t = ExemptionTables { len: w.exemptions.len(), ..ExemptionTables::default() };
     for (key, e) in &w.exemptions {
         if let Some(bucket) = bucket_of(e) {
-            t.by_assignment_scope.entry(bucket).or_default().push(key.clone());
+            t.list_mut(bucket).push(key.clone());
         }
     }
     t
@@ -332,11 +349,11 @@ impl World {
         let len = self.exemptions.len();
         if let Some(arc) = self.index.exemptions.get_mut().unwrap_or_else(|e| e.into_inner()) {
             let t = Arc::make_mut(arc);
-            if let Some(v) = old_bucket.and_then(|b| t.by_assignment_scope.get_mut(&b)) {
-                v.retain(|k| *k != key);
+            if let Some(b) = old_bucket {
+                t.list_mut(b).retain(|k| *k != key);
             }
             if let Some(b) = new_bucket {
-                let v = t.by_assignment_scope.entry(b).or_default();
+                let v = t.list_mut(b);
                 if let Err(at) = v.binary_search(&key) {
                     v.insert(at, key);
                 }
@@ -351,8 +368,8 @@ impl World {
         let len = self.exemptions.len();
         if let Some(arc) = self.index.exemptions.get_mut().unwrap_or_else(|e| e.into_inner()) {
             let t = Arc::make_mut(arc);
-            if let Some(v) = bucket_of(&old).and_then(|b| t.by_assignment_scope.get_mut(&b)) {
-                v.retain(|k| k != key);
+            if let Some(b) = bucket_of(&old) {
+                t.list_mut(b).retain(|k| k != key);
             }
             t.len = len;
         }

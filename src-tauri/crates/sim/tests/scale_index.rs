@@ -1,7 +1,8 @@
 //! The simulator's lists cost time in proportion to the page, not to the
 //! tenant: shown without timing, by the number of stored items each request
 //! examined (`examined` in `/_sim/requests`), on `scale:200x250x10000`
-//! (50,000 resources, ≈180,000 assessments, 10,000 exemptions).
+//! (50,000 resources, ≈180,000 assessments, 10,000 exemptions), ARM's lists
+//! and a Resource Graph query for one recommendation.
 
 use azure_sim::Simulator;
 use serde_json::Value;
@@ -59,6 +60,23 @@ async fn a_page_examines_what_it_shows_not_the_tenant() {
     assert!(listed > 0, "the subscription sees exemptions at and above it");
     get(format!("{base}/subscriptions/{sub}/resources?api-version=2021-04-01&$skiptoken=100")).await;
     get(format!("{base}/subscriptions/{sub}/providers/Microsoft.Authorization/policyAssignments?api-version=2023-04-01")).await;
+    // Resource Graph: one recommendation's assessments across the tenant, two pages.
+    let key = first["value"][0]["name"].as_str().expect("an assessment's key").to_string();
+    let arg = format!("{base}/providers/Microsoft.ResourceGraph/resources?api-version=2024-04-01");
+    let query = format!("securityresources | where type == 'microsoft.security/assessments' and name =~ '{key}'");
+    let post = |body: Value| {
+        let (http, token, arg) = (http.clone(), token.clone(), arg.clone());
+        async move {
+            let r = http.post(arg).bearer_auth(token).json(&body).send().await.expect("post");
+            assert_eq!(r.status(), 200);
+            r.json::<Value>().await.expect("json")
+        }
+    };
+    let graph_first = post(serde_json::json!({"query": query, "options": {"$top": 1000}})).await;
+    let matching = graph_first["totalRecords"].as_u64().expect("totalRecords");
+    assert!(matching > 1000, "{key} is assessed across the tenant: {matching}");
+    let token_next = graph_first["$skipToken"].as_str().expect("a second page").to_string();
+    post(serde_json::json!({"query": query, "options": {"$top": 1000, "$skipToken": token_next}})).await;
 
     let counts = examined(&http, &base).await;
     let of = |needle: &str| -> Vec<u64> { counts.iter().filter(|(p, _)| p.contains(needle)).map(|(_, n)| *n).collect() };
@@ -81,5 +99,12 @@ async fn a_page_examines_what_it_shows_not_the_tenant() {
     {
         assert!(of(&needle).iter().all(|&n| n < 300), "{needle}: {counts:?}");
     }
+    // Its first page renders that recommendation's assessments (each with
+    // what covers it), not the tenant's ≈180,000; a later page is a slice of
+    // the kept result and renders nothing.
+    let graph = of("/providers/Microsoft.ResourceGraph/resources");
+    assert_eq!(graph.len(), 2, "{counts:?}");
+    assert!(graph[0] >= matching && graph[0] < matching * 12 && graph[0] < 90_000, "first page examined {} for {matching} rows", graph[0]);
+    assert_eq!(graph[1], 0, "a later page is a slice");
     sim.shutdown().await;
 }

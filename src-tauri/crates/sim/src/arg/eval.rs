@@ -13,16 +13,130 @@ use super::ast::{Agg, BinOp, Expr, JoinKind, Op, Query};
 
 pub type Row = Map<String, Value>;
 
+/// Reads a table's rows: its name, and what the query needs of them.
+pub type Table<'t> = dyn FnMut(&str, &Needs) -> Vec<Row> + 't;
+
 /// Run `q`, reading each table's rows through `table`.
-pub fn run(q: &Query, table: &mut dyn FnMut(&str) -> Vec<Row>) -> Vec<Row> {
-    let mut rows = table(&q.source);
+pub fn run(q: &Query, table: &mut Table) -> Vec<Row> {
+    let mut rows = table(&q.source, &Needs::of(q));
     for op in &q.ops {
         rows = apply(op, rows, table);
     }
     rows
 }
 
-fn apply(op: &Op, rows: Vec<Row>, table: &mut dyn FnMut(&str) -> Vec<Row>) -> Vec<Row> {
+/// What a query needs of its source table, so the table can skip work that
+/// cannot change the answer:
+///
+/// - the `where` operators it starts with, each with the columns it reads.
+///   A row one of them turns away is turned away whatever else it holds, so
+///   a table can ask [`Needs::rejects`] with the few columns it has at hand
+///   and not build the rest (`properties` above all) for rows that would be
+///   dropped anyway;
+/// - the columns it reads before its first `project`, `summarize` or
+///   `distinct` (after those, no other source column exists): a table need
+///   not fill the others ([`Needs::column`]). With no such operator, or a
+///   `join` before it (its right columns are named after the left ones),
+///   every column is needed.
+///
+/// The operators still run over what the table gives, so this only saves
+/// work, never changes an answer.
+pub struct Needs<'q> {
+    filters: Vec<(&'q Expr, Vec<&'q str>)>,
+    columns: Option<Vec<&'q str>>,
+}
+
+impl<'q> Needs<'q> {
+    pub fn of(q: &'q Query) -> Self {
+        let filters = q
+            .ops
+            .iter()
+            .map_while(|op| match op {
+                Op::Where(e) => Some(e),
+                _ => None,
+            })
+            .map(|e| {
+                let mut cols = Vec::new();
+                columns(e, &mut cols);
+                (e, cols)
+            })
+            .collect();
+        Needs { filters, columns: read_before_reshape(&q.ops) }
+    }
+
+    /// Everything (no filters, every column).
+    pub fn everything() -> Self {
+        Needs { filters: Vec::new(), columns: None }
+    }
+
+    pub fn has_filters(&self) -> bool {
+        !self.filters.is_empty()
+    }
+
+    /// Does a filter that reads only columns `partial` has turn the row away?
+    pub fn rejects(&self, partial: &Row) -> bool {
+        self.filters.iter().any(|(e, cols)| cols.iter().all(|c| partial.contains_key(*c)) && !truthy(&eval(e, partial)))
+    }
+
+    /// Is column `name` read?
+    pub fn column(&self, name: &str) -> bool {
+        self.columns.as_ref().is_none_or(|cols| cols.contains(&name))
+    }
+}
+
+/// The source columns `ops` read before the first operator that reshapes
+/// the rows; `None` when that is every column.
+fn read_before_reshape(ops: &[Op]) -> Option<Vec<&str>> {
+    let mut cols = Vec::new();
+    for op in ops {
+        match op {
+            Op::Where(e) | Op::MvExpand(_, e) => columns(e, &mut cols),
+            Op::Extend(items) => items.iter().for_each(|(_, e)| columns(e, &mut cols)),
+            Op::Order(keys) => keys.iter().for_each(|(e, _)| columns(e, &mut cols)),
+            Op::Take(_) | Op::ProjectAway(_) => {}
+            Op::Project(items) | Op::Distinct(items) => {
+                items.iter().for_each(|(_, e)| columns(e, &mut cols));
+                return Some(cols);
+            }
+            Op::Summarize { aggs, by } => {
+                by.iter().for_each(|(_, e)| columns(e, &mut cols));
+                for (_, agg) in aggs {
+                    match agg {
+                        Agg::Count => {}
+                        Agg::CountIf(e) | Agg::DCount(e) | Agg::Sum(e) | Agg::Min(e) | Agg::Max(e) => columns(e, &mut cols),
+                    }
+                }
+                return Some(cols);
+            }
+            Op::Join { .. } => return None,
+        }
+    }
+    None
+}
+
+/// The columns `e` reads.
+fn columns<'q>(e: &'q Expr, out: &mut Vec<&'q str>) {
+    match e {
+        Expr::Lit(_) => {}
+        Expr::Col(c) => out.push(c),
+        Expr::Member(inner, _) => columns(inner, out),
+        Expr::Index(inner, idx) => {
+            columns(inner, out);
+            columns(idx, out);
+        }
+        Expr::Call(_, args) => args.iter().for_each(|a| columns(a, out)),
+        Expr::Bin(_, l, r) => {
+            columns(l, out);
+            columns(r, out);
+        }
+        Expr::In { expr, list, .. } => {
+            columns(expr, out);
+            list.iter().for_each(|x| columns(x, out));
+        }
+    }
+}
+
+fn apply(op: &Op, rows: Vec<Row>, table: &mut Table) -> Vec<Row> {
     match op {
         Op::Where(e) => rows.into_iter().filter(|r| truthy(&eval(e, r))).collect(),
         Op::Project(items) => rows.iter().map(|r| items.iter().map(|(n, e)| (n.clone(), eval(e, r))).collect()).collect(),
@@ -276,7 +390,35 @@ fn has_term(hay: &str, needle: &str) -> bool {
     })
 }
 
+/// What a column path (`col`, `col.a.b`, `col["a"]`, `col[0]`) reads in
+/// `row`, borrowed: `Some(None)` when the path leads nowhere (null), `None`
+/// when `e` is no plain path (it is then evaluated). Reading a property
+/// path this way copies only the value at its end, not the whole column.
+fn path<'r>(e: &Expr, row: &'r Row) -> Option<Option<&'r Value>> {
+    match e {
+        Expr::Col(c) => Some(row.get(c)),
+        Expr::Member(inner, name) => Some(path(inner, row)?.and_then(|v| v.as_object()).and_then(|m| m.get(name))),
+        Expr::Index(inner, idx) => {
+            let at = path(inner, row)?;
+            Some(match (at, &**idx) {
+                (Some(Value::Object(m)), Expr::Lit(Value::String(k))) => m.get(k),
+                (Some(Value::Array(a)), Expr::Lit(Value::Number(n))) => {
+                    let i = n.as_i64().unwrap_or(0);
+                    let i = if i < 0 { a.len() as i64 + i } else { i };
+                    usize::try_from(i).ok().and_then(|i| a.get(i))
+                }
+                (_, Expr::Lit(_)) => None,
+                _ => return None,
+            })
+        }
+        _ => None,
+    }
+}
+
 pub fn eval(e: &Expr, row: &Row) -> Value {
+    if let Some(found) = path(e, row) {
+        return found.cloned().unwrap_or(Value::Null);
+    }
     match e {
         Expr::Lit(v) => v.clone(),
         Expr::Col(c) => row.get(c).cloned().unwrap_or(Value::Null),
@@ -375,5 +517,55 @@ fn call(name: &str, args: &[Expr], row: &Row) -> Value {
         }
         "strcat" => json!((0..args.len()).map(|i| text(&arg(i))).collect::<String>()),
         _ => Value::Null,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::arg::parser::parse;
+
+    fn needs_of(query: &str) -> (Vec<String>, Option<Vec<String>>) {
+        let q = parse(query).expect("parses");
+        let n = Needs::of(&q);
+        let filters = n.filters.iter().flat_map(|(_, c)| c.iter().map(|s| s.to_string())).collect();
+        (filters, n.columns.map(|c| c.iter().map(|s| s.to_string()).collect()))
+    }
+
+    #[test]
+    fn the_columns_read_before_the_rows_are_reshaped() {
+        let (filters, columns) = needs_of(
+            "securityresources | where type == 'x' and name =~ 'k' | extend code = tostring(properties.status.code) | summarize count() by name, code",
+        );
+        assert_eq!(filters, ["type", "name"]);
+        assert_eq!(columns.expect("narrowed"), ["type", "name", "properties", "name", "code"]);
+        // No reshaping operator, or a join first: every column.
+        assert_eq!(needs_of("resources | where name == 'a' | order by id asc").1, None);
+        assert_eq!(needs_of("resources | join kind=leftouter (resources | project id, x = name) on id | project id, name1").1, None);
+        // Only the leading wheres are tried early.
+        assert_eq!(needs_of("resources | take 5 | where name == 'a'").0, Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_filter_is_tried_only_when_its_columns_are_at_hand() {
+        let q = parse("securityresources | where name == 'k' | where tostring(properties.x) == 'y'").expect("parses");
+        let n = Needs::of(&q);
+        let mut partial = Row::new();
+        partial.insert("name".into(), json!("other"));
+        assert!(n.rejects(&partial), "name alone decides");
+        partial.insert("name".into(), json!("k"));
+        assert!(!n.rejects(&partial), "properties are not at hand: not tried");
+        assert!(n.column("properties") && n.column("id"), "no reshaping: every column");
+    }
+
+    #[test]
+    fn property_paths_read_the_value_at_their_end() {
+        let row: Row = serde_json::from_value(json!({"properties": {"a": {"b": [1, {"c": "d"}]}}})).expect("row");
+        let q =
+            parse("resources | project x = properties.a.b[1].c, y = properties['a'].b[0], z = properties.nope.b, w = properties.a.b[7]")
+                .expect("parses");
+        let Op::Project(items) = &q.ops[0] else { panic!("a project") };
+        let got: Vec<Value> = items.iter().map(|(_, e)| eval(e, &row)).collect();
+        assert_eq!(got, [json!("d"), json!(1), Value::Null, Value::Null]);
     }
 }

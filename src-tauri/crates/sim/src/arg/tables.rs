@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::{json, Map, Value};
 
-use super::eval::Row;
+use super::eval::{Needs, Row};
 use crate::arm::auth::allowed;
 use crate::arm::exemptions::exemption_json;
 use crate::arm::policy::assignment_json;
@@ -25,6 +25,10 @@ pub struct Visibility {
     groups: Option<HashSet<String>>,
     /// (lower-case scope id, action) -> allowed
     reads: HashMap<(String, &'static str), bool>,
+    /// The answers of [`Visibility::visible`] so far, per action, by the
+    /// subscription/resource-group part of the id as written (rows of one
+    /// container share it: one lookup instead of parsing each id).
+    seen: HashMap<&'static str, HashMap<String, bool>>,
 }
 
 impl Visibility {
@@ -46,6 +50,7 @@ impl Visibility {
             subscriptions: subscriptions.map(|s| s.iter().map(|x| x.to_ascii_lowercase()).collect()),
             groups,
             reads: HashMap::new(),
+            seen: HashMap::new(),
         }
     }
 
@@ -82,6 +87,19 @@ impl Visibility {
     /// May the caller read a row at `scope_id` (checked at its resource group
     /// or subscription, or at its management group), and is it in scope?
     fn visible(&mut self, ctx: &Ctx, scope_id: &str, action: &'static str) -> bool {
+        if !scope_id.get(..15).is_some_and(|p| p.eq_ignore_ascii_case("/subscriptions/")) {
+            return self.decide(ctx, scope_id, action);
+        }
+        let container = container_of(scope_id);
+        if let Some(v) = self.seen.get(action).and_then(|m| m.get(container)) {
+            return *v;
+        }
+        let v = self.decide(ctx, scope_id, action);
+        self.seen.entry(action).or_default().insert(container.to_string(), v);
+        v
+    }
+
+    fn decide(&mut self, ctx: &Ctx, scope_id: &str, action: &'static str) -> bool {
         let (sub, rg) = sub_rg(scope_id);
         if sub.is_empty() {
             let Some(Scope::ManagementGroup(mg)) = Scope::parse_id(scope_id) else { return false };
@@ -95,6 +113,28 @@ impl Visibility {
         }
         !rg.is_empty() && self.may_read(ctx, Scope::ResourceGroup { sub, rg }, action)
     }
+}
+
+/// The part of a subscription-rooted id [`Visibility::visible`] depends on:
+/// its first four segments (`/subscriptions/S/resourceGroups/RG`, or
+/// `/subscriptions/S/providers/NS` for one with no group), or all of it.
+fn container_of(id: &str) -> &str {
+    let mut segs = 0;
+    let mut in_seg = false;
+    for (i, b) in id.bytes().enumerate() {
+        if b == b'/' {
+            if in_seg {
+                segs += 1;
+                in_seg = false;
+                if segs == 4 {
+                    return &id[..i];
+                }
+            }
+        } else {
+            in_seg = true;
+        }
+    }
+    id
 }
 
 /// (subscription id, resource group) of an id, each empty when absent.
@@ -111,27 +151,35 @@ fn sub_rg(id: &str) -> (String, String) {
     (sub, rg)
 }
 
-/// A row with ARG's standard columns; `type` and `resourceGroup` lower case.
+/// A row with ARG's standard columns (those `needs` reads); `type` and
+/// `resourceGroup` lower case.
 #[allow(clippy::too_many_arguments)]
-fn row(ctx: &Ctx, id: &str, name: &str, type_: &str, location: &str, kind: &str, tags: Value, properties: Value) -> Row {
+fn row(ctx: &Ctx, needs: &Needs, id: &str, name: &str, type_: &str, location: &str, kind: &str, tags: Value, properties: Value) -> Row {
+    // Counted as examined (`/_sim/requests`): a query costs the rows it renders.
+    crate::index::examine(1);
     let (sub, rg) = sub_rg(id);
     let mut r = Map::new();
-    r.insert("id".into(), json!(id));
-    r.insert("name".into(), json!(name));
-    r.insert("type".into(), json!(type_.to_ascii_lowercase()));
-    r.insert("tenantId".into(), json!(ctx.world.tenant_id));
-    r.insert("kind".into(), json!(kind));
-    r.insert("location".into(), json!(location));
-    r.insert("resourceGroup".into(), json!(rg.to_ascii_lowercase()));
-    r.insert("subscriptionId".into(), json!(sub));
-    r.insert("managedBy".into(), json!(""));
-    r.insert("sku".into(), Value::Null);
-    r.insert("plan".into(), Value::Null);
-    r.insert("properties".into(), properties);
-    r.insert("tags".into(), tags);
-    r.insert("identity".into(), Value::Null);
-    r.insert("zones".into(), Value::Null);
-    r.insert("extendedLocation".into(), Value::Null);
+    let mut put = |column: &str, value: Value| {
+        if needs.column(column) {
+            r.insert(column.into(), value);
+        }
+    };
+    put("id", json!(id));
+    put("name", json!(name));
+    put("type", json!(type_.to_ascii_lowercase()));
+    put("tenantId", json!(ctx.world.tenant_id));
+    put("kind", json!(kind));
+    put("location", json!(location));
+    put("resourceGroup", json!(rg.to_ascii_lowercase()));
+    put("subscriptionId", json!(sub));
+    put("managedBy", json!(""));
+    put("sku", Value::Null);
+    put("plan", Value::Null);
+    put("properties", properties);
+    put("tags", tags);
+    put("identity", Value::Null);
+    put("zones", Value::Null);
+    put("extendedLocation", Value::Null);
     r
 }
 
@@ -139,21 +187,39 @@ fn take(v: &mut Value, key: &str) -> Value {
     v.get_mut(key).map(Value::take).unwrap_or(Value::Null)
 }
 
-/// Every visible row of `table` (a name from [`TABLES`]).
-pub fn rows(ctx: &Ctx, vis: &mut Visibility, table: &str) -> Vec<Row> {
+/// Does one of the query's leading filters turn away a row of this `type`
+/// and `name`, whatever its other columns hold? (Tried before the row is
+/// built: a query for one recommendation's assessments then renders those,
+/// not the tenant's.)
+fn turned_away(needs: &Needs, type_: &str, name: &str) -> bool {
+    if !needs.has_filters() {
+        return false;
+    }
+    let mut partial = Map::new();
+    partial.insert("type".into(), json!(type_.to_ascii_lowercase()));
+    partial.insert("name".into(), json!(name));
+    needs.rejects(&partial)
+}
+
+/// Every visible row of `table` (a name from [`TABLES`]) that `needs` does not turn away.
+pub fn rows(ctx: &Ctx, vis: &mut Visibility, table: &str, needs: &Needs) -> Vec<Row> {
     let w = &*ctx.world;
     let mut out = Vec::new();
     match table {
         "securityresources" => {
             for a in &w.assessments {
+                let Some(m) = w.metadata(&a.metadata_name) else { continue };
+                if turned_away(needs, "microsoft.security/assessments", &m.name) {
+                    continue;
+                }
                 if !vis.visible(ctx, &a.resource_id, "Microsoft.Security/assessments/read") {
                     continue;
                 }
-                let Some(m) = w.metadata(&a.metadata_name) else { continue };
                 let mut v = assessment_json(ctx, a, m, "");
                 let (id, name, props) = (take(&mut v, "id"), take(&mut v, "name"), take(&mut v, "properties"));
                 out.push(row(
                     ctx,
+                    needs,
                     id.as_str().unwrap_or(""),
                     name.as_str().unwrap_or(""),
                     "microsoft.security/assessments",
@@ -166,6 +232,9 @@ pub fn rows(ctx: &Ctx, vis: &mut Visibility, table: &str) -> Vec<Row> {
         }
         "policyresources" => {
             for a in &w.policy_assignments {
+                if turned_away(needs, "microsoft.authorization/policyassignments", &a.name) {
+                    continue;
+                }
                 if !vis.visible(ctx, &a.scope, "Microsoft.Authorization/policyAssignments/read") {
                     continue;
                 }
@@ -173,6 +242,7 @@ pub fn rows(ctx: &Ctx, vis: &mut Visibility, table: &str) -> Vec<Row> {
                 let loc = take(&mut v, "location");
                 out.push(row(
                     ctx,
+                    needs,
                     &a.id,
                     &a.name,
                     "microsoft.authorization/policyassignments",
@@ -184,24 +254,40 @@ pub fn rows(ctx: &Ctx, vis: &mut Visibility, table: &str) -> Vec<Row> {
             }
             let newest = V_EXEMPTIONS.last().copied().unwrap_or("2022-07-01-preview");
             for e in w.exemptions.values() {
+                if turned_away(needs, "microsoft.authorization/policyexemptions", &e.name) {
+                    continue;
+                }
                 if !vis.visible(ctx, &e.scope, "Microsoft.Authorization/policyExemptions/read") {
                     continue;
                 }
                 let mut v = exemption_json(e, newest);
-                let mut r =
-                    row(ctx, &e.id, &e.name, "microsoft.authorization/policyexemptions", "", "", json!({}), take(&mut v, "properties"));
+                let mut r = row(
+                    ctx,
+                    needs,
+                    &e.id,
+                    &e.name,
+                    "microsoft.authorization/policyexemptions",
+                    "",
+                    "",
+                    json!({}),
+                    take(&mut v, "properties"),
+                );
                 r.insert("systemData".into(), take(&mut v, "systemData"));
                 out.push(r);
             }
         }
         "resources" => {
             for res in &w.resources {
+                if turned_away(needs, &res.type_, &res.name) {
+                    continue;
+                }
                 if !vis.visible(ctx, &res.id, "Microsoft.Resources/subscriptions/resources/read") {
                     continue;
                 }
                 let mut v = resource_json(res);
                 out.push(row(
                     ctx,
+                    needs,
                     &res.id,
                     &res.name,
                     &res.type_,
@@ -214,6 +300,9 @@ pub fn rows(ctx: &Ctx, vis: &mut Visibility, table: &str) -> Vec<Row> {
         }
         "resourcecontainers" => {
             for s in &w.subscriptions {
+                if turned_away(needs, "microsoft.resources/subscriptions", &s.display_name) {
+                    continue;
+                }
                 let id = format!("/subscriptions/{}", s.id);
                 if !vis.visible(ctx, &id, "Microsoft.Resources/subscriptions/read") {
                     continue;
@@ -230,15 +319,28 @@ pub fn rows(ctx: &Ctx, vis: &mut Visibility, table: &str) -> Vec<Row> {
                         .map(|g| json!({ "name": g.name, "displayName": g.display_name }))
                         .collect::<Vec<_>>(),
                 });
-                out.push(row(ctx, &id, &s.display_name, "microsoft.resources/subscriptions", "", "", tags, props));
+                out.push(row(ctx, needs, &id, &s.display_name, "microsoft.resources/subscriptions", "", "", tags, props));
             }
             for g in &w.resource_groups {
+                if turned_away(needs, "microsoft.resources/subscriptions/resourcegroups", &g.name) {
+                    continue;
+                }
                 let id = format!("/subscriptions/{}/resourceGroups/{}", g.subscription_id, g.name);
                 if !vis.visible(ctx, &id, "Microsoft.Resources/subscriptions/resourceGroups/read") {
                     continue;
                 }
                 let props = json!({ "provisioningState": "Succeeded" });
-                out.push(row(ctx, &id, &g.name, "microsoft.resources/subscriptions/resourcegroups", &g.location, "", json!({}), props));
+                out.push(row(
+                    ctx,
+                    needs,
+                    &id,
+                    &g.name,
+                    "microsoft.resources/subscriptions/resourcegroups",
+                    &g.location,
+                    "",
+                    json!({}),
+                    props,
+                ));
             }
         }
         _ => {}
@@ -248,7 +350,15 @@ pub fn rows(ctx: &Ctx, vis: &mut Visibility, table: &str) -> Vec<Row> {
 
 #[cfg(test)]
 mod tests {
-    use super::sub_rg;
+    use super::{container_of, sub_rg};
+
+    #[test]
+    fn the_container_is_the_first_four_segments() {
+        assert_eq!(container_of("/subscriptions/S/resourceGroups/RG/providers/x/y/z"), "/subscriptions/S/resourceGroups/RG");
+        assert_eq!(container_of("/subscriptions/S/providers/NS/t/n"), "/subscriptions/S/providers/NS");
+        assert_eq!(container_of("/subscriptions/S/resourceGroups/RG"), "/subscriptions/S/resourceGroups/RG");
+        assert_eq!(container_of("/subscriptions/S"), "/subscriptions/S");
+    }
 
     #[test]
     fn splits_subscription_and_group() {

@@ -88,8 +88,13 @@ pub fn effective_status(world: &World, a: &Assessment, m: &AssessmentMetadata, n
             description: Some("The effective policy for the assessment was evaluated to off - use Microsoft.Authorization/policyAssignments to turn this assessment on".into()),
         };
     }
-    let delay = Duration::seconds(delay_secs);
     let ex = world.exemption_tables();
+    // Only the covering scopes that hold exemptions at all (usually none).
+    let keys: Vec<&String> = keys.iter().filter(|k| ex.any_at(k)).collect();
+    if keys.is_empty() {
+        return a.status.clone();
+    }
+    let delay = Duration::seconds(delay_secs);
     let mut category = None;
     for (assignment_id, refs) in applicable {
         // The first active exemption (in id order) of this assignment at a
@@ -97,8 +102,7 @@ pub fn effective_status(world: &World, a: &Assessment, m: &AssessmentMetadata, n
         let assignment = assignment_id.to_ascii_lowercase();
         let mut hit: Option<(&String, &Exemption)> = None;
         for k in &keys {
-            let Some(list) = ex.by_assignment_scope.get(&(assignment.clone(), k.clone())) else { continue };
-            for key in list {
+            for key in ex.at(k, &assignment) {
                 examine(1);
                 let Some(e) = world.exemptions.get(key) else { continue };
                 let p = &e.properties;
