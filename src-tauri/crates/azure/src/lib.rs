@@ -22,6 +22,8 @@ mod pacer;
 mod parse;
 pub mod profile;
 mod recent;
+mod register_reads;
+mod register_rows;
 mod refusal;
 pub mod resource_graph;
 mod resources;
