@@ -13,6 +13,7 @@ pub mod plans;
 mod profiles;
 mod read_registry;
 mod reads;
+mod register;
 mod runner;
 mod session;
 
@@ -34,6 +35,7 @@ pub use events::{Demo, DemoTenant, Events, Secrets};
 pub use exempt::validate_exemption;
 pub use plans::{Gone, Plan, PlanRegistry};
 pub use read_registry::MAX_READS;
+pub use register::{reminder, Reminder, REMINDER_INTERVAL};
 pub use session::Connected;
 
 /// Keyring entries are filed under this service name.
@@ -58,6 +60,8 @@ pub struct Desk {
     choices: Arc<ChoiceCache>,
     /// Long reads running now, each cancellable by the id the window gave it.
     reads: ReadRegistry,
+    /// When the register was last read for expiry reminders.
+    reminder_checks: register::ReminderChecks,
     running: Arc<SyncMutex<HashMap<String, Cancel>>>,
     secrets: Arc<dyn Secrets>,
     demo: Arc<dyn Demo>,
@@ -80,6 +84,7 @@ impl Desk {
             plans: PlanRegistry::default(),
             choices: Arc::new(ChoiceCache::default()),
             reads: ReadRegistry::default(),
+            reminder_checks: Default::default(),
             running: Arc::new(SyncMutex::new(HashMap::new())),
             secrets: Arc::new(SecretStore::new(KEYRING_SERVICE)),
             demo,

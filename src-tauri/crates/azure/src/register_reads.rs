@@ -88,7 +88,8 @@ impl Tenant {
     /// A row may be handed over twice when the app's own recent write
     /// replaces what Resource Graph said; the answer holds each id once.
     pub async fn exemption_register_watched(&self, window_days: u16, watch: Watch<'_, RegisterEntry>) -> Result<Vec<RegisterEntry>, AzureError> {
-        until_cancelled(watch.cancel, self.register_read(window_days, watch)).await
+        // Boxed: the read's state is large, and a caller's stack need not hold it.
+        until_cancelled(watch.cancel, Box::pin(self.register_read(window_days, watch))).await
     }
 
     async fn register_read(&self, window_days: u16, watch: Watch<'_, RegisterEntry>) -> Result<Vec<RegisterEntry>, AzureError> {
@@ -96,12 +97,12 @@ impl Tenant {
         let subscriptions: OnceCell<Vec<Subscription>> = OnceCell::new();
         let tree: OnceCell<Option<ManagementGroupNode>> = OnceCell::new();
         let (to_name, mut batches) = unbounded_channel::<Vec<Found>>();
-        let list = async {
+        let list = Box::pin(async {
             let mut collector = Collector { now, seen: BTreeMap::new(), to_name };
             self.register_list(&mut collector, &subscriptions, &tree, watch.cancel).await
             // The collector (and its sender) ends here: the namer's loop then ends too.
-        };
-        let name = async {
+        });
+        let name = Box::pin(async {
             let (subs, groups, recommendations, assignments) = tokio::join!(
                 subscriptions.get_or_try_init(|| self.subscriptions()),
                 tree.get_or_try_init(|| self.management_groups()),
@@ -113,7 +114,7 @@ impl Tenant {
             let mut out: Vec<RegisterEntry> = Vec::new();
             let mut at: HashMap<String, usize> = HashMap::new();
             while let Some(batch) = batches.recv().await {
-                let entries = resolver.entries(self, batch, self.options.limit(), watch.cancel).await?;
+                let entries = Box::pin(resolver.entries(self, batch, self.options.limit(), watch.cancel)).await?;
                 watch.rows.arrived(&entries);
                 for entry in entries {
                     let key = entry.exemption.id.to_lowercase();
@@ -127,7 +128,7 @@ impl Tenant {
                 }
             }
             Ok::<_, AzureError>(out)
-        };
+        });
         let (deleted, mut out) = tokio::try_join!(list, name)?;
         out.retain(|e| !deleted.contains(&e.exemption.id.to_lowercase()));
         Ok(out)
