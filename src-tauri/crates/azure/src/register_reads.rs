@@ -23,8 +23,8 @@ use tokio::sync::OnceCell;
 use crate::api_version as v;
 use crate::apply::Cancel;
 use crate::error::AzureError;
-use crate::fan_out::fan_out_each;
-use crate::register_rows::{found, recommendations_by_definition, Found, Names, Resolver};
+use crate::fan_out::{fan_out, fan_out_each};
+use crate::register_rows::{found, is_initiative, read_initiative, recommendations_by_definition, Found, Initiative, Names, Resolver};
 use crate::resource_graph::Reach;
 use crate::rows::{Unwatched, Watch};
 use crate::tenant::{falling_back, until_cancelled, Tenant};
@@ -107,13 +107,19 @@ impl Tenant {
                 subscriptions.get_or_try_init(|| self.subscriptions()),
                 tree.get_or_try_init(|| self.management_groups()),
                 recommendations_by_definition(self),
-                self.graph_assignments(watch.cancel),
+                self.graph_assignments_and_initiatives(watch.cancel),
             );
+            let (assignments, initiatives) = assignments;
             let mut resolver = Resolver::new(Names::new(subs?, groups?.as_ref()), recommendations, now, window_days);
             resolver.know_assignments(assignments);
+            resolver.know_initiatives(initiatives);
             let mut out: Vec<RegisterEntry> = Vec::new();
             let mut at: HashMap<String, usize> = HashMap::new();
-            while let Some(batch) = batches.recv().await {
+            while let Some(mut batch) = batches.recv().await {
+                // What arrived while the last batch was named goes together: one round of reads for all of it.
+                while let Ok(more) = batches.try_recv() {
+                    batch.extend(more);
+                }
                 let entries = Box::pin(resolver.entries(self, batch, self.options.limit(), watch.cancel)).await?;
                 watch.rows.arrived(&entries);
                 for entry in entries {
@@ -202,6 +208,25 @@ impl Tenant {
             tracing::debug!("reading the register's assignments one by one: {failed:?}");
         }
         out
+    }
+
+    /// [`Tenant::graph_assignments`] and the initiatives they assign, read
+    /// while the names are: the rows then wait for no read of their own.
+    async fn graph_assignments_and_initiatives(&self, cancel: &Cancel) -> (Vec<(String, Value)>, Vec<(String, Option<Initiative>)>) {
+        let assignments = self.graph_assignments(cancel).await;
+        let mut sets: Vec<String> = assignments
+            .iter()
+            .filter_map(|(_, p)| p.get("policyDefinitionId").and_then(Value::as_str))
+            .filter(|d| is_initiative(d))
+            .map(str::to_owned)
+            .collect();
+        sets.sort_by_key(|s| s.to_ascii_lowercase());
+        sets.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+        match fan_out(sets.clone(), self.options.limit(), cancel, |id| async move { read_initiative(self, &id).await }).await {
+            Ok(read) => (assignments, sets.into_iter().zip(read).collect()),
+            // Each is read again when a row needs it, and fails there if it must.
+            Err(_) => (assignments, Vec::new()),
+        }
     }
 
     /// One scope's exemption list as listed. A management group the caller

@@ -201,7 +201,7 @@ struct Assigned {
 }
 
 /// An initiative: its name and members.
-type Initiative = (String, Vec<InitiativeMember>);
+pub(crate) type Initiative = (String, Vec<InitiativeMember>);
 
 /// A recommendation by policy definition id (lower case, no trailing `/`): its key and name.
 pub(crate) type RecommendationsByDefinition = HashMap<String, (String, String)>;
@@ -221,7 +221,7 @@ pub(crate) struct Resolver {
     window_days: u16,
 }
 
-fn is_initiative(definition_id: &str) -> bool {
+pub(crate) fn is_initiative(definition_id: &str) -> bool {
     definition_id.to_ascii_lowercase().contains("/providers/microsoft.authorization/policysetdefinitions/")
 }
 
@@ -235,6 +235,13 @@ impl Resolver {
         for (id, properties) in listed {
             let Some(definition_id) = text(&properties, "policyDefinitionId") else { continue };
             self.assignments.insert(id.to_ascii_lowercase(), Some(Assigned { display_name: text(&properties, "displayName"), definition_id }));
+        }
+    }
+
+    /// Initiatives already read (with the assignments Resource Graph listed).
+    pub(crate) fn know_initiatives(&mut self, read: impl IntoIterator<Item = (String, Option<Initiative>)>) {
+        for (id, initiative) in read {
+            self.initiatives.insert(id.to_ascii_lowercase(), initiative);
         }
     }
 
@@ -325,7 +332,7 @@ async fn read_assignment(tenant: &Tenant, id: &str) -> Result<Option<Assigned>, 
     }
 }
 
-async fn read_initiative(tenant: &Tenant, id: &str) -> Result<Option<Initiative>, AzureError> {
+pub(crate) async fn read_initiative(tenant: &Tenant, id: &str) -> Result<Option<Initiative>, AzureError> {
     match tenant.fetch_initiative(id).await {
         Ok(found) => Ok(Some(found)),
         Err(AzureError::Arm { status: 403 | 404, .. } | AzureError::InvalidInput(_)) => Ok(None),
