@@ -166,25 +166,33 @@ impl Tenant {
                 Err(failed) => falling_back("the exemption register", failed)?,
             }
         }
-        let (subs, groups) = tokio::try_join!(
-            subscriptions.get_or_try_init(|| self.subscriptions()),
-            tree.get_or_try_init(|| self.management_groups()),
-        )?;
-        let mut scopes: Vec<(String, Option<&str>)> = Vec::new();
-        let mut stack: Vec<&ManagementGroupNode> = groups.iter().collect();
-        while let Some(node) = stack.pop() {
-            scopes.push((management_group_scope(&node.name), Some(GROUP_FILTER)));
-            stack.extend(node.children.iter());
+        // The subscriptions' lists start once the subscriptions are known, the
+        // groups' once the tree is: neither waits for the other (unless reading
+        // one call after another).
+        let collector = std::sync::Mutex::new(collector);
+        let take = |_: usize, items: &Vec<Value>| collector.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take(items);
+        let read = |(scope, filter): (String, Option<&'static str>)| async move { self.register_list_at(&scope, filter).await };
+        let in_groups = async {
+            let groups = tree.get_or_try_init(|| self.management_groups()).await?;
+            let mut scopes: Vec<(String, Option<&'static str>)> = Vec::new();
+            let mut stack: Vec<&ManagementGroupNode> = groups.iter().collect();
+            while let Some(node) = stack.pop() {
+                scopes.push((management_group_scope(&node.name), Some(GROUP_FILTER)));
+                stack.extend(node.children.iter());
+            }
+            fan_out_each(scopes, self.options.limit(), cancel, read, take).await
+        };
+        let in_subscriptions = async {
+            let subs = subscriptions.get_or_try_init(|| self.subscriptions()).await?;
+            let scopes = subs.iter().map(|s| (subscription_scope(&s.id), None)).collect();
+            fan_out_each(scopes, self.options.limit(), cancel, read, take).await
+        };
+        if self.options.limit() > 1 {
+            tokio::try_join!(in_groups, in_subscriptions)?;
+        } else {
+            in_groups.await?;
+            in_subscriptions.await?;
         }
-        scopes.extend(subs.iter().map(|s| (subscription_scope(&s.id), None)));
-        fan_out_each(
-            scopes,
-            self.options.limit(),
-            cancel,
-            |(scope, filter)| async move { self.register_list_at(&scope, filter).await },
-            |_, items: &Vec<Value>| collector.take(items),
-        )
-        .await?;
         Ok(Deleted::new())
     }
 
