@@ -14,8 +14,8 @@
 
 use tauri_specta::{collect_commands, collect_events, Builder, ErrorHandlingMode};
 
-use crate::commands::{apply, changes, database, exempt, exemptions, reads, recommendations, session};
-use crate::events::{ApplyProgressEvent, ApplyStoppedEvent, DeviceCodeEvent};
+use crate::commands::{apply, changes, database, exempt, exemptions, reads, recommendations, register, session, settings};
+use crate::events::{ApplyProgressEvent, ApplyStoppedEvent, DeviceCodeEvent, OpenExpiringEvent};
 
 /// Every command and event. Commands reject with an `ErrorPayload`, which the
 /// generated functions throw (so `await commands.fooBar(…)` is the value).
@@ -54,6 +54,10 @@ pub fn builder() -> Builder<tauri::Wry> {
             apply::resume_apply,
             apply::effect_status,
             exemptions::list_exemptions,
+            register::exemption_register,
+            register::expiring_exemptions,
+            settings::get_settings,
+            settings::save_settings,
             reads::cancel_read,
             changes::prepare_exemption_change,
             database::database_status,
@@ -61,7 +65,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             database::open_database_again,
             database::quit_app,
         ])
-        .events(collect_events![ApplyProgressEvent, ApplyStoppedEvent, DeviceCodeEvent])
+        .events(collect_events![ApplyProgressEvent, ApplyStoppedEvent, DeviceCodeEvent, OpenExpiringEvent])
 }
 
 #[cfg(test)]

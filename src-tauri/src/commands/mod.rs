@@ -7,4 +7,6 @@ pub mod exempt;
 pub mod exemptions;
 pub mod reads;
 pub mod recommendations;
+pub mod register;
 pub mod session;
+pub mod settings;

@@ -54,6 +54,16 @@ export const commands = {
 	/**  Batches go to `on_rows` as they arrive; the answer is the whole list. */
 	listExemptions: (readId: string, subscriptionIds: string[], onRows: Channel<Exemption[]>) => __TAURI_INVOKE<Exemption[]>("list_exemptions", { readId, subscriptionIds, onRows }),
 	/**
+	 *  The register: every exemption the user can read, at every level. Batches
+	 *  go to `on_rows` as they arrive; the answer is the whole list.
+	 */
+	exemptionRegister: (readId: string, onRows: Channel<RegisterEntry[]>) => __TAURI_INVOKE<RegisterEntry[]>("exemption_register", { readId, onRows }),
+	/**  The exemptions within the reminder window, soonest first. */
+	expiringExemptions: () => __TAURI_INVOKE<RegisterEntry[]>("expiring_exemptions"),
+	getSettings: () => __TAURI_INVOKE<Settings>("get_settings"),
+	/**  Saves a reminder window of 1 to 365 days (refused otherwise, saying so); answers the settings as saved. */
+	saveSettings: (settings: Settings) => __TAURI_INVOKE<Settings>("save_settings", { settings }),
+	/**
 	 *  Stop the long read started under `read_id` (the window left it); it ends
 	 *  with `read_cancelled`. A read that already ended is left as it is.
 	 */
@@ -80,6 +90,7 @@ export const events = {
 	applyProgress: makeEvent<ApplyProgressEvent, ApplyProgressEvent>("apply-progress"),
 	applyStopped: makeEvent<ApplyStoppedEvent, ApplyStoppedEvent>("apply-stopped"),
 	deviceCode: makeEvent<DeviceCodeEvent, DeviceCodeEvent>("device-code"),
+	openExpiring: makeEvent<OpenExpiringEvent, OpenExpiringEvent>("open-expiring"),
 };
 
 /* Types */
@@ -305,6 +316,16 @@ export type ErrorPayload = {
 	details: unknown,
 };
 
+/**  One recommendation an exemption exempts, named. */
+export type ExemptedRecommendation = {
+	/**  The policy definition reference id inside the initiative. */
+	referenceId: string,
+	/**  The assessment key, when the reference resolves to a Defender recommendation. */
+	recommendationKey: string | null,
+	/**  The recommendation's display name; the reference id when it did not resolve. */
+	displayName: string,
+};
+
 /**  A policy exemption as Azure holds it. */
 export type Exemption = {
 	/**  The full ARM id. */
@@ -378,6 +399,15 @@ export type ExemptionEdit = {
 	ticket: string | null,
 };
 
+/**  Where an exemption stands against its expiry and the reminder window. */
+export type ExpiryState = 
+/**  No expiry. */
+{ kind: "never" } | 
+/**  Expires after the reminder window. */
+{ kind: "active" } | 
+/**  Expires within the reminder window, in `days` whole days (0 = today). */
+{ kind: "expiresSoon"; days: number } | { kind: "expired" };
+
 export type ExtendBy = {
 	/**  Added to each exemption's current expiry. */
 	days: number,
@@ -429,6 +459,12 @@ export type NewExpiry = {
 	/**  The user's offset from UTC in minutes, east positive. */
 	utcOffsetMinutes: number,
 };
+
+/**
+ *  The user clicked an expiry reminder: open the register filtered to the
+ *  exemptions that expire soon.
+ */
+export type OpenExpiringEvent = null;
 
 /**  One `PUT` or `DELETE` of a policy exemption, exactly as it will be sent. */
 export type PlannedWrite = {
@@ -510,6 +546,38 @@ export type Recommendation = {
 	notExemptibleReason: string | null,
 };
 
+/**  One row of the register. */
+export type RegisterEntry = {
+	/**  The exemption as Azure holds it (id, name, scope, fields, expiry). */
+	exemption: Exemption,
+	level: ScopeLevel,
+	/**
+	 *  The scope in words: "Contoso (management group)", a subscription's
+	 *  name, "rg-web in Contoso Prod", "stcontosodata (storage account) in rg-data, Contoso Prod".
+	 */
+	scopeName: string,
+	/**  The subscription the scope is in (none at a management group). */
+	subscriptionId: string | null,
+	subscriptionName: string | null,
+	/**  The assignment's initiative (policy set definition) id and display name. */
+	initiativeId: string | null,
+	initiativeName: string | null,
+	/**  The assignment's display name. */
+	assignmentName: string | null,
+	/**  Empty when it exempts every recommendation of the initiative. */
+	recommendations: ExemptedRecommendation[],
+	expiry: ExpiryState,
+	/**  `systemData`. */
+	createdBy: string | null,
+	createdAt: string | null,
+	lastModifiedBy: string | null,
+	lastModifiedAt: string | null,
+	/**  `metadata.requestedBy` / `approvedBy` / `ticket` (as the app writes them). */
+	requestedBy: string | null,
+	approvedBy: string | null,
+	ticket: string | null,
+};
+
 /**  Defender's status code; `Unknown` for a code this version does not know. */
 export type ResourceStatus = "Healthy" | "Unhealthy" | "NotApplicable" | "Unknown";
 
@@ -526,6 +594,9 @@ export type ScopeChoice =
 { kind: "resourceGroups"; ids: string[] } | 
 /**  One exemption per assignment for each resource (full ARM ids). */
 { kind: "resources"; ids: string[] };
+
+/**  The level of the scope an exemption is written at. */
+export type ScopeLevel = "ManagementGroup" | "Subscription" | "ResourceGroup" | "Resource";
 
 /**  Who is signed in, to which tenant, through which endpoint. */
 export type SessionInfo = {
@@ -552,6 +623,14 @@ export type SessionMode =
 "External" | 
 /**  A profile signed in from the Connect screen. */
 "Profile";
+
+/**  The app's settings (the Settings screen). */
+export type Settings = {
+	/**  Days before expiry an exemption counts as expiring soon (1..=365). */
+	reminderWindowDays: number,
+	/**  Desktop notifications for exemptions entering the window. */
+	remindersEnabled: boolean,
+};
 
 /**
  *  Most severe first; `Unknown` (a value this version does not know, or no
