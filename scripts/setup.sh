@@ -14,6 +14,8 @@ debian_packages=(
   xvfb xauth webkit2gtk-driver chromium imagemagick xdotool
   # OS keyring (Secret Service) for sign-in secrets and its tests
   gnome-keyring libsecret-1-dev dbus dbus-x11
+  # a real notification server (org.freedesktop.Notifications) for the expiry-reminder test
+  dunst
 )
 missing=()
 for p in "${debian_packages[@]}"; do

@@ -26,3 +26,9 @@ pub struct ApplyStoppedEvent(pub ApplyStopped);
 #[serde(transparent)]
 #[tauri_specta(event_name = "device-code")]
 pub struct DeviceCodeEvent(pub DeviceCodePrompt);
+
+/// The user clicked an expiry reminder: open the register filtered to the
+/// exemptions that expire soon.
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+#[tauri_specta(event_name = "open-expiring")]
+pub struct OpenExpiringEvent;

@@ -17,7 +17,7 @@ use tauri_specta::{collect_commands, collect_events, Builder, ErrorHandlingMode}
 use crate::commands::{
     apply, changes, database, details, exempt, exemptions, reads, recommendations, register, session, settings, transfer,
 };
-use crate::events::{ApplyProgressEvent, ApplyStoppedEvent, DeviceCodeEvent};
+use crate::events::{ApplyProgressEvent, ApplyStoppedEvent, DeviceCodeEvent, OpenExpiringEvent};
 
 /// Every command and event. Commands reject with an `ErrorPayload`, which the
 /// generated functions throw (so `await commands.fooBar(…)` is the value).
@@ -56,11 +56,11 @@ pub fn builder() -> Builder<tauri::Wry> {
             apply::resume_apply,
             apply::effect_status,
             exemptions::list_exemptions,
-            reads::cancel_read,
             register::exemption_register,
             register::expiring_exemptions,
             settings::get_settings,
             settings::save_settings,
+            reads::cancel_read,
             changes::prepare_exemption_change,
             details::exemption_details,
             transfer::export_register,
@@ -72,9 +72,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             database::open_database_again,
             database::quit_app,
         ])
-        .events(collect_events![ApplyProgressEvent, ApplyStoppedEvent, DeviceCodeEvent])
-        // The register's row: the details drawer takes one (its command comes with the register).
-        .typ::<desk_core::register::RegisterEntry>()
+        .events(collect_events![ApplyProgressEvent, ApplyStoppedEvent, DeviceCodeEvent, OpenExpiringEvent])
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ mod compositing;
 mod demo;
 mod events;
 mod ipc;
+mod reminders;
 mod rows;
 mod window;
 
@@ -33,11 +34,14 @@ pub fn run() {
     let ipc = ipc::builder();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
+        // Expiry reminders as native notifications, shown from Rust only (the web view gets no permission).
+        .plugin(tauri_plugin_notification::init())
         .invoke_handler(ipc.invoke_handler())
         .setup(move |app| {
             ipc.mount_events(app);
             let (store, path) = desk_app::open_store(data_dir(app))?;
             app.manage(Desk::new(store, path, Arc::new(demo::Simulated)));
+            reminders::start(app.handle());
             Ok(())
         })
         .run(tauri::generate_context!("../tauri.conf.json"));

@@ -1,4 +1,5 @@
-import { createContext, useContext, useMemo, useState, type ReactNode } from "react";
+import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
+import { events } from "../ipc/bindings";
 
 /** The app's screens, as the navigation lists them. */
 export type Screen = "recommendations" | "exemptions" | "settings";
@@ -45,5 +46,28 @@ export function NavigationProvider({ children }: { children: ReactNode }) {
     }),
     [screen, registerSeed],
   );
+  // A click on an expiry reminder (the desktop notification) opens the register at what expires soon.
+  useEffect(() => {
+    let unlisten: (() => void) | undefined;
+    let gone = false;
+    events.openExpiring
+      .listen(() => {
+        setRegisterSeed({ seed: { expiringSoon: true }, at: Date.now() });
+        setScreen("exemptions");
+      })
+      .then(
+        (stop) => {
+          if (gone) stop();
+          else unlisten = stop;
+        },
+        () => {
+          // No Tauri event channel (a plain browser): nothing to listen to.
+        },
+      );
+    return () => {
+      gone = true;
+      unlisten?.();
+    };
+  }, []);
   return <NavigationContext.Provider value={navigation}>{children}</NavigationContext.Provider>;
 }

@@ -54,17 +54,20 @@ export const commands = {
 	/**  Batches go to `on_rows` as they arrive; the answer is the whole list. */
 	listExemptions: (readId: string, subscriptionIds: string[], onRows: Channel<Exemption[]>) => __TAURI_INVOKE<Exemption[]>("list_exemptions", { readId, subscriptionIds, onRows }),
 	/**
+	 *  The register: every exemption the user can read, at every level. Batches
+	 *  go to `on_rows` as they arrive; the answer is the whole list.
+	 */
+	exemptionRegister: (readId: string, onRows: Channel<RegisterEntry[]>) => __TAURI_INVOKE<RegisterEntry[]>("exemption_register", { readId, onRows }),
+	/**  The exemptions within the reminder window, soonest first. */
+	expiringExemptions: () => __TAURI_INVOKE<RegisterEntry[]>("expiring_exemptions"),
+	getSettings: () => __TAURI_INVOKE<Settings>("get_settings"),
+	/**  Saves a reminder window of 1 to 365 days (refused otherwise, saying so); answers the settings as saved. */
+	saveSettings: (settings: Settings) => __TAURI_INVOKE<Settings>("save_settings", { settings }),
+	/**
 	 *  Stop the long read started under `read_id` (the window left it); it ends
 	 *  with `read_cancelled`. A read that already ended is left as it is.
 	 */
 	cancelRead: (readId: string) => __TAURI_INVOKE<void>("cancel_read", { readId }),
-	/**  Batches go to `on_rows` as they arrive; the answer is the whole register. */
-	exemptionRegister: (readId: string, onRows: Channel<RegisterEntry[]>) => __TAURI_INVOKE<RegisterEntry[]>("exemption_register", { readId, onRows }),
-	/**  The exemptions within the reminder window (the navigation's count). */
-	expiringExemptions: () => __TAURI_INVOKE<RegisterEntry[]>("expiring_exemptions"),
-	getSettings: () => __TAURI_INVOKE<Settings>("get_settings"),
-	/**  Answers the settings as saved. */
-	saveSettings: (settings: Settings) => __TAURI_INVOKE<Settings>("save_settings", { settings }),
 	/**
 	 *  Extend, edit, remove the expiry of or delete existing exemptions: the
 	 *  checks and every PUT and DELETE with its exact body; nothing is sent
@@ -107,6 +110,7 @@ export const events = {
 	applyProgress: makeEvent<ApplyProgressEvent, ApplyProgressEvent>("apply-progress"),
 	applyStopped: makeEvent<ApplyStoppedEvent, ApplyStoppedEvent>("apply-stopped"),
 	deviceCode: makeEvent<DeviceCodeEvent, DeviceCodeEvent>("device-code"),
+	openExpiring: makeEvent<OpenExpiringEvent, OpenExpiringEvent>("open-expiring"),
 };
 
 /* Types */
@@ -642,6 +646,12 @@ export type NewExpiry = {
 	/**  The user's offset from UTC in minutes, east positive. */
 	utcOffsetMinutes: number,
 };
+
+/**
+ *  The user clicked an expiry reminder: open the register filtered to the
+ *  exemptions that expire soon.
+ */
+export type OpenExpiringEvent = null;
 
 /**  One `PUT` or `DELETE` of a policy exemption, exactly as it will be sent. */
 export type PlannedWrite = {

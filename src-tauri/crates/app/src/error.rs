@@ -28,6 +28,9 @@ pub enum AppError {
     /// A long read's id is not a short token of letters, digits, `-` and `_`.
     #[error("A read needs an id of up to 100 letters, digits, '-' or '_'.")]
     InvalidReadId,
+    /// Settings outside what the Settings screen accepts.
+    #[error("{0}")]
+    InvalidSettings(String),
     #[error("There is no device-code sign-in in progress.")]
     NoDeviceCodeSignIn,
     #[error("There is no profile named \"{0}\".")]
@@ -59,7 +62,7 @@ impl AppError {
             AppError::Configuration(_) => ErrorCode::Configuration,
             AppError::DemoUnavailable(_) => ErrorCode::DemoUnavailable,
             AppError::PlanNotCurrent(_) | AppError::NoDeviceCodeSignIn | AppError::NoProfile(_) => ErrorCode::NotFound,
-            AppError::InvalidReadId | AppError::File(_) => ErrorCode::InvalidRequest,
+            AppError::InvalidReadId | AppError::File(_) | AppError::InvalidSettings(_) => ErrorCode::InvalidRequest,
             AppError::NotRunning => ErrorCode::NotRunning,
             AppError::AlreadyRunning => ErrorCode::AlreadyRunning,
             AppError::Browser { .. } => ErrorCode::Browser,

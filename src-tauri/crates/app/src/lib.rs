@@ -15,6 +15,7 @@ pub mod plans;
 mod profiles;
 mod read_registry;
 mod reads;
+mod register;
 mod runner;
 mod session;
 mod transfer_files;
@@ -39,6 +40,7 @@ pub use import::IMPORT_KEY;
 pub use transfer_files::{export_file_name, EXPORT_ROWS_MAX, IMPORT_BYTES_MAX};
 pub use plans::{Gone, Plan, PlanRegistry};
 pub use read_registry::MAX_READS;
+pub use register::{reminder, Reminder, REMINDER_INTERVAL};
 pub use session::Connected;
 
 /// Keyring entries are filed under this service name.
@@ -63,6 +65,8 @@ pub struct Desk {
     choices: Arc<ChoiceCache>,
     /// Long reads running now, each cancellable by the id the window gave it.
     reads: ReadRegistry,
+    /// When the register was last read for expiry reminders.
+    reminder_checks: register::ReminderChecks,
     running: Arc<SyncMutex<HashMap<String, Cancel>>>,
     secrets: Arc<dyn Secrets>,
     demo: Arc<dyn Demo>,
@@ -85,6 +89,7 @@ impl Desk {
             plans: PlanRegistry::default(),
             choices: Arc::new(ChoiceCache::default()),
             reads: ReadRegistry::default(),
+            reminder_checks: Default::default(),
             running: Arc::new(SyncMutex::new(HashMap::new())),
             secrets: Arc::new(SecretStore::new(KEYRING_SERVICE)),
             demo,

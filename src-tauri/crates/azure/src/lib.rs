@@ -23,6 +23,8 @@ mod pacer;
 mod parse;
 pub mod profile;
 mod recent;
+mod register_reads;
+mod register_rows;
 mod refusal;
 pub mod resource_graph;
 mod resources;

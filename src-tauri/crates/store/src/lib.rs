@@ -13,6 +13,7 @@ mod journal;
 pub mod open;
 mod profiles;
 mod schema;
+mod settings;
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};

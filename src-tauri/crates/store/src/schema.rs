@@ -2,12 +2,13 @@ use rusqlite::Connection;
 
 use crate::error::StoreError;
 
-pub(crate) const VERSION: i64 = 2;
+pub(crate) const VERSION: i64 = 3;
 
 /// The tables a database at schema `version` has.
 pub(crate) fn tables_at(version: i64) -> &'static [&'static str] {
     match version {
-        v if v >= 2 => &["applies", "apply_items", "drafts", "audit", "profiles"],
+        v if v >= 3 => &["applies", "apply_items", "drafts", "audit", "profiles", "settings", "reminders_sent"],
+        2 => &["applies", "apply_items", "drafts", "audit", "profiles"],
         1 => &["applies", "apply_items", "drafts", "audit"],
         _ => &[],
     }
@@ -60,6 +61,22 @@ pub fn migrate(conn: &Connection) -> Result<(), StoreError> {
                  name TEXT PRIMARY KEY,
                  profile_json TEXT NOT NULL,
                  updated_at TEXT NOT NULL
+             );",
+        )?;
+    }
+    if version < 3 {
+        // Settings are the app's, not a profile's; a reminder is sent once per exemption and expiry.
+        tx.execute_batch(
+            "CREATE TABLE settings (
+                 key TEXT PRIMARY KEY,
+                 value_json TEXT NOT NULL,
+                 updated_at TEXT NOT NULL
+             );
+             CREATE TABLE reminders_sent (
+                 exemption_id TEXT NOT NULL,
+                 expires_on TEXT NOT NULL,
+                 sent_at TEXT NOT NULL,
+                 PRIMARY KEY (exemption_id, expires_on)
              );",
         )?;
     }
