@@ -589,7 +589,7 @@ describe("Apply", () => {
     const section = await startApply(user);
     progress(0, "Succeeded", { succeeded: 1 });
     progress(1, "Retrying", { succeeded: 1 }, "Azure is throttling: waiting 5 s.");
-    await waitFor(() => expect(section).toHaveTextContent("Attempt 1: Azure is throttling: waiting 5 s."));
+    await waitFor(() => expect(section).toHaveTextContent("Attempt 1 failed: Azure is throttling: waiting 5 s."));
     progress(
       1,
       "Failed",

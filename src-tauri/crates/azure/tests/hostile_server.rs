@@ -375,6 +375,8 @@ async fn throttled_then_cancelled(retry_after: &'static str) {
     assert_eq!(server.arm_requests().len(), 1, "one attempt, then the wait");
     let messages = observer.messages.lock().expect("messages").clone();
     assert!(messages.iter().any(|m| m.contains("retrying in 120.0 s")), "Retry-After {retry_after} obeyed as two minutes: {messages:?}");
+    let retry = messages.iter().find(|m| m.contains("retrying in")).cloned().unwrap_or_default();
+    assert!(retry.starts_with("Attempt 1 failed: ") && retry.matches("Attempt").count() == 1, "names its attempt once: {retry}");
 }
 
 /// The journal, keeping every message too.
