@@ -154,7 +154,8 @@ export function ExemptForm({ values, setValues, subscriptions, onPreview, onDisc
   };
 
   const recommendationError = messagesFor(errors, "recommendation");
-  const descriptionLength = [...values.description].length;
+  // UTF-16 units, as Azure (and the textarea's maxLength) count them.
+  const descriptionLength = values.description.length;
 
   return (
     <form ref={formRef} className={styles.form} onSubmit={onSubmit} noValidate aria-label="Exemption">
@@ -229,6 +230,7 @@ export function ExemptForm({ values, setValues, subscriptions, onPreview, onDisc
         <Textarea
           value={values.description}
           data-field="description"
+          maxLength={DESCRIPTION_MAX}
           resize="vertical"
           rows={4}
           onChange={(_, d) => update("description", d.value, "description")}

@@ -326,6 +326,19 @@ describe("Exempt form", () => {
   });
 });
 
+describe("Description", () => {
+  test("stops at 512 characters, counted as Azure counts them", async () => {
+    const user = userEvent.setup();
+    renderPane();
+    const description = screen.getByRole("textbox", { name: /Description/ });
+    expect(screen.getByText("0/512")).toBeInTheDocument();
+    await user.click(description);
+    await user.paste("x".repeat(600));
+    expect(description).toHaveValue("x".repeat(512));
+    expect(screen.getByText("512/512")).toBeInTheDocument();
+  });
+});
+
 describe("Checks once per choice", () => {
   const lastDraft = (cmd: string) => callsOf(cmd).at(-1)?.[1] as { draft: ExemptionDraft } | undefined;
 
