@@ -374,7 +374,7 @@ describe("Exemption Desk UI (built, IPC mocked)", () => {
     assert.equal(await details.getByTestId("assessed-resource").count(), 7);
     await details.getByRole("tab", { name: /Not applicable/ }).click();
     await details.getByText("Cause: Exempt · exemption legacy-storage").waitFor();
-    await details.getByText("Cause: OffByPolicy").waitFor();
+    await details.getByText("Cause: Off by policy").waitFor();
     await shot(page, "details-light");
     // The form is still there, as it was.
     await drawer.getByRole("tab", { name: "Exempt" }).click();
