@@ -1,6 +1,6 @@
 import { Button, MessageBar, MessageBarBody, MessageBarTitle, makeStyles, tokens } from "@fluentui/react-components";
 import { ArrowRepeatAllRegular } from "@fluentui/react-icons";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { ManagementGroupNode, Subscription } from "../ipc/bindings";
 import { describeScope } from "../shared/scopeNames";
 import { applyStore, type ApplyView } from "./applyStore";
@@ -26,6 +26,10 @@ type Props = {
 export function ApplyResult({ view, subscriptions, groups, onAnother, onClose }: Props) {
   const styles = useStyles();
   const [retrying, setRetrying] = useState(false);
+  // Focus moves to the result when the apply ends (the Cancel button that
+  // held it is gone), so a screen reader reads it and Escape still closes.
+  const root = useRef<HTMLElement>(null);
+  useEffect(() => root.current?.focus({ preventScroll: false }), []);
   const failed = view.items.filter((i) => i.state === "Failed");
   const s = (n: number) => (n === 1 ? "" : "s");
   const retry = async () => {
@@ -37,7 +41,7 @@ export function ApplyResult({ view, subscriptions, groups, onAnother, onClose }:
     }
   };
   return (
-    <section className={styles.root} data-testid="create-result" aria-label="Result">
+    <section className={styles.root} data-testid="create-result" aria-label="Result" tabIndex={-1} ref={root}>
       {view.failed === 0 && view.cancelled === 0 ? (
         <MessageBar intent="success" layout="multiline">
           <MessageBarBody>

@@ -590,6 +590,8 @@ describe("Apply", () => {
     progress(0, "Succeeded", { succeeded: 1 });
     progress(1, "Cancelled", { succeeded: 1 }, null, 0);
     const result = await screen.findByTestId("create-result");
+    // The Cancel button that held focus is gone: focus moves to the result.
+    await waitFor(() => expect(result).toHaveFocus());
     expect(result).toHaveTextContent("Created 1 of 2 exemptions");
     expect(result).toHaveTextContent("1 cancelled");
     // A cancelled apply keeps the draft.
