@@ -74,7 +74,12 @@ export function ApplyResult({ view, subscriptions, groups, onAnother, onClose }:
           </MessageBarBody>
         </MessageBar>
       )}
-      {view.succeeded > 0 ? <EffectStatus applyId={view.id} subscriptions={subscriptions} groups={groups} /> : null}
+      {view.succeeded > 0 ? <EffectStatus
+          applyId={view.id}
+          recommendationKey={view.report?.recommendationKey ?? null}
+          subscriptions={subscriptions}
+          groups={groups}
+        /> : null}
       <div className={styles.actions}>
         {view.failed > 0 ? (
           <Button appearance="primary" icon={<ArrowRepeatAllRegular />} onClick={retry} disabled={retrying}>

@@ -1,4 +1,5 @@
 import { queryOptions, useQuery, type QueryClient } from "@tanstack/react-query";
+import { CHANGE_KEY } from "../apply/changeKey";
 import { toErrorPayload } from "../shared/errors";
 import {
   commands,
@@ -110,6 +111,14 @@ export const queries = {
   draft: () => queryOptions({ queryKey: queryKeys.draft, queryFn: () => commands.loadDraft(), staleTime: Infinity }),
 };
 
+/** The resources an apply can change: its recommendation's, or any
+ * recommendation's for a change to existing exemptions (or when unknown). */
+function resourcesTouched(recommendationKey: string | null) {
+  return recommendationKey && recommendationKey !== CHANGE_KEY
+    ? queryKeys.resourcesOf(recommendationKey)
+    : queryKeys.resourcesRoot;
+}
+
 /** What each write makes stale. Every write that changes what a query reads
  * goes through one of these. */
 export const invalidate = {
@@ -117,11 +126,16 @@ export const invalidate = {
   afterApply(client: QueryClient, applyId: string, recommendationKey: string | null) {
     void client.invalidateQueries({ queryKey: queryKeys.exemptionsRoot });
     void client.invalidateQueries({ queryKey: queryKeys.recommendationsRoot });
-    void client.invalidateQueries({
-      queryKey: recommendationKey ? queryKeys.resourcesOf(recommendationKey) : queryKeys.resourcesRoot,
-    });
+    void client.invalidateQueries({ queryKey: resourcesTouched(recommendationKey) });
     void client.invalidateQueries({ queryKey: queryKeys.effect(applyId) });
     void client.invalidateQueries({ queryKey: queryKeys.unfinished });
+  },
+  /** The effect tracker saw Defender for Cloud catch up (more resources
+   * exempt, or all of them): the counts in the list and the resources in the
+   * drawer are read again. */
+  afterEffectChange(client: QueryClient, recommendationKey: string | null) {
+    void client.invalidateQueries({ queryKey: queryKeys.recommendationsRoot });
+    void client.invalidateQueries({ queryKey: resourcesTouched(recommendationKey) });
   },
   /** The session changed (sign in, a profile, the demo): the new session goes
    * straight in, everything else is read again. */
