@@ -480,6 +480,21 @@ describe("Scope picker", () => {
     await user.click(within(kinds).getByRole("radio", { name: "Subscriptions" }));
     expect(screen.getByRole("checkbox", { name: "Contoso Sandbox" })).toBeChecked();
   });
+
+  test("switching kinds shows no error until a choice is made or Preview is pressed", async () => {
+    const user = userEvent.setup();
+    renderPane();
+    await user.click(screen.getByRole("checkbox", { name: "Contoso Sandbox" }));
+    const kinds = screen.getByTestId("scope-kind");
+    const validated = callsOf("validate_exemption").length;
+    await user.click(within(kinds).getByRole("radio", { name: "Resource groups" }));
+    await waitFor(() => expect(callsOf("validate_exemption").length).toBeGreaterThan(validated));
+    await user.click(within(kinds).getByRole("radio", { name: "Management group" }));
+    await waitFor(() => expect(callsOf("validate_exemption").length).toBeGreaterThan(validated + 1));
+    expect(screen.queryByText("Choose where to exempt.")).not.toBeInTheDocument();
+    await user.click(previewButton());
+    expect(await screen.findByText("Choose where to exempt.")).toBeInTheDocument();
+  });
 });
 
 describe("Checks", () => {
