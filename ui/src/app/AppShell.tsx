@@ -4,6 +4,7 @@ import { ConnectDialog } from "../connect/ConnectDialog";
 import { useSession } from "../ipc/queries";
 import { useRefreshAfterApplies } from "../apply/useApply";
 import { ApplyBanners } from "./ApplyBanners";
+import { WriteAccessBanner } from "./WriteAccessBanner";
 import { ExemptTargetProvider } from "./exemptTarget";
 import { SignInAgainProvider } from "../shared/signInAgain";
 import { ExemptionsPage } from "../exemptions/ExemptionsPage";
@@ -61,6 +62,7 @@ function Shell() {
             <AppNav screen={screen} onChange={setScreen} />
           </div>
           <main className={styles.main} aria-label={screen === "recommendations" ? "Recommendations" : "Exemptions"}>
+            <WriteAccessBanner />
             <ApplyBanners />
             {screen === "recommendations" ? <RecommendationsPage /> : <ExemptionsPage />}
           </main>

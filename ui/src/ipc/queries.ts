@@ -33,6 +33,7 @@ export const queryKeys = {
   databaseStatus: ["databaseStatus"] as const,
   subscriptions: ["subscriptions"] as const,
   managementGroups: ["managementGroups"] as const,
+  writeAccess: ["writeAccess"] as const,
   recommendationsRoot: ["recommendations"] as const,
   recommendations: (ids: readonly string[]) => ["recommendations", ...ids] as const,
   exemptionsRoot: ["exemptions"] as const,
@@ -71,6 +72,9 @@ export const queries = {
       queryFn: () => commands.listManagementGroups(),
       staleTime: 5 * 60_000,
     }),
+  /** Whether the user may write exemptions at any subscription. */
+  writeAccess: () =>
+    queryOptions({ queryKey: queryKeys.writeAccess, queryFn: () => commands.writeAccess(), staleTime: 5 * 60_000 }),
   /** Cancelled (`cancel_read`) when nobody shows it any more; comes whole. */
   recommendations: (ids: readonly string[]) =>
     queryOptions({
