@@ -57,7 +57,10 @@ export function ExemptTargetProvider({ onOpen, children }: { onOpen?: () => void
       open: (r) => {
         if (!request) {
           const active = document.activeElement;
-          opener.current = { element: active instanceof HTMLElement && active !== document.body ? active : null, key: r.key };
+          opener.current = {
+            element: active instanceof HTMLElement && active !== document.body ? active : null,
+            key: r.key,
+          };
         }
         onOpenRef.current?.();
         setRequest(r);

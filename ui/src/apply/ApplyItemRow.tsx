@@ -61,11 +61,7 @@ export function ApplyItemRow({ item, scope }: { item: ApplyItem; scope: ScopeDes
           {scope.name}
         </Text>
         <Caption1 className={mergeClasses(styles.line, styles.sub)}>{scope.where}</Caption1>
-        {item.message ? (
-          <Caption1 className={messageStyle(item.state, styles)}>
-            {retryMessage(item)}
-          </Caption1>
-        ) : null}
+        {item.message ? <Caption1 className={messageStyle(item.state, styles)}>{retryMessage(item)}</Caption1> : null}
       </div>
       <Text className={styles.initiative} data-testid="apply-item-initiative" title={item.write.policyAssignmentId}>
         {item.write.initiativeName}

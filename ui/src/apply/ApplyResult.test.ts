@@ -24,12 +24,14 @@ describe("resultTitle", () => {
     expect(resultTitle(view("rec-1", ["PUT", "PUT"]))).toBe("Created 2 exemptions");
   });
 
-  test("a change to existing exemptions says what it did, not \"Created\"", () => {
+  test('a change to existing exemptions says what it did, not "Created"', () => {
     expect(resultTitle(view(CHANGE_KEY, ["PUT", "PUT"]))).toBe("Updated 2 exemptions");
     expect(resultTitle(view(CHANGE_KEY, ["DELETE"]))).toBe("Deleted 1 exemption");
   });
 
   test("one changed in Azure since the preview is counted out", () => {
-    expect(resultTitle(view(CHANGE_KEY, ["PUT", "PUT"], { succeeded: 1, changed: 1 }))).toBe("Updated 1 of 2 exemptions");
+    expect(resultTitle(view(CHANGE_KEY, ["PUT", "PUT"], { succeeded: 1, changed: 1 }))).toBe(
+      "Updated 1 of 2 exemptions",
+    );
   });
 });

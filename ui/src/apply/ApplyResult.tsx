@@ -73,8 +73,8 @@ export function ApplyResult({ view, subscriptions, groups, onAnother, onClose }:
               <ul className={styles.failures} data-testid="failures">
                 {failed.slice(0, SHOWN_FAILURES).map((i) => (
                   <li key={i.index}>
-                    {describeScope(i.write.scope, subscriptions, groups).name} ({i.write.initiativeName || i.write.name}):{" "}
-                    {i.message ?? "failed"}
+                    {describeScope(i.write.scope, subscriptions, groups).name} ({i.write.initiativeName || i.write.name}
+                    ): {i.message ?? "failed"}
                   </li>
                 ))}
                 {failed.length > SHOWN_FAILURES ? (

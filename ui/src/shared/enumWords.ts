@@ -5,7 +5,5 @@
 export function enumWords(value: string): string {
   if (!/^[A-Z][A-Za-z0-9]*$/.test(value)) return value;
   const words = value.match(/[A-Z]+(?![a-z])|[A-Z][a-z0-9]*|[0-9]+/g) ?? [value];
-  return words
-    .map((w, i) => (i === 0 || (w.length > 1 && w === w.toUpperCase()) ? w : w.toLowerCase()))
-    .join(" ");
+  return words.map((w, i) => (i === 0 || (w.length > 1 && w === w.toUpperCase()) ? w : w.toLowerCase())).join(" ");
 }
