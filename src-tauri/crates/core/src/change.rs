@@ -392,7 +392,10 @@ fn fields_check(change: &ExemptionChange) -> Check {
     let errors = change_errors(change);
     if !errors.is_empty() {
         let detail = errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" ");
-        return with_remedy(failed(CheckKind::Fields, "Some new values break Azure's rules", detail), "Correct the fields marked in the form.");
+        return with_remedy(
+            failed(CheckKind::Fields, "Some new values break Azure's rules", detail),
+            "Correct the fields marked in the form.",
+        );
     }
     match change {
         ExemptionChange::Delete | ExemptionChange::RemoveExpiry => {
@@ -414,7 +417,11 @@ fn expiry_check(change: &ExemptionChange, past: &[String], no_expiry: &[String],
     }
     if !past.is_empty() {
         return with_remedy(
-            failed(CheckKind::Expiry, "The new expiry has already passed", format!("The new expiry would already have passed for {}.", listed(past))),
+            failed(
+                CheckKind::Expiry,
+                "The new expiry has already passed",
+                format!("The new expiry would already have passed for {}.", listed(past)),
+            ),
             "Extend to a later date, or by more days.",
         );
     }
@@ -442,7 +449,11 @@ fn permissions_check(change: &ExemptionChange, refused: &[String], unknown: &[St
     let title = if verb == "delete" { "You may delete these exemptions" } else { "You may write these exemptions" };
     if !refused.is_empty() {
         return with_remedy(
-            failed(CheckKind::Permissions, &format!("You may not {verb} these exemptions"), format!("You may not {}.", listed_with(refused, "; "))),
+            failed(
+                CheckKind::Permissions,
+                &format!("You may not {verb} these exemptions"),
+                format!("You may not {}.", listed_with(refused, "; ")),
+            ),
             "Ask for Security Admin, Resource Policy Contributor or Owner there, or leave those exemptions out.",
         );
     }
