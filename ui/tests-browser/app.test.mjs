@@ -523,6 +523,19 @@ describe("Exemption Desk UI (built, IPC mocked)", () => {
     await page.close();
   });
 
+  test("a reader who may write nowhere is told so on the first screen", async () => {
+    const { page, errors } = await openApp("light", {
+      ...FIXTURES,
+      writeAccess: { subscriptions: 3, writable: 0, unknown: 0 },
+    });
+    const banner = page.getByTestId("no-write-access");
+    await banner.getByText("You can look, but not exempt").waitFor();
+    assert.match(await banner.innerText(), /any of the 3 subscriptions/);
+    await shot(page, "no-write-access-light");
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test("dark theme follows the OS, live", async () => {
     const { page, errors } = await openApp("dark");
     assert.equal(await page.locator("[data-theme]").first().getAttribute("data-theme"), "dark");

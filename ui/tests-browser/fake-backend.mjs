@@ -716,7 +716,13 @@ export function installFakeBackend(fixtures) {
         await delay(30);
         return clone(fixtures.subscriptions);
       case "write_access":
-        return { subscriptions: fixtures.subscriptions.length, writable: fixtures.subscriptions.length, unknown: 0 };
+        return (
+          fixtures.writeAccess ?? {
+            subscriptions: fixtures.subscriptions.length,
+            writable: fixtures.subscriptions.length,
+            unknown: 0,
+          }
+        );
       case "list_management_groups":
         await delay(30);
         return clone(fixtures.groups);
