@@ -145,5 +145,4 @@ test("two exemptions extended at once and a third deleted send exactly those wri
     },
   );
   for (const id of extended) assert.ok(await (await row(browser, id)).isExisting(), `${id} still listed`);
-  await screenshot(browser, "e2e-bulk-after");
 });
