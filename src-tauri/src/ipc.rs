@@ -39,6 +39,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             session::open_demo,
             recommendations::list_subscriptions,
             recommendations::list_management_groups,
+            recommendations::write_access,
             recommendations::list_recommendations,
             recommendations::recommendation_resources,
             exempt::validate_exemption,

@@ -378,7 +378,7 @@ describe("Exemption Desk UI (built, IPC mocked)", () => {
     assert.equal(await details.getByTestId("assessed-resource").count(), 7);
     await details.getByRole("tab", { name: /Not applicable/ }).click();
     await details.getByText("Cause: Exempt · exemption legacy-storage").waitFor();
-    await details.getByText("Cause: OffByPolicy").waitFor();
+    await details.getByText("Cause: Off by policy").waitFor();
     await shot(page, "details-light");
     // The form is still there, as it was.
     await drawer.getByRole("tab", { name: "Exempt" }).click();
@@ -463,6 +463,79 @@ describe("Exemption Desk UI (built, IPC mocked)", () => {
     const pane = page.getByRole("dialog", { name: "Exempt: Storage accounts should restrict network access" });
     await pane.getByTestId("create-result").getByText("Created 2 exemptions").waitFor();
     await banner.waitFor({ state: "detached" });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test("actions: extend two exemptions at once, then delete one; Escape closes, the list reads again", async () => {
+    const { page, errors } = await openApp();
+    await page.locator('xpath=//button[normalize-space()="Exemptions"]').click();
+    const rows = page.getByTestId("exemption-row");
+    const legacy = rows.filter({ hasText: "legacy-storage" });
+    const dev = rows.filter({ hasText: "dev-va" });
+    await legacy.waitFor();
+    await dev.waitFor();
+    assert.equal(await rows.count(), 2);
+    // The stable hooks the end-to-end test uses too: the row and its checkbox.
+    await legacy.locator('input[type="checkbox"]').check();
+    await dev.locator('input[type="checkbox"]').check();
+    await page.getByText("2 selected").waitFor();
+
+    await page.getByRole("button", { name: "Extend", exact: true }).click();
+    const dialog = page.getByRole("dialog", { name: "Extend 2 exemptions" });
+    await dialog.getByRole("radio", { name: "To a day" }).check();
+    await dialog.getByLabel("New expiry (the end of this day, your time)").fill("2031-03-31");
+    await dialog.getByRole("button", { name: "Preview" }).click();
+    const writes = dialog.getByTestId("change-write");
+    await writes.nth(1).waitFor();
+    assert.equal(await writes.count(), 2);
+    assert.deepEqual(await writes.evaluateAll((w) => w.map((e) => e.dataset.method)), ["PUT", "PUT"]);
+    const request = (await calls(page, "prepare_exemption_change")).at(-1).args.request;
+    assert.equal(request.exemptionIds.length, 2);
+    assert.deepEqual(request.change, { kind: "extendTo", date: "2031-03-31", utcOffsetMinutes: 120 });
+    assert.match(await writes.first().innerText(), /expiresOn/);
+    await shot(page, "actions-preview-light");
+    assert.equal((await calls(page, "apply_plan")).length, 0, "nothing is sent before Send");
+    await dialog.getByRole("button", { name: "Send 2 writes" }).click();
+    const result = dialog.getByTestId("create-result");
+    await result.getByText("Updated 2 exemptions").waitFor();
+    // Focus moved to the result (the Cancel button that held it is gone).
+    assert.equal(await result.evaluate((el) => el === document.activeElement), true);
+    await shot(page, "actions-result-light");
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "detached" });
+    // The list reads again after the apply: both now expire in 2031.
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll('[data-testid="exemption-row"]')].filter((r) => r.textContent.includes("2031"))
+          .length === 2,
+    );
+
+    // Delete one: the preview shows the DELETE, and the row goes.
+    await legacy.locator('input[type="checkbox"]').uncheck();
+    await page.getByText("1 selected").waitFor();
+    await page.getByRole("button", { name: "Delete", exact: true }).click();
+    const del = page.getByRole("dialog", { name: "Delete 1 exemption" });
+    await del.getByRole("button", { name: "Preview" }).click();
+    await del.locator('[data-testid="change-write"][data-method="DELETE"]').waitFor();
+    await del.getByRole("button", { name: "Send 1 write" }).click();
+    await del.getByTestId("create-result").getByText("Deleted 1 exemption").waitFor();
+    await del.getByRole("button", { name: "Close" }).first().click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="exemption-row"]').length === 1);
+    assert.equal(await rows.filter({ hasText: "dev-va" }).count(), 0);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test("a reader who may write nowhere is told so on the first screen", async () => {
+    const { page, errors } = await openApp("light", {
+      ...FIXTURES,
+      writeAccess: { subscriptions: 3, writable: 0, unknown: 0 },
+    });
+    const banner = page.getByTestId("no-write-access");
+    await banner.getByText("You can look, but not exempt").waitFor();
+    assert.match(await banner.innerText(), /any of the 3 subscriptions/);
+    await shot(page, "no-write-access-light");
     assert.deepEqual(errors, []);
     await page.close();
   });

@@ -873,6 +873,14 @@ export function installFakeBackend(fixtures) {
       case "list_subscriptions":
         await delay(30);
         return clone(fixtures.subscriptions);
+      case "write_access":
+        return (
+          fixtures.writeAccess ?? {
+            subscriptions: fixtures.subscriptions.length,
+            writable: fixtures.subscriptions.length,
+            unknown: 0,
+          }
+        );
       case "list_management_groups":
         await delay(30);
         return clone(fixtures.groups);

@@ -1,4 +1,5 @@
 use desk_app::Desk;
+use desk_core::permissions::WriteAccess;
 use desk_core::recommendation::Recommendation;
 use desk_core::resource::AssessedResource;
 use desk_core::scope::{ManagementGroupNode, Subscription};
@@ -18,6 +19,13 @@ pub async fn list_subscriptions(desk: State<'_, Desk>) -> Result<Vec<Subscriptio
 #[specta::specta]
 pub async fn list_management_groups(desk: State<'_, Desk>) -> Result<Option<ManagementGroupNode>, ErrorPayload> {
     Ok(desk.list_management_groups().await?)
+}
+
+/// Whether the user may write exemptions at any subscription (told on the first screen).
+#[tauri::command]
+#[specta::specta]
+pub async fn write_access(desk: State<'_, Desk>) -> Result<WriteAccess, ErrorPayload> {
+    Ok(desk.write_access().await?)
 }
 
 /// Cancellable under `read_id` (`cancel_read`); the list comes whole.

@@ -4,6 +4,7 @@ import { ConnectDialog } from "../connect/ConnectDialog";
 import { useSession } from "../ipc/queries";
 import { useRefreshAfterApplies } from "../apply/useApply";
 import { ApplyBanners } from "./ApplyBanners";
+import { WriteAccessBanner } from "./WriteAccessBanner";
 import { ExemptTargetProvider } from "./exemptTarget";
 import { SignInAgainProvider } from "../shared/signInAgain";
 import { ExemptionsPage } from "../exemptions/ExemptionsPage";
@@ -69,6 +70,7 @@ function Shell() {
             <AppNav />
           </div>
           <main className={styles.main} aria-label={SCREEN_NAMES[screen]}>
+            <WriteAccessBanner />
             <ApplyBanners />
             {screen === "recommendations" ? <RecommendationsPage /> : null}
             {screen === "exemptions" ? <ExemptionsPage /> : null}

@@ -15,6 +15,29 @@ export type ExemptTarget = {
   drafts: Map<string, ExemptionDraft>;
 };
 
+/** Where focus was when the drawer opened: the row (or button) that opened it. */
+type Opener = { element: HTMLElement | null; key: string };
+
+/** Gives focus back to what opened the drawer once it has closed: for about a
+ * second (the drawer animates out, and its focus trap lets go at the end), and
+ * only while focus is lost (on the page itself, or still in a closing dialog),
+ * never taking it from where the user moved it. A row the list drew again is
+ * found by its `data-key`. */
+export function returnFocus(opener: Opener, tries = 60) {
+  const target = () =>
+    opener.element?.isConnected
+      ? opener.element
+      : document.querySelector<HTMLElement>(`[data-key="${CSS.escape(opener.key)}"]`);
+  const step = (left: number) => {
+    const active = document.activeElement;
+    const lost = !active || active === document.body || active.closest('[role="dialog"]') !== null;
+    const to = target();
+    if (lost && to && active !== to) to.focus();
+    if (left > 1) setTimeout(() => step(left - 1), 16);
+  };
+  setTimeout(() => step(tries), 0);
+}
+
 const noop = () => {};
 const ExemptTargetContext = createContext<ExemptTarget>({ request: null, open: noop, close: noop, drafts: new Map() });
 
@@ -25,16 +48,29 @@ export const useExemptTarget = () => useContext(ExemptTargetContext);
 export function ExemptTargetProvider({ onOpen, children }: { onOpen?: () => void; children: ReactNode }) {
   const [request, setRequest] = useState<ExemptRequest | null>(null);
   const drafts = useRef(new Map<string, ExemptionDraft>());
+  const opener = useRef<Opener | null>(null);
   const onOpenRef = useRef(onOpen);
   onOpenRef.current = onOpen;
   const target: ExemptTarget = useMemo(
     () => ({
       request,
       open: (r) => {
+        if (!request) {
+          const active = document.activeElement;
+          opener.current = {
+            element: active instanceof HTMLElement && active !== document.body ? active : null,
+            key: r.key,
+          };
+        }
         onOpenRef.current?.();
         setRequest(r);
       },
-      close: () => setRequest(null),
+      close: () => {
+        setRequest(null);
+        const from = opener.current;
+        opener.current = null;
+        if (from) returnFocus(from);
+      },
       drafts: drafts.current,
     }),
     [request],

@@ -43,6 +43,14 @@ const BADGE: Record<ItemState, { color: BadgeProps["color"]; text: string }> = {
   Changed: { color: "warning", text: "Changed in Azure" },
 };
 
+/** A retry names its attempt once: the backend's message already starts
+ * "Attempt 3 failed: …"; a message that does not is given that start. */
+export function retryMessage(item: Pick<ApplyItem, "state" | "attempts" | "message">): string {
+  const message = item.message ?? "";
+  if (item.state !== "Retrying" || /^Attempt \d+ failed/.test(message)) return message;
+  return `Attempt ${item.attempts} failed: ${message}`;
+}
+
 export function ApplyItemRow({ item, scope }: { item: ApplyItem; scope: ScopeDescription }) {
   const styles = useStyles();
   const badge = BADGE[item.state];
@@ -53,12 +61,7 @@ export function ApplyItemRow({ item, scope }: { item: ApplyItem; scope: ScopeDes
           {scope.name}
         </Text>
         <Caption1 className={mergeClasses(styles.line, styles.sub)}>{scope.where}</Caption1>
-        {item.message ? (
-          <Caption1 className={messageStyle(item.state, styles)}>
-            {item.state === "Retrying" ? `Attempt ${item.attempts}: ` : ""}
-            {item.message}
-          </Caption1>
-        ) : null}
+        {item.message ? <Caption1 className={messageStyle(item.state, styles)}>{retryMessage(item)}</Caption1> : null}
       </div>
       <Text className={styles.initiative} data-testid="apply-item-initiative" title={item.write.policyAssignmentId}>
         {item.write.initiativeName}

@@ -1,9 +1,10 @@
 import { Button, MessageBar, MessageBarBody, MessageBarTitle, makeStyles, tokens } from "@fluentui/react-components";
 import { ArrowRepeatAllRegular } from "@fluentui/react-icons";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { ManagementGroupNode, Subscription } from "../ipc/bindings";
 import { describeScope } from "../shared/scopeNames";
 import { applyStore, type ApplyView } from "./applyStore";
+import { CHANGE_KEY } from "./changeKey";
 import { EffectStatus } from "./EffectStatus";
 
 const useStyles = makeStyles({
@@ -13,6 +14,17 @@ const useStyles = makeStyles({
 });
 
 const SHOWN_FAILURES = 10;
+
+/** "Created 2 exemptions", "Updated 1 of 2 exemptions", "Deleted 3 exemptions":
+ * a change to existing exemptions is not called a creation. */
+export function resultTitle(view: ApplyView): string {
+  const change = view.report?.recommendationKey === CHANGE_KEY;
+  const deleting = change && view.items.length > 0 && view.items.every((i) => i.write.method === "DELETE");
+  const verb = !change ? "Created" : deleting ? "Deleted" : "Updated";
+  const all = view.failed === 0 && view.cancelled === 0 && view.changed === 0;
+  const count = all ? `${view.succeeded}` : `${view.succeeded} of ${view.total}`;
+  return `${verb} ${count} exemption${(all ? view.succeeded : view.total) === 1 ? "" : "s"}`;
+}
 
 type Props = {
   view: ApplyView;
@@ -26,8 +38,12 @@ type Props = {
 export function ApplyResult({ view, subscriptions, groups, onAnother, onClose }: Props) {
   const styles = useStyles();
   const [retrying, setRetrying] = useState(false);
-  const failed = view.items.filter((i) => i.state === "Failed");
-  const s = (n: number) => (n === 1 ? "" : "s");
+  // Focus moves to the result when the apply ends (the Cancel button that
+  // held it is gone), so a screen reader reads it and Escape still closes.
+  const root = useRef<HTMLElement>(null);
+  useEffect(() => root.current?.focus({ preventScroll: false }), []);
+  const failed = view.items.filter((i) => i.state === "Failed" || i.state === "Changed");
+  const change = view.report?.recommendationKey === CHANGE_KEY;
   const retry = async () => {
     setRetrying(true);
     try {
@@ -37,29 +53,28 @@ export function ApplyResult({ view, subscriptions, groups, onAnother, onClose }:
     }
   };
   return (
-    <section className={styles.root} data-testid="create-result" aria-label="Result">
-      {view.failed === 0 && view.cancelled === 0 ? (
+    <section className={styles.root} data-testid="create-result" aria-label="Result" tabIndex={-1} ref={root}>
+      {view.failed === 0 && view.cancelled === 0 && view.changed === 0 ? (
         <MessageBar intent="success" layout="multiline">
           <MessageBarBody>
-            <MessageBarTitle>
-              Created {view.succeeded} exemption{s(view.succeeded)}
-            </MessageBarTitle>
+            <MessageBarTitle>{resultTitle(view)}</MessageBarTitle>
           </MessageBarBody>
         </MessageBar>
       ) : (
         <MessageBar intent={view.failed > 0 ? "error" : "warning"} layout="multiline">
           <MessageBarBody>
-            <MessageBarTitle>
-              Created {view.succeeded} of {view.total} exemption{s(view.total)}
-            </MessageBarTitle>
+            <MessageBarTitle>{resultTitle(view)}</MessageBarTitle>
             {view.failed > 0 ? ` ${view.failed} failed. ` : ""}
+            {view.changed > 0
+              ? ` ${view.changed} changed in Azure since the preview and ${view.changed === 1 ? "was" : "were"} not overwritten. `
+              : ""}
             {view.cancelled > 0 ? `${view.cancelled} cancelled before they were sent.` : ""}
             {failed.length > 0 ? (
               <ul className={styles.failures} data-testid="failures">
                 {failed.slice(0, SHOWN_FAILURES).map((i) => (
                   <li key={i.index}>
-                    {describeScope(i.write.scope, subscriptions, groups).name} ({i.write.initiativeName}):{" "}
-                    {i.message ?? "failed"}
+                    {describeScope(i.write.scope, subscriptions, groups).name} ({i.write.initiativeName || i.write.name}
+                    ): {i.message ?? "failed"}
                   </li>
                 ))}
                 {failed.length > SHOWN_FAILURES ? (
@@ -70,17 +85,29 @@ export function ApplyResult({ view, subscriptions, groups, onAnother, onClose }:
           </MessageBarBody>
         </MessageBar>
       )}
-      {view.succeeded > 0 ? <EffectStatus applyId={view.id} subscriptions={subscriptions} groups={groups} /> : null}
+      {/* Defender's catching up is about new exemptions; a change's effect is the list itself. */}
+      {view.succeeded > 0 && !change ? (
+        <EffectStatus
+          applyId={view.id}
+          recommendationKey={view.report?.recommendationKey ?? null}
+          subscriptions={subscriptions}
+          groups={groups}
+        />
+      ) : null}
       <div className={styles.actions}>
         {view.failed > 0 ? (
           <Button appearance="primary" icon={<ArrowRepeatAllRegular />} onClick={retry} disabled={retrying}>
             Retry failed
           </Button>
         ) : null}
-        <Button appearance={view.failed > 0 ? "secondary" : "primary"} onClick={onAnother}>
-          Exempt another
+        {change ? null : (
+          <Button appearance={view.failed > 0 ? "secondary" : "primary"} onClick={onAnother}>
+            Exempt another
+          </Button>
+        )}
+        <Button appearance={change && view.failed === 0 ? "primary" : "secondary"} onClick={onClose}>
+          Close
         </Button>
-        <Button onClick={onClose}>Close</Button>
       </div>
     </section>
   );

@@ -1,8 +1,9 @@
 import { Body1, Caption1, Spinner, Subtitle2, makeStyles, tokens, mergeClasses } from "@fluentui/react-components";
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useRef } from "react";
 import type { ManagementGroupNode, Subscription } from "../ipc/bindings";
 import { ErrorBar } from "../shared/ErrorBar";
-import { queries, queryError } from "../ipc/queries";
+import { invalidate, queries, queryError } from "../ipc/queries";
 import { describeScope, lastSegment } from "../shared/scopeNames";
 
 /** The scope an assignment lives at (its id up to `/providers/Microsoft.Authorization/policyAssignments/`). */
@@ -28,18 +29,31 @@ const useStyles = makeStyles({
 
 type Props = {
   applyId: string;
+  /** The apply's recommendation (or the change key): whose counts and resources to read again. */
+  recommendationKey: string | null;
   subscriptions: readonly Subscription[];
   groups: ManagementGroupNode | null | undefined;
 };
 
 /** Whether Defender for Cloud shows the exempted resources as exempt yet;
  * asked again every 30 s while shown, until it does. */
-export function EffectStatus({ applyId, subscriptions, groups }: Props) {
+export function EffectStatus({ applyId, recommendationKey, subscriptions, groups }: Props) {
   const styles = useStyles();
   const effect = useQuery({
     ...queries.effect(applyId),
     refetchInterval: (q) => (q.state.data?.complete ? false : EFFECT_POLL_MS),
   });
+  // When the tracker sees Defender catch up, the counts shown elsewhere are stale.
+  const client = useQueryClient();
+  const seen = useRef<string | null>(null);
+  const progress = effect.data
+    ? `${effect.data.complete}|${effect.data.items.map((i) => `${i.scope}:${i.exempt}/${i.pending}`).join(",")}`
+    : null;
+  useEffect(() => {
+    if (progress === null) return;
+    if (seen.current !== null && seen.current !== progress) invalidate.afterEffectChange(client, recommendationKey);
+    seen.current = progress;
+  }, [progress, client, recommendationKey]);
   const failure = queryError(effect.error);
   if (failure)
     return <ErrorBar error={failure} title="Couldn't check Defender for Cloud" onRetry={() => void effect.refetch()} />;

@@ -10,7 +10,7 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { DismissRegular } from "@fluentui/react-icons";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import type { ExemptionDraft, Recommendation, Subscription } from "../ipc/bindings";
 import { RecommendationDetails } from "../recommendations/details/RecommendationDetails";
 import { ExemptPane } from "./ExemptPane";
@@ -44,6 +44,18 @@ export function ExemptDrawer({ target, subscriptions, onDraftChange, onClose }: 
   }
   const open = target !== null;
   const rec = shown?.recommendation;
+  // Escape always closes it: the drawer hears Escape only with focus inside
+  // it, and focus falls to the page when the button holding it goes away (the
+  // apply's Cancel when it finishes). Escape that something inside already
+  // handled (a nested dialog, a list box) is left alone.
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === "Escape" && !e.defaultPrevented) onClose();
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, [open, onClose]);
 
   return (
     <OverlayDrawer

@@ -103,6 +103,17 @@ export function ExemptForm({ values, setValues, subscriptions, onPreview, onDisc
     touch(field);
   };
   const touch = (field: DraftField) => setTouched((t) => (t.has(field) ? t : new Set(t).add(field)));
+  // Switching between management group, subscriptions, resource groups and
+  // resources is not yet a choice: "choose at least one" waits for one (or Preview).
+  const switchScope = (scope: ExemptionDraft["scope"]) => {
+    setValues((v) => ({ ...v, scope }));
+    setTouched((t) => {
+      if (!t.has("scope")) return t;
+      const next = new Set(t);
+      next.delete("scope");
+      return next;
+    });
+  };
   const shown = (field: DraftField) => {
     if (!submitted && !touched.has(field)) return undefined;
     // A choice (not typing) that changed since the last check: its old error is
@@ -154,7 +165,8 @@ export function ExemptForm({ values, setValues, subscriptions, onPreview, onDisc
   };
 
   const recommendationError = messagesFor(errors, "recommendation");
-  const descriptionLength = [...values.description].length;
+  // UTF-16 units, as Azure (and the textarea's maxLength) count them.
+  const descriptionLength = values.description.length;
 
   return (
     <form ref={formRef} className={styles.form} onSubmit={onSubmit} noValidate aria-label="Exemption">
@@ -167,7 +179,7 @@ export function ExemptForm({ values, setValues, subscriptions, onPreview, onDisc
         recommendationKey={values.recommendationKey}
         subscriptions={subscriptions}
         value={values.scope}
-        onChange={(scope) => update("scope", scope, "scope")}
+        onChange={(scope, how) => (how === "switched" ? switchScope(scope) : update("scope", scope, "scope"))}
         error={shown("scope")}
       />
       <Field
@@ -229,6 +241,7 @@ export function ExemptForm({ values, setValues, subscriptions, onPreview, onDisc
         <Textarea
           value={values.description}
           data-field="description"
+          maxLength={DESCRIPTION_MAX}
           resize="vertical"
           rows={4}
           onChange={(_, d) => update("description", d.value, "description")}

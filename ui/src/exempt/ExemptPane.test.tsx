@@ -327,6 +327,19 @@ describe("Exempt form", () => {
   });
 });
 
+describe("Description", () => {
+  test("stops at 512 characters, counted as Azure counts them", async () => {
+    const user = userEvent.setup();
+    renderPane();
+    const description = screen.getByRole("textbox", { name: /Description/ });
+    expect(screen.getByText("0/512")).toBeInTheDocument();
+    await user.click(description);
+    await user.paste("x".repeat(600));
+    expect(description).toHaveValue("x".repeat(512));
+    expect(screen.getByText("512/512")).toBeInTheDocument();
+  });
+});
+
 describe("Checks once per choice", () => {
   const lastDraft = (cmd: string) => callsOf(cmd).at(-1)?.[1] as { draft: ExemptionDraft } | undefined;
 
@@ -468,6 +481,21 @@ describe("Scope picker", () => {
     await user.click(within(kinds).getByRole("radio", { name: "Subscriptions" }));
     expect(screen.getByRole("checkbox", { name: "Contoso Sandbox" })).toBeChecked();
   });
+
+  test("switching kinds shows no error until a choice is made or Preview is pressed", async () => {
+    const user = userEvent.setup();
+    renderPane();
+    await user.click(screen.getByRole("checkbox", { name: "Contoso Sandbox" }));
+    const kinds = screen.getByTestId("scope-kind");
+    const validated = callsOf("validate_exemption").length;
+    await user.click(within(kinds).getByRole("radio", { name: "Resource groups" }));
+    await waitFor(() => expect(callsOf("validate_exemption").length).toBeGreaterThan(validated));
+    await user.click(within(kinds).getByRole("radio", { name: "Management group" }));
+    await waitFor(() => expect(callsOf("validate_exemption").length).toBeGreaterThan(validated + 1));
+    expect(screen.queryByText("Choose where to exempt.")).not.toBeInTheDocument();
+    await user.click(previewButton());
+    expect(await screen.findByText("Choose where to exempt.")).toBeInTheDocument();
+  });
 });
 
 describe("Checks", () => {
@@ -578,6 +606,8 @@ describe("Apply", () => {
     progress(0, "Succeeded", { succeeded: 1 });
     progress(1, "Cancelled", { succeeded: 1 }, null, 0);
     const result = await screen.findByTestId("create-result");
+    // The Cancel button that held focus is gone: focus moves to the result.
+    await waitFor(() => expect(result).toHaveFocus());
     expect(result).toHaveTextContent("Created 1 of 2 exemptions");
     expect(result).toHaveTextContent("1 cancelled");
     // A cancelled apply keeps the draft.
@@ -590,7 +620,7 @@ describe("Apply", () => {
     const section = await startApply(user);
     progress(0, "Succeeded", { succeeded: 1 });
     progress(1, "Retrying", { succeeded: 1 }, "Azure is throttling: waiting 5 s.");
-    await waitFor(() => expect(section).toHaveTextContent("Attempt 1: Azure is throttling: waiting 5 s."));
+    await waitFor(() => expect(section).toHaveTextContent("Attempt 1 failed: Azure is throttling: waiting 5 s."));
     progress(
       1,
       "Failed",

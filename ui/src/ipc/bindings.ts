@@ -24,6 +24,8 @@ export const commands = {
 	openDemo: () => __TAURI_INVOKE<SessionInfo>("open_demo"),
 	listSubscriptions: () => __TAURI_INVOKE<Subscription[]>("list_subscriptions"),
 	listManagementGroups: () => __TAURI_INVOKE<ManagementGroupNode | null>("list_management_groups"),
+	/**  Whether the user may write exemptions at any subscription (told on the first screen). */
+	writeAccess: () => __TAURI_INVOKE<WriteAccess>("write_access"),
 	/**  Cancellable under `read_id` (`cancel_read`); the list comes whole. */
 	listRecommendations: (readId: string, subscriptionIds: string[]) => __TAURI_INVOKE<Recommendation[]>("list_recommendations", { readId, subscriptionIds }),
 	/**  Batches go to `on_rows` as they arrive; the answer is the whole list. */
@@ -891,6 +893,20 @@ export type Subscription = {
 	id: string,
 	displayName: string,
 	state: string,
+};
+
+/**
+ *  Whether the signed-in user may write exemptions anywhere, as their
+ *  subscriptions tell (a role at a management group is inherited by every
+ *  subscription below it): shown on the first screen, before any form.
+ */
+export type WriteAccess = {
+	/**  The subscriptions the user can read. */
+	subscriptions: number,
+	/**  Those where the user holds `policyExemptions/write`. */
+	writable: number,
+	/**  Those whose permissions could not be read (Azure decides there). */
+	unknown: number,
 };
 
 /**  How a planned write is sent. */

@@ -3,6 +3,7 @@ import { fireEvent, screen, waitFor } from "@testing-library/react";
 import { useState } from "react";
 import { beforeEach, describe, expect, test, vi } from "vitest";
 import { applyStore } from "../apply/applyStore";
+import { CHANGE_KEY } from "../apply/changeKey";
 import { FakeChannel, SUBS, emitProgress, preparationFor, reportFor, resetEvents } from "../test/fakeIpc";
 import { renderWithProviders } from "../test/render";
 import type { Exemption, ExemptionDraft, SessionInfo } from "./bindings";
@@ -117,6 +118,18 @@ describe("invalidation after writes", () => {
     invalidate.afterSettingsSaved(client, settings);
     expect(client.getQueryData(queryKeys.settings)).toBe(settings);
     expect(stale()).toEqual(["expiring", "register"]);
+  });
+
+  test("a change to existing exemptions makes every recommendation's resources stale", () => {
+    const { client, stale } = seeded();
+    invalidate.afterApply(client, "apply-1", CHANGE_KEY);
+    expect(stale()).toEqual(["effect1", "exemptions", "recommendations", "resourcesA", "resourcesB", "unfinished"]);
+  });
+
+  test("the tracker seeing Defender catch up makes the counts and that recommendation's resources stale", () => {
+    const { client, stale } = seeded();
+    invalidate.afterEffectChange(client, "rec-a");
+    expect(stale()).toEqual(["recommendations", "resourcesA"]);
   });
 
   test("a sign-in switch puts the new session in and makes everything else stale", () => {

@@ -1,4 +1,5 @@
 import { queryOptions, useQuery, type QueryClient } from "@tanstack/react-query";
+import { CHANGE_KEY } from "../apply/changeKey";
 import { toErrorPayload } from "../shared/errors";
 import {
   commands,
@@ -34,6 +35,7 @@ export const queryKeys = {
   databaseStatus: ["databaseStatus"] as const,
   subscriptions: ["subscriptions"] as const,
   managementGroups: ["managementGroups"] as const,
+  writeAccess: ["writeAccess"] as const,
   recommendationsRoot: ["recommendations"] as const,
   recommendations: (ids: readonly string[]) => ["recommendations", ...ids] as const,
   exemptionsRoot: ["exemptions"] as const,
@@ -78,6 +80,9 @@ export const queries = {
       queryFn: () => commands.listManagementGroups(),
       staleTime: 5 * 60_000,
     }),
+  /** Whether the user may write exemptions at any subscription. */
+  writeAccess: () =>
+    queryOptions({ queryKey: queryKeys.writeAccess, queryFn: () => commands.writeAccess(), staleTime: 5 * 60_000 }),
   /** Cancelled (`cancel_read`) when nobody shows it any more; comes whole. */
   recommendations: (ids: readonly string[]) =>
     queryOptions({
@@ -138,6 +143,14 @@ export const queries = {
     queryOptions({ queryKey: queryKeys.exemptionDetails(id), queryFn: () => commands.exemptionDetails(id) }),
 };
 
+/** The resources an apply can change: its recommendation's, or any
+ * recommendation's for a change to existing exemptions (or when unknown). */
+function resourcesTouched(recommendationKey: string | null) {
+  return recommendationKey && recommendationKey !== CHANGE_KEY
+    ? queryKeys.resourcesOf(recommendationKey)
+    : queryKeys.resourcesRoot;
+}
+
 /** What each write makes stale. Every write that changes what a query reads
  * goes through one of these. */
 export const invalidate = {
@@ -148,11 +161,16 @@ export const invalidate = {
     void client.invalidateQueries({ queryKey: queryKeys.register });
     void client.invalidateQueries({ queryKey: queryKeys.expiring });
     void client.invalidateQueries({ queryKey: queryKeys.recommendationsRoot });
-    void client.invalidateQueries({
-      queryKey: recommendationKey ? queryKeys.resourcesOf(recommendationKey) : queryKeys.resourcesRoot,
-    });
+    void client.invalidateQueries({ queryKey: resourcesTouched(recommendationKey) });
     void client.invalidateQueries({ queryKey: queryKeys.effect(applyId) });
     void client.invalidateQueries({ queryKey: queryKeys.unfinished });
+  },
+  /** The effect tracker saw Defender for Cloud catch up (more resources
+   * exempt, or all of them): the counts in the list and the resources in the
+   * drawer are read again. */
+  afterEffectChange(client: QueryClient, recommendationKey: string | null) {
+    void client.invalidateQueries({ queryKey: queryKeys.recommendationsRoot });
+    void client.invalidateQueries({ queryKey: resourcesTouched(recommendationKey) });
   },
   /** The session changed (sign in, a profile, the demo): the new session goes
    * straight in, everything else is read again. */

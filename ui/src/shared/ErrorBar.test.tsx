@@ -34,6 +34,15 @@ describe("ErrorBar", () => {
     expect(screen.queryByText(/Trace ID: abc/)).not.toBeInTheDocument();
   });
 
+  test("a network or keyring failure's technical text is one click away too", async () => {
+    show("network", vi.fn(), { technical: "Could not reach https://management.azure.com/: dns error" });
+    expect(screen.queryByText(/dns error/)).not.toBeInTheDocument();
+    await userEvent.click(screen.getByRole("button", { name: "Technical details" }));
+    expect(screen.getByText("Could not reach https://management.azure.com/: dns error")).toBeInTheDocument();
+    await userEvent.click(screen.getByRole("button", { name: "Hide technical details" }));
+    expect(screen.queryByText(/dns error/)).not.toBeInTheDocument();
+  });
+
   test("other errors do not", () => {
     show("azure");
     expect(screen.queryByRole("button", { name: "Sign in again" })).not.toBeInTheDocument();

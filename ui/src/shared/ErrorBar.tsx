@@ -33,10 +33,16 @@ const useStyles = makeStyles({
   },
 });
 
-/** Entra's own words behind a sign-in refusal (AADSTS code, trace ids), if any. */
-function entraWords(error: ErrorPayload): string | null {
-  const details = error.details as { entra?: unknown } | null;
-  return typeof details?.entra === "string" ? details.entra : null;
+/** The text kept behind the advice, if any: Entra's own words behind a
+ * sign-in refusal (AADSTS code, trace ids), or the technical text behind a
+ * network or keyring failure; with the link that shows it. */
+export function behindTheAdvice(error: ErrorPayload): { text: string; show: string; hide: string } | null {
+  const details = error.details as { entra?: unknown; technical?: unknown } | null;
+  if (typeof details?.entra === "string" && details.entra)
+    return { text: details.entra, show: "Entra's message", hide: "Hide Entra's message" };
+  if (typeof details?.technical === "string" && details.technical)
+    return { text: details.technical, show: "Technical details", hide: "Hide technical details" };
+  return null;
 }
 
 /** A command's error, as the user should see it; Retry when it makes sense,
@@ -45,20 +51,20 @@ export function ErrorBar({ error, title, onRetry, retryLabel = "Retry", retrying
   const styles = useStyles();
   const signInAgain = useSignInAgain();
   const lapsed = signInAgain !== null && SIGN_IN_ERROR_CODES.includes(error.code);
-  const entra = entraWords(error);
-  const [showEntra, setShowEntra] = useState(false);
+  const behind = behindTheAdvice(error);
+  const [showBehind, setShowBehind] = useState(false);
   return (
     <MessageBar intent="error" layout="multiline" data-error-code={error.code}>
       <MessageBarBody className={styles.body}>
         {title ? <MessageBarTitle>{title}</MessageBarTitle> : null}
         {error.message}
-        {entra ? (
+        {behind ? (
           <>
             {" "}
-            <Link as="button" inline onClick={() => setShowEntra((v) => !v)} aria-expanded={showEntra}>
-              {showEntra ? "Hide Entra's message" : "Entra's message"}
+            <Link as="button" inline onClick={() => setShowBehind((v) => !v)} aria-expanded={showBehind}>
+              {showBehind ? behind.hide : behind.show}
             </Link>
-            {showEntra ? <span className={styles.entra}>{entra}</span> : null}
+            {showBehind ? <span className={styles.entra}>{behind.text}</span> : null}
           </>
         ) : null}
       </MessageBarBody>

@@ -36,3 +36,38 @@ export function describeScope(
 export function lastSegment(id: string): string {
   return id.split("/").filter(Boolean).at(-1) ?? id;
 }
+
+/** An ARM path inside a sentence: a management group, or anything under a
+ * subscription (not the sentence's closing period or comma). */
+const PATH_IN_TEXT =
+  /\/providers\/Microsoft\.Management\/managementGroups\/[^\s,;()]*[^\s,;().]|\/subscriptions\/[^\s,;()]*[^\s,;().]/gi;
+const ASSIGNMENT = /^(.*)\/providers\/Microsoft\.Authorization\/policyAssignments\/([^/]+)$/i;
+
+/** One scope in words: "Contoso Production", "resource group rg-web in
+ * Contoso Production", "management group Landing Zones". */
+export function scopeInWords(
+  scope: string,
+  subscriptions: readonly Subscription[],
+  groups: ManagementGroupNode | null | undefined,
+): string {
+  const assignment = ASSIGNMENT.exec(scope);
+  if (assignment?.[1] && assignment[2])
+    return `the assignment ${assignment[2]} at ${scopeInWords(assignment[1], subscriptions, groups)}`;
+  const d = describeScope(scope, subscriptions, groups);
+  if (d.where === "Subscription") return d.name;
+  if (d.where === "Management group") return `management group ${d.name}`;
+  for (const kind of ["Resource group", "Resource"]) {
+    if (d.where.startsWith(`${kind} in `)) return `${kind.toLowerCase()} ${d.name}${d.where.slice(kind.length)}`;
+  }
+  return scope;
+}
+
+/** A sentence from the backend (a check's detail) with every ARM path in it
+ * told by name; the paths themselves are for the tooltip. */
+export function nameScopesIn(
+  text: string,
+  subscriptions: readonly Subscription[],
+  groups: ManagementGroupNode | null | undefined,
+): string {
+  return text.replace(PATH_IN_TEXT, (path) => scopeInWords(path, subscriptions, groups));
+}

@@ -8,6 +8,7 @@
 
 use desk_azure::{caught, Rows, Watch};
 use desk_core::exemption::Exemption;
+use desk_core::permissions::WriteAccess;
 use desk_core::recommendation::Recommendation;
 use desk_core::resource::AssessedResource;
 use desk_core::scope::{ManagementGroupNode, Subscription};
@@ -17,6 +18,15 @@ use crate::{AppError, Desk};
 impl Desk {
     pub async fn list_subscriptions(&self) -> Result<Vec<Subscription>, AppError> {
         Ok(caught(self.connected().await?.tenant.subscriptions()).await?)
+    }
+
+    /// Whether the user may write exemptions at any subscription they can
+    /// read, so the first screen can say so before any form is filled.
+    pub async fn write_access(&self) -> Result<WriteAccess, AppError> {
+        let connected = self.connected().await?;
+        let tenant = &connected.tenant;
+        let ids: Vec<String> = caught(tenant.subscriptions()).await?.into_iter().map(|s| s.id).collect();
+        Ok(caught(tenant.write_access(&ids)).await?)
     }
 
     pub async fn list_management_groups(&self) -> Result<Option<ManagementGroupNode>, AppError> {

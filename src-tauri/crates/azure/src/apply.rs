@@ -191,7 +191,8 @@ async fn send_one(
             }
             _ => backoff(options, attempts),
         };
-        let message = format!("Attempt {attempts} failed ({error}); retrying in {:.1} s.", wait.as_secs_f64());
+        // The window shows this as it is: it names the attempt once.
+        let message = format!("Attempt {attempts} failed: {error}; retrying in {:.1} s.", wait.as_secs_f64());
         let _ = observer.changed(index, ItemState::Retrying, attempts, Some(&message));
         // Cancelled while waiting: the loop's top reports it as Cancelled.
         cancel.sleep(wait).await;

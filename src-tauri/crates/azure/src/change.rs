@@ -8,12 +8,14 @@ use std::collections::HashMap;
 use chrono::Utc;
 use desk_core::arm_path::{ArmPath, AUTHORIZATION_PROVIDER};
 use desk_core::change::{plan_change, targets, ChangePlan, ChangeRequest, ChangeTarget, ExemptionChange, TargetRead};
-use desk_core::permissions::Permissions;
+use desk_core::permissions::{Permissions, WriteAccess};
 use desk_core::plan::exemption_path;
+use desk_core::scope::is_subscription_id;
 use futures::stream::{self, StreamExt, TryStreamExt};
 use serde_json::Value;
 
 use crate::api_version as v;
+use crate::apply::Cancel;
 use crate::error::AzureError;
 use crate::parse;
 use crate::tenant::Tenant;
@@ -44,6 +46,24 @@ impl Tenant {
             Err(AzureError::Arm { status: 404, .. }) => Ok(None),
             Err(other) => Err(other),
         }
+    }
+
+    /// Whether the caller may write exemptions at each of `subscription_ids`
+    /// (bare ids), read a few at a time.
+    pub async fn write_access(&self, subscription_ids: &[String]) -> Result<WriteAccess, AzureError> {
+        let found = crate::fan_out::fan_out(subscription_ids.to_vec(), self.options.limit(), &Cancel::default(), |id| async move {
+            // An id Azure sent in another shape is counted as unreadable, not fatal.
+            if !is_subscription_id(&id) {
+                return Ok(None);
+            }
+            self.permissions_of(&format!("/subscriptions/{id}")).await
+        })
+        .await?;
+        let mut access = WriteAccess::default();
+        for permissions in &found {
+            access.count(permissions.as_ref());
+        }
+        Ok(access)
     }
 
     /// The caller's permissions at `scope`; `None` when they cannot be read.

@@ -98,6 +98,23 @@ impl AzureError {
                 message: (*advice).to_owned(),
                 details: Some(json!({ "entraError": error, "entra": entra })),
             },
+            // No answer, or no keyring: what to do is the message; the
+            // technical text goes in the details, shown on request.
+            AzureError::Network { url, reason } => ErrorPayload {
+                code: self.code(),
+                message: crate::advice::network(url, reason, crate::advice::proxy_from_env().as_deref()),
+                details: Some(json!({ "technical": self.to_string() })),
+            },
+            AzureError::KeyringUnavailable(inner) => ErrorPayload {
+                code: self.code(),
+                message: crate::advice::KEYRING_UNAVAILABLE.to_owned(),
+                details: Some(json!({ "technical": inner })),
+            },
+            AzureError::KeyringLocked => ErrorPayload {
+                code: self.code(),
+                message: crate::advice::KEYRING_LOCKED.to_owned(),
+                details: Some(json!({ "technical": self.to_string() })),
+            },
             AzureError::SignIn { error, .. } => {
                 ErrorPayload { code: self.code(), message: self.to_string(), details: Some(json!({ "entraError": error })) }
             }

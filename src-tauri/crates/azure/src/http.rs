@@ -78,7 +78,18 @@ pub fn client_with(limits: &Limits) -> Result<reqwest::Client, AzureError> {
 
 /// The error for a failed exchange with `url`, naming a timeout as such.
 pub(crate) fn network(url: &Url, e: reqwest::Error) -> AzureError {
-    let reason = if e.is_timeout() { format!("no answer in time ({e})") } else { e.to_string() };
+    // reqwest's own text names only the URL; the cause (DNS, refused, the
+    // proxy, the certificate) is in its sources, which the advice reads.
+    let mut chain = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !chain.contains(&text) {
+            chain = format!("{chain}: {text}");
+        }
+        source = cause.source();
+    }
+    let reason = if e.is_timeout() { format!("no answer in time ({chain})") } else { chain };
     AzureError::Network { url: without_query(url), reason }
 }
 

@@ -1,6 +1,7 @@
 //! Talking to Azure: signing in to Entra, the ARM client (paging, errors), and
 //! the Defender for Cloud and Azure Policy operations Exemption Desk performs.
 
+mod advice;
 mod apply;
 mod arm;
 mod certificate;

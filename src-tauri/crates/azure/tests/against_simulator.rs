@@ -129,3 +129,20 @@ async fn azure_refusals_come_back_with_azures_code_and_message() {
     assert!(message.contains("InvalidPolicyDefinitionReference"), "{message}");
     assert_eq!(log.iter().filter(|(_, s, _)| *s == ItemState::Sending).count(), 1, "a 400 is not retried");
 }
+
+/// The first screen's question: may this sign-in write exemptions anywhere?
+/// The CI principal may; a Reader may nowhere, and that is surely so.
+#[tokio::test]
+async fn write_access_tells_a_reader_from_someone_who_may_exempt() {
+    let world = World::start().await;
+    let (ci, _) = world.as_service_principal().await;
+    let ids: Vec<String> = ci.subscriptions().await.expect("lists").into_iter().map(|s| s.id).collect();
+    let access = ci.write_access(&ids).await.expect("reads");
+    assert_eq!(access.subscriptions, 4);
+    assert!(access.writable > 0 && !access.nowhere(), "{access:?}");
+
+    let (reader, _) = world.as_user("riley.reader@contoso.example").await;
+    let ids: Vec<String> = reader.subscriptions().await.expect("lists").into_iter().map(|s| s.id).collect();
+    let access = reader.write_access(&ids).await.expect("reads");
+    assert!(access.subscriptions > 0 && access.nowhere(), "{access:?}");
+}

@@ -163,6 +163,39 @@ async fn one_changed_in_azure_since_the_preview_is_not_overwritten() {
     assert_eq!(world.puts().await.len(), puts_before + 1, "only the unchanged one was written");
 }
 
+/// Edit, remove expiry and delete, each prepared, then the exemption is
+/// changed by someone else: none of the three is sent, each is reported as
+/// changed with the difference, and Azure keeps the other writer's value.
+#[tokio::test]
+async fn every_action_leaves_one_changed_since_the_preview_alone() {
+    let world = World::start().await;
+    let (tenant, identity) = world.as_service_principal().await;
+    let t = template(&tenant, &identity.account).await;
+    let edit = ExemptionEdit { description: Some("Ours".into()), ..Default::default() };
+    let actions = [
+        ("edited-meanwhile", ExemptionChange::Edit(edit)),
+        ("unexpired-meanwhile", ExemptionChange::RemoveExpiry),
+        ("deleted-meanwhile", ExemptionChange::Delete),
+    ];
+    for (name, change) in actions {
+        let id = seed(&tenant, &t, name, Some("2030-01-31T00:00:00Z")).await;
+        let plan = tenant.prepare_change(&request(&[&id], change)).await.expect("prepares");
+        assert!(!blocks(&plan.checks) && plan.writes.len() == 1, "{name}: {:?}", plan.checks);
+
+        seed(&tenant, &t, name, Some("2031-05-01T00:00:00Z")).await;
+        let writes_before = world.requests().await.into_iter().filter(|r| r["method"] == "PUT" || r["method"] == "DELETE").count();
+        let (outcomes, recorder) = apply(&tenant, &plan.writes).await;
+        assert_eq!(outcomes, vec![(0, ItemState::Changed)], "{name}");
+        let notes = recorder.0.lock().expect("lock").clone();
+        let message = notes.iter().find(|(_, s, _)| *s == ItemState::Changed).and_then(|(_, _, m)| m.clone()).unwrap_or_default();
+        assert!(message.contains("since the preview") && message.contains("2031-05-01"), "{name}: {message}");
+        let now = read(&tenant, &id).await.unwrap_or_else(|| panic!("{name} still there"));
+        assert_eq!(now["properties"]["expiresOn"], "2031-05-01T00:00:00Z", "{name} not overwritten");
+        let writes_after = world.requests().await.into_iter().filter(|r| r["method"] == "PUT" || r["method"] == "DELETE").count();
+        assert_eq!(writes_after, writes_before, "{name}: nothing written");
+    }
+}
+
 #[tokio::test]
 async fn checks_refuse_a_reader_and_a_past_expiry_and_ids_that_are_not_exemptions() {
     let world = World::start().await;

@@ -375,6 +375,8 @@ async fn throttled_then_cancelled(retry_after: &'static str) {
     assert_eq!(server.arm_requests().len(), 1, "one attempt, then the wait");
     let messages = observer.messages.lock().expect("messages").clone();
     assert!(messages.iter().any(|m| m.contains("retrying in 120.0 s")), "Retry-After {retry_after} obeyed as two minutes: {messages:?}");
+    let retry = messages.iter().find(|m| m.contains("retrying in")).cloned().unwrap_or_default();
+    assert!(retry.starts_with("Attempt 1 failed: ") && retry.matches("Attempt").count() == 1, "names its attempt once: {retry}");
 }
 
 /// The journal, keeping every message too.
@@ -477,6 +479,11 @@ async fn a_server_that_never_answers_times_out() {
     let e = credential(&server, &limits(1)).token(SCOPE).await.expect_err("times out");
     assert_eq!(e.code(), "network");
     assert!(e.to_string().contains("no answer in time"), "{e}");
+    // The window shows what to do; the technical text is kept behind a link.
+    let shown = e.payload();
+    assert!(shown.message.starts_with("127.0.0.1 did not answer in time"), "{}", shown.message);
+    let technical = shown.details.as_ref().and_then(|d| d["technical"].as_str()).unwrap_or_default().to_owned();
+    assert!(technical.contains("no answer in time"), "{technical}");
     assert!(started.elapsed() < Duration::from_secs(4), "took {:?}", started.elapsed());
 
     let server = serve(|seen| token_ok(seen).unwrap_or(Reply::Silent)).await;
@@ -484,6 +491,28 @@ async fn a_server_that_never_answers_times_out() {
     let e = tenant(&server, &limits(1)).subscriptions().await.expect_err("times out");
     assert!(e.to_string().contains("no answer in time"), "{e}");
     assert!(started.elapsed() < Duration::from_secs(4), "took {:?}", started.elapsed());
+}
+
+/// Nothing listening (as when offline or a firewall drops it): advice that
+/// says so, and the error chain (the refused connection) behind it.
+#[tokio::test]
+async fn nothing_answering_reads_as_advice_with_the_technical_text_behind_it() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("binds");
+    let port = closed.local_addr().expect("port").port();
+    drop(closed);
+    let http = client_with(&limits(5)).expect("client");
+    let authority = Authority { host: Url::parse(&format!("http://127.0.0.1:{port}/")).expect("url"), tenant: "t".into() };
+    let e = EntraCredential::client_secret(http, authority, "app".into(), Secret::new(SECRET.to_owned()))
+        .token(SCOPE)
+        .await
+        .expect_err("nothing listens");
+    let shown = e.payload();
+    assert_eq!(shown.code, "network");
+    // (Through a proxy from the environment, the advice names the proxy instead.)
+    assert!(shown.message.starts_with("Nothing answers at 127.0.0.1") || shown.message.starts_with("The proxy "), "{}", shown.message);
+    assert!(!shown.message.contains(SECRET));
+    let technical = shown.details.as_ref().and_then(|d| d["technical"].as_str()).unwrap_or_default().to_owned();
+    assert!(technical.contains("Could not reach") && technical.to_lowercase().contains("refused"), "{technical}");
 }
 
 #[tokio::test]

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use specta::Type;
 
-use crate::checks::{check, with_remedy, Check, CheckKind, CheckStatus};
+use crate::checks::{check, failed, with_remedy, Check, CheckKind, CheckStatus};
 use crate::error::CoreError;
 use crate::exemption::{scope_of, ExemptionCategory};
 use crate::permissions::{Permissions, ASSIGNMENT_EXEMPT, EXEMPTION_DELETE, EXEMPTION_WRITE};
@@ -382,7 +382,7 @@ fn exists_check(deleting: bool, gone: &[String]) -> Check {
         );
     }
     with_remedy(
-        check(CheckKind::Exists, CheckStatus::Failed, title, format!("No longer in Azure: {}.", listed(gone))),
+        failed(CheckKind::Exists, "Some exemptions no longer exist", format!("No longer in Azure: {}.", listed(gone))),
         "Refresh the list and choose again.",
     )
 }
@@ -392,7 +392,10 @@ fn fields_check(change: &ExemptionChange) -> Check {
     let errors = change_errors(change);
     if !errors.is_empty() {
         let detail = errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" ");
-        return with_remedy(check(CheckKind::Fields, CheckStatus::Failed, title, detail), "Correct the fields marked in the form.");
+        return with_remedy(
+            failed(CheckKind::Fields, "Some new values break Azure's rules", detail),
+            "Correct the fields marked in the form.",
+        );
     }
     match change {
         ExemptionChange::Delete | ExemptionChange::RemoveExpiry => {
@@ -414,7 +417,11 @@ fn expiry_check(change: &ExemptionChange, past: &[String], no_expiry: &[String],
     }
     if !past.is_empty() {
         return with_remedy(
-            check(CheckKind::Expiry, CheckStatus::Failed, title, format!("The new expiry would already have passed for {}.", listed(past))),
+            failed(
+                CheckKind::Expiry,
+                "The new expiry has already passed",
+                format!("The new expiry would already have passed for {}.", listed(past)),
+            ),
             "Extend to a later date, or by more days.",
         );
     }
@@ -442,7 +449,11 @@ fn permissions_check(change: &ExemptionChange, refused: &[String], unknown: &[St
     let title = if verb == "delete" { "You may delete these exemptions" } else { "You may write these exemptions" };
     if !refused.is_empty() {
         return with_remedy(
-            check(CheckKind::Permissions, CheckStatus::Failed, title, format!("You may not {}.", listed_with(refused, "; "))),
+            failed(
+                CheckKind::Permissions,
+                &format!("You may not {verb} these exemptions"),
+                format!("You may not {}.", listed_with(refused, "; ")),
+            ),
             "Ask for Security Admin, Resource Policy Contributor or Owner there, or leave those exemptions out.",
         );
     }
@@ -465,7 +476,7 @@ fn unchanged_check(unchanged: &[String], nothing_left: bool) -> Check {
     }
     let detail = format!("Already as asked, so not written: {}.", listed(unchanged));
     if nothing_left {
-        return with_remedy(check(CheckKind::Unchanged, CheckStatus::Failed, title, detail), "Change a field, or choose other exemptions.");
+        return with_remedy(failed(CheckKind::Unchanged, "Nothing changes", detail), "Change a field, or choose other exemptions.");
     }
     check(CheckKind::Unchanged, CheckStatus::Warning, title, detail)
 }

@@ -60,6 +60,12 @@ pub(crate) fn check(kind: CheckKind, status: CheckStatus, title: &str, detail: i
     Check { kind, status, title: title.to_owned(), detail: detail.into(), remedy: None, grant_security_reader_at: None }
 }
 
+/// A failed check, its title phrased as the failure ("You may not write
+/// these exemptions"), never as the passing title with a red mark beside it.
+pub(crate) fn failed(kind: CheckKind, title: &str, detail: impl Into<String>) -> Check {
+    check(kind, CheckStatus::Failed, title, detail)
+}
+
 pub(crate) fn with_remedy(mut c: Check, remedy: impl Into<String>) -> Check {
     c.remedy = Some(remedy.into());
     c
@@ -90,7 +96,7 @@ fn recommendation_check(recommendation: &Recommendation) -> Check {
     match &recommendation.not_exemptible_reason {
         None => check(CheckKind::Recommendation, CheckStatus::Passed, title, "Defender for Cloud supports exemptions for it."),
         Some(reason) => with_remedy(
-            check(CheckKind::Recommendation, CheckStatus::Failed, title, reason.clone()),
+            failed(CheckKind::Recommendation, "The recommendation cannot be exempted", reason.clone()),
             "Remediate the resources, or change the policy behind a custom recommendation.",
         ),
     }
@@ -103,7 +109,7 @@ fn fields_check(draft: &ExemptionDraft, now: DateTime<Utc>) -> Check {
         return check(CheckKind::Fields, CheckStatus::Passed, title, "Every field meets Azure's rules.");
     }
     let detail = errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" ");
-    with_remedy(check(CheckKind::Fields, CheckStatus::Failed, title, detail), "Correct the fields marked in the form.")
+    with_remedy(failed(CheckKind::Fields, "Some fields are not valid", detail), "Correct the fields marked in the form.")
 }
 
 fn benchmark_check(facts: &[ScopeFacts]) -> Check {
@@ -137,10 +143,9 @@ fn initiatives_check(facts: &[ScopeFacts], definition: &str) -> Check {
     }
     if !uncovered.is_empty() {
         return with_remedy(
-            check(
+            failed(
                 CheckKind::Initiatives,
-                CheckStatus::Failed,
-                title,
+                "No assigned initiative holds the recommendation at some scopes",
                 format!("No initiative assigned at, above or below {} holds this recommendation.", uncovered.join(", ")),
             ),
             "Choose scopes where the benchmark or a regulatory standard holding it is assigned.",
@@ -227,7 +232,7 @@ fn permissions_check(facts: &[ScopeFacts], definition: &str) -> Check {
     refused.dedup();
     if !refused.is_empty() {
         return with_remedy(
-            check(CheckKind::Permissions, CheckStatus::Failed, title, format!("You may not {}.", refused.join("; "))),
+            failed(CheckKind::Permissions, "You may not write these exemptions", format!("You may not {}.", refused.join("; "))),
             "Ask for Security Admin, Resource Policy Contributor or Owner there, or send the request to someone who has it.",
         );
     }
@@ -255,10 +260,9 @@ fn security_reader_check(scope: &ScopeChoice, facts: &[ScopeFacts]) -> Check {
             check(CheckKind::SecurityReader, CheckStatus::Passed, title, "The Windows Azure Security Resource Provider holds Reader there.")
         }
         Some(r) => {
-            let mut c = check(
+            let mut c = failed(
                 CheckKind::SecurityReader,
-                CheckStatus::Failed,
-                title,
+                "Defender for Cloud cannot read the management group",
                 "The Windows Azure Security Resource Provider does not hold Reader on this management group, so Defender for Cloud cannot apply the exemption.",
             );
             if r.can_grant {
@@ -303,7 +307,7 @@ fn scope_limit_check(draft: &ExemptionDraft, facts: &[ScopeFacts], definition: &
         return check(CheckKind::ScopeLimit, CheckStatus::Passed, title, "There is room at every scope.");
     }
     with_remedy(
-        check(CheckKind::ScopeLimit, CheckStatus::Failed, title, format!("Full: {}.", full.join(", "))),
+        failed(CheckKind::ScopeLimit, "A scope would hold more than 1,000 exemptions", format!("Full: {}.", full.join(", "))),
         "Remove expired exemptions there, or exempt at a broader scope.",
     )
 }

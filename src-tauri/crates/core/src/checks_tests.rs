@@ -63,6 +63,7 @@ fn missing_write_or_exempt_permission_fails() {
     let c = checks.iter().find(|c| c.kind == CheckKind::Permissions).expect("present");
     assert_eq!(c.status, CheckStatus::Failed);
     assert!(c.detail.contains(SUB_B), "{}", c.detail);
+    assert_eq!(c.title, "You may not write these exemptions", "phrased as the failure");
 
     let mut no_exempt = both_subscriptions();
     no_exempt[0].assignments[0].permissions = Some(Permissions {
@@ -184,4 +185,25 @@ fn existing_names_below_the_scope_are_reported_as_updates() {
     let names = checks.iter().find(|c| c.kind == CheckKind::ExistingNames).expect("present");
     assert_eq!(names.status, CheckStatus::Warning);
     assert!(names.detail.contains(&format!("storage-transfer at {group}")), "{}", names.detail);
+}
+
+/// A failed check's title says what failed; the passing title beside a red
+/// mark ("You may write these exemptions") read as the opposite of the truth.
+#[test]
+fn every_failed_check_is_phrased_as_the_failure() {
+    let mut rec = recommendation();
+    rec.not_exemptible_reason = Some("Defender does not support it".into());
+    let mut d = draft();
+    d.name = "a?b".into();
+    let mut reader = vec![facts(&sub(SUB_A), vec![]), facts(&sub(SUB_B), vec![benchmark(&sub(SUB_B))])];
+    reader[1].permissions = allow(&["*/read"]);
+    reader[1].existing_names = (0..EXEMPTIONS_PER_SCOPE_MAX).map(|i| format!("e{i}")).collect();
+    let checks = evaluate(&d, &rec, &reader, now());
+    let failed: Vec<&Check> = checks.iter().filter(|c| c.status == CheckStatus::Failed).collect();
+    assert!(failed.len() >= 4, "{checks:?}");
+    let passing_titles = evaluate(&draft(), &recommendation(), &both_subscriptions(), now());
+    for c in failed {
+        let passing = passing_titles.iter().find(|p| p.kind == c.kind).map(|p| p.title.as_str());
+        assert_ne!(Some(c.title.as_str()), passing, "{:?} failed under its passing title", c.kind);
+    }
 }

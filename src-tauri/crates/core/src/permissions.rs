@@ -23,6 +23,37 @@ pub const ASSIGNMENT_EXEMPT: &str = "Microsoft.Authorization/policyAssignments/e
 /// Granting a role (Reader for the Security Resource Provider).
 pub const ROLE_ASSIGNMENT_WRITE: &str = "Microsoft.Authorization/roleAssignments/write";
 
+/// Whether the signed-in user may write exemptions anywhere, as their
+/// subscriptions tell (a role at a management group is inherited by every
+/// subscription below it): shown on the first screen, before any form.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct WriteAccess {
+    /// The subscriptions the user can read.
+    pub subscriptions: u32,
+    /// Those where the user holds `policyExemptions/write`.
+    pub writable: u32,
+    /// Those whose permissions could not be read (Azure decides there).
+    pub unknown: u32,
+}
+
+impl WriteAccess {
+    /// Counts one subscription's permissions (`None`: unreadable).
+    pub fn count(&mut self, permissions: Option<&Permissions>) {
+        self.subscriptions = self.subscriptions.saturating_add(1);
+        match permissions {
+            Some(p) if p.allows(EXEMPTION_WRITE) => self.writable = self.writable.saturating_add(1),
+            Some(_) => {}
+            None => self.unknown = self.unknown.saturating_add(1),
+        }
+    }
+
+    /// Surely nowhere: every subscription was read and none allows writing.
+    pub fn nowhere(&self) -> bool {
+        self.subscriptions > 0 && self.writable == 0 && self.unknown == 0
+    }
+}
+
 /// Azure's action patterns: `*` matches any run of characters, case-insensitively.
 fn matches(pattern: &str, action: &str) -> bool {
     let pattern = pattern.to_ascii_lowercase();
@@ -56,6 +87,22 @@ impl Permissions {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn write_access_is_nowhere_only_when_every_subscription_says_so() {
+        let reader = Permissions { entries: vec![entry(&["*/read"], &[])] };
+        let admin = Permissions { entries: vec![entry(&["Microsoft.Authorization/policyExemptions/*"], &[])] };
+        let mut access = WriteAccess::default();
+        assert!(!access.nowhere(), "no subscriptions: nothing to say");
+        access.count(Some(&reader));
+        assert!(access.nowhere());
+        access.count(None);
+        assert!(!access.nowhere(), "unreadable permissions: Azure decides");
+        let mut access = WriteAccess::default();
+        access.count(Some(&reader));
+        access.count(Some(&admin));
+        assert_eq!(access, WriteAccess { subscriptions: 2, writable: 1, unknown: 0 });
+    }
 
     fn entry(actions: &[&str], not_actions: &[&str]) -> PermissionEntry {
         PermissionEntry {

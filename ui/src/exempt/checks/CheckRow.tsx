@@ -8,6 +8,8 @@ import {
 } from "@fluentui/react-icons";
 import type { ReactElement } from "react";
 import type { Check, CheckStatus } from "../../ipc/bindings";
+import { useManagementGroups, useSubscriptions } from "../../ipc/queries";
+import { nameScopesIn } from "../../shared/scopeNames";
 
 const useStyles = makeStyles({
   root: { display: "grid", gridTemplateColumns: "20px 1fr", columnGap: tokens.spacingHorizontalS, alignItems: "start" },
@@ -40,6 +42,10 @@ type Props = { check: Check; onGrant: (managementGroup: string) => void };
 
 export function CheckRow({ check, onGrant }: Props) {
   const styles = useStyles();
+  // Scopes by name, never a raw ARM path (the path stays in the tooltip).
+  const subscriptions = useSubscriptions();
+  const groups = useManagementGroups();
+  const detail = nameScopesIn(check.detail, subscriptions.data ?? [], groups.data);
   return (
     <li className={styles.root} data-testid="check" data-check-kind={check.kind} data-check-status={check.status}>
       <span
@@ -51,7 +57,11 @@ export function CheckRow({ check, onGrant }: Props) {
       </span>
       <div className={styles.body}>
         <Text weight="semibold">{check.title}</Text>
-        {check.detail ? <Body1 className={styles.detail}>{check.detail}</Body1> : null}
+        {check.detail ? (
+          <Body1 className={styles.detail} title={detail === check.detail ? undefined : check.detail}>
+            {detail}
+          </Body1>
+        ) : null}
         {check.remedy ? <Caption1 className={styles.remedy}>What to do: {check.remedy}</Caption1> : null}
         {check.grantSecurityReaderAt ? (
           <Button

@@ -25,7 +25,8 @@ type Props = {
   recommendationKey: string;
   subscriptions: readonly Subscription[];
   value: ScopeChoice;
-  onChange: (scope: ScopeChoice) => void;
+  /** `switched`: only the kind changed (not a choice yet, so no error for it). */
+  onChange: (scope: ScopeChoice, how?: "switched") => void;
   error?: string;
 };
 
@@ -38,7 +39,7 @@ export function ScopeField({ recommendationKey, subscriptions, value, onChange, 
   const noGroups = groups.isSuccess && groups.data === null;
   const switchTo = (kind: Kind) => {
     remembered.current[value.kind] = value;
-    onChange(remembered.current[kind] ?? EMPTY[kind]);
+    onChange(remembered.current[kind] ?? EMPTY[kind], "switched");
   };
 
   return (

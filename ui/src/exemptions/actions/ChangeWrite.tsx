@@ -1,6 +1,7 @@
 import { Badge, Caption1, Text, makeStyles, tokens } from "@fluentui/react-components";
 import { WriteBody } from "../../exempt/preview/JsonBody";
 import type { PlannedWrite } from "../../ipc/bindings";
+import { formatExpiry } from "../../shared/formatDate";
 import type { ScopeDescription } from "../../shared/scopeNames";
 import { writeChanges } from "./changeRequest";
 
@@ -21,7 +22,16 @@ const useStyles = makeStyles({
   value: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, overflowWrap: "anywhere" },
 });
 
-const shown = (v: unknown) => (v === undefined ? "(none)" : typeof v === "string" ? v : JSON.stringify(v));
+/** A changed value as a person reads it: an expiry as a date with its year,
+ * in local time (the exact instant is in the JSON body). */
+const shown = (field: string, v: unknown) =>
+  v === undefined
+    ? "(none)"
+    : field === "expiresOn" && typeof v === "string"
+      ? formatExpiry(v)
+      : typeof v === "string"
+        ? v
+        : JSON.stringify(v);
 
 /** One PUT or DELETE of an existing exemption: what changes, and the exact body. */
 export function ChangeWrite({ write, scope }: { write: PlannedWrite; scope: ScopeDescription }) {
@@ -49,8 +59,8 @@ export function ChangeWrite({ write, scope }: { write: PlannedWrite; scope: Scop
           {changes.map((c) => (
             <li key={c.field}>
               <Caption1>
-                {c.field}: <span className={styles.value}>{shown(c.before)}</span> →{" "}
-                <span className={styles.value}>{shown(c.after)}</span>
+                {c.field}: <span className={styles.value}>{shown(c.field, c.before)}</span> →{" "}
+                <span className={styles.value}>{shown(c.field, c.after)}</span>
               </Caption1>
             </li>
           ))}

@@ -5,6 +5,7 @@ import type { ChangeRequest, Exemption, PlannedWrite, Preparation } from "../../
 import { SUBS, passed, reportFor, resetEvents } from "../../test/fakeIpc";
 import { renderWithProviders } from "../../test/render";
 import { ExemptionActions } from "./ExemptionActions";
+import { formatExpiry } from "../../shared/formatDate";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 vi.mock("@tauri-apps/api/event", async () => (await import("../../test/fakeIpc")).eventMock);
@@ -97,7 +98,11 @@ test("extend two by 30 days: the checks, every PUT with what it changes, then th
   expect(within(dialog).getByTestId("change-checks").textContent).toContain("The exemptions still exist");
   const first = within(dialog).getAllByTestId("change-write")[0]!;
   expect(first.dataset.method).toBe("PUT");
-  expect(first.textContent).toContain("expiresOn: 2030-07-01T00:00:00Z → 2030-09-01T00:00:00Z");
+  // A date with its year, in local time (the exact instant is in the JSON body).
+  expect(first.textContent).toContain(
+    `expiresOn: ${formatExpiry("2030-07-01T00:00:00Z")} → ${formatExpiry("2030-09-01T00:00:00Z")}`,
+  );
+  expect(formatExpiry("2030-09-01T00:00:00Z")).toContain("2030");
 
   await user.click(within(dialog).getByRole("button", { name: "Send 2 writes" }));
   await waitFor(() => expect(within(dialog).getByTestId("apply-progress")).toBeTruthy());

@@ -1,5 +1,6 @@
 import { Caption1, Text, makeStyles, tokens, mergeClasses } from "@fluentui/react-components";
 import type { AssessedResource } from "../../ipc/bindings";
+import { enumWords } from "../../shared/enumWords";
 import { lastSegment } from "../../shared/scopeNames";
 
 const useStyles = makeStyles({
@@ -20,7 +21,7 @@ export function ResourceLine({ resource }: { resource: AssessedResource }) {
       <Caption1 className={mergeClasses(styles.line, styles.sub)}>{resource.resourceType}</Caption1>
       {resource.status === "NotApplicable" ? (
         <Caption1 className={mergeClasses(styles.line, styles.cause)} data-testid="not-applicable-cause">
-          Cause: {resource.cause ?? "not given"}
+          Cause: {resource.cause ? enumWords(resource.cause) : "not given"}
           {resource.cause === "Exempt" && resource.exemptionId
             ? ` · exemption ${lastSegment(resource.exemptionId)}`
             : ""}

@@ -143,6 +143,7 @@ fn delete_plans_a_delete_and_needs_the_delete_permission() {
     let permissions = plan.checks.iter().find(|c| c.kind == CheckKind::Permissions).expect("permissions check");
     assert_eq!(permissions.status, CheckStatus::Failed);
     assert!(permissions.detail.starts_with("You may not delete exemptions at"), "{}", permissions.detail);
+    assert_eq!(permissions.title, "You may not delete these exemptions");
     assert!(!blocks(&plan_change(&extend_to("2027-01-01"), &[r], now()).checks));
 }
 
