@@ -26,5 +26,8 @@ export default defineConfig({
     setupFiles: ["./src/test/setup.ts"],
     include: ["src/**/*.test.{ts,tsx}"],
     css: false,
+    // The form tests render Fluent UI in jsdom, which takes seconds on a loaded
+    // 2-core machine; 5 s (the default) failed runs that were correct.
+    testTimeout: 30_000,
   },
 });
