@@ -5,6 +5,7 @@
 //
 //   npm run build && node tests-browser/bench-lists.mjs [N=50000]
 //   BASELINE_DIST=/path/to/other/dist node tests-browser/bench-lists.mjs
+//   BENCH_LISTS=recommendations,resources BENCH_RUNS=5 node tests-browser/bench-lists.mjs
 //
 // For each list: time to the first rows (from the click that opens it, and from
 // the moment the backend answered), to all rows (first rows, then scrolled to
@@ -26,6 +27,8 @@ const DIST = resolve(here, "../dist");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const N = Number(process.argv[2] ?? 50_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+/** `BENCH_LISTS=recommendations,resources` measures only those lists. */
+const ONLY = process.env.BENCH_LISTS?.split(",");
 const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"];
 
 const LISTS = {
@@ -171,7 +174,7 @@ async function measureApp(context, url, name) {
     : null;
   if (typed) {
     const cpu = keystrokeCpu(await trace());
-    typed.keys.forEach((k, i) => (k.cpu = cpu[i] ?? NaN));
+    typed.keys.forEach((k, i) => Object.assign(k, cpu[i] ?? { cpu: NaN, longest: NaN }));
   }
   await page.close();
   return { first, fromData, all: first + scroll, typed };
@@ -181,7 +184,7 @@ async function measureApp(context, url, name) {
 async function startTrace(context, page) {
   const cdp = await context.newCDPSession(page);
   await cdp.send("Tracing.start", {
-    traceConfig: { includedCategories: ["blink.user_timing"] },
+    traceConfig: { includedCategories: ["toplevel", "blink.user_timing"] },
     transferMode: "ReturnAsStream",
   });
   return async () => {
@@ -201,13 +204,23 @@ async function startTrace(context, page) {
   };
 }
 
-/** The main thread's CPU time (ms) from each keystroke to the next (the last to
- * the mark after its frame): the difference of the thread clocks (`tts`) at the
- * page's marks, which other processes taking the machine's cores do not
- * inflate, unlike the wall-clock figures. */
+/** Per keystroke (from its mark to the next; the last to the mark after its
+ * frame), the main thread's CPU time (the difference of the thread clocks,
+ * `tts`, at the page's marks) and its longest task's CPU time (a task is what
+ * holds up a frame): thread time, which other processes taking the machine's
+ * cores do not inflate, unlike the wall-clock figures. */
 function keystrokeCpu(events) {
   const marks = events.filter((e) => e.name === "bench-key" && e.tts !== undefined).sort((a, b) => a.ts - b.ts);
-  return marks.slice(1).map((m, i) => (m.tts - marks[i].tts) / 1000);
+  if (marks.length < 2) return [];
+  const { pid, tid } = marks[0];
+  const tasks = events.filter(
+    (e) => e.name === "ThreadControllerImpl::RunTask" && e.ph === "X" && e.pid === pid && e.tid === tid,
+  );
+  return marks.slice(1).map((m, i) => {
+    const from = marks[i].ts;
+    const longest = Math.max(0, ...tasks.filter((t) => t.ts < m.ts && t.ts + t.dur > from).map((t) => t.tdur ?? t.dur));
+    return { cpu: (m.tts - marks[i].tts) / 1000, longest: longest / 1000 };
+  });
 }
 
 /** In the page: a plain static table of the rows, built from data in hand; then scrolled and filtered. */
@@ -267,7 +280,10 @@ const keyStats = (keys) => {
   const p = keys.map((k) => k.painted);
   const e = keys.map((k) => k.echo);
   const c = keys.map((k) => k.cpu).filter((x) => x !== undefined);
-  const cpu = c.length ? `; main-thread CPU median ${ms(median(c))} / max ${ms(Math.max(...c))}` : "";
+  const l = keys.map((k) => k.longest).filter((x) => x !== undefined);
+  const cpu = c.length
+    ? `; main-thread CPU median ${ms(median(c))} / max ${ms(Math.max(...c))}, longest task median ${ms(median(l))} / max ${ms(Math.max(...l))}`
+    : "";
   return `echo ${ms(median(e))}, filtered median ${ms(median(f))} / max ${ms(Math.max(...f))}, next frame median ${ms(median(p))} / max ${ms(Math.max(...p))}${cpu}`;
 };
 
@@ -289,7 +305,7 @@ async function main() {
     for (const { label, dist } of builds) {
       const server = await serveStatic(dist);
       try {
-        for (const name of Object.keys(LISTS)) {
+        for (const name of Object.keys(LISTS).filter((n) => !ONLY || ONLY.includes(n))) {
           const runs = [];
           for (let r = 0; r < RUNS; r++) runs.push(await measureApp(context, server.url, name));
           const keys = runs.flatMap((x) => x.typed?.keys ?? []);
@@ -315,7 +331,7 @@ async function main() {
       const trace = await startTrace(context, page);
       const run = await page.evaluate(staticTable, { n: N, text: LISTS.resources.query });
       const cpu = keystrokeCpu(await trace());
-      run.keys.forEach((k, i) => (k.cpu = cpu[i] ?? NaN));
+      run.keys.forEach((k, i) => Object.assign(k, cpu[i] ?? { cpu: NaN, longest: NaN }));
       base.push(run);
     }
     await page.close();
