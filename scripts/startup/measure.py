@@ -246,7 +246,10 @@ for (const key of keys) {
   }
   opened++;
   document.querySelector('button[aria-label="Dismiss"]').click();
-  await until("the drawer to close", () => !document.querySelector('[data-testid="recommendation-details"]'));
+  // Until the drawer is gone, not only its list: a closing drawer's tabs stay a moment, and
+  // a click on its Details tab would not open the next one's.
+  await until("the drawer to close", () =>
+    ![...document.querySelectorAll('[role="tab"]')].some((t) => t.textContent.trim() === "Details"));
 }
 return { rows, opened, steps, seconds: (performance.now() - started) / 1000 };
 """
