@@ -8,6 +8,7 @@ mod events;
 mod ipc;
 mod reminders;
 mod rows;
+mod startup;
 mod window;
 
 use std::path::PathBuf;
@@ -30,21 +31,34 @@ pub fn run() {
         .with_env_filter(EnvFilter::try_from_env("EXEMPTION_DESK_LOG").unwrap_or_else(|_| EnvFilter::new("info")))
         .with_writer(std::io::stderr)
         .init();
+    startup::begin();
     compositing::choose();
     let ipc = ipc::builder();
+    startup::reached("commands collected");
     let result = tauri::Builder::default()
+        .plugin(startup::milestones())
         .plugin(tauri_plugin_dialog::init())
         // Expiry reminders as native notifications, shown from Rust only (the web view gets no permission).
         .plugin(tauri_plugin_notification::init())
         .invoke_handler(ipc.invoke_handler())
+        .on_page_load(|_, payload| match payload.event() {
+            tauri::webview::PageLoadEvent::Started => startup::reached("page load started"),
+            tauri::webview::PageLoadEvent::Finished => startup::reached("page loaded"),
+        })
         .setup(move |app| {
+            startup::reached("setup (the window and its web view made)");
             ipc.mount_events(app);
             let (store, path) = desk_app::open_store(data_dir(app))?;
+            startup::reached("database opened");
             app.manage(Desk::new(store, path, Arc::new(demo::Simulated)));
             reminders::start(app.handle());
             Ok(())
         })
-        .run(tauri::generate_context!("../tauri.conf.json"));
+        .build(tauri::generate_context!("../tauri.conf.json"))
+        .map(|app| {
+            startup::reached("event loop made");
+            app.run(|_, _| {});
+        });
     if let Err(e) = result {
         tracing::error!("Exemption Desk could not start: {e}");
         std::process::exit(1);

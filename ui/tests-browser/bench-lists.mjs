@@ -5,12 +5,15 @@
 //
 //   npm run build && node tests-browser/bench-lists.mjs [N=50000]
 //   BASELINE_DIST=/path/to/other/dist node tests-browser/bench-lists.mjs
+//   BENCH_LISTS=recommendations,resources BENCH_RUNS=5 node tests-browser/bench-lists.mjs
 //
 // For each list: time to the first rows (from the click that opens it, and from
 // the moment the backend answered), to all rows (first rows, then scrolled to
 // the end), and per filter keystroke: until the input shows it, until the list
-// is filtered (committed), and until the next frame after that. Figures only;
-// nothing here asserts a time.
+// is filtered (committed), and until the next frame after that; and the page's
+// main-thread CPU time from one keystroke to the next (from Chrome's trace:
+// unlike the wall-clock figures, it does not grow when other processes share
+// the machine's cores). Figures only; nothing here asserts a time.
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -24,6 +27,8 @@ const DIST = resolve(here, "../dist");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const N = Number(process.argv[2] ?? 50_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+/** `BENCH_LISTS=recommendations,resources` measures only those lists. */
+const ONLY = process.env.BENCH_LISTS?.split(",");
 const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"];
 
 const LISTS = {
@@ -88,6 +93,7 @@ async function typeAndTime({ input: inputSelector, count: countSelector, text })
   const out = [];
   for (let i = 1; i <= text.length; i++) {
     await frame();
+    performance.mark("bench-key"); // where the trace's keystroke begins
     let committed = null;
     const observer = new MutationObserver(() => {
       if (committed === null && count()?.getAttribute("aria-busy") === "false") committed = performance.now();
@@ -107,6 +113,8 @@ async function typeAndTime({ input: inputSelector, count: countSelector, text })
     observer.disconnect();
     out.push({ echo: echoed - t0, filtered: committed - t0, painted: painted - t0 });
   }
+  await frame();
+  performance.mark("bench-key");
   return { keys: out, shown: count()?.textContent };
 }
 
@@ -156,6 +164,7 @@ async function measureApp(context, url, name) {
     name,
   );
   const hasSearch = (await page.locator(search).count()) > 0;
+  const trace = hasSearch ? await startTrace(context, page) : null;
   const typed = hasSearch
     ? await page.evaluate(typeAndTime, {
         input: search,
@@ -163,8 +172,55 @@ async function measureApp(context, url, name) {
         text: list.query,
       })
     : null;
+  if (typed) {
+    const cpu = keystrokeCpu(await trace());
+    typed.keys.forEach((k, i) => Object.assign(k, cpu[i] ?? { cpu: NaN, longest: NaN }));
+  }
   await page.close();
   return { first, fromData, all: first + scroll, typed };
+}
+
+/** Traces the page's main thread (Chrome's timeline); the function returned ends the trace and gives its events. */
+async function startTrace(context, page) {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Tracing.start", {
+    traceConfig: { includedCategories: ["toplevel", "blink.user_timing"] },
+    transferMode: "ReturnAsStream",
+  });
+  return async () => {
+    const done = new Promise((resolve) => cdp.once("Tracing.tracingComplete", resolve));
+    await cdp.send("Tracing.end");
+    const { stream } = await done;
+    let text = "";
+    for (;;) {
+      const chunk = await cdp.send("IO.read", { handle: stream });
+      text += chunk.base64Encoded ? Buffer.from(chunk.data, "base64").toString() : chunk.data;
+      if (chunk.eof) break;
+    }
+    await cdp.send("IO.close", { handle: stream });
+    await cdp.detach();
+    const parsed = JSON.parse(text);
+    return Array.isArray(parsed) ? parsed : parsed.traceEvents;
+  };
+}
+
+/** Per keystroke (from its mark to the next; the last to the mark after its
+ * frame), the main thread's CPU time (the difference of the thread clocks,
+ * `tts`, at the page's marks) and its longest task's CPU time (a task is what
+ * holds up a frame): thread time, which other processes taking the machine's
+ * cores do not inflate, unlike the wall-clock figures. */
+function keystrokeCpu(events) {
+  const marks = events.filter((e) => e.name === "bench-key" && e.tts !== undefined).sort((a, b) => a.ts - b.ts);
+  if (marks.length < 2) return [];
+  const { pid, tid } = marks[0];
+  const tasks = events.filter(
+    (e) => e.name === "ThreadControllerImpl::RunTask" && e.ph === "X" && e.pid === pid && e.tid === tid,
+  );
+  return marks.slice(1).map((m, i) => {
+    const from = marks[i].ts;
+    const longest = Math.max(0, ...tasks.filter((t) => t.ts < m.ts && t.ts + t.dur > from).map((t) => t.tdur ?? t.dur));
+    return { cpu: (m.tts - marks[i].tts) / 1000, longest: longest / 1000 };
+  });
 }
 
 /** In the page: a plain static table of the rows, built from data in hand; then scrolled and filtered. */
@@ -200,6 +256,7 @@ async function staticTable({ n, text }) {
   for (let i = 1; i <= text.length; i++) {
     await frame();
     const words = text.slice(0, i).toLowerCase().split(/\s+/).filter(Boolean);
+    performance.mark("bench-key");
     const t = performance.now();
     for (let j = 0; j < trs.length; j++) trs[j].style.display = words.every((w) => keys[j].includes(w)) ? "" : "none";
     void document.body.offsetHeight; // lay it out, as the browser must before it paints
@@ -207,6 +264,8 @@ async function staticTable({ n, text }) {
     await frame();
     out.push({ echo: 0, filtered, painted: performance.now() - t });
   }
+  await frame();
+  performance.mark("bench-key");
   return { first, all, keys: out };
 }
 
@@ -220,7 +279,12 @@ const keyStats = (keys) => {
   const f = keys.map((k) => k.filtered);
   const p = keys.map((k) => k.painted);
   const e = keys.map((k) => k.echo);
-  return `echo ${ms(median(e))}, filtered median ${ms(median(f))} / max ${ms(Math.max(...f))}, next frame median ${ms(median(p))} / max ${ms(Math.max(...p))}`;
+  const c = keys.map((k) => k.cpu).filter((x) => x !== undefined);
+  const l = keys.map((k) => k.longest).filter((x) => x !== undefined);
+  const cpu = c.length
+    ? `; main-thread CPU median ${ms(median(c))} / max ${ms(Math.max(...c))}, longest task median ${ms(median(l))} / max ${ms(Math.max(...l))}`
+    : "";
+  return `echo ${ms(median(e))}, filtered median ${ms(median(f))} / max ${ms(Math.max(...f))}, next frame median ${ms(median(p))} / max ${ms(Math.max(...p))}${cpu}`;
 };
 
 async function main() {
@@ -241,7 +305,7 @@ async function main() {
     for (const { label, dist } of builds) {
       const server = await serveStatic(dist);
       try {
-        for (const name of Object.keys(LISTS)) {
+        for (const name of Object.keys(LISTS).filter((n) => !ONLY || ONLY.includes(n))) {
           const runs = [];
           for (let r = 0; r < RUNS; r++) runs.push(await measureApp(context, server.url, name));
           const keys = runs.flatMap((x) => x.typed?.keys ?? []);
@@ -264,7 +328,11 @@ async function main() {
     const base = [];
     for (let r = 0; r < RUNS; r++) {
       await page.setContent("<!doctype html><html><body style='margin:0;font:14px sans-serif'></body></html>");
-      base.push(await page.evaluate(staticTable, { n: N, text: LISTS.resources.query }));
+      const trace = await startTrace(context, page);
+      const run = await page.evaluate(staticTable, { n: N, text: LISTS.resources.query });
+      const cpu = keystrokeCpu(await trace());
+      run.keys.forEach((k, i) => Object.assign(k, cpu[i] ?? { cpu: NaN, longest: NaN }));
+      base.push(run);
     }
     await page.close();
     console.log(`baseline · static <table> of ${N.toLocaleString("en-US")} rows (4 columns), data in hand`);

@@ -95,6 +95,18 @@ describe("VirtualTable with useListView", () => {
     expect(screen.getByTestId("count")).toHaveTextContent(`${wider.length} of 1,000 shown`);
   });
 
+  test("a search over more rows than a keystroke looks at in its render (in slices between frames) finds them all the same", async () => {
+    const user = userEvent.setup();
+    const rows = makeRows(0, 30_000);
+    render(<Harness rows={rows} />);
+    await user.type(screen.getByRole("textbox", { name: "Search" }), "row 2999");
+    const expected = rows.filter((r) => r.name.includes("2999"));
+    await screen.findByText(`${expected.length} of 30,000 shown`);
+    expect(renderedIds()).toEqual(expected.map((r) => r.id));
+    await user.clear(screen.getByRole("textbox", { name: "Search" }));
+    expect(screen.getByTestId("count")).toHaveTextContent("30,000 rows");
+  });
+
   test("a header click sorts ascending, again descending, a third time back to the list's order", async () => {
     const user = userEvent.setup();
     const rows = makeRows(0, 10);

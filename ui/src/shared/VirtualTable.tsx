@@ -1,6 +1,5 @@
 import { makeStyles, mergeClasses, tokens } from "@fluentui/react-components";
 import { ArrowSortDownRegular, ArrowSortUpRegular } from "@fluentui/react-icons";
-import { useVirtualizer } from "@tanstack/react-virtual";
 import {
   memo,
   useCallback,
@@ -16,6 +15,8 @@ import type { SortState } from "./listView";
 
 /** The header row's height; rows scroll under it. */
 const HEADER = 36;
+/** Rows rendered beyond each edge of the view, so a short scroll shows rows at once. */
+const OVERSCAN = 6;
 
 const useStyles = makeStyles({
   grid: { overflow: "auto", position: "relative", contain: "strict", outlineStyle: "none" },
@@ -145,18 +146,48 @@ export function VirtualTable<T>(props: Props<T>) {
   const pendingFocus = useRef<number | null>(null);
   const template = columns.map((c) => c.width).join(" ");
 
-  // The virtualizer re-lays out every row when this function changes: keep it for the same rows.
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const getItemKey = useCallback((i: number) => rowKey(rows[i]!), [rows]);
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => rowHeight,
-    overscan: 6,
-    scrollMargin: HEADER,
-    scrollPaddingStart: HEADER,
-    getItemKey,
-  });
+  // Which rows are in view: every row has the same height, so it is arithmetic on
+  // the scroll position, whatever the number of rows (a filter keystroke that
+  // changes 50,000 rows to 40,000 lays out nothing). The table renders again only
+  // when the first row in view or the view's height changes, not on every scroll event.
+  const [view, setView] = useState({ first: 0, height: 0 });
+  // The scroll position as last reported, so rendering never reads the DOM's layout.
+  const scrolled = useRef(0);
+  const readView = useCallback(() => {
+    const el = scroller.current;
+    if (!el) return;
+    scrolled.current = el.scrollTop;
+    const first = Math.floor(el.scrollTop / rowHeight);
+    const height = el.clientHeight;
+    setView((v) => (v.first === first && v.height === height ? v : { first, height }));
+  }, [rowHeight]);
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    readView();
+    el.addEventListener("scroll", readView, { passive: true });
+    const resize = new ResizeObserver(readView);
+    resize.observe(el);
+    return () => {
+      el.removeEventListener("scroll", readView);
+      resize.disconnect();
+    };
+  }, [readView]);
+  const inView = Math.ceil(Math.max(0, view.height - HEADER) / rowHeight) + 1;
+  const start = Math.max(0, Math.min(view.first, rows.length - 1) - OVERSCAN);
+  const end = Math.min(rows.length, view.first + inView + OVERSCAN);
+
+  /** Scrolls the least that brings row `index` into view below the header. */
+  const scrollToRow = (index: number) => {
+    const el = scroller.current;
+    if (!el) return;
+    const top = index * rowHeight;
+    const bottom = (index + 1) * rowHeight + HEADER - el.clientHeight;
+    if (el.scrollTop > top) el.scrollTo({ top });
+    else if (el.scrollTop < bottom) el.scrollTo({ top: bottom });
+    readView();
+  };
+
   // Rows are memoised; what they call back through stays the same function.
   const latest = useRef({ onOpen, rowAttributes });
   useLayoutEffect(() => {
@@ -166,32 +197,33 @@ export function VirtualTable<T>(props: Props<T>) {
   const attributes = useCallback((row: T) => latest.current.rowAttributes?.(row) ?? {}, []);
 
   // Keep the first row in view where it was when rows before it are added or
-  // taken away (a sort puts a streamed-in row anywhere); rows added after it cost nothing.
-  const anchor = useRef<{ key: string; index: number; delta: number } | null>(null);
+  // taken away (a sort puts a streamed-in row anywhere; a search takes rows
+  // away); rows added after it cost nothing. At the very top the table stays
+  // at the top, and nothing is looked for (typing a search, mostly).
+  const anchor = useRef<{ row: T; key: string; index: number; delta: number } | null>(null);
   const seenRows = useRef(rows);
   useLayoutEffect(() => {
     const el = scroller.current;
     const previous = anchor.current;
-    if (seenRows.current !== rows && el && previous) {
-      seenRows.current = rows;
-      const index =
-        previous.index < rows.length && rowKey(rows[previous.index]!) === previous.key
-          ? previous.index
-          : rows.findIndex((r) => rowKey(r) === previous.key);
-      if (index >= 0 && index !== previous.index) {
-        const start = virtualizer.measurementsCache[index]?.start;
-        if (start !== undefined) el.scrollTop = start + previous.delta;
-      } else if (index < 0) {
-        el.scrollTop = 0;
+    if (seenRows.current !== rows && el && previous && (previous.index > 0 || previous.delta > 0)) {
+      // The same row object where it was, or elsewhere (a search or a batch keeps
+      // the objects); else the row with the same key (a refetch makes new ones).
+      let index = rows[previous.index] === previous.row ? previous.index : rows.indexOf(previous.row);
+      if (index < 0) index = rows.findIndex((r) => rowKey(r) === previous.key);
+      if (index !== previous.index) {
+        // (No further than the rows reach: a browser stops there by itself, jsdom does not.)
+        const furthest = Math.max(0, rows.length * rowHeight + HEADER - el.clientHeight);
+        el.scrollTop = index < 0 ? 0 : Math.min(index * rowHeight + previous.delta, furthest);
+        readView();
       }
     }
     seenRows.current = rows;
   });
-  const items = virtualizer.getVirtualItems();
-  const scrollTop = virtualizer.scrollOffset ?? 0;
-  const first = items.find((v) => v.end > scrollTop + HEADER) ?? items[0];
   useEffect(() => {
-    anchor.current = first ? { key: String(first.key), index: first.index, delta: scrollTop - first.start } : null;
+    const top = scrolled.current;
+    const index = Math.min(Math.floor(top / rowHeight), rows.length - 1);
+    anchor.current =
+      index >= 0 ? { row: rows[index]!, key: rowKey(rows[index]!), index, delta: top - index * rowHeight } : null;
   });
 
   // Focus a row moved to by keyboard once it is rendered (scrolling there may take a frame).
@@ -218,7 +250,7 @@ export function VirtualTable<T>(props: Props<T>) {
     if (rows.length === 0) return;
     setActive(rowKey(rows[next]!));
     pendingFocus.current = next;
-    virtualizer.scrollToIndex(next, { align: "auto" });
+    scrollToRow(next);
   };
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     const rowEl = (e.target as HTMLElement).closest<HTMLElement>("[data-row-index]");
@@ -243,7 +275,7 @@ export function VirtualTable<T>(props: Props<T>) {
     }
   };
 
-  const total = virtualizer.getTotalSize();
+  const total = rows.length * rowHeight;
   const sortBy = (id: string) => {
     if (!onSortChange) return;
     if (sort?.column !== id) onSortChange({ column: id, descending: false });
@@ -289,24 +321,29 @@ export function VirtualTable<T>(props: Props<T>) {
         </div>
       </div>
       <div role="rowgroup" className={styles.body} style={{ height: total, minWidth }}>
-        {items.map((v) => (
-          <Row<T>
-            key={String(v.key)}
-            row={rows[v.index]!}
-            rowKey={String(v.key)}
-            index={v.index}
-            top={v.start - HEADER}
-            height={rowHeight}
-            template={template}
-            columns={columns}
-            selected={v.index === activeIndex}
-            tabbable={v.index === tabbable}
-            clickable={onOpen !== undefined}
-            onActivate={setActive}
-            onOpen={open}
-            attributes={attributes}
-          />
-        ))}
+        {Array.from({ length: Math.max(0, end - start) }, (_, k) => {
+          const index = start + k;
+          const row = rows[index]!;
+          const key = rowKey(row);
+          return (
+            <Row<T>
+              key={key}
+              row={row}
+              rowKey={key}
+              index={index}
+              top={index * rowHeight}
+              height={rowHeight}
+              template={template}
+              columns={columns}
+              selected={index === activeIndex}
+              tabbable={index === tabbable}
+              clickable={onOpen !== undefined}
+              onActivate={setActive}
+              onOpen={open}
+              attributes={attributes}
+            />
+          );
+        })}
       </div>
     </div>
   );
