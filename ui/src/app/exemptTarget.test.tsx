@@ -19,6 +19,7 @@ const rec = (key: string, displayName: string): Recommendation => ({
   unhealthyCount: 3,
   healthyCount: 0,
   notApplicableCount: 0,
+  exemptedCount: 0,
   notExemptibleReason: null,
 });
 

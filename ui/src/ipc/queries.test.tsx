@@ -123,7 +123,16 @@ describe("invalidation after writes", () => {
   test("a change to existing exemptions makes every recommendation's resources stale", () => {
     const { client, stale } = seeded();
     invalidate.afterApply(client, "apply-1", CHANGE_KEY);
-    expect(stale()).toEqual(["effect1", "exemptions", "recommendations", "resourcesA", "resourcesB", "unfinished"]);
+    expect(stale()).toEqual([
+      "effect1",
+      "exemptions",
+      "expiring",
+      "recommendations",
+      "register",
+      "resourcesA",
+      "resourcesB",
+      "unfinished",
+    ]);
   });
 
   test("the tracker seeing Defender catch up makes the counts and that recommendation's resources stale", () => {
