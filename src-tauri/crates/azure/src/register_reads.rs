@@ -12,7 +12,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use desk_core::arm_path::{ArmPath, AUTHORIZATION_PROVIDER};
+use desk_core::arm_path::{ArmPath, AUTHORIZATION_PROVIDER, MANAGEMENT_GROUPS_PROVIDER};
 use desk_core::exemption::Exemption;
 use desk_core::register::RegisterEntry;
 use desk_core::scope::{management_group_scope, subscription_scope, ManagementGroupNode, Subscription};
@@ -95,22 +95,26 @@ impl Tenant {
     async fn register_read(&self, window_days: u16, watch: Watch<'_, RegisterEntry>) -> Result<Vec<RegisterEntry>, AzureError> {
         let now = Utc::now();
         let subscriptions: OnceCell<Vec<Subscription>> = OnceCell::new();
-        let tree: OnceCell<Option<ManagementGroupNode>> = OnceCell::new();
         let (to_name, mut batches) = unbounded_channel::<Vec<Found>>();
         let list = Box::pin(async {
             let mut collector = Collector { now, seen: BTreeMap::new(), to_name };
-            self.register_list(&mut collector, &subscriptions, &tree, watch.cancel).await
+            self.register_list(&mut collector, &subscriptions, watch.cancel).await
             // The collector (and its sender) ends here: the namer's loop then ends too.
         });
         let name = Box::pin(async {
+            // The groups' names come from their list (one read), not the tree
+            // (a read per top group, one after another, when the caller cannot
+            // read the tenant root): the rows need only the names.
             let (subs, groups, recommendations, assignments) = tokio::join!(
                 subscriptions.get_or_try_init(|| self.subscriptions()),
-                tree.get_or_try_init(|| self.management_groups()),
+                self.management_group_names(),
                 recommendations_by_definition(self),
                 self.graph_assignments_and_initiatives(watch.cancel),
             );
             let (assignments, initiatives) = assignments;
-            let mut resolver = Resolver::new(Names::new(subs?, groups?.as_ref()), recommendations, now, window_days);
+            let mut names = Names::new(subs?, None);
+            names.know_groups(groups?);
+            let mut resolver = Resolver::new(names, recommendations, now, window_days);
             resolver.know_assignments(assignments);
             resolver.know_initiatives(initiatives);
             let mut out: Vec<RegisterEntry> = Vec::new();
@@ -145,7 +149,6 @@ impl Tenant {
         &self,
         collector: &mut Collector,
         subscriptions: &OnceCell<Vec<Subscription>>,
-        tree: &OnceCell<Option<ManagementGroupNode>>,
         cancel: &Cancel,
     ) -> Result<Deleted, AzureError> {
         if self.options.resource_graph {
@@ -173,7 +176,7 @@ impl Tenant {
         let take = |_: usize, items: &Vec<Value>| collector.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take(items);
         let read = |(scope, filter): (String, Option<&'static str>)| async move { self.register_list_at(&scope, filter).await };
         let in_groups = async {
-            let groups = tree.get_or_try_init(|| self.management_groups()).await?;
+            let groups = self.management_groups().await?;
             let mut scopes: Vec<(String, Option<&'static str>)> = Vec::new();
             let mut stack: Vec<&ManagementGroupNode> = groups.iter().collect();
             while let Some(node) = stack.pop() {
@@ -235,6 +238,25 @@ impl Tenant {
             // Each is read again when a row needs it, and fails there if it must.
             Err(_) => (assignments, Vec::new()),
         }
+    }
+
+    /// Every management group the caller can read, `(name, display name)`;
+    /// none when they may list none (rows then name groups by their id).
+    async fn management_group_names(&self) -> Result<Vec<(String, String)>, AzureError> {
+        let path = ArmPath::root().provider(MANAGEMENT_GROUPS_PROVIDER, ["managementGroups"])?;
+        let listed = match self.arm.list(&path, v::MANAGEMENT_GROUPS, &[]).await {
+            Ok(listed) => listed,
+            Err(AzureError::Arm { status: 403 | 404, .. }) => return Ok(Vec::new()),
+            Err(other) => return Err(other),
+        };
+        Ok(listed
+            .iter()
+            .filter_map(|item| {
+                let name = crate::parse::name(item, "a management group").ok().filter(|n| !n.is_empty())?;
+                let display = crate::parse::display_name(item).unwrap_or_else(|| name.clone());
+                Some((name, display))
+            })
+            .collect())
     }
 
     /// One scope's exemption list as listed. A management group the caller

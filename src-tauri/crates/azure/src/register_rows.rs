@@ -1,6 +1,6 @@
 //! The register's rows: an exemption as read ([`Found`]) made into a
 //! [`RegisterEntry`] — its scope said in words (names from the subscriptions
-//! and the management-group tree, resource group and resource names from the
+//! and the management groups' list, resource group and resource names from the
 //! id, the resource type in words), the assignment's initiative, the
 //! recommendations it exempts by name, who made it and when, and its expiry
 //! state. The assignments and initiatives behind the rows are read once per
@@ -96,6 +96,13 @@ impl Names {
             stack.extend(node.children.iter());
         }
         names
+    }
+
+    /// Management groups' names as listed, `(name, display name)`.
+    pub(crate) fn know_groups(&mut self, listed: impl IntoIterator<Item = (String, String)>) {
+        for (name, display_name) in listed {
+            self.groups.insert(name.to_ascii_lowercase(), display_name);
+        }
     }
 
     fn subscription(&self, id: &str) -> String {
