@@ -14,7 +14,9 @@ use desk_core::choice::ChoiceKey;
 use desk_core::exemption::ExemptionDraft;
 use desk_core::plan::{exemption_path, PlannedWrite, Requester};
 use desk_core::scope::ScopeChoice;
-use desk_core::transfer::{parse_import, ImportError, ImportPreparation, ImportRequest, ImportRow, KnownRecommendations, RowAction, RowOutcome};
+use desk_core::transfer::{
+    parse_import, ImportError, ImportPreparation, ImportRequest, ImportRow, KnownRecommendations, RowAction, RowOutcome,
+};
 use serde_json::Value;
 
 use crate::transfer_files::import_bytes;
@@ -100,7 +102,14 @@ fn rows_check(outcomes: &[RowOutcome]) -> Check {
         let rows = if invalid.len() == 1 { format!("Row {} has", invalid[0]) } else { format!("Rows {} have", invalid.join(", ")) };
         (CheckStatus::Failed, format!("{rows} errors."), Some("Exclude them, or correct the file and choose it again.".to_owned()))
     };
-    Check { kind: CheckKind::Fields, status, title: "Every imported row meets the rules".into(), detail, remedy, grant_security_reader_at: None }
+    Check {
+        kind: CheckKind::Fields,
+        status,
+        title: "Every imported row meets the rules".into(),
+        detail,
+        remedy,
+        grant_security_reader_at: None,
+    }
 }
 
 /// No two writes to one exemption (two rows whose derived names meet).

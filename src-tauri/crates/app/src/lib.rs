@@ -37,11 +37,11 @@ pub use error::AppError;
 pub use events::{Demo, DemoTenant, Events, Secrets};
 pub use exempt::validate_exemption;
 pub use import::IMPORT_KEY;
-pub use transfer_files::{export_file_name, EXPORT_ROWS_MAX, IMPORT_BYTES_MAX};
 pub use plans::{Gone, Plan, PlanRegistry};
 pub use read_registry::MAX_READS;
 pub use register::{reminder, Reminder, REMINDER_INTERVAL};
 pub use session::Connected;
+pub use transfer_files::{export_file_name, EXPORT_ROWS_MAX, IMPORT_BYTES_MAX};
 
 /// Keyring entries are filed under this service name.
 pub const KEYRING_SERVICE: &str = "Exemption Desk";

@@ -137,8 +137,10 @@ impl Desk {
         let pairs: Vec<(String, String)> =
             soon.iter().filter_map(|e| e.exemption.expires_on.clone().map(|t| (e.exemption.id.clone(), t))).collect();
         let fresh = self.store.not_reminded(&pairs)?;
-        let due: Vec<RegisterEntry> =
-            soon.into_iter().filter(|e| fresh.iter().any(|(id, t)| *id == e.exemption.id && Some(t) == e.exemption.expires_on.as_ref())).collect();
+        let due: Vec<RegisterEntry> = soon
+            .into_iter()
+            .filter(|e| fresh.iter().any(|(id, t)| *id == e.exemption.id && Some(t) == e.exemption.expires_on.as_ref()))
+            .collect();
         Ok(reminder(&due, window))
     }
 

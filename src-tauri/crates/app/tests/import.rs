@@ -94,7 +94,8 @@ async fn a_file_that_cannot_be_read_prepares_nothing() {
     let app = desk(&dir, Arc::new(MemorySecrets::default()));
     let events = Arc::new(Recorder::default());
     app.sign_in(&*events, world.service_principal("ci")).await.expect("signs in");
-    let semicolons = format!("scope;name;recommendationKeys;category;expiresOn\r\n/subscriptions/{PRODUCTION};a;{SECURE_TRANSFER};Waiver;\r\n");
+    let semicolons =
+        format!("scope;name;recommendationKeys;category;expiresOn\r\n/subscriptions/{PRODUCTION};a;{SECURE_TRANSFER};Waiver;\r\n");
     let prepared = app.prepare_import(request(semicolons.into_bytes(), Vec::new())).await.expect("answers");
     assert!(prepared.report.file_errors[0].message.contains("semicolons"));
     assert!(prepared.preparation.is_none());

@@ -82,7 +82,11 @@ async fn a_reminder_is_due_once_per_exemption_and_expiry() {
 
     let reminder = app.due_reminder().await.expect("checks").expect("the key vault's exemption is due");
     assert_eq!(reminder.title, "1 exemption expires within 30 days");
-    assert!(reminder.body.starts_with("Certificate vault rebuild pending (kv-contoso-certs (key vault) in rg-shared-registry, "), "{}", reminder.body);
+    assert!(
+        reminder.body.starts_with("Certificate vault rebuild pending (kv-contoso-certs (key vault) in rg-shared-registry, "),
+        "{}",
+        reminder.body
+    );
     assert!(reminder.body.ends_with(" in 13 days") || reminder.body.ends_with(" in 14 days"), "{}", reminder.body);
     assert_eq!(reminder.due.len(), 1);
     app.reminded(&reminder).expect("remembers");

@@ -87,7 +87,11 @@ impl Tenant {
     /// stopping with [`AzureError::ReadCancelled`] when the watcher cancels.
     /// A row may be handed over twice when the app's own recent write
     /// replaces what Resource Graph said; the answer holds each id once.
-    pub async fn exemption_register_watched(&self, window_days: u16, watch: Watch<'_, RegisterEntry>) -> Result<Vec<RegisterEntry>, AzureError> {
+    pub async fn exemption_register_watched(
+        &self,
+        window_days: u16,
+        watch: Watch<'_, RegisterEntry>,
+    ) -> Result<Vec<RegisterEntry>, AzureError> {
         // Boxed: the read's state is large, and a caller's stack need not hold it.
         until_cancelled(watch.cancel, Box::pin(self.register_read(window_days, watch))).await
     }
@@ -152,11 +156,13 @@ impl Tenant {
         cancel: &Cancel,
     ) -> Result<Deleted, AzureError> {
         if self.options.resource_graph {
-            match self.graph_query(Reach::Tenant, REGISTER, cancel, |rows| {
-                collector.take(&rows);
-                Ok(())
-            })
-            .await {
+            match self
+                .graph_query(Reach::Tenant, REGISTER, cancel, |rows| {
+                    collector.take(&rows);
+                    Ok(())
+                })
+                .await
+            {
                 Ok(()) => {
                     let listed: HashSet<String> = collector.seen.keys().cloned().collect();
                     let changed = self.recent.overlay(&mut collector.seen, |_| true);
@@ -209,7 +215,8 @@ impl Tenant {
         }
         let read = self.graph_query(Reach::Tenant, ASSIGNMENTS, cancel, |rows| {
             for mut row in rows {
-                if let (Some(id), Some(properties)) = (row.get("id").and_then(Value::as_str).map(str::to_owned), row.get_mut("properties")) {
+                if let (Some(id), Some(properties)) = (row.get("id").and_then(Value::as_str).map(str::to_owned), row.get_mut("properties"))
+                {
                     out.push((id, properties.take()));
                 }
             }

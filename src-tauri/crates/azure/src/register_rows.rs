@@ -241,7 +241,8 @@ impl Resolver {
     pub(crate) fn know_assignments(&mut self, listed: impl IntoIterator<Item = (String, Value)>) {
         for (id, properties) in listed {
             let Some(definition_id) = text(&properties, "policyDefinitionId") else { continue };
-            self.assignments.insert(id.to_ascii_lowercase(), Some(Assigned { display_name: text(&properties, "displayName"), definition_id }));
+            self.assignments
+                .insert(id.to_ascii_lowercase(), Some(Assigned { display_name: text(&properties, "displayName"), definition_id }));
         }
     }
 
@@ -254,7 +255,13 @@ impl Resolver {
 
     /// Read the assignments and initiatives `batch` needs that are not known
     /// yet (`limit` at a time), then make its rows.
-    pub(crate) async fn entries(&mut self, tenant: &Tenant, batch: Vec<Found>, limit: usize, cancel: &Cancel) -> Result<Vec<RegisterEntry>, AzureError> {
+    pub(crate) async fn entries(
+        &mut self,
+        tenant: &Tenant,
+        batch: Vec<Found>,
+        limit: usize,
+        cancel: &Cancel,
+    ) -> Result<Vec<RegisterEntry>, AzureError> {
         let mut missing: Vec<String> = Vec::new();
         let mut asked = HashSet::new();
         for f in &batch {
@@ -287,7 +294,8 @@ impl Resolver {
         let words = scope_words(&f.exemption.scope, &self.names);
         let assigned = self.assignments.get(&f.exemption.policy_assignment_id.to_ascii_lowercase()).and_then(Option::as_ref);
         let definition_id = assigned.map(|a| a.definition_id.as_str());
-        let initiative = definition_id.filter(|d| is_initiative(d)).and_then(|d| self.initiatives.get(&d.to_ascii_lowercase())).and_then(Option::as_ref);
+        let initiative =
+            definition_id.filter(|d| is_initiative(d)).and_then(|d| self.initiatives.get(&d.to_ascii_lowercase())).and_then(Option::as_ref);
         let recommendations = f
             .exemption
             .policy_definition_reference_ids
@@ -382,7 +390,12 @@ mod tests {
             name: "contoso".into(),
             display_name: "Contoso".into(),
             subscription_ids: vec![SUB.into()],
-            children: vec![ManagementGroupNode { name: "lz".into(), display_name: "Landing zones".into(), children: vec![], subscription_ids: vec![] }],
+            children: vec![ManagementGroupNode {
+                name: "lz".into(),
+                display_name: "Landing zones".into(),
+                children: vec![],
+                subscription_ids: vec![],
+            }],
         };
         Names::new(&[Subscription { id: SUB.into(), display_name: "Contoso Prod".into(), state: "Enabled".into() }], Some(&tree))
     }
@@ -393,7 +406,10 @@ mod tests {
         let w = scope_words("/providers/Microsoft.Management/managementGroups/LZ", &n);
         assert_eq!((w.level, w.name.as_str(), w.subscription_id), (ScopeLevel::ManagementGroup, "Landing zones (management group)", None));
         let w = scope_words(&format!("/subscriptions/{SUB}"), &n);
-        assert_eq!((w.level, w.name.as_str(), w.subscription_name.as_deref()), (ScopeLevel::Subscription, "Contoso Prod", Some("Contoso Prod")));
+        assert_eq!(
+            (w.level, w.name.as_str(), w.subscription_name.as_deref()),
+            (ScopeLevel::Subscription, "Contoso Prod", Some("Contoso Prod"))
+        );
         let w = scope_words(&format!("/subscriptions/{SUB}/resourceGroups/rg-web"), &n);
         assert_eq!((w.level, w.name.as_str()), (ScopeLevel::ResourceGroup, "rg-web in Contoso Prod"));
         let w = scope_words(&format!("/subscriptions/{SUB}/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/stdata"), &n);

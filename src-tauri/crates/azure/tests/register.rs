@@ -75,8 +75,10 @@ async fn the_demo_register_holds_every_level_in_words() {
         let recs: Vec<(&str, Option<&str>)> =
             lz.recommendations.iter().map(|r| (r.display_name.as_str(), r.recommendation_key.as_deref())).collect();
         assert_eq!(recs, [("Secure transfer to storage accounts should be enabled", Some(SECURE_TRANSFER))]);
-        assert_eq!((lz.requested_by.as_deref(), lz.approved_by.as_deref(), lz.ticket.as_deref()),
-            (Some("alex.admin@contoso.example"), Some("morgan.manager@contoso.example"), Some("CHG-9")));
+        assert_eq!(
+            (lz.requested_by.as_deref(), lz.approved_by.as_deref(), lz.ticket.as_deref()),
+            (Some("alex.admin@contoso.example"), Some("morgan.manager@contoso.example"), Some("CHG-9"))
+        );
         assert!(lz.created_by.is_some() && lz.created_at.is_some(), "systemData: {lz:?}");
         assert_eq!(lz.expiry, ExpiryState::Never);
 
@@ -97,9 +99,20 @@ async fn the_demo_register_holds_every_level_in_words() {
         assert!(kv.scope_name.starts_with("kv-contoso-certs (key vault) in rg-shared-registry, "), "{}", kv.scope_name);
         assert!(matches!(kv.expiry, ExpiryState::ExpiresSoon { days: 12..=14 }), "{:?}", kv.expiry);
         assert_eq!(kv.recommendations[0].display_name, "Key vaults should have deletion protection enabled");
-        assert!(matches!(tenant(&world, options).await.exemption_register(7).await.expect("register").iter()
-            .find(|e| e.exemption.name == "kv-certs-purge-protection").map(|e| e.expiry), Some(ExpiryState::Active)),
-            "outside a window of 7 days it is active");
+        assert!(
+            matches!(
+                tenant(&world, options)
+                    .await
+                    .exemption_register(7)
+                    .await
+                    .expect("register")
+                    .iter()
+                    .find(|e| e.exemption.name == "kv-certs-purge-protection")
+                    .map(|e| e.expiry),
+                Some(ExpiryState::Active)
+            ),
+            "outside a window of 7 days it is active"
+        );
     }
 }
 
@@ -123,11 +136,16 @@ async fn resource_graph_and_arm_give_the_same_rows() {
             assert_eq!(seen, expected, "{seed} {options:?}");
         }
         let requests = world.requests().await;
-        let graph_ok = requests.iter().filter(|r| r["path"] == "/providers/Microsoft.ResourceGraph/resources" && r["status"] == 200).count();
+        let graph_ok =
+            requests.iter().filter(|r| r["path"] == "/providers/Microsoft.ResourceGraph/resources" && r["status"] == 200).count();
         assert!(graph_ok > 0, "{seed}: Resource Graph answered");
         let group_lists = requests
             .iter()
-            .filter(|r| r["path"].as_str().is_some_and(|p| p.starts_with("/providers/Microsoft.Management/managementGroups/") && p.ends_with("/policyExemptions")))
+            .filter(|r| {
+                r["path"]
+                    .as_str()
+                    .is_some_and(|p| p.starts_with("/providers/Microsoft.Management/managementGroups/") && p.ends_with("/policyExemptions"))
+            })
             .filter(|r| r["query"]["$filter"] == "atScope()")
             .count();
         assert!(group_lists > 1, "{seed}: ARM read each group's list with atScope(): {group_lists}");

@@ -44,7 +44,9 @@ pub enum ExpiryState {
     /// Expires after the reminder window.
     Active,
     /// Expires within the reminder window, in `days` whole days (0 = today).
-    ExpiresSoon { days: u32 },
+    ExpiresSoon {
+        days: u32,
+    },
     Expired,
 }
 

@@ -26,7 +26,8 @@ fn names(v: &Value) -> BTreeSet<String> {
 }
 
 fn lz_body(expires: Option<&str>) -> Value {
-    let mut b = json!({"properties": {"policyAssignmentId": LZ_ASSIGNMENT, "policyDefinitionReferenceIds": [REF], "exemptionCategory": "Waiver"}});
+    let mut b =
+        json!({"properties": {"policyAssignmentId": LZ_ASSIGNMENT, "policyDefinitionReferenceIds": [REF], "exemptionCategory": "Waiver"}});
     if let Some(t) = expires {
         b["properties"]["expiresOn"] = json!(t);
     }
@@ -81,7 +82,8 @@ async fn system_data_is_kept_on_every_put_and_delete_answers_200_then_204() {
     // PATCH too moves lastModified only.
     env.sim.advance_clock(60.0);
     let alex = env.user_access("alex.admin@contoso.example").await;
-    let (s, patched) = env.arm(reqwest::Method::PATCH, &alex, &path, Some(json!({"properties": {"assignmentScopeValidation": "Default"}}))).await;
+    let (s, patched) =
+        env.arm(reqwest::Method::PATCH, &alex, &path, Some(json!({"properties": {"assignmentScopeValidation": "Default"}}))).await;
     assert_eq!(s, 200, "{patched}");
     assert_eq!(patched["systemData"]["createdAt"], sd["createdAt"]);
     assert_ne!(patched["systemData"]["lastModifiedAt"], sd["lastModifiedAt"]);
@@ -111,7 +113,10 @@ async fn at_scope_at_a_group_holds_it_and_the_groups_above_and_exclude_expired_f
     let (_, exact) = env.get(&t, &list(LZ, "atExactScope()")).await;
     assert_eq!(names(&exact), BTreeSet::from(["lz-soon".to_owned()]));
     let (_, unfiltered) = env.get(&t, &list(CONTOSO, "")).await;
-    assert!(names(&unfiltered).is_superset(&BTreeSet::from(["lz-soon".to_owned(), "kv-certs-purge-protection".to_owned()])), "unfiltered: below too");
+    assert!(
+        names(&unfiltered).is_superset(&BTreeSet::from(["lz-soon".to_owned(), "kv-certs-purge-protection".to_owned()])),
+        "unfiltered: below too"
+    );
 
     let (_, live) = env.get(&t, &list(LZ, "atScope() and excludeExpired()")).await;
     assert!(names(&live).contains("lz-soon"));

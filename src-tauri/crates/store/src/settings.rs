@@ -93,7 +93,10 @@ mod tests {
     #[test]
     fn a_reminder_is_sent_once_per_exemption_and_expiry() {
         let store = Store::in_memory().expect("opens");
-        let due = vec![("/subscriptions/S/x".to_owned(), "2027-01-01T00:00:00Z".to_owned()), ("/b".to_owned(), "2027-02-01T00:00:00Z".to_owned())];
+        let due = vec![
+            ("/subscriptions/S/x".to_owned(), "2027-01-01T00:00:00Z".to_owned()),
+            ("/b".to_owned(), "2027-02-01T00:00:00Z".to_owned()),
+        ];
         assert_eq!(store.not_reminded(&due).expect("reads"), due);
         store.remember_reminded(&due[..1]).expect("remembers");
         store.remember_reminded(&due[..1]).expect("twice is no error");

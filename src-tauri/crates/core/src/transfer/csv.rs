@@ -119,7 +119,10 @@ mod tests {
         let text: String = rows.iter().map(|r| record(r)).collect();
         let (read_back, more) = read(&text, 10).expect("reads");
         assert!(!more);
-        assert_eq!(read_back.iter().map(|r| r.cells.clone()).collect::<Vec<_>>(), rows.map(|r| r.iter().map(|c| c.to_string()).collect::<Vec<_>>()));
+        assert_eq!(
+            read_back.iter().map(|r| r.cells.clone()).collect::<Vec<_>>(),
+            rows.map(|r| r.iter().map(|c| c.to_string()).collect::<Vec<_>>())
+        );
         assert_eq!(read_back[1].line, 2);
     }
 

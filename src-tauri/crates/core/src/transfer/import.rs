@@ -45,7 +45,9 @@ fn file_error(message: impl Into<String>) -> ImportReport {
 /// The file's text, or why it is not UTF-8.
 fn decode(bytes: &[u8]) -> Result<&str, String> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err("The file is saved as UTF-16 (Excel's \"Unicode Text\"). Save it as \"CSV UTF-8 (Comma delimited)\" and import that.".into());
+        return Err(
+            "The file is saved as UTF-16 (Excel's \"Unicode Text\"). Save it as \"CSV UTF-8 (Comma delimited)\" and import that.".into()
+        );
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     std::str::from_utf8(bytes).map_err(|e| {
@@ -62,11 +64,9 @@ fn decode(bytes: &[u8]) -> Result<&str, String> {
 fn header(record: &Record) -> Result<HashMap<&'static str, usize>, Vec<String>> {
     if let [only] = record.cells.as_slice() {
         if only.contains(';') {
-            return Err(vec![
-                "The columns are separated by semicolons (;), as Excel saves CSV with European regional settings. \
+            return Err(vec!["The columns are separated by semicolons (;), as Excel saves CSV with European regional settings. \
                  Save it as \"CSV UTF-8 (Comma delimited)\", or replace the semicolons between columns with commas."
-                    .into(),
-            ]);
+                .into()]);
         }
         if only.contains('\t') {
             return Err(vec!["The columns are separated by tabs. Save the file as \"CSV UTF-8 (Comma delimited)\".".into()]);
@@ -79,7 +79,8 @@ fn header(record: &Record) -> Result<HashMap<&'static str, usize>, Vec<String>> 
         let position = index.saturating_add(1);
         match COLUMNS.iter().copied().find(|c| c.eq_ignore_ascii_case(name)) {
             None if name.is_empty() => errors.push(format!("Column {position} of the header is empty; name it or remove it.")),
-            None => errors.push(format!("Column {position}, \"{}\", is not one of the export's columns.", name.chars().take(60).collect::<String>())),
+            None => errors
+                .push(format!("Column {position}, \"{}\", is not one of the export's columns.", name.chars().take(60).collect::<String>())),
             Some(known) if at.contains_key(known) => errors.push(format!("The column \"{known}\" appears twice in the header.")),
             Some(known) => {
                 at.insert(known, index);
@@ -111,7 +112,12 @@ pub fn parse_import(bytes: &[u8], known: &KnownRecommendations, now: DateTime<Ut
     }
     let (records, more) = match read(text, IMPORT_ROWS_MAX.saturating_add(1)) {
         Ok(read) => read,
-        Err(e) => return ImportReport { file_errors: vec![ImportError { row: Some(e.line), column: None, message: e.message }], rows: Vec::new() },
+        Err(e) => {
+            return ImportReport {
+                file_errors: vec![ImportError { row: Some(e.line), column: None, message: e.message }],
+                rows: Vec::new(),
+            }
+        }
     };
     let blank = |r: &Record| r.cells.iter().all(|c| c.trim().is_empty());
     let mut records = records.into_iter().filter(|r| !blank(r));
@@ -151,10 +157,17 @@ fn row(
         columns.get(column).and_then(|i| record.cells.get(*i)).map(|c| unguard_formula(c).trim().to_owned()).unwrap_or_default()
     };
     let mut errors = Vec::new();
-    let mut fail = |column: Option<&str>, message: String| errors.push(ImportError { row: Some(at), column: column.map(str::to_owned), message });
+    let mut fail =
+        |column: Option<&str>, message: String| errors.push(ImportError { row: Some(at), column: column.map(str::to_owned), message });
     let extra = record.cells.get(width..).unwrap_or_default();
     if record.cells.len() < width || extra.iter().any(|c| !c.trim().is_empty()) {
-        fail(None, format!("The row has {} cells; the header has {width}. A comma inside a cell needs quotes around the cell.", record.cells.len()));
+        fail(
+            None,
+            format!(
+                "The row has {} cells; the header has {width}. A comma inside a cell needs quotes around the cell.",
+                record.cells.len()
+            ),
+        );
     }
     let scope = cell("scope");
     if scope.is_empty() {
@@ -174,13 +187,19 @@ fn row(
     let keys_cell = cell("recommendationKeys");
     let mut recommendation_keys = Vec::new();
     if keys_cell.is_empty() {
-        fail(Some("recommendationKeys"), format!("Enter the recommendation's key, or \"{EVERY}\" to keep an existing exemption's recommendations."));
+        fail(
+            Some("recommendationKeys"),
+            format!("Enter the recommendation's key, or \"{EVERY}\" to keep an existing exemption's recommendations."),
+        );
     } else if !keys_cell.eq_ignore_ascii_case(EVERY) {
         for key in keys_cell.split([';', ',', ' ', '\n', '\t']).map(str::trim).filter(|k| !k.is_empty()) {
             if known.knows(key) {
                 recommendation_keys.push(key.to_owned());
             } else {
-                fail(Some("recommendationKeys"), format!("\"{}\" is not a recommendation of this tenant.", key.chars().take(60).collect::<String>()));
+                fail(
+                    Some("recommendationKeys"),
+                    format!("\"{}\" is not a recommendation of this tenant.", key.chars().take(60).collect::<String>()),
+                );
             }
         }
     }

@@ -171,7 +171,8 @@ pub fn resources(ctx: &mut Ctx) -> ArmResult {
         _ => {
             let mut vis = Visibility::new(ctx, subscriptions, groups);
             let shared: &Ctx = ctx;
-            let evaluated: Vec<Value> = run(&parsed, &mut |t, needs| rows(shared, &mut vis, t, needs)).into_iter().map(Value::Object).collect();
+            let evaluated: Vec<Value> =
+                run(&parsed, &mut |t, needs| rows(shared, &mut vis, t, needs)).into_iter().map(Value::Object).collect();
             let rows = Arc::new(evaluated);
             let id = lock(&ctx.app.arg).remember(&owner, &key, rows.clone());
             (rows, id)
