@@ -4,6 +4,7 @@
 //! (null) counts as the empty string in string comparisons and matches no
 //! number comparison. A column the rows do not have reads as null.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 
@@ -288,12 +289,15 @@ fn summarize(rows: Vec<Row>, aggs: &[(String, Agg)], by: &[(String, Expr)]) -> V
     let mut order: Vec<String> = Vec::new();
     let mut groups: HashMap<String, Group> = HashMap::new();
     for r in &rows {
-        let keys: Vec<Value> = by.iter().map(|(_, e)| eval(e, r)).collect();
-        let k = key_of(&keys);
-        let g = groups.entry(k.clone()).or_insert_with(|| {
-            order.push(k);
+        // Keys read in place where they are paths; copied only for a new group.
+        let keys: Vec<Cow<Value>> = by.iter().map(|(_, e)| eval_ref(e, r)).collect();
+        let k = serde_json::to_string(&keys).unwrap_or_default();
+        if !groups.contains_key(&k) {
+            order.push(k.clone());
+        }
+        let g = groups.entry(k).or_insert_with(|| {
             Group {
-                keys,
+                keys: keys.into_iter().map(Cow::into_owned).collect(),
                 acc: aggs
                     .iter()
                     .map(|(_, a)| match a {
@@ -481,6 +485,15 @@ fn path<'r>(e: &Expr, row: &'r Row) -> Option<Option<&'r Value>> {
             })
         }
         _ => None,
+    }
+}
+
+/// [`eval`], by reference when `e` is a path to a value of the row.
+fn eval_ref<'r>(e: &Expr, row: &'r Row) -> Cow<'r, Value> {
+    match path(e, row) {
+        Some(Some(v)) => Cow::Borrowed(v),
+        Some(None) => Cow::Owned(Value::Null),
+        None => Cow::Owned(eval(e, row)),
     }
 }
 

@@ -217,9 +217,12 @@ pub fn rows(ctx: &Ctx, vis: &mut Visibility, table: &str, needs: &Needs) -> Vec<
     match table {
         "securityresources" => {
             let mut statuses = Statuses::new(ctx.now, ctx.effect_delay);
+            // The leading filters' verdict per recommendation (type and name are all they see).
+            let mut away: HashMap<&str, bool> = HashMap::new();
             for a in &w.assessments {
                 let Some(m) = w.metadata(&a.metadata_name) else { continue };
-                if turned_away(needs, "microsoft.security/assessments", &m.name) {
+                let turned = *away.entry(&m.name).or_insert_with(|| turned_away(needs, "microsoft.security/assessments", &m.name));
+                if turned {
                     continue;
                 }
                 if !vis.visible(ctx, &a.resource_id, "Microsoft.Security/assessments/read") {

@@ -77,6 +77,7 @@ pub struct Statuses {
     now: DateTime<Utc>,
     delay_secs: i64,
     containers: HashMap<String, Container>,
+    last: Option<Last>,
 }
 
 struct Container {
@@ -88,25 +89,34 @@ struct Container {
 
 impl Statuses {
     pub fn new(now: DateTime<Utc>, delay_secs: i64) -> Self {
-        Statuses { now, delay_secs, containers: HashMap::new() }
+        Statuses { now, delay_secs, containers: HashMap::new(), last: None }
     }
 
     pub fn status(&mut self, world: &World, a: &Assessment, m: &AssessmentMetadata) -> AssessmentStatus {
         let Some(def) = m.policy_definition_id.as_deref() else {
             return a.status.clone();
         };
-        let lower = a.resource_id.to_ascii_lowercase();
-        let container = crate::arg::tables::container_of(&lower);
-        let (t, ex) = (world.tables(), world.exemption_tables());
-        let own = own_keys(&lower, container.len());
-        if own.iter().any(|k| t.assignments_by_scope.get(*k).is_some_and(|v| !v.is_empty()) || ex.any_at(k)) {
+        // A resource's assessments come one after another: its own scopes
+        // are looked at once for all of them.
+        if self.last.as_ref().is_none_or(|l| l.id != a.resource_id) {
+            let lower = a.resource_id.to_ascii_lowercase();
+            let container = crate::arg::tables::container_of(&lower);
+            let (t, ex) = (world.tables(), world.exemption_tables());
+            let own = own_keys(&lower, container.len());
+            let own_scopes = own.iter().any(|k| t.assignments_by_scope.get(*k).is_some_and(|v| !v.is_empty()) || ex.any_at(k));
+            if !own_scopes && !self.containers.contains_key(container) {
+                let keys = world.covering_keys(&a.resource_id).into_iter().filter(|k| !own.contains(&k.as_str())).collect();
+                self.containers.insert(container.to_string(), Container { keys, by_def: HashMap::new() });
+            }
+            let container = container.to_string();
+            self.last = Some(Last { id: a.resource_id.clone(), container, own_scopes });
+        }
+        let Some(last) = &self.last else { return a.status.clone() };
+        if last.own_scopes {
             return effective_status(world, a, m, self.now, self.delay_secs);
         }
         let (now, delay) = (self.now, self.delay_secs);
-        let c = self.containers.entry(container.to_string()).or_insert_with(|| Container {
-            keys: world.covering_keys(&a.resource_id).into_iter().filter(|k| !own.contains(&k.as_str())).collect(),
-            by_def: HashMap::new(),
-        });
+        let Some(c) = self.containers.get_mut(&last.container) else { return effective_status(world, a, m, now, delay) };
         if !c.by_def.contains_key(def) {
             let s = status_at(world, def, &c.keys, now, delay);
             c.by_def.insert(def.to_string(), s);
@@ -116,6 +126,15 @@ impl Statuses {
             _ => a.status.clone(),
         }
     }
+}
+
+/// The resource [`Statuses::status`] looked at last.
+struct Last {
+    id: String,
+    /// Its container, lower case.
+    container: String,
+    /// Do its own scopes hold assignments or exemptions?
+    own_scopes: bool,
 }
 
 /// The covering keys of a resource (lower-case id) below its container (the
