@@ -4,6 +4,7 @@
 //! (null) counts as the empty string in string comparisons and matches no
 //! number comparison. A column the rows do not have reads as null.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 
@@ -39,11 +40,17 @@ pub fn run(q: &Query, table: &mut Table) -> Vec<Row> {
 ///   `join` before it (its right columns are named after the left ones),
 ///   every column is needed.
 ///
+/// - within `properties`, the paths those operators read
+///   (`properties.status.code`), when they read it only through paths
+///   ([`Needs::property`]).
+///
 /// The operators still run over what the table gives, so this only saves
 /// work, never changes an answer.
 pub struct Needs<'q> {
     filters: Vec<(&'q Expr, Vec<&'q str>)>,
     columns: Option<Vec<&'q str>>,
+    /// The paths read inside `properties`; `None` = all of it.
+    properties: Option<Vec<Vec<&'q str>>>,
 }
 
 impl<'q> Needs<'q> {
@@ -61,12 +68,29 @@ impl<'q> Needs<'q> {
                 (e, cols)
             })
             .collect();
-        Needs { filters, columns: read_before_reshape(&q.ops) }
+        let read = read_before_reshape(&q.ops);
+        let columns = read.as_ref().map(|exprs| {
+            let mut cols = Vec::new();
+            exprs.iter().for_each(|e| columns(e, &mut cols));
+            cols
+        });
+        let properties = read.and_then(|exprs| {
+            let mut paths = Vec::new();
+            exprs.iter().all(|e| property_paths(e, &mut paths)).then_some(paths)
+        });
+        Needs { filters, columns, properties }
     }
 
     /// Everything (no filters, every column).
     pub fn everything() -> Self {
-        Needs { filters: Vec::new(), columns: None }
+        Needs { filters: Vec::new(), columns: None, properties: None }
+    }
+
+    /// Is the part of `properties` at `path` (or something inside it) read?
+    pub fn property(&self, path: &[&str]) -> bool {
+        self.properties
+            .as_ref()
+            .is_none_or(|read| read.iter().any(|p| p.iter().zip(path).all(|(a, b)| a == b)))
     }
 
     pub fn has_filters(&self) -> bool {
@@ -84,34 +108,80 @@ impl<'q> Needs<'q> {
     }
 }
 
-/// The source columns `ops` read before the first operator that reshapes
-/// the rows; `None` when that is every column.
-fn read_before_reshape(ops: &[Op]) -> Option<Vec<&str>> {
-    let mut cols = Vec::new();
+/// The expressions `ops` evaluate over source rows: those before the first
+/// operator that reshapes the rows; `None` when every column is read.
+fn read_before_reshape(ops: &[Op]) -> Option<Vec<&Expr>> {
+    let mut exprs = Vec::new();
     for op in ops {
         match op {
-            Op::Where(e) | Op::MvExpand(_, e) => columns(e, &mut cols),
-            Op::Extend(items) => items.iter().for_each(|(_, e)| columns(e, &mut cols)),
-            Op::Order(keys) => keys.iter().for_each(|(e, _)| columns(e, &mut cols)),
+            Op::Where(e) | Op::MvExpand(_, e) => exprs.push(e),
+            Op::Extend(items) => exprs.extend(items.iter().map(|(_, e)| e)),
+            Op::Order(keys) => exprs.extend(keys.iter().map(|(e, _)| e)),
             Op::Take(_) | Op::ProjectAway(_) => {}
             Op::Project(items) | Op::Distinct(items) => {
-                items.iter().for_each(|(_, e)| columns(e, &mut cols));
-                return Some(cols);
+                exprs.extend(items.iter().map(|(_, e)| e));
+                return Some(exprs);
             }
             Op::Summarize { aggs, by } => {
-                by.iter().for_each(|(_, e)| columns(e, &mut cols));
+                exprs.extend(by.iter().map(|(_, e)| e));
                 for (_, agg) in aggs {
                     match agg {
                         Agg::Count => {}
-                        Agg::CountIf(e) | Agg::DCount(e) | Agg::Sum(e) | Agg::Min(e) | Agg::Max(e) => columns(e, &mut cols),
+                        Agg::CountIf(e) | Agg::DCount(e) | Agg::Sum(e) | Agg::Min(e) | Agg::Max(e) => exprs.push(e),
                     }
                 }
-                return Some(cols);
+                return Some(exprs);
             }
             Op::Join { .. } => return None,
         }
     }
     None
+}
+
+/// Adds to `out` the paths `e` reads inside the `properties` column
+/// (`properties.status.code` -> `["status", "code"]`); false when it reads
+/// the column otherwise (whole, or through a computed index).
+fn property_paths<'q>(e: &'q Expr, out: &mut Vec<Vec<&'q str>>) -> bool {
+    /// The column and path of a chain of members (and literal string indexes).
+    fn chain<'q>(e: &'q Expr, path: &mut Vec<&'q str>) -> Option<&'q str> {
+        match e {
+            Expr::Col(c) => Some(c),
+            Expr::Member(inner, name) => {
+                let c = chain(inner, path)?;
+                path.push(name);
+                Some(c)
+            }
+            Expr::Index(inner, idx) => match &**idx {
+                Expr::Lit(Value::String(k)) => {
+                    let c = chain(inner, path)?;
+                    path.push(k);
+                    Some(c)
+                }
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+    let mut path = Vec::new();
+    if let Some(c) = chain(e, &mut path) {
+        if c == "properties" {
+            if path.is_empty() {
+                return false;
+            }
+            out.push(path);
+        }
+        return true;
+    }
+    match e {
+        Expr::Lit(_) => true,
+        // A bare column is a chain; here only non-chain forms remain.
+        Expr::Col(_) => true,
+        Expr::Member(inner, _) => property_paths(inner, out),
+        Expr::Index(inner, idx) => property_paths(inner, out) && property_paths(idx, out),
+        Expr::Call(_, args) => args.iter().all(|a| property_paths(a, out)),
+        Expr::Bin(_, l, r) => property_paths(l, out) && property_paths(r, out),
+        Expr::In { expr, list, .. } => property_paths(expr, out) && list.iter().all(|x| property_paths(x, out)),
+    }
 }
 
 /// The columns `e` reads.
@@ -219,12 +289,15 @@ fn summarize(rows: Vec<Row>, aggs: &[(String, Agg)], by: &[(String, Expr)]) -> V
     let mut order: Vec<String> = Vec::new();
     let mut groups: HashMap<String, Group> = HashMap::new();
     for r in &rows {
-        let keys: Vec<Value> = by.iter().map(|(_, e)| eval(e, r)).collect();
-        let k = key_of(&keys);
-        let g = groups.entry(k.clone()).or_insert_with(|| {
-            order.push(k);
+        // Keys read in place where they are paths; copied only for a new group.
+        let keys: Vec<Cow<Value>> = by.iter().map(|(_, e)| eval_ref(e, r)).collect();
+        let k = serde_json::to_string(&keys).unwrap_or_default();
+        if !groups.contains_key(&k) {
+            order.push(k.clone());
+        }
+        let g = groups.entry(k).or_insert_with(|| {
             Group {
-                keys,
+                keys: keys.into_iter().map(Cow::into_owned).collect(),
                 acc: aggs
                     .iter()
                     .map(|(_, a)| match a {
@@ -415,6 +488,15 @@ fn path<'r>(e: &Expr, row: &'r Row) -> Option<Option<&'r Value>> {
     }
 }
 
+/// [`eval`], by reference when `e` is a path to a value of the row.
+fn eval_ref<'r>(e: &Expr, row: &'r Row) -> Cow<'r, Value> {
+    match path(e, row) {
+        Some(Some(v)) => Cow::Borrowed(v),
+        Some(None) => Cow::Owned(Value::Null),
+        None => Cow::Owned(eval(e, row)),
+    }
+}
+
 pub fn eval(e: &Expr, row: &Row) -> Value {
     if let Some(found) = path(e, row) {
         return found.cloned().unwrap_or(Value::Null);
@@ -544,6 +626,26 @@ mod tests {
         assert_eq!(needs_of("resources | join kind=leftouter (resources | project id, x = name) on id | project id, name1").1, None);
         // Only the leading wheres are tried early.
         assert_eq!(needs_of("resources | take 5 | where name == 'a'").0, Vec::<String>::new());
+    }
+
+    #[test]
+    fn the_paths_read_inside_properties() {
+        let q = parse(
+            "securityresources | where type == 'x' | extend code = tostring(properties.status.code), n = properties['displayName'] | summarize count() by name, code, n",
+        )
+        .expect("parses");
+        let n = Needs::of(&q);
+        assert!(n.property(&["status"]) && n.property(&["status", "code"]) && n.property(&["displayName"]));
+        assert!(!n.property(&["status", "description"]) && !n.property(&["resourceDetails"]));
+        // Read whole, through a computed index, or with no reshaping: all of it.
+        for all in [
+            "resources | project p = properties",
+            "resources | extend k = 'a' | project v = properties[k]",
+            "resources | where properties.a == 1",
+        ] {
+            let q = parse(all).expect("parses");
+            assert!(Needs::of(&q).property(&["anything"]), "{all}");
+        }
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::arm::auth::allowed;
 use crate::arm::exemptions::exemption_json;
 use crate::arm::policy::assignment_json;
 use crate::arm::scope::{chain, Scope};
-use crate::arm::security::assessment_json;
+use crate::arm::security::{assessment_id, assessment_properties, Statuses};
 use crate::arm::subscriptions::{resource_json, subscription_json};
 use crate::arm::{Ctx, V_EXEMPTIONS};
 
@@ -118,7 +118,7 @@ impl Visibility {
 /// The part of a subscription-rooted id [`Visibility::visible`] depends on:
 /// its first four segments (`/subscriptions/S/resourceGroups/RG`, or
 /// `/subscriptions/S/providers/NS` for one with no group), or all of it.
-fn container_of(id: &str) -> &str {
+pub(crate) fn container_of(id: &str) -> &str {
     let mut segs = 0;
     let mut in_seg = false;
     for (i, b) in id.bytes().enumerate() {
@@ -157,29 +157,38 @@ fn sub_rg(id: &str) -> (String, String) {
 fn row(ctx: &Ctx, needs: &Needs, id: &str, name: &str, type_: &str, location: &str, kind: &str, tags: Value, properties: Value) -> Row {
     // Counted as examined (`/_sim/requests`): a query costs the rows it renders.
     crate::index::examine(1);
-    let (sub, rg) = sub_rg(id);
     let mut r = Map::new();
-    let mut put = |column: &str, value: Value| {
+    // Each value is made only when its column is read.
+    let mut put = |column: &str, value: &dyn Fn() -> Value| {
         if needs.column(column) {
-            r.insert(column.into(), value);
+            r.insert(column.into(), value());
         }
     };
-    put("id", json!(id));
-    put("name", json!(name));
-    put("type", json!(type_.to_ascii_lowercase()));
-    put("tenantId", json!(ctx.world.tenant_id));
-    put("kind", json!(kind));
-    put("location", json!(location));
-    put("resourceGroup", json!(rg.to_ascii_lowercase()));
-    put("subscriptionId", json!(sub));
-    put("managedBy", json!(""));
-    put("sku", Value::Null);
-    put("plan", Value::Null);
-    put("properties", properties);
-    put("tags", tags);
-    put("identity", Value::Null);
-    put("zones", Value::Null);
-    put("extendedLocation", Value::Null);
+    put("id", &|| json!(id));
+    put("name", &|| json!(name));
+    put("type", &|| json!(type_.to_ascii_lowercase()));
+    put("tenantId", &|| json!(ctx.world.tenant_id));
+    put("kind", &|| json!(kind));
+    put("location", &|| json!(location));
+    put("resourceGroup", &|| json!(sub_rg(id).1.to_ascii_lowercase()));
+    put("subscriptionId", &|| json!(sub_rg(id).0));
+    put("managedBy", &|| json!(""));
+    put("sku", &|| Value::Null);
+    put("plan", &|| Value::Null);
+    if needs.column("properties") {
+        r.insert("properties".into(), properties);
+    }
+    if needs.column("tags") {
+        r.insert("tags".into(), tags);
+    }
+    let mut put = |column: &str| {
+        if needs.column(column) {
+            r.insert(column.into(), Value::Null);
+        }
+    };
+    put("identity");
+    put("zones");
+    put("extendedLocation");
     r
 }
 
@@ -207,27 +216,31 @@ pub fn rows(ctx: &Ctx, vis: &mut Visibility, table: &str, needs: &Needs) -> Vec<
     let mut out = Vec::new();
     match table {
         "securityresources" => {
+            let mut statuses = Statuses::new(ctx.now, ctx.effect_delay);
+            // The leading filters' verdict per recommendation (type and name are all they see).
+            let mut away: HashMap<&str, bool> = HashMap::new();
             for a in &w.assessments {
                 let Some(m) = w.metadata(&a.metadata_name) else { continue };
-                if turned_away(needs, "microsoft.security/assessments", &m.name) {
+                let turned = *away.entry(&m.name).or_insert_with(|| turned_away(needs, "microsoft.security/assessments", &m.name));
+                if turned {
                     continue;
                 }
                 if !vis.visible(ctx, &a.resource_id, "Microsoft.Security/assessments/read") {
                     continue;
                 }
-                let mut v = assessment_json(ctx, a, m, "");
-                let (id, name, props) = (take(&mut v, "id"), take(&mut v, "name"), take(&mut v, "properties"));
-                out.push(row(
-                    ctx,
-                    needs,
-                    id.as_str().unwrap_or(""),
-                    name.as_str().unwrap_or(""),
-                    "microsoft.security/assessments",
-                    "",
-                    "",
-                    json!({}),
-                    props,
-                ));
+                // Only what the query reads: the id when a column derives
+                // from it, the parts of `properties` it reads.
+                let id = if ["id", "resourceGroup", "subscriptionId"].iter().any(|c| needs.column(c)) {
+                    assessment_id(a, m)
+                } else {
+                    String::new()
+                };
+                let props = if needs.column("properties") {
+                    assessment_properties(a, m, "", || statuses.status(w, a, m), &|p| needs.property(p))
+                } else {
+                    Value::Null
+                };
+                out.push(row(ctx, needs, &id, &m.name, "microsoft.security/assessments", "", "", json!({}), props));
             }
         }
         "policyresources" => {

@@ -1,9 +1,11 @@
 //! Defender for Cloud: assessments (per-resource recommendation statuses) and
 //! assessment metadata (the recommendations).
 
+use std::collections::HashMap;
+
 use axum::http::{Method, StatusCode};
 use chrono::{DateTime, Duration, Utc};
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use super::auth::require;
 use super::scope::Scope;
@@ -60,9 +62,96 @@ pub fn effective_status(world: &World, a: &Assessment, m: &AssessmentMetadata, n
     let Some(def) = m.policy_definition_id.as_deref() else {
         return a.status.clone();
     };
+    let keys = world.covering_keys(&a.resource_id);
+    status_at(world, def, &keys, now, delay_secs).unwrap_or_else(|| a.status.clone())
+}
+
+/// Effective statuses of many assessments at once (one Resource Graph
+/// query's): what a resource's container (its resource group, or its
+/// subscription) contributes — the covering scopes from it up, and the
+/// status each definition gets there — is worked out once per container,
+/// not per assessment. A resource whose own scopes (itself, and its id's
+/// prefixes below the container) hold assignments or exemptions is worked
+/// out on its own by [`effective_status`]. Same answers, for one `now`.
+pub struct Statuses {
+    now: DateTime<Utc>,
+    delay_secs: i64,
+    containers: HashMap<String, Container>,
+    last: Option<Last>,
+}
+
+struct Container {
+    /// The covering keys at or above the container.
+    keys: Vec<String>,
+    /// Definition id (as the metadata spells it) -> status there (`None` = the seeded one).
+    by_def: HashMap<String, Option<AssessmentStatus>>,
+}
+
+impl Statuses {
+    pub fn new(now: DateTime<Utc>, delay_secs: i64) -> Self {
+        Statuses { now, delay_secs, containers: HashMap::new(), last: None }
+    }
+
+    pub fn status(&mut self, world: &World, a: &Assessment, m: &AssessmentMetadata) -> AssessmentStatus {
+        let Some(def) = m.policy_definition_id.as_deref() else {
+            return a.status.clone();
+        };
+        // A resource's assessments come one after another: its own scopes
+        // are looked at once for all of them.
+        if self.last.as_ref().is_none_or(|l| l.id != a.resource_id) {
+            let lower = a.resource_id.to_ascii_lowercase();
+            let container = crate::arg::tables::container_of(&lower);
+            let (t, ex) = (world.tables(), world.exemption_tables());
+            let own = own_keys(&lower, container.len());
+            let own_scopes = own.iter().any(|k| t.assignments_by_scope.get(*k).is_some_and(|v| !v.is_empty()) || ex.any_at(k));
+            if !own_scopes && !self.containers.contains_key(container) {
+                let keys = world.covering_keys(&a.resource_id).into_iter().filter(|k| !own.contains(&k.as_str())).collect();
+                self.containers.insert(container.to_string(), Container { keys, by_def: HashMap::new() });
+            }
+            let container = container.to_string();
+            self.last = Some(Last { id: a.resource_id.clone(), container, own_scopes });
+        }
+        let Some(last) = &self.last else { return a.status.clone() };
+        if last.own_scopes {
+            return effective_status(world, a, m, self.now, self.delay_secs);
+        }
+        let (now, delay) = (self.now, self.delay_secs);
+        let Some(c) = self.containers.get_mut(&last.container) else { return effective_status(world, a, m, now, delay) };
+        if !c.by_def.contains_key(def) {
+            let s = status_at(world, def, &c.keys, now, delay);
+            c.by_def.insert(def.to_string(), s);
+        }
+        match c.by_def.get(def) {
+            Some(Some(s)) => s.clone(),
+            _ => a.status.clone(),
+        }
+    }
+}
+
+/// The resource [`Statuses::status`] looked at last.
+struct Last {
+    id: String,
+    /// Its container, lower case.
+    container: String,
+    /// Do its own scopes hold assignments or exemptions?
+    own_scopes: bool,
+}
+
+/// The covering keys of a resource (lower-case id) below its container (the
+/// first `container_len` bytes): the id's prefixes ending after the container, and the id.
+fn own_keys(lower: &str, container_len: usize) -> Vec<&str> {
+    let mut keys: Vec<&str> = lower.bytes().enumerate().filter(|&(i, b)| b == b'/' && i > container_len && i > 15).map(|(i, _)| &lower[..i]).collect();
+    if lower.len() > container_len && lower.len() > 15 {
+        keys.push(lower);
+    }
+    keys
+}
+
+/// The status for definition `def` of a resource covered by the scopes
+/// `keys` (lower case; the order does not matter): `None` when it is the seeded one.
+fn status_at(world: &World, def: &str, keys: &[String], now: DateTime<Utc>, delay_secs: i64) -> Option<AssessmentStatus> {
     let t = world.tables();
     // Scopes at or above the resource; the assignments there cover it.
-    let keys = world.covering_keys(&a.resource_id);
     let mut covering: Vec<usize> = keys.iter().filter_map(|k| t.assignments_by_scope.get(k)).flatten().copied().collect();
     covering.sort_unstable();
     covering.dedup();
@@ -82,17 +171,17 @@ pub fn effective_status(world: &World, a: &Assessment, m: &AssessmentMetadata, n
         })
         .collect();
     if applicable.is_empty() {
-        return AssessmentStatus {
+        return Some(AssessmentStatus {
             code: "NotApplicable".into(),
             cause: Some("OffByPolicy".into()),
             description: Some("The effective policy for the assessment was evaluated to off - use Microsoft.Authorization/policyAssignments to turn this assessment on".into()),
-        };
+        });
     }
     let ex = world.exemption_tables();
     // Only the covering scopes that hold exemptions at all (usually none).
     let keys: Vec<&String> = keys.iter().filter(|k| ex.any_at(k)).collect();
     if keys.is_empty() {
-        return a.status.clone();
+        return None;
     }
     let delay = Duration::seconds(delay_secs);
     let mut category = None;
@@ -121,7 +210,7 @@ pub fn effective_status(world: &World, a: &Assessment, m: &AssessmentMetadata, n
             }
         }
         let Some((_, e)) = hit else {
-            return a.status.clone();
+            return None;
         };
         category = e.properties.get("exemptionCategory").and_then(Value::as_str);
     }
@@ -129,44 +218,80 @@ pub fn effective_status(world: &World, a: &Assessment, m: &AssessmentMetadata, n
         Some("Mitigated") => "Mitigated",
         _ => "Risk accepted (waiver)",
     };
-    AssessmentStatus {
+    Some(AssessmentStatus {
         code: "NotApplicable".into(),
         cause: Some("Exempt".into()),
         description: Some(format!("This resource is exempt from this recommendation: {why}")),
-    }
+    })
 }
 
 pub(crate) fn assessment_json(ctx: &Ctx, a: &Assessment, m: &AssessmentMetadata, expand: &str) -> Value {
-    let s = effective_status(ctx.world, a, m, ctx.now, ctx.effect_delay);
-    let mut status = json!({ "code": s.code });
-    if let Some(c) = s.cause {
-        status["cause"] = json!(c);
-    }
-    if let Some(d) = s.description {
-        status["description"] = json!(d);
-    }
-    status["firstEvaluationDate"] = json!(arm_time(&a.first_evaluation));
-    status["statusChangeDate"] = json!(arm_time(&a.first_evaluation));
-    let mut props = json!({
-        "resourceDetails": { "source": "Azure", "id": a.resource_id },
-        "displayName": m.display_name,
-        "status": status,
-    });
-    for e in expand.split(',').map(str::trim) {
-        if e.eq_ignore_ascii_case("metadata") {
-            props["metadata"] = metadata_properties(m);
-        } else if e.eq_ignore_ascii_case("links") {
-            props["links"] = json!({
-                "azurePortalUri": format!("https://portal.azure.com/#blade/Microsoft_Azure_Security/RecommendationsBlade/assessmentKey/{}", m.name)
-            });
-        }
-    }
+    assessment_json_with(a, m, expand, effective_status(ctx.world, a, m, ctx.now, ctx.effect_delay))
+}
+
+/// [`assessment_json`] with its effective status `s` already worked out.
+pub(crate) fn assessment_json_with(a: &Assessment, m: &AssessmentMetadata, expand: &str, s: AssessmentStatus) -> Value {
     json!({
-        "id": format!("{}/providers/Microsoft.Security/assessments/{}", a.resource_id, m.name),
+        "id": assessment_id(a, m),
         "name": m.name,
         "type": "Microsoft.Security/assessments",
-        "properties": props,
+        "properties": assessment_properties(a, m, expand, || s, &|_| true),
     })
+}
+
+pub(crate) fn assessment_id(a: &Assessment, m: &AssessmentMetadata) -> String {
+    format!("{}/providers/Microsoft.Security/assessments/{}", a.resource_id, m.name)
+}
+
+/// An assessment's `properties`, with only the parts at the paths `want`
+/// accepts (a caller reading a few paths need not have the rest made); the
+/// status is worked out only when part of it is wanted.
+pub(crate) fn assessment_properties(
+    a: &Assessment,
+    m: &AssessmentMetadata,
+    expand: &str,
+    status: impl FnOnce() -> AssessmentStatus,
+    want: &dyn Fn(&[&str]) -> bool,
+) -> Value {
+    let mut props = Map::new();
+    if want(&["resourceDetails"]) {
+        props.insert("resourceDetails".into(), json!({ "source": "Azure", "id": a.resource_id }));
+    }
+    if want(&["displayName"]) {
+        props.insert("displayName".into(), json!(m.display_name));
+    }
+    if want(&["status"]) {
+        let mut st = Map::new();
+        if want(&["status", "code"]) || want(&["status", "cause"]) || want(&["status", "description"]) {
+            let s = status();
+            st.insert("code".into(), json!(s.code));
+            if let Some(c) = s.cause {
+                st.insert("cause".into(), json!(c));
+            }
+            if let Some(d) = s.description {
+                st.insert("description".into(), json!(d));
+            }
+        }
+        if want(&["status", "firstEvaluationDate"]) || want(&["status", "statusChangeDate"]) {
+            let first = arm_time(&a.first_evaluation);
+            st.insert("statusChangeDate".into(), json!(first));
+            st.insert("firstEvaluationDate".into(), json!(first));
+        }
+        props.insert("status".into(), Value::Object(st));
+    }
+    for e in expand.split(',').map(str::trim) {
+        if e.eq_ignore_ascii_case("metadata") {
+            props.insert("metadata".into(), metadata_properties(m));
+        } else if e.eq_ignore_ascii_case("links") {
+            props.insert(
+                "links".into(),
+                json!({
+                    "azurePortalUri": format!("https://portal.azure.com/#blade/Microsoft_Azure_Security/RecommendationsBlade/assessmentKey/{}", m.name)
+                }),
+            );
+        }
+    }
+    Value::Object(props)
 }
 
 /// `{scope}/providers/Microsoft.Security/assessments[/{name}]`
@@ -326,9 +451,19 @@ mod tests {
             let mut w = crate::seed::build(seed, now).expect("seed");
             let mut exempt = 0;
             for round in 0..2 {
+                let mut statuses = Statuses::new(now, 5);
                 for a in &w.assessments {
                     let m = w.metadata(&a.metadata_name).expect("metadata");
                     let (got, want) = (effective_status(&w, a, m, now, 5), scanned(&w, a, m, now, 5));
+                    // One query's statuses, worked out per container, are the same.
+                    let batched = statuses.status(&w, a, m);
+                    assert_eq!(
+                        (&batched.code, &batched.cause, &batched.description),
+                        (&got.code, &got.cause, &got.description),
+                        "{seed} {} {}",
+                        a.resource_id,
+                        a.metadata_name
+                    );
                     assert_eq!((&got.code, &got.cause), (&want.code, &want.cause), "{seed} {} {}", a.resource_id, a.metadata_name);
                     if got.cause.as_deref() == Some("Exempt") {
                         let why = if want.description.as_deref() == Some("Mitigated") { "Mitigated" } else { "Risk accepted (waiver)" };
