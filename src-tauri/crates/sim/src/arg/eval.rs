@@ -88,9 +88,7 @@ impl<'q> Needs<'q> {
 
     /// Is the part of `properties` at `path` (or something inside it) read?
     pub fn property(&self, path: &[&str]) -> bool {
-        self.properties
-            .as_ref()
-            .is_none_or(|read| read.iter().any(|p| p.iter().zip(path).all(|(a, b)| a == b)))
+        self.properties.as_ref().is_none_or(|read| read.iter().any(|p| p.iter().zip(path).all(|(a, b)| a == b)))
     }
 
     pub fn has_filters(&self) -> bool {
@@ -295,19 +293,17 @@ fn summarize(rows: Vec<Row>, aggs: &[(String, Agg)], by: &[(String, Expr)]) -> V
         if !groups.contains_key(&k) {
             order.push(k.clone());
         }
-        let g = groups.entry(k).or_insert_with(|| {
-            Group {
-                keys: keys.into_iter().map(Cow::into_owned).collect(),
-                acc: aggs
-                    .iter()
-                    .map(|(_, a)| match a {
-                        Agg::Count | Agg::CountIf(_) => Acc::Count(0),
-                        Agg::DCount(_) => Acc::Distinct(HashSet::new()),
-                        Agg::Sum(_) => Acc::Sum(0.0),
-                        Agg::Min(_) | Agg::Max(_) => Acc::Extreme(None),
-                    })
-                    .collect(),
-            }
+        let g = groups.entry(k).or_insert_with(|| Group {
+            keys: keys.into_iter().map(Cow::into_owned).collect(),
+            acc: aggs
+                .iter()
+                .map(|(_, a)| match a {
+                    Agg::Count | Agg::CountIf(_) => Acc::Count(0),
+                    Agg::DCount(_) => Acc::Distinct(HashSet::new()),
+                    Agg::Sum(_) => Acc::Sum(0.0),
+                    Agg::Min(_) | Agg::Max(_) => Acc::Extreme(None),
+                })
+                .collect(),
         });
         for ((_, agg), acc) in aggs.iter().zip(g.acc.iter_mut()) {
             match (agg, acc) {

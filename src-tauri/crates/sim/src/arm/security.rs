@@ -140,7 +140,8 @@ struct Last {
 /// The covering keys of a resource (lower-case id) below its container (the
 /// first `container_len` bytes): the id's prefixes ending after the container, and the id.
 fn own_keys(lower: &str, container_len: usize) -> Vec<&str> {
-    let mut keys: Vec<&str> = lower.bytes().enumerate().filter(|&(i, b)| b == b'/' && i > container_len && i > 15).map(|(i, _)| &lower[..i]).collect();
+    let mut keys: Vec<&str> =
+        lower.bytes().enumerate().filter(|&(i, b)| b == b'/' && i > container_len && i > 15).map(|(i, _)| &lower[..i]).collect();
     if lower.len() > container_len && lower.len() > 15 {
         keys.push(lower);
     }
