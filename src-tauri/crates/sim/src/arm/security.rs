@@ -210,9 +210,7 @@ fn status_at(world: &World, def: &str, keys: &[String], now: DateTime<Utc>, dela
                 }
             }
         }
-        let Some((_, e)) = hit else {
-            return None;
-        };
+        let (_, e) = hit?;
         category = e.properties.get("exemptionCategory").and_then(Value::as_str);
     }
     let why = match category {
