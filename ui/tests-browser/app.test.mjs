@@ -2,56 +2,21 @@
 // IPC replaced by the fake backend in fake-backend.mjs. Run: npm run test:browser
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { join } from "node:path";
+import { ARTIFACTS, openBrowser } from "./browser.mjs";
 import { FIXTURES, RECOMMENDATIONS, SUBSCRIPTIONS, installFakeBackend } from "./fake-backend.mjs";
-import { serveStatic } from "./static-server.mjs";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const DIST = resolve(here, "../dist");
-const ARTIFACTS = resolve(here, "../../.artifacts");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
+let browser;
 let server;
 let context;
-let profile;
 
 before(async () => {
-  assert.ok(existsSync(join(DIST, "index.html")), "ui/dist is missing: run `npm run build` first");
-  mkdirSync(ARTIFACTS, { recursive: true });
-  server = await serveStatic(DIST);
-  profile = mkdtempSync(join(tmpdir(), "exemption-desk-chromium-"));
-  // Playwright refuses --user-data-dir in args; a persistent context on a
-  // fresh temporary directory is the same thing.
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ARGS,
-    viewport: { width: 1360, height: 860 },
-    timezoneId: "Europe/Berlin",
-    locale: "en-GB",
-    colorScheme: "light",
-  });
-  context.setDefaultTimeout(10_000);
+  browser = await openBrowser();
+  ({ server, context } = browser);
 });
 
 after(async () => {
-  await context?.close();
-  await server?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
+  await browser?.close();
 });
 
 async function openApp(colorScheme = "light", fixtures = FIXTURES) {

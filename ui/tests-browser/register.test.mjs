@@ -4,47 +4,25 @@
 // Run: npm run test:browser (after npm run build). Figures are printed, never asserted.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { join } from "node:path";
+import { ARTIFACTS, openBrowser } from "./browser.mjs";
 import { FIXTURES, MANAGEMENT_GROUPS, installFakeBackend } from "./fake-backend.mjs";
-import { serveStatic } from "./static-server.mjs";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const DIST = resolve(here, "../dist");
-const ARTIFACTS = resolve(here, "../../.artifacts");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const N = 10_000;
 const SOON = 40;
 const TOTAL = N + FIXTURES.exemptions.length;
 
+let browser;
 let server;
 let context;
-let profile;
 
 before(async () => {
-  assert.ok(existsSync(join(DIST, "index.html")), "ui/dist is missing: run `npm run build` first");
-  mkdirSync(ARTIFACTS, { recursive: true });
-  server = await serveStatic(DIST);
-  profile = mkdtempSync(join(tmpdir(), "exemption-desk-register-"));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
-    viewport: { width: 1440, height: 900 },
-    timezoneId: "Europe/Berlin",
-    locale: "en-GB",
-    colorScheme: "light",
-  });
-  context.setDefaultTimeout(30_000);
+  browser = await openBrowser({ viewport: { width: 1440, height: 900 }, timeout: 30_000 });
+  ({ server, context } = browser);
 });
 
 after(async () => {
-  await context?.close();
-  await server?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
+  await browser?.close();
 });
 
 const shot = (page, name) => page.screenshot({ path: join(ARTIFACTS, `ui-${name}.png`) });
