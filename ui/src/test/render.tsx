@@ -10,15 +10,17 @@ export function renderWithProviders(ui: ReactElement) {
   const client = new QueryClient({
     defaultOptions: { queries: { retry: false, gcTime: Infinity }, mutations: { retry: false } },
   });
-  const result = render(
+  // As a wrapper, so that `rerender` keeps the providers too.
+  const Providers = ({ children }: { children: ReactNode }) => (
     <QueryClientProvider client={client}>
       <FluentProvider theme={webLightTheme}>
         <ExemptTargetProvider>
-          <RefreshAfterApplies>{ui}</RefreshAfterApplies>
+          <RefreshAfterApplies>{children}</RefreshAfterApplies>
         </ExemptTargetProvider>
       </FluentProvider>
-    </QueryClientProvider>,
+    </QueryClientProvider>
   );
+  const result = render(ui, { wrapper: Providers });
   return { ...result, client };
 }
 
