@@ -29,6 +29,8 @@ export function returnFocus(opener: Opener, tries = 60) {
       ? opener.element
       : document.querySelector<HTMLElement>(`[data-key="${CSS.escape(opener.key)}"]`);
   const step = (left: number) => {
+    // The page may be gone by now (a window closing, a test's document torn down).
+    if (typeof document === "undefined") return;
     const active = document.activeElement;
     const lost = !active || active === document.body || active.closest('[role="dialog"]') !== null;
     const to = target();
