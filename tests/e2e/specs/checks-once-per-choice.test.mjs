@@ -15,6 +15,8 @@ const session = appAgainstSimulator((sim) => servicePrincipalEnv(sim, seed.servi
 
 /** Waits until the simulator's log stops growing (the screens' own reads are done); returns its length. */
 async function settled(browser, sim) {
+  // The expiry reminders' first check reads the register 5 s after start.
+  await browser.pause(6_000);
   let last = -1;
   let now = (await sim.requests()).length;
   while (now !== last) {
