@@ -8,7 +8,6 @@ import {
   DialogSurface,
   DialogTitle,
   Spinner,
-  Subtitle2,
   Toolbar,
   ToolbarButton,
   makeStyles,
@@ -25,7 +24,6 @@ import {
 import { useState, type ReactElement } from "react";
 import { ApplyProgressView } from "../../apply/ApplyProgressView";
 import { applyStore } from "../../apply/applyStore";
-import { CheckRow } from "../../exempt/checks/CheckRow";
 import {
   commands,
   type ErrorPayload,
@@ -36,7 +34,6 @@ import {
 } from "../../ipc/bindings";
 import { ErrorBar } from "../../shared/ErrorBar";
 import { toErrorPayload } from "../../shared/errors";
-import { describeScope } from "../../shared/scopeNames";
 import { EditFields, ExtendFields } from "./ActionFields";
 import {
   ACTION_TITLE,
@@ -50,7 +47,7 @@ import {
   type EditForm,
   type ExtendForm,
 } from "./changeRequest";
-import { ChangeWrite } from "./ChangeWrite";
+import { WritesPreview } from "./WritesPreview";
 
 const useStyles = makeStyles({
   bar: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalS, flexWrap: "wrap" },
@@ -63,7 +60,6 @@ const useStyles = makeStyles({
     maxHeight: "70vh",
     overflowY: "auto",
   },
-  checks: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
 });
 
 /** "1 of the 2 chosen exemptions needs no change…", or nothing when every one is written. */
@@ -262,32 +258,14 @@ function PreviewStep({
   subscriptions: readonly Subscription[];
   groups?: ManagementGroupNode | null;
 }) {
-  const styles = useStyles();
+  const note = unchangedNote(chosen, preparation.writes.length);
   return (
-    <>
-      <section className={styles.checks} aria-label="Checks" data-testid="change-checks">
-        <Subtitle2 as="h3">Checks</Subtitle2>
-        {preparation.checks.map((c) => (
-          <CheckRow key={c.kind} check={c} onGrant={() => undefined} />
-        ))}
-      </section>
-      <section aria-label="Preview" data-testid="change-preview" className={styles.checks}>
-        <Subtitle2 as="h3">
-          {preparation.writes.length === 0
-            ? "Nothing to send"
-            : `Every request, exactly as it will be sent (${preparation.writes.length})`}
-        </Subtitle2>
-        <Caption1>
-          Just before sending, each exemption is read again; one changed in Azure since this preview is not overwritten
-          and is reported with what changed.
-        </Caption1>
-        {unchangedNote(chosen, preparation.writes.length) ? (
-          <Caption1 data-testid="unchanged-note">{unchangedNote(chosen, preparation.writes.length)}</Caption1>
-        ) : null}
-        {preparation.writes.map((w) => (
-          <ChangeWrite key={w.path} write={w} scope={describeScope(w.scope, subscriptions, groups)} />
-        ))}
-      </section>
-    </>
+    <WritesPreview preparation={preparation} subscriptions={subscriptions} groups={groups} testIdPrefix="change">
+      <Caption1>
+        Just before sending, each exemption is read again; one changed in Azure since this preview is not overwritten
+        and is reported with what changed.
+      </Caption1>
+      {note ? <Caption1 data-testid="unchanged-note">{note}</Caption1> : null}
+    </WritesPreview>
   );
 }

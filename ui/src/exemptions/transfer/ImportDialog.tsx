@@ -20,8 +20,6 @@ import { ArrowLeftRegular, DocumentArrowUpRegular, SendRegular } from "@fluentui
 import { useState, type DragEvent } from "react";
 import { ApplyProgressView } from "../../apply/ApplyProgressView";
 import { applyStore } from "../../apply/applyStore";
-import { CheckRow } from "../../exempt/checks/CheckRow";
-import { PreviewWrite } from "../../exempt/preview/PreviewWrite";
 import {
   commands,
   type ErrorPayload,
@@ -32,8 +30,7 @@ import {
 } from "../../ipc/bindings";
 import { ErrorBar } from "../../shared/ErrorBar";
 import { toErrorPayload } from "../../shared/errors";
-import { describeScope } from "../../shared/scopeNames";
-import { ChangeWrite } from "../actions/ChangeWrite";
+import { WritesPreview } from "../actions/WritesPreview";
 import { ImportReportTable } from "./ImportReportTable";
 import { errorPlace, fileSource, importSummary, invalidRows, pastedSource, reportLines } from "./importView";
 
@@ -235,26 +232,12 @@ export function ImportDialog({ subscriptions, groups, onClose }: Props) {
                 <Subtitle2 as="h3" data-testid="import-summary">
                   {importSummary(step.prepared)}
                 </Subtitle2>
-                <section className={styles.section} aria-label="Checks" data-testid="import-checks">
-                  <Subtitle2 as="h3">Checks</Subtitle2>
-                  {preparation.checks.map((c) => (
-                    <CheckRow key={`${c.kind}-${c.title}`} check={c} onGrant={() => undefined} />
-                  ))}
-                </section>
-                <section className={styles.section} aria-label="Preview" data-testid="import-preview">
-                  <Subtitle2 as="h3">
-                    {preparation.writes.length === 0
-                      ? "Nothing to send"
-                      : `Every request, exactly as it will be sent (${preparation.writes.length})`}
-                  </Subtitle2>
-                  {preparation.writes.map((w) =>
-                    w.asRead ? (
-                      <ChangeWrite key={w.path} write={w} scope={describeScope(w.scope, subscriptions, groups)} />
-                    ) : (
-                      <PreviewWrite key={w.path} write={w} scope={describeScope(w.scope, subscriptions, groups)} />
-                    ),
-                  )}
-                </section>
+                <WritesPreview
+                  preparation={preparation}
+                  subscriptions={subscriptions}
+                  groups={groups}
+                  testIdPrefix="import"
+                />
               </>
             ) : null}
             {step.at === "applying" ? (
