@@ -246,7 +246,12 @@ describe("Exemption Desk UI (built, IPC mocked)", () => {
   });
 
   test("exempt selected resources out of 5,000: search, select all, cancel, retry failed; the apply goes on with the pane closed", async () => {
-    const { page, errors } = await openApp("light", { ...FIXTURES, applyFailOnce: [1], applyItemMs: 400 });
+    const { page, errors } = await openApp("light", {
+      ...FIXTURES,
+      applyFailOnce: [1],
+      applyItemMs: 400,
+      applyHoldAfter: 4,
+    });
     await page.getByTestId("recommendation-row").filter({ hasText: "Machines should have" }).click();
     const drawer = page.getByRole("dialog", {
       name: "Exempt: Machines should have a vulnerability assessment solution",

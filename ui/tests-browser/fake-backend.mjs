@@ -115,6 +115,9 @@ export function installFakeBackend(fixtures) {
   window.__applyFailOnce = new Set(fixtures.applyFailOnce ?? []); // item indexes that fail on their first try
   // How long one write takes; by default an apply takes at most ~3 s however many writes it has.
   window.__applyItemMs = fixtures.applyItemMs ?? null;
+  // After this many writes, the first apply waits until it is cancelled, so a test can cancel it
+  // however slowly the page gets there.
+  window.__applyHoldAfter = fixtures.applyHoldAfter ?? null;
   const delay = (ms) => new Promise((r) => setTimeout(r, ms));
   const clone = (v) => JSON.parse(JSON.stringify(v));
   const granted = new Set();
@@ -693,8 +696,12 @@ export function installFakeBackend(fixtures) {
     apply.cancelled = false;
     const items = apply.report.items;
     const per = window.__applyItemMs ?? Math.max(1, Math.min(250, Math.floor(3000 / Math.max(indexes.length, 1))));
-    for (const index of indexes) {
+    for (const [done, index] of indexes.entries()) {
       const item = items[index];
+      if (done === window.__applyHoldAfter) {
+        while (!apply.cancelled) await delay(50);
+        window.__applyHoldAfter = null;
+      }
       if (apply.cancelled) break;
       item.state = "Sending";
       item.attempts += 1;
