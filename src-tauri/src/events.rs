@@ -32,3 +32,16 @@ pub struct DeviceCodeEvent(pub DeviceCodePrompt);
 #[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
 #[tauri_specta(event_name = "open-expiring")]
 pub struct OpenExpiringEvent;
+
+/// The app was asked to open something from outside (a deep link, a request
+/// file, a second launch's arguments): the window goes there, or shows why not.
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+#[serde(transparent)]
+#[tauri_specta(event_name = "open-target")]
+pub struct OpenTargetEvent(pub desk_core::link::OpenTarget);
+
+/// Requests changed in the shared table (a new one waits, one was decided):
+/// the Requests screen reads them again.
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+#[tauri_specta(event_name = "requests-changed")]
+pub struct RequestsChangedEvent;

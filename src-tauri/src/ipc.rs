@@ -15,9 +15,9 @@
 use tauri_specta::{collect_commands, collect_events, Builder, ErrorHandlingMode};
 
 use crate::commands::{
-    apply, changes, database, details, exempt, exemptions, reads, recommendations, register, session, settings, transfer,
+    apply, changes, database, details, exempt, exemptions, reads, recommendations, register, requests, session, settings, transfer,
 };
-use crate::events::{ApplyProgressEvent, ApplyStoppedEvent, DeviceCodeEvent, OpenExpiringEvent};
+use crate::events::{ApplyProgressEvent, ApplyStoppedEvent, DeviceCodeEvent, OpenExpiringEvent, OpenTargetEvent, RequestsChangedEvent};
 
 /// Every command and event. Commands reject with an `ErrorPayload`, which the
 /// generated functions throw (so `await commands.fooBar(…)` is the value).
@@ -72,8 +72,30 @@ pub fn builder() -> Builder<tauri::Wry> {
             database::move_database_aside,
             database::open_database_again,
             database::quit_app,
+            requests::submit_request,
+            requests::save_request_file,
+            requests::list_requests,
+            requests::review_request,
+            requests::choose_request_file,
+            requests::review_request_file,
+            requests::approve_request,
+            requests::reject_request,
+            requests::request_changes,
+            requests::withdraw_request,
+            requests::resubmit_request,
+            requests::get_tenant_settings,
+            requests::save_tenant_settings,
+            requests::activity_log,
+            requests::export_activity,
         ])
-        .events(collect_events![ApplyProgressEvent, ApplyStoppedEvent, DeviceCodeEvent, OpenExpiringEvent])
+        .events(collect_events![
+            ApplyProgressEvent,
+            ApplyStoppedEvent,
+            DeviceCodeEvent,
+            OpenExpiringEvent,
+            OpenTargetEvent,
+            RequestsChangedEvent
+        ])
 }
 
 #[cfg(test)]

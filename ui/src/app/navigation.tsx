@@ -2,7 +2,7 @@ import { createContext, useContext, useEffect, useMemo, useState, type ReactNode
 import { events } from "../ipc/bindings";
 
 /** The app's screens, as the navigation lists them. */
-export type Screen = "recommendations" | "exemptions" | "settings";
+export type Screen = "recommendations" | "exemptions" | "requests" | "activity" | "settings";
 
 /** What the register should show when another screen opens it: a
  * recommendation's exemptions, the ones expiring soon, or given exemptions. */
@@ -12,6 +12,10 @@ export type RegisterSeed = {
   exemptionIds?: string[];
 };
 
+/** What the Requests screen should open when another part of the app (or a
+ * deep link, or a request file opened from outside) sends the user there. */
+export type RequestSeed = { requestId?: string; file?: string };
+
 export type Navigation = {
   screen: Screen;
   go: (screen: Screen) => void;
@@ -19,6 +23,13 @@ export type Navigation = {
   openRegister: (seed?: RegisterSeed) => void;
   /** The seed of the last `openRegister`, for the register to apply once. */
   registerSeed: { seed: RegisterSeed; at: number } | null;
+  /** Shows the Requests screen, opening a request or a request file. */
+  openRequest: (seed?: RequestSeed) => void;
+  /** The seed of the last `openRequest`, for the Requests screen to apply once. */
+  requestSeed: { seed: RequestSeed; at: number } | null;
+  /** Why something opened from outside (a link, a file) could not be opened; null when nothing to say. */
+  openRefused: string | null;
+  dismissOpenRefused: () => void;
 };
 
 const NavigationContext = createContext<Navigation>({
@@ -26,6 +37,10 @@ const NavigationContext = createContext<Navigation>({
   go: () => {},
   openRegister: () => {},
   registerSeed: null,
+  openRequest: () => {},
+  requestSeed: null,
+  openRefused: null,
+  dismissOpenRefused: () => {},
 });
 
 export const useNavigation = () => useContext(NavigationContext);
@@ -34,6 +49,8 @@ export const useNavigation = () => useContext(NavigationContext);
 export function NavigationProvider({ children }: { children: ReactNode }) {
   const [screen, setScreen] = useState<Screen>("recommendations");
   const [registerSeed, setRegisterSeed] = useState<Navigation["registerSeed"]>(null);
+  const [requestSeed, setRequestSeed] = useState<Navigation["requestSeed"]>(null);
+  const [openRefused, setOpenRefused] = useState<string | null>(null);
   const navigation = useMemo<Navigation>(
     () => ({
       screen,
@@ -43,8 +60,15 @@ export function NavigationProvider({ children }: { children: ReactNode }) {
         setScreen("exemptions");
       },
       registerSeed,
+      openRequest: (seed = {}) => {
+        setRequestSeed({ seed, at: Date.now() });
+        setScreen("requests");
+      },
+      requestSeed,
+      openRefused,
+      dismissOpenRefused: () => setOpenRefused(null),
     }),
-    [screen, registerSeed],
+    [screen, registerSeed, requestSeed, openRefused],
   );
   // A click on an expiry reminder (the desktop notification) opens the register at what expires soon.
   useEffect(() => {
@@ -54,6 +78,44 @@ export function NavigationProvider({ children }: { children: ReactNode }) {
       .listen(() => {
         setRegisterSeed({ seed: { expiringSoon: true }, at: Date.now() });
         setScreen("exemptions");
+      })
+      .then(
+        (stop) => {
+          if (gone) stop();
+          else unlisten = stop;
+        },
+        () => {
+          // No Tauri event channel (a plain browser): nothing to listen to.
+        },
+      );
+    return () => {
+      gone = true;
+      unlisten?.();
+    };
+  }, []);
+  // A deep link, a request file or a second launch's arguments, handed over by the backend.
+  useEffect(() => {
+    let unlisten: (() => void) | undefined;
+    let gone = false;
+    events.openTarget
+      .listen(({ payload }) => {
+        switch (payload.kind) {
+          case "exemption":
+            setRegisterSeed({ seed: { exemptionIds: [payload.id] }, at: Date.now() });
+            setScreen("exemptions");
+            break;
+          case "request":
+            setRequestSeed({ seed: { requestId: payload.id }, at: Date.now() });
+            setScreen("requests");
+            break;
+          case "requestFile":
+            setRequestSeed({ seed: { file: payload.path }, at: Date.now() });
+            setScreen("requests");
+            break;
+          case "refused":
+            setOpenRefused(payload.message);
+            break;
+        }
       })
       .then(
         (stop) => {

@@ -105,6 +105,45 @@ export const commands = {
 	 */
 	openDatabaseAgain: () => __TAURI_INVOKE<DatabaseStatus>("open_database_again"),
 	quitApp: () => __TAURI_INVOKE<void>("quit_app"),
+	/**
+	 *  Ask for approval of a draft: prepares it under the requester's identity
+	 *  and stores the request (draft, plan, checks) in the tenant's table.
+	 */
+	submitRequest: (draft: ExemptionDraft, justification: string, ticket: string | null) => __TAURI_INVOKE<ExemptionRequest>("submit_request", { draft, justification, ticket }),
+	/**
+	 *  Save a request as a `*.exemption-request.json` file (a native save dialog);
+	 *  `None` when the user cancelled the dialog.
+	 */
+	saveRequestFile: (draft: ExemptionDraft, justification: string, ticket: string | null) => __TAURI_INVOKE<string | null>("save_request_file", { draft, justification, ticket }),
+	listRequests: (kind: RequestListKind) => __TAURI_INVOKE<ExemptionRequest[]>("list_requests", { kind }),
+	/**
+	 *  An approver opens a request: checks and plan again under their identity,
+	 *  with `changes` applied, and what differs from what was requested.
+	 */
+	reviewRequest: (requestId: string, changes: ApproverChanges) => __TAURI_INVOKE<RequestReview>("review_request", { requestId, changes }),
+	/**  Choose a request file (a native open dialog) and review it; `None` when cancelled. */
+	chooseRequestFile: () => __TAURI_INVOKE<RequestReview | null>("choose_request_file"),
+	/**  Review the request file at `path` (opened from outside: a file association or the command line). */
+	reviewRequestFile: (path: string, changes: ApproverChanges) => __TAURI_INVOKE<RequestReview>("review_request_file", { path, changes }),
+	/**
+	 *  Approve the reviewed request and send its plan (`plan_id` from the review)
+	 *  under the approver's identity; answers the apply's id. The transition is
+	 *  conditional: if someone else decided first, nothing is sent.
+	 */
+	approveRequest: (requestId: string, planId: string, changes: ApproverChanges) => __TAURI_INVOKE<string>("approve_request", { requestId, planId, changes }),
+	rejectRequest: (requestId: string, reason: string) => __TAURI_INVOKE<ExemptionRequest>("reject_request", { requestId, reason }),
+	requestChanges: (requestId: string, comment: string) => __TAURI_INVOKE<ExemptionRequest>("request_changes", { requestId, comment }),
+	withdrawRequest: (requestId: string) => __TAURI_INVOKE<ExemptionRequest>("withdraw_request", { requestId }),
+	/**  The requester sends a request back after changes were asked, with the edited draft. */
+	resubmitRequest: (requestId: string, draft: ExemptionDraft, justification: string, ticket: string | null) => __TAURI_INVOKE<ExemptionRequest>("resubmit_request", { requestId, draft, justification, ticket }),
+	/**  The signed-in tenant profile's request table and policy. */
+	getTenantSettings: () => __TAURI_INVOKE<TenantSettings>("get_tenant_settings"),
+	/**  Validates and saves; answers the settings as saved. */
+	saveTenantSettings: (settings: TenantSettings) => __TAURI_INVOKE<TenantSettings>("save_tenant_settings", { settings }),
+	/**  The local audit log, newest first, filtered. */
+	activityLog: (query: ActivityQuery) => __TAURI_INVOKE<ActivityEntry[]>("activity_log", { query }),
+	/**  Export the whole log as CSV (a native save dialog); `None` when cancelled. */
+	exportActivity: (query: ActivityQuery) => __TAURI_INVOKE<string | null>("export_activity", { query }),
 };
 
 /** Events */
@@ -113,9 +152,36 @@ export const events = {
 	applyStopped: makeEvent<ApplyStoppedEvent, ApplyStoppedEvent>("apply-stopped"),
 	deviceCode: makeEvent<DeviceCodeEvent, DeviceCodeEvent>("device-code"),
 	openExpiring: makeEvent<OpenExpiringEvent, OpenExpiringEvent>("open-expiring"),
+	openTarget: makeEvent<OpenTargetEvent, OpenTargetEvent>("open-target"),
+	requestsChanged: makeEvent<RequestsChangedEvent, RequestsChangedEvent>("requests-changed"),
 };
 
 /* Types */
+/**  One line of the log. */
+export type ActivityEntry = {
+	/**  UTC, RFC 3339. */
+	at: string,
+	kind: ActivityKind,
+	/**  Who did it (UPN or application id). */
+	account: string,
+	/**  What, in words ("Approved request … for …", "PUT …/policyExemptions/x"). */
+	summary: string,
+	/**  How it ended ("Succeeded", "Failed: …", "Rejected"). */
+	outcome: string,
+	/**  The exemption, request or apply it concerns, when there is one. */
+	subject: string | null,
+};
+
+/**  What kind of thing happened. */
+export type ActivityKind = "SignIn" | "SignOut" | "Request" | "Decision" | "Write" | "Delete" | "Other";
+
+/**  Which lines to show: text found anywhere in a line, of these kinds (all when empty), at most `limit`. */
+export type ActivityQuery = {
+	text: string,
+	kinds: ActivityKind[],
+	limit: number,
+};
+
 /**  One write of an apply and how it went. */
 export type ApplyItem = {
 	index: number,
@@ -166,6 +232,22 @@ export type ApplyStopped = {
  *  writes stay in the journal, offered for resuming.
  */
 export type ApplyStoppedEvent = ApplyStopped;
+
+/**  When a tenant demands approval before an exemption is written. */
+export type ApprovalRequirement = 
+/**  Whoever may write writes; requesting is for those who may not. */
+"Never" | 
+/**  Waivers (risk accepted) need approval; mitigated exemptions do not. */
+"Waivers" | 
+/**  Every exemption needs approval. */
+"Always";
+
+/**  What an approver changed before approving: a shorter expiry, another category. */
+export type ApproverChanges = {
+	/**  `YYYY-MM-DD`, no later than the requested expiry. */
+	expiresOn: string | null,
+	category: ExemptionCategory | null,
+};
 
 export type AssessedResource = {
 	/**  The resource's ARM id (a subscription id for subscription-level assessments). */
@@ -506,6 +588,37 @@ export type ExemptionEdit = {
 	ticket: string | null,
 };
 
+/**  A request for an exemption, as stored and as the screens show it. */
+export type ExemptionRequest = {
+	/**  A UUID; the table's row key. */
+	id: string,
+	/**  Requests belong to a tenant; the table's partition key. */
+	tenantId: string,
+	state: RequestState,
+	/**  What the requester asked for. */
+	draft: ExemptionDraft,
+	/**  For the lists: the recommendation's display name and the scope in words. */
+	recommendationName: string,
+	scopeSummary: string,
+	/**  The writes and the checks as the requester saw them. */
+	writes: PlannedWrite[],
+	checks: Check[],
+	justification: string,
+	/**  A ticket reference or link. */
+	ticket: string | null,
+	requestedBy: Person,
+	/**  UTC, RFC 3339. */
+	requestedAt: string,
+	/**  False when the request came from a file: the requester is as the file states it. */
+	requesterVerified: boolean,
+	/**  The approver's changes, once approved. */
+	approverChanges: ApproverChanges | null,
+	/**  The apply that carries out an approved request. */
+	applyId: string | null,
+	/**  Every transition, oldest first; the first is the request itself. */
+	history: RequestEvent[],
+};
+
 /**  Where an exemption stands against its expiry and the reminder window. */
 export type ExpiryState = 
 /**  No expiry. */
@@ -655,6 +768,29 @@ export type NewExpiry = {
  */
 export type OpenExpiringEvent = null;
 
+/**  Sent to the window as the `open-target` event. */
+export type OpenTarget = 
+/**  Open the register at this exemption (its full ARM id). */
+{ kind: "exemption"; id: string } | 
+/**  Open this request on the Requests screen. */
+{ kind: "request"; id: string } | 
+/**  Open this request file (an absolute path) for review. */
+{ kind: "requestFile"; path: string } | 
+/**  What was given could not be opened; nothing changed. */
+{ kind: "refused"; message: string };
+
+/**
+ *  The app was asked to open something from outside (a deep link, a request
+ *  file, a second launch's arguments): the window goes there, or shows why not.
+ */
+export type OpenTargetEvent = OpenTarget;
+
+/**  Someone, as Entra names them: UPN (or application id) and object id. */
+export type Person = {
+	account: string,
+	objectId: string,
+};
+
 /**  One `PUT` or `DELETE` of a policy exemption, exactly as it will be sent. */
 export type PlannedWrite = {
 	/**
@@ -772,6 +908,67 @@ export type RegisterEntry = {
 	approvedBy: string | null,
 	ticket: string | null,
 };
+
+/**  One line of a request's history: who moved it to which state, when, and why. */
+export type RequestEvent = {
+	state: RequestState,
+	by: Person,
+	/**  UTC, RFC 3339. */
+	at: string,
+	/**  A rejection's reason, a comment asking for changes, what the approver changed. */
+	note: string | null,
+};
+
+/**  Which requests a list shows. */
+export type RequestListKind = 
+/**  Pending requests someone else made (the approver's queue). */
+"AwaitingDecision" | 
+/**  The signed-in user's own requests, in every state. */
+"Mine" | 
+/**  Every request of the tenant. */
+"All";
+
+/**
+ *  An approver's view of a request: the checks and plan made again under the
+ *  approver's identity, and what differs from what the requester saw.
+ */
+export type RequestReview = {
+	request: ExemptionRequest,
+	/**
+	 *  The preparation under the approver's identity, with the approver's
+	 *  changes applied; pass its plan id to `approve_request`.
+	 */
+	preparation: Preparation,
+	/**
+	 *  What differs from what was requested, in words ("An initiative was
+	 *  assigned since: …", "An exemption named … now exists").
+	 */
+	differences: string[],
+	/**
+	 *  Why the signed-in user may not approve, when so (their own request,
+	 *  missing permissions, a state that cannot be approved, the tenant's policy).
+	 */
+	cannotApprove: string | null,
+};
+
+/**  Where a request stands. The app never deletes a request. */
+export type RequestState = "Pending" | 
+/**  Approved; the approver's apply is sending the writes. */
+"Approved" | "Applied" | "PartlyApplied" | "Failed" | "Rejected" | "Withdrawn" | "ChangesRequested";
+
+/**  Where a tenant keeps its requests: an Azure Table. */
+export type RequestTableChoice = {
+	/**  The table service's endpoint, e.g. `https://contosorisk.table.core.windows.net`. */
+	endpoint: string,
+	/**  The table's name (3–63 letters and digits, starting with a letter). */
+	table: string,
+};
+
+/**
+ *  Requests changed in the shared table (a new one waits, one was decided):
+ *  the Requests screen reads them again.
+ */
+export type RequestsChangedEvent = null;
 
 /**  Defender's status code; `Unknown` for a code this version does not know. */
 export type ResourceStatus = "Healthy" | "Unhealthy" | "NotApplicable" | "Unknown";
@@ -893,6 +1090,21 @@ export type Subscription = {
 	id: string,
 	displayName: string,
 	state: string,
+};
+
+/**  A tenant's rules for exemptions, checked on request and on approval. */
+export type TenantPolicy = {
+	approval: ApprovalRequirement,
+	/**  The longest expiry allowed, in days from the day of the request. */
+	maxExpiryDays: number | null,
+	ticketRequired: boolean,
+};
+
+/**  A tenant profile's settings for requests (the Settings screen). */
+export type TenantSettings = {
+	/**  None: requests travel as files only. */
+	requestTable: RequestTableChoice | null,
+	policy: TenantPolicy,
 };
 
 /**

@@ -3,7 +3,7 @@
 //! from the same facts the plan is made from, so they cannot disagree.
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use crate::exemption::ExemptionDraft;
@@ -16,7 +16,7 @@ use crate::validation::validate;
 /// Azure keeps at most this many exemptions at one scope.
 pub const EXEMPTIONS_PER_SCOPE_MAX: usize = 1_000;
 
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, Type)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Type)]
 pub enum CheckStatus {
     Passed,
     Warning,
@@ -24,7 +24,7 @@ pub enum CheckStatus {
     NotApplicable,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, Type)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Type)]
 pub enum CheckKind {
     Recommendation,
     Fields,
@@ -42,7 +42,7 @@ pub enum CheckKind {
     Unchanged,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct Check {
     pub kind: CheckKind,

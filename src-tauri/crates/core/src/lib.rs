@@ -6,6 +6,7 @@
 //! `specta::Type`; the shell's command builder renders them, with the commands
 //! and events, into the UI's `ui/src/ipc/bindings.ts`.
 
+pub mod activity;
 pub mod apply;
 pub mod arm_path;
 pub mod change;
@@ -15,10 +16,12 @@ pub mod details;
 pub mod error;
 pub mod error_code;
 pub mod exemption;
+pub mod link;
 pub mod permissions;
 pub mod plan;
 pub mod recommendation;
 pub mod register;
+pub mod request;
 pub mod resource;
 pub mod scope;
 pub mod session;

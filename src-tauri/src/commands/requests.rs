@@ -1,0 +1,158 @@
+//! Requests and approvals (issue 13). CONTRACT STUBS: the signatures are agreed;
+//! each body is replaced by one call into `desk_app::Desk`.
+
+use desk_core::activity::{ActivityEntry, ActivityQuery};
+use desk_core::exemption::ExemptionDraft;
+use desk_core::request::{ApproverChanges, ExemptionRequest, RequestListKind, RequestReview, TenantSettings};
+use desk_core::{ErrorCode, ErrorPayload};
+use tauri::{AppHandle, State};
+
+use desk_app::Desk;
+
+fn not_yet() -> ErrorPayload {
+    ErrorPayload { code: ErrorCode::Internal, message: "Requests are not wired yet.".into(), details: None }
+}
+
+/// Ask for approval of a draft: prepares it under the requester's identity
+/// and stores the request (draft, plan, checks) in the tenant's table.
+#[tauri::command]
+#[specta::specta]
+pub async fn submit_request(
+    desk: State<'_, Desk>,
+    draft: ExemptionDraft,
+    justification: String,
+    ticket: Option<String>,
+) -> Result<ExemptionRequest, ErrorPayload> {
+    let _ = (desk, draft, justification, ticket);
+    Err(not_yet())
+}
+
+/// Save a request as a `*.exemption-request.json` file (a native save dialog);
+/// `None` when the user cancelled the dialog.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_request_file(
+    app: AppHandle,
+    desk: State<'_, Desk>,
+    draft: ExemptionDraft,
+    justification: String,
+    ticket: Option<String>,
+) -> Result<Option<String>, ErrorPayload> {
+    let _ = (app, desk, draft, justification, ticket);
+    Err(not_yet())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_requests(desk: State<'_, Desk>, kind: RequestListKind) -> Result<Vec<ExemptionRequest>, ErrorPayload> {
+    let _ = (desk, kind);
+    Err(not_yet())
+}
+
+/// An approver opens a request: checks and plan again under their identity,
+/// with `changes` applied, and what differs from what was requested.
+#[tauri::command]
+#[specta::specta]
+pub async fn review_request(desk: State<'_, Desk>, request_id: String, changes: ApproverChanges) -> Result<RequestReview, ErrorPayload> {
+    let _ = (desk, request_id, changes);
+    Err(not_yet())
+}
+
+/// Choose a request file (a native open dialog) and review it; `None` when cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn choose_request_file(app: AppHandle, desk: State<'_, Desk>) -> Result<Option<RequestReview>, ErrorPayload> {
+    let _ = (app, desk);
+    Err(not_yet())
+}
+
+/// Review the request file at `path` (opened from outside: a file association or the command line).
+#[tauri::command]
+#[specta::specta]
+pub async fn review_request_file(desk: State<'_, Desk>, path: String, changes: ApproverChanges) -> Result<RequestReview, ErrorPayload> {
+    let _ = (desk, path, changes);
+    Err(not_yet())
+}
+
+/// Approve the reviewed request and send its plan (`plan_id` from the review)
+/// under the approver's identity; answers the apply's id. The transition is
+/// conditional: if someone else decided first, nothing is sent.
+#[tauri::command]
+#[specta::specta]
+pub async fn approve_request(
+    app: AppHandle,
+    desk: State<'_, Desk>,
+    request_id: String,
+    plan_id: String,
+    changes: ApproverChanges,
+) -> Result<String, ErrorPayload> {
+    let _ = (app, desk, request_id, plan_id, changes);
+    Err(not_yet())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn reject_request(desk: State<'_, Desk>, request_id: String, reason: String) -> Result<ExemptionRequest, ErrorPayload> {
+    let _ = (desk, request_id, reason);
+    Err(not_yet())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn request_changes(desk: State<'_, Desk>, request_id: String, comment: String) -> Result<ExemptionRequest, ErrorPayload> {
+    let _ = (desk, request_id, comment);
+    Err(not_yet())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn withdraw_request(desk: State<'_, Desk>, request_id: String) -> Result<ExemptionRequest, ErrorPayload> {
+    let _ = (desk, request_id);
+    Err(not_yet())
+}
+
+/// The requester sends a request back after changes were asked, with the edited draft.
+#[tauri::command]
+#[specta::specta]
+pub async fn resubmit_request(
+    desk: State<'_, Desk>,
+    request_id: String,
+    draft: ExemptionDraft,
+    justification: String,
+    ticket: Option<String>,
+) -> Result<ExemptionRequest, ErrorPayload> {
+    let _ = (desk, request_id, draft, justification, ticket);
+    Err(not_yet())
+}
+
+/// The signed-in tenant profile's request table and policy.
+#[tauri::command]
+#[specta::specta]
+pub async fn get_tenant_settings(desk: State<'_, Desk>) -> Result<TenantSettings, ErrorPayload> {
+    let _ = desk;
+    Err(not_yet())
+}
+
+/// Validates and saves; answers the settings as saved.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_tenant_settings(desk: State<'_, Desk>, settings: TenantSettings) -> Result<TenantSettings, ErrorPayload> {
+    let _ = (desk, settings);
+    Err(not_yet())
+}
+
+/// The local audit log, newest first, filtered.
+#[tauri::command]
+#[specta::specta]
+pub async fn activity_log(desk: State<'_, Desk>, query: ActivityQuery) -> Result<Vec<ActivityEntry>, ErrorPayload> {
+    let _ = (desk, query);
+    Err(not_yet())
+}
+
+/// Export the whole log as CSV (a native save dialog); `None` when cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_activity(app: AppHandle, desk: State<'_, Desk>, query: ActivityQuery) -> Result<Option<String>, ErrorPayload> {
+    let _ = (app, desk, query);
+    Err(not_yet())
+}
