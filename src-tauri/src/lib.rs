@@ -7,6 +7,7 @@ mod demo;
 mod events;
 mod ipc;
 mod reminders;
+mod request_watch;
 mod rows;
 mod startup;
 mod window;
@@ -52,6 +53,7 @@ pub fn run() {
             startup::reached("database opened");
             app.manage(Desk::new(store, path, Arc::new(demo::Simulated)));
             reminders::start(app.handle());
+            request_watch::start(app.handle());
             Ok(())
         })
         .build(tauri::generate_context!("../tauri.conf.json"))

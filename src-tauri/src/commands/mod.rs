@@ -9,6 +9,7 @@ pub mod exemptions;
 pub mod reads;
 pub mod recommendations;
 pub mod register;
+pub mod request_dialogs;
 pub mod requests;
 pub mod session;
 pub mod settings;

@@ -16,6 +16,7 @@ mod profiles;
 mod read_registry;
 mod reads;
 mod register;
+mod requests;
 mod runner;
 mod session;
 mod transfer_files;
@@ -40,6 +41,7 @@ pub use import::IMPORT_KEY;
 pub use plans::{Gone, Plan, PlanRegistry};
 pub use read_registry::MAX_READS;
 pub use register::{reminder, Reminder, REMINDER_INTERVAL};
+pub use requests::{request_file_name, NewsSeen, RequestNews, TICKET_MAX};
 pub use session::Connected;
 pub use transfer_files::{export_file_name, EXPORT_ROWS_MAX, IMPORT_BYTES_MAX};
 
