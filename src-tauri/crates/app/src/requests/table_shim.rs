@@ -3,9 +3,8 @@
 //! answering that requests are not available yet. Deleted at that merge.
 
 use desk_azure::{AzureError, Tenant};
-use desk_core::request::{ExemptionRequest, RequestState, RequestTableChoice, TenantSettings};
+use desk_core::request::{ExemptionRequest, RequestState, RequestTableChoice};
 
-use crate::{AppError, Desk};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ETag(String);
@@ -56,10 +55,4 @@ impl RequestTableOf for Tenant {
 
 pub fn is_changed(_: &AzureError) -> bool {
     false
-}
-
-impl Desk {
-    pub async fn tenant_settings(&self) -> Result<TenantSettings, AppError> {
-        Ok(TenantSettings::default())
-    }
 }
