@@ -8,10 +8,11 @@ use crate::error::StoreError;
 use crate::Store;
 
 /// The audit log's other actions, in words before their detail.
-const ACTION_WORDS: [(&str, &str); 5] = [
+const ACTION_WORDS: [(&str, &str); 6] = [
     ("sign_in", "Signed in: "),
     ("sign_out", "Signed out: "),
     ("export_register", "Exported the register: "),
+    ("export_activity", "Exported the activity: "),
     ("grant_security_reader", "Granted Security Reader: "),
     ("database_moved_aside", "Moved the damaged database aside: "),
 ];
@@ -39,7 +40,7 @@ fn query_sql() -> String {
         )
     };
     let (kind, summary) = (kind_sql(), summary_sql());
-    let outcome = "CASE WHEN action IN ('sign_in', 'sign_out', 'export_register', 'grant_security_reader') THEN 'Succeeded'
+    let outcome = "CASE WHEN action IN ('sign_in', 'sign_out', 'export_register', 'export_activity', 'grant_security_reader') THEN 'Succeeded'
                         WHEN action = 'apply' AND instr(detail, ' stopped: ') > 0 THEN 'Stopped'
                         WHEN action = 'apply' THEN 'Finished'
                         ELSE 'Recorded' END";
@@ -81,13 +82,18 @@ impl Store {
     /// a line (case-insensitive for ASCII letters, as SQLite's `lower`), of
     /// its kinds (all when none), at most its [`ActivityQuery::effective_limit`].
     pub fn activity(&self, query: &ActivityQuery) -> Result<Vec<ActivityEntry>, StoreError> {
+        self.activity_lines(query, query.effective_limit())
+    }
+
+    /// As [`Store::activity`], at most `limit` lines whatever the query's limit (the export).
+    pub fn activity_lines(&self, query: &ActivityQuery, limit: u32) -> Result<Vec<ActivityEntry>, StoreError> {
         let kinds: Vec<&str> = query.kinds.iter().map(|k| k.as_str()).collect();
         let kinds_json = serde_json::to_string(&kinds).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let sql = query_sql();
         let conn = self.conn()?;
         let mut statement = conn.prepare_cached(&sql)?;
         let text = query.text.trim();
-        let rows = statement.query_map(params![text, kinds.len() as i64, kinds_json, i64::from(query.effective_limit())], |r| {
+        let rows = statement.query_map(params![text, kinds.len() as i64, kinds_json, i64::from(limit)], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
