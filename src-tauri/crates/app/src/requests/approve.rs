@@ -93,7 +93,7 @@ impl Desk {
             // The transition is stored first: if someone else decided since, nothing is sent.
             desk_azure::caught(table.replace(&next, &etag)).await.map_err(race)?;
             stamp_approval(&mut writes, &approval_of(&next, &approver, &approved_at));
-            let detail = format!("approved request {} ({}) of {}; apply {apply_id}", next.id, next.recommendation_name, next.requested_by.account);
+            let detail = format!("Approved request {} ({}) of {}; apply {apply_id}", next.id, next.recommendation_name, next.requested_by.account);
             self.store.audit(&connected.who(), "decision", &detail)?;
             outcome_in_table(table, tenant, request_id.to_owned(), approver.clone(), self.store.clone(), connected.who())
         } else {
@@ -108,7 +108,7 @@ impl Desk {
             };
             stamp_approval(&mut writes, &approval);
             let detail = format!(
-                "approved request {} from a file, requested by {} ({}) as the file states it (unverified); apply {apply_id}",
+                "Approved request {} from a file, requested by {} ({}) as the file states it (unverified); apply {apply_id}",
                 stamp.request_id, stamp.requested_by.account, stamp.requested_by.object_id
             );
             self.store.audit(&connected.who(), "decision", &detail)?;
@@ -143,8 +143,8 @@ fn outcome_in_table(table: RequestTable, tenant: String, id: String, approver: P
             }
             .await;
             let detail = match recorded {
-                Ok(state) => format!("request {id} is now {} ({})", state.words(), outcome_words(end)),
-                Err(e) => format!("request {id}: the outcome ({}) could not be recorded: {e}", outcome_words(end)),
+                Ok(state) => format!("Request {id} is now {} ({})", state.words(), outcome_words(end)),
+                Err(e) => format!("Request {id}: the outcome ({}) could not be recorded: {e}", outcome_words(end)),
             };
             if let Err(e) = store.audit(&who, "decision", &detail) {
                 tracing::warn!("audit log: {e}");
@@ -157,7 +157,7 @@ fn outcome_in_table(table: RequestTable, tenant: String, id: String, approver: P
 fn outcome_in_log(id: String, store: Arc<Store>, who: String) -> AfterApply {
     Box::new(move |end: ApplyEnd| {
         Box::pin(async move {
-            let detail = format!("request {id} (from a file): {}", outcome_words(end));
+            let detail = format!("Request {id} (from a file): {}", outcome_words(end));
             if let Err(e) = store.audit(&who, "decision", &detail) {
                 tracing::warn!("audit log: {e}");
             }

@@ -71,7 +71,7 @@ impl Desk {
         let request = self.new_request(&connected, &settings.policy, draft, &justification, ticket).await?;
         let text = write_request_file(&request).map_err(AzureError::from)?;
         write_whole(&path, text.as_bytes())?;
-        let detail = format!("saved request {} ({} at {}) as {}", request.id, request.recommendation_name, request.scope_summary, path.display());
+        let detail = format!("Saved request {} ({} at {}) as {}", request.id, request.recommendation_name, request.scope_summary, path.display());
         self.store.audit(&connected.who(), "request", &detail)?;
         Ok(path.display().to_string())
     }

@@ -106,7 +106,7 @@ impl Desk {
         let (connected, settings, table) = self.table().await?;
         let request = self.new_request(&connected, &settings.policy, draft, &justification, ticket).await?;
         desk_azure::caught(table.insert(&request)).await?;
-        let detail = format!("asked for approval of request {}: {} at {}", request.id, request.recommendation_name, request.scope_summary);
+        let detail = format!("Asked for approval of request {}: {} at {}", request.id, request.recommendation_name, request.scope_summary);
         self.store.audit(&connected.who(), "request", &detail)?;
         Ok(request)
     }
@@ -154,7 +154,7 @@ impl Desk {
         edit(&mut next);
         desk_azure::caught(table.replace(&next, &etag)).await.map_err(race)?;
         let note = next.history.last().and_then(|e| e.note.clone()).map(|n| format!(": {n}")).unwrap_or_default();
-        let detail = format!("request {} ({}) is now {}{note}", next.id, next.recommendation_name, next.state.words());
+        let detail = format!("Request {} ({}) is now {}{note}", next.id, next.recommendation_name, next.state.words());
         self.store.audit(&connected.who(), audit_action, &detail)?;
         Ok(next)
     }
