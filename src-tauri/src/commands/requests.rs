@@ -3,17 +3,13 @@
 use desk_core::activity::{ActivityEntry, ActivityQuery};
 use desk_core::exemption::ExemptionDraft;
 use desk_core::request::{ApproverChanges, ExemptionRequest, RequestListKind, RequestReview, TenantSettings};
-use desk_core::{ErrorCode, ErrorPayload};
+use desk_core::ErrorPayload;
 use tauri::{AppHandle, State};
 
 use desk_app::Desk;
 
 use super::request_dialogs;
 use crate::window::Window;
-
-fn not_yet() -> ErrorPayload {
-    ErrorPayload { code: ErrorCode::Internal, message: "Requests are not wired yet.".into(), details: None }
-}
 
 /// Ask for approval of a draft: prepares it under the requester's identity
 /// and stores the request (draft, plan, checks) in the tenant's table.
