@@ -6,7 +6,9 @@
 
 use std::sync::Arc;
 
-use chrono::Utc;
+use chrono::{SecondsFormat, Utc};
+use desk_core::exemption::ExemptionDraft;
+use desk_core::validation::expiry_instant;
 use desk_azure::AzureError;
 use super::table_shim::RequestTable;
 use desk_core::plan::{stamp_approval, Approval, PlannedWrite, WriteMethod};
@@ -14,7 +16,8 @@ use desk_core::request::{transition, ApproverChanges, ExemptionRequest, Person, 
 use desk_store::Store;
 use serde_json::Value;
 
-use super::{approval_of, me, now_text, race, refused, review::changes_in_words};
+use super::review::{changes_in_words, with_changes};
+use super::{approval_of, me, now_text, race, refused};
 use crate::runner::{run_apply, AfterApply, ApplyEnd};
 use crate::{AppError, Desk, Events};
 
@@ -51,6 +54,23 @@ fn stamp_of(writes: &[PlannedWrite]) -> Option<Stamp> {
     Some(first)
 }
 
+/// Every PUT carries the category and expiry of `draft` (the request with
+/// the changes the approver names now): the changes are those reviewed.
+fn as_reviewed(writes: &[PlannedWrite], draft: &ExemptionDraft) -> bool {
+    let category = draft.category.map(|c| Value::String(c.as_arm().to_owned()));
+    let expiry = draft
+        .expires_on
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .and_then(|d| expiry_instant(d, draft.utc_offset_minutes))
+        .map(|t| Value::String(t.to_rfc3339_opts(SecondsFormat::Secs, true)));
+    writes.iter().filter(|w| w.method == WriteMethod::Put).all(|w| {
+        let properties = &w.body["properties"];
+        properties.get("exemptionCategory").cloned() == category && properties.get("expiresOn").cloned() == expiry
+    })
+}
+
 impl Desk {
     /// Approve the reviewed request and send its plan (`plan_id` from the
     /// review) under the approver's identity; answers the apply's id.
@@ -82,6 +102,9 @@ impl Desk {
             let table = self.request_table_of(&connected, &settings)?;
             let tenant = connected.identity.tenant_id.clone();
             let (current, etag) = desk_azure::caught(table.get(&tenant, request_id)).await?;
+            if !as_reviewed(&writes, &with_changes(&current, &changes)?) {
+                return Err(refused("The changes differ from those reviewed; review the request again."));
+            }
             let mut next = transition(&current, &RequestAction::Approve, &approver, Utc::now()).map_err(AzureError::from)?;
             let said = changes_in_words(&current, &changes);
             if let Some(event) = next.history.last_mut() {

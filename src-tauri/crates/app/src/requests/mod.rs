@@ -197,7 +197,10 @@ impl Desk {
     /// An approver opens a request from the table: see [`Desk::review`].
     pub async fn review_request(&self, request_id: &str, changes: ApproverChanges) -> Result<RequestReview, AppError> {
         let (connected, settings, table) = self.table().await?;
-        let (request, _) = desk_azure::caught(table.get(&connected.identity.tenant_id, request_id)).await?;
+        let (mut request, _) = desk_azure::caught(table.get(&connected.identity.tenant_id, request_id)).await?;
+        // A request from the table is approved through the table (with its
+        // conditional transitions), whatever the stored entity says.
+        request.requester_verified = true;
         self.review(&connected, &settings.policy, request, &changes).await
     }
 
