@@ -257,7 +257,7 @@ impl RequestTable {
             request = request.header(*name, *value);
         }
         if let Some(body) = body {
-            let bytes = serde_json::to_vec(body).map_err(|e| AzureError::Internal(e.to_string()))?;
+            let bytes = wire::ascii_json(body)?;
             request = request.header("Content-Type", "application/json").body(bytes);
         }
         let response = request.send().await.map_err(|e| crate::http::network(&url, e))?;
