@@ -72,7 +72,8 @@ async fn round_trip_of_a_large_request(b: &Backend) {
     }
     assert_eq!(read_etag, etag, "{}: the ETag read is the one the insert answered", b.name);
 
-    let (status, raw) = b.raw().await.send(Method::GET, &format!("{}(PartitionKey='{}',RowKey='{}')", table.table(), b.tenant_id, big.id), None).await;
+    let (status, raw) =
+        b.raw().await.send(Method::GET, &format!("{}(PartitionKey='{}',RowKey='{}')", table.table(), b.tenant_id, big.id), None).await;
     assert_eq!(status, 200, "{}: {raw}", b.name);
     let parts = raw["BodyParts"].as_i64().expect("BodyParts");
     assert!(parts >= 4, "{}: the body is split ({parts} parts)", b.name);

@@ -70,7 +70,15 @@ pub fn to_entity(request: &ExemptionRequest) -> Result<Map<String, Value>, Azure
         ("RecommendationName", request.recommendation_name.clone()),
         ("RecommendationKey", request.draft.recommendation_key.clone()),
         ("ScopeSummary", request.scope_summary.clone()),
-        ("Category", request.draft.category.and_then(|c| serde_json::to_value(c).ok()).and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()),
+        (
+            "Category",
+            request
+                .draft
+                .category
+                .and_then(|c| serde_json::to_value(c).ok())
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+        ),
         ("ExpiresOn", request.draft.expires_on.clone().unwrap_or_default()),
         ("Ticket", request.ticket.clone().unwrap_or_default()),
     ];
@@ -207,7 +215,7 @@ mod tests {
 
     #[test]
     fn splitting_keeps_surrogate_pairs_whole_and_parts_within_the_limit() {
-        let text: String = std::iter::repeat("a😀").take(MAX_STRING_UNITS).collect();
+        let text = "a😀".repeat(MAX_STRING_UNITS);
         let parts = split(&text);
         assert!(parts.iter().all(|p| units(p) <= MAX_STRING_UNITS));
         assert_eq!(parts.concat(), text);

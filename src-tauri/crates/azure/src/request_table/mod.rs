@@ -22,7 +22,7 @@ use crate::credential::SessionCredential;
 use crate::error::AzureError;
 use crate::tenant::Tenant;
 pub use entity::{MAX_ENTITY_BYTES, MAX_OWN_PROPERTIES, MAX_STRING_UNITS};
-use wire::{Target, TableAnswer};
+use wire::{TableAnswer, Target};
 
 /// The token scope of Azure Storage, the same in every cloud.
 pub const STORAGE_SCOPE: &str = "https://storage.azure.com/.default";
@@ -136,7 +136,10 @@ impl RequestTable {
         let header_etag = answer.etag();
         let body = answer.json()?;
         let Value::Object(entity) = body else {
-            return Err(AzureError::MalformedRequest { id: id.to_owned(), detail: "the table answered something that is not an entity".into() });
+            return Err(AzureError::MalformedRequest {
+                id: id.to_owned(),
+                detail: "the table answered something that is not an entity".into(),
+            });
         };
         let request = entity::from_entity(&entity, id)?;
         let etag = header_etag
@@ -198,7 +201,9 @@ impl RequestTable {
                 match entity::from_entity(entity, "(unnamed)") {
                     Ok(request) => match odata_etag(entity) {
                         Some(etag) => listed.requests.push((request, etag)),
-                        None => listed.unreadable.push(AzureError::MalformedRequest { id: request.id, detail: "it came without an ETag".into() }),
+                        None => listed
+                            .unreadable
+                            .push(AzureError::MalformedRequest { id: request.id, detail: "it came without an ETag".into() }),
                     },
                     Err(e) => listed.unreadable.push(e),
                 }
@@ -311,9 +316,7 @@ fn check_table_name(name: &str) -> Result<(), AzureError> {
     if ok {
         Ok(())
     } else {
-        Err(AzureError::InvalidInput(format!(
-            "\"{name}\" is not a table name: 3 to 63 letters and digits, starting with a letter."
-        )))
+        Err(AzureError::InvalidInput(format!("\"{name}\" is not a table name: 3 to 63 letters and digits, starting with a letter.")))
     }
 }
 

@@ -41,7 +41,8 @@ impl TableAnswer {
     }
 
     pub fn json(&self) -> Result<Value, AzureError> {
-        serde_json::from_slice(&self.body).map_err(|e| AzureError::unexpected("the request table", format!("an answer that is not JSON ({e})")))
+        serde_json::from_slice(&self.body)
+            .map_err(|e| AzureError::unexpected("the request table", format!("an answer that is not JSON ({e})")))
     }
 
     pub fn etag(&self) -> Option<super::ETag> {
