@@ -10,11 +10,19 @@ mod table_support;
 use std::sync::Arc;
 
 use desk_azure::request_table::MAX_STRING_UNITS;
-use desk_azure::{AzureError, RequestFilter, RequestTable, SessionCredential};
+use desk_azure::{AzureError, RequestFilter, RequestTable, SessionCredential, Tenant};
 use desk_core::request::{Person, RequestState, RequestTableChoice};
 use reqwest::Method;
 use serde_json::{json, Value};
 use table_support::{minted, request, Azurite, Raw};
+
+/// Someone signed in: who, their storage tokens, and (against the simulator)
+/// their signed-in `Tenant`, whose `request_table` the app uses.
+struct Signed {
+    person: Person,
+    credential: Arc<dyn SessionCredential>,
+    tenant: Option<Tenant>,
+}
 
 /// One table service, with two people on it.
 struct Backend {
@@ -22,18 +30,22 @@ struct Backend {
     endpoint: String,
     http: reqwest::Client,
     tenant_id: String,
-    requester: (Person, Arc<dyn SessionCredential>),
-    approver: (Person, Arc<dyn SessionCredential>),
+    requester: Signed,
+    approver: Signed,
 }
 
 impl Backend {
-    fn table(&self, name: &str, who: &(Person, Arc<dyn SessionCredential>)) -> RequestTable {
+    fn table(&self, name: &str, who: &Signed) -> RequestTable {
         let choice = RequestTableChoice { endpoint: self.endpoint.clone(), table: name.to_owned() };
-        RequestTable::new(self.http.clone(), who.1.clone(), &choice).expect("a valid table choice")
+        match &who.tenant {
+            Some(tenant) => tenant.request_table(&choice),
+            None => RequestTable::new(self.http.clone(), who.credential.clone(), &choice),
+        }
+        .expect("a valid table choice")
     }
 
     async fn raw(&self) -> Raw {
-        let token = self.requester.1.get_token(&[desk_azure::STORAGE_SCOPE], None).await.expect("storage token");
+        let token = self.requester.credential.get_token(&[desk_azure::STORAGE_SCOPE], None).await.expect("storage token");
         Raw { http: self.http.clone(), endpoint: self.endpoint.clone(), token: token.token.secret().to_owned() }
     }
 
@@ -59,7 +71,7 @@ async fn run_suite(backend: &Backend) {
 
 async fn round_trip_of_a_large_request(b: &Backend) {
     let table = b.fresh("roundtrip").await;
-    let big = request(&b.tenant_id, &b.requester.0, RequestState::Pending, 300);
+    let big = request(&b.tenant_id, &b.requester.person, RequestState::Pending, 300);
     let json_units = serde_json::to_string(&big).expect("json").encode_utf16().count();
     assert!(json_units > 3 * MAX_STRING_UNITS, "the request outgrows one property ({json_units})");
     let etag = table.insert(&big).await.unwrap_or_else(|e| panic!("{}: insert: {e}", b.name));
@@ -82,7 +94,7 @@ async fn round_trip_of_a_large_request(b: &Backend) {
         assert!(units <= MAX_STRING_UNITS, "{}: Body{i} holds {units} UTF-16 units", b.name);
     }
     assert_eq!(raw["State"], "Pending");
-    assert_eq!(raw["RequesterObjectId"], b.requester.0.object_id.as_str());
+    assert_eq!(raw["RequesterObjectId"], b.requester.person.object_id.as_str());
 
     let again = table.insert(&big).await.expect_err("the id is taken");
     assert!(matches!(again, AzureError::RequestExists { .. }), "{}: {again:?}", b.name);
@@ -91,7 +103,7 @@ async fn round_trip_of_a_large_request(b: &Backend) {
 
 async fn lists_by_tenant_and_filter_across_pages(b: &Backend) {
     let table = b.fresh("lists").await.with_page_size(2);
-    let (alex, morgan) = (&b.requester.0, &b.approver.0);
+    let (alex, morgan) = (&b.requester.person, &b.approver.person);
     let mut made = Vec::new();
     for (by, state) in [
         (alex, RequestState::Pending),
@@ -136,7 +148,7 @@ async fn lists_by_tenant_and_filter_across_pages(b: &Backend) {
 
 async fn two_approvers_racing_on_one_etag(b: &Backend) {
     let table = b.fresh("race").await;
-    let pending = request(&b.tenant_id, &b.requester.0, RequestState::Pending, 2);
+    let pending = request(&b.tenant_id, &b.requester.person, RequestState::Pending, 2);
     table.insert(&pending).await.expect("insert");
     let (read, etag) = table.get(&b.tenant_id, &pending.id).await.expect("get");
     let approver = b.table(table.table(), &b.approver);
@@ -162,9 +174,9 @@ async fn two_approvers_racing_on_one_etag(b: &Backend) {
 
 async fn a_replace_never_creates(b: &Backend) {
     let table = b.fresh("noupsert").await;
-    let existing = request(&b.tenant_id, &b.requester.0, RequestState::Pending, 1);
+    let existing = request(&b.tenant_id, &b.requester.person, RequestState::Pending, 1);
     let etag = table.insert(&existing).await.expect("insert");
-    let ghost = request(&b.tenant_id, &b.requester.0, RequestState::Approved, 1);
+    let ghost = request(&b.tenant_id, &b.requester.person, RequestState::Approved, 1);
     let e = table.replace(&ghost, &etag).await.expect_err("nothing to replace");
     assert!(matches!(e, AzureError::RequestNotFound { .. }), "{}: {e:?}", b.name);
     assert_eq!(e.code(), "not_found");
@@ -174,17 +186,17 @@ async fn a_replace_never_creates(b: &Backend) {
 
 async fn limits_are_refused_before_sending(b: &Backend) {
     let table = b.fresh("limits").await;
-    let mut huge = request(&b.tenant_id, &b.requester.0, RequestState::Pending, 1);
+    let mut huge = request(&b.tenant_id, &b.requester.person, RequestState::Pending, 1);
     // 600,000 characters: within what Azurite stores, past Azure's 1 MiB.
     huge.justification = "x".repeat(600_000);
     let e = table.insert(&huge).await.expect_err("past 1 MiB");
     assert!(matches!(e, AzureError::RequestTooLarge(_)), "{e:?}");
     assert!(e.to_string().contains("1,024 KiB"), "{e}");
-    let mut long_ticket = request(&b.tenant_id, &b.requester.0, RequestState::Pending, 1);
+    let mut long_ticket = request(&b.tenant_id, &b.requester.person, RequestState::Pending, 1);
     long_ticket.ticket = Some("T".repeat(MAX_STRING_UNITS + 1));
     let e = table.insert(&long_ticket).await.expect_err("a column past 32,768");
     assert!(e.to_string().contains("Ticket"), "{e}");
-    let mut bad_key = request(&b.tenant_id, &b.requester.0, RequestState::Pending, 1);
+    let mut bad_key = request(&b.tenant_id, &b.requester.person, RequestState::Pending, 1);
     bad_key.id = "a/b".into();
     let e = table.insert(&bad_key).await.expect_err("a key with a slash");
     assert_eq!(e.code(), "invalid_request");
@@ -196,7 +208,7 @@ async fn limits_are_refused_before_sending(b: &Backend) {
 
 async fn a_malformed_entity_is_named(b: &Backend) {
     let table = b.fresh("malformed").await;
-    let good = request(&b.tenant_id, &b.requester.0, RequestState::Pending, 1);
+    let good = request(&b.tenant_id, &b.requester.person, RequestState::Pending, 1);
     table.insert(&good).await.expect("insert");
     let raw = b.raw().await;
     let planted = [
@@ -229,7 +241,7 @@ async fn a_missing_table_says_so(b: &Backend) {
     assert_eq!(e.code(), "not_found");
     let e = table.list(&b.tenant_id, &RequestFilter::default()).await.expect_err("no table");
     assert!(matches!(e, AzureError::RequestTableMissing { .. }), "{}: {e:?}", b.name);
-    let e = table.insert(&request(&b.tenant_id, &b.requester.0, RequestState::Pending, 1)).await.expect_err("no table");
+    let e = table.insert(&request(&b.tenant_id, &b.requester.person, RequestState::Pending, 1)).await.expect_err("no table");
     assert!(matches!(e, AzureError::RequestTableMissing { .. }), "{}: {e:?}", b.name);
 }
 
@@ -237,7 +249,11 @@ async fn a_missing_table_says_so(b: &Backend) {
 async fn the_register_suite_passes_against_azurite() {
     let azurite = Azurite::start();
     let tenant = "72f988bf-86f1-41af-91ab-2d7cd011db47";
-    let person = |upn: &str, oid: &str| (Person { account: upn.into(), object_id: oid.into() }, minted(tenant, oid, upn));
+    let person = |upn: &str, oid: &str| Signed {
+        person: Person { account: upn.into(), object_id: oid.into() },
+        credential: minted(tenant, oid, upn),
+        tenant: None,
+    };
     let backend = Backend {
         name: "Azurite",
         endpoint: azurite.endpoint.clone(),
