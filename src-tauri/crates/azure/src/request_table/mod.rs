@@ -38,6 +38,12 @@ const MAX_LISTED: usize = 20_000;
 pub struct ETag(String);
 
 impl ETag {
+    /// An ETag kept from an earlier read (a wrong one only makes the replace
+    /// answer [`AzureError::RequestChanged`]).
+    pub fn new(value: impl Into<String>) -> Self {
+        ETag(value.into())
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
