@@ -6,6 +6,7 @@ pub mod database;
 pub mod details;
 pub mod exempt;
 pub mod exemptions;
+pub mod open;
 pub mod reads;
 pub mod recommendations;
 pub mod register;

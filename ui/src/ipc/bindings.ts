@@ -144,6 +144,12 @@ export const commands = {
 	activityLog: (query: ActivityQuery) => __TAURI_INVOKE<ActivityEntry[]>("activity_log", { query }),
 	/**  Export the whole log as CSV (a native save dialog); `None` when cancelled. */
 	exportActivity: (query: ActivityQuery) => __TAURI_INVOKE<string | null>("export_activity", { query }),
+	/**
+	 *  The links and files the app was asked to open before the window listened
+	 *  (the first launch's arguments); later ones arrive as `open-target`
+	 *  events. The window calls this once it listens.
+	 */
+	pendingOpenTargets: () => __TAURI_INVOKE<OpenTarget[]>("pending_open_targets"),
 };
 
 /** Events */
