@@ -92,6 +92,7 @@ pub fn run() {
             }
             let (args, cwd) = launch_arguments();
             open_target::arguments(app.handle(), &args, &cwd);
+            tracing::info!("started; links and files a later launch is given open here");
             Ok(())
         })
         .build(context)
