@@ -1,5 +1,6 @@
 //! One module per screen's needs; each command is one call into the application crate.
 
+pub mod about;
 pub mod apply;
 pub mod changes;
 pub mod database;

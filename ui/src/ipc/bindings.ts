@@ -150,6 +150,15 @@ export const commands = {
 	 *  events. The window calls this once it listens.
 	 */
 	pendingOpenTargets: () => __TAURI_INVOKE<OpenTarget[]>("pending_open_targets"),
+	/**  The app's version and the licenses of the dependencies bundled into it. */
+	about: () => __TAURI_INVOKE<AboutInfo>("about"),
+	/**
+	 *  Version, OS, web view, and the signed-in cloud, tenant and mode, as text
+	 *  to paste into a support request. No account, token or secret.
+	 */
+	diagnostics: () => __TAURI_INVOKE<string>("diagnostics"),
+	/**  Opens the folder holding the log files with the OS's file manager. */
+	openLogsFolder: () => __TAURI_INVOKE<null>("open_logs_folder"),
 };
 
 /** Events */
@@ -163,6 +172,12 @@ export const events = {
 };
 
 /* Types */
+export type AboutInfo = {
+	version: string,
+	/**  Sorted by source, then name. */
+	licenses: BundledLicense[],
+};
+
 /**  One line of the log. */
 export type ActivityEntry = {
 	/**  UTC, RFC 3339. */
@@ -300,6 +315,15 @@ export type AuditEntry = {
 	applyId: string | null,
 	/**  For a change: each property as it was read and as it was written. */
 	changes: FieldChange[],
+};
+
+/**  A dependency shipped inside the app. */
+export type BundledLicense = {
+	name: string,
+	version: string,
+	/**  An SPDX expression, as the package declares it ("MIT OR Apache-2.0"). */
+	license: string,
+	source: LicenseSource,
 };
 
 /**  The change and the exemptions (full ARM ids) it applies to. */
@@ -749,6 +773,12 @@ export type ItemState =
  *  message says how), so writing would overwrite someone's change.
  */
 "Changed";
+
+export type LicenseSource = 
+/**  A Rust crate compiled into the binary. */
+"crate" | 
+/**  An npm package bundled into the window's code. */
+"npm";
 
 /**  A management group with its children, as the tree the scope picker shows. */
 export type ManagementGroupNode = {

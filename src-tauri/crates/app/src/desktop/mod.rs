@@ -4,6 +4,7 @@
 
 pub mod log_file;
 pub mod open_queue;
+mod session;
 
 pub use log_file::LogFile;
 pub use open_queue::OpenQueue;
