@@ -82,7 +82,7 @@ impl AppError {
             AppError::DatabaseInUse => ErrorCode::DatabaseInUse,
             AppError::DatabaseUnusable(_) => ErrorCode::DatabaseUnusable,
             AppError::NoRequestTable => ErrorCode::Configuration,
-            AppError::RequestRace => ErrorCode::InvalidRequest,
+            AppError::RequestRace => ErrorCode::Conflict,
         }
     }
 

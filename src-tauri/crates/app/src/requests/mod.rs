@@ -10,11 +10,9 @@ mod files;
 mod news;
 mod prepare;
 mod review;
-mod table_shim;
 
 use chrono::{SecondsFormat, Utc};
-use desk_azure::AzureError;
-use table_shim::{RequestFilter, RequestTable, RequestTableOf as _};
+use desk_azure::{AzureError, RequestFilter, RequestTable};
 use desk_core::apply::Preparation;
 use desk_core::exemption::ExemptionDraft;
 use desk_core::plan::{stamp_approval, Approval};
@@ -39,10 +37,10 @@ pub(crate) fn me(connected: &Connected) -> Person {
 
 /// A conditional replace that lost: someone else acted on the request first.
 pub(crate) fn race(e: AzureError) -> AppError {
-    if table_shim::is_changed(&e) {
-        return AppError::RequestRace;
+    match e {
+        AzureError::RequestChanged { .. } => AppError::RequestRace,
+        other => other.into(),
     }
-    e.into()
 }
 
 pub(crate) fn now_text() -> String {
