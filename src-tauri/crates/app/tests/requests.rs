@@ -143,6 +143,12 @@ async fn a_reader_asks_someone_else_approves_and_azure_records_both() {
         assert!(metadata["approvedAt"].is_string() && metadata["requestedAt"].is_string());
         assert!(put["body"]["properties"]["expiresOn"].as_str().is_some_and(|e| e.starts_with("2030-01-31")), "{put}");
     }
+    // The register shows who asked and who approved.
+    let register = approver.exemption_register("requests-register", &desk_app::Unwatched).await.expect("register");
+    let row = register.iter().find(|e| e.exemption.name == "asked-by-riley").expect("the written exemption is in the register");
+    assert_eq!((row.requested_by.as_deref(), row.approved_by.as_deref(), row.ticket.as_deref()), (Some(READER), Some(MANAGER), Some("CHG-42")));
+    assert_eq!(row.created_by.as_deref(), Some(MANAGER), "systemData.createdBy is the approver");
+
     // The reader hears of the decision.
     let news = reader.request_news(&mut reader_seen).await.expect("news");
     assert_eq!(news.decided.iter().map(|r| (r.id.as_str(), r.state)).collect::<Vec<_>>(), [(request.id.as_str(), RequestState::Applied)]);
