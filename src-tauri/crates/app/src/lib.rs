@@ -74,6 +74,8 @@ pub struct Desk {
     reads: ReadRegistry,
     /// When the register was last read for expiry reminders.
     reminder_checks: register::ReminderChecks,
+    /// Request files opened this session, so a review with changes finds them by id.
+    file_requests: requests::OpenedFiles,
     running: Arc<SyncMutex<HashMap<String, Cancel>>>,
     secrets: Arc<dyn Secrets>,
     demo: Arc<dyn Demo>,
@@ -97,6 +99,7 @@ impl Desk {
             choices: Arc::new(ChoiceCache::default()),
             reads: ReadRegistry::default(),
             reminder_checks: Default::default(),
+            file_requests: Default::default(),
             running: Arc::new(SyncMutex::new(HashMap::new())),
             secrets: Arc::new(SecretStore::new(KEYRING_SERVICE)),
             demo,

@@ -268,8 +268,13 @@ async fn a_request_file_is_reviewed_and_approved_with_its_requester_unverified()
     assert!(written.ends_with(".exemption-request.json"));
     assert!(reader.review_request_file(&written, ApproverChanges::default()).await.expect("reviews").cannot_approve.is_some());
 
-    let review = approver.review_request_file(&written, ApproverChanges::default()).await.expect("reviews");
+    let opened = approver.review_request_file(&written, ApproverChanges::default()).await.expect("reviews");
+    assert!(!opened.request.requester_verified);
+    // Reviewed again by its id with the approver's changes (the file was opened once).
+    let shorter = ApproverChanges { expires_on: Some("2029-12-31".into()), category: None };
+    let review = approver.review_request(&opened.request.id, shorter).await.expect("reviews again");
     assert!(!review.request.requester_verified);
+    assert!(review.preparation.writes.iter().all(|w| w.body["properties"]["expiresOn"].as_str().is_some_and(|e| e.starts_with("2029-12-31"))));
     assert_eq!(review.cannot_approve, None, "{:?}", review.preparation.checks);
     let apply_id = approver
         .approve_request(Arc::new(Recorder::default()), &review.request.id, &review.preparation.plan_id, ApproverChanges::default())

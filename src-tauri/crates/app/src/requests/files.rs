@@ -3,16 +3,42 @@
 //! an approver opens one (a dialog, a file association, the command line) and
 //! reviews it as one from the table, its requester marked unverified.
 
+use std::collections::VecDeque;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use desk_azure::AzureError;
 use desk_core::exemption::ExemptionDraft;
-use desk_core::request::{ApproverChanges, RequestReview};
+use desk_core::request::{ApproverChanges, ExemptionRequest, RequestReview};
 use desk_core::request_file::{read_request_file, write_request_file, REQUEST_FILE_BYTES_MAX, REQUEST_FILE_SUFFIX};
 
 use crate::transfer_files::write_whole;
-use crate::{AppError, Desk};
+use crate::{lock, AppError, Desk};
+
+/// At most this many opened request files are remembered.
+const OPENED_MAX: usize = 16;
+
+/// The request files opened this session (newest last), so that
+/// `review_request(id, changes)` can review one again with an approver's changes.
+#[derive(Default)]
+pub struct OpenedFiles(Mutex<VecDeque<ExemptionRequest>>);
+
+impl OpenedFiles {
+    fn remember(&self, request: &ExemptionRequest) {
+        let mut opened = lock(&self.0);
+        opened.retain(|r| r.id != request.id);
+        if opened.len() >= OPENED_MAX {
+            opened.pop_front();
+        }
+        opened.push_back(request.clone());
+    }
+
+    /// The opened file's request with this id, for the signed-in tenant.
+    pub(crate) fn find(&self, id: &str, tenant_id: &str) -> Option<ExemptionRequest> {
+        lock(&self.0).iter().find(|r| r.id == id && r.tenant_id.eq_ignore_ascii_case(tenant_id)).cloned()
+    }
+}
 
 /// The name the save dialog suggests: the exemption's name, made safe, and the suffix.
 pub fn request_file_name(draft: &ExemptionDraft) -> String {
@@ -83,6 +109,7 @@ impl Desk {
         let bytes = read_capped(path)?;
         let connected = self.connected().await?;
         let request = read_request_file(&bytes, &connected.identity.tenant_id).map_err(AzureError::from)?;
+        self.file_requests.remember(&request);
         let settings = self.tenant_settings().await?;
         self.review(&connected, &settings.policy, request, &changes).await
     }

@@ -21,7 +21,7 @@ use desk_core::request::{
     RequestState, TenantPolicy, TenantSettings,
 };
 
-pub use files::request_file_name;
+pub use files::{request_file_name, OpenedFiles};
 pub use news::{NewsSeen, RequestNews};
 pub use prepare::TICKET_MAX;
 
@@ -192,8 +192,14 @@ impl Desk {
         .await
     }
 
-    /// An approver opens a request from the table: see [`Desk::review`].
+    /// An approver opens a request from the table (or a request file opened
+    /// this session, by its id): see [`Desk::review`].
     pub async fn review_request(&self, request_id: &str, changes: ApproverChanges) -> Result<RequestReview, AppError> {
+        let connected = self.connected().await?;
+        if let Some(opened) = self.file_requests.find(request_id, &connected.identity.tenant_id) {
+            let settings = self.tenant_settings().await?;
+            return self.review(&connected, &settings.policy, opened, &changes).await;
+        }
         let (connected, settings, table) = self.table().await?;
         let (mut request, _) = desk_azure::caught(table.get(&connected.identity.tenant_id, request_id)).await?;
         // A request from the table is approved through the table (with its
