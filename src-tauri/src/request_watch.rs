@@ -3,11 +3,14 @@
 //! pending requests of others for an approver, decisions on the user's own
 //! requests, each told once), shows one grouped native notification and tells
 //! the window to read the requests again (`requests-changed`). It looks less
-//! often while the window is not focused, and backs off after errors.
+//! often while the window is not focused, and backs off after errors. A click
+//! on the notification opens the newest request it told of (`open-target`).
 
+use std::sync::Mutex;
 use std::time::Duration;
 
 use desk_app::{Desk, NewsSeen};
+use desk_core::link::OpenTarget;
 use tauri::{AppHandle, Manager};
 use tauri_plugin_notification::NotificationExt;
 use tauri_specta::Event;
@@ -22,6 +25,11 @@ const CHECK_EVERY: Duration = Duration::from_secs(60);
 const CHECK_UNFOCUSED: Duration = Duration::from_secs(5 * 60);
 /// After errors the wait doubles, up to this.
 const BACK_OFF_MAX: Duration = Duration::from_secs(15 * 60);
+/// The requests notification's id, so a click on it is told from the expiry reminder's.
+pub const NOTIFICATION_ID: i32 = 1_313;
+
+/// The request the last notification's click opens.
+static TO_OPEN: Mutex<Option<String>> = Mutex::new(None);
 
 /// The wait before the next look: doubled per error in a row, capped.
 fn next_wait(focused: bool, errors_in_a_row: u32) -> Duration {
@@ -31,6 +39,20 @@ fn next_wait(focused: bool, errors_in_a_row: u32) -> Duration {
 }
 
 pub fn start(app: &AppHandle) {
+    let clicked = app.clone();
+    let listening = app.notification().on_action(move |action| {
+        if action.action_id() != "tap" || action.notification().is_none_or(|n| n.id() != NOTIFICATION_ID) {
+            return;
+        }
+        crate::open_target::focus(&clicked);
+        let id = TO_OPEN.lock().ok().and_then(|slot| slot.clone());
+        if let Some(id) = id {
+            crate::open_target::arrived(&clicked, vec![OpenTarget::Request { id }]);
+        }
+    });
+    if let Err(e) = listening {
+        tracing::warn!("clicks on request notifications will not open the request: {e}");
+    }
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
         tokio::time::sleep(FIRST_CHECK).await;
@@ -62,7 +84,11 @@ async fn check(app: &AppHandle, seen: &mut NewsSeen) -> bool {
         return true;
     }
     let (title, body) = news.summary();
-    if let Err(e) = app.notification().builder().title(&title).body(&body).show() {
+    let newest = news.decided.first().or(news.awaiting.first()).map(|r| r.id.clone());
+    if let Ok(mut slot) = TO_OPEN.lock() {
+        *slot = newest;
+    }
+    if let Err(e) = app.notification().builder().id(NOTIFICATION_ID).title(&title).body(&body).show() {
         tracing::warn!("the requests notification could not be shown: {e}");
     }
     if let Err(e) = RequestsChangedEvent.emit(app) {
