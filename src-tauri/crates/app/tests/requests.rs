@@ -281,6 +281,8 @@ async fn a_request_file_is_reviewed_and_approved_with_its_requester_unverified()
         .await
         .expect("approves");
     until("the apply ends", || !approver.is_running(&apply_id)).await;
+    let again = approver.review_request(&review.request.id, ApproverChanges::default()).await.expect("reviews");
+    assert!(again.cannot_approve.as_deref().is_some_and(|w| w.contains("approved")), "approved once: {:?}", again.cannot_approve);
     let puts: Vec<Value> = exemption_writes(&world).await.into_iter().filter(|p| p["path"].as_str().is_some_and(|s| s.contains("from-a-file"))).collect();
     assert!(!puts.is_empty());
     for put in &puts {
@@ -290,6 +292,16 @@ async fn a_request_file_is_reviewed_and_approved_with_its_requester_unverified()
     }
     let decisions = activity(&approver);
     assert!(decisions.iter().any(|(_, s)| s.contains("from a file") && s.contains("unverified")), "{decisions:?}");
+
+    // Another file request is rejected: recorded in the approver's log, nothing written.
+    let path = dir_r.path().join("second").display().to_string();
+    let second = reader.save_request_file(draft(&[PRODUCTION], SECURE_TRANSFER, "second-file"), "Again".into(), None, &path).await.expect("saved");
+    let opened = approver.review_request_file(&second, ApproverChanges::default()).await.expect("reviews");
+    let rejected = approver.reject_request(&opened.request.id, "Not without a ticket".into()).await.expect("rejects");
+    assert_eq!(rejected.state, RequestState::Rejected);
+    assert!(approver.review_request(&opened.request.id, ApproverChanges::default()).await.expect("reviews").cannot_approve.is_some());
+    assert!(activity(&approver).iter().any(|(_, s)| s.contains("from a file") && s.contains("rejected: Not without a ticket")));
+    assert!(exemption_writes(&world).await.iter().all(|p| !p["path"].as_str().unwrap_or_default().contains("second-file")));
 
     // A file of another tenant, or altered, is refused with a reason.
     let text = std::fs::read_to_string(&written).expect("reads");

@@ -129,6 +129,11 @@ impl Desk {
                 requester_verified: false,
             };
             stamp_approval(&mut writes, &approval);
+            // The opened file's request is approved for the rest of the session, so it is not approved twice.
+            if let Some(opened) = self.file_requests.find(request_id, &connected.identity.tenant_id) {
+                let next = transition(&opened, &RequestAction::Approve, &approver, Utc::now()).map_err(AzureError::from)?;
+                self.file_requests.remember(&next);
+            }
             let detail = format!(
                 "Approved request {} from a file, requested by {} ({}) as the file states it (unverified); apply {apply_id}",
                 stamp.request_id, stamp.requested_by.account, stamp.requested_by.object_id

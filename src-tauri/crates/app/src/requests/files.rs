@@ -25,7 +25,7 @@ const OPENED_MAX: usize = 16;
 pub struct OpenedFiles(Mutex<VecDeque<ExemptionRequest>>);
 
 impl OpenedFiles {
-    fn remember(&self, request: &ExemptionRequest) {
+    pub(crate) fn remember(&self, request: &ExemptionRequest) {
         let mut opened = lock(&self.0);
         opened.retain(|r| r.id != request.id);
         if opened.len() >= OPENED_MAX {

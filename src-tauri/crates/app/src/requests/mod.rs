@@ -145,6 +145,17 @@ impl Desk {
         audit_action: &str,
         edit: impl FnOnce(&mut ExemptionRequest),
     ) -> Result<ExemptionRequest, AppError> {
+        let connected = self.connected().await?;
+        if let Some(opened) = self.file_requests.find(request_id, &connected.identity.tenant_id) {
+            // A request from a file has no row to update: the decision is the audit log's.
+            let mut next = transition(&opened, &action, &me(&connected), Utc::now()).map_err(AzureError::from)?;
+            edit(&mut next);
+            self.file_requests.remember(&next);
+            let note = next.history.last().and_then(|e| e.note.clone()).map(|n| format!(": {n}")).unwrap_or_default();
+            let detail = format!("Request {} from a file ({}) is now {}{note}", next.id, next.recommendation_name, next.state.words());
+            self.store.audit(&connected.who(), audit_action, &detail)?;
+            return Ok(next);
+        }
         let (connected, _, table) = self.table().await?;
         let tenant = connected.identity.tenant_id.clone();
         let (current, etag) = desk_azure::caught(table.get(&tenant, request_id)).await?;
