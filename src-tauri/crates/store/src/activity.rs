@@ -43,6 +43,7 @@ fn query_sql() -> String {
     let outcome = "CASE WHEN action IN ('sign_in', 'sign_out', 'export_register', 'export_activity', 'grant_security_reader') THEN 'Succeeded'
                         WHEN action = 'apply' AND instr(detail, ' stopped: ') > 0 THEN 'Stopped'
                         WHEN action = 'apply' THEN 'Finished'
+                        WHEN action IN ('request', 'decision') THEN ''
                         ELSE 'Recorded' END";
     let log_text = format!("account || char(10) || {summary} || char(10) || {outcome}");
     let method = "coalesce(json_extract(i.write_json, '$.method'), 'PUT')";
@@ -67,6 +68,22 @@ fn query_sql() -> String {
         log_matches = matches(&log_text, &kind),
         write_matches = matches(&write_text, &write_kind),
     )
+}
+
+/// A request's or decision's outcome, read from its sentence ("Approved
+/// request …", "Request … is now Rejected: …", "Asked for approval …"); the
+/// sentence itself is the summary, so a search finds these words there.
+fn request_outcome(kind: ActivityKind, summary: &str) -> String {
+    if let Some((_, after)) = summary.split_once(" is now ") {
+        let end = after.find([':', '(', ';']).unwrap_or(after.len());
+        return after[..end].trim().to_owned();
+    }
+    let words = [("Approved ", "Approved"), ("Asked for approval", "Pending"), ("Saved request", "Saved as a file")];
+    match words.iter().find(|(start, _)| summary.starts_with(start)) {
+        Some((_, outcome)) => (*outcome).to_owned(),
+        None if kind == ActivityKind::Decision => "Decided".to_owned(),
+        None => "Recorded".to_owned(),
+    }
 }
 
 /// The log writes `account (object id)`; the screen shows the account.
@@ -106,14 +123,10 @@ impl Store {
         let mut entries = Vec::new();
         for row in rows {
             let (at, kind, account, summary, outcome, subject) = row?;
-            entries.push(ActivityEntry {
-                at,
-                kind: ActivityKind::parse(&kind).unwrap_or(ActivityKind::Other),
-                account: account_only(account),
-                summary: summary.unwrap_or_default(),
-                outcome,
-                subject,
-            });
+            let kind = ActivityKind::parse(&kind).unwrap_or(ActivityKind::Other);
+            let summary = summary.unwrap_or_default();
+            let outcome = if outcome.is_empty() { request_outcome(kind, &summary) } else { outcome };
+            entries.push(ActivityEntry { at, kind, account: account_only(account), summary, outcome, subject });
         }
         Ok(entries)
     }
