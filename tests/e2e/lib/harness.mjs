@@ -68,7 +68,8 @@ function withTimeout(promise, ms, what) {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-export async function startApp(appEnv) {
+/** `args`: the app's command-line arguments (links, files), passed by tauri-driver. */
+export async function startApp(appEnv, { args = [] } = {}) {
   // A fresh data folder: no draft or journal from an earlier run. No session
   // bus: the keyring is unavailable (as on a server) instead of a daemon
   // being autolaunched on the virtual display and prompting there.
@@ -100,7 +101,7 @@ export async function startApp(appEnv) {
           port,
           logLevel: "error",
           connectionRetryCount: 0,
-          capabilities: { "tauri:options": { application }, "wdio:enforceWebDriverClassic": true },
+          capabilities: { "tauri:options": { application, args }, "wdio:enforceWebDriverClassic": true },
         }),
         60_000,
         "starting the app",

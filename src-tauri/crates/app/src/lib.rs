@@ -7,6 +7,7 @@ mod apply;
 mod change;
 mod choices;
 mod database;
+pub mod desktop;
 mod details;
 mod error;
 mod events;
