@@ -9,7 +9,8 @@ mod common;
 use std::sync::Arc;
 
 use common::*;
-use desk_app::{Demo, DemoTenant, FIELD_ENDPOINT, FIELD_MAX_EXPIRY, FIELD_TABLE};
+use desk_app::{FIELD_ENDPOINT, FIELD_MAX_EXPIRY, FIELD_TABLE};
+use desk_azure::RequestFilter;
 use desk_core::activity::{ActivityKind, ActivityQuery};
 use desk_core::request::{ApprovalRequirement, RequestTableChoice, TenantPolicy, TenantSettings};
 use desk_core::ErrorCode;
@@ -120,28 +121,24 @@ async fn each_profile_keeps_its_tenant_settings_and_wrong_ones_are_refused_by_fi
     assert_eq!(again.tenant_settings().await.expect("reads"), saved);
 }
 
-/// The demo as the shell starts it, handing over its request table.
-struct DemoWithTable(RequestTableChoice);
-
-#[async_trait::async_trait]
-impl Demo for DemoWithTable {
-    async fn start(&self) -> Result<DemoTenant, String> {
-        let started = SimDemo.start().await?;
-        Ok(DemoTenant { request_table: Some(self.0.clone()), ..started })
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_uses_its_own_table_until_another_is_saved_and_logs_its_sign_in() {
     let dir = DataDir::new("demo-settings");
-    let (store, path) = desk_app::open_store(Ok(dir.path().to_owned())).expect("store opens");
-    let demo_table = RequestTableChoice { endpoint: "http://127.0.0.1:9/tables/stcontosorisk".into(), table: "exemptionrequests".into() };
-    let app = desk_app::Desk::new(store, path, Arc::new(DemoWithTable(demo_table.clone()))).with_secrets(Arc::new(MemorySecrets::default()));
+    let app = desk(&dir, Arc::new(MemorySecrets::default()));
     let session = app.open_demo().await.expect("the demo starts");
     let shown = app.tenant_settings().await.expect("reads");
-    assert_eq!(shown, TenantSettings { request_table: Some(demo_table), policy: TenantPolicy::default() });
+    assert_eq!(shown.policy, TenantPolicy::default());
+    let choice = shown.request_table.expect("the demo's own table");
+    assert_eq!(choice.table, "exemptionrequests");
+    assert!(choice.endpoint.ends_with("/tables/stcontosorisk"), "{}", choice.endpoint);
+    // The default is a table the demo's user can read, not just a name.
+    let table = app.connected().await.expect("session").tenant.request_table(&choice).expect("a valid choice");
+    let listed = table.list(&session.tenant_id, &RequestFilter::default()).await.expect("the demo's table answers");
+    assert!(listed.requests.is_empty() && listed.unreadable.is_empty());
+
     let own = TenantSettings { request_table: None, policy: TenantPolicy { approval: ApprovalRequirement::Always, ..Default::default() } };
     assert_eq!(app.save_tenant_settings(own.clone()).await.expect("saves"), own, "files only, by choice");
+    assert_eq!(app.tenant_settings().await.expect("reads"), own, "a saved choice wins over the default");
     let lines = app.activity(&ActivityQuery { kinds: vec![ActivityKind::SignIn], ..all() }).expect("reads");
     assert_eq!(lines.len(), 1);
     assert_eq!((lines[0].account.as_str(), lines[0].summary.as_str()), (session.account.as_str(), "Signed in: demo tenant"));
