@@ -2,10 +2,19 @@
 //! writes and deletes as one list, newest first, searched and cut in SQL.
 
 use desk_core::activity::{ActivityEntry, ActivityKind, ActivityQuery, ACTION_KINDS};
-use rusqlite::params;
+use rusqlite::functions::FunctionFlags;
+use rusqlite::{params, Connection};
 
 use crate::error::StoreError;
 use crate::Store;
+
+/// `desk_fold(text)`: the text lower-cased as Rust does it (every script, not
+/// only ASCII as SQLite's `lower`), for the Activity search.
+pub(crate) fn register_fold(conn: &Connection) -> rusqlite::Result<()> {
+    conn.create_scalar_function("desk_fold", 1, FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC, |ctx| {
+        Ok(ctx.get::<Option<String>>(0)?.map(|text| text.to_lowercase()))
+    })
+}
 
 /// The audit log's other actions, in words before their detail.
 const ACTION_WORDS: [(&str, &str); 6] = [
@@ -33,11 +42,11 @@ fn summary_sql() -> String {
 /// most `?4`. Each side walks its time index backwards and stops at `?4`
 /// matches, so only twice the limit is ever sorted; a journal item is one
 /// line, at its last change, with its outcome.
-fn query_sql() -> String {
+/// `fold` is SQLite's `lower` for ASCII text (an ASCII needle only meets
+/// ASCII letters, and `lower` runs inside SQLite with no call into Rust per row) or `desk_fold`.
+fn query_sql(fold: &str) -> String {
     let matches = |text: &str, kind: &str| {
-        format!(
-            "(?1 = '' OR instr(lower({text}), lower(?1)) > 0) AND (?2 = 0 OR {kind} IN (SELECT value FROM json_each(?3)))"
-        )
+        format!("(?1 = '' OR instr({fold}({text}), ?1) > 0) AND (?2 = 0 OR {kind} IN (SELECT value FROM json_each(?3)))")
     };
     let (kind, summary) = (kind_sql(), summary_sql());
     let outcome = "CASE WHEN action IN ('sign_in', 'sign_out', 'export_register', 'export_activity', 'grant_security_reader') THEN 'Succeeded'
@@ -96,7 +105,7 @@ fn account_only(who: String) -> String {
 
 impl Store {
     /// The lines `query` asks for, newest first: its text found anywhere in
-    /// a line (case-insensitive for ASCII letters, as SQLite's `lower`), of
+    /// a line (who, summary, outcome; case-insensitive in every script), of
     /// its kinds (all when none), at most its [`ActivityQuery::effective_limit`].
     pub fn activity(&self, query: &ActivityQuery) -> Result<Vec<ActivityEntry>, StoreError> {
         self.activity_lines(query, query.effective_limit())
@@ -106,10 +115,10 @@ impl Store {
     pub fn activity_lines(&self, query: &ActivityQuery, limit: u32) -> Result<Vec<ActivityEntry>, StoreError> {
         let kinds: Vec<&str> = query.kinds.iter().map(|k| k.as_str()).collect();
         let kinds_json = serde_json::to_string(&kinds).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let sql = query_sql();
+        let text = query.text.trim().to_lowercase();
+        let sql = query_sql(if text.is_ascii() { "lower" } else { "desk_fold" });
         let conn = self.conn()?;
         let mut statement = conn.prepare_cached(&sql)?;
-        let text = query.text.trim();
         let rows = statement.query_map(params![text, kinds.len() as i64, kinds_json, i64::from(limit)], |r| {
             Ok((
                 r.get::<_, String>(0)?,

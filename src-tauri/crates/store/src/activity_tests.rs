@@ -115,6 +115,9 @@ fn text_kinds_and_limit_narrow_the_list() {
     assert_eq!(found("", &[], 2), [ActivityKind::SignOut, ActivityKind::Other]);
     assert!(found("nothing like it", &[], 0).is_empty());
     assert_eq!(found("%", &[], 0), Vec::<ActivityKind>::new(), "a LIKE wildcard is plain text");
+    line(&store, "2026-12-01T09:06:00.000Z", "ZOË@contoso.example (oid-zoe)", "sign_in", "profile ÆRØ");
+    assert_eq!(found("zoë@", &[], 0), [ActivityKind::SignIn], "case folds beyond ASCII");
+    assert_eq!(found("ærø", &[], 0), [ActivityKind::SignIn]);
 }
 
 /// 50,000 lines (half log, half journal): the query answers the newest
