@@ -57,7 +57,9 @@ impl Desk {
         }
         let connected = self.connected().await?;
         let items = self.store.items_to_send(&apply_id, pick)?;
-        run_apply(events, self, connected, apply_id, items, None);
+        // An approved request's apply, retried or resumed, still records its outcome.
+        let after = self.request_outcome_for(&connected, &apply_id).await;
+        run_apply(events, self, connected, apply_id, items, after);
         Ok(())
     }
 

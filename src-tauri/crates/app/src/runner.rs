@@ -128,6 +128,15 @@ pub(crate) fn run_apply(
         choices.clear();
         lock(&running).remove(&apply_id);
         if let Some(after) = after {
+            // The whole apply's outcome (a retry sends only some of its writes), from the journal.
+            let end = match observer.store.apply_report(&apply_id) {
+                Ok(report) => {
+                    let ok = report.items.iter().filter(|i| i.state == ItemState::Succeeded).count();
+                    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+                    ApplyEnd { succeeded: count(ok), failed: count(report.items.len().saturating_sub(ok)), stopped: end.stopped }
+                }
+                Err(_) => end,
+            };
             after(end).await;
         }
     });

@@ -18,7 +18,7 @@ use serde_json::Value;
 use super::review::{changes_in_words, with_changes};
 use super::{approval_of, me, now_text, race, refused};
 use crate::runner::{run_apply, AfterApply, ApplyEnd};
-use crate::{AppError, Desk, Events};
+use crate::{AppError, Connected, Desk, Events};
 
 /// What the review stamped on a plan's writes: which request, and who asked.
 struct Stamp {
@@ -145,6 +145,20 @@ impl Desk {
         let items = writes.into_iter().enumerate().map(|(i, w)| (u32::try_from(i).unwrap_or(u32::MAX), w)).collect();
         run_apply(events, self, connected, apply_id.clone(), items, Some(after));
         Ok(apply_id)
+    }
+}
+
+impl Desk {
+    /// When a retried or resumed apply carries out an approved request from
+    /// the table (its writes stamped at approval), what records its outcome.
+    pub(crate) async fn request_outcome_for(&self, connected: &Connected, apply_id: &str) -> Option<AfterApply> {
+        let report = self.store.apply_report(apply_id).ok()?;
+        let writes: Vec<PlannedWrite> = report.items.into_iter().map(|i| i.write).collect();
+        let stamp = stamp_of(&writes).filter(|s| s.verified)?;
+        let settings = self.tenant_settings().await.ok()?;
+        let table = self.request_table_of(connected, &settings).ok()?;
+        let tenant = connected.identity.tenant_id.clone();
+        Some(outcome_in_table(table, tenant, stamp.request_id, me(connected), self.store.clone(), connected.who()))
     }
 }
 

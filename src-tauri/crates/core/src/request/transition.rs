@@ -22,7 +22,8 @@ impl Person {
 }
 
 impl RequestState {
-    /// Nothing more happens to a request in this state.
+    /// Decided, and any apply ended (a retry of the approver's failed writes
+    /// may still turn Partly applied or Failed into Applied).
     pub fn is_final(self) -> bool {
         matches!(
             self,
@@ -113,7 +114,8 @@ pub fn transition(request: &ExemptionRequest, action: &RequestAction, actor: &Pe
             }
             (RequestState::Pending, None)
         }
-        (RequestState::Approved, RequestAction::RecordOutcome { succeeded, failed }) => {
+        // A retry of the failed writes (or a resumed apply) records the outcome again.
+        (RequestState::Approved | RequestState::PartlyApplied | RequestState::Failed, RequestAction::RecordOutcome { succeeded, failed }) => {
             let approver = request.history.iter().rev().find(|e| e.state == RequestState::Approved).map(|e| &e.by);
             if !approver.is_some_and(|a| a.same_as(actor)) {
                 return Err(not_allowed("Only the approver's apply can record how the request was applied."));

@@ -17,8 +17,9 @@ fn approver() -> Person {
 
 fn request(state: RequestState) -> ExemptionRequest {
     let mut history = vec![RequestEvent { state: RequestState::Pending, by: requester(), at: "2026-12-01T10:00:00Z".into(), note: None }];
-    if matches!(state, RequestState::Approved) {
-        history.push(RequestEvent { state, by: approver(), at: "2026-12-01T11:00:00Z".into(), note: None });
+    if matches!(state, RequestState::Approved | RequestState::Applied | RequestState::PartlyApplied | RequestState::Failed) {
+        let approved = RequestEvent { state: RequestState::Approved, by: approver(), at: "2026-12-01T11:00:00Z".into(), note: None };
+        history.push(approved);
     }
     ExemptionRequest {
         id: "6f1c2a8e-0000-4000-8000-000000000001".into(),
@@ -74,9 +75,9 @@ fn allowed(from: RequestState, action: &RequestAction, by_requester: bool) -> Op
         (S::Pending, A::RequestChanges { .. }, false) => Some(S::ChangesRequested),
         (S::Pending | S::ChangesRequested, A::Withdraw, true) => Some(S::Withdrawn),
         (S::ChangesRequested, A::Resubmit, true) => Some(S::Pending),
-        (S::Approved, A::RecordOutcome { succeeded: 2, .. }, false) => Some(S::Applied),
-        (S::Approved, A::RecordOutcome { succeeded: 1, .. }, false) => Some(S::PartlyApplied),
-        (S::Approved, A::RecordOutcome { succeeded: 0, .. }, false) => Some(S::Failed),
+        (S::Approved | S::PartlyApplied | S::Failed, A::RecordOutcome { succeeded: 2, .. }, false) => Some(S::Applied),
+        (S::Approved | S::PartlyApplied | S::Failed, A::RecordOutcome { succeeded: 1, .. }, false) => Some(S::PartlyApplied),
+        (S::Approved | S::PartlyApplied | S::Failed, A::RecordOutcome { succeeded: 0, .. }, false) => Some(S::Failed),
         _ => None,
     }
 }
