@@ -100,18 +100,7 @@ export function ReviewPane({ source, listed, onClose }: Props) {
   const mayChange = !!data && request.state === "Pending" && data.cannotApprove === null && !own;
   return (
     <div className={styles.root} data-testid="request-review">
-      <ReviewFacts request={request} />
-      {error ? (
-        <ErrorBar
-          error={error}
-          title="Couldn't check the request again under your identity"
-          onRetry={() => void review.refetch()}
-          retrying={review.isFetching}
-        />
-      ) : null}
-      {review.isFetching ? (
-        <Spinner size="tiny" label="Checking again under your identity…" labelPosition="after" />
-      ) : null}
+      {/* What changed since it was asked, and whether the user may decide, come first. */}
       {data ? (
         <div className={mergeClasses(styles.root, current ? undefined : styles.stale)}>
           {data.differences.length > 0 ? (
@@ -138,6 +127,22 @@ export function ReviewPane({ source, listed, onClose }: Props) {
               </MessageBarBody>
             </MessageBar>
           ) : null}
+        </div>
+      ) : null}
+      <ReviewFacts request={request} />
+      {error ? (
+        <ErrorBar
+          error={error}
+          title="Couldn't check the request again under your identity"
+          onRetry={() => void review.refetch()}
+          retrying={review.isFetching}
+        />
+      ) : null}
+      {review.isFetching ? (
+        <Spinner size="tiny" label="Checking again under your identity…" labelPosition="after" />
+      ) : null}
+      {data ? (
+        <div className={mergeClasses(styles.root, current ? undefined : styles.stale)}>
           {mayChange ? (
             <ApproverChangesFields
               request={request}
