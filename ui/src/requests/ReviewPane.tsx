@@ -80,7 +80,6 @@ export function ReviewPane({ source, listed, onClose }: Props) {
         applyId={applyId}
         subscriptions={subscriptions.data ?? []}
         groups={groups.data}
-        onAnother={onClose}
         onClose={onClose}
       />
     );
