@@ -15,12 +15,13 @@ const prep = (checks: Check[], writes = 1): Preparation => ({
 describe("request rules", () => {
   test("requesting is the only way when only a permission or the tenant's policy failed, and there is a plan", () => {
     expect(requestOnly(prep([check("Permissions", "Failed"), check("Fields", "Passed")]))).toBe(true);
-    expect(requestOnly(prep([check("TenantPolicy", "Failed")]))).toBe(true);
+    expect(requestOnly(prep([check("Approval", "Failed")]))).toBe(true);
     expect(requestOnly(prep([check("Permissions", "Failed"), check("ScopeLimit", "Failed")]))).toBe(false);
     expect(requestOnly(prep([check("Permissions", "Failed")], 0))).toBe(false);
     expect(requestOnly(prep([check("Permissions", "Passed")]))).toBe(false);
     expect(mayRequest(prep([check("Permissions", "Passed")]))).toBe(true);
     expect(mayRequest(prep([check("Fields", "Failed")]))).toBe(false);
+    expect(requestOnly(prep([check("MaxExpiry", "Failed")]))).toBe(false);
   });
 
   test("a ticket is a link only when it is a web address", () => {

@@ -1,10 +1,13 @@
 import type { Check, ExemptionRequest, Preparation, RequestState } from "../ipc/bindings";
 
-/** A failed check that asking someone else can get past: the user may not
- * write (`Permissions`), or the tenant's policy demands approval. The policy's
- * check kind is named by the backend; any kind naming a policy or an approval counts. */
+/** Failed checks that asking someone else gets past: the user may not write
+ * (`Permissions`), or the tenant's policy demands approval (`Approval`, added to
+ * `CheckKind` by the requests backend; a string here until the bindings have it).
+ * A too-long expiry (`MaxExpiry`) the user fixes in the form. */
+const REQUESTABLE: ReadonlySet<string> = new Set(["Permissions", "Approval"]);
+
 export function isRequestable(check: Check): boolean {
-  return check.kind === "Permissions" || /polic|approv/i.test(check.kind);
+  return REQUESTABLE.has(check.kind);
 }
 
 const failedChecks = (p: Preparation) => p.checks.filter((c) => c.status === "Failed");

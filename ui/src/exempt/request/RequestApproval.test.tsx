@@ -173,8 +173,7 @@ describe("Request approval from the Exempt pane", () => {
   });
 
   test("the tenant's policy demanding approval makes requesting the only choice", async () => {
-    // The backend names the policy's check kind; any kind naming a policy counts.
-    const policy = { ...failed("Permissions", "This tenant requires approval for waivers"), kind: "TenantPolicy" };
+    const policy = { ...failed("Permissions", "This tenant requires approval for waivers"), kind: "Approval" };
     backend({ prepare: (d) => ({ ...preparationFor(d, [policy as Check]), blocked: true }) });
     const user = userEvent.setup();
     await fill(user);
