@@ -37,6 +37,11 @@ async function openApp({ colorScheme = "light", requests = {}, viewport } = {}) 
 
 const calls = (page, cmd) => page.evaluate((c) => window.__ipcCalls.filter((x) => x.cmd === c), cmd);
 const shot = (page, name) => page.screenshot({ path: join(ARTIFACTS, `ui-${name}.png`) });
+/** A drawer slides in: let it come to rest before a screenshot. */
+const settled = async (page, name) => {
+  await page.waitForTimeout(600);
+  await shot(page, name);
+};
 const goRequests = (page) => page.locator('xpath=//button[normalize-space()="Requests"]').click();
 const drawerOf = (page) => page.getByRole("dialog", { name: "Request" });
 
@@ -68,7 +73,7 @@ describe("requests and approvals (built UI, IPC mocked)", () => {
     assert.equal((await calls(page, "submit_request")).length, 0);
     await form.getByRole("textbox", { name: /Justification/ }).fill("The partner's gateway needs it until Q1.");
     await form.getByRole("textbox", { name: /Ticket/ }).fill("https://tickets.contoso.example/CHG-9");
-    await shot(page, "request-form-light");
+    await settled(page, "request-form-light");
     await form.getByRole("button", { name: "Send request" }).click();
     const done = drawer.getByTestId("request-done");
     await done.getByText("Request sent").waitFor();
@@ -102,7 +107,7 @@ describe("requests and approvals (built UI, IPC mocked)", () => {
     const drawer = await openRow(page, "Awaiting my decision", "legacy-partner-access");
     await drawer.getByTestId("request-differences").getByText("now exists", { exact: false }).waitFor();
     await drawer.getByTestId("review-preview").waitFor();
-    await shot(page, "request-review-light");
+    await settled(page, "request-review-light");
 
     // A later expiry than requested is refused at the field; an earlier one is reviewed again.
     const expiry = drawer.getByTestId("approver-changes").getByLabel("Expires on");
@@ -119,7 +124,7 @@ describe("requests and approvals (built UI, IPC mocked)", () => {
     const approve = (await calls(page, "approve_request")).at(-1).args;
     assert.equal(approve.requestId, "req-riley-legacy");
     assert.deepEqual(approve.changes, { expiresOn: "2026-12-31", category: null });
-    await shot(page, "request-applied-light");
+    await settled(page, "request-applied-light");
     await page.keyboard.press("Escape");
     await page.getByRole("tab", { name: "All" }).click();
     await page.getByTestId("request-row").filter({ hasText: "legacy-partner-access" }).getByText("Applied").waitFor();
@@ -159,7 +164,7 @@ describe("requests and approvals (built UI, IPC mocked)", () => {
     await drawer.getByText("Couldn't ask for changes").waitFor();
     await drawer.getByText("Someone else acted on this request first", { exact: false }).waitFor();
     assert.equal(await comment.inputValue(), "Name the partner in the description.");
-    await shot(page, "request-conflict-light");
+    await settled(page, "request-conflict-light");
     assert.deepEqual(errors, []);
     await page.close();
   });
@@ -167,6 +172,8 @@ describe("requests and approvals (built UI, IPC mocked)", () => {
   test("changes requested: the requester edits and resubmits; it is pending again", async () => {
     const { page, errors } = await openApp({ colorScheme: "dark" });
     await goRequests(page);
+    await page.getByTestId("request-row").first().waitFor();
+    await shot(page, "requests-dark");
     const drawer = await openRow(page, "My requests", "log-archive-open");
     await drawer.getByRole("button", { name: "Resubmit" }).click();
     const form = drawer.getByTestId("resubmit-form");
@@ -178,7 +185,7 @@ describe("requests and approvals (built UI, IPC mocked)", () => {
     await form.getByRole("button", { name: "Resubmit for approval" }).click();
     await form.getByText("At most 365 days from today.").waitFor();
     await form.getByText("Couldn't resubmit the request").waitFor();
-    await shot(page, "request-resubmit-dark");
+    await settled(page, "request-resubmit-dark");
     await form.getByLabel("Expires on").fill("2027-06-30");
     await form.getByRole("button", { name: "Resubmit for approval" }).click();
     await drawer.getByTestId("request-review").waitFor();
@@ -186,7 +193,7 @@ describe("requests and approvals (built UI, IPC mocked)", () => {
     const sent = (await calls(page, "resubmit_request")).at(-1).args;
     assert.equal(sent.ticket, "CHG-3001");
     assert.equal(sent.draft.name, "log-archive-open");
-    await shot(page, "request-review-dark");
+    await settled(page, "request-review-dark");
     assert.deepEqual(errors, []);
     await page.close();
   });
@@ -198,7 +205,7 @@ describe("requests and approvals (built UI, IPC mocked)", () => {
     const drawer = drawerOf(page);
     await drawer.getByTestId("requester-unverified").waitFor();
     await drawer.getByText("kim.ng@contoso.example (as the file states it)").waitFor();
-    await shot(page, "request-file-light");
+    await settled(page, "request-file-light");
     await drawer.getByRole("button", { name: "Close" }).click();
     await drawer.waitFor({ state: "detached" });
 
@@ -242,11 +249,14 @@ describe("requests and approvals (built UI, IPC mocked)", () => {
     assert.deepEqual(saved.policy, { approval: "Waivers", maxExpiryDays: 365, ticketRequired: true });
     assert.equal(saved.requestTable.table, "exemptionrequests2");
     await shot(page, "settings-requests-960");
+    await page.emulateMedia({ colorScheme: "dark" });
+    await shot(page, "settings-requests-960-dark");
+    await page.emulateMedia({ colorScheme: "light" });
     await goRequests(page);
     await page.getByTestId("request-row").first().waitFor();
     await shot(page, "requests-960");
     await openRow(page, "Awaiting my decision", "legacy-partner-access");
-    await shot(page, "request-review-960");
+    await settled(page, "request-review-960");
     assert.deepEqual(errors, []);
     await page.close();
   });
