@@ -13,14 +13,20 @@ const BOM: &str = "\u{feff}";
 
 /// Spreadsheets run a cell starting with one of these as a formula (CSV
 /// injection); OWASP adds tab and carriage return, which some read the same way.
-const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+pub(crate) const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Whether a spreadsheet would run `text` as a formula once any `'` the
+/// user wrote before it is looked past: the guard and the import's unguarding
+/// both decide by this, so every text survives the round trip (`''\r` too).
+pub(crate) fn formula_behind_quotes(text: &str) -> bool {
+    text.trim_start_matches('\'').starts_with(FORMULA_STARTS)
+}
 
 /// A cell a spreadsheet would run as a formula, with a leading `'` so it
 /// shows as text; the import takes it off again.
 pub fn guard_formula(text: &str) -> String {
-    // A `'` the user wrote before such a character is guarded too, so the import's unguarding gives it back.
-    let quoted = text.strip_prefix('\'').is_some_and(|rest| rest.starts_with(FORMULA_STARTS));
-    if text.starts_with(FORMULA_STARTS) || quoted {
+    // `'`s the user wrote before such a character are guarded too, so the import's unguarding gives them back.
+    if formula_behind_quotes(text) {
         format!("'{text}")
     } else {
         text.to_owned()

@@ -28,12 +28,11 @@ impl KnownRecommendations {
 }
 
 /// The cell as the user meant it: the leading `'` the export's formula
-/// guard put before `=`, `+`, `-`, `@`, tab or carriage return (or before a
-/// `'` the user wrote there) taken off.
+/// guard put before `=`, `+`, `-`, `@`, tab or carriage return (or before
+/// `'`s the user wrote there) taken off.
 pub fn unguard_formula(text: &str) -> &str {
-    let formula = |t: &str| t.starts_with(['=', '+', '-', '@', '\t', '\r']);
     match text.strip_prefix('\'') {
-        Some(rest) if formula(rest) || rest.strip_prefix('\'').is_some_and(formula) => rest,
+        Some(rest) if super::export::formula_behind_quotes(rest) => rest,
         _ => text,
     }
 }
