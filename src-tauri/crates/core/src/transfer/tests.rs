@@ -117,6 +117,10 @@ fn cells_spreadsheets_would_run_get_a_quote_and_the_import_takes_it_off() {
     assert_eq!(guard_formula("plain"), "plain");
     assert_eq!(unguard_formula(&guard_formula("'=on purpose")), "'=on purpose");
     assert_eq!(unguard_formula("'quoted on purpose"), "'quoted on purpose");
+    // Quotes the user wrote before a formula character, however many, come back as written.
+    for text in ["''\r", "''=x", "'''+1", "''plain"] {
+        assert_eq!(unguard_formula(&guard_formula(text)), text);
+    }
 }
 
 #[test]
