@@ -32,14 +32,11 @@ pub async fn save_path(app: &AppHandle, file_name: &str) -> Result<Option<String
 /// A request file to open; `None` when cancelled.
 pub async fn open_path(app: &AppHandle) -> Result<Option<String>, ErrorPayload> {
     let (tx, rx) = tokio::sync::oneshot::channel();
-    app.dialog()
-        .file()
-        .set_title("Open a request to review")
-        .add_filter(LABEL, &[EXTENSION])
-        .add_filter("All files", &["*"])
-        .pick_file(move |picked| {
+    app.dialog().file().set_title("Open a request to review").add_filter(LABEL, &[EXTENSION]).add_filter("All files", &["*"]).pick_file(
+        move |picked| {
             let _ = tx.send(picked);
-        });
+        },
+    );
     let picked = rx.await.map_err(|_| failure("The file picker closed unexpectedly."))?;
     match picked.map(|p| p.into_path()) {
         None => Ok(None),

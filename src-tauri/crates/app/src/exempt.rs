@@ -6,7 +6,7 @@ use chrono::Utc;
 use desk_azure::{AzureError, Prepared};
 use desk_core::apply::Preparation;
 use desk_core::checks::blocks;
-use desk_core::choice::ChoiceKey;
+use desk_core::choice::{decide_with, ChoiceKey, Planning};
 use desk_core::exemption::ExemptionDraft;
 use desk_core::plan::Requester;
 use desk_core::request::{policy_checks, PolicyUse};
@@ -42,7 +42,10 @@ impl Desk {
         let tenant = &connected.tenant;
         let gather = || async { Ok::<_, AppError>(desk_azure::caught(tenant.gather(&draft.recommendation_key, &draft.scope)).await?) };
         let facts = self.choices.facts(&connected.choice_session(), ChoiceKey::of(&draft.recommendation_key, &draft.scope), gather).await?;
-        let mut prepared = Prepared::decide(&draft, &facts, &requester);
+        // Planned even when the user may not write it: the preview then shows what
+        // an approver would be asked to write, and the plan stays blocked (unsendable) here.
+        let decision = decide_with(&draft, &facts, &requester, Utc::now(), Vec::new(), Planning::Request);
+        let mut prepared = Prepared { checks: decision.checks, writes: decision.writes.map_err(AzureError::from) };
         // The tenant's policy (approval required, the longest expiry) holds for a direct Create too.
         let policy = self.tenant_settings().await?.policy;
         prepared.checks.extend(policy_checks(&draft, None, &policy, PolicyUse::Create, Utc::now().date_naive()));

@@ -64,7 +64,8 @@ fn endpoint(raw: &str) -> Result<String, String> {
     if raw.len() > ENDPOINT_MAX {
         return Err(format!("The endpoint is longer than {ENDPOINT_MAX} characters."));
     }
-    let url = Url::parse(raw).map_err(|e| format!("\"{raw}\" is not a full URL ({e}); enter e.g. https://contosorisk.table.core.windows.net."))?;
+    let url = Url::parse(raw)
+        .map_err(|e| format!("\"{raw}\" is not a full URL ({e}); enter e.g. https://contosorisk.table.core.windows.net."))?;
     if !url.username().is_empty() || url.password().is_some() {
         return Err("The endpoint must not hold a user name or password; the app signs in with your Entra account.".into());
     }
@@ -110,7 +111,10 @@ pub fn validate_tenant_settings(settings: TenantSettings) -> Result<TenantSettin
         RequestTableChoice { endpoint, table }
     });
     if let Some(days) = settings.policy.max_expiry_days.filter(|d| !(1..=MAX_EXPIRY_DAYS_LIMIT).contains(d)) {
-        problems.push(FieldProblem::new(FIELD_MAX_EXPIRY, format!("The maximum expiry must be 1 to {MAX_EXPIRY_DAYS_LIMIT} days; {days} is not.")));
+        problems.push(FieldProblem::new(
+            FIELD_MAX_EXPIRY,
+            format!("The maximum expiry must be 1 to {MAX_EXPIRY_DAYS_LIMIT} days; {days} is not."),
+        ));
     }
     if problems.is_empty() {
         Ok(TenantSettings { request_table, policy: settings.policy })
@@ -159,7 +163,8 @@ mod tests {
 
     #[test]
     fn good_settings_are_saved_trimmed() {
-        let saved = validate_tenant_settings(with_table(" https://contosorisk.table.core.windows.net/ ", " exemptionRequests1 ")).expect("valid");
+        let saved =
+            validate_tenant_settings(with_table(" https://contosorisk.table.core.windows.net/ ", " exemptionRequests1 ")).expect("valid");
         let choice = saved.request_table.expect("a table");
         assert_eq!(choice.endpoint, "https://contosorisk.table.core.windows.net");
         assert_eq!(choice.table, "exemptionRequests1");
@@ -192,7 +197,9 @@ mod tests {
             assert_eq!(table(bad), [FIELD_TABLE], "{bad:?}");
         }
         assert!(table(&"a".repeat(63)).is_empty());
-        let expiry = |days| fields(TenantSettings { policy: TenantPolicy { max_expiry_days: Some(days), ..Default::default() }, ..Default::default() });
+        let expiry = |days| {
+            fields(TenantSettings { policy: TenantPolicy { max_expiry_days: Some(days), ..Default::default() }, ..Default::default() })
+        };
         assert_eq!(expiry(0), [FIELD_MAX_EXPIRY]);
         assert_eq!(expiry(3651), [FIELD_MAX_EXPIRY]);
         assert!(expiry(1).is_empty());

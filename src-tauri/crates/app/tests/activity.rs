@@ -74,7 +74,10 @@ async fn sign_in_writes_and_sign_out_are_logged_with_the_account_and_exported_as
     assert!(csv.contains(",Sign-in,") && csv.contains(",Sign-out,") && csv.contains(",Write,"), "{csv}");
     let refused = app.export_activity(&all(), "relative.csv").expect_err("a relative path is refused");
     assert_eq!(refused.code(), ErrorCode::InvalidRequest);
-    assert_eq!(app.activity(&all()).expect("reads")[0].summary, format!("Exported the activity: {} lines as csv to {written}", lines.len()));
+    assert_eq!(
+        app.activity(&all()).expect("reads")[0].summary,
+        format!("Exported the activity: {} lines as csv to {written}", lines.len())
+    );
 
     // The secret the sign-in used is in no line, no export, nowhere in the database.
     assert!(!csv.contains(&secret));
@@ -110,7 +113,8 @@ async fn each_profile_keeps_its_tenant_settings_and_wrong_ones_are_refused_by_fi
     let refused = app.save_tenant_settings(wrong).await.expect_err("refused");
     let payload = refused.payload();
     assert_eq!(payload.code, ErrorCode::InvalidRequest);
-    let fields: Vec<&str> = payload.details.as_ref().and_then(|d| d.as_array()).expect("field list").iter().filter_map(|f| f["field"].as_str()).collect();
+    let fields: Vec<&str> =
+        payload.details.as_ref().and_then(|d| d.as_array()).expect("field list").iter().filter_map(|f| f["field"].as_str()).collect();
     assert_eq!(fields, [FIELD_ENDPOINT, FIELD_TABLE, FIELD_MAX_EXPIRY]);
     assert_eq!(app.tenant_settings().await.expect("reads"), saved, "nothing is saved from a refused form");
 

@@ -89,6 +89,13 @@ async fn a_reader_asks_someone_else_approves_and_azure_records_both() {
     assert!(approver.request_news(&mut approver_seen).await.expect("news").is_empty());
     assert!(reader.request_news(&mut reader_seen).await.expect("news").is_empty());
 
+    // The reader's preview shows what an approver would write, and cannot be sent by the reader.
+    let mut preview = draft(&[PRODUCTION], SECURE_TRANSFER, "asked-by-riley");
+    preview.category = Some(ExemptionCategory::Waiver);
+    let preview = reader.prepare_exemption(preview).await.expect("prepares");
+    assert!(preview.blocked && !preview.writes.is_empty(), "{preview:?}");
+    assert!(reader.apply_plan(Arc::new(Recorder::default()), &preview.plan_id).await.is_err(), "a blocked plan is never sent");
+
     // The reader may not write: the plan is made anyway, and the request stored.
     let request = ask(&reader, "asked-by-riley").await;
     assert_eq!(request.state, RequestState::Pending);
@@ -103,7 +110,8 @@ async fn a_reader_asks_someone_else_approves_and_azure_records_both() {
     // The requester cannot approve it, even with a plan id of their own.
     let own = reader.review_request(&request.id, ApproverChanges::default()).await.expect("reviews");
     assert!(own.cannot_approve.as_deref().is_some_and(|w| w.contains("your own request")), "{:?}", own.cannot_approve);
-    let refused = reader.approve_request(Arc::new(Recorder::default()), &request.id, &own.preparation.plan_id, ApproverChanges::default()).await;
+    let refused =
+        reader.approve_request(Arc::new(Recorder::default()), &request.id, &own.preparation.plan_id, ApproverChanges::default()).await;
     assert!(refused.is_err());
 
     // The approver hears of it once; the reader is not told of their own request.
@@ -130,7 +138,8 @@ async fn a_reader_asks_someone_else_approves_and_azure_records_both() {
     assert!(report.items.iter().all(|i| i.state == desk_core::apply::ItemState::Succeeded));
 
     // What Azure recorded: the request and both people, and the approver's token made the PUT.
-    let puts: Vec<Value> = exemption_writes(&world).await.into_iter().filter(|p| p["path"].as_str().is_some_and(|s| s.contains("asked-by-riley"))).collect();
+    let puts: Vec<Value> =
+        exemption_writes(&world).await.into_iter().filter(|p| p["path"].as_str().is_some_and(|s| s.contains("asked-by-riley"))).collect();
     assert_eq!(puts.len(), review.preparation.writes.len());
     for put in &puts {
         let metadata = &put["body"]["properties"]["metadata"];
@@ -146,7 +155,10 @@ async fn a_reader_asks_someone_else_approves_and_azure_records_both() {
     // The register shows who asked and who approved.
     let register = approver.exemption_register("requests-register", &desk_app::Unwatched).await.expect("register");
     let row = register.iter().find(|e| e.exemption.name == "asked-by-riley").expect("the written exemption is in the register");
-    assert_eq!((row.requested_by.as_deref(), row.approved_by.as_deref(), row.ticket.as_deref()), (Some(READER), Some(MANAGER), Some("CHG-42")));
+    assert_eq!(
+        (row.requested_by.as_deref(), row.approved_by.as_deref(), row.ticket.as_deref()),
+        (Some(READER), Some(MANAGER), Some("CHG-42"))
+    );
     assert_eq!(row.created_by.as_deref(), Some(MANAGER), "systemData.createdBy is the approver");
 
     // The reader hears of the decision.
@@ -208,7 +220,8 @@ async fn withdrawn_rejected_and_sent_back_requests_go_only_where_the_rules_allow
     let review = approver.review_request(&withdrawn.id, ApproverChanges::default()).await.expect("reviews");
     assert!(approver.withdraw_request(&withdrawn.id).await.is_err(), "only the requester withdraws");
     assert_eq!(reader.withdraw_request(&withdrawn.id).await.expect("withdraws").state, RequestState::Withdrawn);
-    let late = approver.approve_request(Arc::new(Recorder::default()), &withdrawn.id, &review.preparation.plan_id, ApproverChanges::default());
+    let late =
+        approver.approve_request(Arc::new(Recorder::default()), &withdrawn.id, &review.preparation.plan_id, ApproverChanges::default());
     assert_eq!(code(late.await.expect_err("withdrawn")).0, "invalid_request");
     let again = approver.review_request(&withdrawn.id, ApproverChanges::default()).await.expect("reviews");
     assert!(again.cannot_approve.as_deref().is_some_and(|w| w.contains("withdrawn")));
@@ -274,7 +287,11 @@ async fn a_request_file_is_reviewed_and_approved_with_its_requester_unverified()
     let shorter = ApproverChanges { expires_on: Some("2029-12-31".into()), category: None };
     let review = approver.review_request(&opened.request.id, shorter).await.expect("reviews again");
     assert!(!review.request.requester_verified);
-    assert!(review.preparation.writes.iter().all(|w| w.body["properties"]["expiresOn"].as_str().is_some_and(|e| e.starts_with("2029-12-31"))));
+    assert!(review
+        .preparation
+        .writes
+        .iter()
+        .all(|w| w.body["properties"]["expiresOn"].as_str().is_some_and(|e| e.starts_with("2029-12-31"))));
     assert_eq!(review.cannot_approve, None, "{:?}", review.preparation.checks);
     let apply_id = approver
         .approve_request(Arc::new(Recorder::default()), &review.request.id, &review.preparation.plan_id, ApproverChanges::default())
@@ -283,7 +300,8 @@ async fn a_request_file_is_reviewed_and_approved_with_its_requester_unverified()
     until("the apply ends", || !approver.is_running(&apply_id)).await;
     let again = approver.review_request(&review.request.id, ApproverChanges::default()).await.expect("reviews");
     assert!(again.cannot_approve.as_deref().is_some_and(|w| w.contains("approved")), "approved once: {:?}", again.cannot_approve);
-    let puts: Vec<Value> = exemption_writes(&world).await.into_iter().filter(|p| p["path"].as_str().is_some_and(|s| s.contains("from-a-file"))).collect();
+    let puts: Vec<Value> =
+        exemption_writes(&world).await.into_iter().filter(|p| p["path"].as_str().is_some_and(|s| s.contains("from-a-file"))).collect();
     assert!(!puts.is_empty());
     for put in &puts {
         let metadata = &put["body"]["properties"]["metadata"];
@@ -295,7 +313,8 @@ async fn a_request_file_is_reviewed_and_approved_with_its_requester_unverified()
 
     // Another file request is rejected: recorded in the approver's log, nothing written.
     let path = dir_r.path().join("second").display().to_string();
-    let second = reader.save_request_file(draft(&[PRODUCTION], SECURE_TRANSFER, "second-file"), "Again".into(), None, &path).await.expect("saved");
+    let second =
+        reader.save_request_file(draft(&[PRODUCTION], SECURE_TRANSFER, "second-file"), "Again".into(), None, &path).await.expect("saved");
     let opened = approver.review_request_file(&second, ApproverChanges::default()).await.expect("reviews");
     let rejected = approver.reject_request(&opened.request.id, "Not without a ticket".into()).await.expect("rejects");
     assert_eq!(rejected.state, RequestState::Rejected);

@@ -45,10 +45,13 @@ pub fn read_request_file(bytes: &[u8], tenant_id: &str) -> Result<ExemptionReque
     if bytes.len() > REQUEST_FILE_BYTES_MAX {
         return Err(refused("This file is larger than 1 MiB; it is not a request file."));
     }
-    let value: Value = serde_json::from_slice(bytes).map_err(|e| refused(format!("This file is not a request file (not valid JSON: {e}).")))?;
+    let value: Value =
+        serde_json::from_slice(bytes).map_err(|e| refused(format!("This file is not a request file (not valid JSON: {e}).")))?;
     match value.get("schemaVersion").and_then(Value::as_u64) {
         Some(v) if v == u64::from(REQUEST_FILE_SCHEMA_VERSION) => {}
-        Some(v) => return Err(refused(format!("This request file has schema version {v}; this app reads version {REQUEST_FILE_SCHEMA_VERSION}."))),
+        Some(v) => {
+            return Err(refused(format!("This request file has schema version {v}; this app reads version {REQUEST_FILE_SCHEMA_VERSION}.")))
+        }
         None => return Err(refused("This file has no schemaVersion; it is not a request file.")),
     }
     let file: RequestFile = serde_json::from_value(value.clone()).map_err(|e| refused(format!("This request file is not valid: {e}.")))?;
@@ -57,7 +60,8 @@ pub fn read_request_file(bytes: &[u8], tenant_id: &str) -> Result<ExemptionReque
         return Err(refused(format!("This request file has a field this app does not know: {path}.")));
     }
     let mut request = file.request;
-    if request.writes.len() > REQUEST_FILE_ITEMS_MAX || request.checks.len() > REQUEST_FILE_ITEMS_MAX || request.history.len() > HISTORY_MAX {
+    if request.writes.len() > REQUEST_FILE_ITEMS_MAX || request.checks.len() > REQUEST_FILE_ITEMS_MAX || request.history.len() > HISTORY_MAX
+    {
         return Err(refused("This request file holds more writes, checks or history than a request can."));
     }
     if request.writes.is_empty() {
@@ -83,9 +87,8 @@ pub fn read_request_file(bytes: &[u8], tenant_id: &str) -> Result<ExemptionReque
 fn uuid_shaped(id: &str) -> Option<()> {
     let parts: Vec<&str> = id.split('-').collect();
     let lengths = [8, 4, 4, 4, 12];
-    (parts.len() == lengths.len()
-        && parts.iter().zip(lengths).all(|(p, n)| p.len() == n && p.chars().all(|c| c.is_ascii_hexdigit())))
-    .then_some(())
+    (parts.len() == lengths.len() && parts.iter().zip(lengths).all(|(p, n)| p.len() == n && p.chars().all(|c| c.is_ascii_hexdigit())))
+        .then_some(())
 }
 
 /// The first key of `input` (by its path) that reading and writing it again
@@ -173,7 +176,8 @@ mod tests {
         assert!(refusal(&vec![b' '; REQUEST_FILE_BYTES_MAX + 1]).contains("larger than 1 MiB"));
         assert!(refusal(b"not json").contains("not valid JSON"));
         assert!(refusal(&edited(|v| v["schemaVersion"] = json!(2))).contains("schema version 2"));
-        assert!(refusal(&edited(|v| v.as_object_mut().expect("as built").remove("schemaVersion").map(drop).unwrap_or(()))).contains("no schemaVersion"));
+        assert!(refusal(&edited(|v| v.as_object_mut().expect("as built").remove("schemaVersion").map(drop).unwrap_or(())))
+            .contains("no schemaVersion"));
         assert!(refusal(&edited(|v| v["request"]["tenantId"] = json!("fabrikam"))).contains("tenant fabrikam"));
         assert!(refusal(&edited(|v| v["request"]["state"] = json!("Approved"))).contains("only a pending request"));
         assert!(refusal(&edited(|v| v["request"]["id"] = json!("../../etc"))).contains("not a UUID"));

@@ -423,7 +423,10 @@ pub async fn table_entities(State(app): State<Arc<App>>, Path((account, table)):
         return sim_error(StatusCode::NOT_FOUND, format!("no table '{table}' in storage account '{account}'"));
     };
     let url = format!("{}/{}", crate::tables::endpoint(&app.base_url, &account), t.name);
-    let value: Vec<Value> =
-        t.entities.values().map(|e| Value::Object(crate::tables::entity::to_json(e, crate::tables::entity::Metadata::Full, &url, None))).collect();
+    let value: Vec<Value> = t
+        .entities
+        .values()
+        .map(|e| Value::Object(crate::tables::entity::to_json(e, crate::tables::entity::Metadata::Full, &url, None)))
+        .collect();
     axum::Json(json!({ "value": value })).into_response()
 }

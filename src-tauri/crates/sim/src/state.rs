@@ -465,10 +465,7 @@ pub const STORAGE_AUDIENCE: &str = "https://storage.azure.com";
 /// Is this string Azure Storage's resource (its URI, with or without the
 /// trailing slash, or its application id)?
 pub fn is_storage_audience(aud: &str) -> bool {
-    matches!(
-        aud.trim_end_matches('/').to_ascii_lowercase().as_str(),
-        "https://storage.azure.com" | "e406a681-f3d4-42a8-90b6-c2b029497af1"
-    )
+    matches!(aud.trim_end_matches('/').to_ascii_lowercase().as_str(), "https://storage.azure.com" | "e406a681-f3d4-42a8-90b6-c2b029497af1")
 }
 
 /// Is this string an audience Microsoft Graph accepts (its URI, with or

@@ -91,9 +91,8 @@ async fn entra_issues_storage_tokens_in_the_v1_shape() {
     // `//.default` (the v1 form) gives the same audience; ARM tokens are unchanged.
     let (id, secret) = env.sp("exemption-desk-ci");
     for scope in ["https://storage.azure.com//.default", "https://storage.azure.com/.default"] {
-        let r = env
-            .token_form(&[("grant_type", "client_credentials"), ("client_id", &id), ("client_secret", &secret), ("scope", scope)])
-            .await;
+        let r =
+            env.token_form(&[("grant_type", "client_credentials"), ("client_id", &id), ("client_secret", &secret), ("scope", scope)]).await;
         let v: Value = r.json().await.expect("json");
         assert_eq!(claims(v["access_token"].as_str().expect("at"))["aud"], "https://storage.azure.com", "{scope}");
     }
@@ -162,7 +161,15 @@ async fn entities_insert_get_update_merge_delete() {
 
     let r = call(&env, &t, "POST", &format!("/{TABLE}"), Some(entity.clone()), &[]).await;
     assert_eq!((r.status, r.code()), (StatusCode::CONFLICT, Some("EntityAlreadyExists")));
-    let r = call(&env, &t, "POST", &format!("/{TABLE}"), Some(json!({"PartitionKey": "tenant", "RowKey": "req-2"})), &[("prefer", "return-no-content")]).await;
+    let r = call(
+        &env,
+        &t,
+        "POST",
+        &format!("/{TABLE}"),
+        Some(json!({"PartitionKey": "tenant", "RowKey": "req-2"})),
+        &[("prefer", "return-no-content")],
+    )
+    .await;
     assert_eq!(r.status, 204);
     assert!(r.header("etag").is_some());
 
@@ -193,7 +200,15 @@ async fn entities_insert_get_update_merge_delete() {
     let r = call(&env, &t, "GET", &entity_path("tenant", "req-1"), None, &[]).await;
     assert_eq!((r.body["State"].as_str(), r.body.get("Count")), (Some("Applied"), None));
     // POST with X-HTTP-Method: MERGE is a merge.
-    let r = call(&env, &t, "POST", &entity_path("tenant", "req-1"), Some(json!({"Count": 4})), &[("if-match", "*"), ("x-http-method", "MERGE")]).await;
+    let r = call(
+        &env,
+        &t,
+        "POST",
+        &entity_path("tenant", "req-1"),
+        Some(json!({"Count": 4})),
+        &[("if-match", "*"), ("x-http-method", "MERGE")],
+    )
+    .await;
     assert_eq!(r.status, 204);
 
     // Without If-Match, PUT and MERGE are upserts (as Azure does); with it, a missing entity is 404.
@@ -213,7 +228,8 @@ async fn entities_insert_get_update_merge_delete() {
     assert_eq!((r.status, r.code()), (StatusCode::NOT_FOUND, Some("ResourceNotFound")));
 
     // The control endpoint shows what is stored, with ETags.
-    let v: Value = env.http.get(format!("{}/_sim/tables/{ACCOUNT}/{TABLE}", env.base)).send().await.expect("get").json().await.expect("json");
+    let v: Value =
+        env.http.get(format!("{}/_sim/tables/{ACCOUNT}/{TABLE}", env.base)).send().await.expect("get").json().await.expect("json");
     let rows: Vec<&str> = v["value"].as_array().expect("value").iter().filter_map(|e| e["RowKey"].as_str()).collect();
     assert_eq!(rows, ["req-2", "req-9"]);
     assert!(v["value"][0]["odata.etag"].is_string());
@@ -224,7 +240,8 @@ async fn entities_insert_get_update_merge_delete() {
 async fn two_updates_with_one_etag_exactly_one_wins() {
     let env = start().await;
     let (morgan, riley) = (storage_token(&env, MORGAN).await, storage_token(&env, RILEY).await);
-    let r = call(&env, &riley, "POST", &format!("/{TABLE}"), Some(json!({"PartitionKey": "t", "RowKey": "race", "State": "Pending"})), &[]).await;
+    let r = call(&env, &riley, "POST", &format!("/{TABLE}"), Some(json!({"PartitionKey": "t", "RowKey": "race", "State": "Pending"})), &[])
+        .await;
     let etag = r.header("etag").expect("etag");
     let (path, cond) = (entity_path("t", "race"), [("if-match", etag.as_str())]);
     let a = call(&env, &morgan, "MERGE", &path, Some(json!({"State": "Approved"})), &cond);
@@ -250,7 +267,9 @@ async fn queries_filter_select_and_page() {
     call(&env, &t, "POST", &format!("/{TABLE}"), Some(json!({"PartitionKey": "other", "RowKey": "req-00", "State": "Pending"})), &[]).await;
 
     let q = |f: &str| format!("/{TABLE}()?$filter={}", urlencode(f));
-    let rows = |r: &Resp| r.body["value"].as_array().expect("value").iter().map(|e| e["RowKey"].as_str().unwrap_or("").to_string()).collect::<Vec<_>>();
+    let rows = |r: &Resp| {
+        r.body["value"].as_array().expect("value").iter().map(|e| e["RowKey"].as_str().unwrap_or("").to_string()).collect::<Vec<_>>()
+    };
     let r = call(&env, &t, "GET", &q("PartitionKey eq 'contoso' and State eq 'Pending'"), None, &[]).await;
     assert_eq!(rows(&r), ["req-00", "req-02", "req-04", "req-06"]);
     let r = call(&env, &t, "GET", &q("PartitionKey eq 'contoso' and RowKey gt 'req-02' and RowKey le 'req-04'"), None, &[]).await;
@@ -427,7 +446,8 @@ async fn the_register_account_is_an_arm_resource_with_data_role_assignments() {
     let env = start().await;
     let arm = env.user_access(MORGAN).await;
     let id = format!("/subscriptions/{SHARED}/resourceGroups/rg-shared-governance/providers/Microsoft.Storage/storageAccounts/{ACCOUNT}");
-    let (s, v) = env.get(&arm, &format!("/subscriptions/{SHARED}/resourceGroups/rg-shared-governance/resources?api-version=2021-04-01")).await;
+    let (s, v) =
+        env.get(&arm, &format!("/subscriptions/{SHARED}/resourceGroups/rg-shared-governance/resources?api-version=2021-04-01")).await;
     assert_eq!(s, 200, "{v}");
     assert!(v["value"].as_array().expect("value").iter().any(|r| r["id"].as_str().is_some_and(|i| i.eq_ignore_ascii_case(&id))), "{v}");
     let (s, v) =
@@ -475,12 +495,22 @@ async fn official_examples_replay() {
     let ex = example("TableGet.json");
     let r = call(&env, &t, "GET", "/Tables?$filter=TableName%20eq%20'mytable'", None, &full).await;
     assert_eq!(keys(&r.body), keys(&ex["responses"]["200"]["body"]));
-    assert_eq!(r.body["value"], ex["responses"]["200"]["body"]["value"].as_array().map(|v| v.iter().map(|t| {
-        let mut t = t.clone();
-        t["odata.id"] = json!(format!("{}/Tables('mytable')", env.sim.table_endpoint(ACCOUNT)));
-        t["odata.type"] = json!(format!("{ACCOUNT}.Tables"));
-        t
-    }).collect::<Vec<_>>()).map(Value::Array).expect("value"));
+    assert_eq!(
+        r.body["value"],
+        ex["responses"]["200"]["body"]["value"]
+            .as_array()
+            .map(|v| v
+                .iter()
+                .map(|t| {
+                    let mut t = t.clone();
+                    t["odata.id"] = json!(format!("{}/Tables('mytable')", env.sim.table_endpoint(ACCOUNT)));
+                    t["odata.type"] = json!(format!("{ACCOUNT}.Tables"));
+                    t
+                })
+                .collect::<Vec<_>>())
+            .map(Value::Array)
+            .expect("value")
+    );
 
     call(&env, &t, "POST", "/Tables", Some(json!({"TableName": "Customers"})), &[]).await;
     let ex = example("TableInsertEntity.json");
@@ -499,7 +529,12 @@ async fn official_examples_replay() {
 
     let ex = example("TableUpdateEntity.json");
     let p = &ex["parameters"];
-    let path = format!("/{}(PartitionKey='{}',RowKey='{}')", p["table"].as_str().expect("t"), p["partitionKey"].as_str().expect("pk"), p["rowKey"].as_str().expect("rk"));
+    let path = format!(
+        "/{}(PartitionKey='{}',RowKey='{}')",
+        p["table"].as_str().expect("t"),
+        p["partitionKey"].as_str().expect("pk"),
+        p["rowKey"].as_str().expect("rk")
+    );
     let r = call(&env, &t, "PUT", &path, Some(p["tableEntityProperties"].clone()), &[]).await;
     assert_eq!(r.status.as_u16().to_string(), ex["responses"].as_object().expect("r").keys().next().expect("status").as_str());
 

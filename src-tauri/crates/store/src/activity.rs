@@ -49,7 +49,8 @@ fn query_sql(fold: &str) -> String {
         format!("(?1 = '' OR instr({fold}({text}), ?1) > 0) AND (?2 = 0 OR {kind} IN (SELECT value FROM json_each(?3)))")
     };
     let (kind, summary) = (kind_sql(), summary_sql());
-    let outcome = "CASE WHEN action IN ('sign_in', 'sign_out', 'export_register', 'export_activity', 'grant_security_reader') THEN 'Succeeded'
+    let outcome =
+        "CASE WHEN action IN ('sign_in', 'sign_out', 'export_register', 'export_activity', 'grant_security_reader') THEN 'Succeeded'
                         WHEN action = 'apply' AND instr(detail, ' stopped: ') > 0 THEN 'Stopped'
                         WHEN action = 'apply' THEN 'Finished'
                         WHEN action IN ('request', 'decision') THEN ''

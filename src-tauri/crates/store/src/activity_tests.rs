@@ -33,7 +33,11 @@ fn line(store: &Store, at: &str, account: &str, action: &str, detail: &str) {
 }
 
 fn at_time(store: &Store, apply_id: &str, at: &str) {
-    store.conn().expect("open").execute("UPDATE apply_items SET updated_at = ?2 WHERE apply_id = ?1", params![apply_id, at]).expect("dates");
+    store
+        .conn()
+        .expect("open")
+        .execute("UPDATE apply_items SET updated_at = ?2 WHERE apply_id = ?1", params![apply_id, at])
+        .expect("dates");
 }
 
 fn query(text: &str, kinds: &[ActivityKind], limit: u32) -> ActivityQuery {
@@ -44,9 +48,17 @@ fn query(text: &str, kinds: &[ActivityKind], limit: u32) -> ActivityQuery {
 fn small_log() -> Store {
     let store = Store::in_memory().expect("opens");
     line(&store, "2026-12-01T09:00:00.000Z", "ann@contoso.example (oid-ann)", "sign_in", "profile contoso (Azure)");
-    line(&store, "2026-12-01T09:01:00.000Z", "ann@contoso.example (oid-ann)", "request", "Asked for approval of request r-1: waiver-1 (ticket CHG-7)");
+    line(
+        &store,
+        "2026-12-01T09:01:00.000Z",
+        "ann@contoso.example (oid-ann)",
+        "request",
+        "Asked for approval of request r-1: waiver-1 (ticket CHG-7)",
+    );
     line(&store, "2026-12-01T09:02:00.000Z", "bob@contoso.example (oid-bob)", "decision", "Approved request r-1 of ann@contoso.example");
-    store.record_apply("apply-1", "k", "bob@contoso.example", &[write("waiver-1", WriteMethod::Put), write("old", WriteMethod::Delete)]).expect("records");
+    store
+        .record_apply("apply-1", "k", "bob@contoso.example", &[write("waiver-1", WriteMethod::Put), write("old", WriteMethod::Delete)])
+        .expect("records");
     store.set_item_state("apply-1", 0, ItemState::Succeeded, 1, None).expect("state");
     store.set_item_state("apply-1", 1, ItemState::Failed, 3, Some("AuthorizationFailed: no delete")).expect("state");
     at_time(&store, "apply-1", "2026-12-01T09:03:00.000Z");
@@ -94,7 +106,13 @@ fn a_decisions_outcome_is_read_from_its_sentence() {
     let store = Store::in_memory().expect("opens");
     line(&store, "2026-12-01T10:00:00.000Z", "bob (b)", "decision", "Request r-2 (Storage) is now Rejected: no compensating control");
     line(&store, "2026-12-01T10:01:00.000Z", "bob (b)", "decision", "Request r-3 is now Partly applied (2 of 3 writes)");
-    line(&store, "2026-12-01T10:02:00.000Z", "ann (a)", "request", "Saved request r-4 (Storage at Production) as /tmp/r.exemption-request.json");
+    line(
+        &store,
+        "2026-12-01T10:02:00.000Z",
+        "ann (a)",
+        "request",
+        "Saved request r-4 (Storage at Production) as /tmp/r.exemption-request.json",
+    );
     line(&store, "2026-12-01T10:03:00.000Z", "bob (b)", "decision", "something else entirely");
     let outcomes: Vec<String> = store.activity(&query("", &[], 0)).expect("reads").into_iter().map(|e| e.outcome).collect();
     assert_eq!(outcomes, ["Decided", "Saved as a file", "Partly applied", "Rejected"]);
@@ -140,7 +158,8 @@ fn fifty_thousand_lines_are_searched_in_sql() {
         }
         for a in 0..2_500u32 {
             let id = format!("apply-{a}");
-            tx.execute("INSERT INTO applies (id, started_at, recommendation_key, account) VALUES (?1, 'x', 'k', 'ci')", params![id]).expect("apply");
+            tx.execute("INSERT INTO applies (id, started_at, recommendation_key, account) VALUES (?1, 'x', 'k', 'ci')", params![id])
+                .expect("apply");
             for i in 0..10u32 {
                 let method = if i == 9 { WriteMethod::Delete } else { WriteMethod::Put };
                 let json = serde_json::to_string(&write(&format!("e{a}-{i}"), method)).expect("json");

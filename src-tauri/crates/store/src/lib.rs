@@ -6,6 +6,7 @@
 //! A database file that cannot be used is reported, never replaced: see
 //! [`Store::open`] and [`open::Damage`].
 
+mod activity;
 mod audit;
 mod drafts;
 mod error;
@@ -15,7 +16,6 @@ mod profiles;
 mod schema;
 mod settings;
 mod tenant_settings;
-mod activity;
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};

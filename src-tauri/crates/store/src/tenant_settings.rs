@@ -79,17 +79,21 @@ mod tests {
             store.audit("ann@contoso.example", "sign_in", "profile contoso (Azure)").expect("logs");
             drop(store);
             let conn = Connection::open(&path).expect("raw");
-            conn.execute_batch("DROP TABLE tenant_settings; DROP INDEX audit_at; DROP INDEX apply_items_updated_at; PRAGMA user_version = 3;")
-                .expect("back to 3");
+            conn.execute_batch(
+                "DROP TABLE tenant_settings; DROP INDEX audit_at; DROP INDEX apply_items_updated_at; PRAGMA user_version = 3;",
+            )
+            .expect("back to 3");
         }
         let store = Store::open(&path).expect("a schema 3 file opens");
         assert!(store.damage().is_none());
         let conn = store.conn().expect("usable");
         assert_eq!(conn.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0)).expect("version"), 4);
         let indexes: i64 = conn
-            .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN ('audit_at', 'apply_items_updated_at')", [], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN ('audit_at', 'apply_items_updated_at')",
+                [],
+                |r| r.get(0),
+            )
             .expect("indexes");
         assert_eq!(indexes, 2);
         let lines: i64 = conn.query_row("SELECT count(*) FROM audit", [], |r| r.get(0)).expect("count");

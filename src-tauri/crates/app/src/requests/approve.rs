@@ -7,11 +7,11 @@
 use std::sync::Arc;
 
 use chrono::{SecondsFormat, Utc};
-use desk_core::exemption::ExemptionDraft;
-use desk_core::validation::expiry_instant;
 use desk_azure::{AzureError, RequestTable};
+use desk_core::exemption::ExemptionDraft;
 use desk_core::plan::{stamp_approval, Approval, PlannedWrite, WriteMethod};
 use desk_core::request::{transition, ApproverChanges, ExemptionRequest, Person, RequestAction};
+use desk_core::validation::expiry_instant;
 use desk_store::Store;
 use serde_json::Value;
 
@@ -115,7 +115,8 @@ impl Desk {
             // The transition is stored first: if someone else decided since, nothing is sent.
             desk_azure::caught(table.replace(&next, &etag)).await.map_err(race)?;
             stamp_approval(&mut writes, &approval_of(&next, &approver, &approved_at));
-            let detail = format!("Approved request {} ({}) of {}; apply {apply_id}", next.id, next.recommendation_name, next.requested_by.account);
+            let detail =
+                format!("Approved request {} ({}) of {}; apply {apply_id}", next.id, next.recommendation_name, next.requested_by.account);
             self.store.audit(&connected.who(), "decision", &detail)?;
             outcome_in_table(table, tenant, request_id.to_owned(), approver.clone(), self.store.clone(), connected.who())
         } else {

@@ -90,14 +90,21 @@ fn read_capped(path: &str) -> Result<Vec<u8>, AppError> {
 impl Desk {
     /// Prepare a request as [`Desk::submit_request`] does, and save it to
     /// `path` instead of a table; answers the path written.
-    pub async fn save_request_file(&self, draft: ExemptionDraft, justification: String, ticket: Option<String>, path: &str) -> Result<String, AppError> {
+    pub async fn save_request_file(
+        &self,
+        draft: ExemptionDraft,
+        justification: String,
+        ticket: Option<String>,
+        path: &str,
+    ) -> Result<String, AppError> {
         let path = save_path(path)?;
         let connected = self.connected().await?;
         let settings = self.tenant_settings().await?;
         let request = self.new_request(&connected, &settings.policy, draft, &justification, ticket).await?;
         let text = write_request_file(&request).map_err(AzureError::from)?;
         write_whole(&path, text.as_bytes())?;
-        let detail = format!("Saved request {} ({} at {}) as {}", request.id, request.recommendation_name, request.scope_summary, path.display());
+        let detail =
+            format!("Saved request {} ({} at {}) as {}", request.id, request.recommendation_name, request.scope_summary, path.display());
         self.store.audit(&connected.who(), "request", &detail)?;
         Ok(path.display().to_string())
     }

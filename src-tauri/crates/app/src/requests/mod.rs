@@ -100,7 +100,12 @@ impl Desk {
     /// Ask for approval of `draft`: prepared under the requester's identity
     /// (a missing permission is why one asks; any other failed check stops
     /// it), checked against the tenant's policy, stored in the request table.
-    pub async fn submit_request(&self, draft: ExemptionDraft, justification: String, ticket: Option<String>) -> Result<ExemptionRequest, AppError> {
+    pub async fn submit_request(
+        &self,
+        draft: ExemptionDraft,
+        justification: String,
+        ticket: Option<String>,
+    ) -> Result<ExemptionRequest, AppError> {
         let (connected, settings, table) = self.table().await?;
         let request = self.new_request(&connected, &settings.policy, draft, &justification, ticket).await?;
         desk_azure::caught(table.insert(&request)).await?;

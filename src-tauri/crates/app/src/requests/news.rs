@@ -37,7 +37,9 @@ impl RequestNews {
         let mut lines = Vec::new();
         match self.awaiting.len() {
             0 => {}
-            1 => lines.push(self.awaiting.iter().map(|r| format!("{} asks to exempt {}.", r.requested_by.account, r.recommendation_name)).collect()),
+            1 => lines.push(
+                self.awaiting.iter().map(|r| format!("{} asks to exempt {}.", r.requested_by.account, r.recommendation_name)).collect(),
+            ),
             n => lines.push(format!("{n} new requests await your approval.")),
         }
         for r in self.decided.iter().take(3) {

@@ -19,9 +19,7 @@ pub(crate) fn with_changes(request: &ExemptionRequest, changes: &ApproverChanges
         // `YYYY-MM-DD` dates compare as text; validation rejects any other shape later.
         if let Some(requested) = requested {
             if expiry > requested {
-                return Err(refused(format!(
-                    "An approver may only shorten the expiry: {expiry} is later than the requested {requested}."
-                )));
+                return Err(refused(format!("An approver may only shorten the expiry: {expiry} is later than the requested {requested}.")));
             }
         }
         draft.expires_on = Some(expiry.to_owned());
@@ -100,7 +98,11 @@ mod tests {
             id: "id".into(),
             tenant_id: "t".into(),
             state: RequestState::Pending,
-            draft: ExemptionDraft { expires_on: expires_on.map(str::to_owned), category: Some(ExemptionCategory::Waiver), ..Default::default() },
+            draft: ExemptionDraft {
+                expires_on: expires_on.map(str::to_owned),
+                category: Some(ExemptionCategory::Waiver),
+                ..Default::default()
+            },
             recommendation_name: String::new(),
             scope_summary: String::new(),
             writes: Vec::new(),

@@ -31,7 +31,13 @@ pub fn approval_required(policy: &TenantPolicy, draft: &ExemptionDraft) -> bool 
 
 /// The policy's checks for `draft`; `since` is the day the request was made
 /// (today for a new one), from which the longest expiry counts.
-pub fn policy_checks(draft: &ExemptionDraft, ticket: Option<&str>, policy: &TenantPolicy, purpose: PolicyUse, since: NaiveDate) -> Vec<Check> {
+pub fn policy_checks(
+    draft: &ExemptionDraft,
+    ticket: Option<&str>,
+    policy: &TenantPolicy,
+    purpose: PolicyUse,
+    since: NaiveDate,
+) -> Vec<Check> {
     let mut checks = Vec::new();
     if purpose == PolicyUse::Create && approval_required(policy, draft) {
         let (title, what) = match policy.approval {
@@ -39,7 +45,11 @@ pub fn policy_checks(draft: &ExemptionDraft, ticket: Option<&str>, policy: &Tena
             _ => ("This tenant requires approval for waivers — request it", "waivers (risk accepted)"),
         };
         checks.push(with_remedy(
-            failed(CheckKind::Approval, title, format!("The tenant's policy says {what} are written only once someone else approves them.")),
+            failed(
+                CheckKind::Approval,
+                title,
+                format!("The tenant's policy says {what} are written only once someone else approves them."),
+            ),
             "Choose Request approval; an approver then reviews and applies it.",
         ));
     }
@@ -51,7 +61,11 @@ pub fn policy_checks(draft: &ExemptionDraft, ticket: Option<&str>, policy: &Tena
         checks.push(match ticket.map(str::trim).filter(|t| !t.is_empty()) {
             Some(t) => check(CheckKind::Ticket, CheckStatus::Passed, title, format!("Ticket {t}.")),
             None => with_remedy(
-                failed(CheckKind::Ticket, "A ticket reference is required", "The tenant's policy requires a ticket reference or link on every request."),
+                failed(
+                    CheckKind::Ticket,
+                    "A ticket reference is required",
+                    "The tenant's policy requires a ticket reference or link on every request.",
+                ),
                 "Enter the change or risk ticket that covers this exemption.",
             ),
         });
@@ -63,7 +77,9 @@ fn max_expiry_check(draft: &ExemptionDraft, days: u16, since: NaiveDate) -> Chec
     let title = format!("The expiry is within {days} days");
     let latest = since.checked_add_days(Days::new(u64::from(days)));
     let expiry = draft.expires_on.as_deref().map(str::trim).filter(|d| !d.is_empty());
-    let remedy = |c: Check| with_remedy(c, format!("Choose an expiry on or before {}.", latest.map_or_else(|| "the limit".into(), |d| d.to_string())));
+    let remedy = |c: Check| {
+        with_remedy(c, format!("Choose an expiry on or before {}.", latest.map_or_else(|| "the limit".into(), |d| d.to_string())))
+    };
     match (expiry.map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d")), latest) {
         (None, _) => remedy(failed(
             CheckKind::MaxExpiry,
@@ -115,7 +131,10 @@ mod tests {
         assert!(policy_checks(&mitigated, None, &policy, PolicyUse::Create, day("2026-11-25")).is_empty());
         let always = TenantPolicy { approval: ApprovalRequirement::Always, ..Default::default() };
         assert!(approval_required(&always, &mitigated));
-        assert_eq!(statuses(&policy_checks(&mitigated, None, &always, PolicyUse::Create, day("2026-11-25"))), vec![(CheckKind::Approval, CheckStatus::Failed)]);
+        assert_eq!(
+            statuses(&policy_checks(&mitigated, None, &always, PolicyUse::Create, day("2026-11-25"))),
+            vec![(CheckKind::Approval, CheckStatus::Failed)]
+        );
     }
 
     #[test]

@@ -79,7 +79,12 @@ fn note(text: &str, what: &str) -> Result<String, CoreError> {
 }
 
 /// The request after `actor` takes `action` at `now`, or why not.
-pub fn transition(request: &ExemptionRequest, action: &RequestAction, actor: &Person, now: DateTime<Utc>) -> Result<ExemptionRequest, CoreError> {
+pub fn transition(
+    request: &ExemptionRequest,
+    action: &RequestAction,
+    actor: &Person,
+    now: DateTime<Utc>,
+) -> Result<ExemptionRequest, CoreError> {
     let own = request.requested_by.same_as(actor);
     let from = request.state;
     let illegal = || refused(format!("You cannot {} a request that is {}.", action.words(), from.words()));
@@ -115,7 +120,10 @@ pub fn transition(request: &ExemptionRequest, action: &RequestAction, actor: &Pe
             (RequestState::Pending, None)
         }
         // A retry of the failed writes (or a resumed apply) records the outcome again.
-        (RequestState::Approved | RequestState::PartlyApplied | RequestState::Failed, RequestAction::RecordOutcome { succeeded, failed }) => {
+        (
+            RequestState::Approved | RequestState::PartlyApplied | RequestState::Failed,
+            RequestAction::RecordOutcome { succeeded, failed },
+        ) => {
             let approver = request.history.iter().rev().find(|e| e.state == RequestState::Approved).map(|e| &e.by);
             if !approver.is_some_and(|a| a.same_as(actor)) {
                 return Err(not_allowed("Only the approver's apply can record how the request was applied."));

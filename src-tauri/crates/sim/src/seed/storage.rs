@@ -6,7 +6,7 @@
 //! requests get 403 `AuthorizationPermissionMismatch`).
 
 use crate::model::tables::{StorageAccount, Table};
-use crate::state::{ResourceGroup, Resource, World};
+use crate::state::{Resource, ResourceGroup, World};
 
 use super::demo::{role, ADMIN_OID, MANAGER_OID, READER_OID, SUB_SHARED};
 

@@ -28,7 +28,8 @@ pub const MIN_OAUTH_VERSION: &str = "2017-11-09";
 
 fn challenge(app: &App, world: &World, code: &str, detail: &str) -> TableError {
     let message = format!("Server failed to authenticate the request. Please refer to the information in the www-authenticate header.\nAuthenticationErrorDetail: {detail}");
-    let www = format!("Bearer authorization_uri={}/{}/oauth2/authorize resource_id=https://storage.azure.com", app.base_url, world.tenant_id);
+    let www =
+        format!("Bearer authorization_uri={}/{}/oauth2/authorize resource_id=https://storage.azure.com", app.base_url, world.tenant_id);
     TableError::new(StatusCode::UNAUTHORIZED, code, message).with_header("www-authenticate", www)
 }
 
@@ -108,9 +109,9 @@ pub fn require(world: &World, caller: &Caller, account_id: &str, needed: &[Permi
         .filter_map(|ra| role_in(world, &ra.role))
         .collect();
     let granted = |p: &Permission| match p {
-        Permission::Action(a) => roles
-            .iter()
-            .any(|r| r.actions.iter().any(|x| action_matches(x, a)) && !r.not_actions.iter().any(|x| action_matches(x, a))),
+        Permission::Action(a) => {
+            roles.iter().any(|r| r.actions.iter().any(|x| action_matches(x, a)) && !r.not_actions.iter().any(|x| action_matches(x, a)))
+        }
         Permission::Data(a) => roles.iter().any(|r| r.data_actions.iter().any(|x| action_matches(x, a))),
     };
     if needed.iter().all(granted) {

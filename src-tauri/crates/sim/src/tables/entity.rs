@@ -80,7 +80,8 @@ pub fn parse(body: &[u8]) -> Result<Parsed, TableError> {
         let declared = match map.get(&format!("{name}@odata.type")) {
             None => None,
             Some(Value::String(t)) => Some(
-                Edm::parse(t).ok_or_else(|| TableError::bad("InvalidInput", format!("The type '{t}' of property '{name}' is not supported.")))?,
+                Edm::parse(t)
+                    .ok_or_else(|| TableError::bad("InvalidInput", format!("The type '{t}' of property '{name}' is not supported.")))?,
             ),
             Some(_) => return Err(TableError::bad("InvalidInput", format!("The type annotation of property '{name}' must be a string."))),
         };
@@ -120,7 +121,8 @@ pub fn check_key(which: &str, key: &str) -> Result<(), TableError> {
     if key.encode_utf16().count() > MAX_KEY_CHARS {
         return Err(TableError::bad("KeyValueTooLarge", format!("The {which} is larger than the maximum size permitted (1 KiB).")));
     }
-    let forbidden = |c: char| matches!(c, '/' | '\\' | '#' | '?') || ('\u{0}'..='\u{1f}').contains(&c) || ('\u{7f}'..='\u{9f}').contains(&c);
+    let forbidden =
+        |c: char| matches!(c, '/' | '\\' | '#' | '?') || ('\u{0}'..='\u{1f}').contains(&c) || ('\u{7f}'..='\u{9f}').contains(&c);
     if key.chars().any(forbidden) {
         return Err(TableError::bad("OutOfRangeInput", format!("The '{which}' parameter of value '{key}' is out of range.")));
     }

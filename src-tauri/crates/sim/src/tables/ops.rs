@@ -27,7 +27,14 @@ fn method_not_allowed() -> TableError {
     TableError::new(StatusCode::METHOD_NOT_ALLOWED, "MethodNotAllowed", "The requested method is not allowed on the specified resource.")
 }
 
-pub fn dispatch(world: &mut World, caller: &Caller, account: &str, target: Target, req: &Req, now: DateTime<Utc>) -> Result<Answer, TableError> {
+pub fn dispatch(
+    world: &mut World,
+    caller: &Caller,
+    account: &str,
+    target: Target,
+    req: &Req,
+    now: DateTime<Utc>,
+) -> Result<Answer, TableError> {
     let Some(account_id) = world.tables.accounts.get(&account.to_ascii_lowercase()).map(|a| a.resource_id.clone()) else {
         return Err(TableError::new(StatusCode::NOT_FOUND, "ResourceNotFound", format!("The storage account '{account}' does not exist.")));
     };
@@ -112,8 +119,11 @@ fn query_tables(acct: &StorageAccount, req: &Req) -> Result<Answer, TableError> 
     let f = req.q("$filter").map(filter::parse).transpose()?;
     let top = top(req)?;
     let start = req.q("NextTableName").map(|s| s.to_ascii_lowercase()).unwrap_or_default();
-    let mut matching =
-        acct.tables.range(start..).map(|(_, t)| t).filter(|t| f.as_ref().is_none_or(|f| f.matches(&|p| (p == "TableName").then(|| Lit::Str(t.name.clone())))));
+    let mut matching = acct
+        .tables
+        .range(start..)
+        .map(|(_, t)| t)
+        .filter(|t| f.as_ref().is_none_or(|f| f.matches(&|p| (p == "TableName").then(|| Lit::Str(t.name.clone())))));
     let page: Vec<Value> = matching.by_ref().take(top).map(|t| table_json(&req.endpoint, &t.name, req.metadata)).collect();
     let mut headers = Vec::new();
     if let Some(next) = matching.next() {
@@ -127,7 +137,8 @@ fn query_tables(acct: &StorageAccount, req: &Req) -> Result<Answer, TableError> 
 }
 
 fn create_table(acct: &mut StorageAccount, req: &Req) -> Result<Answer, TableError> {
-    let body: Value = serde_json::from_slice(req.body).map_err(|_| TableError::bad("InvalidInput", "The request body is not valid JSON."))?;
+    let body: Value =
+        serde_json::from_slice(req.body).map_err(|_| TableError::bad("InvalidInput", "The request body is not valid JSON."))?;
     let Some(name) = body.get("TableName").and_then(Value::as_str) else {
         return Err(TableError::bad("PropertiesNeedValue", "The TableName property is required."));
     };
@@ -186,7 +197,10 @@ fn insert(acct: &mut StorageAccount, table_name: &str, req: &Req, now: DateTime<
     table(acct, table_name)?;
     let parsed = entity::parse(req.body)?;
     let (Some(pk), Some(rk)) = (parsed.partition_key, parsed.row_key) else {
-        return Err(TableError::bad("PropertiesNeedValue", "Values have not been specified for all properties in the entity: PartitionKey and RowKey are required."));
+        return Err(TableError::bad(
+            "PropertiesNeedValue",
+            "Values have not been specified for all properties in the entity: PartitionKey and RowKey are required.",
+        ));
     };
     check_size(&pk, &rk, &parsed.props)?;
     let key = (pk.clone(), rk.clone());
@@ -293,7 +307,8 @@ fn query_entities(acct: &StorageAccount, table_name: &str, req: &Req) -> Result<
     };
     let url = table_url(req, t);
     let mut matching = t.entities.range(start..).map(|(_, e)| e).filter(|e| f.as_ref().is_none_or(|f| f.matches(&|p| lit_of(e, p))));
-    let page: Vec<Value> = matching.by_ref().take(top).map(|e| Value::Object(entity::to_json(e, req.metadata, &url, sel.as_deref()))).collect();
+    let page: Vec<Value> =
+        matching.by_ref().take(top).map(|e| Value::Object(entity::to_json(e, req.metadata, &url, sel.as_deref()))).collect();
     let mut headers = Vec::new();
     if let Some(next) = matching.next() {
         headers.push(("x-ms-continuation-NextPartitionKey", encode_key(&next.partition_key)));
@@ -322,7 +337,15 @@ fn check_if_match(req: &Req, current: Option<&Entity>) -> Result<bool, TableErro
 }
 
 #[allow(clippy::too_many_arguments)]
-fn update(acct: &mut StorageAccount, table_name: &str, pk: &str, rk: &str, req: &Req, now: DateTime<Utc>, merge: bool) -> Result<Answer, TableError> {
+fn update(
+    acct: &mut StorageAccount,
+    table_name: &str,
+    pk: &str,
+    rk: &str,
+    req: &Req,
+    now: DateTime<Utc>,
+    merge: bool,
+) -> Result<Answer, TableError> {
     entity::check_key("PartitionKey", pk)?;
     entity::check_key("RowKey", rk)?;
     if req.header("if-none-match").is_some() {
@@ -351,7 +374,10 @@ fn update(acct: &mut StorageAccount, table_name: &str, pk: &str, rk: &str, req: 
 
 fn delete(acct: &mut StorageAccount, table_name: &str, pk: &str, rk: &str, req: &Req) -> Result<Answer, TableError> {
     if req.header("if-match").is_none() {
-        return Err(TableError::bad("MissingRequiredHeader", "An HTTP header that's mandatory for this request is not specified: If-Match."));
+        return Err(TableError::bad(
+            "MissingRequiredHeader",
+            "An HTTP header that's mandatory for this request is not specified: If-Match.",
+        ));
     }
     let key = (pk.to_string(), rk.to_string());
     let t = table(acct, table_name)?;
