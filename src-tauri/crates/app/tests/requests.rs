@@ -110,6 +110,8 @@ async fn a_reader_asks_someone_else_approves_and_azure_records_both() {
     // The requester cannot approve it, even with a plan id of their own.
     let own = reader.review_request(&request.id, ApproverChanges::default()).await.expect("reviews");
     assert!(own.cannot_approve.as_deref().is_some_and(|w| w.contains("your own request")), "{:?}", own.cannot_approve);
+    assert!(own.differences.is_empty(), "nothing changed since it was asked: {:?}", own.differences);
+    assert_eq!(own.preparation.writes.len(), request.writes.len(), "the requester sees the writes they asked for");
     let refused =
         reader.approve_request(Arc::new(Recorder::default()), &request.id, &own.preparation.plan_id, ApproverChanges::default()).await;
     assert!(refused.is_err());

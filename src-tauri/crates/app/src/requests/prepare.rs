@@ -96,8 +96,11 @@ impl Desk {
         let gather = || async { Ok::<_, AppError>(desk_azure::caught(tenant.gather(&draft.recommendation_key, &draft.scope)).await?) };
         let facts = self.choices.facts(&connected.choice_session(), ChoiceKey::of(&draft.recommendation_key, &draft.scope), gather).await?;
         let extra = policy_checks(draft, ticket, policy, purpose, since);
-        let planning = if purpose == PolicyUse::Request { Planning::Request } else { Planning::Write };
-        let decision = decide_with(draft, &facts, &requester, now, extra, planning);
+        // Planned past a failed Permissions check for a review too: whoever looks
+        // (the requester at their own request, an approver short of a role) sees
+        // the writes, not "no longer planned"; the failed check itself keeps a
+        // review from being approved.
+        let decision = decide_with(draft, &facts, &requester, now, extra, Planning::Request);
         let writes = match decision.writes {
             Ok(writes) if writes.is_empty() => Err(refused("There is nothing to write for this draft.")),
             Ok(writes) => Ok(writes),
