@@ -503,7 +503,7 @@ describe("Exemption Desk UI (built, IPC mocked)", () => {
       writeAccess: { subscriptions: 3, writable: 0, unknown: 0 },
     });
     const banner = page.getByTestId("no-write-access");
-    await banner.getByText("You can look, but not exempt").waitFor();
+    await banner.getByText("You can look and request, but not exempt yourself").waitFor();
     assert.match(await banner.innerText(), /any of the 3 subscriptions/);
     await shot(page, "no-write-access-light");
     assert.deepEqual(errors, []);

@@ -26,7 +26,7 @@ describe("WriteAccessBanner", () => {
   test("a sign-in that may write nowhere is told so before any form", async () => {
     answer({ subscriptions: 4, writable: 0, unknown: 0 });
     renderWithProviders(<WriteAccessBanner />);
-    expect(await screen.findByText("You can look, but not exempt")).toBeInTheDocument();
+    expect(await screen.findByText("You can look and request, but not exempt yourself")).toBeInTheDocument();
     expect(screen.getByTestId("no-write-access")).toHaveTextContent("any of the 4 subscriptions");
   });
 

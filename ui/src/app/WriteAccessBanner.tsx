@@ -13,10 +13,11 @@ export function WriteAccessBanner() {
   return (
     <MessageBar intent="warning" layout="multiline" data-testid="no-write-access">
       <MessageBarBody>
-        <MessageBarTitle>You can look, but not exempt</MessageBarTitle>
-        This sign-in may not write exemptions at {where} it can read. Ask for Security Admin, Resource Policy
-        Contributor or Owner at a subscription or management group (or at the resource groups you look after), or sign
-        in as someone who has it.
+        <MessageBarTitle>You can look and request, but not exempt yourself</MessageBarTitle>
+        This sign-in may not write exemptions at {where} it can read. Open a recommendation and choose Request approval:
+        someone who may write it approves, and it is written under their name. To exempt yourself, ask for Security
+        Admin, Resource Policy Contributor or Owner at a subscription or management group (or at the resource groups you
+        look after).
       </MessageBarBody>
     </MessageBar>
   );
