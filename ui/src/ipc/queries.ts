@@ -44,6 +44,7 @@ export const queryKeys = {
   register: ["register"] as const,
   expiring: ["expiringExemptions"] as const,
   settings: ["settings"] as const,
+  about: ["about"] as const,
   resourcesRoot: ["resources"] as const,
   resourcesOf: (key: string) => ["resources", key] as const,
   resources: (key: string, ids: readonly string[]) => ["resources", key, ...ids] as const,
@@ -115,6 +116,8 @@ export const queries = {
     }),
   settings: () =>
     queryOptions({ queryKey: queryKeys.settings, queryFn: () => commands.getSettings(), staleTime: Infinity }),
+  /** The version and the bundled licenses: fixed for the life of the binary. */
+  about: () => queryOptions({ queryKey: queryKeys.about, queryFn: () => commands.about(), staleTime: Infinity }),
   /** Every resource Defender assessed for a recommendation, across the given
    * subscriptions; rows appear as they arrive; cancelled when nobody shows them. */
   resources: (key: string, ids: readonly string[]) =>

@@ -18,6 +18,7 @@ import { useState, type FormEvent } from "react";
 import { commands, type Settings } from "../ipc/bindings";
 import { invalidate, queries, queryError } from "../ipc/queries";
 import { ErrorBar } from "../shared/ErrorBar";
+import { AboutSection } from "./AboutSection";
 import { toErrorPayload } from "../shared/errors";
 import { toForm, toSettings, windowError, type SettingsForm } from "./settingsForm";
 
@@ -54,6 +55,7 @@ export function SettingsPage() {
         />
       ) : null}
       {settings.data ? <ReminderSettings saved={settings.data} /> : null}
+      <AboutSection />
     </div>
   );
 }
