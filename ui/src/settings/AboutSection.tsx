@@ -54,11 +54,12 @@ export function AboutSection() {
   const styles = useStyles();
   const about = useQuery(queries.about());
   const openLogs = useMutation({ mutationFn: () => commands.openLogsFolder() });
+  // Read ahead: WebKit refuses a clipboard write that does not happen at once in the click.
+  const diagnostics = useQuery(queries.diagnostics());
   const copy = useMutation({
-    mutationFn: async () => {
-      const text = await commands.diagnostics();
+    mutationFn: async (text: string) => {
       await navigator.clipboard.writeText(text);
-      return text;
+      void diagnostics.refetch();
     },
   });
   return (
@@ -77,7 +78,11 @@ export function AboutSection() {
         <Button icon={<FolderOpenRegular />} onClick={() => openLogs.mutate()} disabled={openLogs.isPending}>
           Open logs folder
         </Button>
-        <Button icon={<CopyRegular />} onClick={() => copy.mutate()} disabled={copy.isPending}>
+        <Button
+          icon={<CopyRegular />}
+          onClick={() => diagnostics.data && copy.mutate(diagnostics.data)}
+          disabled={copy.isPending || !diagnostics.data}
+        >
           Copy diagnostics
         </Button>
         {copy.isSuccess ? (
@@ -90,6 +95,9 @@ export function AboutSection() {
         <ErrorBar error={toErrorPayload(openLogs.error)} title="Couldn't open the logs folder" />
       ) : null}
       {copy.error ? <ErrorBar error={toErrorPayload(copy.error)} title="Couldn't copy the diagnostics" /> : null}
+      {diagnostics.error ? (
+        <ErrorBar error={queryError(diagnostics.error)!} title="Couldn't gather the diagnostics" />
+      ) : null}
       {about.data ? <Licenses licenses={about.data.licenses} /> : null}
     </section>
   );
