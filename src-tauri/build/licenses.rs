@@ -88,10 +88,8 @@ fn npm(lock: &std::path::Path) -> Vec<Value> {
         let Some(name) = path.rsplit("node_modules/").next().filter(|n| !n.is_empty()) else { continue };
         let version = package["version"].as_str().unwrap_or_default().to_owned();
         let license = package["license"].as_str().unwrap_or("see the package's license file");
-        by_name.insert(
-            (name.to_owned(), version.clone()),
-            json!({ "name": name, "version": version, "license": license, "source": "npm" }),
-        );
+        by_name
+            .insert((name.to_owned(), version.clone()), json!({ "name": name, "version": version, "license": license, "source": "npm" }));
     }
     by_name.into_values().collect()
 }

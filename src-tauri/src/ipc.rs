@@ -15,7 +15,8 @@
 use tauri_specta::{collect_commands, collect_events, Builder, ErrorHandlingMode};
 
 use crate::commands::{
-    about, apply, changes, database, details, exempt, exemptions, open, reads, recommendations, register, requests, session, settings, transfer,
+    about, apply, changes, database, details, exempt, exemptions, open, reads, recommendations, register, requests, session, settings,
+    transfer,
 };
 use crate::events::{ApplyProgressEvent, ApplyStoppedEvent, DeviceCodeEvent, OpenExpiringEvent, OpenTargetEvent, RequestsChangedEvent};
 

@@ -42,7 +42,9 @@ pub fn init(identifier: &str) -> LogDir {
     let file_layer = file.map(|f| fmt::layer().with_ansi(false).with_writer(Mutex::new(f)));
     tracing_subscriber::registry().with(filter).with(fmt::layer().with_writer(std::io::stderr)).with(file_layer).init();
     match (&dir, problem) {
-        (Some(dir), None) => tracing::info!(folder = %dir.display(), version = env!("CARGO_PKG_VERSION"), "Exemption Desk starts; logging here"),
+        (Some(dir), None) => {
+            tracing::info!(folder = %dir.display(), version = env!("CARGO_PKG_VERSION"), "Exemption Desk starts; logging here")
+        }
         (_, Some(problem)) => tracing::warn!("logging to stderr only: the log file could not be opened ({problem})"),
         (None, None) => {}
     }

@@ -44,8 +44,7 @@ pub fn open_logs_folder(logs: State<'_, LogDir>) -> Result<(), ErrorPayload> {
     let Some(dir) = logs.0.as_ref() else {
         return Err(payload("The app is not writing a log file (its folder could not be made); see its standard error."));
     };
-    desk_azure::child::open_path(dir)
-        .map_err(|e| payload(&format!("The logs folder could not be opened ({e}); it is {}.", dir.display())))
+    desk_azure::child::open_path(dir).map_err(|e| payload(&format!("The logs folder could not be opened ({e}); it is {}.", dir.display())))
 }
 
 fn payload(message: &str) -> ErrorPayload {
@@ -65,9 +64,7 @@ const WEBVIEW: &str = "web view";
 fn os_description() -> String {
     let platform = format!("{} {}", std::env::consts::OS, std::env::consts::ARCH);
     let pretty = std::fs::read_to_string("/etc/os-release").ok().and_then(|text| {
-        text.lines()
-            .find_map(|l| l.strip_prefix("PRETTY_NAME="))
-            .map(|v| v.trim_matches('"').chars().take(100).collect::<String>())
+        text.lines().find_map(|l| l.strip_prefix("PRETTY_NAME=")).map(|v| v.trim_matches('"').chars().take(100).collect::<String>())
     });
     match pretty {
         Some(name) => format!("{name}, {platform}"),

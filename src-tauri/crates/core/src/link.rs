@@ -74,10 +74,7 @@ pub fn parse_argument(arg: &str, cwd: &Path, is_file: impl Fn(&Path) -> bool) ->
     if has_suffix_ignore_case(arg, REQUEST_FILE_SUFFIX) {
         return request_file(Path::new(arg), cwd, &is_file, arg);
     }
-    refused(format!(
-        "\"{}\" is neither an {SCHEME}:// link nor a request file (a name ending in {REQUEST_FILE_SUFFIX}).",
-        shown(arg)
-    ))
+    refused(format!("\"{}\" is neither an {SCHEME}:// link nor a request file (a name ending in {REQUEST_FILE_SUFFIX}).", shown(arg)))
 }
 
 /// After `exemption-desk:`: `//exemption/<id>` or `//request/<uuid>`.
@@ -142,8 +139,7 @@ fn request(value: &str) -> Result<OpenTarget, String> {
 /// `8-4-4-4-12` hexadecimal digits.
 pub fn is_uuid(value: &str) -> bool {
     let groups: Vec<&str> = value.split('-').collect();
-    groups.len() == 5
-        && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, n)| g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit()))
+    groups.len() == 5 && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, n)| g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
 fn request_file(path: &Path, cwd: &Path, is_file: &impl Fn(&Path) -> bool, given: &str) -> OpenTarget {
@@ -242,7 +238,11 @@ fn shown(input: &str) -> String {
         .chars()
         .flat_map(|c| {
             let visible = !c.is_control() && !is_bidi_control(c) && c != '"';
-            if visible { vec![c] } else { c.escape_default().collect() }
+            if visible {
+                vec![c]
+            } else {
+                c.escape_default().collect()
+            }
         })
         .collect();
     if escaped.chars().count() > MAX {

@@ -30,10 +30,7 @@ fn an_exemption_link_opens_the_exemption_given_as_a_path_or_percent_encoded() {
     assert_eq!(parse(&format!("exemption-desk://exemption/{encoded}")), want);
     assert_eq!(parse(&format!("EXEMPTION-DESK://Exemption/{encoded}")), want, "schemes and hosts ignore case");
     let rg = format!("/subscriptions/{SUB}/resourceGroups/rg-data/providers/Microsoft.Authorization/policyExemptions/a b");
-    assert_eq!(
-        parse(&format!("exemption-desk://exemption{}", rg.replace(' ', "%20"))),
-        OpenTarget::Exemption { id: rg }
-    );
+    assert_eq!(parse(&format!("exemption-desk://exemption{}", rg.replace(' ', "%20"))), OpenTarget::Exemption { id: rg });
     let mg = "/providers/Microsoft.Management/managementGroups/contoso/providers/Microsoft.Authorization/policyExemptions/x";
     assert_eq!(parse(&format!("exemption-desk://exemption{mg}")), OpenTarget::Exemption { id: mg.to_owned() });
 }
