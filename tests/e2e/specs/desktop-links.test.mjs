@@ -162,7 +162,12 @@ test("without a session bus, a second copy on the same data folder refuses to st
 /** The app's window on the virtual display, by its title (xdotool). */
 function xdotool(args) {
   return new Promise((resolve, reject) =>
-    execFile("xdotool", args, { timeout: 10_000 }, (error, stdout) => (error ? reject(error) : resolve(stdout.trim()))),
+    execFile("xdotool", args, { timeout: 10_000 }, (error, stdout) => {
+      if (error?.code === "ENOENT")
+        reject(new Error("xdotool is missing: apt-get install xdotool (scripts/setup.sh does)"));
+      else if (error) reject(error);
+      else resolve(stdout.trim());
+    }),
   );
 }
 
