@@ -352,7 +352,13 @@ export type CheckKind = "Recommendation" | "Fields" | "Benchmark" | "Initiatives
 /**  A change to existing exemptions: each new expiry lies in the future. */
 "Expiry" | 
 /**  A change to existing exemptions: some are already as asked, so not written. */
-"Unchanged";
+"Unchanged" | 
+/**  The tenant's policy: this exemption must be requested and approved, not written directly. */
+"Approval" | 
+/**  The tenant's policy: the longest expiry allowed. */
+"MaxExpiry" | 
+/**  The tenant's policy: a ticket reference is required. */
+"Ticket";
 
 export type CheckStatus = "Passed" | "Warning" | "Failed" | "NotApplicable";
 
@@ -498,7 +504,9 @@ export type EffectReport = {
  *  TypeScript union in the UI. Each crate's error type maps to these in its
  *  `code()`; the strings (`snake_case` of the variant) never change meaning.
  */
-export type ErrorCode = "invalid_request" | "invalid_path" | "duplicate_write" | "not_exemptible" | "benchmark_not_assigned" | "not_in_initiative" | "checks_failed" | "not_found" | "network" | "unauthenticated" | "forbidden" | "throttled" | "azure" | "unexpected_response" | "configuration" | "sign_in" | "sign_in_stopped" | "cli_not_signed_in" | 
+export type ErrorCode = "invalid_request" | "invalid_path" | "duplicate_write" | "not_exemptible" | "benchmark_not_assigned" | "not_in_initiative" | "checks_failed" | "not_found" | 
+/**  Someone else changed the thing first (an ETag that no longer matches), or it exists already. */
+"conflict" | "network" | "unauthenticated" | "forbidden" | "throttled" | "azure" | "unexpected_response" | "configuration" | "sign_in" | "sign_in_stopped" | "cli_not_signed_in" | 
 /**  A read stopped because nobody waits for it (the screen was left). */
 "read_cancelled" | "keyring" | "keyring_unavailable" | "keyring_locked" | "local_storage" | "database_unusable" | "database_in_use" | "not_running" | "already_running" | "demo_unavailable" | "browser" | "dialog" | 
 /**  A bug: the work panicked and was caught. */

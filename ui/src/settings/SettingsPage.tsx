@@ -18,8 +18,9 @@ import { useState, type FormEvent } from "react";
 import { commands, type Settings } from "../ipc/bindings";
 import { invalidate, queries, queryError } from "../ipc/queries";
 import { ErrorBar } from "../shared/ErrorBar";
-import { AboutSection } from "./AboutSection";
 import { toErrorPayload } from "../shared/errors";
+import { AboutSection } from "./AboutSection";
+import { RequestSettings } from "./RequestSettings";
 import { toForm, toSettings, windowError, type SettingsForm } from "./settingsForm";
 
 const useStyles = makeStyles({
@@ -55,6 +56,7 @@ export function SettingsPage() {
         />
       ) : null}
       {settings.data ? <ReminderSettings saved={settings.data} /> : null}
+      <RequestSettings />
       <AboutSection />
     </div>
   );

@@ -2,6 +2,7 @@
 //! (`src-tauri`) holds one [`Desk`] as its state and turns each command into
 //! one call here; tests drive the same calls against the simulator.
 
+mod activity;
 mod apply;
 mod change;
 mod choices;
@@ -17,8 +18,10 @@ mod profiles;
 mod read_registry;
 mod reads;
 mod register;
+mod requests;
 mod runner;
 mod session;
+mod tenant_settings;
 mod transfer_files;
 
 use std::collections::HashMap;
@@ -30,6 +33,7 @@ use desk_store::Store;
 use read_registry::ReadRegistry;
 use tokio::sync::Mutex;
 
+pub use activity::{activity_file_name, ACTIVITY_EXPORT_MAX};
 pub use choices::{ChoiceCache, CHOICES_MAX, CHOICE_AGE};
 pub use database::open_store;
 /// Where a long read hands its rows as they arrive (the shell forwards them to the window).
@@ -41,7 +45,9 @@ pub use import::IMPORT_KEY;
 pub use plans::{Gone, Plan, PlanRegistry};
 pub use read_registry::MAX_READS;
 pub use register::{reminder, Reminder, REMINDER_INTERVAL};
+pub use requests::{request_file_name, NewsSeen, RequestNews, TICKET_MAX};
 pub use session::Connected;
+pub use tenant_settings::{validate_tenant_settings, FieldProblem, FIELD_ENDPOINT, FIELD_MAX_EXPIRY, FIELD_TABLE, MAX_EXPIRY_DAYS_LIMIT};
 pub use transfer_files::{export_file_name, EXPORT_ROWS_MAX, IMPORT_BYTES_MAX};
 
 /// Keyring entries are filed under this service name.
@@ -68,6 +74,8 @@ pub struct Desk {
     reads: ReadRegistry,
     /// When the register was last read for expiry reminders.
     reminder_checks: register::ReminderChecks,
+    /// Request files opened this session, so a review with changes finds them by id.
+    file_requests: requests::OpenedFiles,
     running: Arc<SyncMutex<HashMap<String, Cancel>>>,
     secrets: Arc<dyn Secrets>,
     demo: Arc<dyn Demo>,
@@ -91,6 +99,7 @@ impl Desk {
             choices: Arc::new(ChoiceCache::default()),
             reads: ReadRegistry::default(),
             reminder_checks: Default::default(),
+            file_requests: Default::default(),
             running: Arc::new(SyncMutex::new(HashMap::new())),
             secrets: Arc::new(SecretStore::new(KEYRING_SERVICE)),
             demo,
