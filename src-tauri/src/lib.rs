@@ -17,7 +17,7 @@ mod window;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use desk_app::desktop::OpenQueue;
+use desk_app::desktop::{InstanceLock, OpenQueue};
 use desk_app::Desk;
 use tauri::Manager;
 use tauri_plugin_window_state::StateFlags;
@@ -34,6 +34,18 @@ fn data_dir(app: &tauri::App) -> Result<PathBuf, String> {
 fn launch_arguments() -> (Vec<String>, PathBuf) {
     let args = std::env::args_os().map(|a| a.to_string_lossy().into_owned()).collect();
     (args, std::env::current_dir().unwrap_or_default())
+}
+
+/// Another copy holds the data folder (the single-instance plugin could not
+/// reach it: no session bus): say so in a dialog instead of the window, and quit.
+fn already_running(app: &tauri::App, why: &str) {
+    use tauri_plugin_dialog::{DialogExt, MessageDialogKind};
+    tracing::error!("{why}");
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.hide();
+    }
+    let handle = app.handle().clone();
+    app.dialog().message(why).title("Exemption Desk").kind(MessageDialogKind::Warning).show(move |_| handle.exit(1));
 }
 
 pub fn run() {
@@ -77,7 +89,20 @@ pub fn run() {
         .setup(move |app| {
             startup::reached("setup (the window and its web view made)");
             ipc.mount_events(app);
-            let (store, path) = desk_app::open_store(data_dir(app))?;
+            let dir = data_dir(app);
+            // The backstop behind the single-instance plugin: never two copies on one journal.
+            if let Ok(dir) = &dir {
+                match InstanceLock::acquire(dir) {
+                    Ok(lock) => {
+                        app.manage(lock);
+                    }
+                    Err(e) => {
+                        already_running(app, &e.to_string());
+                        return Ok(());
+                    }
+                }
+            }
+            let (store, path) = desk_app::open_store(dir)?;
             startup::reached("database opened");
             app.manage(Desk::new(store, path, Arc::new(demo::Simulated)));
             reminders::start(app.handle());

@@ -1031,6 +1031,14 @@ export function installFakeBackend(fixtures) {
           40,
           args.subscriptionIds.map((s) => exemptions.filter((e) => e.scope.startsWith(`/subscriptions/${s}`))),
         );
+      case "pending_open_targets":
+        return [];
+      case "about":
+        return { version: "0.1.0", licenses: [{ name: "react", version: "19.3.1", license: "MIT", source: "npm" }] };
+      case "diagnostics":
+        return "Exemption Desk 0.1.0\nOS: the browser test\nMode: demo tenant (simulator)\n";
+      case "open_logs_folder":
+        return null;
       default:
         throw { code: "unknown", message: `No such command: ${cmd}`, details: null };
     }

@@ -105,6 +105,7 @@ test("a second launch hands its links and files to the running app and exits", a
     1,
     "only the first launch got as far as opening the database",
   );
+  stop(first); // the next tests look for the app's window by its title
 });
 
 test("a deep link given at launch opens the register at that exemption", async () => {
@@ -139,4 +140,62 @@ test("a deep link given at launch opens the register at that exemption", async (
   assert.equal(code, 0);
   await waitFor("the refusal in the log", 10_000, () => /must name a policy exemption/.test(readLog(log)));
   assert.ok(await browser.$(`//button[normalize-space()="Only the 1 sent here"]`).isExisting(), "the register stays");
+  await app.stop(); // one WebDriver session at a time
+});
+
+test("without a session bus, a second copy on the same data folder refuses to start", async () => {
+  const { env, log } = freshHome();
+  const runEnv = { ...env, DBUS_SESSION_BUS_ADDRESS: "disabled:", EXEMPTION_DESK_LOG: "info" };
+  const first = start(appBinary, [], { env: runEnv, name: "exemption-desk (first)" });
+  stopping.push(() => stop(first));
+  await waitFor("the first launch logged it started", 60_000, () => /started; links and files/.test(readLog(log)));
+  const second = start(appBinary, [], { env: runEnv, name: "exemption-desk (second)" });
+  stopping.push(() => stop(second));
+  // It shows a dialog saying so and quits when it is closed; the log says it at once.
+  await waitFor("the second copy's refusal", 30_000, () => /already running with the data folder/.test(readLog(log)));
+  stop(second);
+  assert.equal(first.exitCode, null, "the first copy runs on");
+  assert.equal((readLog(log).match(/started; links and files/g) ?? []).length, 1, "only the first opened the database");
+  stop(first);
+});
+
+/** The app's window on the virtual display, by its title (xdotool). */
+function xdotool(args) {
+  return new Promise((resolve, reject) =>
+    execFile("xdotool", args, { timeout: 10_000 }, (error, stdout) => {
+      if (error?.code === "ENOENT")
+        reject(new Error("xdotool is missing: apt-get install xdotool (scripts/setup.sh does)"));
+      else if (error) reject(error);
+      else resolve(stdout.trim());
+    }),
+  );
+}
+
+test("the window comes back at the size and place it had", async () => {
+  const sim = await startSimulator();
+  stopping.push(() => sim.stop());
+  const { env } = freshHome();
+  const appEnv = { ...(await servicePrincipalEnv(sim, "exemption-desk-ci")), ...env };
+  let app = await startApp(appEnv);
+  try {
+    await app.browser.$(`//h2[normalize-space()="Recommendations"]`).waitForExist({ timeout: 60_000 });
+    const [win] = (await xdotool(["search", "--name", "^Exemption Desk$"])).split("\n");
+    await xdotool(["windowsize", win, "1100", "700"]);
+    await xdotool(["windowmove", win, "40", "30"]);
+    await new Promise((r) => setTimeout(r, 1_000));
+    // Quit as the app does (its own command), so the plugin writes the state on exit.
+    await app.browser.execute(() => window.__TAURI_INTERNALS__.invoke("quit_app")).catch(() => {});
+    const file = path.join(env.XDG_CONFIG_HOME, IDENTIFIER, ".window-state.json");
+    await waitFor("the saved window state", 10_000, () => existsSync(file));
+    const saved = JSON.parse(readFileSync(file, "utf8")).main;
+    assert.deepEqual([saved.width, saved.height, saved.maximized], [1100, 700, false], JSON.stringify(saved));
+  } finally {
+    await app.stop();
+  }
+  app = await startApp(appEnv);
+  stopping.push(() => app.stop());
+  await app.browser.$(`//h2[normalize-space()="Recommendations"]`).waitForExist({ timeout: 60_000 });
+  const [win] = (await xdotool(["search", "--name", "^Exemption Desk$"])).split("\n");
+  const geometry = await xdotool(["getwindowgeometry", win]);
+  assert.match(geometry, /Geometry: 1100x700/, geometry);
 });

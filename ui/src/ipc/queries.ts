@@ -51,6 +51,8 @@ export const queryKeys = {
   register: ["register"] as const,
   expiring: ["expiringExemptions"] as const,
   settings: ["settings"] as const,
+  about: ["about"] as const,
+  diagnostics: ["diagnostics"] as const,
   resourcesRoot: ["resources"] as const,
   resourcesOf: (key: string) => ["resources", key] as const,
   resources: (key: string, ids: readonly string[]) => ["resources", key, ...ids] as const,
@@ -130,6 +132,11 @@ export const queries = {
     }),
   settings: () =>
     queryOptions({ queryKey: queryKeys.settings, queryFn: () => commands.getSettings(), staleTime: Infinity }),
+  /** The version and the bundled licenses: fixed for the life of the binary. */
+  about: () => queryOptions({ queryKey: queryKeys.about, queryFn: () => commands.about(), staleTime: Infinity }),
+  /** The text *Copy diagnostics* copies, read ahead: WebKit lets a click write to the clipboard only at once. */
+  diagnostics: () =>
+    queryOptions({ queryKey: queryKeys.diagnostics, queryFn: () => commands.diagnostics(), staleTime: 0 }),
   /** Every resource Defender assessed for a recommendation, across the given
    * subscriptions; rows appear as they arrive; cancelled when nobody shows them. */
   resources: (key: string, ids: readonly string[]) =>

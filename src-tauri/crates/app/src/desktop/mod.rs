@@ -2,9 +2,11 @@
 //! before the window listened, and the diagnostics a user can copy. The shell
 //! wires these to Tauri (single instance, deep links, the About section).
 
+pub mod instance_lock;
 pub mod log_file;
 pub mod open_queue;
 mod session;
 
+pub use instance_lock::{InstanceLock, LockError};
 pub use log_file::LogFile;
 pub use open_queue::OpenQueue;
