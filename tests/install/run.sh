@@ -74,6 +74,34 @@ while IFS= read -r p; do
 done <"$work/files"
 echo "    $(wc -l <"$work/paths") files installed"
 
+step "The declared dependencies cover every library the binary loads"
+# This machine has the libraries already, so apt alone proves little: each one
+# ldd resolves must come from a package in the declared dependencies' closure.
+apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces --no-enhances "$pkg" 2>/dev/null |
+  grep -v '^ ' | sed 's/:.*//' | sort -u >"$work/closure"
+grep -qx "$pkg" "$work/closure" || fail "apt-cache does not know the installed $pkg"
+binaries="$(grep -E '^/usr/bin/' "$work/paths" || true)"
+[ -n "$binaries" ] || fail "$pkg installs nothing in /usr/bin"
+owner_of() {
+  local lib="$1" real alt
+  real="$(readlink -f "$lib")"
+  alt="${real#/usr}"
+  for p in "$lib" "$real" "$alt" "/usr$lib"; do
+    dpkg-query -S "$p" 2>/dev/null | sed -n '1s/:.*//p' | grep . && return 0
+  done
+  return 1
+}
+missing_deps=0
+for bin in $binaries; do
+  ldd "$bin" | grep -q 'not found' && { ldd "$bin" >&2; fail "$bin needs a library that is not installed"; }
+  for lib in $(ldd "$bin" | awk '$2 == "=>" && $3 ~ /^\// { print $3 }' | sort -u); do
+    owner="$(owner_of "$lib")" || { echo "    no package owns $lib" >&2; missing_deps=$((missing_deps + 1)); continue; }
+    grep -qx "$owner" "$work/closure" || { echo "    $lib comes from $owner, which $pkg does not depend on" >&2; missing_deps=$((missing_deps + 1)); }
+  done
+done
+[ "$missing_deps" = 0 ] || fail "the declared dependencies miss $missing_deps libraries (see above)"
+echo "    $(ldd $binaries | grep -c '=>') libraries, all from the declared dependencies"
+
 step "The desktop entry"
 desktop="$(grep -E '^/usr/share/applications/[^/]+\.desktop$' "$work/paths" || true)"
 [ "$(printf '%s\n' "$desktop" | grep -c .)" = 1 ] || fail "expected one desktop entry in /usr/share/applications, found: ${desktop:-none}"
