@@ -67,7 +67,7 @@ if ! cargo deny --version >/dev/null 2>&1; then
   cargo install cargo-deny --version '^0.20' --locked
 fi
 
-for dir in ui tests/e2e packaging; do
+for dir in ui tests/e2e tests/azurite packaging; do
   if [ -f "$root/$dir/package-lock.json" ]; then
     stamp="$root/$dir/node_modules/.desk-lock"
     if ! cmp -s "$root/$dir/package-lock.json" "$stamp" 2>/dev/null; then

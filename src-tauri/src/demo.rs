@@ -29,6 +29,6 @@ impl Demo for Simulated {
                 login_hint: std::env::var("EXEMPTION_DESK_DEMO_USER").unwrap_or_else(|_| demo.default_user_upn.to_string()),
             },
         };
-        Ok(DemoTenant { connection, keep_alive: Box::new(simulator) })
+        Ok(DemoTenant { connection, request_table: None, keep_alive: Box::new(simulator) })
     }
 }

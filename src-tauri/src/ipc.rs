@@ -15,7 +15,7 @@
 use tauri_specta::{collect_commands, collect_events, Builder, ErrorHandlingMode};
 
 use crate::commands::{
-    apply, changes, database, details, exempt, exemptions, reads, recommendations, register, requests, session, settings, transfer,
+    about, apply, changes, database, details, exempt, exemptions, open, reads, recommendations, register, requests, session, settings, transfer,
 };
 use crate::events::{ApplyProgressEvent, ApplyStoppedEvent, DeviceCodeEvent, OpenExpiringEvent, OpenTargetEvent, RequestsChangedEvent};
 
@@ -87,6 +87,10 @@ pub fn builder() -> Builder<tauri::Wry> {
             requests::save_tenant_settings,
             requests::activity_log,
             requests::export_activity,
+            open::pending_open_targets,
+            about::about,
+            about::diagnostics,
+            about::open_logs_folder,
         ])
         .events(collect_events![
             ApplyProgressEvent,

@@ -6,17 +6,20 @@ mod compositing;
 mod demo;
 mod events;
 mod ipc;
+mod logging;
+mod open_target;
 mod reminders;
 mod rows;
 mod startup;
 mod window;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use desk_app::desktop::OpenQueue;
 use desk_app::Desk;
 use tauri::Manager;
-use tracing_subscriber::EnvFilter;
+use tauri_plugin_window_state::StateFlags;
 
 /// `EXEMPTION_DESK_DATA_DIR`, or the OS's per-user data directory for the app.
 fn data_dir(app: &tauri::App) -> Result<PathBuf, String> {
@@ -26,16 +29,41 @@ fn data_dir(app: &tauri::App) -> Result<PathBuf, String> {
     app.path().app_data_dir().map_err(|e| e.to_string())
 }
 
+/// This process's arguments and working folder, as a second launch would hand them over.
+fn launch_arguments() -> (Vec<String>, PathBuf) {
+    let args = std::env::args_os().map(|a| a.to_string_lossy().into_owned()).collect();
+    (args, std::env::current_dir().unwrap_or_default())
+}
+
 pub fn run() {
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_env("EXEMPTION_DESK_LOG").unwrap_or_else(|_| EnvFilter::new("info")))
-        .with_writer(std::io::stderr)
-        .init();
+    let context = tauri::generate_context!("../tauri.conf.json");
+    let log_dir = logging::init(&context.config().identifier);
     startup::begin();
     compositing::choose();
     let ipc = ipc::builder();
     startup::reached("commands collected");
     let result = tauri::Builder::default()
+        .manage(OpenQueue::default())
+        .manage(log_dir)
+        // First of all: a second launch hands its arguments (links, files) to
+        // the running app over D-Bus (Linux) and exits before opening the
+        // database. Without a session bus it starts normally, and the
+        // database's lock refuses it instead.
+        .plugin(tauri_plugin_single_instance::init(|app, args, cwd| {
+            tracing::info!("a second launch handed over its arguments");
+            open_target::focus(app);
+            open_target::arguments(app, &args, Path::new(&cwd));
+        }))
+        // The `exemption-desk` scheme (tauri.conf.json `plugins.deep-link`). On Linux
+        // and Windows a link starts the app with it as an argument, handled above
+        // or below; on macOS it arrives as an event.
+        .plugin(tauri_plugin_deep_link::init())
+        // Size, position and maximised state across restarts (not visibility or decorations).
+        .plugin(
+            tauri_plugin_window_state::Builder::new()
+                .with_state_flags(StateFlags::SIZE | StateFlags::POSITION | StateFlags::MAXIMIZED)
+                .build(),
+        )
         .plugin(startup::milestones())
         .plugin(tauri_plugin_dialog::init())
         // Expiry reminders as native notifications, shown from Rust only (the web view gets no permission).
@@ -52,9 +80,22 @@ pub fn run() {
             startup::reached("database opened");
             app.manage(Desk::new(store, path, Arc::new(demo::Simulated)));
             reminders::start(app.handle());
+            #[cfg(target_os = "macos")]
+            {
+                use tauri_plugin_deep_link::DeepLinkExt;
+                let handle = app.handle().clone();
+                app.deep_link().on_open_url(move |event| {
+                    let urls: Vec<String> = std::iter::once(String::new()).chain(event.urls().iter().map(|u| u.to_string())).collect();
+                    open_target::focus(&handle);
+                    open_target::arguments(&handle, &urls, Path::new("/"));
+                });
+            }
+            let (args, cwd) = launch_arguments();
+            open_target::arguments(app.handle(), &args, &cwd);
+            tracing::info!("started; links and files a later launch is given open here");
             Ok(())
         })
-        .build(tauri::generate_context!("../tauri.conf.json"))
+        .build(context)
         .map(|app| {
             startup::reached("event loop made");
             app.run(|_, _| {});

@@ -1,11 +1,13 @@
 //! One module per screen's needs; each command is one call into the application crate.
 
+pub mod about;
 pub mod apply;
 pub mod changes;
 pub mod database;
 pub mod details;
 pub mod exempt;
 pub mod exemptions;
+pub mod open;
 pub mod reads;
 pub mod recommendations;
 pub mod register;

@@ -129,30 +129,30 @@ pub async fn resubmit_request(
 #[tauri::command]
 #[specta::specta]
 pub async fn get_tenant_settings(desk: State<'_, Desk>) -> Result<TenantSettings, ErrorPayload> {
-    let _ = desk;
-    Err(not_yet())
+    Ok(desk.tenant_settings().await?)
 }
 
 /// Validates and saves; answers the settings as saved.
 #[tauri::command]
 #[specta::specta]
 pub async fn save_tenant_settings(desk: State<'_, Desk>, settings: TenantSettings) -> Result<TenantSettings, ErrorPayload> {
-    let _ = (desk, settings);
-    Err(not_yet())
+    Ok(desk.save_tenant_settings(settings).await?)
 }
 
 /// The local audit log, newest first, filtered.
 #[tauri::command]
 #[specta::specta]
 pub async fn activity_log(desk: State<'_, Desk>, query: ActivityQuery) -> Result<Vec<ActivityEntry>, ErrorPayload> {
-    let _ = (desk, query);
-    Err(not_yet())
+    Ok(desk.activity(&query)?)
 }
 
 /// Export the whole log as CSV (a native save dialog); `None` when cancelled.
 #[tauri::command]
 #[specta::specta]
 pub async fn export_activity(app: AppHandle, desk: State<'_, Desk>, query: ActivityQuery) -> Result<Option<String>, ErrorPayload> {
-    let _ = (app, desk, query);
-    Err(not_yet())
+    let name = desk_app::activity_file_name();
+    let Some(path) = super::transfer::save_path(&app, "Export the activity", &name, desk_core::transfer::ExportFormat::Csv).await? else {
+        return Ok(None);
+    };
+    Ok(Some(desk.export_activity(&query, &path)?))
 }

@@ -14,7 +14,7 @@ fn failure(message: impl Into<String>) -> ErrorPayload {
 }
 
 /// The native save dialog for `format`; `None` when cancelled.
-async fn save_path(app: &AppHandle, title: &str, file_name: &str, format: ExportFormat) -> Result<Option<String>, ErrorPayload> {
+pub(crate) async fn save_path(app: &AppHandle, title: &str, file_name: &str, format: ExportFormat) -> Result<Option<String>, ErrorPayload> {
     let (tx, rx) = tokio::sync::oneshot::channel();
     let label = match format {
         ExportFormat::Csv => "CSV (opens in Excel)",

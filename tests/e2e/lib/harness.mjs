@@ -68,7 +68,8 @@ function withTimeout(promise, ms, what) {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** `application`/`args`: another binary to drive (the install test drives the installed one). */
+/** `args`: the app's command-line arguments (links, files), passed by tauri-driver;
+ * `application`: another binary to drive (the install test drives the installed one). */
 export async function startApp(appEnv, { application = appBinary, args = [] } = {}) {
   // A fresh data folder: no draft or journal from an earlier run. No session
   // bus: the keyring is unavailable (as on a server) instead of a daemon

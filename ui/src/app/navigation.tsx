@@ -1,5 +1,5 @@
 import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
-import { events } from "../ipc/bindings";
+import { commands, events, type OpenTarget } from "../ipc/bindings";
 
 /** The app's screens, as the navigation lists them. */
 export type Screen = "recommendations" | "exemptions" | "requests" | "activity" | "settings";
@@ -93,39 +93,49 @@ export function NavigationProvider({ children }: { children: ReactNode }) {
       unlisten?.();
     };
   }, []);
-  // A deep link, a request file or a second launch's arguments, handed over by the backend.
+  // A deep link, a request file or a second launch's arguments, handed over by the backend;
+  // once listening, what the first launch was asked to open (it waited for the window).
   useEffect(() => {
     let unlisten: (() => void) | undefined;
     let gone = false;
+    const open = (target: OpenTarget) => {
+      switch (target.kind) {
+        case "exemption":
+          setRegisterSeed({ seed: { exemptionIds: [target.id] }, at: Date.now() });
+          setScreen("exemptions");
+          break;
+        case "request":
+          setRequestSeed({ seed: { requestId: target.id }, at: Date.now() });
+          setScreen("requests");
+          break;
+        case "requestFile":
+          setRequestSeed({ seed: { file: target.path }, at: Date.now() });
+          setScreen("requests");
+          break;
+        case "refused":
+          setOpenRefused(target.message);
+          break;
+      }
+    };
     events.openTarget
-      .listen(({ payload }) => {
-        switch (payload.kind) {
-          case "exemption":
-            setRegisterSeed({ seed: { exemptionIds: [payload.id] }, at: Date.now() });
-            setScreen("exemptions");
-            break;
-          case "request":
-            setRequestSeed({ seed: { requestId: payload.id }, at: Date.now() });
-            setScreen("requests");
-            break;
-          case "requestFile":
-            setRequestSeed({ seed: { file: payload.path }, at: Date.now() });
-            setScreen("requests");
-            break;
-          case "refused":
-            setOpenRefused(payload.message);
-            break;
-        }
-      })
+      .listen(({ payload }) => open(payload))
       .then(
-        (stop) => {
-          if (gone) stop();
-          else unlisten = stop;
+        async (stop) => {
+          if (gone) {
+            stop();
+            return;
+          }
+          unlisten = stop;
+          const waiting = await commands.pendingOpenTargets();
+          if (!gone) waiting.forEach(open);
         },
         () => {
           // No Tauri event channel (a plain browser): nothing to listen to.
         },
-      );
+      )
+      .catch(() => {
+        // The backend could not say what waited: nothing to open.
+      });
     return () => {
       gone = true;
       unlisten?.();

@@ -144,6 +144,21 @@ export const commands = {
 	activityLog: (query: ActivityQuery) => __TAURI_INVOKE<ActivityEntry[]>("activity_log", { query }),
 	/**  Export the whole log as CSV (a native save dialog); `None` when cancelled. */
 	exportActivity: (query: ActivityQuery) => __TAURI_INVOKE<string | null>("export_activity", { query }),
+	/**
+	 *  The links and files the app was asked to open before the window listened
+	 *  (the first launch's arguments); later ones arrive as `open-target`
+	 *  events. The window calls this once it listens.
+	 */
+	pendingOpenTargets: () => __TAURI_INVOKE<OpenTarget[]>("pending_open_targets"),
+	/**  The app's version and the licenses of the dependencies bundled into it. */
+	about: () => __TAURI_INVOKE<AboutInfo>("about"),
+	/**
+	 *  Version, OS, web view, and the signed-in cloud, tenant and mode, as text
+	 *  to paste into a support request. No account, token or secret.
+	 */
+	diagnostics: () => __TAURI_INVOKE<string>("diagnostics"),
+	/**  Opens the folder holding the log files with the OS's file manager. */
+	openLogsFolder: () => __TAURI_INVOKE<null>("open_logs_folder"),
 };
 
 /** Events */
@@ -157,6 +172,12 @@ export const events = {
 };
 
 /* Types */
+export type AboutInfo = {
+	version: string,
+	/**  Sorted by source, then name. */
+	licenses: BundledLicense[],
+};
+
 /**  One line of the log. */
 export type ActivityEntry = {
 	/**  UTC, RFC 3339. */
@@ -294,6 +315,15 @@ export type AuditEntry = {
 	applyId: string | null,
 	/**  For a change: each property as it was read and as it was written. */
 	changes: FieldChange[],
+};
+
+/**  A dependency shipped inside the app. */
+export type BundledLicense = {
+	name: string,
+	version: string,
+	/**  An SPDX expression, as the package declares it ("MIT OR Apache-2.0"). */
+	license: string,
+	source: LicenseSource,
 };
 
 /**  The change and the exemptions (full ARM ids) it applies to. */
@@ -468,7 +498,9 @@ export type EffectReport = {
  *  TypeScript union in the UI. Each crate's error type maps to these in its
  *  `code()`; the strings (`snake_case` of the variant) never change meaning.
  */
-export type ErrorCode = "invalid_request" | "invalid_path" | "duplicate_write" | "not_exemptible" | "benchmark_not_assigned" | "not_in_initiative" | "checks_failed" | "not_found" | "network" | "unauthenticated" | "forbidden" | "throttled" | "azure" | "unexpected_response" | "configuration" | "sign_in" | "sign_in_stopped" | "cli_not_signed_in" | 
+export type ErrorCode = "invalid_request" | "invalid_path" | "duplicate_write" | "not_exemptible" | "benchmark_not_assigned" | "not_in_initiative" | "checks_failed" | "not_found" | 
+/**  Someone else changed the thing first (an ETag that no longer matches), or it exists already. */
+"conflict" | "network" | "unauthenticated" | "forbidden" | "throttled" | "azure" | "unexpected_response" | "configuration" | "sign_in" | "sign_in_stopped" | "cli_not_signed_in" | 
 /**  A read stopped because nobody waits for it (the screen was left). */
 "read_cancelled" | "keyring" | "keyring_unavailable" | "keyring_locked" | "local_storage" | "database_unusable" | "database_in_use" | "not_running" | "already_running" | "demo_unavailable" | "browser" | "dialog" | 
 /**  A bug: the work panicked and was caught. */
@@ -743,6 +775,12 @@ export type ItemState =
  *  message says how), so writing would overwrite someone's change.
  */
 "Changed";
+
+export type LicenseSource = 
+/**  A Rust crate compiled into the binary. */
+"crate" | 
+/**  An npm package bundled into the window's code. */
+"npm";
 
 /**  A management group with its children, as the tree the scope picker shows. */
 export type ManagementGroupNode = {

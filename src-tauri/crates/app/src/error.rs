@@ -48,6 +48,9 @@ pub enum AppError {
     DatabaseInUse,
     #[error("{0} It cannot be moved aside from here.")]
     DatabaseUnusable(String),
+    /// Tenant settings the Settings screen cannot save, each field with why.
+    #[error("{}", .0.iter().map(|p| p.message.as_str()).collect::<Vec<_>>().join(" "))]
+    InvalidTenantSettings(Vec<crate::tenant_settings::FieldProblem>),
     /// An export or import file could not be written or read, or its path is refused.
     #[error("{0}")]
     File(String),
@@ -62,7 +65,9 @@ impl AppError {
             AppError::Configuration(_) => ErrorCode::Configuration,
             AppError::DemoUnavailable(_) => ErrorCode::DemoUnavailable,
             AppError::PlanNotCurrent(_) | AppError::NoDeviceCodeSignIn | AppError::NoProfile(_) => ErrorCode::NotFound,
-            AppError::InvalidReadId | AppError::File(_) | AppError::InvalidSettings(_) => ErrorCode::InvalidRequest,
+            AppError::InvalidReadId | AppError::File(_) | AppError::InvalidSettings(_) | AppError::InvalidTenantSettings(_) => {
+                ErrorCode::InvalidRequest
+            }
             AppError::NotRunning => ErrorCode::NotRunning,
             AppError::AlreadyRunning => ErrorCode::AlreadyRunning,
             AppError::Browser { .. } => ErrorCode::Browser,
@@ -77,6 +82,11 @@ impl AppError {
     pub fn payload(&self) -> ErrorPayload {
         match self {
             AppError::Azure(e) => e.payload(),
+            AppError::InvalidTenantSettings(problems) => ErrorPayload {
+                code: self.code(),
+                message: self.to_string(),
+                details: Some(crate::tenant_settings::field_details(problems)),
+            },
             other => ErrorPayload { code: other.code(), message: other.to_string(), details: None },
         }
     }

@@ -7,6 +7,7 @@ use std::any::Any;
 use azure_core::credentials::Secret;
 use desk_azure::{AzureError, Connection, SecretStore};
 use desk_core::apply::{ApplyProgress, ApplyStopped};
+use desk_core::request::RequestTableChoice;
 use desk_core::session::DeviceCodePrompt;
 
 /// Where the events go; an `Err` is the reason they could not be delivered.
@@ -43,6 +44,8 @@ impl Secrets for SecretStore {
 /// (dropped when the session that uses it ends).
 pub struct DemoTenant {
     pub connection: Connection,
+    /// The demo tenant's request table: the default until the user saves another.
+    pub request_table: Option<RequestTableChoice>,
     pub keep_alive: Box<dyn Any + Send + Sync>,
 }
 

@@ -2,10 +2,12 @@
 //! (`src-tauri`) holds one [`Desk`] as its state and turns each command into
 //! one call here; tests drive the same calls against the simulator.
 
+mod activity;
 mod apply;
 mod change;
 mod choices;
 mod database;
+pub mod desktop;
 mod details;
 mod error;
 mod events;
@@ -18,6 +20,7 @@ mod reads;
 mod register;
 mod runner;
 mod session;
+mod tenant_settings;
 mod transfer_files;
 
 use std::collections::HashMap;
@@ -29,6 +32,7 @@ use desk_store::Store;
 use read_registry::ReadRegistry;
 use tokio::sync::Mutex;
 
+pub use activity::{activity_file_name, ACTIVITY_EXPORT_MAX};
 pub use choices::{ChoiceCache, CHOICES_MAX, CHOICE_AGE};
 pub use database::open_store;
 /// Where a long read hands its rows as they arrive (the shell forwards them to the window).
@@ -41,6 +45,7 @@ pub use plans::{Gone, Plan, PlanRegistry};
 pub use read_registry::MAX_READS;
 pub use register::{reminder, Reminder, REMINDER_INTERVAL};
 pub use session::Connected;
+pub use tenant_settings::{validate_tenant_settings, FieldProblem, FIELD_ENDPOINT, FIELD_MAX_EXPIRY, FIELD_TABLE, MAX_EXPIRY_DAYS_LIMIT};
 pub use transfer_files::{export_file_name, EXPORT_ROWS_MAX, IMPORT_BYTES_MAX};
 
 /// Keyring entries are filed under this service name.

@@ -47,10 +47,6 @@ impl Desk {
         let profile = Profile { account: signed.identity.account.clone(), tenant: signed.identity.tenant_id.clone(), ..profile };
         self.store.save_profile(&profile)?;
         let detail = format!("profile {name} ({})", cloud_label(profile.cloud.kind));
-        let who = format!("{} ({})", signed.identity.account, signed.identity.object_id);
-        if let Err(e) = self.store.audit(&who, "sign_in", &detail) {
-            tracing::warn!("audit log: {e}");
-        }
         let connected = Connected {
             tenant: signed.tenant,
             identity: signed.identity,
@@ -58,8 +54,10 @@ impl Desk {
             cloud: cloud_label(profile.cloud.kind).to_owned(),
             profile_name: Some(name.to_owned()),
             warning,
+            demo_request_table: None,
             _keep_alive: None,
         };
+        self.log_sign_in(&connected, &detail);
         Ok(self.replace(connected).await.session_info())
     }
 
@@ -126,11 +124,24 @@ impl Desk {
 
     /// Forget a profile and its secret; signing out of the current one returns to the start.
     pub async fn sign_out(&self, name: String) -> Result<(), AppError> {
+        let remembered = self.store.profiles()?.into_iter().find(|p| p.name == name);
         let key = name.clone();
         let secrets = self.secrets.clone();
         tokio::task::spawn_blocking(move || secrets.delete(&key)).await.map_err(|e| AppError::Keyring(e.to_string()))??;
         self.store.delete_profile(&name)?;
-        if self.current().await.is_some_and(|c| c.profile_name.as_deref() == Some(name.as_str())) {
+        let current = self.current().await.filter(|c| c.profile_name.as_deref() == Some(name.as_str()));
+        // Who signs out: the session's account when it is this profile's, else the account the profile remembered.
+        let who = match (&current, &remembered) {
+            (Some(c), _) => Some(c.who()),
+            (None, Some(p)) if !p.account.is_empty() => Some(p.account.clone()),
+            _ => None,
+        };
+        if let Some(who) = who {
+            if let Err(e) = self.store.audit(&who, "sign_out", &format!("profile {name}")) {
+                tracing::warn!("audit log: {e}");
+            }
+        }
+        if current.is_some() {
             self.disconnect().await;
         }
         Ok(())

@@ -5,6 +5,7 @@ use std::any::Any;
 use std::sync::Arc;
 
 use desk_azure::{Connection, Identity, Tenant};
+use desk_core::request::RequestTableChoice;
 use desk_core::session::{SessionInfo, SessionMode};
 
 use crate::{AppError, Desk};
@@ -16,6 +17,8 @@ pub struct Connected {
     pub cloud: String,
     pub profile_name: Option<String>,
     pub warning: Option<String>,
+    /// The demo tenant's request table (the default tenant settings); none elsewhere.
+    pub demo_request_table: Option<RequestTableChoice>,
     /// Kept alive for as long as the session uses it (the demo's simulator:
     /// dropping it stops it).
     pub(crate) _keep_alive: Option<Box<dyn Any + Send + Sync>>,
@@ -96,15 +99,18 @@ impl Desk {
             let cloud = connection.arm_endpoint.to_string();
             let (tenant, identity) = desk_azure::caught(connection.connect()).await?;
             tracing::info!(account = %identity.account, "signed in to an external endpoint");
-            return Ok(Connected {
+            let connected = Connected {
                 tenant,
                 identity,
                 mode: SessionMode::External,
                 cloud: format!("Configured endpoint ({cloud})"),
                 profile_name: None,
                 warning: None,
+                demo_request_table: None,
                 _keep_alive: None,
-            });
+            };
+            self.log_sign_in(&connected, &format!("configured endpoint {cloud}"));
+            return Ok(connected);
         }
         self.demo().await
     }
@@ -115,15 +121,25 @@ impl Desk {
         let endpoint = demo.connection.arm_endpoint.to_string();
         let (tenant, identity) = desk_azure::caught(demo.connection.connect()).await?;
         tracing::info!(%endpoint, account = %identity.account, "demo tenant ready");
-        Ok(Connected {
+        let connected = Connected {
             tenant,
             identity,
             mode: SessionMode::Demo,
             cloud: "Demo tenant (simulator)".into(),
             profile_name: None,
             warning: None,
+            demo_request_table: demo.request_table,
             _keep_alive: Some(demo.keep_alive),
-        })
+        };
+        self.log_sign_in(&connected, "demo tenant");
+        Ok(connected)
+    }
+
+    /// Log a sign-in (who, and to what); a log that cannot be written never stops it.
+    pub(crate) fn log_sign_in(&self, connected: &Connected, detail: &str) {
+        if let Err(e) = self.store.audit(&connected.who(), "sign_in", detail) {
+            tracing::warn!("audit log: {e}");
+        }
     }
 
     /// Switch to the demo tenant.

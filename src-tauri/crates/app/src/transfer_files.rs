@@ -51,7 +51,7 @@ pub fn export_path(path: &str, format: ExportFormat) -> Result<PathBuf, AppError
 
 /// Write through a sibling file renamed into place, so a failed write never
 /// leaves half a file under the chosen name.
-fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
+pub(crate) fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let partial = path.with_file_name(format!(".{name}.partial"));
     let failed = |e: std::io::Error| file_error(format!("{} could not be written: {e}.", path.display()));

@@ -59,6 +59,12 @@ impl Arm {
         &self.endpoint
     }
 
+    /// The hardened client and the session's credential, for the other
+    /// services the session reaches (the request register's table).
+    pub(crate) fn session(&self) -> (reqwest::Client, Arc<dyn SessionCredential>) {
+        (self.http.clone(), self.credential.clone())
+    }
+
     /// A current access token for ARM (from the credential's cache when it can).
     pub async fn access_token(&self) -> Result<String, AzureError> {
         let token = self.credential.get_token(&[&self.scope], None).await.map_err(from_credential)?;

@@ -31,7 +31,17 @@ pub fn open_url(program: Option<&OsStr>, url: &Url) -> Result<(), String> {
         }
         None => open::commands(url.as_str()),
     };
-    let mut last = String::from("no program to open a browser with");
+    spawn_first(candidates, "no program to open a browser with")
+}
+
+/// Open a folder (or file) with the system's opener (`xdg-open`, `open`,
+/// `explorer`), trying each until one starts.
+pub fn open_path(path: &std::path::Path) -> Result<(), String> {
+    spawn_first(open::commands(path), "no program to open a folder with")
+}
+
+fn spawn_first(candidates: Vec<Command>, none: &str) -> Result<(), String> {
+    let mut last = String::from(none);
     for mut command in candidates {
         without_secrets(&mut command).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
         match command.spawn() {

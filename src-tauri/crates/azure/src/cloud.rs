@@ -107,7 +107,7 @@ const KNOWN_ARM_AUDIENCES: &[(&str, &str)] = &[
     ("management.core.chinacloudapi.cn", "management.chinacloudapi.cn"),
 ];
 
-fn is_loopback(url: &Url) -> bool {
+pub(crate) fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(d)) => d == "localhost",
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),

@@ -43,6 +43,26 @@ pub enum AzureError {
     InvalidInput(String),
     #[error("Defender for Cloud gives no metadata for recommendation {0}, so it cannot be exempted.")]
     RecommendationNotFound(String),
+    /// The request register's table answered 403 `AuthorizationPermissionMismatch`.
+    #[error("You need the Storage Table Data Contributor role on the storage account {account} to use its request table.")]
+    RequestTableForbidden { account: String },
+    /// The request register's table does not exist (404 `TableNotFound`).
+    #[error("The table {table} does not exist in the storage account {account}; create it in Settings.")]
+    RequestTableMissing { table: String, account: String },
+    #[error("Request {id} is not in the request table.")]
+    RequestNotFound { id: String },
+    /// An insert found the row taken (409 `EntityAlreadyExists`).
+    #[error("A request with id {id} is already in the request table.")]
+    RequestExists { id: String },
+    /// A conditional replace whose ETag no longer matches (412): someone else won.
+    #[error("Someone else changed request {id} first; reload it to see what changed, then try again.")]
+    RequestChanged { id: String },
+    /// A request stored in the table that cannot be read back as one.
+    #[error("Request {id} in the request table cannot be read: {detail}")]
+    MalformedRequest { id: String, detail: String },
+    /// A request the table would refuse (or that Azure would, where the emulator would not).
+    #[error("The request cannot be stored in the request table: {0}")]
+    RequestTooLarge(String),
     #[error(transparent)]
     Domain(#[from] CoreError),
     /// A bug: the work panicked. Caught so the app keeps running (see [`crate::caught`]).
@@ -76,6 +96,11 @@ impl AzureError {
             AzureError::Config(_) => ErrorCode::Configuration,
             AzureError::InvalidInput(_) => ErrorCode::InvalidRequest,
             AzureError::RecommendationNotFound(_) => ErrorCode::NotFound,
+            AzureError::RequestTableForbidden { .. } => ErrorCode::Forbidden,
+            AzureError::RequestTableMissing { .. } | AzureError::RequestNotFound { .. } => ErrorCode::NotFound,
+            AzureError::RequestExists { .. } | AzureError::RequestChanged { .. } => ErrorCode::Conflict,
+            AzureError::MalformedRequest { .. } => ErrorCode::UnexpectedResponse,
+            AzureError::RequestTooLarge(_) => ErrorCode::InvalidRequest,
             AzureError::Domain(e) => e.code(),
             AzureError::ReadCancelled => ErrorCode::ReadCancelled,
             AzureError::Internal(_) => ErrorCode::Internal,

@@ -60,20 +60,65 @@ pub const MAX_DEVICE_CODE_SECONDS: u64 = 60 * 60;
 /// The slowest device-code polling (Entra asks for 5 s; `slow_down` adds 5).
 pub const MAX_POLL_INTERVAL_SECONDS: u64 = 60;
 
+/// The environment variable naming a PEM file of extra CA certificates to
+/// trust beside the system's (a TLS-inspecting proxy's, a test emulator's).
+pub const CA_CERTIFICATE_ENV: &str = "EXEMPTION_DESK_CA_CERTIFICATE";
+
+/// The most read from a CA certificate file: a bundle, not a disk image.
+const MAX_CA_FILE_BYTES: u64 = 1024 * 1024;
+
 /// The client with [`Limits::default`].
 pub fn client() -> Result<reqwest::Client, AzureError> {
     client_with(&Limits::default())
 }
 
-/// A client with these time limits that never follows a redirect.
+/// A client with these time limits that never follows a redirect, trusting
+/// the system's CAs and those in [`CA_CERTIFICATE_ENV`]'s file when set.
 pub fn client_with(limits: &Limits) -> Result<reqwest::Client, AzureError> {
+    let extra = match std::env::var_os(CA_CERTIFICATE_ENV).filter(|v| !v.is_empty()) {
+        Some(path) => extra_ca_file(std::path::Path::new(&path))?,
+        None => Vec::new(),
+    };
+    build(limits, extra)
+}
+
+/// [`client_with`] trusting the CA certificates in `pem` too (a PEM bundle).
+pub fn client_trusting(limits: &Limits, pem: &[u8]) -> Result<reqwest::Client, AzureError> {
+    build(limits, extra_ca(pem, "the extra CA certificate")?)
+}
+
+fn build(limits: &Limits, extra_roots: Vec<reqwest::Certificate>) -> Result<reqwest::Client, AzureError> {
     reqwest::Client::builder()
         .user_agent(concat!("ExemptionDesk/", env!("CARGO_PKG_VERSION")))
         .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(limits.connect_timeout)
         .timeout(limits.request_timeout)
+        .tls_certs_merge(extra_roots)
         .build()
         .map_err(|e| AzureError::Config(e.to_string()))
+}
+
+/// The certificates of the PEM file at `path`, refused when unreadable, too
+/// large or holding none.
+pub fn extra_ca_file(path: &std::path::Path) -> Result<Vec<reqwest::Certificate>, AzureError> {
+    use std::io::Read;
+    let named = || format!("{CA_CERTIFICATE_ENV}={}", path.display());
+    let file = std::fs::File::open(path).map_err(|e| AzureError::Config(format!("{}: {e}", named())))?;
+    let mut pem = Vec::new();
+    file.take(MAX_CA_FILE_BYTES + 1).read_to_end(&mut pem).map_err(|e| AzureError::Config(format!("{}: {e}", named())))?;
+    if pem.len() as u64 > MAX_CA_FILE_BYTES {
+        return Err(AzureError::Config(format!("{}: larger than {} KiB", named(), MAX_CA_FILE_BYTES / 1024)));
+    }
+    extra_ca(&pem, &named())
+}
+
+fn extra_ca(pem: &[u8], named: &str) -> Result<Vec<reqwest::Certificate>, AzureError> {
+    let certificates =
+        reqwest::Certificate::from_pem_bundle(pem).map_err(|e| AzureError::Config(format!("{named}: not PEM certificates ({e})")))?;
+    if certificates.is_empty() {
+        return Err(AzureError::Config(format!("{named}: no \"BEGIN CERTIFICATE\" section")));
+    }
+    Ok(certificates)
 }
 
 /// The error for a failed exchange with `url`, naming a timeout as such.

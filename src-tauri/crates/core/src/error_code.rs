@@ -16,6 +16,8 @@ pub enum ErrorCode {
     NotInInitiative,
     ChecksFailed,
     NotFound,
+    /// Someone else changed the thing first (an ETag that no longer matches), or it exists already.
+    Conflict,
     // Azure and Entra (azure).
     Network,
     Unauthenticated,
@@ -51,7 +53,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 32] = [
+    pub const ALL: [ErrorCode; 33] = [
         ErrorCode::InvalidRequest,
         ErrorCode::InvalidPath,
         ErrorCode::DuplicateWrite,
@@ -60,6 +62,7 @@ impl ErrorCode {
         ErrorCode::NotInInitiative,
         ErrorCode::ChecksFailed,
         ErrorCode::NotFound,
+        ErrorCode::Conflict,
         ErrorCode::Network,
         ErrorCode::Unauthenticated,
         ErrorCode::Forbidden,
@@ -97,6 +100,7 @@ impl ErrorCode {
             ErrorCode::NotInInitiative => "not_in_initiative",
             ErrorCode::ChecksFailed => "checks_failed",
             ErrorCode::NotFound => "not_found",
+            ErrorCode::Conflict => "conflict",
             ErrorCode::Network => "network",
             ErrorCode::Unauthenticated => "unauthenticated",
             ErrorCode::Forbidden => "forbidden",

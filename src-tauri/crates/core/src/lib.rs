@@ -6,6 +6,7 @@
 //! `specta::Type`; the shell's command builder renders them, with the commands
 //! and events, into the UI's `ui/src/ipc/bindings.ts`.
 
+pub mod about;
 pub mod activity;
 pub mod apply;
 pub mod arm_path;

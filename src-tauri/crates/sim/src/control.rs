@@ -1,6 +1,6 @@
 //! The `/_sim/*` control endpoints (no auth): request log, reset, principals
 //! (and their certificates), clock, settings, sign-in interrupts, token
-//! lifetime, faults and throttle.
+//! lifetime, faults and throttle, and the Table service's entities.
 
 use std::sync::Arc;
 
@@ -412,4 +412,18 @@ pub async fn add_recommendation(State(app): State<Arc<App>>, body: Bytes) -> Res
 /// trust; `null` in plain-HTTP mode).
 pub async fn tls(State(app): State<Arc<App>>) -> Response {
     axum::Json(json!({ "enabled": app.certificate_pem.is_some(), "certificate": app.certificate_pem })).into_response()
+}
+
+/// `GET /_sim/tables/{account}/{table}`: every entity of a table with its
+/// ETag and typed properties (full metadata), no auth — for tests.
+pub async fn table_entities(State(app): State<Arc<App>>, Path((account, table)): Path<(String, String)>) -> Response {
+    let world = lock(&app.world);
+    let found = world.tables.accounts.get(&account.to_ascii_lowercase()).and_then(|a| a.tables.get(&table.to_ascii_lowercase()));
+    let Some(t) = found else {
+        return sim_error(StatusCode::NOT_FOUND, format!("no table '{table}' in storage account '{account}'"));
+    };
+    let url = format!("{}/{}", crate::tables::endpoint(&app.base_url, &account), t.name);
+    let value: Vec<Value> =
+        t.entities.values().map(|e| Value::Object(crate::tables::entity::to_json(e, crate::tables::entity::Metadata::Full, &url, None))).collect();
+    axum::Json(json!({ "value": value })).into_response()
 }

@@ -29,6 +29,7 @@ pub mod schema;
 pub mod seed;
 pub mod server;
 pub mod state;
+pub mod tables;
 pub mod throttle;
 pub mod tls;
 
@@ -39,6 +40,27 @@ pub use seed::demo::DemoIdentity;
 pub use server::{Options, Simulator};
 pub use throttle::{BucketConfig, ThrottleConfig};
 pub use tls::Tls;
+
+/// The table endpoint of a storage account on a simulator at `base_url`
+/// (`{base}/tables/{account}`): a Table service client takes it as its
+/// endpoint and appends `/Tables`, `/{table}()`, `/{table}(PartitionKey='…',RowKey='…')`.
+pub fn table_endpoint(base_url: &str, account: &str) -> String {
+    tables::endpoint(base_url, account)
+}
+
+/// The demo tenant's request register: storage account and table.
+pub fn demo_request_table() -> DemoRequestTable {
+    DemoRequestTable { account: seed::storage::REQUESTS_ACCOUNT.into(), table: seed::storage::REQUESTS_TABLE.into() }
+}
+
+/// Where the demo tenant keeps exemption requests (see [`demo_request_table`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoRequestTable {
+    /// Storage account name, e.g. `stcontosorisk`.
+    pub account: String,
+    /// Table name, e.g. `exemptionrequests`.
+    pub table: String,
+}
 
 /// Static facts of the `demo` seed the app needs to sign in.
 pub fn demo_identity() -> DemoIdentity {

@@ -42,6 +42,29 @@ fn body_for_log(bytes: &[u8], is_form: bool) -> Value {
     }
 }
 
+/// Claims of the request's bearer token that say who called and for what
+/// (`oid`, `upn`, `appid`, `aud`, `iss`, `tid`), read without checking the
+/// signature (the handler checks it); null without a JWT bearer token.
+fn token_claims(headers: &axum::http::HeaderMap) -> Value {
+    use base64::Engine;
+    let Some(value) = headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok()) else {
+        return Value::Null;
+    };
+    let Some(token) = value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")) else {
+        return Value::Null;
+    };
+    let payload = token.trim().split('.').nth(1).unwrap_or("");
+    let Ok(bytes) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')) else {
+        return Value::Null;
+    };
+    let Ok(Value::Object(claims)) = serde_json::from_slice::<Value>(&bytes) else {
+        return Value::Null;
+    };
+    let kept: serde_json::Map<String, Value> =
+        ["oid", "upn", "appid", "aud", "iss", "tid"].iter().filter_map(|k| claims.get(*k).map(|v| (k.to_string(), v.clone()))).collect();
+    Value::Object(kept)
+}
+
 /// Middleware: record every request except `/_sim/*`.
 pub async fn record(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
@@ -56,6 +79,7 @@ pub async fn record(State(app): State<Arc<App>>, req: Request, next: Next) -> Re
         .and_then(|v| v.to_str().ok())
         .map(|v| v.starts_with("application/x-www-form-urlencoded"))
         .unwrap_or(false);
+    let token = token_claims(req.headers());
     let (parts, body) = req.into_parts();
     let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
         Ok(b) => b,
@@ -95,6 +119,7 @@ pub async fn record(State(app): State<Arc<App>>, req: Request, next: Next) -> Re
         "body": logged_body,
         "status": resp.status().as_u16(),
         "principal": principal,
+        "token": token,
         "schemaErrors": schema_errors,
         "fault": fault,
         "dropped": dropped,

@@ -23,7 +23,7 @@ use crate::errors::SimError;
 use crate::model::faults::DropConnection;
 use crate::state::{lock, App};
 use crate::tls::{Tls, TlsServer};
-use crate::{arm, entra, faults, graph, log, seed};
+use crate::{arm, entra, faults, graph, log, seed, tables};
 
 /// How to start a simulator beyond seed and address.
 #[derive(Debug, Clone, Default)]
@@ -88,6 +88,13 @@ impl Simulator {
     /// `http://127.0.0.1:PORT` (`https://` in TLS mode), no trailing slash.
     pub fn base_url(&self) -> String {
         self.base_url.clone()
+    }
+
+    /// The Table service endpoint of a storage account on this simulator
+    /// (`{base}/tables/{account}`; the demo seed's is
+    /// `table_endpoint("stcontosorisk")`, see [`crate::demo_request_table`]).
+    pub fn table_endpoint(&self, account: &str) -> String {
+        tables::endpoint(&self.base_url, account)
     }
 
     /// In TLS mode, the server certificate (PEM) clients should trust.
@@ -163,6 +170,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/{tenant}/oauth2/v2.0/devicecode", post(entra::device::devicecode))
         .route("/{tenant}/v2.0/.well-known/openid-configuration", get(entra::openid_configuration))
         .route("/v1.0/{*rest}", any(graph::handle))
+        .route("/tables/{*rest}", any(tables::handle))
         .fallback(arm::handle)
         .layer(middleware::from_fn_with_state(app.clone(), faults::layer))
         .layer(middleware::from_fn_with_state(app.clone(), log::record))
@@ -248,6 +256,7 @@ fn controls() -> Router<Arc<App>> {
         .route("/_sim/tokens", post(control::tokens))
         .route("/_sim/recommendations", post(control::add_recommendation))
         .route("/_sim/tls", get(control::tls))
+        .route("/_sim/tables/{account}/{table}", get(control::table_entities))
         .route("/_sim/faults", get(control::get_faults).post(control::post_faults).delete(control::delete_faults))
 }
 

@@ -240,6 +240,8 @@ pub struct World {
     /// subscription id, lower-case namespace); the rest come from
     /// `arm::providers::NAMESPACES`.
     pub provider_registrations: BTreeMap<(String, String), ProviderRegistration>,
+    /// Storage accounts' Table service data (`crate::tables`).
+    pub tables: crate::model::tables::TableStore,
     /// Lookup tables over the fields above, built lazily (`crate::index`).
     /// Whoever changes a field in place calls `changed()` or
     /// `exemptions_changed()`.
@@ -454,6 +456,18 @@ pub fn is_arm_audience(aud: &str) -> bool {
     matches!(
         aud.trim_end_matches('/').to_ascii_lowercase().as_str(),
         "https://management.azure.com" | "https://management.core.windows.net"
+    )
+}
+
+/// The audience of Entra's tokens for Azure Storage (v1 resource id, no trailing slash).
+pub const STORAGE_AUDIENCE: &str = "https://storage.azure.com";
+
+/// Is this string Azure Storage's resource (its URI, with or without the
+/// trailing slash, or its application id)?
+pub fn is_storage_audience(aud: &str) -> bool {
+    matches!(
+        aud.trim_end_matches('/').to_ascii_lowercase().as_str(),
+        "https://storage.azure.com" | "e406a681-f3d4-42a8-90b6-c2b029497af1"
     )
 }
 

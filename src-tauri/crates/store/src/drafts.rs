@@ -1,6 +1,6 @@
 //! The autosaved Exempt form, restored when the app reopens.
 
-use chrono::Utc;
+use chrono::{SecondsFormat, Utc};
 use desk_core::exemption::ExemptionDraft;
 use rusqlite::{params, OptionalExtension};
 
@@ -36,7 +36,8 @@ impl Store {
     pub fn audit(&self, account: &str, action: &str, detail: &str) -> Result<(), StoreError> {
         self.conn()?.execute(
             "INSERT INTO audit (at, account, action, detail) VALUES (?1, ?2, ?3, ?4)",
-            params![Utc::now().to_rfc3339(), account, action, detail],
+            // The journal's format, so the Activity screen orders both by one text comparison.
+            params![Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true), account, action, detail],
         )?;
         Ok(())
     }

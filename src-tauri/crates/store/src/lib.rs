@@ -14,6 +14,8 @@ pub mod open;
 mod profiles;
 mod schema;
 mod settings;
+mod tenant_settings;
+mod activity;
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};

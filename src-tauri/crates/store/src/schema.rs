@@ -2,12 +2,13 @@ use rusqlite::Connection;
 
 use crate::error::StoreError;
 
-pub(crate) const VERSION: i64 = 3;
+pub(crate) const VERSION: i64 = 4;
 
 /// The tables a database at schema `version` has.
 pub(crate) fn tables_at(version: i64) -> &'static [&'static str] {
     match version {
-        v if v >= 3 => &["applies", "apply_items", "drafts", "audit", "profiles", "settings", "reminders_sent"],
+        v if v >= 4 => &["applies", "apply_items", "drafts", "audit", "profiles", "settings", "reminders_sent", "tenant_settings"],
+        3 => &["applies", "apply_items", "drafts", "audit", "profiles", "settings", "reminders_sent"],
         2 => &["applies", "apply_items", "drafts", "audit", "profiles"],
         1 => &["applies", "apply_items", "drafts", "audit"],
         _ => &[],
@@ -78,6 +79,20 @@ pub fn migrate(conn: &Connection) -> Result<(), StoreError> {
                  sent_at TEXT NOT NULL,
                  PRIMARY KEY (exemption_id, expires_on)
              );",
+        )?;
+    }
+    if version < 4 {
+        // A tenant profile's request table and policy, keyed by tenant and
+        // profile (or mode); the Activity screen reads the log and the
+        // journal newest first, so both are indexed by time.
+        tx.execute_batch(
+            "CREATE TABLE tenant_settings (
+                 profile_key TEXT PRIMARY KEY,
+                 settings_json TEXT NOT NULL,
+                 updated_at TEXT NOT NULL
+             );
+             CREATE INDEX audit_at ON audit (at);
+             CREATE INDEX apply_items_updated_at ON apply_items (updated_at);",
         )?;
     }
     if version < VERSION {

@@ -203,7 +203,7 @@ impl Demo for SimDemo {
                 login_hint: demo.default_user_upn.to_string(),
             },
         };
-        Ok(DemoTenant { connection, keep_alive: Box::new(simulator) })
+        Ok(DemoTenant { connection, request_table: None, keep_alive: Box::new(simulator) })
     }
 }
 

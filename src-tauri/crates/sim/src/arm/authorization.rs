@@ -78,7 +78,7 @@ pub fn permissions(ctx: &mut Ctx, scope: &Scope) -> ArmResult {
         .map(|r| {
             let mut v = json!({ "actions": r.actions, "notActions": r.not_actions });
             if with_data {
-                v["dataActions"] = json!([]);
+                v["dataActions"] = json!(r.data_actions);
                 v["notDataActions"] = json!([]);
             }
             v
@@ -210,7 +210,7 @@ pub fn role_definitions(ctx: &mut Ctx, scope: &Scope, name: Option<&str>) -> Arm
                 "type": if is_custom(r) { "CustomRole" } else { "BuiltInRole" },
                 "description": if is_custom(r) { format!("Custom role {}", r.name) } else { format!("Built-in role {}", r.name) },
                 "assignableScopes": ["/"],
-                "permissions": [{ "actions": r.actions, "notActions": r.not_actions, "dataActions": [], "notDataActions": [] }],
+                "permissions": [{ "actions": r.actions, "notActions": r.not_actions, "dataActions": r.data_actions, "notDataActions": [] }],
             },
         })
     };

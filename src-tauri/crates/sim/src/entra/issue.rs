@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use super::{bad, random_token};
 use crate::jwt;
-use crate::state::{is_arm_audience, is_graph_audience, lock, App, RefreshGrant, World};
+use crate::state::{is_arm_audience, is_graph_audience, is_storage_audience, lock, App, RefreshGrant, World, STORAGE_AUDIENCE};
 
 const OIDC_SCOPES: &[&str] = &["openid", "profile", "offline_access", "email"];
 
@@ -40,6 +40,12 @@ pub(crate) fn resource_of(scope: &str) -> String {
         } else {
             "https://management.azure.com/".to_string()
         }
+    } else if is_storage_audience(trimmed) {
+        // Entra's v1 resource id for Azure Storage has no trailing slash:
+        // tokens for `https://storage.azure.com/.default` (or `//.default`)
+        // carry `aud: https://storage.azure.com`, the v1 issuer
+        // (`base_claims`) and `scp: user_impersonation`.
+        STORAGE_AUDIENCE.to_string()
     } else {
         format!("{trimmed}/")
     }
@@ -138,7 +144,8 @@ pub(crate) fn user_tokens(
         .map(|r| {
             if r.ends_with("/.default") {
                 let resource = resource_of(r);
-                delegated_permissions(&resource).iter().map(|p| format!("{resource}{p}")).collect::<Vec<_>>().join(" ")
+                let sep = if resource.ends_with('/') { "" } else { "/" };
+                delegated_permissions(&resource).iter().map(|p| format!("{resource}{sep}{p}")).collect::<Vec<_>>().join(" ")
             } else {
                 r.clone()
             }
@@ -187,5 +194,7 @@ mod tests {
         assert_eq!(resource_of("https://management.azure.com//.default"), "https://management.azure.com/");
         assert_eq!(resource_of("https://management.core.windows.net//user_impersonation"), "https://management.core.windows.net/");
         assert_eq!(resource_of("https://graph.microsoft.com/.default"), "https://graph.microsoft.com/");
+        assert_eq!(resource_of("https://storage.azure.com/.default"), "https://storage.azure.com");
+        assert_eq!(resource_of("https://storage.azure.com//.default"), "https://storage.azure.com");
     }
 }

@@ -1,17 +1,20 @@
 //! Azure's built-in roles the simulator knows, and how an action matches a
 //! role's action pattern. Pure data: imports nothing of the simulator.
 
-/// A built-in role: (name, role definition GUID, actions, notActions).
+/// A built-in role: (name, role definition GUID, actions, notActions, dataActions).
 #[derive(Debug)]
 pub struct Role {
     pub name: &'static str,
     pub id: &'static str,
     pub actions: &'static [&'static str],
     pub not_actions: &'static [&'static str],
+    /// Data-plane actions (`dataActions`): what Azure Storage checks on
+    /// entity reads and writes; management roles (Owner…) carry none.
+    pub data_actions: &'static [&'static str],
 }
 
 pub const ROLES: &[Role] = &[
-    Role { name: "Owner", id: "8e3af657-a8ff-443c-a75c-2fe8c4bcb635", actions: &["*"], not_actions: &[] },
+    Role { name: "Owner", id: "8e3af657-a8ff-443c-a75c-2fe8c4bcb635", actions: &["*"], not_actions: &[], data_actions: &[] },
     Role {
         name: "Contributor",
         id: "b24988ac-6180-42a0-ab88-20f7382dd24c",
@@ -24,8 +27,9 @@ pub const ROLES: &[Role] = &[
             "Microsoft.Blueprint/blueprintAssignments/delete",
             "Microsoft.Compute/galleries/share/action",
         ],
+        data_actions: &[],
     },
-    Role { name: "Reader", id: "acdd72a7-3385-48ef-bd42-f606fba81ae7", actions: &["*/read"], not_actions: &[] },
+    Role { name: "Reader", id: "acdd72a7-3385-48ef-bd42-f606fba81ae7", actions: &["*/read"], not_actions: &[], data_actions: &[] },
     Role {
         name: "Security Admin",
         id: "fb1c8493-542b-48eb-b624-b4c8fea62acd",
@@ -45,6 +49,7 @@ pub const ROLES: &[Role] = &[
             "Microsoft.Support/*",
         ],
         not_actions: &[],
+        data_actions: &[],
     },
     Role {
         name: "Resource Policy Contributor",
@@ -62,6 +67,32 @@ pub const ROLES: &[Role] = &[
             "Microsoft.Support/*",
         ],
         not_actions: &[],
+        data_actions: &[],
+    },
+    // Azure Storage's table data roles (Microsoft Learn, "Azure built-in roles", Storage).
+    Role {
+        name: "Storage Table Data Contributor",
+        id: "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3",
+        actions: &[
+            "Microsoft.Storage/storageAccounts/tableServices/tables/read",
+            "Microsoft.Storage/storageAccounts/tableServices/tables/write",
+            "Microsoft.Storage/storageAccounts/tableServices/tables/delete",
+        ],
+        not_actions: &[],
+        data_actions: &[
+            "Microsoft.Storage/storageAccounts/tableServices/tables/entities/read",
+            "Microsoft.Storage/storageAccounts/tableServices/tables/entities/write",
+            "Microsoft.Storage/storageAccounts/tableServices/tables/entities/delete",
+            "Microsoft.Storage/storageAccounts/tableServices/tables/entities/add/action",
+            "Microsoft.Storage/storageAccounts/tableServices/tables/entities/update/action",
+        ],
+    },
+    Role {
+        name: "Storage Table Data Reader",
+        id: "76199698-9eea-4c19-bc75-cec21354c6b6",
+        actions: &["Microsoft.Storage/storageAccounts/tableServices/tables/read"],
+        not_actions: &[],
+        data_actions: &["Microsoft.Storage/storageAccounts/tableServices/tables/entities/read"],
     },
 ];
 

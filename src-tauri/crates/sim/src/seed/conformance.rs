@@ -36,7 +36,7 @@ pub const ENDPOINT_PROTECTION: &str = "21300918-b2e3-0346-785f-c77ff57d243b";
 /// The role definition the role-assignment examples use. It is not a built-in
 /// role; the seed holds it as a custom role with read access.
 pub static EXAMPLE_ROLE: Role =
-    Role { name: "Conformance Example Role", id: "0b5fe924-9a61-425c-96af-cfe6e287ca2d", actions: &["*/read"], not_actions: &[] };
+    Role { name: "Conformance Example Role", id: "0b5fe924-9a61-425c-96af-cfe6e287ca2d", actions: &["*/read"], not_actions: &[], data_actions: &[] };
 pub const GROUP_4: &str = "20000000-0004-0000-0000-000000000000";
 /// The Resource Graph examples' subscription and management groups.
 pub const ARG_SUB: &str = "cfbbd179-59d2-4052-aa06-9270a38aa9d6";

@@ -432,6 +432,8 @@ pub fn build(now: DateTime<Utc>) -> Result<World, SimError> {
     for e in seeded {
         w.exemptions.insert(e.id.to_ascii_lowercase(), e);
     }
+    // After the assessments: the register's account carries no recommendations.
+    super::storage::add(&mut w);
     Ok(w)
 }
 

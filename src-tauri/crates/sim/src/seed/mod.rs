@@ -7,6 +7,7 @@ pub mod demo;
 pub mod recs;
 pub mod scale;
 pub mod scale_exemptions;
+pub mod storage;
 
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
