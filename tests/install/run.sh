@@ -3,7 +3,9 @@
 # by apt), checks the desktop entry, the icons and the registrations of the
 # exemption-desk:// scheme and *.exemption-request.json files, starts the
 # installed app from the entry's Exec line under Xvfb in demo mode and sees its
-# recommendations through WebDriver, then purges the package and checks that
+# recommendations through WebDriver, opens a link, a malformed link and a request
+# file with xdg-open and sees each reach the running app (one process), then
+# purges the package and checks that
 # nothing it installed is left but the user's data.
 #
 #   tests/install/run.sh [PATH.deb]    without a path: scripts/package.sh --debug --bundles deb
@@ -25,6 +27,7 @@ need xdg-mime "Debian package xdg-utils"
 need mimetype "Debian package libfile-mimeinfo-perl: xdg-mime's file-type lookup by glob"
 need WebKitWebDriver "Debian package webkit2gtk-driver"
 need flock "Debian package util-linux"
+need dbus-daemon "Debian package dbus: a session bus for the single-instance hand-over"
 need node "Node.js 20.19+"
 tauri_driver="${TAURI_DRIVER:-$HOME/.cargo/bin/tauri-driver}"
 [ -x "$tauri_driver" ] || fail "missing prerequisite: tauri-driver at $tauri_driver (scripts/setup.sh installs it)"
@@ -139,7 +142,7 @@ echo '{}' >"$plain"
 got="$(xdg-mime query filetype "$plain")"
 [ "$got" != "application/x-exemption-request+json" ] || fail "a plain .json file is taken for a request file"
 
-step "Starting the installed app from its Exec line (demo mode, Xvfb, WebDriver)"
+step "The installed app from its Exec line (demo mode, Xvfb, WebDriver); xdg-open hands it links and files"
 exec_line="$(entry Exec)"
 # Field codes (%U, %f, …) stand for what is opened: nothing here.
 read -r -a words <<<"$(printf '%s' "$exec_line" | sed -E 's/(^| )%[A-Za-z]//g')"
@@ -155,7 +158,7 @@ mkdir -p "$work/data"
     DESK_INSTALLED_DATA_DIR="$work/data" DESK_INSTALLED_HOME="$work/app-home" TAURI_DRIVER="$tauri_driver" \
     flock /tmp/e2e.lock xvfb-run -a -s "-screen 0 1440x900x24" \
     node --test --test-concurrency=1 --test-timeout=300000 install/
-) || fail "the installed app did not show the demo's recommendations (see above)"
+) || fail "the installed app, or what xdg-open handed it, failed (see above)"
 ls "$work/data" | grep -q 'exemption-desk.sqlite' || fail "the app wrote no database into its data folder"
 
 step "apt-get remove --purge $pkg"
