@@ -16,8 +16,8 @@ debian_packages=(
   gnome-keyring libsecret-1-dev dbus dbus-x11
   # a real notification server (org.freedesktop.Notifications) for the expiry-reminder test
   dunst
-  # the install test: xdg-mime's file-type lookup by the shared-mime-info globs
-  xdg-utils libfile-mimeinfo-perl
+  # the install test: xdg-mime and xdg-open, which read types and launch through gio
+  xdg-utils libglib2.0-bin
 )
 missing=()
 for p in "${debian_packages[@]}"; do

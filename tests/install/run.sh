@@ -24,7 +24,7 @@ need apt-get "Debian's apt"
 need dpkg-deb "dpkg"
 need xvfb-run "Debian package xvfb"
 need xdg-mime "Debian package xdg-utils"
-need mimetype "Debian package libfile-mimeinfo-perl: xdg-mime's file-type lookup by glob"
+need gio "Debian package libglib2.0-bin: how xdg-utils reads file types and opens things on a GNOME desktop"
 need WebKitWebDriver "Debian package webkit2gtk-driver"
 need flock "Debian package util-linux"
 need dbus-daemon "Debian package dbus: a session bus for the single-instance hand-over"
@@ -128,11 +128,18 @@ name="$(basename "$desktop")"
 # A fresh home: no mimeapps.list of the user's decides instead of the package.
 export HOME="$work/home" XDG_CONFIG_HOME="$work/home/.config" XDG_DATA_HOME="$work/home/.local/share"
 mkdir -p "$HOME"
-unset XDG_CURRENT_DESKTOP DESKTOP_SESSION
-got="$(xdg-mime query default x-scheme-handler/exemption-desk)"
-[ "$got" = "$name" ] || fail "xdg-mime names '$got' for x-scheme-handler/exemption-desk, not '$name'"
-got="$(xdg-mime query default application/x-exemption-request+json)"
-[ "$got" = "$name" ] || fail "xdg-mime names '$got' for application/x-exemption-request+json, not '$name'"
+unset DESKTOP_SESSION
+# xdg-utils as on a GNOME desktop (Debian's default): types and launches through
+# GLib's gio. Without a desktop its generic mode finds the scheme's handler the
+# same way, but reads file types with File::MimeInfo, whose extension rule
+# (\w+) skips a glob with a hyphen: see README, Packages.
+for desktop_env in GNOME ""; do
+  for mime in x-scheme-handler/exemption-desk application/x-exemption-request+json; do
+    got="$(XDG_CURRENT_DESKTOP="$desktop_env" xdg-mime query default "$mime")"
+    [ "$got" = "$name" ] || fail "xdg-mime (desktop '${desktop_env:-none}') names '$got' for $mime, not '$name'"
+  done
+done
+export XDG_CURRENT_DESKTOP=GNOME
 sample="$work/sample.exemption-request.json"
 echo '{}' >"$sample"
 got="$(xdg-mime query filetype "$sample")"
@@ -140,7 +147,7 @@ got="$(xdg-mime query filetype "$sample")"
 plain="$work/plain.json"
 echo '{}' >"$plain"
 got="$(xdg-mime query filetype "$plain")"
-[ "$got" != "application/x-exemption-request+json" ] || fail "a plain .json file is taken for a request file"
+[ "$got" = "application/json" ] || fail "a plain .json file is '$got', not application/json"
 
 step "The installed app from its Exec line (demo mode, Xvfb, WebDriver); xdg-open hands it links and files"
 exec_line="$(entry Exec)"

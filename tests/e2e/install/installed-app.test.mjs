@@ -7,11 +7,11 @@
 // window shows through WebDriver. Not in specs/: it needs the package installed.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { startApp, screenshot } from "../lib/harness.mjs";
+import { startApp, screenshot, repoRoot } from "../lib/harness.mjs";
 import { start, firstLine, stop } from "../lib/processes.mjs";
 import { seed } from "../lib/seed.mjs";
 
@@ -54,7 +54,7 @@ function installedProcesses() {
   });
 }
 
-/** xdg-open as the user would, in the app's environment; the launch it makes must hand over and exit. */
+/** xdg-open as on a GNOME desktop (gio open: it launches the entry's Exec line and returns), in the app's environment. */
 function xdgOpen(what) {
   const env = {
     ...process.env,
@@ -65,12 +65,11 @@ function xdgOpen(what) {
     EXEMPTION_DESK_DATA_DIR: dataDir,
     DBUS_SESSION_BUS_ADDRESS: bus,
   };
-  delete env.XDG_CURRENT_DESKTOP;
+  env.XDG_CURRENT_DESKTOP = "GNOME";
   delete env.BROWSER;
   return new Promise((resolve, reject) => {
     execFile("xdg-open", [what], { env, timeout: 30_000 }, (error, stdout, stderr) => {
-      if (error?.killed) reject(new Error(`xdg-open ${what}: the launch it made was still running after 30 s`));
-      else if (error) reject(new Error(`xdg-open ${what}: ${error.message}\n${stderr}`));
+      if (error) reject(new Error(`xdg-open ${what}: ${error.message}\n${stderr}`));
       else resolve();
     });
   });
@@ -107,21 +106,38 @@ test("xdg-open hands links and request files to the running installed app; a mal
   await waitFor("the app logged it started", 30_000, () => /started; links and files/.test(readLog()));
 
   await xdgOpen("exemption-desk://exemption/subscriptions/not-a-sub");
-  await waitFor("the refusal in the log", 10_000, () => /must name a policy exemption/.test(readLog()));
-  assert.equal(installedProcesses().length, 1, "xdg-open's launch handed over and exited: one process");
+  await waitFor("the refusal in the log", 20_000, () => /must name a policy exemption/.test(readLog()));
+  await waitFor(
+    "xdg-open's launch handed over and exited (one process)",
+    20_000,
+    () => installedProcesses().length === 1,
+  );
   assert.ok(await row(browser), "the recommendations stay on screen after a malformed link");
 
   await xdgOpen(`exemption-desk://request/${REQUEST_ID}`);
-  await waitFor("the request link in the log", 10_000, () =>
+  await waitFor("the request link in the log", 20_000, () =>
     readLog().includes(`asked to open target=Request { id: "${REQUEST_ID}" }`),
   );
   const file = path.join(mkdtempSync(path.join(tmpdir(), "desk-install-inbox-")), "ask.exemption-request.json");
   writeFileSync(file, "{}");
   await xdgOpen(file);
-  await waitFor("the request file in the log", 10_000, () => readLog().includes(`RequestFile { path: "${file}" }`));
-  assert.equal(installedProcesses().length, 1, "still one process of the installed binary");
+  await waitFor("the request file in the log", 20_000, () => readLog().includes(`RequestFile { path: "${file}" }`));
+  await waitFor("one process of the installed binary", 20_000, () => installedProcesses().length === 1);
+  assert.equal(
+    (readLog().match(/a second launch handed over its arguments/g) ?? []).length,
+    3,
+    "each xdg-open reached the running app as a second launch",
+  );
   assert.equal((readLog().match(/started; links and files/g) ?? []).length, 1, "no second app got as far as starting");
-  await screenshot(browser, "installed-app-after-links");
+  // The screen as a user sees it (X, not WebDriver: on the Requests screen
+  // the main branch leaves empty so far, WebDriver's screenshot of the page hung).
+  execFileSync(
+    "import",
+    ["-window", "root", path.join(repoRoot, ".artifacts", "installed-app-after-links-screen.png")],
+    {
+      timeout: 10_000,
+    },
+  );
 });
 
 async function row(browser) {
