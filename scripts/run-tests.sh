@@ -43,3 +43,9 @@ cargo deny --offline check licenses bans sources
 
 say "End to end: the real app under Xvfb through tauri-driver"
 (cd tests/e2e && xvfb-run -a -s "-screen 0 1440x900x24" npm test --silent)
+
+say "Install test: the .deb installed with apt, started from its desktop entry, purged"
+# Packages the debug binary built above (a release build would add most of an hour on 2 cores;
+# scripts/package.sh alone builds release). The .rpm is bundled too, so its bundler is exercised.
+packages="$(./scripts/package.sh --debug --no-build --bundles deb,rpm)"
+./tests/install/run.sh "$(printf '%s\n' "$packages" | grep '\.deb$')"

@@ -16,6 +16,8 @@ debian_packages=(
   gnome-keyring libsecret-1-dev dbus dbus-x11
   # a real notification server (org.freedesktop.Notifications) for the expiry-reminder test
   dunst
+  # the install test: xdg-mime and xdg-open, which read types and launch through gio
+  xdg-utils libglib2.0-bin
 )
 missing=()
 for p in "${debian_packages[@]}"; do
@@ -65,7 +67,7 @@ if ! cargo deny --version >/dev/null 2>&1; then
   cargo install cargo-deny --version '^0.20' --locked
 fi
 
-for dir in ui tests/e2e tests/azurite; do
+for dir in ui tests/e2e tests/azurite packaging; do
   if [ -f "$root/$dir/package-lock.json" ]; then
     stamp="$root/$dir/node_modules/.desk-lock"
     if ! cmp -s "$root/$dir/package-lock.json" "$stamp" 2>/dev/null; then

@@ -68,8 +68,9 @@ function withTimeout(promise, ms, what) {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** `args`: the app's command-line arguments (links, files), passed by tauri-driver. */
-export async function startApp(appEnv, { args = [] } = {}) {
+/** `args`: the app's command-line arguments (links, files), passed by tauri-driver;
+ * `application`: another binary to drive (the install test drives the installed one). */
+export async function startApp(appEnv, { application = appBinary, args = [] } = {}) {
   // A fresh data folder: no draft or journal from an earlier run. No session
   // bus: the keyring is unavailable (as on a server) instead of a daemon
   // being autolaunched on the virtual display and prompting there.
@@ -89,7 +90,6 @@ export async function startApp(appEnv, { args = [] } = {}) {
   const driver = start(driverBinary, ["--port", String(port), "--native-port", "4445"], { env, name: "tauri-driver" });
   await waitForPort(port);
   await waitForPort(4445); // WebKitWebDriver, which tauri-driver starts
-  const application = appBinary;
   let browser;
   // On a cold machine tauri-driver can take the request before WebKitWebDriver
   // listens and drop the connection: that (and only that) is tried again.
