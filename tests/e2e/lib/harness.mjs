@@ -31,6 +31,10 @@ export async function startSimulator() {
     url,
     principals: () => json("/_sim/principals"),
     requests: () => json("/_sim/requests"),
+    /** Every entity of a table of the simulated Table service (`/_sim/tables`), in key order. */
+    tableEntities: (account, table) => json(`/_sim/tables/${account}/${table}`).then((v) => v.value),
+    /** A storage account's table endpoint on this simulator. */
+    tableEndpoint: (account) => `${url}/tables/${account}`,
     reset: () => fetch(url + "/_sim/reset", { method: "POST" }),
     stop: () => stop(child),
   };
@@ -68,8 +72,12 @@ function withTimeout(promise, ms, what) {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** `args`: the app's command-line arguments (links, files), passed by tauri-driver. */
-export async function startApp(appEnv, { args = [] } = {}) {
+/**
+ * `args`: the app's command-line arguments (links, files), passed by
+ * tauri-driver. `dataDir`: reuse a data folder (the same user opening the app
+ * again); by default each start gets a fresh one.
+ */
+export async function startApp(appEnv, { args = [], dataDir } = {}) {
   // A fresh data folder: no draft or journal from an earlier run. No session
   // bus: the keyring is unavailable (as on a server) instead of a daemon
   // being autolaunched on the virtual display and prompting there.
@@ -77,7 +85,7 @@ export async function startApp(appEnv, { args = [] } = {}) {
   // caches) is this run's alone and can be scanned for secrets.
   const xdg = mkdtempSync(path.join(tmpdir(), "desk-e2e-xdg-"));
   const env = {
-    EXEMPTION_DESK_DATA_DIR: mkdtempSync(path.join(tmpdir(), "desk-e2e-")),
+    EXEMPTION_DESK_DATA_DIR: dataDir ?? mkdtempSync(path.join(tmpdir(), "desk-e2e-")),
     DBUS_SESSION_BUS_ADDRESS: "disabled:",
     XDG_DATA_HOME: path.join(xdg, "data"),
     XDG_CACHE_HOME: path.join(xdg, "cache"),
