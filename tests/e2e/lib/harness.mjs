@@ -75,9 +75,11 @@ function withTimeout(promise, ms, what) {
 /**
  * `args`: the app's command-line arguments (links, files), passed by
  * tauri-driver. `dataDir`: reuse a data folder (the same user opening the app
- * again); by default each start gets a fresh one.
+ * again); by default each start gets a fresh one. `port`: tauri-driver's port
+ * (WebKitWebDriver takes the next one); 4444 unless a test runs a second app
+ * at once (4446), inside the e2e lock like every run.
  */
-export async function startApp(appEnv, { args = [], dataDir } = {}) {
+export async function startApp(appEnv, { args = [], dataDir, port = 4444 } = {}) {
   // A fresh data folder: no draft or journal from an earlier run. No session
   // bus: the keyring is unavailable (as on a server) instead of a daemon
   // being autolaunched on the virtual display and prompting there.
@@ -93,10 +95,13 @@ export async function startApp(appEnv, { args = [], dataDir } = {}) {
     ...appEnv,
   };
   const driverBinary = process.env.TAURI_DRIVER ?? path.join(homedir(), ".cargo", "bin", "tauri-driver");
-  const port = 4444;
-  const driver = start(driverBinary, ["--port", String(port), "--native-port", "4445"], { env, name: "tauri-driver" });
+  const nativePort = port + 1;
+  const driver = start(driverBinary, ["--port", String(port), "--native-port", String(nativePort)], {
+    env,
+    name: "tauri-driver",
+  });
   await waitForPort(port);
-  await waitForPort(4445); // WebKitWebDriver, which tauri-driver starts
+  await waitForPort(nativePort); // WebKitWebDriver, which tauri-driver starts
   const application = appBinary;
   let browser;
   // On a cold machine tauri-driver can take the request before WebKitWebDriver
