@@ -2,10 +2,13 @@
 //! security admin (`EXEMPTION_DESK_DEMO_USER` picks another seeded user).
 //! `EXEMPTION_DESK_DEMO_SEED` picks another of the simulator's seeds (e.g.
 //! `scale:200x250`, a tenant of 50,000 resources); the default is `demo`.
+//! The `demo` seed keeps exemption requests in its own table
+//! (`azure_sim::demo_request_table`), the default request table of the demo.
 
 use azure_sim::Simulator;
 use desk_app::{Demo, DemoTenant};
 use desk_azure::{Connection, SignIn, PUBLIC_TOKEN_SCOPE};
+use desk_core::request::RequestTableChoice;
 
 pub struct Simulated;
 
@@ -29,6 +32,11 @@ impl Demo for Simulated {
                 login_hint: std::env::var("EXEMPTION_DESK_DEMO_USER").unwrap_or_else(|_| demo.default_user_upn.to_string()),
             },
         };
-        Ok(DemoTenant { connection, request_table: None, keep_alive: Box::new(simulator) })
+        // Only the `demo` seed has the request register's storage account.
+        let request_table = (seed == "demo").then(|| {
+            let register = azure_sim::demo_request_table();
+            RequestTableChoice { endpoint: simulator.table_endpoint(&register.account), table: register.table }
+        });
+        Ok(DemoTenant { connection, request_table, keep_alive: Box::new(simulator) })
     }
 }

@@ -97,6 +97,8 @@ impl Desk {
             .map_err(|e| AppError::Configuration(format!("reading the configuration stopped: {e}")))?;
         if let Some(connection) = configured? {
             let cloud = connection.arm_endpoint.to_string();
+            // The log names the endpoint by its origin only: never a user or password a URL might carry.
+            let origin = connection.arm_endpoint.origin().ascii_serialization();
             let (tenant, identity) = desk_azure::caught(connection.connect()).await?;
             tracing::info!(account = %identity.account, "signed in to an external endpoint");
             let connected = Connected {
@@ -109,7 +111,7 @@ impl Desk {
                 demo_request_table: None,
                 _keep_alive: None,
             };
-            self.log_sign_in(&connected, &format!("configured endpoint {cloud}"));
+            self.log_sign_in(&connected, &format!("configured endpoint {origin}"));
             return Ok(connected);
         }
         self.demo().await

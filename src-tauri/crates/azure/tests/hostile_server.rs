@@ -705,3 +705,75 @@ async fn a_panic_in_the_apply_is_an_error_and_leaves_it_resumable() {
     let again = store.items_to_send("apply-1", |s| !s.is_final()).expect("resumable");
     assert_eq!(again.iter().map(|(i, _)| *i).collect::<Vec<_>>(), vec![1, 2]);
 }
+
+/// The request table at `server` (plain http: it is loopback).
+fn request_table(server: &Server) -> desk_azure::RequestTable {
+    let choice = desk_core::request::RequestTableChoice { endpoint: server.base(), table: "requests".into() };
+    tenant(server, &limits(5)).request_table(&choice).expect("table")
+}
+
+#[tokio::test]
+async fn a_table_list_whose_continuation_loops_or_never_ends_is_stopped() {
+    let same = serve(|seen| {
+        token_ok(seen).unwrap_or_else(|| Reply::Json {
+            status: 200,
+            headers: vec![("x-ms-continuation-NextPartitionKey", "1!4!dA--".into()), ("x-ms-continuation-NextRowKey", "1!4!dA--".into())],
+            body: json!({"value": []}),
+        })
+    })
+    .await;
+    let e = request_table(&same).list("t", &desk_azure::RequestFilter::default()).await.expect_err("a loop");
+    assert!(e.to_string().contains("continuation back to the page"), "{e}");
+    assert_eq!(same.arm_requests().len(), 2, "stopped at the first repeat");
+
+    let count = Arc::new(AtomicUsize::new(0));
+    let pages = count.clone();
+    let endless = serve(move |seen| {
+        token_ok(seen).unwrap_or_else(|| {
+            let n = pages.fetch_add(1, Ordering::SeqCst);
+            Reply::Json { status: 200, headers: vec![("x-ms-continuation-NextPartitionKey", format!("p{n}"))], body: json!({"value": []}) }
+        })
+    })
+    .await;
+    let e = request_table(&endless).list("t", &desk_azure::RequestFilter::default()).await.expect_err("endless");
+    assert!(e.to_string().contains("pages"), "{e}");
+    assert!(count.load(Ordering::SeqCst) <= 1_000, "capped: {}", count.load(Ordering::SeqCst));
+}
+
+#[tokio::test]
+async fn a_redirected_table_replace_is_refused_and_the_token_goes_nowhere_else() {
+    let elsewhere = serve(|_| json(204, json!({}))).await;
+    let location = format!("http://localhost:{}/steal", elsewhere.port);
+    let server = serve(move |seen| token_ok(seen).unwrap_or_else(|| Reply::Redirect { status: 307, location: location.clone() })).await;
+    let request: desk_core::request::ExemptionRequest = serde_json::from_value(json!({
+        "id": "0d5c3a5e-1111-4c4b-b02a-71990e781ba5", "tenantId": "t", "state": "Approved",
+        "draft": {"recommendationKey": "k", "scope": {"kind": "subscriptions", "ids": []}, "name": "n", "displayName": "d",
+                  "expiresOn": null, "utcOffsetMinutes": 0, "category": null, "description": ""},
+        "recommendationName": "r", "scopeSummary": "s", "writes": [], "checks": [], "justification": "j", "ticket": null,
+        "requestedBy": {"account": "a", "objectId": "o"}, "requestedAt": "2026-12-01T00:00:00Z", "requesterVerified": true,
+        "approverChanges": null, "applyId": null, "history": [],
+    }))
+    .expect("request");
+    let e = request_table(&server).replace(&request, &desk_azure::ETag::new("W/\"x\"")).await.expect_err("refused");
+    assert!(e.to_string().contains("redirect"), "{e}");
+    assert!(elsewhere.seen().is_empty(), "the other host saw nothing: {:?}", elsewhere.seen());
+}
+
+#[tokio::test]
+async fn a_table_entity_of_absurd_shape_is_an_error_naming_the_request() {
+    let id = "0d5c3a5e-1111-4c4b-b02a-71990e781ba5";
+    for (entity, says) in [
+        (json!({"PartitionKey": "t", "RowKey": id, "Schema": 1, "BodyParts": 4_000_000_000u64}), "BodyParts"),
+        (json!({"PartitionKey": "t", "RowKey": id, "Schema": 1, "BodyParts": -1}), "BodyParts"),
+        (json!({"PartitionKey": "t", "RowKey": id, "Schema": 1, "BodyParts": 1, "Body0": 12}), "Body0"),
+        (json!({"PartitionKey": "t", "RowKey": id, "Schema": 1, "BodyParts": 1, "Body0": "[1, 2"}), "not a request"),
+        (json!({"PartitionKey": "t", "RowKey": id, "Schema": "one"}), "Schema"),
+        (json!({"RowKey": id}), "PartitionKey"),
+        (json!([1, 2, 3]), "not an entity"),
+    ] {
+        let server = serve(move |seen| token_ok(seen).unwrap_or_else(|| json(200, entity.clone()))).await;
+        let e = request_table(&server).get("t", id).await.expect_err("malformed");
+        assert_eq!(e.code(), "unexpected_response", "{e}");
+        assert!(e.to_string().contains(id) && e.to_string().contains(says), "{says}: {e}");
+    }
+}

@@ -5,16 +5,17 @@
 //! racing on one ETag, a replace that never creates, Azure's limits refused
 //! before sending, a malformed entity, a missing table.
 
+mod common;
 mod table_support;
 
 use std::sync::Arc;
 
 use desk_azure::request_table::MAX_STRING_UNITS;
-use desk_azure::{AzureError, RequestFilter, RequestTable, SessionCredential, Tenant};
+use desk_azure::{Authority, AzureError, EntraCredential, RequestFilter, RequestTable, SessionCredential, Tenant, Url, PUBLIC_TOKEN_SCOPE};
 use desk_core::request::{Person, RequestState, RequestTableChoice};
 use reqwest::Method;
 use serde_json::{json, Value};
-use table_support::{minted, request, Azurite, Raw};
+use table_support::{request, Azurite, Raw};
 
 /// Someone signed in: who, their storage tokens, and (against the simulator)
 /// their signed-in `Tenant`, whose `request_table` the app uses.
@@ -245,22 +246,86 @@ async fn a_missing_table_says_so(b: &Backend) {
     assert!(matches!(e, AzureError::RequestTableMissing { .. }), "{}: {e:?}", b.name);
 }
 
+/// Signs `upn` in through the simulator's Entra twice over: as the app does
+/// (a `Tenant`, whose `request_table` the suite uses against the simulator)
+/// and as a bare credential, whose storage tokens also go to Azurite.
+async fn sim_user(world: &common::World, upn: &str) -> Signed {
+    let (tenant, identity) = world.as_user(upn).await;
+    let credential = EntraCredential::sign_in_without_prompt(
+        desk_azure::http::client().expect("client"),
+        Authority {
+            host: Url::parse(&format!("{}/", world.sim.base_url())).expect("url"),
+            tenant: world.principals["tenantId"].as_str().expect("tenant").to_owned(),
+        },
+        world.principals["publicClientId"].as_str().expect("client id"),
+        upn,
+        PUBLIC_TOKEN_SCOPE,
+    )
+    .await
+    .expect("signs in");
+    Signed {
+        person: Person { account: identity.account, object_id: identity.object_id },
+        credential: Arc::new(credential),
+        tenant: Some(tenant),
+    }
+}
+
+/// Azurite, with storage tokens the simulator's Entra issued (v1 issuer,
+/// audience `https://storage.azure.com`, as Entra issues them for Storage).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_register_suite_passes_against_azurite() {
     let azurite = Azurite::start();
-    let tenant = "72f988bf-86f1-41af-91ab-2d7cd011db47";
-    let person = |upn: &str, oid: &str| Signed {
-        person: Person { account: upn.into(), object_id: oid.into() },
-        credential: minted(tenant, oid, upn),
-        tenant: None,
+    let world = common::World::start().await;
+    let without_tenant = |mut signed: Signed| {
+        signed.tenant = None;
+        signed
     };
     let backend = Backend {
         name: "Azurite",
         endpoint: azurite.endpoint.clone(),
         http: azurite.http(),
-        tenant_id: tenant.into(),
-        requester: person("riley@contoso.example", "11111111-1111-4111-8111-111111111111"),
-        approver: person("morgan@contoso.example", "22222222-2222-4222-8222-222222222222"),
+        tenant_id: world.principals["tenantId"].as_str().expect("tenant").to_owned(),
+        requester: without_tenant(sim_user(&world, "riley.reader@contoso.example").await),
+        approver: without_tenant(sim_user(&world, "morgan.manager@contoso.example").await),
     };
     run_suite(&backend).await;
+}
+
+/// The simulator's Table API, reached as the app reaches it (`Tenant::request_table`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_register_suite_passes_against_the_simulator() {
+    let world = common::World::start().await;
+    let backend = Backend {
+        name: "simulator",
+        endpoint: world.sim.table_endpoint(&azure_sim::demo_request_table().account),
+        http: desk_azure::http::client().expect("client"),
+        tenant_id: world.principals["tenantId"].as_str().expect("tenant").to_owned(),
+        requester: sim_user(&world, "riley.reader@contoso.example").await,
+        approver: sim_user(&world, "morgan.manager@contoso.example").await,
+    };
+    run_suite(&backend).await;
+}
+
+/// Only the simulator models data roles: a principal without *Storage Table
+/// Data Contributor* on the account is told which role it needs.
+#[tokio::test]
+async fn without_the_data_role_the_simulator_says_which_role_is_needed() {
+    let world = common::World::start().await;
+    let seeded = azure_sim::demo_request_table();
+    let (tenant, _) = world.as_service_principal().await;
+    let choice = RequestTableChoice { endpoint: world.sim.table_endpoint(&seeded.account), table: seeded.table.clone() };
+    let table = tenant.request_table(&choice).expect("table");
+    let tenant_id = world.principals["tenantId"].as_str().expect("tenant").to_owned();
+    let e = table.list(&tenant_id, &RequestFilter::default()).await.expect_err("no data role");
+    assert!(matches!(e, AzureError::RequestTableForbidden { .. }), "{e:?}");
+    assert_eq!(e.code(), "forbidden");
+    assert!(e.to_string().contains("Storage Table Data Contributor") && e.to_string().contains(&seeded.account), "{e}");
+    let e = table.insert(&request(&tenant_id, &Person { account: "ci".into(), object_id: "ci".into() }, RequestState::Pending, 1)).await;
+    assert!(matches!(e, Err(AzureError::RequestTableForbidden { .. })), "{e:?}");
+
+    // The same seeded table is open to a user holding the role.
+    let riley = sim_user(&world, "riley.reader@contoso.example").await;
+    let theirs = riley.tenant.as_ref().expect("tenant").request_table(&choice).expect("table");
+    let listed = theirs.list(&tenant_id, &RequestFilter::default()).await.expect("Riley holds the data role");
+    assert!(listed.unreadable.is_empty());
 }

@@ -44,7 +44,7 @@ fn query(text: &str, kinds: &[ActivityKind], limit: u32) -> ActivityQuery {
 fn small_log() -> Store {
     let store = Store::in_memory().expect("opens");
     line(&store, "2026-12-01T09:00:00.000Z", "ann@contoso.example (oid-ann)", "sign_in", "profile contoso (Azure)");
-    line(&store, "2026-12-01T09:01:00.000Z", "ann@contoso.example (oid-ann)", "request", "Requested approval of waiver-1 (ticket CHG-7)");
+    line(&store, "2026-12-01T09:01:00.000Z", "ann@contoso.example (oid-ann)", "request", "Asked for approval of request r-1: waiver-1 (ticket CHG-7)");
     line(&store, "2026-12-01T09:02:00.000Z", "bob@contoso.example (oid-bob)", "decision", "Approved request r-1 of ann@contoso.example");
     store.record_apply("apply-1", "k", "bob@contoso.example", &[write("waiver-1", WriteMethod::Put), write("old", WriteMethod::Delete)]).expect("records");
     store.set_item_state("apply-1", 0, ItemState::Succeeded, 1, None).expect("state");
@@ -84,7 +84,20 @@ fn the_log_and_the_journal_read_as_one_list_newest_first() {
     assert_eq!(all[3].outcome, "Succeeded");
     assert!(all[3].summary.starts_with("PUT /subscriptions/s1/"));
     assert_eq!(all[4].summary, "Approved request r-1 of ann@contoso.example");
+    assert_eq!(all[4].outcome, "Approved");
+    assert_eq!(all[5].outcome, "Pending", "a request asked for waits");
     assert_eq!(all[6].at, "2026-12-01T09:00:00.000Z");
+}
+
+#[test]
+fn a_decisions_outcome_is_read_from_its_sentence() {
+    let store = Store::in_memory().expect("opens");
+    line(&store, "2026-12-01T10:00:00.000Z", "bob (b)", "decision", "Request r-2 (Storage) is now Rejected: no compensating control");
+    line(&store, "2026-12-01T10:01:00.000Z", "bob (b)", "decision", "Request r-3 is now Partly applied (2 of 3 writes)");
+    line(&store, "2026-12-01T10:02:00.000Z", "ann (a)", "request", "Saved request r-4 (Storage at Production) as /tmp/r.exemption-request.json");
+    line(&store, "2026-12-01T10:03:00.000Z", "bob (b)", "decision", "something else entirely");
+    let outcomes: Vec<String> = store.activity(&query("", &[], 0)).expect("reads").into_iter().map(|e| e.outcome).collect();
+    assert_eq!(outcomes, ["Decided", "Saved as a file", "Partly applied", "Rejected"]);
 }
 
 #[test]
@@ -102,6 +115,9 @@ fn text_kinds_and_limit_narrow_the_list() {
     assert_eq!(found("", &[], 2), [ActivityKind::SignOut, ActivityKind::Other]);
     assert!(found("nothing like it", &[], 0).is_empty());
     assert_eq!(found("%", &[], 0), Vec::<ActivityKind>::new(), "a LIKE wildcard is plain text");
+    line(&store, "2026-12-01T09:06:00.000Z", "ZOË@contoso.example (oid-zoe)", "sign_in", "profile ÆRØ");
+    assert_eq!(found("zoë@", &[], 0), [ActivityKind::SignIn], "case folds beyond ASCII");
+    assert_eq!(found("ærø", &[], 0), [ActivityKind::SignIn]);
 }
 
 /// 50,000 lines (half log, half journal): the query answers the newest

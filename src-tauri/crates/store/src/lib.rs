@@ -43,14 +43,14 @@ impl Store {
     /// there is no file. A file that cannot be used is
     /// [`StoreError::Damaged`], left exactly as it was.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        Ok(Store::ready(open::open(path)?))
+        Store::ready(open::open(path)?)
     }
 
     /// A private database that lives as long as the value (tests, demo runs).
     pub fn in_memory() -> Result<Store, StoreError> {
         let conn = Connection::open_in_memory()?;
         schema::migrate(&conn)?;
-        Ok(Store::ready(conn))
+        Store::ready(conn)
     }
 
     /// A store that refuses every call with `damage`, until [`Store::adopt`]
@@ -73,8 +73,9 @@ impl Store {
         *damage = unusable.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
     }
 
-    fn ready(conn: Connection) -> Store {
-        Store { conn: Mutex::new(conn), unusable: Mutex::new(None) }
+    fn ready(conn: Connection) -> Result<Store, StoreError> {
+        activity::register_fold(&conn)?;
+        Ok(Store { conn: Mutex::new(conn), unusable: Mutex::new(None) })
     }
 
     fn conn(&self) -> Result<MutexGuard<'_, Connection>, StoreError> {

@@ -14,6 +14,7 @@ use desk_app::{Demo, DemoTenant, Desk, Events, Secrets};
 use desk_azure::{AzureError, Connection, SignIn, Url, PUBLIC_TOKEN_SCOPE};
 use desk_core::apply::{ApplyProgress, ApplyStopped};
 use desk_core::exemption::{ExemptionCategory, ExemptionDraft};
+use desk_core::request::RequestTableChoice;
 use desk_core::scope::ScopeChoice;
 use desk_core::session::{CloudChoice, CloudKind, DeviceCodePrompt, SignInMethod, SignInRequest};
 use desk_store::Store;
@@ -203,7 +204,10 @@ impl Demo for SimDemo {
                 login_hint: demo.default_user_upn.to_string(),
             },
         };
-        Ok(DemoTenant { connection, request_table: None, keep_alive: Box::new(simulator) })
+        // As the shell does: the demo seed's own request table.
+        let register = azure_sim::demo_request_table();
+        let request_table = Some(RequestTableChoice { endpoint: simulator.table_endpoint(&register.account), table: register.table });
+        Ok(DemoTenant { connection, request_table, keep_alive: Box::new(simulator) })
     }
 }
 

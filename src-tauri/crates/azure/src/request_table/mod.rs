@@ -327,11 +327,11 @@ fn check_table_name(name: &str) -> Result<(), AzureError> {
 }
 
 /// The storage account for messages: `contoso` of `contoso.table.core.windows.net`,
-/// the first path segment of a path-style endpoint (the emulator's), else the host.
+/// the last path segment of a path-style endpoint (the emulator's, the simulator's), else the host.
 fn account_of(endpoint: &Url) -> String {
     let host = endpoint.host_str().unwrap_or_default();
-    if let Some(first) = endpoint.path_segments().and_then(|mut s| s.next()).filter(|s| !s.is_empty()) {
-        return first.to_owned();
+    if let Some(last) = endpoint.path_segments().and_then(|mut s| s.rfind(|s| !s.is_empty())) {
+        return last.to_owned();
     }
     match host.split_once(".table.") {
         Some((account, _)) => account.to_owned(),
@@ -360,6 +360,7 @@ mod tests {
         let name = |s: &str| endpoint(s).map(|u| account_of(&u)).unwrap_or_default();
         assert_eq!(name("https://contoso.table.core.windows.net"), "contoso");
         assert_eq!(name("https://127.0.0.1:10002/devstoreaccount1"), "devstoreaccount1");
+        assert_eq!(name("http://127.0.0.1:8123/tables/stcontosorisk"), "stcontosorisk");
     }
 
     #[test]
