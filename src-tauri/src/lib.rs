@@ -9,6 +9,7 @@ mod ipc;
 mod logging;
 mod open_target;
 mod reminders;
+mod request_watch;
 mod rows;
 mod startup;
 mod window;
@@ -80,6 +81,7 @@ pub fn run() {
             startup::reached("database opened");
             app.manage(Desk::new(store, path, Arc::new(demo::Simulated)));
             reminders::start(app.handle());
+            request_watch::start(app.handle());
             #[cfg(target_os = "macos")]
             {
                 use tauri_plugin_deep_link::DeepLinkExt;

@@ -25,6 +25,10 @@ pub fn start(app: &AppHandle) {
         if action.action_id() != "tap" {
             return;
         }
+        // A click on the requests notification is the request watch's.
+        if action.notification().is_some_and(|n| n.id() == crate::request_watch::NOTIFICATION_ID) {
+            return;
+        }
         if let Some(window) = clicked.get_webview_window("main") {
             let _ = window.unminimize();
             let _ = window.set_focus();

@@ -11,6 +11,7 @@ pub mod open;
 pub mod reads;
 pub mod recommendations;
 pub mod register;
+pub mod request_dialogs;
 pub mod requests;
 pub mod session;
 pub mod settings;

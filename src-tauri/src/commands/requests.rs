@@ -1,17 +1,15 @@
-//! Requests and approvals (issue 13). CONTRACT STUBS: the signatures are agreed;
-//! each body is replaced by one call into `desk_app::Desk`.
+//! Requests and approvals (issue 13): each command is one call into `desk_app::Desk`.
 
 use desk_core::activity::{ActivityEntry, ActivityQuery};
 use desk_core::exemption::ExemptionDraft;
 use desk_core::request::{ApproverChanges, ExemptionRequest, RequestListKind, RequestReview, TenantSettings};
-use desk_core::{ErrorCode, ErrorPayload};
+use desk_core::ErrorPayload;
 use tauri::{AppHandle, State};
 
 use desk_app::Desk;
 
-fn not_yet() -> ErrorPayload {
-    ErrorPayload { code: ErrorCode::Internal, message: "Requests are not wired yet.".into(), details: None }
-}
+use super::request_dialogs;
+use crate::window::Window;
 
 /// Ask for approval of a draft: prepares it under the requester's identity
 /// and stores the request (draft, plan, checks) in the tenant's table.
@@ -23,8 +21,7 @@ pub async fn submit_request(
     justification: String,
     ticket: Option<String>,
 ) -> Result<ExemptionRequest, ErrorPayload> {
-    let _ = (desk, draft, justification, ticket);
-    Err(not_yet())
+    Ok(desk.submit_request(draft, justification, ticket).await?)
 }
 
 /// Save a request as a `*.exemption-request.json` file (a native save dialog);
@@ -38,15 +35,16 @@ pub async fn save_request_file(
     justification: String,
     ticket: Option<String>,
 ) -> Result<Option<String>, ErrorPayload> {
-    let _ = (app, desk, draft, justification, ticket);
-    Err(not_yet())
+    let Some(path) = request_dialogs::save_path(&app, &desk_app::request_file_name(&draft)).await? else {
+        return Ok(None);
+    };
+    Ok(Some(desk.save_request_file(draft, justification, ticket, &path).await?))
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn list_requests(desk: State<'_, Desk>, kind: RequestListKind) -> Result<Vec<ExemptionRequest>, ErrorPayload> {
-    let _ = (desk, kind);
-    Err(not_yet())
+    Ok(desk.list_requests(kind).await?)
 }
 
 /// An approver opens a request: checks and plan again under their identity,
@@ -54,24 +52,24 @@ pub async fn list_requests(desk: State<'_, Desk>, kind: RequestListKind) -> Resu
 #[tauri::command]
 #[specta::specta]
 pub async fn review_request(desk: State<'_, Desk>, request_id: String, changes: ApproverChanges) -> Result<RequestReview, ErrorPayload> {
-    let _ = (desk, request_id, changes);
-    Err(not_yet())
+    Ok(desk.review_request(&request_id, changes).await?)
 }
 
 /// Choose a request file (a native open dialog) and review it; `None` when cancelled.
 #[tauri::command]
 #[specta::specta]
 pub async fn choose_request_file(app: AppHandle, desk: State<'_, Desk>) -> Result<Option<RequestReview>, ErrorPayload> {
-    let _ = (app, desk);
-    Err(not_yet())
+    let Some(path) = request_dialogs::open_path(&app).await? else {
+        return Ok(None);
+    };
+    Ok(Some(desk.review_request_file(&path, ApproverChanges::default()).await?))
 }
 
 /// Review the request file at `path` (opened from outside: a file association or the command line).
 #[tauri::command]
 #[specta::specta]
 pub async fn review_request_file(desk: State<'_, Desk>, path: String, changes: ApproverChanges) -> Result<RequestReview, ErrorPayload> {
-    let _ = (desk, path, changes);
-    Err(not_yet())
+    Ok(desk.review_request_file(&path, changes).await?)
 }
 
 /// Approve the reviewed request and send its plan (`plan_id` from the review)
@@ -86,29 +84,25 @@ pub async fn approve_request(
     plan_id: String,
     changes: ApproverChanges,
 ) -> Result<String, ErrorPayload> {
-    let _ = (app, desk, request_id, plan_id, changes);
-    Err(not_yet())
+    Ok(desk.approve_request(Window::events(app), &request_id, &plan_id, changes).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn reject_request(desk: State<'_, Desk>, request_id: String, reason: String) -> Result<ExemptionRequest, ErrorPayload> {
-    let _ = (desk, request_id, reason);
-    Err(not_yet())
+    Ok(desk.reject_request(&request_id, reason).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn request_changes(desk: State<'_, Desk>, request_id: String, comment: String) -> Result<ExemptionRequest, ErrorPayload> {
-    let _ = (desk, request_id, comment);
-    Err(not_yet())
+    Ok(desk.request_changes(&request_id, comment).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn withdraw_request(desk: State<'_, Desk>, request_id: String) -> Result<ExemptionRequest, ErrorPayload> {
-    let _ = (desk, request_id);
-    Err(not_yet())
+    Ok(desk.withdraw_request(&request_id).await?)
 }
 
 /// The requester sends a request back after changes were asked, with the edited draft.
@@ -121,8 +115,7 @@ pub async fn resubmit_request(
     justification: String,
     ticket: Option<String>,
 ) -> Result<ExemptionRequest, ErrorPayload> {
-    let _ = (desk, request_id, draft, justification, ticket);
-    Err(not_yet())
+    Ok(desk.resubmit_request(&request_id, draft, justification, ticket).await?)
 }
 
 /// The signed-in tenant profile's request table and policy.

@@ -1,8 +1,15 @@
 import { Tab, TabList, makeStyles, tabClassNames, tokens } from "@fluentui/react-components";
-import { SettingsRegular, ShieldTaskRegular, ShieldCheckmarkRegular } from "@fluentui/react-icons";
+import {
+  HistoryRegular,
+  PeopleQueueRegular,
+  SettingsRegular,
+  ShieldCheckmarkRegular,
+  ShieldTaskRegular,
+} from "@fluentui/react-icons";
 import { useQuery } from "@tanstack/react-query";
 import type { CSSProperties } from "react";
 import { queries } from "../ipc/queries";
+import { useRequestsChanged } from "../requests/useRequestsChanged";
 import { useNavigation, type Screen } from "./navigation";
 
 const useStyles = makeStyles({
@@ -56,6 +63,10 @@ export function AppNav() {
   const { screen, go, openRegister } = useNavigation();
   // Refetched after every apply (`invalidate.afterApply`) and when the settings change.
   const expiring = useQuery(queries.expiring()).data?.length ?? 0;
+  // Requests waiting for the user's decision; read again when the backend's watch sees news.
+  useRequestsChanged();
+  const awaiting = useQuery(queries.requests("AwaitingDecision")).data?.length ?? 0;
+  const awaitingCount = awaiting > 0 ? NUMBER.format(awaiting) : undefined;
   const select = (value: Screen) => {
     // While it counts, the Exemptions item opens the register on the ones expiring soon.
     if (value === "exemptions" && expiring > 0) openRegister({ expiringSoon: true });
@@ -88,6 +99,20 @@ export function AppNav() {
         >
           Exemptions
         </Tab>
+        <Tab
+          value="requests"
+          icon={<PeopleQueueRegular />}
+          className={awaitingCount ? styles.counted : undefined}
+          style={awaitingCount ? ({ "--nav-count": JSON.stringify(awaitingCount) } as CSSProperties) : undefined}
+          data-testid="nav-requests"
+          data-count={awaitingCount}
+          aria-describedby={awaiting > 0 ? "nav-awaiting" : undefined}
+        >
+          Requests
+        </Tab>
+        <Tab value="activity" icon={<HistoryRegular />}>
+          Activity
+        </Tab>
         <Tab value="settings" icon={<SettingsRegular />}>
           Settings
         </Tab>
@@ -95,6 +120,11 @@ export function AppNav() {
       {expiring > 0 ? (
         <span id="nav-expiring" className={styles.hidden}>
           {`${NUMBER.format(expiring)} expiring soon; opens them`}
+        </span>
+      ) : null}
+      {awaiting > 0 ? (
+        <span id="nav-awaiting" className={styles.hidden}>
+          {`${NUMBER.format(awaiting)} awaiting your decision`}
         </span>
       ) : null}
     </nav>

@@ -7,11 +7,14 @@ import { ApplyBanners } from "./ApplyBanners";
 import { WriteAccessBanner } from "./WriteAccessBanner";
 import { ExemptTargetProvider } from "./exemptTarget";
 import { SignInAgainProvider } from "../shared/signInAgain";
+import { ActivityPage } from "../activity/ActivityPage";
 import { ExemptionsPage } from "../exemptions/ExemptionsPage";
 import { RecommendationsPage } from "../recommendations/RecommendationsPage";
+import { RequestsPage } from "../requests/RequestsPage";
 import { SettingsPage } from "../settings/SettingsPage";
 import { AppHeader } from "./AppHeader";
 import { AppNav } from "./AppNav";
+import { OpenRefusedBar } from "./OpenRefusedBar";
 import { NavigationProvider, useNavigation, type Screen } from "./navigation";
 
 const useStyles = makeStyles({
@@ -38,6 +41,8 @@ const useStyles = makeStyles({
 const SCREEN_NAMES: Record<Screen, string> = {
   recommendations: "Recommendations",
   exemptions: "Exemptions",
+  requests: "Requests",
+  activity: "Activity",
   settings: "Settings",
 };
 
@@ -70,10 +75,13 @@ function Shell() {
             <AppNav />
           </div>
           <main className={styles.main} aria-label={SCREEN_NAMES[screen]}>
+            <OpenRefusedBar />
             <WriteAccessBanner />
             <ApplyBanners />
             {screen === "recommendations" ? <RecommendationsPage /> : null}
             {screen === "exemptions" ? <ExemptionsPage /> : null}
+            {screen === "requests" ? <RequestsPage /> : null}
+            {screen === "activity" ? <ActivityPage /> : null}
             {screen === "settings" ? <SettingsPage /> : null}
           </main>
         </div>

@@ -33,7 +33,7 @@ type Props = {
   applyId: string;
   subscriptions: readonly Subscription[];
   groups: ManagementGroupNode | null | undefined;
-  onAnother: () => void;
+  onAnother?: () => void;
   onClose: () => void;
 };
 

@@ -30,7 +30,8 @@ type Props = {
   view: ApplyView;
   subscriptions: readonly Subscription[];
   groups: ManagementGroupNode | null | undefined;
-  onAnother: () => void;
+  /** "Exempt another"; none where there is no other to make (an approved request). */
+  onAnother?: () => void;
   onClose: () => void;
 };
 
@@ -100,12 +101,12 @@ export function ApplyResult({ view, subscriptions, groups, onAnother, onClose }:
             Retry failed
           </Button>
         ) : null}
-        {change ? null : (
+        {change || !onAnother ? null : (
           <Button appearance={view.failed > 0 ? "secondary" : "primary"} onClick={onAnother}>
             Exempt another
           </Button>
         )}
-        <Button appearance={change && view.failed === 0 ? "primary" : "secondary"} onClick={onClose}>
+        <Button appearance={(change || !onAnother) && view.failed === 0 ? "primary" : "secondary"} onClick={onClose}>
           Close
         </Button>
       </div>

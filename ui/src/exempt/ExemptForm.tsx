@@ -11,12 +11,13 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { DeleteRegular } from "@fluentui/react-icons";
+import { DeleteRegular, PersonArrowRightRegular } from "@fluentui/react-icons";
 import { useEffect, useMemo, useRef, useState, type Dispatch, type FormEvent, type SetStateAction } from "react";
 import type { DraftField, ErrorPayload, ExemptionDraft, FieldError, Preparation, Subscription } from "../ipc/bindings";
 import { ErrorBar } from "../shared/ErrorBar";
 import { fieldErrorsFromDetails, toErrorPayload } from "../shared/errors";
 import { useManagementGroups } from "../ipc/queries";
+import { mayRequest, requestOnly } from "../requests/requestRules";
 import { CategoryField } from "./CategoryField";
 import { ChecksSection } from "./checks/ChecksSection";
 import { usePreparation } from "./checks/usePreparation";
@@ -63,12 +64,14 @@ type Props = {
   setValues: Dispatch<SetStateAction<ExemptionDraft>>;
   subscriptions: readonly Subscription[];
   onPreview: (preparation: Preparation) => void;
+  /** Ask someone who may write it to approve it (the request form). */
+  onRequest?: (preparation: Preparation) => void;
   onDiscard: () => void;
   onCancel: () => void;
 };
 
 /** The exemption's fields, the checks as they are met, and Preview. Sends nothing. */
-export function ExemptForm({ values, setValues, subscriptions, onPreview, onDiscard, onCancel }: Props) {
+export function ExemptForm({ values, setValues, subscriptions, onPreview, onRequest, onDiscard, onCancel }: Props) {
   const styles = useStyles();
   const formRef = useRef<HTMLFormElement>(null);
   const [touched, setTouched] = useState<ReadonlySet<DraftField>>(new Set());
@@ -86,6 +89,8 @@ export function ExemptForm({ values, setValues, subscriptions, onPreview, onDisc
   const valid = validation.validated === draft && errors.length === 0;
   const prep = usePreparation(draft, valid);
   const blocked = prep.current && prep.preparation!.blocked;
+  // Only an approver gets past what failed (the user may not write, or the tenant demands approval).
+  const onlyRequest = !!onRequest && prep.current && requestOnly(prep.preparation!);
   // How many exemptions the name becomes depends on the scope only: while a
   // change elsewhere is re-checked, the last count for this scope still holds.
   const scopeKey = JSON.stringify(values.scope);
@@ -128,8 +133,12 @@ export function ExemptForm({ values, setValues, subscriptions, onPreview, onDisc
     (el?.matches("input, textarea") ? el : (el?.querySelector<HTMLElement>("input, textarea") ?? el))?.focus();
   };
 
-  const onSubmit = async (e?: FormEvent) => {
+  const onSubmit = (e?: FormEvent) => {
     e?.preventDefault();
+    void proceed(onlyRequest ? "request" : "preview");
+  };
+
+  const proceed = async (to: "preview" | "request") => {
     if (busy) return;
     setSubmitted(true);
     setBusy(true);
@@ -149,7 +158,12 @@ export function ExemptForm({ values, setValues, subscriptions, onPreview, onDisc
       }
       setPreviewError(null);
       const preparation = prep.current ? prep.preparation! : await prep.prepareNow(sent);
-      if (!preparation || preparation.blocked) return;
+      if (!preparation) return;
+      if (to === "request") {
+        if (mayRequest(preparation)) onRequest?.(preparation);
+        return;
+      }
+      if (preparation.blocked) return;
       onPreview(preparation);
     } catch (error) {
       const payload = toErrorPayload(error);
@@ -261,7 +275,15 @@ export function ExemptForm({ values, setValues, subscriptions, onPreview, onDisc
         {validation.failure && !previewError ? (
           <ErrorBar error={validation.failure} title="Couldn't check the form" />
         ) : null}
-        {blocked ? (
+        {onlyRequest ? (
+          <MessageBar intent="info" layout="multiline" data-testid="request-only">
+            <MessageBarBody>
+              {prep.preparation!.checks.some((c) => c.status === "Failed" && c.kind !== "Permissions")
+                ? "This tenant requires approval for this exemption: request it, and an approver writes it."
+                : "You may not write these exemptions yourself: request approval, and someone who may write them approves and writes them."}
+            </MessageBarBody>
+          </MessageBar>
+        ) : blocked ? (
           <MessageBar intent="error" layout="multiline" data-testid="blocked">
             <MessageBarBody>
               {prep.preparation!.planError?.message ?? "A check failed: see Checks above for what to do."}
@@ -269,9 +291,15 @@ export function ExemptForm({ values, setValues, subscriptions, onPreview, onDisc
           </MessageBar>
         ) : null}
         <div className={styles.buttons}>
-          <Button type="submit" appearance="primary" disabled={busy || blocked}>
-            Preview
-          </Button>
+          {onlyRequest ? (
+            <Button type="submit" appearance="primary" icon={<PersonArrowRightRegular />} disabled={busy}>
+              Request approval
+            </Button>
+          ) : (
+            <Button type="submit" appearance="primary" disabled={busy || blocked}>
+              Preview
+            </Button>
+          )}
           <Button type="button" onClick={onCancel}>
             Cancel
           </Button>

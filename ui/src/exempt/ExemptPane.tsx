@@ -14,9 +14,10 @@ import {
 import { toErrorPayload } from "../shared/errors";
 import { useManagementGroups } from "../ipc/queries";
 import { SeverityBadge } from "../shared/SeverityBadge";
-import { emptyDraft } from "./draft";
+import { emptyDraft, withOffset } from "./draft";
 import { ExemptForm } from "./ExemptForm";
 import { PreviewSection } from "./preview/PreviewSection";
+import { NO_REQUEST_TEXT, RequestSection, type RequestText } from "./request/RequestSection";
 import { useDraftAutosave } from "./useDraftAutosave";
 
 const useStyles = makeStyles({
@@ -29,7 +30,11 @@ const useStyles = makeStyles({
   },
 });
 
-type Stage = { kind: "form" } | { kind: "preview"; preparation: Preparation } | { kind: "apply"; applyId: string };
+type Stage =
+  | { kind: "form" }
+  | { kind: "preview"; preparation: Preparation }
+  | { kind: "request"; preparation: Preparation; draft: ExemptionDraft }
+  | { kind: "apply"; applyId: string };
 
 type Props = {
   recommendation: Recommendation;
@@ -52,6 +57,7 @@ export function ExemptPane({ recommendation, subscriptions, savedDraft, applyId,
   const [stage, setStage] = useState<Stage>(applyId ? { kind: "apply", applyId } : { kind: "form" });
   const [starting, setStarting] = useState(false);
   const [startError, setStartError] = useState<ErrorPayload | null>(null);
+  const [requestText, setRequestText] = useState<RequestText>(NO_REQUEST_TEXT);
   const exemptible = recommendation.notExemptibleReason === null;
   const resetSaved = useDraftAutosave(values, exemptible && stage.kind === "form");
 
@@ -75,8 +81,15 @@ export function ExemptPane({ recommendation, subscriptions, savedDraft, applyId,
     resetSaved(next);
     setValues(next);
     setFormKey((k) => k + 1);
+    setRequestText(NO_REQUEST_TEXT);
     setStage({ kind: "form" });
   };
+  // The request went out: like a clean apply, the draft has done its job.
+  const requested = () => {
+    onDraftChange?.(key, null);
+    commands.discardDraft().catch(() => {});
+  };
+  const request = (preparation: Preparation) => setStage({ kind: "request", preparation, draft: withOffset(values) });
   const discard = () => {
     commands.discardDraft().catch(() => {});
     onDraftChange?.(key, null);
@@ -124,7 +137,20 @@ export function ExemptPane({ recommendation, subscriptions, savedDraft, applyId,
           starting={starting}
           startError={startError}
           onConfirm={() => void confirm(stage.preparation)}
+          onRequest={() => request(stage.preparation)}
           onBack={() => setStage({ kind: "form" })}
+        />
+      ) : stage.kind === "request" ? (
+        <RequestSection
+          draft={stage.draft}
+          preparation={stage.preparation}
+          subscriptions={subscriptions}
+          groups={groups.data}
+          text={requestText}
+          onText={setRequestText}
+          onBack={() => setStage({ kind: "form" })}
+          onDone={requested}
+          onClose={onClose}
         />
       ) : (
         <ExemptForm
@@ -136,6 +162,7 @@ export function ExemptPane({ recommendation, subscriptions, savedDraft, applyId,
             setStartError(null);
             setStage({ kind: "preview", preparation });
           }}
+          onRequest={request}
           onDiscard={discard}
           onCancel={onClose}
         />

@@ -352,7 +352,13 @@ export type CheckKind = "Recommendation" | "Fields" | "Benchmark" | "Initiatives
 /**  A change to existing exemptions: each new expiry lies in the future. */
 "Expiry" | 
 /**  A change to existing exemptions: some are already as asked, so not written. */
-"Unchanged";
+"Unchanged" | 
+/**  The tenant's policy: this exemption must be requested and approved, not written directly. */
+"Approval" | 
+/**  The tenant's policy: the longest expiry allowed. */
+"MaxExpiry" | 
+/**  The tenant's policy: a ticket reference is required. */
+"Ticket";
 
 export type CheckStatus = "Passed" | "Warning" | "Failed" | "NotApplicable";
 

@@ -3,13 +3,17 @@ import { CHANGE_KEY } from "../apply/changeKey";
 import { toErrorPayload } from "../shared/errors";
 import {
   commands,
+  type ActivityQuery,
+  type ApproverChanges,
   type AssessedResource,
   type Exemption,
   type ExemptionDraft,
   type Preparation,
   type RegisterEntry,
+  type RequestListKind,
   type SessionInfo,
   type Settings,
+  type TenantSettings,
 } from "./bindings";
 import { cancellable, isReadCancelled, streamed } from "./streamedReads";
 
@@ -25,6 +29,9 @@ const retryCancelled = {
 /** A streamed read's rows so far are marked by identity (`rowsSoFar`), which
  * structural sharing would copy away; a list read again is new anyway. */
 const streamedOptions = { ...retryCancelled, structuralSharing: false } as const;
+
+/** Which request a review reads: one in the table (by id), or a request file (by its path when known). */
+export type ReviewSource = { id: string; path: string | null };
 
 /** Every query key the UI uses, in one place. A key starts with the name of
  * what it reads; the `...Root` keys match every key under that name, for
@@ -58,6 +65,14 @@ export const queryKeys = {
   draft: ["draft"] as const,
   exemptionDetailsRoot: ["exemptionDetails"] as const,
   exemptionDetails: (id: string) => ["exemptionDetails", id] as const,
+  /** Requests in the tenant's shared table, one list per view; a review is read under the approver's identity. */
+  requestsRoot: ["requests"] as const,
+  requests: (kind: RequestListKind) => ["requests", kind] as const,
+  requestReviewRoot: ["requestReview"] as const,
+  requestReview: (source: ReviewSource, changes: ApproverChanges) => ["requestReview", source, changes] as const,
+  tenantSettings: ["tenantSettings"] as const,
+  activityRoot: ["activity"] as const,
+  activity: (query: ActivityQuery) => ["activity", query] as const,
 };
 
 /** Every read: its key and the command that answers it, typed together. */
@@ -141,6 +156,32 @@ export const queries = {
   /** One exemption as Azure returned it, what it covers and the app's audit of it. */
   exemptionDetails: (id: string) =>
     queryOptions({ queryKey: queryKeys.exemptionDetails(id), queryFn: () => commands.exemptionDetails(id) }),
+  /** One view of the requests; read again when the backend says they changed (`requests-changed`). */
+  requests: (kind: RequestListKind) =>
+    queryOptions({ queryKey: queryKeys.requests(kind), queryFn: () => commands.listRequests(kind), staleTime: 30_000 }),
+  /** A request made again under the approver's identity with the approver's
+   * changes (each answer registers a plan); a file is read from its path, or,
+   * once opened, by its id. Read anew whenever it is opened. */
+  requestReview: (source: ReviewSource, changes: ApproverChanges) =>
+    queryOptions({
+      queryKey: queryKeys.requestReview(source, changes),
+      queryFn: () =>
+        source.path !== null
+          ? commands.reviewRequestFile(source.path, changes)
+          : commands.reviewRequest(source.id, changes),
+      staleTime: 0,
+      gcTime: 60_000,
+    }),
+  /** The signed-in tenant profile's request table and policy. */
+  tenantSettings: () =>
+    queryOptions({
+      queryKey: queryKeys.tenantSettings,
+      queryFn: () => commands.getTenantSettings(),
+      staleTime: 5 * 60_000,
+    }),
+  /** The local audit log, newest first, as filtered. */
+  activity: (query: ActivityQuery) =>
+    queryOptions({ queryKey: queryKeys.activity(query), queryFn: () => commands.activityLog(query) }),
 };
 
 /** The resources an apply can change: its recommendation's, or any
@@ -197,6 +238,20 @@ export const invalidate = {
     client.setQueryData(queryKeys.settings, settings);
     void client.invalidateQueries({ queryKey: queryKeys.register });
     void client.invalidateQueries({ queryKey: queryKeys.expiring });
+  },
+  /** A request was submitted, decided, withdrawn or resubmitted (here or, by the
+   * `requests-changed` event, elsewhere): every view of the requests is read again,
+   * and the activity log has a line more. */
+  afterRequestChange(client: QueryClient) {
+    void client.invalidateQueries({ queryKey: queryKeys.requestsRoot });
+    void client.invalidateQueries({ queryKey: queryKeys.requestReviewRoot });
+    void client.invalidateQueries({ queryKey: queryKeys.activityRoot });
+  },
+  /** Another table or policy: the requests are read from where they now live. */
+  afterTenantSettingsSaved(client: QueryClient, settings: TenantSettings) {
+    client.setQueryData(queryKeys.tenantSettings, settings);
+    void client.invalidateQueries({ queryKey: queryKeys.requestsRoot });
+    void client.invalidateQueries({ queryKey: queryKeys.preparationRoot });
   },
   /** The database opened again: what failed while it was unusable is read again. */
   afterDatabaseOpened(client: QueryClient) {

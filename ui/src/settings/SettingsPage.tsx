@@ -19,6 +19,7 @@ import { commands, type Settings } from "../ipc/bindings";
 import { invalidate, queries, queryError } from "../ipc/queries";
 import { ErrorBar } from "../shared/ErrorBar";
 import { toErrorPayload } from "../shared/errors";
+import { RequestSettings } from "./RequestSettings";
 import { toForm, toSettings, windowError, type SettingsForm } from "./settingsForm";
 
 const useStyles = makeStyles({
@@ -54,6 +55,7 @@ export function SettingsPage() {
         />
       ) : null}
       {settings.data ? <ReminderSettings saved={settings.data} /> : null}
+      <RequestSettings />
     </div>
   );
 }

@@ -18,7 +18,7 @@ impl Desk {
         let apply_id = uuid::Uuid::new_v4().to_string();
         self.store.record_apply(&apply_id, &plan.recommendation_key, &connected.identity.account, &plan.writes)?;
         let items = plan.writes.into_iter().enumerate().map(|(i, w)| (i as u32, w)).collect();
-        run_apply(events, self, connected, apply_id.clone(), items);
+        run_apply(events, self, connected, apply_id.clone(), items, None);
         Ok(apply_id)
     }
 
@@ -57,7 +57,9 @@ impl Desk {
         }
         let connected = self.connected().await?;
         let items = self.store.items_to_send(&apply_id, pick)?;
-        run_apply(events, self, connected, apply_id, items);
+        // An approved request's apply, retried or resumed, still records its outcome.
+        let after = self.request_outcome_for(&connected, &apply_id).await;
+        run_apply(events, self, connected, apply_id, items, after);
         Ok(())
     }
 

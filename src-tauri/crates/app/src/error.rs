@@ -54,6 +54,12 @@ pub enum AppError {
     /// An export or import file could not be written or read, or its path is refused.
     #[error("{0}")]
     File(String),
+    /// Requests need a request table, and the tenant profile names none.
+    #[error("This tenant has no request table: choose one in Settings, or save the request as a file.")]
+    NoRequestTable,
+    /// A conditional update of a request lost: someone else acted on it first.
+    #[error("Someone else acted on this request first; nothing was sent. Open it again to see what they did.")]
+    RequestRace,
 }
 
 impl AppError {
@@ -75,6 +81,8 @@ impl AppError {
             AppError::Keyring(_) => ErrorCode::Keyring,
             AppError::DatabaseInUse => ErrorCode::DatabaseInUse,
             AppError::DatabaseUnusable(_) => ErrorCode::DatabaseUnusable,
+            AppError::NoRequestTable => ErrorCode::Configuration,
+            AppError::RequestRace => ErrorCode::Conflict,
         }
     }
 

@@ -5,9 +5,11 @@
 use chrono::Utc;
 use desk_azure::{AzureError, Prepared};
 use desk_core::apply::Preparation;
+use desk_core::checks::blocks;
 use desk_core::choice::ChoiceKey;
 use desk_core::exemption::ExemptionDraft;
 use desk_core::plan::Requester;
+use desk_core::request::{policy_checks, PolicyUse};
 use desk_core::validation::{validate, FieldError};
 use desk_core::CoreError;
 
@@ -40,12 +42,15 @@ impl Desk {
         let tenant = &connected.tenant;
         let gather = || async { Ok::<_, AppError>(desk_azure::caught(tenant.gather(&draft.recommendation_key, &draft.scope)).await?) };
         let facts = self.choices.facts(&connected.choice_session(), ChoiceKey::of(&draft.recommendation_key, &draft.scope), gather).await?;
-        let prepared = Prepared::decide(&draft, &facts, &requester);
+        let mut prepared = Prepared::decide(&draft, &facts, &requester);
+        // The tenant's policy (approval required, the longest expiry) holds for a direct Create too.
+        let policy = self.tenant_settings().await?.policy;
+        prepared.checks.extend(policy_checks(&draft, None, &policy, PolicyUse::Create, Utc::now().date_naive()));
         let (writes, plan_error) = match prepared.writes {
             Ok(writes) => (writes, None),
             Err(e) => (Vec::new(), Some(e.payload())),
         };
-        let blocked = plan_error.is_some() || writes.is_empty();
+        let blocked = plan_error.is_some() || writes.is_empty() || blocks(&prepared.checks);
         let plan_id = self.plans.register(ticket, &draft, (!blocked).then(|| writes.clone()));
         Ok(Preparation { plan_id, checks: prepared.checks, writes, blocked, plan_error })
     }

@@ -18,6 +18,7 @@ mod profiles;
 mod read_registry;
 mod reads;
 mod register;
+mod requests;
 mod runner;
 mod session;
 mod tenant_settings;
@@ -44,6 +45,7 @@ pub use import::IMPORT_KEY;
 pub use plans::{Gone, Plan, PlanRegistry};
 pub use read_registry::MAX_READS;
 pub use register::{reminder, Reminder, REMINDER_INTERVAL};
+pub use requests::{request_file_name, NewsSeen, RequestNews, TICKET_MAX};
 pub use session::Connected;
 pub use tenant_settings::{validate_tenant_settings, FieldProblem, FIELD_ENDPOINT, FIELD_MAX_EXPIRY, FIELD_TABLE, MAX_EXPIRY_DAYS_LIMIT};
 pub use transfer_files::{export_file_name, EXPORT_ROWS_MAX, IMPORT_BYTES_MAX};
@@ -72,6 +74,8 @@ pub struct Desk {
     reads: ReadRegistry,
     /// When the register was last read for expiry reminders.
     reminder_checks: register::ReminderChecks,
+    /// Request files opened this session, so a review with changes finds them by id.
+    file_requests: requests::OpenedFiles,
     running: Arc<SyncMutex<HashMap<String, Cancel>>>,
     secrets: Arc<dyn Secrets>,
     demo: Arc<dyn Demo>,
@@ -95,6 +99,7 @@ impl Desk {
             choices: Arc::new(ChoiceCache::default()),
             reads: ReadRegistry::default(),
             reminder_checks: Default::default(),
+            file_requests: Default::default(),
             running: Arc::new(SyncMutex::new(HashMap::new())),
             secrets: Arc::new(SecretStore::new(KEYRING_SERVICE)),
             demo,

@@ -1,6 +1,8 @@
 //! Runs an apply in the background: the journal records each state change
 //! before the window hears of it through [`Events::apply_progress`].
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
@@ -46,14 +48,28 @@ impl ApplyObserver for Journalled {
     }
 }
 
+/// How an apply ended: the writes that succeeded and those that did not, of
+/// those sent; `stopped` when it ended before every write reached a final
+/// state (an internal error: the journal keeps it resumable).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ApplyEnd {
+    pub succeeded: u32,
+    pub failed: u32,
+    pub stopped: bool,
+}
+
+/// What runs once an apply ends (an approved request records its outcome).
+pub(crate) type AfterApply = Box<dyn FnOnce(ApplyEnd) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send>;
+
 /// Start sending `items` of apply `apply_id` in the background (on the
-/// caller's tokio runtime).
+/// caller's tokio runtime); `after` runs when it ends.
 pub(crate) fn run_apply(
     events: Arc<dyn Events>,
     desk: &Desk,
     connected: Arc<Connected>,
     apply_id: String,
     items: Vec<(u32, PlannedWrite)>,
+    after: Option<AfterApply>,
 ) {
     let cancel = Cancel::default();
     lock(&desk.running).insert(apply_id.clone(), cancel.clone());
@@ -80,19 +96,29 @@ pub(crate) fn run_apply(
     tokio::spawn(async move {
         let options = options_from_env();
         let written = items.clone();
-        let detail = match apply_writes_caught(connected.tenant.arm(), items, &options, &observer, &cancel).await {
+        let (detail, end) = match apply_writes_caught(connected.tenant.arm(), items, &options, &observer, &cancel).await {
             Ok(outcomes) => {
                 // Resource Graph lags: reads show these from ARM's answers until it agrees.
                 connected.tenant.remember_applied(&written, &outcomes);
                 let ok = outcomes.iter().filter(|(_, s)| *s == ItemState::Succeeded).count();
-                format!("apply {apply_id}: {ok} of {} writes succeeded", outcomes.len())
+                let end = ApplyEnd {
+                    succeeded: u32::try_from(ok).unwrap_or(u32::MAX),
+                    failed: u32::try_from(outcomes.len().saturating_sub(ok)).unwrap_or(u32::MAX),
+                    stopped: false,
+                };
+                (format!("apply {apply_id}: {ok} of {} writes succeeded", outcomes.len()), end)
             }
             Err(e) => {
                 let stopped = ApplyStopped { apply_id: apply_id.clone(), error: e.payload() };
                 if let Err(emit) = observer.events.apply_stopped(&stopped) {
                     tracing::warn!("could not tell the UI the apply stopped: {emit}");
                 }
-                format!("apply {apply_id} stopped: {e}")
+                let end = ApplyEnd {
+                    succeeded: observer.succeeded.load(Ordering::SeqCst),
+                    failed: observer.failed.load(Ordering::SeqCst),
+                    stopped: true,
+                };
+                (format!("apply {apply_id} stopped: {e}"), end)
             }
         };
         tracing::info!("{detail}");
@@ -101,6 +127,18 @@ pub(crate) fn run_apply(
         }
         choices.clear();
         lock(&running).remove(&apply_id);
+        if let Some(after) = after {
+            // The whole apply's outcome (a retry sends only some of its writes), from the journal.
+            let end = match observer.store.apply_report(&apply_id) {
+                Ok(report) => {
+                    let ok = report.items.iter().filter(|i| i.state == ItemState::Succeeded).count();
+                    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+                    ApplyEnd { succeeded: count(ok), failed: count(report.items.len().saturating_sub(ok)), stopped: end.stopped }
+                }
+                Err(_) => end,
+            };
+            after(end).await;
+        }
     });
 }
 

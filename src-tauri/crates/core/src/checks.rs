@@ -40,6 +40,12 @@ pub enum CheckKind {
     Expiry,
     /// A change to existing exemptions: some are already as asked, so not written.
     Unchanged,
+    /// The tenant's policy: this exemption must be requested and approved, not written directly.
+    Approval,
+    /// The tenant's policy: the longest expiry allowed.
+    MaxExpiry,
+    /// The tenant's policy: a ticket reference is required.
+    Ticket,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Type)]

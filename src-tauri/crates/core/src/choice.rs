@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::checks::{blocks, evaluate, Check, CheckStatus};
+use crate::checks::{evaluate, Check, CheckKind, CheckStatus};
 use crate::exemption::ExemptionDraft;
 use crate::plan::{plan_exemptions, PlannedWrite, Requester, ScopeFacts};
 use crate::recommendation::Recommendation;
@@ -80,10 +80,34 @@ pub struct Decision {
 
 /// Decide the checks and the writes for `draft` from the facts gathered for its choice.
 pub fn decide(draft: &ExemptionDraft, facts: &ChoiceFacts, requester: &Requester<'_>, now: DateTime<Utc>) -> Decision {
+    decide_with(draft, facts, requester, now, Vec::new(), Planning::Write)
+}
+
+/// Whether a failed Permissions check stops the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Planning {
+    /// The signed-in user writes it: every check must pass.
+    Write,
+    /// The signed-in user asks for it: the plan is made even when they may
+    /// not write it (that is why one requests); the approver's own checks decide.
+    Request,
+}
+
+/// As [`decide`], with `extra` checks (the tenant's policy) after the others.
+pub fn decide_with(
+    draft: &ExemptionDraft,
+    facts: &ChoiceFacts,
+    requester: &Requester<'_>,
+    now: DateTime<Utc>,
+    extra: Vec<Check>,
+    planning: Planning,
+) -> Decision {
     let scopes = facts.scopes_for(&draft.scope);
-    let checks = evaluate(draft, &facts.recommendation, &scopes, now);
-    let writes = if blocks(&checks) {
-        let failed: Vec<&str> = checks.iter().filter(|c| c.status == CheckStatus::Failed).map(|c| c.title.as_str()).collect();
+    let mut checks = evaluate(draft, &facts.recommendation, &scopes, now);
+    checks.extend(extra);
+    let stops = |c: &Check| c.status == CheckStatus::Failed && !(planning == Planning::Request && c.kind == CheckKind::Permissions);
+    let writes = if checks.iter().any(stops) {
+        let failed: Vec<&str> = checks.iter().filter(|c| stops(c)).map(|c| c.title.as_str()).collect();
         Err(CoreError::ChecksFailed(failed.join("; ")))
     } else {
         plan_exemptions(draft, &facts.recommendation, &scopes, requester, now)

@@ -24,6 +24,12 @@ pub enum CoreError {
     /// Two planned writes address one exemption; the second would replace the first.
     #[error("the plan writes {path} twice, so one exemption would replace another; choose a different name")]
     DuplicateWrite { path: String },
+    /// A request cannot take that step (its state, a missing reason, a bad file).
+    #[error("{0}")]
+    RequestRefused(String),
+    /// The person may not take that step on a request (their own, someone else's).
+    #[error("{0}")]
+    RequestNotAllowed(String),
 }
 
 fn summary(errors: &[crate::validation::FieldError]) -> String {
@@ -40,6 +46,8 @@ impl CoreError {
             CoreError::ChecksFailed(_) => ErrorCode::ChecksFailed,
             CoreError::InvalidWritePath { .. } => ErrorCode::InvalidPath,
             CoreError::DuplicateWrite { .. } => ErrorCode::DuplicateWrite,
+            CoreError::RequestRefused(_) => ErrorCode::InvalidRequest,
+            CoreError::RequestNotAllowed(_) => ErrorCode::Forbidden,
         }
     }
 

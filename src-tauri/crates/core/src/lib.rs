@@ -23,6 +23,7 @@ pub mod plan;
 pub mod recommendation;
 pub mod register;
 pub mod request;
+pub mod request_file;
 pub mod resource;
 pub mod scope;
 pub mod session;

@@ -422,6 +422,9 @@ fn shared_properties(draft: &ExemptionDraft, recommendation: &Recommendation, re
     props
 }
 
+mod approval;
+pub use approval::{stamp_approval, Approval};
+
 #[cfg(test)]
 mod name_props;
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Requests and approvals: anyone signed in asks for an exemption, someone
 //! else who may write it approves, and the exemption is written under the
 //! approver's name. These are the IPC types; the state machine
-//! ([`RequestState::after`]) decides which transitions are allowed and by whom.
+//! ([`transition`]) decides which transitions are allowed and by whom.
 //! Requests live in an Azure Table shared by the tenant (`azure::request_table`)
 //! or travel as a file (`*.exemption-request.json`).
 
@@ -11,6 +11,12 @@ use specta::Type;
 use crate::checks::Check;
 use crate::exemption::{ExemptionCategory, ExemptionDraft};
 use crate::plan::PlannedWrite;
+
+mod policy;
+mod transition;
+
+pub use policy::{approval_required, policy_checks, PolicyUse};
+pub use transition::{transition, HISTORY_MAX, NOTE_MAX};
 
 /// Where a request stands. The app never deletes a request.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash, Type)]

@@ -8,7 +8,7 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { ArrowLeftRegular, SendRegular } from "@fluentui/react-icons";
+import { ArrowLeftRegular, PersonArrowRightRegular, SendRegular } from "@fluentui/react-icons";
 import type { ErrorPayload, ManagementGroupNode, Preparation, Subscription } from "../../ipc/bindings";
 import { ErrorBar } from "../../shared/ErrorBar";
 import { describeScope } from "../../shared/scopeNames";
@@ -39,11 +39,14 @@ type Props = {
   starting: boolean;
   startError: ErrorPayload | null;
   onConfirm: () => void;
+  /** Ask an approver instead of writing (offered beside Create). */
+  onRequest?: () => void;
   onBack: () => void;
 };
 
 /** Every write the plan holds, exactly; nothing is sent until "Create N exemptions". */
-export function PreviewSection({ preparation, subscriptions, groups, starting, startError, onConfirm, onBack }: Props) {
+export function PreviewSection(props: Props) {
+  const { preparation, subscriptions, groups, starting, startError, onConfirm, onRequest, onBack } = props;
   const styles = useStyles();
   const n = preparation.writes.length;
   const updates = preparation.writes.filter((w) => w.replacesExisting).length;
@@ -86,6 +89,11 @@ export function PreviewSection({ preparation, subscriptions, groups, starting, s
           >
             Create {n} exemption{n === 1 ? "" : "s"}
           </Button>
+          {onRequest ? (
+            <Button icon={<PersonArrowRightRegular />} onClick={onRequest} disabled={starting || n === 0}>
+              Request approval
+            </Button>
+          ) : null}
           <Button icon={<ArrowLeftRegular />} onClick={onBack} disabled={starting}>
             Back to the form
           </Button>

@@ -1,0 +1,119 @@
+import { makeStyles, tokens } from "@fluentui/react-components";
+import { useMemo, useState } from "react";
+import type { ExemptionRequest } from "../ipc/bindings";
+import { CATEGORY_LABELS } from "../shared/categoryLabel";
+import { Truncated } from "../shared/Truncated";
+import { VirtualTable, type Column } from "../shared/VirtualTable";
+import { RequestStateBadge } from "./RequestStateBadge";
+import { ageText } from "./requestRules";
+import { TicketText } from "./TicketText";
+
+const useStyles = makeStyles({
+  table: { minHeight: "120px" },
+  stack: { display: "flex", flexDirection: "column", alignItems: "flex-start", minWidth: 0, width: "100%" },
+  strong: { fontWeight: tokens.fontWeightSemibold },
+  muted: {
+    color: tokens.colorNeutralForeground3,
+    fontSize: tokens.fontSizeBase200,
+    lineHeight: tokens.lineHeightBase200,
+  },
+  clip: { display: "block", minWidth: 0, overflow: "hidden", whiteSpace: "nowrap", textOverflow: "ellipsis" },
+});
+
+/** The request's expiry as asked: a date, or "Never". */
+const expiryOf = (r: ExemptionRequest) => r.draft.expiresOn ?? "Never";
+
+type Props = {
+  requests: readonly ExemptionRequest[];
+  onOpen: (request: ExemptionRequest) => void;
+};
+
+// Who asked, for what and where first: those fit the narrowest window; the
+// rest scroll sideways inside the card.
+export function RequestsTable({ requests, onOpen }: Props) {
+  const styles = useStyles();
+  // Ages count from when the list was shown; a refetch (every change) shows it again.
+  const [now] = useState(() => Date.now());
+  const columns = useMemo<Column<ExemptionRequest>[]>(
+    () => [
+      {
+        id: "requester",
+        header: "Requester",
+        width: "minmax(150px, 1fr)",
+        render: (r) => (
+          <div className={styles.stack}>
+            <Truncated text={r.requestedBy.account} className={styles.strong} />
+            {!r.requesterVerified ? <span className={styles.muted}>unverified (from a file)</span> : null}
+          </div>
+        ),
+      },
+      {
+        id: "recommendation",
+        header: "Recommendation",
+        width: "minmax(180px, 1.5fr)",
+        render: (r) => (
+          <div className={styles.stack}>
+            <Truncated text={r.recommendationName} />
+            <Truncated text={r.draft.name} className={styles.muted} />
+          </div>
+        ),
+      },
+      { id: "scope", header: "Scope", width: "minmax(140px, 1fr)", render: (r) => <Truncated text={r.scopeSummary} /> },
+      {
+        id: "state",
+        header: "State",
+        width: "140px",
+        render: (r) => <RequestStateBadge state={r.state} />,
+      },
+      {
+        id: "category",
+        header: "Category",
+        width: "96px",
+        render: (r) => (
+          <Truncated
+            text={r.draft.category ?? "—"}
+            title={r.draft.category ? CATEGORY_LABELS[r.draft.category] : "No category"}
+          />
+        ),
+      },
+      { id: "expiry", header: "Expiry", width: "104px", render: (r) => <Truncated text={expiryOf(r)} /> },
+      {
+        id: "justification",
+        header: "Justification",
+        width: "minmax(180px, 1.5fr)",
+        render: (r) => <Truncated text={r.justification} />,
+      },
+      {
+        id: "ticket",
+        header: "Ticket",
+        width: "minmax(110px, 0.8fr)",
+        render: (r) => <TicketText ticket={r.ticket} className={styles.clip} />,
+      },
+      {
+        id: "age",
+        header: "Age",
+        width: "72px",
+        render: (r) => <Truncated text={ageText(r.requestedAt, now)} title={r.requestedAt} />,
+      },
+    ],
+    [styles, now],
+  );
+  return (
+    <VirtualTable
+      aria-label="Requests"
+      className={styles.table}
+      rows={requests}
+      rowKey={(r) => r.id}
+      columns={columns}
+      rowHeight={52}
+      maxHeight="max(240px, calc(100vh - 300px))"
+      minWidth="1240px"
+      onOpen={onOpen}
+      rowAttributes={(r) => ({
+        "data-testid": "request-row",
+        "data-id": r.id,
+        "aria-label": `${r.requestedBy.account}: ${r.recommendationName}, ${r.state}`,
+      })}
+    />
+  );
+}
