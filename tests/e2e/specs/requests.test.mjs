@@ -79,27 +79,43 @@ async function waitForRow(upn, predicate, what) {
   }
 }
 
-// ---- The screens (helper 4's UI): what a user clicks. ----
+// ---- The screens: what a user clicks. ----
 
-/** Settings → the request table of this tenant profile: the simulator's register. */
+/** The button reading `text`, once it can be clicked (checks can take a while). */
+async function click(browser, text, timeout = 60_000) {
+  const found = await browser.$(`//button[normalize-space()="${text}"]`);
+  await found.waitForExist({ timeout, timeoutMsg: `no "${text}" button` });
+  await browser.execute((el) => el.scrollIntoView({ block: "center" }), found);
+  await found.waitForClickable({ timeout, timeoutMsg: `"${text}" cannot be clicked` });
+  await found.click();
+}
+
+/** Settings → this tenant profile's requests: the simulator's register. */
 async function useRequestTable(browser) {
   await (await button(browser, "Settings")).click();
-  const endpoint = await control(browser, "Table endpoint");
+  await choose(browser, "In an Azure Table shared by the tenant");
+  const endpoint = await control(browser, "Table service endpoint");
   await endpoint.clearValue();
   await endpoint.setValue(sim.tableEndpoint(account));
   const name = await control(browser, "Table name");
   await name.clearValue();
   await name.setValue(table);
-  await (await button(browser, "Save request table")).click();
-  await browser.waitUntil(async () => (await browser.$("body").getText()).includes("Saved"), {
+  await click(browser, "Save request settings");
+  await (
+    await browser.$('[data-testid="request-settings-saved"]')
+  ).waitForExist({
     timeout: 20_000,
     timeoutMsg: "the request table was not saved",
   });
   await (await button(browser, "Recommendations")).click();
 }
 
-/** The Exempt pane, filled for a waiver at Shared Services, then *Request approval*. */
-async function requestApproval(browser, { name, justification, ticket }) {
+/**
+ * The Exempt pane filled for a waiver at Shared Services, then *Request
+ * approval*: the only choice for someone who may not write; from the preview,
+ * beside Create, for someone who may (`canWrite`).
+ */
+async function requestApproval(browser, { name, justification, ticket, canWrite = false }) {
   await openRecommendation(browser, seed.recommendation.searchFor, seed.recommendation.displayName);
   await choose(browser, "Contoso Shared Services");
   await type(browser, "Name", name);
@@ -108,25 +124,36 @@ async function requestApproval(browser, { name, justification, ticket }) {
   await setNativeValue(browser, await control(browser, "Expires on"), "2031-03-31");
   await choose(browser, "Risk accepted (waiver)");
   await type(browser, "Description", "Accepted until the 2031 network redesign.");
-  await (await button(browser, "Request approval")).click();
+  if (canWrite) await click(browser, "Preview");
+  try {
+    await click(browser, "Request approval");
+  } catch (e) {
+    const checks = await browser.execute(() =>
+      [...document.querySelectorAll('[data-testid="checks"] [data-check-kind]')].map(
+        (c) => `${c.getAttribute("data-check-kind")}=${c.getAttribute("data-check-status")}: ${c.textContent}`,
+      ),
+    );
+    throw new Error(`${e.message}; the checks said: ${checks.join(" | ")}`, { cause: e });
+  }
   await type(browser, "Justification", justification);
-  await type(browser, "Ticket", ticket);
-  await (await button(browser, "Send request")).click();
-  await browser.waitUntil(async () => /Request sent|Requested/.test(await browser.$("body").getText()), {
-    timeout: 30_000,
-    timeoutMsg: "the request was not confirmed",
-  });
+  await type(browser, "Ticket reference or link", ticket);
+  await screenshot(browser, `e2e-requests-form-${name}`);
+  await click(browser, "Send request");
+  const done = await browser.$('[data-testid="request-done"]');
+  await done.waitForExist({ timeout: 30_000, timeoutMsg: "the request was not confirmed" });
+  assert.match(await done.getText(), /Request sent/);
+  await click(browser, "Close");
 }
 
-/** Requests screen, a view, then the row that mentions `text`. */
+/** Requests screen, a view, then the request whose row mentions `text` (its ticket). */
 async function openRequest(browser, view, text) {
   // Leaving and coming back reads the register again (the other desk acted meanwhile).
   await (await button(browser, "Recommendations")).click();
   await (await button(browser, "Requests")).click();
-  await (await button(browser, view)).click();
+  await click(browser, view);
   const row = await browser.$(`//*[@data-testid="request-row"][contains(., "${text}")]`);
-  await row.waitForClickable({ timeout: 30_000, timeoutMsg: `no request mentioning "${text}" in ${view}` });
-  await row.click();
+  await row.waitForExist({ timeout: 30_000, timeoutMsg: `no request mentioning "${text}" in ${view}` });
+  await (await row.$('[role="gridcell"], td')).click();
   const pane = await browser.$('[data-testid="request-review"]');
   await pane.waitForDisplayed({ timeout: 30_000, timeoutMsg: "the review pane did not open" });
   return pane;
@@ -145,15 +172,15 @@ test("a reader requests, an Owner approves and applies under his own name", asyn
   assert.equal((await sim.requests()).filter((r) => r.method === "PUT" && /policyExemptions/i.test(r.path)).length, 0);
 
   await as("morgan", "approve", async (browser) => {
-    const pane = await openRequest(browser, "Awaiting my decision", seed.reader);
+    const pane = await openRequest(browser, "Awaiting my decision", ticket);
+    assert.ok((await pane.getText()).includes(seed.reader), "the review names the requester");
+    await click(browser, "Approve and apply");
     await screenshot(browser, "e2e-requests-review");
-    await (await button(browser, "Approve and apply")).click();
-    const dialog = await browser.$('[role="alertdialog"]');
-    await dialog.waitForDisplayed({ timeout: 10_000 });
-    await (await dialog.$(".//button[starts-with(normalize-space(), 'Approve')]")).click();
+    const confirm = await browser.$(`//button[starts-with(normalize-space(), "Approve and write")]`);
+    await confirm.waitForClickable({ timeout: 30_000, timeoutMsg: "no confirmation of the approval" });
+    await confirm.click();
     const done = await browser.$('[data-testid="apply-progress"][data-finished="true"]');
     await done.waitForExist({ timeout: 90_000, timeoutMsg: "the apply did not finish" });
-    void pane;
     await screenshot(browser, "e2e-requests-applied");
   });
 
@@ -190,7 +217,7 @@ test("a reader requests, an Owner approves and applies under his own name", asyn
   await waitForRow(seed.reader, (e) => e.RowKey === pending.RowKey && e.State === "Applied", "Applied");
 
   await as("riley", "see-applied", async (browser) => {
-    const pane = await openRequest(browser, "My requests", "e2e-approved");
+    const pane = await openRequest(browser, "My requests", ticket);
     await browser.waitUntil(async () => (await pane.getText()).includes("Applied"), {
       timeout: 20_000,
       timeoutMsg: "the requester does not see Applied",
@@ -200,23 +227,24 @@ test("a reader requests, an Owner approves and applies under his own name", asyn
 
 test("a rejection reaches the requester with its reason", async () => {
   const reason = "Not without a compensating control.";
+  const ticket = "CHG-4343";
   await as("riley", "request-2", (browser) =>
-    requestApproval(browser, { name: "e2e-rejected", justification: "Legacy client.", ticket: "CHG-4343" }),
+    requestApproval(browser, { name: "e2e-rejected", justification: "Legacy client.", ticket }),
   );
   const [pending] = await waitForRow(seed.reader, (e) => e.State === "Pending", "Pending");
   await as("morgan", "reject", async (browser) => {
-    await openRequest(browser, "Awaiting my decision", "e2e-rejected");
-    await (await button(browser, "Reject")).click();
-    await type(browser, "Reason", reason);
-    await (await button(browser, "Reject request")).click();
-    await browser.waitUntil(async () => (await browser.$("body").getText()).includes("Rejected"), {
+    const pane = await openRequest(browser, "Awaiting my decision", ticket);
+    await click(browser, "Reject");
+    await type(browser, "Reason for rejecting", reason);
+    await click(browser, "Reject request");
+    await browser.waitUntil(async () => (await pane.getText()).includes("Rejected"), {
       timeout: 20_000,
       timeoutMsg: "the rejection was not shown",
     });
   });
   await waitForRow(seed.reader, (e) => e.RowKey === pending.RowKey && e.State === "Rejected", "Rejected");
   await as("riley", "see-rejected", async (browser) => {
-    const pane = await openRequest(browser, "My requests", "e2e-rejected");
+    const pane = await openRequest(browser, "My requests", ticket);
     await browser.waitUntil(
       async () => /Rejected/.test(await pane.getText()) && (await pane.getText()).includes(reason),
       {
@@ -231,12 +259,12 @@ test("a rejection reaches the requester with its reason", async () => {
 
 test("nobody approves their own request", async () => {
   await as("morgan", "self", async (browser) => {
-    await requestApproval(browser, { name: "e2e-self", justification: "Mine.", ticket: "CHG-4444" });
-    const pane = await openRequest(browser, "My requests", "e2e-self");
-    await browser.waitUntil(async () => /your own request/i.test(await pane.getText()), {
-      timeout: 30_000,
-      timeoutMsg: "the review pane does not say it is the user's own request",
-    });
+    const ticket = "CHG-4444";
+    await requestApproval(browser, { name: "e2e-self", justification: "Mine.", ticket, canWrite: true });
+    const pane = await openRequest(browser, "My requests", ticket);
+    const refusal = await pane.$('[data-testid="cannot-approve"]');
+    await refusal.waitForExist({ timeout: 30_000, timeoutMsg: "the review pane does not say why he cannot approve" });
+    assert.match(await refusal.getText(), /your own request/i);
     const approve = await browser.$(`//button[normalize-space()="Approve and apply"]`);
     assert.ok(!(await approve.isExisting()) || !(await approve.isEnabled()), "Approve and apply is not offered");
     await screenshot(browser, "e2e-requests-own");
