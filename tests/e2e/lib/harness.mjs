@@ -31,6 +31,10 @@ export async function startSimulator() {
     url,
     principals: () => json("/_sim/principals"),
     requests: () => json("/_sim/requests"),
+    /** Every entity of a table of the simulated Table service (`/_sim/tables`), in key order. */
+    tableEntities: (account, table) => json(`/_sim/tables/${account}/${table}`).then((v) => v.value),
+    /** A storage account's table endpoint on this simulator. */
+    tableEndpoint: (account) => `${url}/tables/${account}`,
     reset: () => fetch(url + "/_sim/reset", { method: "POST" }),
     stop: () => stop(child),
   };
@@ -68,9 +72,15 @@ function withTimeout(promise, ms, what) {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** `args`: the app's command-line arguments (links, files), passed by tauri-driver;
- * `application`: another binary to drive (the install test drives the installed one). */
-export async function startApp(appEnv, { application = appBinary, args = [] } = {}) {
+/**
+ * `args`: the app's command-line arguments (links, files), passed by
+ * tauri-driver. `application`: another binary to drive (the install test
+ * drives the installed one). `dataDir`: reuse a data folder (the same user
+ * opening the app again); by default each start gets a fresh one. `port`:
+ * tauri-driver's port (WebKitWebDriver takes the next one); 4444 unless a test
+ * runs a second app at once (4446), inside the e2e lock like every run.
+ */
+export async function startApp(appEnv, { application = appBinary, args = [], dataDir, port = 4444 } = {}) {
   // A fresh data folder: no draft or journal from an earlier run. No session
   // bus: the keyring is unavailable (as on a server) instead of a daemon
   // being autolaunched on the virtual display and prompting there.
@@ -78,7 +88,7 @@ export async function startApp(appEnv, { application = appBinary, args = [] } = 
   // caches) is this run's alone and can be scanned for secrets.
   const xdg = mkdtempSync(path.join(tmpdir(), "desk-e2e-xdg-"));
   const env = {
-    EXEMPTION_DESK_DATA_DIR: mkdtempSync(path.join(tmpdir(), "desk-e2e-")),
+    EXEMPTION_DESK_DATA_DIR: dataDir ?? mkdtempSync(path.join(tmpdir(), "desk-e2e-")),
     DBUS_SESSION_BUS_ADDRESS: "disabled:",
     XDG_DATA_HOME: path.join(xdg, "data"),
     XDG_CACHE_HOME: path.join(xdg, "cache"),
@@ -86,10 +96,13 @@ export async function startApp(appEnv, { application = appBinary, args = [] } = 
     ...appEnv,
   };
   const driverBinary = process.env.TAURI_DRIVER ?? path.join(homedir(), ".cargo", "bin", "tauri-driver");
-  const port = 4444;
-  const driver = start(driverBinary, ["--port", String(port), "--native-port", "4445"], { env, name: "tauri-driver" });
+  const nativePort = port + 1;
+  const driver = start(driverBinary, ["--port", String(port), "--native-port", String(nativePort)], {
+    env,
+    name: "tauri-driver",
+  });
   await waitForPort(port);
-  await waitForPort(4445); // WebKitWebDriver, which tauri-driver starts
+  await waitForPort(nativePort); // WebKitWebDriver, which tauri-driver starts
   let browser;
   // On a cold machine tauri-driver can take the request before WebKitWebDriver
   // listens and drop the connection: that (and only that) is tried again.

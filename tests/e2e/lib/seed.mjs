@@ -3,6 +3,11 @@
 // initiative file the simulator serves).
 export const seed = {
   servicePrincipal: "exemption-desk-ci",
+  /** Reader at the Contoso management group: may read everything, write nothing. */
+  reader: "riley.reader@contoso.example",
+  readerObjectId: "3241055d-c045-41c0-a32d-600cdefb8d77",
+  /** The request register: Alex, Morgan and Riley hold Storage Table Data Contributor on the account. */
+  requestTable: { account: "stcontosorisk", table: "exemptionrequests" },
   /** Owner at the Contoso management group: may grant roles. */
   owner: "morgan.manager@contoso.example",
   ownerObjectId: "06588400-eea3-4c98-ae13-3136bc49adf7",
