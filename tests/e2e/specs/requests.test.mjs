@@ -116,6 +116,8 @@ async function useRequestTable(browser) {
  * beside Create, for someone who may (`canWrite`).
  */
 async function requestApproval(browser, { name, justification, ticket, canWrite = false }) {
+  await leaveDrawers(browser);
+  await (await button(browser, "Recommendations")).click();
   await openRecommendation(browser, seed.recommendation.searchFor, seed.recommendation.displayName);
   await choose(browser, "Contoso Shared Services");
   await type(browser, "Name", name);
@@ -145,12 +147,34 @@ async function requestApproval(browser, { name, justification, ticket, canWrite 
   await click(browser, "Close");
 }
 
+/** Closes whatever pane an earlier test left open in this shared instance (Escape, as a user would). */
+async function leaveDrawers(browser) {
+  const open = async () => (await browser.$$('[role="dialog"], [role="alertdialog"]')).length;
+  for (let i = 0; i < 6 && (await open()) > 0; i++) {
+    await browser.keys("Escape");
+    await browser.pause(600);
+  }
+  // Escape goes to where the focus is; a pane whose focus left it is closed with its own Close button.
+  for (const close of await browser.$$('[role="dialog"] button[aria-label="Close"]')) {
+    if (await close.isClickable()) await close.click();
+  }
+  // A pane that slides out is still in the page for a moment.
+  await browser.waitUntil(async () => (await open()) === 0, {
+    timeout: 10_000,
+    timeoutMsg: "a pane stays open after Escape and its Close button",
+  });
+}
+
 /** Requests screen, a view, then the request whose row mentions `text` (its ticket). */
 async function openRequest(browser, view, text) {
+  await leaveDrawers(browser);
   // Leaving and coming back reads the register again (the other desk acted meanwhile).
   await (await button(browser, "Recommendations")).click();
   await (await button(browser, "Requests")).click();
-  await click(browser, view);
+  // A Fluent tab holds its label twice (once hidden, to keep its bold width), so match by containment.
+  const tab = await browser.$(`//*[@role="tab"][contains(normalize-space(), "${view}")]`);
+  await tab.waitForClickable({ timeout: 30_000, timeoutMsg: `no "${view}" tab` });
+  await tab.click();
   const row = await browser.$(`//*[@data-testid="request-row"][contains(., "${text}")]`);
   await row.waitForExist({ timeout: 30_000, timeoutMsg: `no request mentioning "${text}" in ${view}` });
   await (await row.$('[role="gridcell"], td')).click();

@@ -163,9 +163,10 @@ export const queries = {
   /** One exemption as Azure returned it, what it covers and the app's audit of it. */
   exemptionDetails: (id: string) =>
     queryOptions({ queryKey: queryKeys.exemptionDetails(id), queryFn: () => commands.exemptionDetails(id) }),
-  /** One view of the requests; read again when the backend says they changed (`requests-changed`). */
+  /** One view of the requests; read again when the backend says they changed (`requests-changed`),
+   * and whenever the Requests screen opens: another desk may have acted since (one table read). */
   requests: (kind: RequestListKind) =>
-    queryOptions({ queryKey: queryKeys.requests(kind), queryFn: () => commands.listRequests(kind), staleTime: 30_000 }),
+    queryOptions({ queryKey: queryKeys.requests(kind), queryFn: () => commands.listRequests(kind), staleTime: 0 }),
   /** A request made again under the approver's identity with the approver's
    * changes (each answer registers a plan); a file is read from its path, or,
    * once opened, by its id. Read anew whenever it is opened. */
