@@ -13,6 +13,7 @@ use desk_core::checks::{Check, CheckKind, CheckStatus};
 use desk_core::choice::ChoiceKey;
 use desk_core::exemption::ExemptionDraft;
 use desk_core::plan::{exemption_path, PlannedWrite, Requester};
+use desk_core::request::{policy_checks, PolicyUse};
 use desk_core::scope::ScopeChoice;
 use desk_core::transfer::{
     parse_import, ImportError, ImportPreparation, ImportRequest, ImportRow, KnownRecommendations, RowAction, RowOutcome,
@@ -232,7 +233,12 @@ impl Desk {
         };
         let gather = || async { Ok::<_, AppError>(caught(tenant.gather(&draft.recommendation_key, &draft.scope)).await?) };
         let facts = self.choices.facts(&connected.choice_session(), ChoiceKey::of(&draft.recommendation_key, &draft.scope), gather).await?;
-        let prepared = Prepared::decide(&draft, &facts, &requester);
+        let mut prepared = Prepared::decide(&draft, &facts, &requester);
+        // The tenant's policy holds for an import as for the Exempt pane's Create: a row
+        // the policy sends for approval fails here, and the user excludes it or requests it.
+        let policy = self.tenant_settings().await?.policy;
+        let ticket = row.ticket.as_deref().filter(|t| !t.is_empty());
+        prepared.checks.extend(policy_checks(&draft, ticket, &policy, PolicyUse::Create, Utc::now().date_naive()));
         let mut writes = prepared.writes.unwrap_or_default();
         if let Some(ticket) = row.ticket.as_ref().filter(|t| !t.is_empty()) {
             for w in &mut writes {

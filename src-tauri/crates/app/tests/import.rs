@@ -159,3 +159,32 @@ async fn an_export_is_written_where_asked_and_reads_back_as_an_import() {
     let template = app.save_import_template(&dir.path().join("template.csv").display().to_string()).expect("writes");
     assert!(std::fs::read(template).expect("reads").ends_with(b"ticket\r\n"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_import_cannot_write_what_the_tenant_sends_for_approval() {
+    use desk_core::checks::{CheckKind, CheckStatus};
+    use desk_core::request::{ApprovalRequirement, TenantPolicy, TenantSettings};
+    let world = World::start().await;
+    let dir = DataDir::new("import-policy");
+    let app = desk(&dir, Arc::new(MemorySecrets::default()));
+    app.sign_in(&Recorder::default(), world.service_principal("ci")).await.expect("signs in");
+    let policy = TenantPolicy { approval: ApprovalRequirement::Waivers, max_expiry_days: None, ticket_required: false };
+    app.save_tenant_settings(TenantSettings { request_table: None, policy }).await.expect("settings saved");
+
+    let development = format!("/subscriptions/{DEVELOPMENT}");
+    let file = csv(&[
+        [&development, "imported-waiver", SECURE_TRANSFER, "Waiver", "2030-06-30", "risk accepted"],
+        [&development, "imported-mitigated", SECURE_TRANSFER, "Mitigated", "2030-06-30", "a firewall"],
+    ]);
+    let prepared = app.prepare_import(request(file.clone(), Vec::new())).await.expect("prepares");
+    let preview = prepared.preparation.expect("a preview");
+    assert!(preview.blocked, "the waiver needs approval: {:?}", preview.checks);
+    let approval = preview.checks.iter().find(|c| c.kind == CheckKind::Approval).expect("the policy's check");
+    assert_eq!(approval.status, CheckStatus::Failed);
+    assert!(approval.detail.contains("Row 2"), "{}", approval.detail);
+    assert!(app.apply_plan(Arc::new(Recorder::default()), &preview.plan_id).await.is_err(), "nothing of it is sent");
+
+    // Leaving the waiver out, the mitigated row may be written.
+    let prepared = app.prepare_import(request(file, vec![2])).await.expect("prepares");
+    assert!(!prepared.preparation.expect("a preview").blocked);
+}
