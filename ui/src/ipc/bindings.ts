@@ -1086,6 +1086,12 @@ export type Settings = {
 	reminderWindowDays: number,
 	/**  Desktop notifications for exemptions entering the window. */
 	remindersEnabled: boolean,
+	/**
+	 *  A PEM file of extra CA certificates to trust beside the system's (a
+	 *  TLS-inspecting proxy's root), for Entra, ARM, Graph and the request
+	 *  table alike; it comes before `EXEMPTION_DESK_CA_CERTIFICATE`.
+	 */
+	extraCaCertificate?: string | null,
 };
 
 /**

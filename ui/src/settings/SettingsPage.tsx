@@ -20,6 +20,7 @@ import { invalidate, queries, queryError } from "../ipc/queries";
 import { ErrorBar } from "../shared/ErrorBar";
 import { toErrorPayload } from "../shared/errors";
 import { AboutSection } from "./AboutSection";
+import { ConnectionSettings } from "./ConnectionSettings";
 import { RequestSettings } from "./RequestSettings";
 import { toForm, toSettings, windowError, type SettingsForm } from "./settingsForm";
 
@@ -57,6 +58,7 @@ export function SettingsPage() {
       ) : null}
       {settings.data ? <ReminderSettings saved={settings.data} /> : null}
       <RequestSettings />
+      {settings.data ? <ConnectionSettings saved={settings.data} /> : null}
       <AboutSection />
     </div>
   );
@@ -87,7 +89,8 @@ function ReminderSettings({ saved }: { saved: Settings }) {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setTouched(true);
-    if (next) save.mutate(next);
+    // The other settings (the extra CA) are kept as saved.
+    if (next) save.mutate({ ...saved, ...next });
   };
   return (
     <form className={styles.section} aria-labelledby="settings-reminders" onSubmit={submit} noValidate>

@@ -88,6 +88,8 @@ pub(crate) fn lock<T>(m: &SyncMutex<T>) -> std::sync::MutexGuard<'_, T> {
 impl Desk {
     /// Profiles' secrets go to the OS keyring; `demo` starts the demo tenant.
     pub fn new(store: Store, database_path: PathBuf, demo: Arc<dyn Demo>) -> Self {
+        // The extra CA chosen in Settings holds for every connection, from the first.
+        desk_azure::http::trust_extra_ca_file(store.settings().ok().and_then(|s| s.extra_ca_certificate).map(PathBuf::from));
         Desk {
             database_path,
             database_moved_to: SyncMutex::new(None),

@@ -103,14 +103,28 @@ impl Desk {
     }
 
     /// Save the settings (a window of 1..=365 days); answers them as saved.
-    pub fn save_settings(&self, settings: Settings) -> Result<Settings, AppError> {
+    pub fn save_settings(&self, mut settings: Settings) -> Result<Settings, AppError> {
         if !(1..=MAX_REMINDER_DAYS).contains(&settings.reminder_window_days) {
             return Err(AppError::InvalidSettings(format!(
                 "The reminder window must be 1 to {MAX_REMINDER_DAYS} days; {} is not.",
                 settings.reminder_window_days
             )));
         }
+        settings.extra_ca_certificate = settings.extra_ca_certificate.map(|p| p.trim().to_owned()).filter(|p| !p.is_empty());
+        let extra_ca = settings.extra_ca_certificate.as_deref().map(std::path::PathBuf::from);
+        if let Some(path) = &extra_ca {
+            if !path.is_absolute() {
+                return Err(AppError::InvalidSettings(format!(
+                    "Give the extra CA certificate file's whole path (from /); \"{}\" is not.",
+                    path.display()
+                )));
+            }
+            // Read now, so a file that is missing or holds no certificate is refused here, by name.
+            desk_azure::http::extra_ca_file(path).map_err(|e| AppError::InvalidSettings(e.to_string()))?;
+        }
         self.store.save_settings(&settings)?;
+        // Connections made from now on trust it (the current one keeps its client until the next sign-in).
+        desk_azure::http::trust_extra_ca_file(extra_ca);
         // A new window may put other exemptions in it: look again at the next check.
         *lock(&self.reminder_checks.0) = None;
         self.settings()

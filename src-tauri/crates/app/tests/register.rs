@@ -51,14 +51,35 @@ async fn the_register_and_its_expiring_rows_follow_the_settings() {
     assert_eq!(names(&expiring), [KV_CERTS], "only the one in the 30-day window (one expired, others later or never)");
 
     assert_eq!(app.settings().expect("settings"), Settings::default());
-    let narrow = Settings { reminder_window_days: 7, reminders_enabled: true };
-    assert_eq!(app.save_settings(narrow).expect("saves"), narrow);
+    let narrow = Settings { reminder_window_days: 7, reminders_enabled: true, extra_ca_certificate: None };
+    assert_eq!(app.save_settings(narrow.clone()).expect("saves"), narrow);
     assert!(app.expiring_exemptions().await.expect("expiring").is_empty(), "14 days away is outside a 7-day window");
     let kv = app.exemption_register("register-2", &Batches::default()).await.expect("register");
     assert_eq!(kv.iter().find(|e| e.exemption.name == KV_CERTS).map(|e| e.expiry), Some(ExpiryState::Active));
 
+    // An extra CA file is read before it is saved: a relative path, a missing file, one without a certificate are refused by name.
+    let ca_dir = std::env::temp_dir().join(format!("desk-ca-setting-{}", std::process::id()));
+    std::fs::create_dir_all(&ca_dir).expect("dir");
+    let garbage = ca_dir.join("proxy-root.pem");
+    std::fs::write(&garbage, "not a certificate").expect("file");
+    for (path, says) in [
+        ("proxy-root.pem", "whole path"),
+        ("/nowhere/proxy-root.pem", "/nowhere/proxy-root.pem"),
+        (garbage.to_str().unwrap_or_default(), "no \"BEGIN CERTIFICATE\""),
+    ] {
+        let chosen = Settings { extra_ca_certificate: Some(path.into()), ..narrow.clone() };
+        match app.save_settings(chosen) {
+            Err(e @ AppError::InvalidSettings(_)) => assert!(e.to_string().contains(says), "{path}: {e}"),
+            other => panic!("{path}: {other:?}"),
+        }
+    }
+    assert_eq!(app.settings().expect("settings"), narrow, "nothing refused was saved");
+    let blank = Settings { extra_ca_certificate: Some("  ".into()), ..narrow.clone() };
+    assert_eq!(app.save_settings(blank).expect("a blank path is none").extra_ca_certificate, None);
+    let _ = std::fs::remove_dir_all(&ca_dir);
+
     for bad in [0, 366, u16::MAX] {
-        let refused = app.save_settings(Settings { reminder_window_days: bad, reminders_enabled: true });
+        let refused = app.save_settings(Settings { reminder_window_days: bad, reminders_enabled: true, extra_ca_certificate: None });
         match refused {
             Err(e @ AppError::InvalidSettings(_)) => {
                 assert_eq!(e.code().as_str(), "invalid_request");
@@ -100,13 +121,13 @@ async fn a_reminder_is_due_once_per_exemption_and_expiry() {
     assert!(world.requests().await.len() > before, "the register was read again");
 
     // Off in the settings: nothing is read, nothing is due.
-    app.save_settings(Settings { reminder_window_days: 60, reminders_enabled: false }).expect("saves");
+    app.save_settings(Settings { reminder_window_days: 60, reminders_enabled: false, extra_ca_certificate: None }).expect("saves");
     let before = world.requests().await.len();
     assert_eq!(app.due_reminder().await.expect("checks"), None);
     assert_eq!(world.requests().await.len(), before, "reminders off read nothing");
 
     // A wider window takes in more, and only those not reminded of yet are named.
-    app.save_settings(Settings { reminder_window_days: 365, reminders_enabled: true }).expect("saves");
+    app.save_settings(Settings { reminder_window_days: 365, reminders_enabled: true, extra_ca_certificate: None }).expect("saves");
     let wider = app.due_reminder().await.expect("checks").expect("the VNet rules' exemption (2027-06-30) is in a year's window");
     assert!(!wider.body.contains("Certificate vault rebuild pending"), "{}", wider.body);
     assert_eq!(wider.title, "1 exemption expires within 365 days");

@@ -18,7 +18,7 @@ pub(crate) fn network(url: &str, reason: &str, proxy: Option<&str>) -> String {
         );
     }
     if has(&["certificate", "tls", "ssl", "handshake"]) {
-        return format!("The secure connection to {host} failed: its certificate was not accepted. A proxy or firewall that inspects HTTPS needs its root certificate in the system's certificate store, or in a PEM file named by the {} environment variable; ask your IT department, then retry.", crate::http::CA_CERTIFICATE_ENV);
+        return format!("The secure connection to {host} failed: its certificate was not accepted. A proxy or firewall that inspects HTTPS needs its root certificate in the system's certificate store, or in a PEM file chosen in Settings (Connections) or named by the {} environment variable; ask your IT department, then retry.", crate::http::CA_CERTIFICATE_ENV);
     }
     if has(&["dns", "lookup", "resolve", "name or service not known", "no such host"]) {
         return format!("This computer cannot find {host}: it looks offline, or its DNS is not working. Check the network connection (and VPN), then retry.");

@@ -75,11 +75,25 @@ pub fn client() -> Result<reqwest::Client, AzureError> {
 /// A client with these time limits that never follows a redirect, trusting
 /// the system's CAs and those in [`CA_CERTIFICATE_ENV`]'s file when set.
 pub fn client_with(limits: &Limits) -> Result<reqwest::Client, AzureError> {
-    let extra = match std::env::var_os(CA_CERTIFICATE_ENV).filter(|v| !v.is_empty()) {
-        Some(path) => extra_ca_file(std::path::Path::new(&path))?,
+    let chosen = EXTRA_CA_FILE.read().map(|f| f.clone()).unwrap_or_default();
+    let extra = match chosen.or_else(|| std::env::var_os(CA_CERTIFICATE_ENV).filter(|v| !v.is_empty()).map(Into::into)) {
+        Some(path) => extra_ca_file(&path)?,
         None => Vec::new(),
     };
     build(limits, extra)
+}
+
+/// The extra CA file the user chose in Settings; it comes before the environment variable.
+static EXTRA_CA_FILE: std::sync::RwLock<Option<std::path::PathBuf>> = std::sync::RwLock::new(None);
+
+/// Trust the CA certificates in `path` (the Settings screen's choice) in every
+/// client made from now on, or only the system's and the environment
+/// variable's with `None`. The file is read again for each client, so one
+/// that became unreadable fails the connection with its name.
+pub fn trust_extra_ca_file(path: Option<std::path::PathBuf>) {
+    if let Ok(mut chosen) = EXTRA_CA_FILE.write() {
+        *chosen = path;
+    }
 }
 
 /// [`client_with`] trusting the CA certificates in `pem` too (a PEM bundle).
@@ -102,7 +116,7 @@ fn build(limits: &Limits, extra_roots: Vec<reqwest::Certificate>) -> Result<reqw
 /// large or holding none.
 pub fn extra_ca_file(path: &std::path::Path) -> Result<Vec<reqwest::Certificate>, AzureError> {
     use std::io::Read;
-    let named = || format!("{CA_CERTIFICATE_ENV}={}", path.display());
+    let named = || format!("The extra CA certificate file {} (Settings, or {CA_CERTIFICATE_ENV})", path.display());
     let file = std::fs::File::open(path).map_err(|e| AzureError::Config(format!("{}: {e}", named())))?;
     let mut pem = Vec::new();
     file.take(MAX_CA_FILE_BYTES + 1).read_to_end(&mut pem).map_err(|e| AzureError::Config(format!("{}: {e}", named())))?;

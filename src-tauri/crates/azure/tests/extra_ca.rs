@@ -6,7 +6,7 @@
 
 mod table_support;
 
-use desk_azure::http::{client, CA_CERTIFICATE_ENV};
+use desk_azure::http::{client, trust_extra_ca_file, CA_CERTIFICATE_ENV};
 use desk_azure::{AzureError, RequestTable};
 use desk_core::request::RequestTableChoice;
 use table_support::{minted, Azurite};
@@ -40,5 +40,14 @@ async fn a_server_signed_by_the_extra_ca_is_refused_without_it_and_reached_with_
     let e = client().expect_err("a missing file is refused");
     assert!(e.to_string().contains("missing.pem"), "{e}");
     std::env::remove_var(CA_CERTIFICATE_ENV);
+
+    // The same file chosen in Settings instead of the environment.
+    std::fs::write(&ca, &azurite.certificates.ca_pem).expect("ca file");
+    trust_extra_ca_file(Some(ca.clone()));
+    let chosen = RequestTable::new(client().expect("client with the chosen CA"), credential.clone(), &choice).expect("table");
+    chosen.create_if_missing().await.expect("reached through the CA chosen in Settings");
+    trust_extra_ca_file(None);
+    let again = RequestTable::new(client().expect("client"), credential.clone(), &choice).expect("table");
+    again.create_if_missing().await.expect_err("no longer trusted once the choice is cleared");
     let _ = std::fs::remove_dir_all(&dir);
 }

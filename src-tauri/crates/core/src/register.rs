@@ -83,18 +83,24 @@ pub struct RegisterEntry {
 }
 
 /// The app's settings (the Settings screen).
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct Settings {
     /// Days before expiry an exemption counts as expiring soon (1..=365).
     pub reminder_window_days: u16,
     /// Desktop notifications for exemptions entering the window.
     pub reminders_enabled: bool,
+    /// A PEM file of extra CA certificates to trust beside the system's (a
+    /// TLS-inspecting proxy's root), for Entra, ARM, Graph and the request
+    /// table alike; it comes before `EXEMPTION_DESK_CA_CERTIFICATE`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[specta(optional)]
+    pub extra_ca_certificate: Option<String>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { reminder_window_days: DEFAULT_REMINDER_DAYS, reminders_enabled: true }
+        Settings { reminder_window_days: DEFAULT_REMINDER_DAYS, reminders_enabled: true, extra_ca_certificate: None }
     }
 }
 

@@ -69,7 +69,8 @@ mod tests {
     fn settings_default_until_saved_and_survive_reopening() {
         let dir = std::env::temp_dir().join(format!("desk-store-settings-{}", std::process::id()));
         let path = dir.join("desk.sqlite");
-        let chosen = Settings { reminder_window_days: 45, reminders_enabled: false };
+        let chosen =
+            Settings { reminder_window_days: 45, reminders_enabled: false, extra_ca_certificate: Some("/etc/ssl/proxy-root.pem".into()) };
         {
             let store = Store::open(&path).expect("opens");
             assert_eq!(store.settings().expect("reads"), Settings::default());

@@ -1,0 +1,93 @@
+import {
+  Button,
+  Caption1,
+  Field,
+  Input,
+  MessageBar,
+  MessageBarBody,
+  Spinner,
+  Subtitle2,
+  makeStyles,
+  tokens,
+} from "@fluentui/react-components";
+import { SaveRegular } from "@fluentui/react-icons";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { commands, type Settings } from "../ipc/bindings";
+import { invalidate } from "../ipc/queries";
+import { toErrorPayload } from "../shared/errors";
+
+const useStyles = makeStyles({
+  section: {
+    display: "flex",
+    flexDirection: "column",
+    gap: tokens.spacingVerticalM,
+    padding: tokens.spacingHorizontalL,
+    backgroundColor: tokens.colorNeutralBackground1,
+    borderRadius: tokens.borderRadiusMedium,
+    boxShadow: tokens.shadow4,
+  },
+  actions: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalM },
+  muted: { color: tokens.colorNeutralForeground3 },
+});
+
+/** An extra CA certificate to trust (a TLS-inspecting proxy's root): the backend reads the
+ * file before saving it and says at the field what is wrong with it. */
+export function ConnectionSettings({ saved }: { saved: Settings }) {
+  const styles = useStyles();
+  const client = useQueryClient();
+  const [path, setPath] = useState(saved.extraCaCertificate ?? "");
+  const save = useMutation({
+    mutationFn: (s: Settings) => commands.saveSettings(s),
+    onSuccess: (s) => {
+      invalidate.afterSettingsSaved(client, s);
+      setPath(s.extraCaCertificate ?? "");
+    },
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    save.mutate({ ...saved, extraCaCertificate: path.trim() === "" ? null : path.trim() });
+  };
+  const refused = save.error ? toErrorPayload(save.error).message : null;
+  return (
+    <form className={styles.section} aria-labelledby="settings-connections" onSubmit={submit} noValidate>
+      <Subtitle2 as="h3" id="settings-connections">
+        Connections
+      </Subtitle2>
+      <Caption1 className={styles.muted}>
+        Behind a proxy that inspects HTTPS, trust its root certificate here (a PEM file) for Entra, Azure Resource
+        Manager and the request table. It applies from the next sign-in.
+      </Caption1>
+      <Field
+        label="Extra CA certificate (PEM file)"
+        validationState={refused ? "error" : "none"}
+        validationMessage={refused ?? undefined}
+        hint="The whole path, like /etc/ssl/certs/proxy-root.pem. Empty: only the system's certificates."
+      >
+        <Input
+          value={path}
+          onChange={(_, d) => {
+            save.reset();
+            setPath(d.value);
+          }}
+          autoComplete="off"
+        />
+      </Field>
+      <div className={styles.actions}>
+        <Button
+          type="submit"
+          appearance="primary"
+          icon={save.isPending ? <Spinner size="extra-tiny" /> : <SaveRegular />}
+          disabled={save.isPending}
+        >
+          Save connection settings
+        </Button>
+        {save.isSuccess ? (
+          <MessageBar intent="success" data-testid="connection-settings-saved">
+            <MessageBarBody>Saved.</MessageBarBody>
+          </MessageBar>
+        ) : null}
+      </div>
+    </form>
+  );
+}
