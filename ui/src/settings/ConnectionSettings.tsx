@@ -16,17 +16,10 @@ import { useState, type FormEvent } from "react";
 import { commands, type Settings } from "../ipc/bindings";
 import { invalidate } from "../ipc/queries";
 import { toErrorPayload } from "../shared/errors";
+import { settingsSection } from "./sectionStyle";
 
 const useStyles = makeStyles({
-  section: {
-    display: "flex",
-    flexDirection: "column",
-    gap: tokens.spacingVerticalM,
-    padding: tokens.spacingHorizontalL,
-    backgroundColor: tokens.colorNeutralBackground1,
-    borderRadius: tokens.borderRadiusMedium,
-    boxShadow: tokens.shadow4,
-  },
+  section: settingsSection,
   actions: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalM },
   muted: { color: tokens.colorNeutralForeground3 },
 });

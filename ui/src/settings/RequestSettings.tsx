@@ -21,17 +21,10 @@ import { invalidate, queries, queryError } from "../ipc/queries";
 import { ErrorBar } from "../shared/ErrorBar";
 import { toErrorPayload } from "../shared/errors";
 import { fieldMessages, formErrors, toTenantForm, toTenantSettings, type TenantForm } from "./tenantSettingsForm";
+import { settingsSection } from "./sectionStyle";
 
 const useStyles = makeStyles({
-  section: {
-    display: "flex",
-    flexDirection: "column",
-    gap: tokens.spacingVerticalM,
-    padding: tokens.spacingHorizontalL,
-    backgroundColor: tokens.colorNeutralBackground1,
-    borderRadius: tokens.borderRadiusMedium,
-    boxShadow: tokens.shadow4,
-  },
+  section: settingsSection,
   days: { maxWidth: "160px" },
   actions: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalM },
   muted: { color: tokens.colorNeutralForeground3 },

@@ -23,18 +23,11 @@ import { AboutSection } from "./AboutSection";
 import { ConnectionSettings } from "./ConnectionSettings";
 import { RequestSettings } from "./RequestSettings";
 import { toForm, toSettings, windowError, type SettingsForm } from "./settingsForm";
+import { settingsSection } from "./sectionStyle";
 
 const useStyles = makeStyles({
   root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL, maxWidth: "640px" },
-  section: {
-    display: "flex",
-    flexDirection: "column",
-    gap: tokens.spacingVerticalM,
-    padding: tokens.spacingHorizontalL,
-    backgroundColor: tokens.colorNeutralBackground1,
-    borderRadius: tokens.borderRadiusMedium,
-    boxShadow: tokens.shadow4,
-  },
+  section: settingsSection,
   days: { maxWidth: "160px" },
   actions: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalM },
   muted: { color: tokens.colorNeutralForeground3 },
