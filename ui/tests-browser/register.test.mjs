@@ -176,10 +176,10 @@ describe("the register with 10,000 exemptions", () => {
     await page.getByRole("tab", { name: "Settings" }).click();
     const days = page.getByRole("textbox", { name: /Reminder window/ });
     await days.fill("400");
-    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("button", { name: "Save", exact: true }).click();
     await page.getByText("Enter between 1 and 365 days.").waitFor();
     await days.fill("10");
-    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("button", { name: "Save", exact: true }).click();
     await page.getByTestId("settings-saved").waitFor();
     // A narrower window counts fewer as expiring soon.
     const within10 = entries.filter(
