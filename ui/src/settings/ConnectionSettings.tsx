@@ -1,26 +1,14 @@
-import {
-  Button,
-  Caption1,
-  Field,
-  Input,
-  MessageBar,
-  MessageBarBody,
-  Spinner,
-  Subtitle2,
-  makeStyles,
-  tokens,
-} from "@fluentui/react-components";
-import { SaveRegular } from "@fluentui/react-icons";
+import { Caption1, Field, Input, Subtitle2, makeStyles, tokens } from "@fluentui/react-components";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { commands, type Settings } from "../ipc/bindings";
 import { invalidate } from "../ipc/queries";
 import { toErrorPayload } from "../shared/errors";
+import { SaveRow } from "./SaveRow";
 import { settingsSection } from "./sectionStyle";
 
 const useStyles = makeStyles({
   section: settingsSection,
-  actions: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalM },
   muted: { color: tokens.colorNeutralForeground3 },
 });
 
@@ -66,21 +54,12 @@ export function ConnectionSettings({ saved }: { saved: Settings }) {
           autoComplete="off"
         />
       </Field>
-      <div className={styles.actions}>
-        <Button
-          type="submit"
-          appearance="primary"
-          icon={save.isPending ? <Spinner size="extra-tiny" /> : <SaveRegular />}
-          disabled={save.isPending}
-        >
-          Save connection settings
-        </Button>
-        {save.isSuccess ? (
-          <MessageBar intent="success" data-testid="connection-settings-saved">
-            <MessageBarBody>Saved.</MessageBarBody>
-          </MessageBar>
-        ) : null}
-      </div>
+      <SaveRow
+        label="Save connection settings"
+        pending={save.isPending}
+        saved={save.isSuccess}
+        savedTestId="connection-settings-saved"
+      />
     </form>
   );
 }

@@ -1,10 +1,7 @@
 import {
-  Button,
   Caption1,
   Field,
   Input,
-  MessageBar,
-  MessageBarBody,
   Radio,
   RadioGroup,
   Spinner,
@@ -13,7 +10,6 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { SaveRegular } from "@fluentui/react-icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { commands, type ApprovalRequirement, type TenantSettings } from "../ipc/bindings";
@@ -21,12 +17,12 @@ import { invalidate, queries, queryError } from "../ipc/queries";
 import { ErrorBar } from "../shared/ErrorBar";
 import { toErrorPayload } from "../shared/errors";
 import { fieldMessages, formErrors, toTenantForm, toTenantSettings, type TenantForm } from "./tenantSettingsForm";
+import { SaveRow } from "./SaveRow";
 import { settingsSection } from "./sectionStyle";
 
 const useStyles = makeStyles({
   section: settingsSection,
   days: { maxWidth: "160px" },
-  actions: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalM },
   muted: { color: tokens.colorNeutralForeground3 },
   group: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
 });
@@ -153,21 +149,12 @@ function RequestSettingsForm({ saved }: { saved: TenantSettings }) {
         checked={form.ticketRequired}
         onChange={(_, d) => edit({ ticketRequired: d.checked })}
       />
-      <div className={styles.actions}>
-        <Button
-          type="submit"
-          appearance="primary"
-          icon={save.isPending ? <Spinner size="extra-tiny" /> : <SaveRegular />}
-          disabled={save.isPending}
-        >
-          Save request settings
-        </Button>
-        {save.isSuccess ? (
-          <MessageBar intent="success" data-testid="request-settings-saved">
-            <MessageBarBody>Saved.</MessageBarBody>
-          </MessageBar>
-        ) : null}
-      </div>
+      <SaveRow
+        label="Save request settings"
+        pending={save.isPending}
+        saved={save.isSuccess}
+        savedTestId="request-settings-saved"
+      />
       {error ? <ErrorBar error={error} title="Couldn't save the request settings" /> : null}
     </form>
   );

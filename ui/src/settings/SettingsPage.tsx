@@ -1,10 +1,7 @@
 import {
-  Button,
   Caption1,
   Field,
   Input,
-  MessageBar,
-  MessageBarBody,
   Spinner,
   Subtitle2,
   Switch,
@@ -12,7 +9,6 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { SaveRegular } from "@fluentui/react-icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { commands, type Settings } from "../ipc/bindings";
@@ -23,13 +19,13 @@ import { AboutSection } from "./AboutSection";
 import { ConnectionSettings } from "./ConnectionSettings";
 import { RequestSettings } from "./RequestSettings";
 import { toForm, toSettings, windowError, type SettingsForm } from "./settingsForm";
+import { SaveRow } from "./SaveRow";
 import { settingsSection } from "./sectionStyle";
 
 const useStyles = makeStyles({
   root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL, maxWidth: "640px" },
   section: settingsSection,
   days: { maxWidth: "160px" },
-  actions: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalM },
   muted: { color: tokens.colorNeutralForeground3 },
 });
 
@@ -113,21 +109,13 @@ function ReminderSettings({ saved }: { saved: Settings }) {
         checked={form.remindersEnabled}
         onChange={(_, d) => edit({ remindersEnabled: d.checked })}
       />
-      <div className={styles.actions}>
-        <Button
-          type="submit"
-          appearance="primary"
-          icon={save.isPending ? <Spinner size="extra-tiny" /> : <SaveRegular />}
-          disabled={save.isPending || (touched && next === null)}
-        >
-          Save
-        </Button>
-        {unchanged && save.isSuccess ? (
-          <MessageBar intent="success" data-testid="settings-saved">
-            <MessageBarBody>Saved.</MessageBarBody>
-          </MessageBar>
-        ) : null}
-      </div>
+      <SaveRow
+        label="Save"
+        pending={save.isPending}
+        disabled={touched && next === null}
+        saved={unchanged && save.isSuccess}
+        savedTestId="settings-saved"
+      />
       {save.error ? <ErrorBar error={toErrorPayload(save.error)} title="Couldn't save the settings" /> : null}
     </form>
   );
