@@ -122,3 +122,14 @@ export async function startConnect(browser, sim, { profile, tenant, method }) {
 export function headerAccount(browser) {
   return browser.execute(() => document.querySelector('[data-testid="session-account"]')?.textContent ?? "");
 }
+
+/** Opens the Exemptions screen on every exemption. While some expire within the
+ * reminder window (the demo seed's dates follow today's), the navigation opens
+ * the register on those alone, once it knows of them: wait for the register,
+ * then clear what the navigation chose. */
+export async function openWholeRegister(browser) {
+  await (await button(browser, "Exemptions")).click();
+  await (await browser.$('[data-testid="list-count"]')).waitForExist({ timeout: 60_000, timeoutMsg: "no register" });
+  const clear = await browser.$('//button[normalize-space()="Clear filters"]');
+  if (await clear.isExisting()) await clear.click();
+}

@@ -16,6 +16,7 @@ import {
   openRecommendation,
   preview,
   confirmCreate,
+  openWholeRegister,
 } from "../lib/ui.mjs";
 import { seed } from "../lib/seed.mjs";
 import { expectExemptAfterEffectDelay, unhealthyResources } from "../lib/effect.mjs";
@@ -140,10 +141,7 @@ test("creating a subscription exemption sends the PUTs the form describes", asyn
 
 test("the Exemptions screen lists what was created, with the seed's own", async () => {
   const { browser, sim } = session;
-  await (await button(browser, "Exemptions")).click();
-  // While some expire soon, the Exemptions item opens the register on those: show every one.
-  const clear = await browser.$(`//button[normalize-space()="Clear filters"]`);
-  if (await clear.isExisting()) await clear.click();
+  await openWholeRegister(browser);
   const created = await browser.$(`//*[@data-testid="exemption-row"][contains(., "Storage waiver (e2e)")]`);
   await created.waitForDisplayed({ timeout: 30_000 });
   await screenshot(browser, "e2e-exemptions");
