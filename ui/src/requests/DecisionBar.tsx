@@ -6,6 +6,7 @@ import {
   Spinner,
   Textarea,
   makeStyles,
+  mergeClasses,
   tokens,
 } from "@fluentui/react-components";
 import {
@@ -16,7 +17,7 @@ import {
   SendRegular,
 } from "@fluentui/react-icons";
 import { useQueryClient } from "@tanstack/react-query";
-import { useState, type ReactElement } from "react";
+import { useEffect, useRef, useState, type ReactElement } from "react";
 import { commands, type ApproverChanges, type ErrorPayload, type RequestReview } from "../ipc/bindings";
 import { invalidate } from "../ipc/queries";
 import { ErrorBar } from "../shared/ErrorBar";
@@ -35,9 +36,18 @@ const useStyles = makeStyles({
     borderTop: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
   },
   buttons: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalS, flexWrap: "wrap" },
+  focusTarget: { outlineStyle: "none" },
 });
 
 type Mode = "approve" | "reject" | "changes" | "withdraw";
+
+/** Said (and focused) once a decision went through: its button is gone, and
+ * the focus with it, which would leave Escape and Tab nowhere in the pane. */
+const DONE: Record<Exclude<Mode, "approve">, string> = {
+  reject: "Rejected. The requester sees your reason.",
+  changes: "Sent back. The requester sees what should change and can resubmit.",
+  withdraw: "Withdrawn. Nobody can approve it now.",
+};
 
 const TITLES: Record<Mode, string> = {
   approve: "Couldn't approve the request",
@@ -72,11 +82,23 @@ export function DecisionBar({ review, own, changes, current, changesValid, onApp
   const [tried, setTried] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<{ mode: Mode; payload: ErrorPayload } | null>(null);
+  const [done, setDone] = useState<Exclude<Mode, "approve"> | null>(null);
+  // A choice replaces the buttons (and so the focused one): focus goes to what
+  // replaced it, the note to write, or the bar itself, never to the page's body.
+  const rootRef = useRef<HTMLDivElement>(null);
+  const noteRef = useRef<HTMLTextAreaElement>(null);
+  const chosen = useRef(false);
+  useEffect(() => {
+    if (!chosen.current) return;
+    if (mode === "reject" || mode === "changes") noteRef.current?.focus();
+    else if (!rootRef.current?.contains(document.activeElement)) rootRef.current?.focus();
+  }, [mode, done]);
   const pending = request.state === "Pending";
   const mayApprove = pending && review.cannotApprove === null && !own;
   const n = review.preparation.writes.length;
 
   const choose = (m: Mode | null) => {
+    chosen.current = true;
     setMode(m);
     setTried(false);
     setError(null);
@@ -97,6 +119,7 @@ export function DecisionBar({ review, own, changes, current, changesValid, onApp
       if (m === "changes") await commands.requestChanges(request.id, note.changes.trim());
       if (m === "withdraw") await commands.withdrawRequest(request.id);
       invalidate.afterRequestChange(client);
+      setDone(m);
       setMode(null);
     } catch (e) {
       setError({ mode: m, payload: toErrorPayload(e) });
@@ -116,6 +139,7 @@ export function DecisionBar({ review, own, changes, current, changesValid, onApp
       }
     >
       <Textarea
+        ref={noteRef}
         value={note[m]}
         rows={3}
         resize="vertical"
@@ -142,8 +166,18 @@ export function DecisionBar({ review, own, changes, current, changesValid, onApp
   );
 
   return (
-    <div className={styles.root} data-testid="request-decision">
+    <div
+      ref={rootRef}
+      tabIndex={-1}
+      className={mergeClasses(styles.root, styles.focusTarget)}
+      data-testid="request-decision"
+    >
       {error ? <ErrorBar error={error.payload} title={TITLES[error.mode]} /> : null}
+      {done && !mode ? (
+        <MessageBar intent="success" role="status">
+          <MessageBarBody>{DONE[done]}</MessageBarBody>
+        </MessageBar>
+      ) : null}
       {mode === "approve" ? (
         <>
           <MessageBar intent="warning" layout="multiline">

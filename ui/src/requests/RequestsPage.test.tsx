@@ -178,10 +178,12 @@ describe("the Requests screen", () => {
     await user.click((await screen.findAllByTestId("request-row"))[1]!);
     const pane = await screen.findByTestId("request-review");
     await user.click(await button(pane, "Reject"));
+    // The Reject button made way for the reason: the focus is there, not lost with the button.
+    const reason = within(pane).getByRole("textbox", { name: /Reason/, hidden: true });
+    expect(reason).toHaveFocus();
     await user.click(await button(pane, "Reject request"));
     expect(within(pane).getByText("Give a reason.")).toBeInTheDocument();
     expect(callsOf("reject_request")).toHaveLength(0);
-    const reason = within(pane).getByRole("textbox", { name: /Reason/, hidden: true });
     await user.type(reason, "Not covered.");
     await user.click(await button(pane, "Reject request"));
     expect(await within(pane).findByText("Couldn't reject the request")).toBeInTheDocument();
@@ -202,6 +204,11 @@ describe("the Requests screen", () => {
     await user.click(await button(pane, "Withdraw"));
     await user.click(await button(pane, "Withdraw request"));
     await waitFor(() => expect(callsOf("withdraw_request")[0]![1]).toEqual({ requestId: "mine" }));
+    // Done, its button gone: the pane says so and keeps the focus, so Escape still closes it.
+    expect(await within(pane).findByText("Withdrawn. Nobody can approve it now.")).toBeInTheDocument();
+    expect(within(pane).getByTestId("request-decision")).toHaveFocus();
+    await user.keyboard("{Escape}");
+    await waitFor(() => expect(screen.queryByTestId("request-review")).toBeNull());
   });
 
   test("a file opened from outside is reviewed from its path, its requester marked unverified", async () => {

@@ -1,4 +1,4 @@
-import { makeStyles, tokens } from "@fluentui/react-components";
+import { makeStyles, mergeClasses, tokens } from "@fluentui/react-components";
 import { useMemo, useState } from "react";
 import type { ExemptionRequest } from "../ipc/bindings";
 import { CATEGORY_LABELS } from "../shared/categoryLabel";
@@ -17,6 +17,7 @@ const useStyles = makeStyles({
     fontSize: tokens.fontSizeBase200,
     lineHeight: tokens.lineHeightBase200,
   },
+  small: { fontSize: tokens.fontSizeBase200, lineHeight: tokens.lineHeightBase200 },
   clip: { display: "block", minWidth: 0, overflow: "hidden", whiteSpace: "nowrap", textOverflow: "ellipsis" },
 });
 
@@ -28,8 +29,9 @@ type Props = {
   onOpen: (request: ExemptionRequest) => void;
 };
 
-// Who asked, for what and where first: those fit the narrowest window; the
-// rest scroll sideways inside the card.
+// Two lines a row, so every column fits a 1280 px window: who asked and when,
+// for what and where, the state, its terms, and why (with the ticket). Below
+// that, the columns scroll sideways inside the card.
 export function RequestsTable({ requests, onOpen }: Props) {
   const styles = useStyles();
   // Ages count from when the list was shown; a refetch (every change) shows it again.
@@ -43,7 +45,9 @@ export function RequestsTable({ requests, onOpen }: Props) {
         render: (r) => (
           <div className={styles.stack}>
             <Truncated text={r.requestedBy.account} className={styles.strong} />
-            {!r.requesterVerified ? <span className={styles.muted}>unverified (from a file)</span> : null}
+            <span className={styles.muted} title={r.requestedAt}>
+              {r.requesterVerified ? ageText(r.requestedAt, now) : "unverified (from a file)"}
+            </span>
           </div>
         ),
       },
@@ -58,42 +62,37 @@ export function RequestsTable({ requests, onOpen }: Props) {
           </div>
         ),
       },
-      { id: "scope", header: "Scope", width: "minmax(140px, 1fr)", render: (r) => <Truncated text={r.scopeSummary} /> },
+      { id: "scope", header: "Scope", width: "minmax(130px, 1fr)", render: (r) => <Truncated text={r.scopeSummary} /> },
       {
         id: "state",
         header: "State",
-        width: "140px",
+        width: "132px",
         render: (r) => <RequestStateBadge state={r.state} />,
       },
       {
-        id: "category",
-        header: "Category",
-        width: "96px",
+        id: "terms",
+        header: "Category, expiry",
+        width: "120px",
         render: (r) => (
-          <Truncated
-            text={r.draft.category ?? "—"}
-            title={r.draft.category ? CATEGORY_LABELS[r.draft.category] : "No category"}
-          />
+          <div className={styles.stack}>
+            <Truncated
+              text={r.draft.category ?? "—"}
+              title={r.draft.category ? CATEGORY_LABELS[r.draft.category] : "No category"}
+            />
+            <Truncated text={expiryOf(r)} className={styles.muted} />
+          </div>
         ),
       },
-      { id: "expiry", header: "Expiry", width: "104px", render: (r) => <Truncated text={expiryOf(r)} /> },
       {
         id: "justification",
-        header: "Justification",
-        width: "minmax(180px, 1.5fr)",
-        render: (r) => <Truncated text={r.justification} />,
-      },
-      {
-        id: "ticket",
-        header: "Ticket",
-        width: "minmax(110px, 0.8fr)",
-        render: (r) => <TicketText ticket={r.ticket} className={styles.clip} />,
-      },
-      {
-        id: "age",
-        header: "Age",
-        width: "72px",
-        render: (r) => <Truncated text={ageText(r.requestedAt, now)} title={r.requestedAt} />,
+        header: "Justification, ticket",
+        width: "minmax(180px, 2fr)",
+        render: (r) => (
+          <div className={styles.stack}>
+            <Truncated text={r.justification} />
+            {r.ticket ? <TicketText ticket={r.ticket} className={mergeClasses(styles.clip, styles.small)} /> : null}
+          </div>
+        ),
       },
     ],
     [styles, now],
@@ -107,7 +106,7 @@ export function RequestsTable({ requests, onOpen }: Props) {
       columns={columns}
       rowHeight={52}
       maxHeight="max(240px, calc(100vh - 300px))"
-      minWidth="1240px"
+      minWidth="900px"
       onOpen={onOpen}
       rowAttributes={(r) => ({
         "data-testid": "request-row",
