@@ -104,6 +104,16 @@ describe("requests and approvals (built UI, IPC mocked)", () => {
     await page.getByTestId("request-row").nth(1).waitFor();
     assert.equal(await page.getByTestId("request-row").count(), 2);
     await shot(page, "requests-light");
+    // A 1280 px window holds every column: nothing scrolls sideways.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.waitForTimeout(300);
+    const sideways = await page.evaluate(() => {
+      const grid = document.querySelector('[role="grid"][aria-label="Requests"]');
+      return grid.scrollWidth - grid.clientWidth;
+    });
+    assert.ok(sideways <= 0, `the requests table scrolls ${sideways} px sideways at 1280 px`);
+    await shot(page, "requests-1280");
+    await page.setViewportSize({ width: 1360, height: 860 });
     const drawer = await openRow(page, "Awaiting my decision", "legacy-partner-access");
     await drawer.getByTestId("request-differences").getByText("now exists", { exact: false }).waitFor();
     await drawer.getByTestId("review-preview").waitFor();

@@ -18,11 +18,15 @@ const useStyles = makeStyles({
     lineHeight: tokens.lineHeightBase200,
   },
   small: { fontSize: tokens.fontSizeBase200, lineHeight: tokens.lineHeightBase200 },
-  clip: { display: "block", minWidth: 0, overflow: "hidden", whiteSpace: "nowrap", textOverflow: "ellipsis" },
+  clip: {
+    display: "block",
+    minWidth: 0,
+    maxWidth: "100%",
+    overflow: "hidden",
+    whiteSpace: "nowrap",
+    textOverflow: "ellipsis",
+  },
 });
-
-/** The request's expiry as asked: a date, or "Never". */
-const expiryOf = (r: ExemptionRequest) => r.draft.expiresOn ?? "Never";
 
 type Props = {
   requests: readonly ExemptionRequest[];
@@ -71,15 +75,18 @@ export function RequestsTable({ requests, onOpen }: Props) {
       },
       {
         id: "terms",
-        header: "Category, expiry",
-        width: "120px",
+        header: "Category",
+        width: "144px",
         render: (r) => (
           <div className={styles.stack}>
             <Truncated
               text={r.draft.category ?? "—"}
               title={r.draft.category ? CATEGORY_LABELS[r.draft.category] : "No category"}
             />
-            <Truncated text={expiryOf(r)} className={styles.muted} />
+            <Truncated
+              text={r.draft.expiresOn ? `Expires ${r.draft.expiresOn}` : "No expiry"}
+              className={styles.muted}
+            />
           </div>
         ),
       },
