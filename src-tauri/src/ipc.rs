@@ -83,6 +83,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             requests::reject_request,
             requests::request_changes,
             requests::withdraw_request,
+            requests::open_request_ticket,
             requests::resubmit_request,
             requests::get_tenant_settings,
             requests::save_tenant_settings,

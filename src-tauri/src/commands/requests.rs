@@ -99,6 +99,14 @@ pub async fn request_changes(desk: State<'_, Desk>, request_id: String, comment:
     Ok(desk.request_changes(&request_id, comment).await?)
 }
 
+/// Open the request's ticket in the system browser, when it is a web page
+/// (the address is the one stored with the request, never one the window names).
+#[tauri::command]
+#[specta::specta]
+pub async fn open_request_ticket(desk: State<'_, Desk>, request_id: String) -> Result<(), ErrorPayload> {
+    Ok(desk.open_request_ticket(&request_id).await?)
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn withdraw_request(desk: State<'_, Desk>, request_id: String) -> Result<ExemptionRequest, ErrorPayload> {

@@ -9,17 +9,23 @@
 //   approves and applies: the PUTs carry Morgan's token, the exemption's
 //   metadata names requester and approver, and Azure's systemData.createdBy
 //   is Morgan; Riley then sees it Applied.
-// - Morgan rejects another of Riley's requests with a reason; Riley sees
-//   Rejected and the reason.
+// - Morgan opens the ticket link of another of Riley's requests (the system
+//   browser, a stand-in here, is handed exactly the stored address), rejects
+//   it with a reason; Riley sees Rejected and the reason.
 // - Morgan requests one himself: he cannot approve it (own request), and
 //   nothing is written.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { startSimulator, startApp, userEnv, screenshot } from "../lib/harness.mjs";
 import { type, choose, button, control, setNativeValue, openRecommendation } from "../lib/ui.mjs";
 import { seed } from "../lib/seed.mjs";
 
 const { account, table } = seed.requestTable;
+/** What Morgan's stand-in system browser was asked to open. */
+const morganBrowserLog = path.join(mkdtempSync(path.join(tmpdir(), "e2e-browser-")), "opened.log");
 let sim;
 /** The two instances, by user. */
 const apps = {};
@@ -27,7 +33,14 @@ const apps = {};
 before(async () => {
   sim = await startSimulator();
   apps.riley = await startApp(await userEnv(sim, seed.reader), { port: 4444 });
-  apps.morgan = await startApp(await userEnv(sim, seed.owner), { port: 4446 });
+  apps.morgan = await startApp(
+    {
+      ...(await userEnv(sim, seed.owner)),
+      EXEMPTION_DESK_BROWSER: path.join(import.meta.dirname, "..", "bin", "fake-browser.sh"),
+      FAKE_BROWSER_LOG: morganBrowserLog,
+    },
+    { port: 4446 },
+  );
   for (const app of Object.values(apps)) await useRequestTable(app.browser);
 });
 after(async () => {
@@ -248,13 +261,25 @@ test("a reader requests, an Owner approves and applies under his own name", asyn
 
 test("a rejection reaches the requester with its reason", async () => {
   const reason = "Not without a compensating control.";
-  const ticket = "CHG-4343";
+  const ticket = "https://tickets.contoso.example/CHG-4343";
   await as("riley", "request-2", (browser) =>
     requestApproval(browser, { name: "e2e-rejected", justification: "Legacy client.", ticket }),
   );
   const [pending] = await waitForRow(seed.reader, (e) => e.State === "Pending", "Pending");
   await as("morgan", "reject", async (browser) => {
     const pane = await openRequest(browser, "Awaiting my decision", ticket);
+    // The ticket is a link: the system browser is handed the stored address.
+    await (await pane.$(`.//button[contains(normalize-space(), "CHG-4343")]`)).click();
+    await browser.waitUntil(
+      () => {
+        try {
+          return readFileSync(morganBrowserLog, "utf8").includes(`opened: ${ticket}\n`);
+        } catch {
+          return false;
+        }
+      },
+      { timeout: 20_000, timeoutMsg: "the ticket did not open in the browser" },
+    );
     await click(browser, "Reject");
     await type(browser, "Reason for rejecting", reason);
     await click(browser, "Reject request");

@@ -134,6 +134,11 @@ export const commands = {
 	rejectRequest: (requestId: string, reason: string) => __TAURI_INVOKE<ExemptionRequest>("reject_request", { requestId, reason }),
 	requestChanges: (requestId: string, comment: string) => __TAURI_INVOKE<ExemptionRequest>("request_changes", { requestId, comment }),
 	withdrawRequest: (requestId: string) => __TAURI_INVOKE<ExemptionRequest>("withdraw_request", { requestId }),
+	/**
+	 *  Open the request's ticket in the system browser, when it is a web page
+	 *  (the address is the one stored with the request, never one the window names).
+	 */
+	openRequestTicket: (requestId: string) => __TAURI_INVOKE<null>("open_request_ticket", { requestId }),
 	/**  The requester sends a request back after changes were asked, with the edited draft. */
 	resubmitRequest: (requestId: string, draft: ExemptionDraft, justification: string, ticket: string | null) => __TAURI_INVOKE<ExemptionRequest>("resubmit_request", { requestId, draft, justification, ticket }),
 	/**  The signed-in tenant profile's request table and policy. */

@@ -90,6 +90,8 @@ function backend() {
       case "reject_request":
       case "request_changes":
         throw { code: "invalid_request", message: "Someone else acted on this request first.", details: null };
+      case "open_request_ticket":
+        return null;
       case "withdraw_request": {
         const r = find(a.requestId);
         r.state = "Withdrawn";
@@ -148,6 +150,9 @@ describe("the Requests screen", () => {
     await user.click(rows.find((r) => r.dataset.id === "r1")!);
     const pane = await screen.findByTestId("request-review");
     expect(await within(pane).findByTestId("request-differences")).toHaveTextContent("name-r1 now exists");
+    // The ticket opens in the browser: the window names the request, the backend the address.
+    await user.click(await button(pane, /https:\/\/tickets\.example\/CHG-1/));
+    await waitFor(() => expect(callsOf("open_request_ticket")[0]![1]).toEqual({ requestId: "r1" }));
 
     const expiry = within(pane).getByLabelText("Expires on");
     await user.type(expiry, "2027-04-30");

@@ -69,7 +69,7 @@ export function ReviewFacts({ request }: { request: ExemptionRequest }) {
         </dd>
         <dt className={styles.term}>Ticket</dt>
         <dd className={styles.value}>
-          <TicketText ticket={request.ticket} />
+          <TicketText ticket={request.ticket} requestId={request.id} />
         </dd>
         <dt className={styles.term}>Description</dt>
         <dd className={styles.value}>{d.description || "—"}</dd>

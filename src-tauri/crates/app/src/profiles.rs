@@ -12,12 +12,12 @@ use crate::{lock, AppError, Connected, Desk, Events, Secrets};
 
 /// `EXEMPTION_DESK_BROWSER` (a program given the URL) or the system browser,
 /// started without the app's secret variables.
-fn open_browser(url: &Url) -> Result<(), String> {
+pub(crate) fn open_browser(url: &Url) -> Result<(), String> {
     desk_azure::child::open_url(std::env::var_os("EXEMPTION_DESK_BROWSER").as_deref(), url)
 }
 
 /// Only web pages are opened for the user (never files or other schemes).
-fn is_web_page(url: &Url) -> bool {
+pub(crate) fn is_web_page(url: &Url) -> bool {
     matches!(url.scheme(), "https" | "http") && url.host_str().is_some()
 }
 

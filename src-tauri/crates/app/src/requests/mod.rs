@@ -10,6 +10,7 @@ mod files;
 mod news;
 mod prepare;
 mod review;
+mod ticket_link;
 
 use chrono::{SecondsFormat, Utc};
 use desk_azure::{AzureError, RequestFilter, RequestTable};
