@@ -12,9 +12,11 @@ use crate::checks::Check;
 use crate::exemption::{ExemptionCategory, ExemptionDraft};
 use crate::plan::PlannedWrite;
 
+mod change_policy;
 mod policy;
 mod transition;
 
+pub use change_policy::change_policy_checks;
 pub use policy::{approval_required, policy_checks, PolicyUse};
 pub use transition::{transition, HISTORY_MAX, NOTE_MAX};
 
