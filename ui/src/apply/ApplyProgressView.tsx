@@ -34,7 +34,8 @@ type Props = {
   subscriptions: readonly Subscription[];
   groups: ManagementGroupNode | null | undefined;
   onAnother?: () => void;
-  onClose: () => void;
+  /** Without it, the result has no Close of its own (a dialog around it has one). */
+  onClose?: () => void;
 };
 
 /** One apply as it goes: a bar, every write's state, Cancel; the result at the end. */

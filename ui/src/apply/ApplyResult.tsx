@@ -32,7 +32,8 @@ type Props = {
   groups: ManagementGroupNode | null | undefined;
   /** "Exempt another"; none where there is no other to make (an approved request). */
   onAnother?: () => void;
-  onClose: () => void;
+  /** Without it, the result has no Close of its own (a dialog around it has one). */
+  onClose?: () => void;
 };
 
 /** What happened: what succeeded, what failed and why, and what to do next. */
@@ -106,9 +107,11 @@ export function ApplyResult({ view, subscriptions, groups, onAnother, onClose }:
             Exempt another
           </Button>
         )}
-        <Button appearance={(change || !onAnother) && view.failed === 0 ? "primary" : "secondary"} onClick={onClose}>
-          Close
-        </Button>
+        {onClose ? (
+          <Button appearance={(change || !onAnother) && view.failed === 0 ? "primary" : "secondary"} onClick={onClose}>
+            Close
+          </Button>
+        ) : null}
       </div>
     </section>
   );

@@ -50,10 +50,13 @@ let blocked = false;
 /** Names the backend finds nothing to change in (e.g. no expiry to extend). */
 let unchanged: string[] = [];
 let lastPreparation: Preparation | null = null;
+/** The apply reports itself finished, every write succeeded. */
+let finishedReport = false;
 
 beforeEach(() => {
   requests = [];
   blocked = false;
+  finishedReport = false;
   unchanged = [];
   resetEvents();
   invokeMock.mockReset();
@@ -76,9 +79,22 @@ beforeEach(() => {
         return (lastPreparation = { planId: "plan-1", checks, writes, blocked, planError: null });
       }
       case "apply_plan":
-        return "apply-1";
+        // The apply store outlives a test: a finished apply gets an id of its own.
+        return finishedReport ? "apply-finished" : "apply-1";
       case "apply_report":
-        return reportFor(a.applyId as string, lastPreparation!, "exemption-change");
+        return finishedReport
+          ? {
+              ...reportFor(a.applyId as string, lastPreparation!, "exemption-change"),
+              finished: true,
+              items: lastPreparation!.writes.map((write, index) => ({
+                index,
+                write,
+                state: "Succeeded",
+                attempts: 1,
+                message: null,
+              })),
+            }
+          : reportFor(a.applyId as string, lastPreparation!, "exemption-change");
       default:
         return null;
     }
@@ -109,6 +125,18 @@ test("extend two by 30 days: the checks, every PUT with what it changes, then th
   expect(invokeMock).toHaveBeenCalledWith("apply_plan", { planId: "plan-1" });
   expect(within(dialog).getByTestId("apply-progress").textContent).toContain("Changing 2 exemptions");
   expect(within(dialog).queryByTestId("unchanged-note")).toBeNull();
+});
+
+test("a finished change offers one Close, the dialog's own", async () => {
+  finishedReport = true;
+  const user = userEvent.setup();
+  renderWithProviders(<ExemptionActions selected={SELECTED} subscriptions={SUBS} />);
+  await user.click(screen.getByRole("button", { name: "Extend" }));
+  const dialog = await screen.findByRole("dialog", { name: "Extend 2 exemptions" });
+  await user.click(within(dialog).getByRole("button", { name: /Preview/ }));
+  await user.click(await within(dialog).findByRole("button", { name: "Send 2 writes" }));
+  await waitFor(() => expect(within(dialog).getByTestId("apply-progress").dataset.finished).toBe("true"));
+  expect(within(dialog).getAllByRole("button", { name: "Close" })).toHaveLength(1);
 });
 
 test("a chosen exemption with nothing to change is named as left alone", async () => {

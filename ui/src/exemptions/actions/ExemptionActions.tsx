@@ -212,7 +212,6 @@ function ActionDialog({ kind, targets, subscriptions, groups, onClose }: DialogP
                 subscriptions={subscriptions}
                 groups={groups}
                 onAnother={onClose}
-                onClose={onClose}
               />
             ) : null}
             {error ? <ErrorBar error={error} /> : null}

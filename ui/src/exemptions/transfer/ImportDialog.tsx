@@ -246,7 +246,6 @@ export function ImportDialog({ subscriptions, groups, onClose }: Props) {
                 subscriptions={subscriptions}
                 groups={groups}
                 onAnother={onClose}
-                onClose={onClose}
               />
             ) : null}
             {error ? <ErrorBar error={error} /> : null}
