@@ -1,4 +1,4 @@
-import { makeStyles, mergeClasses, tokens } from "@fluentui/react-components";
+import { makeStyles, tokens } from "@fluentui/react-components";
 import { useMemo, useState } from "react";
 import type { ExemptionRequest } from "../ipc/bindings";
 import { CATEGORY_LABELS } from "../shared/categoryLabel";
@@ -18,14 +18,6 @@ const useStyles = makeStyles({
     lineHeight: tokens.lineHeightBase200,
   },
   small: { fontSize: tokens.fontSizeBase200, lineHeight: tokens.lineHeightBase200 },
-  clip: {
-    display: "block",
-    minWidth: 0,
-    maxWidth: "100%",
-    overflow: "hidden",
-    whiteSpace: "nowrap",
-    textOverflow: "ellipsis",
-  },
 });
 
 type Props = {
@@ -97,7 +89,11 @@ export function RequestsTable({ requests, onOpen }: Props) {
         render: (r) => (
           <div className={styles.stack}>
             <Truncated text={r.justification} />
-            {r.ticket ? <TicketText ticket={r.ticket} className={mergeClasses(styles.clip, styles.small)} /> : null}
+            {r.ticket ? (
+              <Truncated text={r.ticket} className={styles.small}>
+                <TicketText ticket={r.ticket} />
+              </Truncated>
+            ) : null}
           </div>
         ),
       },
