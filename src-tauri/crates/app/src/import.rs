@@ -13,11 +13,12 @@ use desk_core::checks::{Check, CheckKind, CheckStatus};
 use desk_core::choice::ChoiceKey;
 use desk_core::exemption::ExemptionDraft;
 use desk_core::plan::{exemption_path, PlannedWrite, Requester};
-use desk_core::request::{policy_checks, PolicyUse};
+use desk_core::request::{change_policy_checks, policy_checks, PolicyUse, TenantPolicy};
 use desk_core::scope::ScopeChoice;
 use desk_core::transfer::{
     parse_import, ImportError, ImportPreparation, ImportRequest, ImportRow, KnownRecommendations, RowAction, RowOutcome,
 };
+use futures::stream::{self, StreamExt, TryStreamExt};
 use serde_json::Value;
 
 use crate::transfer_files::import_bytes;
@@ -147,21 +148,36 @@ impl Desk {
         if !report.file_errors.is_empty() {
             return Ok(ImportPreparation { report, outcomes: Vec::new(), preparation: None });
         }
+        let policy = self.tenant_settings().await?.policy;
+        // The rows to plan, planned several at once (each reads Azure) and taken in file order.
+        let planned: Vec<Option<RowPlan>> = stream::iter(report.rows.iter().map(|row| {
+            let plan = !request.excluded_rows.contains(&row.row) && row.is_valid();
+            let (connected, policy) = (&connected, &policy);
+            async move {
+                if plan {
+                    self.plan_row(connected, policy, row, offset).await.map(Some)
+                } else {
+                    Ok(None)
+                }
+            }
+        }))
+        .buffered(connected.tenant.read_options().limit())
+        .try_collect()
+        .await?;
         let mut outcomes = Vec::new();
         let mut checks = Vec::new();
         let mut writes = Vec::new();
-        for row in &mut report.rows {
-            let (action, count) = if request.excluded_rows.contains(&row.row) {
-                (RowAction::Excluded, 0)
-            } else if !row.is_valid() {
-                (RowAction::Invalid, 0)
-            } else {
-                let plan = self.plan_row(&connected, row, offset).await?;
-                row.errors.extend(plan.error);
-                let count = u32::try_from(plan.writes.len()).unwrap_or(u32::MAX);
-                checks.push((row.row, plan.checks));
-                writes.extend(plan.writes);
-                (plan.action, count)
+        for (row, plan) in report.rows.iter_mut().zip(planned) {
+            let (action, count) = match plan {
+                None if request.excluded_rows.contains(&row.row) => (RowAction::Excluded, 0),
+                None => (RowAction::Invalid, 0),
+                Some(plan) => {
+                    row.errors.extend(plan.error);
+                    let count = u32::try_from(plan.writes.len()).unwrap_or(u32::MAX);
+                    checks.push((row.row, plan.checks));
+                    writes.extend(plan.writes);
+                    (plan.action, count)
+                }
             };
             outcomes.push(RowOutcome { row: row.row, action, writes: count });
         }
@@ -177,7 +193,13 @@ impl Desk {
         Ok(ImportPreparation { report, outcomes, preparation: Some(preparation) })
     }
 
-    async fn plan_row(&self, connected: &crate::Connected, row: &ImportRow, offset: i32) -> Result<RowPlan, AppError> {
+    async fn plan_row(
+        &self,
+        connected: &crate::Connected,
+        policy: &TenantPolicy,
+        row: &ImportRow,
+        offset: i32,
+    ) -> Result<RowPlan, AppError> {
         let tenant = &connected.tenant;
         let path = exemption_path(&row.scope, &row.name).map_err(desk_azure::AzureError::from)?.to_string();
         let read = caught(tenant.exemption_raw(&path)).await?;
@@ -196,7 +218,9 @@ impl Desk {
                 ticket: row.ticket.clone().filter(|t| !t.is_empty()),
             };
             let change = ChangeRequest { exemption_ids: vec![path], change: ExemptionChange::Edit(edit) };
-            let plan = caught(tenant.prepare_change(&change)).await?;
+            let mut plan = caught(tenant.prepare_change(&change)).await?;
+            // An update obeys the policy as the register's Edit does.
+            plan.checks.extend(change_policy_checks(&change.change, &plan.writes, policy, Utc::now().date_naive()));
             if plan.writes.is_empty() {
                 // Already as the row says: not a failure of the import.
                 let checks = plan.checks.into_iter().filter(|c| c.kind != CheckKind::Unchanged).collect();
@@ -236,9 +260,8 @@ impl Desk {
         let mut prepared = Prepared::decide(&draft, &facts, &requester);
         // The tenant's policy holds for an import as for the Exempt pane's Create: a row
         // the policy sends for approval fails here, and the user excludes it or requests it.
-        let policy = self.tenant_settings().await?.policy;
         let ticket = row.ticket.as_deref().filter(|t| !t.is_empty());
-        prepared.checks.extend(policy_checks(&draft, ticket, &policy, PolicyUse::Create, Utc::now().date_naive()));
+        prepared.checks.extend(policy_checks(&draft, ticket, policy, PolicyUse::Create, Utc::now().date_naive()));
         let mut writes = prepared.writes.unwrap_or_default();
         if let Some(ticket) = row.ticket.as_ref().filter(|t| !t.is_empty()) {
             for w in &mut writes {

@@ -187,4 +187,13 @@ async fn an_import_cannot_write_what_the_tenant_sends_for_approval() {
     // Leaving the waiver out, the mitigated row may be written.
     let prepared = app.prepare_import(request(file, vec![2])).await.expect("prepares");
     assert!(!prepared.preparation.expect("a preview").blocked);
+
+    // An update of an existing waiver (the demo's JIT one) is held as the register's Edit is.
+    let production = format!("/subscriptions/{PRODUCTION}");
+    let update = csv(&[[&production, "prod-jit-legacy-migration", "every", "Waiver", "2030-06-30", "extended by import"]]);
+    let prepared = app.prepare_import(request(update, Vec::new())).await.expect("prepares");
+    assert_eq!(prepared.outcomes[0].action, desk_core::transfer::RowAction::Update, "{:?}", prepared.report.rows[0].errors);
+    let preview = prepared.preparation.expect("a preview");
+    assert!(preview.blocked, "a waiver is not changed directly: {:?}", preview.checks);
+    assert!(preview.checks.iter().any(|c| c.kind == CheckKind::Approval && c.status == CheckStatus::Failed));
 }
