@@ -330,7 +330,8 @@ def browse(app, driver_bin, idle, target, sim_bin=None):
         apps = [p for p in descendants(driver.pid) if comm(p) == "exemption-desk"]
         if not apps:
             raise SystemExit("tauri-driver started no exemption-desk process")
-        before, _ = pss_mib(descendants(apps[0]))
+        before, before_parts = pss_mib(descendants(apps[0]))
+        log(f"idle after the first rows: {before:.0f} MiB ({', '.join(before_parts)})")
         done = wd.run(BROWSE, target)
         log(f"browsed: {done}")
         time.sleep(idle)
@@ -389,10 +390,13 @@ def main():
     ap.add_argument("--sim", help="an azure-sim binary: browse the tenant it serves as a separate process "
                     "(the app alone is measured) instead of the app's embedded demo simulator")
     ap.add_argument("--timeline", action="store_true", help="only the app's start-up milestones beside the screen's")
+    ap.add_argument("--app-env", action="append", default=[], metavar="NAME=VALUE",
+                    help="set for the app's launches only (not the bare window's), to try a setting")
     args = ap.parse_args()
 
     base = {k: v for k, v in os.environ.items() if not k.startswith("EXEMPTION_DESK_")}
     app_env = dict(base, EXEMPTION_DESK_DATA_DIR=tempfile.mkdtemp(prefix="desk-measure-"))
+    app_env.update(kv.split("=", 1) for kv in args.app_env)
     if args.timeline:
         launch([args.app], app_env, True, 0)  # warm-up, not counted
         print("\n".join(timeline(args.app, app_env, [args.bare, "file://" + os.path.join(HERE, "page.html")], base, args.runs)))
