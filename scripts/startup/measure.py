@@ -241,12 +241,17 @@ const walk = async (found) => {
 const known = new Map();
 await walk(() => { for (const r of document.querySelectorAll('[data-testid="recommendation-row"]')) known.set(r.getAttribute("data-key"), unhealthy(r)); });
 const keys = [...known.keys()].sort((a, b) => known.get(b) - known.get(a));
-let rows = 0, opened = 0, steps = 0;
+let rows = 0, opened = 0, steps = 0, skipped = 0;
 const started = performance.now();
 for (const key of keys) {
   if (rows >= target) break;
-  const row = await walk(() => document.querySelector(`[data-testid="recommendation-row"][data-key="${CSS.escape(key)}"]`));
-  if (!row) throw new Error("the row of " + key + " is gone from the list");
+  // (The list may be read again meanwhile: a row not found is looked for again, then left out.)
+  let row = null;
+  for (let tries = 0; !row && tries < 3; tries++) {
+    if (tries) await new Promise((r) => setTimeout(r, 1000));
+    row = await walk(() => document.querySelector(`[data-testid="recommendation-row"][data-key="${CSS.escape(key)}"]`));
+  }
+  if (!row) { skipped++; continue; }
   row.click();
   const details = await until("the drawer's Details tab", () =>
     // (A Fluent tab holds its label twice, the second hidden: "DetailsDetails".)
@@ -275,7 +280,7 @@ for (const key of keys) {
   await until("the drawer to close", () =>
     ![...document.querySelectorAll('[role="tab"]')].some((t) => /^Details/.test(t.textContent.trim())));
 }
-return { rows, opened, steps, seconds: (performance.now() - started) / 1000 };
+return { rows, opened, steps, skipped, seconds: (performance.now() - started) / 1000 };
 """
 
 
