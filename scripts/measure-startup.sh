@@ -4,9 +4,10 @@
 # first recommendation rows, for the release build in demo mode and for a bare
 # WebKitGTK window showing a static page, several launches each (medians and
 # ratio); PSS of all the app's processes idle after start and after browsing
-# 50,000 rows of the `scale:200x250` demo tenant (through tauri-driver); and the
+# 50,000 rows of the `scale:200x250` tenant (through tauri-driver; served by a
+# separate azure-sim, or the embedded demo simulator without one); and the
 # size of the stripped release binary.
-#   scripts/measure-startup.sh [--runs N] [--skip-browse] [--idle SECONDS]
+#   scripts/measure-startup.sh [--runs N] [--skip-browse | --browse-only] [--idle SECONDS] [--timeline]
 # SKIP_BUILD=1 measures the binary already in the target dir.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -27,8 +28,11 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
   say "Building the UI and the release binary (cargo build --release -p exemption-desk)"
   (cd "$root/ui" && npm run build --silent)
   (cd "$root" && cargo build --release -p exemption-desk --features custom-protocol)
+  # The browsing phase's tenant, served as its own process (the app alone is measured).
+  (cd "$root" && cargo build --release -p azure-sim)
 fi
 app="$target/release/exemption-desk"
+sim="$target/release/azure-sim"
 # The floor: a bare WebKitGTK window in C (the -dev package scripts/setup.sh installs).
 bare="$target/measure-startup/bare-window"
 mkdir -p "$(dirname "$bare")"
@@ -37,4 +41,6 @@ cc -O2 -o "$bare" "$root/scripts/startup/bare_window.c" $(pkg-config --cflags --
 
 echo "Release binary: $(stat -c %s "$app") bytes ($(awk "BEGIN { printf \"%.1f\", $(stat -c %s "$app") / 1e6 }") MB), $(file -b "$app" | grep -o 'stripped\|not stripped')"
 echo
-xvfb-run -a -s "-screen 0 1440x900x24" /usr/bin/python3 "$root/scripts/startup/measure.py" --app "$app" --bare "$bare" "$@"
+sim_args=()
+[ -x "$sim" ] && sim_args=(--sim "$sim")
+xvfb-run -a -s "-screen 0 1440x900x24" /usr/bin/python3 "$root/scripts/startup/measure.py" --app "$app" --bare "$bare" "${sim_args[@]}" "$@"

@@ -203,6 +203,12 @@ while (document.querySelectorAll('[data-testid="recommendation-row"]').length ==
   if (Date.now() > until) throw new Error("no recommendation rows within 600 s");
   await new Promise((r) => setTimeout(r, 50));
 }
+// And until the list has every row (its count no longer says "loading…"): rows
+// still streaming in re-render the list under the browsing's clicks.
+while (document.querySelector('[data-testid="list-count"]')?.textContent.includes("loading")) {
+  if (Date.now() > until) throw new Error("the recommendations still loading after 600 s");
+  await new Promise((r) => setTimeout(r, 50));
+}
 return document.querySelectorAll('[data-testid="recommendation-row"]').length;
 """
 
@@ -217,13 +223,35 @@ const until = async (what, fn, ms = 600000) => {
   for (;;) { const v = fn(); if (v) return v; if (Date.now() > end) throw new Error("waited in vain for " + what); await frame(); }
 };
 const unhealthy = (row) => Number((/, (\\d+) unhealthy/.exec(row.getAttribute("aria-label")) || [0, 0])[1]);
-const keys = [...document.querySelectorAll('[data-testid="recommendation-row"]')]
-  .sort((a, b) => unhealthy(b) - unhealthy(a)).map((r) => r.getAttribute("data-key"));
-let rows = 0, opened = 0, steps = 0;
+// The list is virtual too (only the rows in view are in the page): walk it through
+// to learn every row, and again to find each one.
+const grid = () => document.querySelector('[role="grid"][aria-label="Recommendations"]');
+const walk = async (found) => {
+  const g = grid();
+  g.scrollTop = 0;
+  await frame();
+  for (;;) {
+    const hit = found();
+    if (hit) return hit;
+    if (g.scrollTop + g.clientHeight >= g.scrollHeight - 1) return null;
+    g.scrollTop += Math.max(1, Math.floor(g.clientHeight / 2));
+    await frame();
+  }
+};
+const known = new Map();
+await walk(() => { for (const r of document.querySelectorAll('[data-testid="recommendation-row"]')) known.set(r.getAttribute("data-key"), unhealthy(r)); });
+const keys = [...known.keys()].sort((a, b) => known.get(b) - known.get(a));
+let rows = 0, opened = 0, steps = 0, skipped = 0;
 const started = performance.now();
 for (const key of keys) {
   if (rows >= target) break;
-  const row = document.querySelector(`[data-testid="recommendation-row"][data-key="${CSS.escape(key)}"]`);
+  // (The list may be read again meanwhile: a row not found is looked for again, then left out.)
+  let row = null;
+  for (let tries = 0; !row && tries < 3; tries++) {
+    if (tries) await new Promise((r) => setTimeout(r, 1000));
+    row = await walk(() => document.querySelector(`[data-testid="recommendation-row"][data-key="${CSS.escape(key)}"]`));
+  }
+  if (!row) { skipped++; continue; }
   row.click();
   const details = await until("the drawer's Details tab", () =>
     // (A Fluent tab holds its label twice, the second hidden: "DetailsDetails".)
@@ -252,12 +280,46 @@ for (const key of keys) {
   await until("the drawer to close", () =>
     ![...document.querySelectorAll('[role="tab"]')].some((t) => /^Details/.test(t.textContent.trim())));
 }
-return { rows, opened, steps, seconds: (performance.now() - started) / 1000 };
+return { rows, opened, steps, skipped, seconds: (performance.now() - started) / 1000 };
 """
 
 
-def browse(app, driver_bin, idle, target):
-    env = dict(os.environ, EXEMPTION_DESK_DEMO_SEED="scale:200x250", EXEMPTION_DESK_DATA_DIR=tempfile.mkdtemp(prefix="desk-measure-"))
+def start_simulator(sim_bin, seed):
+    """`azure-sim` as its own process (as real users point the app at Azure):
+    the process and the app's environment signed in to it as the seed's
+    service principal (tests/e2e/lib/harness.mjs `servicePrincipalEnv`)."""
+    sim = subprocess.Popen([sim_bin, "--seed", seed, "--addr", "127.0.0.1:0"], start_new_session=True,
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    line = sim.stdout.readline().strip()
+    m = re.fullmatch(r"listening on (http://127\.0\.0\.1:\d+)", line)
+    if not m:
+        stop(sim)
+        raise SystemExit(f"azure-sim said {line!r}")
+    url = m.group(1)
+    with urllib.request.urlopen(url + "/_sim/principals", timeout=30) as r:
+        principals = json.loads(r.read())
+    sp = next(p for p in principals["servicePrincipals"] if p.get("clientSecret"))
+    env = {
+        "EXEMPTION_DESK_ARM_ENDPOINT": url,
+        "EXEMPTION_DESK_TENANT_ID": principals["tenantId"],
+        "EXEMPTION_DESK_CLIENT_ID": sp["clientId"],
+        "EXEMPTION_DESK_CLIENT_SECRET": sp["clientSecret"],
+    }
+    return sim, env
+
+
+def browse(app, driver_bin, idle, target, sim_bin=None):
+    """PSS of the app's processes idle on the `scale:200x250` tenant and after
+    browsing it. With `sim_bin`, the tenant is served by that simulator as a
+    separate process (not counted); else by the app's embedded demo simulator."""
+    seed = "scale:200x250"
+    env = dict(os.environ, EXEMPTION_DESK_DATA_DIR=tempfile.mkdtemp(prefix="desk-measure-"))
+    sim = None
+    if sim_bin:
+        sim, sim_env = start_simulator(sim_bin, seed)
+        env.update(sim_env)
+    else:
+        env["EXEMPTION_DESK_DEMO_SEED"] = seed
     port, native = free_port(), free_port()
     driver = subprocess.Popen([driver_bin, "--port", str(port), "--native-port", str(native)], env=env,
                               start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -273,15 +335,21 @@ def browse(app, driver_bin, idle, target):
         apps = [p for p in descendants(driver.pid) if comm(p) == "exemption-desk"]
         if not apps:
             raise SystemExit("tauri-driver started no exemption-desk process")
-        before, _ = pss_mib(descendants(apps[0]))
+        before, before_parts = pss_mib(descendants(apps[0]))
+        log(f"idle after the first rows: {before:.0f} MiB ({', '.join(before_parts)})")
         done = wd.run(BROWSE, target)
         log(f"browsed: {done}")
         time.sleep(idle)
         after, parts = pss_mib(descendants(apps[0]))
+        if sim:
+            sim_pss, _ = pss_mib([sim.pid])
+            log(f"the simulator's own process (not counted): {sim_pss:.0f} MiB")
         return before, after, parts, done
     finally:
         wd.end()
         stop(driver)
+        if sim:
+            stop(sim)
 
 
 MILESTONE = re.compile(r"milestone epoch=([0-9.]+) main\+[0-9.]+ms (.*)$")
@@ -323,14 +391,23 @@ def main():
     ap.add_argument("--browse-rows", type=int, default=50_000)
     ap.add_argument("--tauri-driver", default=os.path.expanduser("~/.cargo/bin/tauri-driver"))
     ap.add_argument("--skip-browse", action="store_true")
+    ap.add_argument("--browse-only", action="store_true", help="only the browsing phase's memory")
+    ap.add_argument("--sim", help="an azure-sim binary: browse the tenant it serves as a separate process "
+                    "(the app alone is measured) instead of the app's embedded demo simulator")
     ap.add_argument("--timeline", action="store_true", help="only the app's start-up milestones beside the screen's")
+    ap.add_argument("--app-env", action="append", default=[], metavar="NAME=VALUE",
+                    help="set for the app's launches only (not the bare window's), to try a setting")
     args = ap.parse_args()
 
     base = {k: v for k, v in os.environ.items() if not k.startswith("EXEMPTION_DESK_")}
     app_env = dict(base, EXEMPTION_DESK_DATA_DIR=tempfile.mkdtemp(prefix="desk-measure-"))
+    app_env.update(kv.split("=", 1) for kv in args.app_env)
     if args.timeline:
         launch([args.app], app_env, True, 0)  # warm-up, not counted
         print("\n".join(timeline(args.app, app_env, [args.bare, "file://" + os.path.join(HERE, "page.html")], base, args.runs)))
+        return
+    if args.browse_only:
+        print("\n".join(browse_report(args)))
         return
     bare_cmd = [args.bare, "file://" + os.path.join(HERE, "page.html")]
     app_cmd = [args.app]
@@ -369,15 +446,19 @@ def main():
         f"Idle PSS by process (last run): {', '.join(app[-1][3])}.",
     ]
     if not args.skip_browse:
-        before, after, parts, done = browse(args.app, args.tauri_driver, args.idle, args.browse_rows)
-        out += [
-            "",
-            f"`scale:200x250` demo tenant through WebDriver: PSS {before:.0f} MiB idle after the first rows, "
-            f"**{after:.0f} MiB** after browsing {done['rows']:,} resource rows "
-            f"({done['opened']} recommendations, {done['steps']} screenfuls scrolled in {done['seconds']:.0f} s).",
-            f"By process: {', '.join(parts)}.",
-        ]
+        out += [""] + browse_report(args)
     print("\n".join(out))
+
+
+def browse_report(args):
+    before, after, parts, done = browse(args.app, args.tauri_driver, args.idle, args.browse_rows, args.sim)
+    served = "served by azure-sim as a separate process (not counted)" if args.sim else "in the app's embedded demo simulator"
+    return [
+        f"`scale:200x250` tenant {served}, through WebDriver: PSS {before:.0f} MiB idle after the first rows, "
+        f"**{after:.0f} MiB** after browsing {done['rows']:,} resource rows "
+        f"({done['opened']} recommendations, {done['steps']} screenfuls scrolled in {done['seconds']:.0f} s).",
+        f"By process: {', '.join(parts)}.",
+    ]
 
 
 if __name__ == "__main__":

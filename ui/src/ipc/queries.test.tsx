@@ -7,7 +7,15 @@ import { CHANGE_KEY } from "../apply/changeKey";
 import { FakeChannel, SUBS, emitProgress, preparationFor, reportFor, resetEvents } from "../test/fakeIpc";
 import { renderWithProviders } from "../test/render";
 import type { Exemption, ExemptionDraft, SessionInfo } from "./bindings";
-import { invalidate, queries, queryError, queryKeys, rowsSoFar } from "./queries";
+import {
+  RESOURCES_KEPT,
+  invalidate,
+  queries,
+  queryError,
+  queryKeys,
+  rowsSoFar,
+  useRecommendationResources,
+} from "./queries";
 
 vi.mock("@tauri-apps/api/core", async () => (await import("../test/fakeIpc")).coreMock);
 vi.mock("@tauri-apps/api/event", async () => (await import("../test/fakeIpc")).eventMock);
@@ -269,5 +277,32 @@ describe("streamed reads", () => {
     expect(await screen.findByText("1 in all")).toBeInTheDocument();
     expect(screen.queryByRole("alert")).not.toBeInTheDocument();
     expect(queryError({ code: "read_cancelled", message: "stopped", details: null })).toBeNull();
+  });
+});
+
+describe("a recommendation's resources", () => {
+  function Resources() {
+    const resources = useRecommendationResources("rec-a", IDS);
+    return <span data-testid="resources">{resources.data ? `${resources.data.length} rows` : "…"}</span>;
+  }
+
+  test("leave the cache a short while after the last screen showing them closes, not after minutes", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      invokeMock.mockImplementation((cmd: string) =>
+        Promise.resolve(cmd === "recommendation_resources" ? [{}, {}, {}] : null),
+      );
+      const { unmount, client } = renderWithProviders(<Resources />);
+      expect(await screen.findByText("3 rows")).toBeInTheDocument();
+      unmount();
+      const cached = () => client.getQueryData(queryKeys.resources("rec-a", IDS));
+      vi.advanceTimersByTime(RESOURCES_KEPT - 1_000);
+      expect(cached()).toHaveLength(3); // closed and opened again at once: no new read
+      vi.advanceTimersByTime(2_000);
+      expect(cached()).toBeUndefined();
+      expect(RESOURCES_KEPT).toBeLessThan(5 * 60_000);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -26,6 +26,11 @@ const retryCancelled = {
   retryDelay: 0,
 };
 
+/** How long a recommendation's resources stay cached once nothing shows them:
+ * long enough to close and open the same one again, short enough that a
+ * browse through a tenant holds a few lists, not every one it opened. */
+export const RESOURCES_KEPT = 30_000;
+
 /** A streamed read's rows so far are marked by identity (`rowsSoFar`), which
  * structural sharing would copy away; a list read again is new anyway. */
 const streamedOptions = { ...retryCancelled, structuralSharing: false } as const;
@@ -138,7 +143,10 @@ export const queries = {
   diagnostics: () =>
     queryOptions({ queryKey: queryKeys.diagnostics, queryFn: () => commands.diagnostics(), staleTime: 0 }),
   /** Every resource Defender assessed for a recommendation, across the given
-   * subscriptions; rows appear as they arrive; cancelled when nobody shows them. */
+   * subscriptions; rows appear as they arrive; cancelled when nobody shows them.
+   * Thousands of rows each: a closed recommendation's leave the cache after
+   * `RESOURCES_KEPT` (not React Query's 5 minutes), or a browse through a large
+   * tenant keeps every one it opened in the web process. */
   resources: (key: string, ids: readonly string[]) =>
     queryOptions({
       queryKey: queryKeys.resources(key, ids),
@@ -147,6 +155,7 @@ export const queries = {
           commands.recommendationResources(readId, key, [...ids], onRows),
         ),
       staleTime: 60_000,
+      gcTime: RESOURCES_KEPT,
       ...streamedOptions,
     }),
   preparation: (draft: ExemptionDraft) =>
