@@ -26,7 +26,10 @@ export const commands = {
 	listManagementGroups: () => __TAURI_INVOKE<ManagementGroupNode | null>("list_management_groups"),
 	/**  Whether the user may write exemptions at any subscription (told on the first screen). */
 	writeAccess: () => __TAURI_INVOKE<WriteAccess>("write_access"),
-	/**  Cancellable under `read_id` (`cancel_read`); the list comes whole. */
+	/**
+	 *  Cancellable under `read_id` (`cancel_read`); the list so far goes to
+	 *  `on_parts` after each part is counted; the answer is the whole list.
+	 */
 	listRecommendations: (readId: string, subscriptionIds: string[], onParts: Channel<RecommendationsSoFar>) => __TAURI_INVOKE<Recommendation[]>("list_recommendations", { readId, subscriptionIds, onParts }),
 	/**  Batches go to `on_rows` as they arrive; the answer is the whole list. */
 	recommendationResources: (readId: string, recommendationKey: string, subscriptionIds: string[], onRows: Channel<AssessedResource[]>) => __TAURI_INVOKE<AssessedResource[]>("recommendation_resources", { readId, recommendationKey, subscriptionIds, onRows }),
