@@ -214,6 +214,19 @@ describe("RecommendationsPage", () => {
     });
     await waitFor(() => expect(counting()).toHaveTextContent("Counting… 3 of 4 subscriptions"));
     expect(shown()).toEqual(["4", "2", "3", "1"]);
+    // "2" outgrows "4" by far: still no row moves while counting.
+    onParts!.send({
+      recommendations: [
+        rec("2", "High storage thing", "High", 500),
+        rec("4", "High VM thing", "High", 3),
+        rec("3", "Medium VM thing", "Medium", 9),
+        rec("1", "Low storage thing", "Low", 50),
+      ],
+      counted: 3,
+      subscriptions: 4,
+    });
+    await waitFor(() => expect(row("2")).toHaveAttribute("aria-label", expect.stringContaining("500 unhealthy")));
+    expect(shown()).toEqual(["4", "2", "3", "1"]);
     expect(row("3")).toHaveAttribute("aria-label", expect.stringContaining("9 unhealthy"));
     expect(screen.getByTestId("list-count")).toHaveTextContent("4 recommendations");
 

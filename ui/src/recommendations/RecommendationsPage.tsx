@@ -37,6 +37,8 @@ const useStyles = makeStyles({
     alignItems: "center",
     gap: tokens.spacingHorizontalXS,
     minWidth: "260px",
+    // Its line keeps its height when empty, should the toolbar wrap it onto one of its own.
+    minHeight: "20px",
     color: tokens.colorNeutralForeground3,
   },
   status: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalS },
