@@ -13,13 +13,16 @@
 //! ([`RecommendationsSoFar`]): a screen replaces what it shows. Parts go over
 //! when the subscriptions counted pass a milestone (about every twentieth, and
 //! the last), so hundreds of subscriptions make some twenty parts of a few
-//! hundred rows, however fast the answers come.
+//! hundred rows, however fast the answers come. Custom recommendations (keys
+//! the provider's metadata lacks) are named from the subscriptions' own
+//! metadata lists, read as soon as a part shows one, while the rest is counted.
 
 use std::collections::BTreeMap;
 
 use desk_core::arm_path::ArmPath;
 use desk_core::recommendation::{without_metadata, Recommendation, RecommendationsSoFar};
 use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
+use tokio::sync::oneshot;
 
 use crate::apply::Cancel;
 use crate::error::AzureError;
@@ -178,6 +181,11 @@ impl Tenant {
         // Reading one call after another: the metadata first, then the counts.
         let early = if self.options.limit() > 1 { None } else { Some(self.metadata_list(&provider).await?) };
         let (to_tally, mut parts) = unbounded_channel::<Part>();
+        // Told once a part names a recommendation the provider's metadata
+        // lacks (a custom one): the subscriptions' own lists are then read
+        // while the rest is counted (after it, when reading one call after another).
+        let concurrent = self.options.limit() > 1;
+        let (custom_found, custom_wanted) = oneshot::channel::<()>();
         let counting = async move {
             // The sender ends with the counting, and so does the tally's loop.
             let to_tally = to_tally;
@@ -188,22 +196,45 @@ impl Tenant {
                 Some(metadata) => metadata,
                 None => self.metadata_list(&provider).await?,
             };
+            let mut custom_found = Some(custom_found);
+            let mut missing = false;
             let mut tally = Tally::new(subscription_ids.len());
             while let Some(part) = parts.recv().await {
+                if !missing && part.counts.keys().any(|k| !metadata.contains_key(k)) {
+                    missing = true;
+                    if let Some(found) = custom_found.take().filter(|_| concurrent) {
+                        if found.send(()).is_err() {
+                            tracing::debug!("the recommendations' read ended before custom metadata was read");
+                        }
+                    }
+                }
                 if tally.add(part) {
                     watch.rows.arrived(std::slice::from_ref(&tally.so_far(&metadata)));
                 }
             }
-            Ok::<_, AzureError>((tally, metadata))
+            Ok::<_, AzureError>((tally, metadata, missing))
         };
-        let ((), (tally, mut metadata)) = tokio::try_join!(counting, tallying)?;
-        if !tally.counts.keys().all(|k| metadata.contains_key(k)) {
-            // Custom recommendations: every subscription's list, the first to name a key wins.
-            let lists = fan_out(subscription_ids.to_vec(), self.options.limit(), watch.cancel, |id| async move {
+        // Every subscription's list; the first to name a key wins.
+        let read_custom = || {
+            fan_out(subscription_ids.to_vec(), self.options.limit(), watch.cancel, |id| async move {
                 let path = ArmPath::subscription(&id)?.provider("Microsoft.Security", ["assessmentMetadata"])?;
                 self.metadata_list(&path).await
             })
-            .await?;
+        };
+        let custom = async {
+            // No custom recommendation (or one call after another): the sender is dropped unused.
+            match custom_wanted.await {
+                Ok(()) => read_custom().await.map(Some),
+                Err(_) => Ok(None),
+            }
+        };
+        let ((), (tally, mut metadata, missing), lists) = tokio::try_join!(counting, tallying, custom)?;
+        let lists = match lists {
+            Some(lists) => lists,
+            None if missing => read_custom().await?,
+            None => Vec::new(),
+        };
+        if missing {
             for (k, m) in lists.into_iter().flatten() {
                 metadata.entry(k).or_insert(m);
             }
