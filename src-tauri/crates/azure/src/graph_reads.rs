@@ -78,8 +78,8 @@ impl Tenant {
         let quota_left = self
             .graph_query_quota(Reach::Subscriptions(subscription_ids), ASSESSMENT_COUNTS, cancel, |rows| {
                 for row in rows {
-                    let row: CountRow = serde_json::from_value(row)
-                        .map_err(|e| crate::error::AzureError::unexpected("a Resource Graph count", e))?;
+                    let row: CountRow =
+                        serde_json::from_value(row).map_err(|e| crate::error::AzureError::unexpected("a Resource Graph count", e))?;
                     let n = u32::try_from(row.count_).unwrap_or(u32::MAX);
                     let display_name = row.display_name.filter(|d| !d.is_empty());
                     let status = status(row.code.as_deref());

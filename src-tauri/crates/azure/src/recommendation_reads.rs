@@ -245,7 +245,12 @@ impl Tenant {
 
     /// Count every subscription's assessments, sending each chunk's (or
     /// subscription's) counts to be tallied as they arrive.
-    async fn count_in_parts(&self, subscription_ids: &[String], cancel: &Cancel, to_tally: &UnboundedSender<Part>) -> Result<(), AzureError> {
+    async fn count_in_parts(
+        &self,
+        subscription_ids: &[String],
+        cancel: &Cancel,
+        to_tally: &UnboundedSender<Part>,
+    ) -> Result<(), AzureError> {
         let left = if self.options.resource_graph && !subscription_ids.is_empty() {
             self.graph_count_in_parts(subscription_ids, cancel, to_tally).await?
         } else {
