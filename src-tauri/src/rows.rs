@@ -1,4 +1,4 @@
-//! A long read's batches, sent to the window over the command's channel.
+//! A long read's batches (or its list so far), sent to the window over the command's channel.
 
 use desk_app::Rows;
 use serde::Serialize;
@@ -15,6 +15,20 @@ impl<T: Serialize + Clone + Send + Sync> Rows<T> for ToWindow<T> {
         // A window that is gone misses the batch; the read's answer still holds every row.
         if let Err(e) = self.0.send(rows.to_vec()) {
             tracing::debug!("a batch of rows did not reach the window: {e}");
+        }
+    }
+}
+
+/// Forwards the newest of what arrived, whole: for a read whose every part
+/// holds its whole list so far (the recommendations), replacing the last.
+pub struct LatestToWindow<T>(pub Channel<T>);
+
+impl<T: Serialize + Clone + Send + Sync> Rows<T> for LatestToWindow<T> {
+    fn arrived(&self, parts: &[T]) {
+        let Some(latest) = parts.last() else { return };
+        // A window that is gone misses the part; the read's answer is the whole list.
+        if let Err(e) = self.0.send(latest.clone()) {
+            tracing::debug!("a part of a list did not reach the window: {e}");
         }
     }
 }

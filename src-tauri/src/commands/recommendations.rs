@@ -1,13 +1,13 @@
 use desk_app::Desk;
 use desk_core::permissions::WriteAccess;
-use desk_core::recommendation::Recommendation;
+use desk_core::recommendation::{Recommendation, RecommendationsSoFar};
 use desk_core::resource::AssessedResource;
 use desk_core::scope::{ManagementGroupNode, Subscription};
 use desk_core::ErrorPayload;
 use tauri::ipc::Channel;
 use tauri::State;
 
-use crate::rows::ToWindow;
+use crate::rows::{LatestToWindow, ToWindow};
 
 #[tauri::command]
 #[specta::specta]
@@ -28,15 +28,17 @@ pub async fn write_access(desk: State<'_, Desk>) -> Result<WriteAccess, ErrorPay
     Ok(desk.write_access().await?)
 }
 
-/// Cancellable under `read_id` (`cancel_read`); the list comes whole.
+/// Cancellable under `read_id` (`cancel_read`); the list so far goes to
+/// `on_parts` after each part is counted; the answer is the whole list.
 #[tauri::command]
 #[specta::specta]
 pub async fn list_recommendations(
     desk: State<'_, Desk>,
     read_id: String,
     subscription_ids: Vec<String>,
+    on_parts: Channel<RecommendationsSoFar>,
 ) -> Result<Vec<Recommendation>, ErrorPayload> {
-    Ok(desk.list_recommendations(&read_id, &subscription_ids).await?)
+    Ok(desk.list_recommendations(&read_id, &subscription_ids, &LatestToWindow(on_parts)).await?)
 }
 
 /// Batches go to `on_rows` as they arrive; the answer is the whole list.

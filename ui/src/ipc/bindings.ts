@@ -26,8 +26,11 @@ export const commands = {
 	listManagementGroups: () => __TAURI_INVOKE<ManagementGroupNode | null>("list_management_groups"),
 	/**  Whether the user may write exemptions at any subscription (told on the first screen). */
 	writeAccess: () => __TAURI_INVOKE<WriteAccess>("write_access"),
-	/**  Cancellable under `read_id` (`cancel_read`); the list comes whole. */
-	listRecommendations: (readId: string, subscriptionIds: string[]) => __TAURI_INVOKE<Recommendation[]>("list_recommendations", { readId, subscriptionIds }),
+	/**
+	 *  Cancellable under `read_id` (`cancel_read`); the list so far goes to
+	 *  `on_parts` after each part is counted; the answer is the whole list.
+	 */
+	listRecommendations: (readId: string, subscriptionIds: string[], onParts: Channel<RecommendationsSoFar>) => __TAURI_INVOKE<Recommendation[]>("list_recommendations", { readId, subscriptionIds, onParts }),
 	/**  Batches go to `on_rows` as they arrive; the answer is the whole list. */
 	recommendationResources: (readId: string, recommendationKey: string, subscriptionIds: string[], onRows: Channel<AssessedResource[]>) => __TAURI_INVOKE<AssessedResource[]>("recommendation_resources", { readId, recommendationKey, subscriptionIds, onRows }),
 	/**  The rules, as the user types; the same ones every later step enforces. */
@@ -924,6 +927,20 @@ export type Recommendation = {
 	exemptedCount: number,
 	/**  `None` when the recommendation can be exempted; otherwise why not. */
 	notExemptibleReason: string | null,
+};
+
+/**
+ *  The recommendations counted so far while a tenant's list is read in
+ *  parts: the whole list as far as it is known (counts summed over the
+ *  subscriptions counted yet, sorted as the finished list), to show in place
+ *  of the last part. The last part has `counted == subscriptions`.
+ */
+export type RecommendationsSoFar = {
+	recommendations: Recommendation[],
+	/**  How many of the subscriptions are counted in. */
+	counted: number,
+	/**  How many subscriptions the read counts. */
+	subscriptions: number,
 };
 
 /**  One row of the register. */

@@ -9,15 +9,17 @@ import {
   type Exemption,
   type ExemptionDraft,
   type Preparation,
+  type Recommendation,
+  type RecommendationsSoFar,
   type RegisterEntry,
   type RequestListKind,
   type SessionInfo,
   type Settings,
   type TenantSettings,
 } from "./bindings";
-import { cancellable, isReadCancelled, streamed } from "./streamedReads";
+import { isReadCancelled, streamed, streamedParts } from "./streamedReads";
 
-export { rowsSoFar } from "./streamedReads";
+export { countedSoFar, rowsSoFar } from "./streamedReads";
 
 /** A long read the backend stopped on its own (another read took its place)
  * is read again; one the window stopped never reaches the query. */
@@ -105,12 +107,18 @@ export const queries = {
   /** Whether the user may write exemptions at any subscription. */
   writeAccess: () =>
     queryOptions({ queryKey: queryKeys.writeAccess, queryFn: () => commands.writeAccess(), staleTime: 5 * 60_000 }),
-  /** Cancelled (`cancel_read`) when nobody shows it any more; comes whole. */
+  /** The list so far after each part of the subscriptions is counted (see
+   * `streamedParts`, `countedSoFar`); cancelled when nobody shows it. */
   recommendations: (ids: readonly string[]) =>
     queryOptions({
       queryKey: queryKeys.recommendations(ids),
-      queryFn: ({ signal }) => cancellable(signal, (readId) => commands.listRecommendations(readId, [...ids])),
-      ...retryCancelled,
+      queryFn: (context) =>
+        streamedParts<Recommendation, RecommendationsSoFar>(
+          context,
+          (part) => part.recommendations,
+          (readId, onParts) => commands.listRecommendations(readId, [...ids], onParts),
+        ),
+      ...streamedOptions,
     }),
   /** Rows appear as they arrive (see `streamed`); cancelled when nobody shows them. */
   exemptions: (ids: readonly string[]) =>

@@ -5,7 +5,8 @@ import { commands } from "./bindings";
 
 /** Long reads (recommendations, a recommendation's resources, exemptions) run
  * under an id the window chooses, so it can stop one nobody shows any more;
- * the streamed ones send their rows in batches over a channel as they arrive. */
+ * they send their rows in batches over a channel as they arrive (the
+ * recommendations: their whole list so far, after each part is counted). */
 
 let started = 0;
 const session = Date.now().toString(36);
@@ -41,36 +42,86 @@ export function rowsSoFar(data: unknown): number | null {
 /** How often the rows so far are written into the query at most (batches in between are merged). */
 const FLUSH_MS = 50;
 
+/** How far a list read in parts is counted (the recommendations: subscriptions counted so far, out of all). */
+export type Counted = { counted: number; subscriptions: number };
+
+const countedLists = new WeakMap<object, Counted>();
+
+/** How far the list shown is counted while its read in parts runs ("counting… N of M"); null once it is whole. */
+export function countedSoFar(data: unknown): Counted | null {
+  return typeof data === "object" && data !== null ? (countedLists.get(data) ?? null) : null;
+}
+
 /** A streamed read as a TanStack query function: while the query has no whole
  * list yet, each batch is written into the query's data (marked partial, and
  * stale, so a screen that comes back reads again); the query resolves with the
  * whole list. A query already showing a whole list keeps it until the new one
  * is whole. When the read is cancelled, the rows so far leave the cache. */
 export function streamed<T>(
-  { client, queryKey, signal }: QueryFunctionContext<QueryKey>,
+  context: QueryFunctionContext<QueryKey>,
   start: (readId: string, onRows: Channel<T[]>) => Promise<T[]>,
+): Promise<T[]> {
+  let soFar: T[] = [];
+  return progressive<T>(context, (readId, show) =>
+    start(
+      readId,
+      new Channel<T[]>((batch) => {
+        soFar = soFar.concat(batch);
+        show(soFar);
+      }),
+    ),
+  );
+}
+
+/** A read whose every part is its whole list so far (the recommendations,
+ * counted a chunk of subscriptions at a time) as a TanStack query function:
+ * each part replaces the rows shown, marked with how far it is counted
+ * (`countedSoFar`); otherwise as `streamed`. */
+export function streamedParts<T, P extends Counted>(
+  context: QueryFunctionContext<QueryKey>,
+  rowsOf: (part: P) => T[],
+  start: (readId: string, onParts: Channel<P>) => Promise<T[]>,
+): Promise<T[]> {
+  return progressive<T>(context, (readId, show) =>
+    start(
+      readId,
+      new Channel<P>((part) => show(rowsOf(part), { counted: part.counted, subscriptions: part.subscriptions })),
+    ),
+  );
+}
+
+/** What `streamed` and `streamedParts` share: `show(rows, counted)` writes the
+ * rows so far into the query (at most every `FLUSH_MS`) unless it shows a
+ * whole list already; a read that ends without its whole list puts back what
+ * was there before it. */
+function progressive<T>(
+  { client, queryKey, signal }: QueryFunctionContext<QueryKey>,
+  start: (readId: string, show: (rows: T[], counted?: Counted) => void) => Promise<T[]>,
 ): Promise<T[]> {
   const query = client.getQueryCache().find<T[]>({ queryKey, exact: true });
   const before: QueryState<T[], Error> | undefined = query ? { ...query.state } : undefined;
   const showRows = before?.data === undefined || rowsSoFar(before.data) !== null;
   let soFar: T[] = [];
+  let counted: Counted | undefined;
   let timer: ReturnType<typeof setTimeout> | null = null;
   const flush = () => {
     timer = null;
     if (signal.aborted) return;
     const rows = [...soFar];
     partialLists.add(rows);
+    if (counted) countedLists.set(rows, counted);
     client.setQueryData<T[]>(queryKey, rows, { updatedAt: 0 });
   };
   const stop = () => {
     if (timer !== null) clearTimeout(timer);
     timer = null;
   };
-  const onRows = new Channel<T[]>((batch) => {
+  const show = (rows: T[], progress?: Counted) => {
     if (!showRows || signal.aborted) return;
-    soFar = soFar.concat(batch);
+    soFar = rows;
+    counted = progress;
     timer ??= setTimeout(flush, FLUSH_MS);
-  });
+  };
   // TanStack keeps data set during a fetch; a read that ends without its whole
   // list puts back what was there before it.
   const forget = (fetchStatus: "idle" | "fetching") => {
@@ -79,7 +130,7 @@ export function streamed<T>(
   };
   const cancelled = () => forget("idle");
   signal.addEventListener("abort", cancelled, { once: true });
-  return cancellable(signal, (readId) => start(readId, onRows))
+  return cancellable(signal, (readId) => start(readId, show))
     .catch((error: unknown) => {
       if (!signal.aborted) forget("fetching");
       throw error;

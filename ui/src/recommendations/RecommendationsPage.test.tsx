@@ -1,7 +1,8 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, test, vi } from "vitest";
-import type { Recommendation, Severity } from "../ipc/bindings";
+import type { Recommendation, RecommendationsSoFar, Severity } from "../ipc/bindings";
+import type { FakeChannel } from "../test/fakeIpc";
 import { renderWithProviders } from "../test/render";
 import { filterAndSort, filterByStatus, statusCounts } from "./filterAndSort";
 import { RecommendationsPage } from "./RecommendationsPage";
@@ -125,6 +126,7 @@ describe("RecommendationsPage", () => {
     expect(invokeMock).toHaveBeenCalledWith("list_recommendations", {
       readId: expect.any(String),
       subscriptionIds: ["s1", "s2"],
+      onParts: expect.anything(),
     });
     expect(rows.map((r) => r.getAttribute("data-key"))).toEqual(["4", "2", "5", "3", "1"]);
     expect(within(rows[2]!).getByText("Can't be exempted")).toBeInTheDocument();
@@ -171,6 +173,73 @@ describe("RecommendationsPage", () => {
     await user.click(screen.getByRole("button", { name: "Retry" }));
     await waitFor(() => expect(screen.getAllByTestId("recommendation-row")).toHaveLength(5));
     expect(screen.queryByText("Your sign-in has expired.")).not.toBeInTheDocument();
+  });
+
+  test("rows show with the first part, their counts grow in place as parts arrive, and the list settles when whole", async () => {
+    let onParts: FakeChannel<RecommendationsSoFar> | null = null;
+    let answer: (list: Recommendation[]) => void = () => undefined;
+    invokeMock.mockImplementation((cmd: string, args?: unknown) => {
+      if (cmd === "list_subscriptions")
+        return Promise.resolve([1, 2, 3, 4].map((i) => ({ id: `s${i}`, displayName: `Sub ${i}`, state: "Enabled" })));
+      if (cmd === "list_recommendations") {
+        onParts = (args as { onParts: FakeChannel<RecommendationsSoFar> }).onParts;
+        return new Promise<Recommendation[]>((resolve) => (answer = resolve));
+      }
+      return Promise.resolve([]);
+    });
+    renderWithProviders(<RecommendationsPage />);
+    await waitFor(() => expect(onParts).not.toBeNull());
+    const shown = () => screen.queryAllByTestId("recommendation-row").map((r) => r.getAttribute("data-key"));
+    const row = (key: string) => screen.getAllByTestId("recommendation-row").find((r) => r.dataset.key === key)!;
+    const counting = () => screen.getByTestId("counting");
+
+    onParts!.send({
+      recommendations: [rec("4", "High VM thing", "High", 2), rec("3", "Medium VM thing", "Medium", 1)],
+      counted: 1,
+      subscriptions: 4,
+    });
+    await waitFor(() => expect(shown()).toEqual(["4", "3"]));
+    expect(counting()).toHaveTextContent("Counting… 1 of 4 subscriptions");
+
+    // The next part: counts grow, two rows join; "2" now has more unhealthy than "4" but takes no row's place yet.
+    onParts!.send({
+      recommendations: [
+        rec("2", "High storage thing", "High", 5),
+        rec("4", "High VM thing", "High", 3),
+        rec("3", "Medium VM thing", "Medium", 9),
+        rec("1", "Low storage thing", "Low", 50),
+      ],
+      counted: 3,
+      subscriptions: 4,
+    });
+    await waitFor(() => expect(counting()).toHaveTextContent("Counting… 3 of 4 subscriptions"));
+    expect(shown()).toEqual(["4", "2", "3", "1"]);
+    // "2" outgrows "4" by far: still no row moves while counting.
+    onParts!.send({
+      recommendations: [
+        rec("2", "High storage thing", "High", 500),
+        rec("4", "High VM thing", "High", 3),
+        rec("3", "Medium VM thing", "Medium", 9),
+        rec("1", "Low storage thing", "Low", 50),
+      ],
+      counted: 3,
+      subscriptions: 4,
+    });
+    await waitFor(() => expect(row("2")).toHaveAttribute("aria-label", expect.stringContaining("500 unhealthy")));
+    expect(shown()).toEqual(["4", "2", "3", "1"]);
+    expect(row("3")).toHaveAttribute("aria-label", expect.stringContaining("9 unhealthy"));
+    expect(screen.getByTestId("list-count")).toHaveTextContent("4 recommendations");
+
+    // Whole: the indicator goes (its room stays) and the list takes its usual order.
+    answer([
+      rec("2", "High storage thing", "High", 6),
+      rec("4", "High VM thing", "High", 3),
+      rec("3", "Medium VM thing", "Medium", 12),
+      rec("1", "Low storage thing", "Low", 51),
+    ]);
+    await waitFor(() => expect(counting()).toBeEmptyDOMElement());
+    expect(shown()).toEqual(["2", "4", "3", "1"]);
+    expect(row("3")).toHaveAttribute("aria-label", expect.stringContaining("12 unhealthy"));
   });
 
   test("Enter on a row opens the Exempt pane", async () => {

@@ -7,14 +7,15 @@ import type { ExemptionDraft, Recommendation } from "../ipc/bindings";
 import { ExemptDrawer, type DrawerTarget } from "../exempt/ExemptDrawer";
 import { EmptyState } from "../shared/EmptyState";
 import { ErrorBar } from "../shared/ErrorBar";
-import { queries, queryError, useSubscriptions } from "../ipc/queries";
-import { countLabel, useArriving, useListView, type SortState } from "../shared/listView";
+import { countedSoFar, queries, queryError, useSubscriptions } from "../ipc/queries";
+import { countLabel, useListView, type SortState } from "../shared/listView";
 import {
   RECOMMENDATION_COMPARES,
   STATUS_FILTERS,
   compareRecommendations,
   filterByStatus,
   recommendationSearchText,
+  useSteadyOrder,
   type StatusFilter,
 } from "./filterAndSort";
 import { RecommendationsTable } from "./RecommendationsTable";
@@ -30,6 +31,16 @@ const useStyles = makeStyles({
     padding: tokens.spacingHorizontalS,
   },
   count: { color: tokens.colorNeutralForeground3 },
+  // Room kept for "Counting… N of M subscriptions" once the list shows, so the toolbar never reflows when it goes.
+  counting: {
+    display: "flex",
+    alignItems: "center",
+    gap: tokens.spacingHorizontalXS,
+    minWidth: "260px",
+    // Its line keeps its height when empty, should the toolbar wrap it onto one of its own.
+    minHeight: "20px",
+    color: tokens.colorNeutralForeground3,
+  },
   status: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalS },
 });
 
@@ -61,14 +72,17 @@ export function RecommendationsPage() {
   });
 
   const all = recommendations.data ?? NONE;
-  const ofStatus = useMemo(() => filterByStatus(all, status), [all, status]);
-  const arriving = useArriving(recommendations);
+  // While the subscriptions are counted, the list so far shows and its counts grow part by part.
+  const counting = countedSoFar(recommendations.data);
+  const ordered = useSteadyOrder(all, counting !== null);
+  const ofStatus = useMemo(() => filterByStatus(ordered, status), [ordered, status]);
   const { shown: rows, stale } = useListView(ofStatus, {
     searchText: recommendationSearchText,
     search,
     sort,
     compares: RECOMMENDATION_COMPARES,
-    defaultCompare: compareRecommendations,
+    // While counting, rows keep the steady order they come in.
+    defaultCompare: counting ? undefined : compareRecommendations,
   });
   const error = queryError(subscriptions.error) ?? queryError(recommendations.error);
   const loading = subscriptions.isPending || (subscriptions.isSuccess && recommendations.isPending);
@@ -126,8 +140,21 @@ export function RecommendationsPage() {
         </div>
         {recommendations.data ? (
           <Caption1 className={styles.count} aria-live="polite" aria-busy={stale} data-testid="list-count">
-            {countLabel(rows.length, all.length, "recommendation", arriving)}
+            {countLabel(rows.length, all.length, "recommendation", false)}
           </Caption1>
+        ) : null}
+        {recommendations.data ? (
+          <div className={styles.counting} aria-live="polite" data-testid="counting">
+            {counting ? (
+              <>
+                <Spinner size="extra-tiny" />
+                <Caption1>
+                  Counting… {counting.counted.toLocaleString("en-US")} of{" "}
+                  {counting.subscriptions.toLocaleString("en-US")} subscriptions
+                </Caption1>
+              </>
+            ) : null}
+          </div>
         ) : null}
       </div>
       {error ? (

@@ -1,3 +1,4 @@
+import { useState } from "react";
 import type { Recommendation, Severity } from "../ipc/bindings";
 import { compareText, filterInOrder, searchWords, sortOrder, type Compare } from "../shared/listView";
 
@@ -64,4 +65,34 @@ export function filterByStatus(
   status: StatusFilter,
 ): readonly Recommendation[] {
   return status === "all" ? recommendations : recommendations.filter((r) => matchesStatus(r, status));
+}
+
+/** Rows in the order they keep while the list is counted, and what they were ordered from. */
+type Steady = { from: readonly Recommendation[]; ranks: ReadonlyMap<string, number>; rows: readonly Recommendation[] };
+
+/** Most severe first (a row's severity never changes), then in the order the
+ * rows first appeared, each part's new rows in the usual order after them. */
+function steadyOrder(all: readonly Recommendation[], before: ReadonlyMap<string, number>): Steady {
+  const ranks = new Map(before);
+  for (const r of [...all].sort(compareRecommendations)) if (!ranks.has(r.key)) ranks.set(r.key, ranks.size);
+  const rank = (r: Recommendation) => ranks.get(r.key) ?? 0;
+  const rows = [...all].sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || rank(a) - rank(b));
+  return { from: all, ranks, rows };
+}
+
+/** While the list is counted (its counts grow part by part), rows keep their
+ * place instead of re-sorting on every part: a row moves only when a new one
+ * joins above it. Once counted, the list is in the usual order
+ * (`compareRecommendations`), one settling at the end. */
+export function useSteadyOrder(all: readonly Recommendation[], counting: boolean): readonly Recommendation[] {
+  const [steady, setSteady] = useState<Steady | null>(null);
+  if (!counting) {
+    if (steady !== null) setSteady(null);
+    return all;
+  }
+  if (steady?.from === all) return steady.rows;
+  // Adjusting state while rendering: the order follows the rows in the same render.
+  const next = steadyOrder(all, steady?.ranks ?? new Map<string, number>());
+  setSteady(next);
+  return next.rows;
 }

@@ -3,13 +3,14 @@
 //! The long reads (recommendations, one recommendation's resources,
 //! exemptions) run under an id the window chose, so it can stop one it
 //! navigated away from (`cancel_read`); those that come in batches hand each
-//! batch to the caller's [`Rows`] as it arrives and still answer with the
+//! batch to the caller's [`Rows`] as it arrives (the recommendations: the
+//! whole list so far, after each part is counted) and still answer with the
 //! whole list.
 
 use desk_azure::{caught, Rows, Watch};
 use desk_core::exemption::Exemption;
 use desk_core::permissions::WriteAccess;
-use desk_core::recommendation::Recommendation;
+use desk_core::recommendation::{Recommendation, RecommendationsSoFar};
 use desk_core::resource::AssessedResource;
 use desk_core::scope::{ManagementGroupNode, Subscription};
 
@@ -33,10 +34,21 @@ impl Desk {
         Ok(caught(self.connected().await?.tenant.management_groups()).await?)
     }
 
-    /// Cancellable under `read_id`; the list comes whole.
-    pub async fn list_recommendations(&self, read_id: &str, subscription_ids: &[String]) -> Result<Vec<Recommendation>, AppError> {
+    /// Cancellable under `read_id`; the list so far goes to `parts` after
+    /// each part is counted (each one whole, in place of the last).
+    pub async fn list_recommendations(
+        &self,
+        read_id: &str,
+        subscription_ids: &[String],
+        parts: &dyn Rows<RecommendationsSoFar>,
+    ) -> Result<Vec<Recommendation>, AppError> {
         let read = self.reads.start(read_id)?;
-        read.run(async { Ok(caught(self.connected().await?.tenant.recommendations(subscription_ids)).await?) }).await
+        read.run(async {
+            let connected = self.connected().await?;
+            let watch = Watch { rows: parts, cancel: read.cancel() };
+            Ok(caught(connected.tenant.recommendations_watched(subscription_ids, watch)).await?)
+        })
+        .await
     }
 
     /// Cancellable under `read_id`; batches go to `rows` as they arrive.

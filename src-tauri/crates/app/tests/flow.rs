@@ -38,7 +38,8 @@ async fn sign_in_prepare_apply_kill_and_resume_leave_every_exemption_exactly_onc
             let listed = app.list_subscriptions().await.expect("subscriptions");
             let ids: Vec<String> = subscriptions.iter().map(|s| s.to_string()).collect();
             assert!(ids.iter().all(|id| listed.iter().any(|s| &s.id == id)), "the seeded subscriptions are listed");
-            let recommendations = app.list_recommendations("flow-recommendations", &ids).await.expect("recommendations");
+            let recommendations =
+                app.list_recommendations("flow-recommendations", &ids, &desk_app::Unwatched).await.expect("recommendations");
             assert!(recommendations.iter().any(|r| r.key == SECURE_TRANSFER), "the recommendation is listed");
             let preparation = app.prepare_exemption(draft(&subscriptions, SECURE_TRANSFER, "flow-kill")).await.expect("prepares");
             assert!(!preparation.blocked, "{:?}", preparation.checks);

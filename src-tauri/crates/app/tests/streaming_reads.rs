@@ -54,6 +54,22 @@ async fn a_read_hands_over_its_rows_in_batches_then_answers_with_the_whole_list(
     assert_eq!(app.reads_running(), 0, "a read that ended leaves the registry");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_recommendations_arrive_as_lists_so_far_ending_in_the_answer() {
+    let world = World::seeded("scale:6x4").await;
+    let (app, ids, _dir) = signed_in(&world, "parts").await;
+    let parts = Batches::default();
+    let whole = app.list_recommendations("recommendations-1", &ids, &parts).await.expect("reads");
+    let parts: Vec<_> = parts.0.into_inner().expect("parts").concat();
+    // A first Resource Graph chunk of one subscription, then the rest: several parts, whatever the machine's speed.
+    assert!(parts.len() > 1, "several parts: {}", parts.len());
+    assert_eq!(parts.first().map(|p| (p.counted, p.subscriptions)), Some((1, 6)), "the first part counts one of six");
+    let last = parts.last().expect("a part");
+    assert_eq!((last.counted, last.subscriptions), (6, 6));
+    assert_eq!(last.recommendations, whole, "the last part is the answer");
+    assert_eq!(app.reads_running(), 0, "a read that ended leaves the registry");
+}
+
 /// Starts one kind of read on its own task; it answers with how many rows it read.
 type StartRead = Box<dyn Fn(Arc<Desk>, Vec<String>) -> tokio::task::JoinHandle<Result<usize, AppError>>>;
 
@@ -105,7 +121,9 @@ async fn a_read_the_window_left_stops_with_read_cancelled_and_sends_nothing_more
         ),
         (
             "recommendations",
-            Box::new(|app, ids| tokio::spawn(async move { app.list_recommendations("recommendations", &ids).await.map(|l| l.len()) })),
+            Box::new(|app, ids| {
+                tokio::spawn(async move { app.list_recommendations("recommendations", &ids, &Batches::default()).await.map(|l| l.len()) })
+            }),
         ),
     ];
     for (read_id, start) in kinds {

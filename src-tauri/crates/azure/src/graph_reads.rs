@@ -66,23 +66,29 @@ fn ancestors(node: &ManagementGroupNode, subscription: &str) -> Option<Vec<Strin
 }
 
 impl Tenant {
-    /// Assessment counts per recommendation in these subscriptions: one summarized query.
-    pub(crate) async fn graph_assessment_counts(&self, subscription_ids: &[String]) -> Result<Counts, GraphFailed> {
+    /// Assessment counts per recommendation in these subscriptions: one
+    /// summarized query. Answers too how many queries the caller's quota has
+    /// left (`None` when Resource Graph did not say).
+    pub(crate) async fn graph_assessment_counts(
+        &self,
+        subscription_ids: &[String],
+        cancel: &crate::apply::Cancel,
+    ) -> Result<(Counts, Option<u64>), GraphFailed> {
         let mut seen = Counts::new();
-        let cancel = crate::apply::Cancel::default();
-        self.graph_query(Reach::Subscriptions(subscription_ids), ASSESSMENT_COUNTS, &cancel, |rows| {
-            for row in rows {
-                let row: CountRow =
-                    serde_json::from_value(row).map_err(|e| crate::error::AzureError::unexpected("a Resource Graph count", e))?;
-                let n = u32::try_from(row.count_).unwrap_or(u32::MAX);
-                let display_name = row.display_name.filter(|d| !d.is_empty());
-                let status = status(row.code.as_deref());
-                count(&mut seen, &row.name, display_name, status, parse::is_exempt(status, row.cause.as_deref()), n);
-            }
-            Ok(())
-        })
-        .await?;
-        Ok(seen)
+        let quota_left = self
+            .graph_query_quota(Reach::Subscriptions(subscription_ids), ASSESSMENT_COUNTS, cancel, |rows| {
+                for row in rows {
+                    let row: CountRow =
+                        serde_json::from_value(row).map_err(|e| crate::error::AzureError::unexpected("a Resource Graph count", e))?;
+                    let n = u32::try_from(row.count_).unwrap_or(u32::MAX);
+                    let display_name = row.display_name.filter(|d| !d.is_empty());
+                    let status = status(row.code.as_deref());
+                    count(&mut seen, &row.name, display_name, status, parse::is_exempt(status, row.cause.as_deref()), n);
+                }
+                Ok(())
+            })
+            .await?;
+        Ok((seen, quota_left))
     }
 
     /// The recommendation's assessed resources, page by page: `page` gets

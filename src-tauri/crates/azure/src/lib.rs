@@ -24,6 +24,7 @@ mod pacer;
 mod parse;
 pub mod profile;
 mod recent;
+mod recommendation_reads;
 mod refusal;
 mod register_reads;
 mod register_rows;

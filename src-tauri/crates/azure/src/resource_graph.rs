@@ -108,8 +108,20 @@ impl Tenant {
         reach: Reach<'_>,
         query: &str,
         cancel: &Cancel,
-        mut page: impl FnMut(Vec<Value>) -> Result<(), AzureError>,
+        page: impl FnMut(Vec<Value>) -> Result<(), AzureError>,
     ) -> Result<(), GraphFailed> {
+        self.graph_query_quota(reach, query, cancel, page).await.map(|_| ())
+    }
+
+    /// [`Tenant::graph_query`], answering how many queries the caller's
+    /// quota had left after the last page (`None` when Resource Graph did not say).
+    pub(crate) async fn graph_query_quota(
+        &self,
+        reach: Reach<'_>,
+        query: &str,
+        cancel: &Cancel,
+        mut page: impl FnMut(Vec<Value>) -> Result<(), AzureError>,
+    ) -> Result<Option<u64>, GraphFailed> {
         let path = ArmPath::root().provider("Microsoft.ResourceGraph", ["resources"]).map_err(AzureError::from)?;
         let mut body = json!({"query": query, "options": {"$top": PAGE_ROWS, "resultFormat": "objectArray"}});
         if let Reach::Subscriptions(ids) = reach {
@@ -141,7 +153,7 @@ impl Tenant {
             pages += 1;
             let rows = wire.data.len() as u64;
             page(wire.data)?;
-            let Some(token) = wire.skip_token.filter(|t| !t.is_empty()) else { return Ok(()) };
+            let Some(token) = wire.skip_token.filter(|t| !t.is_empty()) else { return Ok(quota_left) };
             if pages == 1 {
                 // A read the quota would hold up beyond patience goes to ARM now, not pages later.
                 let pages_left = wire.total_records.unwrap_or(0).saturating_sub(rows).div_ceil(u64::from(PAGE_ROWS));

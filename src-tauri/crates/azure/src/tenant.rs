@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::Utc;
 use desk_core::arm_path::{ArmPath, AUTHORIZATION_PROVIDER, MANAGEMENT_GROUPS_PROVIDER};
 use desk_core::exemption::Exemption;
-use desk_core::recommendation::{not_exemptible_reason, without_metadata, Recommendation};
+use desk_core::recommendation::{not_exemptible_reason, Recommendation};
 use desk_core::scope::{is_subscription_id, subscription_scope, ManagementGroupNode, Subscription};
 use serde_json::Value;
 
@@ -15,7 +15,7 @@ use crate::apply::Cancel;
 use crate::arm::Arm;
 use crate::credential::Identity;
 use crate::error::AzureError;
-use crate::fan_out::{fan_out, ReadOptions};
+use crate::fan_out::ReadOptions;
 use crate::parse::{self, Status};
 use crate::recent::RecentWrites;
 use crate::resource_graph::GraphFailed;
@@ -165,79 +165,6 @@ impl Tenant {
             Err(AzureError::Arm { status: 403 | 404, .. }) => Ok(None),
             Err(other) => Err(other),
         }
-    }
-
-    /// Recommendations assessed in these subscriptions, with resource counts
-    /// summed across them, most severe and most widespread first.
-    ///
-    /// The assessments are listed without `$expand` (the 2021-06-01 spec has
-    /// none on the list) and joined by key (the assessment's `name`) to the
-    /// documented `assessmentMetadata` list, read once at the provider; the
-    /// subscription-level lists (custom recommendations) are read only when
-    /// some key is missing there. A recommendation still without metadata is
-    /// listed with what its assessments say and cannot be exempted; an
-    /// unreadable metadata item, an unknown severity, type or status leaves
-    /// the rest of the list intact.
-    pub async fn recommendations(&self, subscription_ids: &[String]) -> Result<Vec<Recommendation>, AzureError> {
-        check_subscription_ids(subscription_ids)?;
-        let counts = async {
-            if self.options.resource_graph {
-                match self.graph_assessment_counts(subscription_ids).await {
-                    Ok(counts) => return Ok(counts),
-                    Err(failed) => falling_back("recommendations", failed)?,
-                }
-            }
-            self.arm_assessment_counts(subscription_ids).await
-        };
-        let provider = ArmPath::root().provider("Microsoft.Security", ["assessmentMetadata"])?;
-        // The metadata does not depend on the counts: read both at once unless reading one by one.
-        let (seen, metadata) = if self.options.limit() > 1 {
-            tokio::join!(counts, self.metadata_list(&provider))
-        } else {
-            (counts.await, self.metadata_list(&provider).await)
-        };
-        let (seen, mut metadata) = (seen?, metadata?);
-        if !seen.keys().all(|k| metadata.contains_key(k)) {
-            // Custom recommendations: every subscription's list, the first to name a key wins.
-            let lists = fan_out(subscription_ids.to_vec(), self.options.limit(), &Cancel::default(), |id| async move {
-                let path = ArmPath::subscription(&id)?.provider("Microsoft.Security", ["assessmentMetadata"])?;
-                self.metadata_list(&path).await
-            })
-            .await?;
-            for (k, m) in lists.into_iter().flatten() {
-                metadata.entry(k).or_insert(m);
-            }
-        }
-        let mut list: Vec<Recommendation> = seen
-            .into_iter()
-            .map(|(lower, (key, display_name, [healthy, unhealthy, not_applicable, exempted]))| {
-                let mut r = match metadata.get(&lower) {
-                    Some(meta) => recommendation(&key, meta),
-                    None => without_metadata(&key, display_name.as_deref()),
-                };
-                r.healthy_count = healthy;
-                r.unhealthy_count = unhealthy;
-                r.not_applicable_count = not_applicable;
-                r.exempted_count = exempted;
-                r
-            })
-            .collect();
-        list.sort_by(|a, b| a.severity.cmp(&b.severity).then(b.unhealthy_count.cmp(&a.unhealthy_count)));
-        Ok(list)
-    }
-
-    /// Assessment counts per recommendation from each subscription's
-    /// assessment list, read [`ReadOptions::concurrency`] at a time.
-    async fn arm_assessment_counts(&self, subscription_ids: &[String]) -> Result<Counts, AzureError> {
-        let lists =
-            fan_out(subscription_ids.to_vec(), self.options.limit(), &Cancel::default(), |id| async move { self.assessments(&id).await })
-                .await?;
-        let mut seen = Counts::new();
-        for item in lists.iter().flatten() {
-            let (key, status, display_name, exempt) = parse::assessment_summary(item)?;
-            count(&mut seen, &key, display_name, status, exempt, 1);
-        }
-        Ok(seen)
     }
 
     /// An `assessmentMetadata` list by lower-case key. An item that cannot be

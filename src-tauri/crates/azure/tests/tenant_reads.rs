@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use desk_azure::{AzureError, Cancel, ReadOptions, Rows, Tenant, Watch};
+use desk_core::recommendation::{Recommendation, RecommendationsSoFar};
 use desk_core::resource::AssessedResource;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -226,4 +227,110 @@ async fn what_the_app_wrote_shows_before_resource_graph_does() {
     let expected = rows(&arm.exemptions(&subs).await.expect("exemptions"));
     assert_eq!(rows(&graph.exemptions(&subs).await.expect("exemptions")), expected);
     assert_eq!(rows(&graph.exemptions(&subs).await.expect("exemptions")), expected, "and again, with nothing left to lay over");
+}
+
+/// Keeps every part of the recommendations handed over.
+#[derive(Default)]
+struct Parts(Mutex<Vec<RecommendationsSoFar>>);
+
+impl Rows<RecommendationsSoFar> for Parts {
+    fn arrived(&self, parts: &[RecommendationsSoFar]) {
+        self.0.lock().expect("lock").extend_from_slice(parts);
+    }
+}
+
+/// The recommendations read watched, with every part handed over.
+async fn recommendations_in_parts(tenant: &Tenant, subs: &[String]) -> (Vec<Recommendation>, Vec<RecommendationsSoFar>) {
+    let parts = Parts::default();
+    let answer = tenant.recommendations_watched(subs, Watch { rows: &parts, cancel: &Cancel::default() }).await.expect("recommendations");
+    (answer, parts.0.into_inner().expect("lock"))
+}
+
+/// Parts come one per Resource Graph chunk or per milestone of ARM's
+/// subscriptions, never merged by timing: with six subscriptions, the first
+/// part holds one of them (the first chunk, or the first ARM list), so there
+/// are several whatever the machine's speed. Each holds more than the last,
+/// and the last is the whole list.
+fn assert_parts(parts: &[RecommendationsSoFar], answer: &[Recommendation], subs: usize, what: &str) {
+    assert!(parts.len() >= 2, "{what}: several parts, not one ({})", parts.len());
+    assert_eq!(parts[0].counted, 1, "{what}: the first part counts one subscription");
+    assert!(parts.windows(2).all(|w| w[0].counted < w[1].counted), "{what}: each part counts more subscriptions");
+    assert!(parts.iter().all(|p| p.subscriptions as usize == subs), "{what}: out of every subscription");
+    let last = parts.last().expect("a part");
+    assert_eq!(last.counted as usize, subs, "{what}: the last part counts every subscription");
+    assert_eq!(last.recommendations, answer, "{what}: the last part is the answer");
+    for part in parts {
+        for r in &part.recommendations {
+            let whole = answer.iter().find(|a| a.key == r.key).expect("every recommendation of a part is in the answer");
+            assert!(r.unhealthy_count <= whole.unhealthy_count && r.healthy_count <= whole.healthy_count, "{what}: counts only grow");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn recommendations_arrive_in_parts_ending_in_the_one_shot_list() {
+    let world = start("scale:6x20").await;
+    let sequential = tenant(&world, ReadOptions::SEQUENTIAL).await;
+    let subs: Vec<String> = sequential.subscriptions().await.expect("subscriptions").into_iter().map(|s| s.id).collect();
+    assert_eq!(subs.len(), 6);
+    let expected = sequential.recommendations(&subs).await.expect("recommendations");
+    assert!(!expected.is_empty());
+    for options in [ReadOptions::SEQUENTIAL, CONCURRENT_ARM, GRAPH] {
+        let tenant = tenant(&world, options).await;
+        let before = graph_answers(&world.requests().await, 200);
+        let (answer, parts) = recommendations_in_parts(&tenant, &subs).await;
+        let queries = graph_answers(&world.requests().await, 200) - before;
+        if options.resource_graph {
+            // A first chunk of one subscription, then the other five in three chunks at once.
+            assert_eq!(queries, 4, "every chunk counted by Resource Graph");
+            assert_eq!(parts.len(), 4, "a part per chunk");
+        } else {
+            assert_eq!(queries, 0, "{options:?}: ARM only");
+            assert_eq!(parts.len(), 6, "{options:?}: a part per subscription");
+        }
+        assert_eq!(answer, expected, "{options:?}: the streamed list is the one-shot list");
+        assert_eq!(tenant.recommendations(&subs).await.expect("recommendations"), expected, "{options:?}: unwatched");
+        assert_parts(&parts, &answer, subs.len(), &format!("{options:?}"));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn chunks_resource_graph_cannot_count_are_counted_from_arm() {
+    let world = start("scale:6x20").await;
+    let sequential = tenant(&world, ReadOptions::SEQUENTIAL).await;
+    let subs: Vec<String> = sequential.subscriptions().await.expect("subscriptions").into_iter().map(|s| s.id).collect();
+    let expected = sequential.recommendations(&subs).await.expect("recommendations");
+    // One query an hour: the first chunk is counted by Resource Graph, the rest waits beyond patience and goes to ARM.
+    world.control("/_sim/settings", json!({"resourceGraphQuota": 1, "resourceGraphQuotaWindowSeconds": 3600})).await;
+    let started = Instant::now();
+    let (answer, parts) = recommendations_in_parts(&tenant(&world, GRAPH).await, &subs).await;
+    assert!(started.elapsed() < Duration::from_secs(60), "nobody waited for the hour: {:?}", started.elapsed());
+    let requests = world.requests().await;
+    assert_eq!(graph_answers(&requests, 200), 1, "Resource Graph counted the first chunk");
+    assert!(graph_answers(&requests, 429) > 0, "and then its quota was spent");
+    assert_eq!(answer, expected, "the same list, part Resource Graph's, part ARM's");
+    assert_parts(&parts, &answer, subs.len(), "Resource Graph, then ARM");
+    assert_eq!(parts.len(), 6, "the first chunk, then each of the five ARM lists");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_cancelled_recommendations_read_stops_at_once() {
+    let world = World::start().await;
+    let subs = vec![PRODUCTION.to_owned(), DEVELOPMENT.to_owned(), SANDBOX.to_owned()];
+    world.control("/_sim/faults", json!({"rules": [{"pathPattern": "**", "latencyMs": {"fixed": 5000}}]})).await;
+    for options in [ReadOptions::SEQUENTIAL, CONCURRENT_ARM, GRAPH] {
+        let tenant = world.as_service_principal().await.0.with_read_options(options);
+        let cancel = Cancel::default();
+        let stopper = cancel.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            stopper.cancel();
+        });
+        let started = Instant::now();
+        let parts = Parts::default();
+        let answer = tenant.recommendations_watched(&subs, Watch { rows: &parts, cancel: &cancel }).await;
+        assert!(matches!(answer, Err(AzureError::ReadCancelled)), "{options:?}: {answer:?}");
+        assert!(started.elapsed() < Duration::from_secs(2), "{options:?}: stopped in {:?}", started.elapsed());
+        assert!(parts.0.into_inner().expect("lock").is_empty(), "{options:?}: nothing handed over");
+    }
 }

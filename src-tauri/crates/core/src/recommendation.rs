@@ -71,6 +71,20 @@ pub struct Recommendation {
     pub not_exemptible_reason: Option<String>,
 }
 
+/// The recommendations counted so far while a tenant's list is read in
+/// parts: the whole list as far as it is known (counts summed over the
+/// subscriptions counted yet, sorted as the finished list), to show in place
+/// of the last part. The last part has `counted == subscriptions`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RecommendationsSoFar {
+    pub recommendations: Vec<Recommendation>,
+    /// How many of the subscriptions are counted in.
+    pub counted: u32,
+    /// How many subscriptions the read counts.
+    pub subscriptions: u32,
+}
+
 const NOT_EXEMPTIBLE: &str = include_str!("../data/non-exemptible-recommendations.txt");
 
 /// Why a recommendation Defender serves no metadata for cannot be exempted.

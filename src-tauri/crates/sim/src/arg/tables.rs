@@ -219,7 +219,22 @@ pub fn rows(ctx: &Ctx, vis: &mut Visibility, table: &str, needs: &Needs) -> Vec<
             let mut statuses = Statuses::new(ctx.now, ctx.effect_delay);
             // The leading filters' verdict per recommendation (type and name are all they see).
             let mut away: HashMap<&str, bool> = HashMap::new();
-            for a in &w.assessments {
+            // A query naming subscriptions looks only at theirs (the scope
+            // index): a chunk of them costs in proportion to the chunk.
+            let named: Option<Vec<usize>> = vis.subscriptions.as_ref().map(|subs| {
+                let tables = w.tables();
+                let mut at: Vec<usize> =
+                    subs.iter().filter_map(|s| tables.assessments.get(&format!("/subscriptions/{s}"))).flatten().copied().collect();
+                at.sort_unstable();
+                at.dedup();
+                at
+            });
+            let all = 0..w.assessments.len();
+            let indices: Box<dyn Iterator<Item = usize>> = match &named {
+                Some(at) => Box::new(at.iter().copied()),
+                None => Box::new(all),
+            };
+            for a in indices.filter_map(|i| w.assessments.get(i)) {
                 let Some(m) = w.metadata(&a.metadata_name) else { continue };
                 let turned = *away.entry(&m.name).or_insert_with(|| turned_away(needs, "microsoft.security/assessments", &m.name));
                 if turned {
