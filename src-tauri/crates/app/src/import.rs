@@ -150,20 +150,11 @@ impl Desk {
         }
         let policy = self.tenant_settings().await?.policy;
         // The rows to plan, planned several at once (each reads Azure) and taken in file order.
-        let planned: Vec<Option<RowPlan>> = stream::iter(report.rows.iter().map(|row| {
-            let plan = !request.excluded_rows.contains(&row.row) && row.is_valid();
-            let (connected, policy) = (&connected, &policy);
-            async move {
-                if plan {
-                    self.plan_row(connected, policy, row, offset).await.map(Some)
-                } else {
-                    Ok(None)
-                }
-            }
-        }))
-        .buffered(connected.tenant.read_options().limit())
-        .try_collect()
-        .await?;
+        // Collected first: a stream over the rows' iterator itself trips rustc's
+        // higher-ranked lifetime check where the command's future must be `Send`.
+        let plans: Vec<_> =
+            report.rows.iter().map(|row| self.plan_if_chosen(&connected, &policy, row, &request.excluded_rows, offset)).collect();
+        let planned: Vec<Option<RowPlan>> = stream::iter(plans).buffered(connected.tenant.read_options().limit()).try_collect().await?;
         let mut outcomes = Vec::new();
         let mut checks = Vec::new();
         let mut writes = Vec::new();
@@ -191,6 +182,21 @@ impl Desk {
         let plan_id = self.plans.register_import(ticket, (!blocked).then(|| writes.clone()));
         let preparation = Preparation { plan_id, checks, writes, blocked, plan_error: None };
         Ok(ImportPreparation { report, outcomes, preparation: Some(preparation) })
+    }
+
+    /// A valid row the user did not exclude, planned; `None` for the others.
+    async fn plan_if_chosen(
+        &self,
+        connected: &crate::Connected,
+        policy: &TenantPolicy,
+        row: &ImportRow,
+        excluded: &[u32],
+        offset: i32,
+    ) -> Result<Option<RowPlan>, AppError> {
+        if excluded.contains(&row.row) || !row.is_valid() {
+            return Ok(None);
+        }
+        self.plan_row(connected, policy, row, offset).await.map(Some)
     }
 
     async fn plan_row(
