@@ -11,6 +11,7 @@ import assert from "node:assert/strict";
 import { appAgainstSimulator, servicePrincipalEnv, screenshot } from "../lib/harness.mjs";
 import { button, choose, control, openWholeRegister, setNativeValue } from "../lib/ui.mjs";
 import { seed } from "../lib/seed.mjs";
+import { armGet } from "../lib/arm.mjs";
 
 const session = appAgainstSimulator((sim) => servicePrincipalEnv(sim, seed.servicePrincipal));
 
@@ -23,26 +24,6 @@ const extended = [
   `${production}${exemptionsPath}prod-jit-legacy-migration`,
 ];
 const deleted = `${development}/resourceGroups/rg-dev-apps${exemptionsPath}dev-apps-functions-https`;
-
-/** Reads an exemption from ARM as the CI service principal, outside the app. */
-async function readExemption(sim, id) {
-  const principals = await sim.principals();
-  const sp = principals.servicePrincipals.find((p) => p.displayName === seed.servicePrincipal);
-  const form = new URLSearchParams({
-    grant_type: "client_credentials",
-    client_id: sp.clientId,
-    client_secret: sp.clientSecret,
-    scope: "https://management.azure.com/.default",
-  });
-  const token = await fetch(`${sim.url}/${principals.tenantId}/oauth2/v2.0/token`, { method: "POST", body: form });
-  assert.ok(token.ok, `token: HTTP ${token.status}`);
-  const { access_token: accessToken } = await token.json();
-  const response = await fetch(`${sim.url}${id}?api-version=2022-07-01-preview`, {
-    headers: { authorization: `Bearer ${accessToken}` },
-  });
-  assert.ok(response.ok, `${id}: HTTP ${response.status}`);
-  return response.json();
-}
 
 /** Searches the register for exemption `id`'s name, as a user would: the list
  * draws only the rows in view, so a row further down is not in the page at all. */
@@ -90,7 +71,7 @@ const writes = async (sim) =>
 
 test("two exemptions extended at once and a third deleted send exactly those writes", async () => {
   const { browser, sim } = session;
-  const asRead = await Promise.all(extended.map((id) => readExemption(sim, id)));
+  const asRead = await Promise.all(extended.map((id) => armGet(sim, `${id}?api-version=2022-07-01-preview`)));
   await openWholeRegister(browser);
   for (const id of extended) await select(browser, id);
   await screenshot(browser, "e2e-bulk-selected");

@@ -22,6 +22,7 @@ import path from "node:path";
 import { startSimulator, startApp, userEnv, screenshot } from "../lib/harness.mjs";
 import { type, choose, button, control, setNativeValue, openRecommendation } from "../lib/ui.mjs";
 import { seed } from "../lib/seed.mjs";
+import { armGet } from "../lib/arm.mjs";
 
 const { account, table } = seed.requestTable;
 /** What Morgan's stand-in system browser was asked to open. */
@@ -57,24 +58,6 @@ async function as(who, name, steps) {
     await screenshot(app.browser, `e2e-requests-${name}-failed`).catch(() => {});
     throw new Error(`${who}: ${e.message}\n--- app said:\n${app.output().slice(-4000)}`, { cause: e });
   }
-}
-
-/** A token for ARM as the CI service principal, to read what Azure recorded. */
-async function armGet(route) {
-  const principals = await sim.principals();
-  const sp = principals.servicePrincipals.find((p) => p.displayName === seed.servicePrincipal);
-  const form = new URLSearchParams({
-    grant_type: "client_credentials",
-    client_id: sp.clientId,
-    client_secret: sp.clientSecret,
-    scope: "https://management.azure.com/.default",
-  });
-  const token = await (
-    await fetch(`${sim.url}/${principals.tenantId}/oauth2/v2.0/token`, { method: "POST", body: form })
-  ).json();
-  const response = await fetch(sim.url + route, { headers: { authorization: `Bearer ${token.access_token}` } });
-  assert.equal(response.status, 200, route);
-  return response.json();
 }
 
 /** The register's rows for a requester, as the simulator stores them. */
@@ -245,7 +228,7 @@ test("a reader requests, an Owner approves and applies under his own name", asyn
     assert.equal(metadata.approvedByObjectId, seed.ownerObjectId);
     assert.equal(metadata.ticket, ticket);
     assert.equal(metadata.requestId, pending.RowKey);
-    const written = await armGet(`${put.path}?api-version=2022-07-01-preview`);
+    const written = await armGet(sim, `${put.path}?api-version=2022-07-01-preview`);
     assert.equal(written.systemData.createdBy, seed.owner, "Azure records the approver as the creator");
   }
   await waitForRow(seed.reader, (e) => e.RowKey === pending.RowKey && e.State === "Applied", "Applied");
