@@ -5,12 +5,13 @@
 //! the expiry keeps within the longest the tenant allows. Deleting takes no
 //! risk on, and adds no check.
 
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 use serde_json::Value;
 
+use super::policy::max_expiry_check;
 use super::{ApprovalRequirement, TenantPolicy};
 use crate::change::ExemptionChange;
-use crate::checks::{check, failed, with_remedy, Check, CheckKind, CheckStatus};
+use crate::checks::{failed, with_remedy, Check, CheckKind};
 use crate::plan::{PlannedWrite, WriteMethod};
 
 /// The policy's checks for `change`, planned as `writes`, on `today`.
@@ -52,47 +53,20 @@ pub fn change_policy_checks(change: &ExemptionChange, writes: &[PlannedWrite], p
     checks
 }
 
+/// The latest of the new expiries against the longest allowed; one that
+/// never expires fails it.
 fn longest_expiry(puts: &[&Value], days: u16, today: NaiveDate) -> Check {
-    let latest = today.checked_add_days(Days::new(u64::from(days)));
     // The date part of each new expiry (Azure's `expiresOn` is a UTC date-time).
-    let dates: Vec<Option<NaiveDate>> = puts
-        .iter()
-        .map(|p| p["expiresOn"].as_str().and_then(|t| t.get(..10)).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()))
-        .collect();
-    let remedy = |c: Check| {
-        with_remedy(c, format!("Choose an expiry on or before {}.", latest.map_or_else(|| "the limit".into(), |d| d.to_string())))
-    };
-    let never = dates.iter().filter(|d| d.is_none()).count();
-    if never > 0 {
-        return remedy(failed(
-            CheckKind::MaxExpiry,
-            "An expiry is required",
-            format!("The tenant's policy allows exemptions of at most {days} days; {never} would never expire."),
-        ));
-    }
-    let last = dates.into_iter().flatten().max();
-    match (last, latest) {
-        (Some(last), Some(latest)) if last <= latest => check(
-            CheckKind::MaxExpiry,
-            CheckStatus::Passed,
-            &format!("The expiry is within {days} days"),
-            format!("The latest new expiry is {last}, no later than {latest}."),
-        ),
-        (last, _) => remedy(failed(
-            CheckKind::MaxExpiry,
-            "The expiry is later than the tenant allows",
-            format!(
-                "The latest new expiry is {}; the tenant's policy allows at most {days} days from {today}.",
-                last.map_or_else(|| "unknown".into(), |d| d.to_string())
-            ),
-        )),
-    }
+    let days_of: Option<Vec<&str>> = puts.iter().map(|p| p["expiresOn"].as_str().and_then(|t| t.get(..10))).collect();
+    let latest = days_of.and_then(|d| d.into_iter().max());
+    max_expiry_check(latest, days, today)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::change::{ExemptionEdit, NewExpiry};
+    use crate::checks::CheckStatus;
     use serde_json::json;
 
     fn put(category: &str, expires: Option<&str>) -> PlannedWrite {

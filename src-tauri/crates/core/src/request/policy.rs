@@ -54,7 +54,7 @@ pub fn policy_checks(
         ));
     }
     if let Some(days) = policy.max_expiry_days {
-        checks.push(max_expiry_check(draft, days, since));
+        checks.push(max_expiry_check(draft.expires_on.as_deref(), days, since));
     }
     if policy.ticket_required && purpose != PolicyUse::Create {
         let title = "A ticket reference is given";
@@ -73,10 +73,12 @@ pub fn policy_checks(
     checks
 }
 
-fn max_expiry_check(draft: &ExemptionDraft, days: u16, since: NaiveDate) -> Check {
+/// The longest expiry's check for an expiry (`YYYY-MM-DD`; none: it never
+/// expires), counted from `since`.
+pub(super) fn max_expiry_check(expires_on: Option<&str>, days: u16, since: NaiveDate) -> Check {
     let title = format!("The expiry is within {days} days");
     let latest = since.checked_add_days(Days::new(u64::from(days)));
-    let expiry = draft.expires_on.as_deref().map(str::trim).filter(|d| !d.is_empty());
+    let expiry = expires_on.map(str::trim).filter(|d| !d.is_empty());
     let remedy = |c: Check| {
         with_remedy(c, format!("Choose an expiry on or before {}.", latest.map_or_else(|| "the limit".into(), |d| d.to_string())))
     };
