@@ -213,16 +213,28 @@ impl Desk {
     /// this session, by its id): see [`Desk::review`].
     pub async fn review_request(&self, request_id: &str, changes: ApproverChanges) -> Result<RequestReview, AppError> {
         let connected = self.connected().await?;
+        let settings = self.tenant_settings().await?;
+        let request = self.request_by_id(&connected, &settings, request_id).await?;
+        self.review(&connected, &settings.policy, request, &changes).await
+    }
+
+    /// Request `request_id`: a request file opened this session, else the
+    /// tenant's table.
+    pub(crate) async fn request_by_id(
+        &self,
+        connected: &Connected,
+        settings: &TenantSettings,
+        request_id: &str,
+    ) -> Result<ExemptionRequest, AppError> {
         if let Some(opened) = self.file_requests.find(request_id, &connected.identity.tenant_id) {
-            let settings = self.tenant_settings().await?;
-            return self.review(&connected, &settings.policy, opened, &changes).await;
+            return Ok(opened);
         }
-        let (connected, settings, table) = self.table().await?;
+        let table = self.request_table_of(connected, settings)?;
         let (mut request, _) = desk_azure::caught(table.get(&connected.identity.tenant_id, request_id)).await?;
         // A request from the table is approved through the table (with its
         // conditional transitions), whatever the stored entity says.
         request.requester_verified = true;
-        self.review(&connected, &settings.policy, request, &changes).await
+        Ok(request)
     }
 
     /// The checks and plan made again under the approver's identity with

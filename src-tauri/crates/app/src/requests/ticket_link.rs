@@ -21,13 +21,8 @@ impl Desk {
     /// file opened this session) in the system browser.
     pub async fn open_request_ticket(&self, request_id: &str) -> Result<(), AppError> {
         let connected = self.connected().await?;
-        let request = match self.file_requests.find(request_id, &connected.identity.tenant_id) {
-            Some(opened) => opened,
-            None => {
-                let (connected, _, table) = self.table().await?;
-                desk_azure::caught(table.get(&connected.identity.tenant_id, request_id)).await?.0
-            }
-        };
+        let settings = self.tenant_settings().await?;
+        let request = self.request_by_id(&connected, &settings, request_id).await?;
         let page =
             request.ticket.as_deref().and_then(ticket_page).ok_or_else(|| {
                 refused("This request's ticket is not a web address (an http or https link), so there is nothing to open.")
