@@ -222,12 +222,7 @@ async fn a_cancelled_register_read_stops_at_once() {
     for options in EVERY_WAY {
         let tenant = tenant(&world, options).await;
         world.control("/_sim/faults", json!({"rules": [{"pathPattern": "**", "latencyMs": {"fixed": 5000}}]})).await;
-        let cancel = Cancel::default();
-        let stopper = cancel.clone();
-        tokio::spawn(async move {
-            tokio::time::sleep(Duration::from_millis(200)).await;
-            stopper.cancel();
-        });
+        let cancel = cancelled_after(Duration::from_millis(200));
         let started = Instant::now();
         let answer = tenant.exemption_register_watched(30, Watch { rows: &desk_azure::Unwatched, cancel: &cancel }).await;
         assert!(matches!(answer, Err(AzureError::ReadCancelled)), "{options:?}: {answer:?}");

@@ -187,12 +187,7 @@ async fn a_cancelled_read_stops_at_once() {
     for options in [ReadOptions::SEQUENTIAL, CONCURRENT_ARM, GRAPH] {
         let tenant = tenant(&world, options).await;
         world.control("/_sim/faults", json!({"rules": [{"pathPattern": "**", "latencyMs": {"fixed": 5000}}]})).await;
-        let cancel = Cancel::default();
-        let stopper = cancel.clone();
-        tokio::spawn(async move {
-            tokio::time::sleep(Duration::from_millis(200)).await;
-            stopper.cancel();
-        });
+        let cancel = cancelled_after(Duration::from_millis(200));
         let started = Instant::now();
         let answer = tenant.exemptions_watched(&subs, Watch { rows: &desk_azure::Unwatched, cancel: &cancel }).await;
         assert!(matches!(answer, Err(AzureError::ReadCancelled)), "{options:?}: {answer:?}");
@@ -320,12 +315,7 @@ async fn a_cancelled_recommendations_read_stops_at_once() {
     world.control("/_sim/faults", json!({"rules": [{"pathPattern": "**", "latencyMs": {"fixed": 5000}}]})).await;
     for options in [ReadOptions::SEQUENTIAL, CONCURRENT_ARM, GRAPH] {
         let tenant = world.as_service_principal().await.0.with_read_options(options);
-        let cancel = Cancel::default();
-        let stopper = cancel.clone();
-        tokio::spawn(async move {
-            tokio::time::sleep(Duration::from_millis(200)).await;
-            stopper.cancel();
-        });
+        let cancel = cancelled_after(Duration::from_millis(200));
         let started = Instant::now();
         let parts = Parts::default();
         let answer = tenant.recommendations_watched(&subs, Watch { rows: &parts, cancel: &cancel }).await;

@@ -160,3 +160,14 @@ pub fn browser(tamper_state: bool) -> (impl FnOnce(&Url) -> Result<(), String>, 
     };
     (open, rx)
 }
+
+/// A [`Cancel`] that fires `after` from now: a read the user left while it ran.
+pub fn cancelled_after(after: std::time::Duration) -> Cancel {
+    let cancel = Cancel::default();
+    let stopper = cancel.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(after).await;
+        stopper.cancel();
+    });
+    cancel
+}
