@@ -591,7 +591,12 @@ describe("Checks", () => {
     await waitFor(() =>
       expect(checks.querySelector('[data-check-kind="SecurityReader"]')).toHaveAttribute("data-check-status", "Passed"),
     );
-    expect(previewButton()).toBeEnabled();
+    // The dialog has closed, but Fluent lifts its aria-hidden from the rest of the
+    // page on its own timer, which a loaded machine can catch half-way: find the
+    // button whatever its aria-hidden, then wait for it to be enabled.
+    const preview = await screen.findByRole("button", { name: "Preview", hidden: true });
+    await waitFor(() => expect(preview).toBeEnabled());
+    await waitFor(() => expect(previewButton()).toBeEnabled(), { timeout: 5000 });
   });
 });
 
