@@ -16,7 +16,7 @@ import type { SortState } from "./listView";
 /** The header row's height; rows scroll under it. */
 const HEADER = 36;
 /** Rows rendered beyond each edge of the view, so a short scroll shows rows at once. */
-const OVERSCAN = 6;
+const OVERSCAN = 3;
 
 const useStyles = makeStyles({
   grid: { overflow: "auto", position: "relative", contain: "strict", outlineStyle: "none" },
@@ -76,6 +76,7 @@ const useStyles = makeStyles({
     alignItems: "center",
     boxSizing: "border-box",
     overflow: "hidden",
+    contain: "strict",
     borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
     outlineStyle: "none",
     ":hover": { backgroundColor: tokens.colorSubtleBackgroundHover },
