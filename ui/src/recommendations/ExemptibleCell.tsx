@@ -43,7 +43,8 @@ function NotExemptible({ reason }: { reason: string }) {
       size="small"
       icon={<ProhibitedRegular />}
       data-testid="not-exemptible"
-      aria-describedby={armed ? undefined : id}
+      // (Once armed, the tooltip describes it: a prop here, even undefined, would override the tooltip's.)
+      {...(armed ? {} : { "aria-describedby": id })}
       onPointerEnter={arm}
     >
       Can't be exempted
