@@ -170,7 +170,11 @@ export function ExemptionsPage() {
         <Spinner label="Loading exemptions…" />
       ) : register.data ? (
         <div className={styles.card}>
-          <ExemptionActions selected={selected} subscriptions={subscriptions.data ?? NO_SUBSCRIPTIONS} groups={groups.data} />
+          <ExemptionActions
+            selected={selected}
+            subscriptions={subscriptions.data ?? NO_SUBSCRIPTIONS}
+            groups={groups.data}
+          />
           {shown.length > 0 ? (
             <RegisterTable
               entries={shown}

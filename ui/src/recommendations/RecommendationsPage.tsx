@@ -172,12 +172,7 @@ export function RecommendationsPage() {
       ) : recommendations.data ? (
         <div className={styles.card}>
           {rows.length > 0 ? (
-            <RecommendationsTable
-              recommendations={rows}
-              onOpen={openRow}
-              sort={sort}
-              onSortChange={setSort}
-            />
+            <RecommendationsTable recommendations={rows} onOpen={openRow} sort={sort} onSortChange={setSort} />
           ) : (
             <EmptyState icon={<ShieldCheckmarkRegular />} title="No recommendations">
               {emptyText(search, status, all.length)}
