@@ -59,6 +59,13 @@ describe("Exemption Desk UI (built, IPC mocked)", () => {
     await search.fill("");
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="recommendation-row"]').length === 5);
 
+    // Why it can't be exempted: the tag's tooltip, mounted when the pointer first comes to it.
+    assert.equal(await page.getByRole("tooltip").count(), 0);
+    await page.getByTestId("not-exemptible").hover();
+    await page.getByRole("tooltip").filter({ hasText: "Custom recommendations can't be exempted." }).waitFor();
+    await page.mouse.move(0, 0);
+    await page.getByRole("tooltip").waitFor({ state: "hidden" });
+
     await rows.filter({ hasText: "Tag your production VMs" }).click();
     const drawer = page.getByRole("dialog", { name: "Exempt: Tag your production VMs (custom)" });
     await drawer.waitFor();

@@ -10,7 +10,7 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { DismissRegular } from "@fluentui/react-icons";
-import { useEffect, useState } from "react";
+import { memo, useEffect, useState } from "react";
 import type { ExemptionDraft, Recommendation, Subscription } from "../ipc/bindings";
 import { RecommendationDetails } from "../recommendations/details/RecommendationDetails";
 import { ExemptPane } from "./ExemptPane";
@@ -33,7 +33,8 @@ type Props = {
   onClose: () => void;
 };
 
-export function ExemptDrawer({ target, subscriptions, onDraftChange, onClose }: Props) {
+/** Memoised: typing in the list behind it does not render it again. */
+export const ExemptDrawer = memo(function ExemptDrawer({ target, subscriptions, onDraftChange, onClose }: Props) {
   const styles = useStyles();
   // Keep showing the last recommendation while the drawer animates closed.
   const [shown, setShown] = useState<DrawerTarget | null>(target);
@@ -105,4 +106,4 @@ export function ExemptDrawer({ target, subscriptions, onDraftChange, onClose }: 
       ) : null}
     </OverlayDrawer>
   );
-}
+});

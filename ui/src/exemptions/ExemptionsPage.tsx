@@ -3,7 +3,7 @@ import { ArrowClockwiseRegular, SearchRegular, ShieldDismissRegular } from "@flu
 import { useQuery } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useNavigation, type Navigation } from "../app/navigation";
-import type { RegisterEntry } from "../ipc/bindings";
+import type { RegisterEntry, Subscription } from "../ipc/bindings";
 import { queries, queryError, rowsSoFar, useManagementGroups, useSubscriptions } from "../ipc/queries";
 import { EmptyState } from "../shared/EmptyState";
 import { ErrorBar } from "../shared/ErrorBar";
@@ -39,6 +39,7 @@ const useStyles = makeStyles({
 });
 
 const NONE: readonly RegisterEntry[] = [];
+const NO_SUBSCRIPTIONS: readonly Subscription[] = [];
 
 /** The seed last applied (by its time), so a seed applies once, not on every visit. */
 let appliedSeedAt = 0;
@@ -110,8 +111,12 @@ export function ExemptionsPage() {
     sort,
     compares: REGISTER_COMPARES,
   });
-  const matches = useMemo(() => matcher(filters, groups.data), [filters, groups.data]);
-  const shown = useMemo(() => searched.filter(matches), [searched, matches]);
+  // Without a filter the searched rows are shown as they are (the same array: a
+  // keystroke that finds the same rows leaves the table nothing to do).
+  const shown = useMemo(
+    () => (isFiltered(filters) ? searched.filter(matcher(filters, groups.data)) : searched),
+    [searched, filters, groups.data],
+  );
   const selected = useMemo(
     () => all.filter((e) => selectedIds.has(e.exemption.id)).map((e) => e.exemption),
     [all, selectedIds],
@@ -142,7 +147,7 @@ export function ExemptionsPage() {
           onChange={(_, data) => setSearch(data.value)}
           type="search"
         />
-        <TransferButtons entries={shown} subscriptions={subscriptions.data ?? []} groups={groups.data} />
+        <TransferButtons entries={shown} subscriptions={subscriptions.data ?? NO_SUBSCRIPTIONS} groups={groups.data} />
         {register.data ? (
           <Caption1 className={styles.count} aria-live="polite" aria-busy={stale} data-testid="list-count">
             {registerCount(shown.length, all.length, arriving)}
@@ -165,7 +170,11 @@ export function ExemptionsPage() {
         <Spinner label="Loading exemptions…" />
       ) : register.data ? (
         <div className={styles.card}>
-          <ExemptionActions selected={selected} subscriptions={subscriptions.data ?? []} groups={groups.data} />
+          <ExemptionActions
+            selected={selected}
+            subscriptions={subscriptions.data ?? NO_SUBSCRIPTIONS}
+            groups={groups.data}
+          />
           {shown.length > 0 ? (
             <RegisterTable
               entries={shown}

@@ -1,6 +1,6 @@
 import { Button, Dropdown, Field, Option, makeStyles, tokens } from "@fluentui/react-components";
 import { DismissRegular } from "@fluentui/react-icons";
-import { useMemo } from "react";
+import { memo, useMemo } from "react";
 import type { ManagementGroupNode, RegisterEntry } from "../ipc/bindings";
 import { CATEGORY_LABELS } from "../shared/categoryLabel";
 import {
@@ -35,8 +35,15 @@ type Props = {
 };
 
 /** Scope (a subtree), subscription, category, state, initiative, recommendation
- * and person; each offers only what the rows hold, and "Any". */
-export function RegisterFilterBar({ entries, groups, filters, onChange, windowDays }: Props) {
+ * and person; each offers only what the rows hold, and "Any". Memoised (seven
+ * dropdowns): a search keystroke does not render it again. */
+export const RegisterFilterBar = memo(function RegisterFilterBar({
+  entries,
+  groups,
+  filters,
+  onChange,
+  windowDays,
+}: Props) {
   const styles = useStyles();
   const options = useMemo(() => filterOptions(entries), [entries]);
   const scopes = useMemo(() => scopeOptions(groups, options.subscriptions), [groups, options.subscriptions]);
@@ -94,7 +101,7 @@ export function RegisterFilterBar({ entries, groups, filters, onChange, windowDa
       ) : null}
     </div>
   );
-}
+});
 
 function FilterDropdown(props: {
   label: string;

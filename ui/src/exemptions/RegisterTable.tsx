@@ -1,5 +1,5 @@
 import { Badge, Checkbox, makeStyles, tokens } from "@fluentui/react-components";
-import { useEffect, useMemo, useRef, type KeyboardEvent } from "react";
+import { memo, useEffect, useMemo, useRef, type KeyboardEvent } from "react";
 import type { ExpiryState, RegisterEntry } from "../ipc/bindings";
 import { formatExpiry, formatExpiryDate } from "../shared/formatDate";
 import type { SortState } from "../shared/listView";
@@ -84,8 +84,16 @@ type Props = {
 
 // The key columns (name, scope, expiry and state) come first and fit the
 // narrowest window (960 px less the navigation); the rest follow and the table
-// scrolls sideways inside its card below `minWidth`, never the page.
-export function RegisterTable({ entries, sort, onSortChange, selectedIds, onToggle, onOpenDetails }: Props) {
+// scrolls sideways inside its card below `minWidth`, never the page. Memoised:
+// a search keystroke renders it again only once the rows shown change.
+export const RegisterTable = memo(function RegisterTable({
+  entries,
+  sort,
+  onSortChange,
+  selectedIds,
+  onToggle,
+  onOpenDetails,
+}: Props) {
   const styles = useStyles();
   const columns = useMemo<Column<RegisterEntry>[]>(
     () => [
@@ -252,4 +260,4 @@ export function RegisterTable({ entries, sort, onSortChange, selectedIds, onTogg
       />
     </div>
   );
-}
+});

@@ -3,7 +3,7 @@ import { SearchRegular, ShieldCheckmarkRegular } from "@fluentui/react-icons";
 import { useQuery } from "@tanstack/react-query";
 import { useCallback, useMemo, useState } from "react";
 import { useExemptTarget } from "../app/exemptTarget";
-import type { ExemptionDraft, Recommendation } from "../ipc/bindings";
+import type { ExemptionDraft, Recommendation, Subscription } from "../ipc/bindings";
 import { ExemptDrawer, type DrawerTarget } from "../exempt/ExemptDrawer";
 import { EmptyState } from "../shared/EmptyState";
 import { ErrorBar } from "../shared/ErrorBar";
@@ -45,6 +45,7 @@ const useStyles = makeStyles({
 });
 
 const NONE: readonly Recommendation[] = [];
+const NO_SUBSCRIPTIONS: readonly Subscription[] = [];
 
 /** Why the list is empty, in the user's terms. */
 function emptyText(search: string, status: StatusFilter, total: number): string {
@@ -91,6 +92,7 @@ export function RecommendationsPage() {
     else void recommendations.refetch();
   };
 
+  const openRow = useCallback((r: Recommendation) => open({ key: r.key }), [open]);
   const onDraftChange = useCallback(
     (key: string, draft: ExemptionDraft | null) => {
       if (draft) drafts.set(key, draft);
@@ -170,12 +172,7 @@ export function RecommendationsPage() {
       ) : recommendations.data ? (
         <div className={styles.card}>
           {rows.length > 0 ? (
-            <RecommendationsTable
-              recommendations={rows}
-              onOpen={(r) => open({ key: r.key })}
-              sort={sort}
-              onSortChange={setSort}
-            />
+            <RecommendationsTable recommendations={rows} onOpen={openRow} sort={sort} onSortChange={setSort} />
           ) : (
             <EmptyState icon={<ShieldCheckmarkRegular />} title="No recommendations">
               {emptyText(search, status, all.length)}
@@ -185,7 +182,7 @@ export function RecommendationsPage() {
       ) : null}
       <ExemptDrawer
         target={target}
-        subscriptions={subscriptions.data ?? []}
+        subscriptions={subscriptions.data ?? NO_SUBSCRIPTIONS}
         onDraftChange={onDraftChange}
         onClose={close}
       />

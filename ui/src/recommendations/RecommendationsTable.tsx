@@ -1,5 +1,5 @@
 import { makeStyles, tokens } from "@fluentui/react-components";
-import { useMemo } from "react";
+import { memo, useMemo } from "react";
 import type { Recommendation } from "../ipc/bindings";
 import type { SortState } from "../shared/listView";
 import { SeverityBadge } from "../shared/SeverityBadge";
@@ -34,7 +34,13 @@ const label = (r: Recommendation) =>
   }${r.notExemptibleReason === null ? "" : ", can't be exempted"}`;
 
 // The name takes what the fixed columns leave; below `minWidth` the table scrolls sideways.
-export function RecommendationsTable({ recommendations, onOpen, sort, onSortChange }: Props) {
+// Memoised: a search keystroke renders it again only once the rows shown change.
+export const RecommendationsTable = memo(function RecommendationsTable({
+  recommendations,
+  onOpen,
+  sort,
+  onSortChange,
+}: Props) {
   const styles = useStyles();
   const columns = useMemo<Column<Recommendation>[]>(
     () => [
@@ -100,4 +106,4 @@ export function RecommendationsTable({ recommendations, onOpen, sort, onSortChan
       rowAttributes={(r) => ({ "data-testid": "recommendation-row", "data-key": r.key, "aria-label": label(r) })}
     />
   );
-}
+});

@@ -1,5 +1,5 @@
 import { FluentProvider, webLightTheme } from "@fluentui/react-components";
-import { act, render, screen, within } from "@testing-library/react";
+import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { useState } from "react";
 import { beforeAll, describe, expect, test } from "vitest";
@@ -105,6 +105,30 @@ describe("VirtualTable with useListView", () => {
     expect(renderedIds()).toEqual(expected.map((r) => r.id));
     await user.clear(screen.getByRole("textbox", { name: "Search" }));
     expect(screen.getByTestId("count")).toHaveTextContent("30,000 rows");
+  });
+
+  test("a keystroke that changes the rows renders the rows in view at once, those beyond the view after the next paint", async () => {
+    const rows = makeRows(0, 5000);
+    render(<Harness rows={rows} />);
+    // 600 px less the header: 15 rows and a part in view, and 3 beyond.
+    const inView = Math.ceil((600 - 36) / 40) + 1;
+    expect(renderedIds()).toEqual(rows.slice(0, inView + 3).map((r) => r.id));
+    act(() => void fireEvent.change(screen.getByRole("textbox", { name: "Search" }), { target: { value: "even" } }));
+    const even = rows.filter((r) => r.name.startsWith("Even"));
+    expect(screen.getByTestId("count")).toHaveTextContent("2,500 of 5,000 shown");
+    expect(renderedIds()).toEqual(even.slice(0, inView).map((r) => r.id));
+    await waitFor(() => expect(renderedIds()).toEqual(even.slice(0, inView + 3).map((r) => r.id)));
+  });
+
+  test("with focus in the table, rows beyond the view stay when the rows change", async () => {
+    const user = userEvent.setup();
+    const first = makeRows(0, 3000);
+    const { rerender } = render(<Harness rows={first} />);
+    await user.click(screen.getByText("Even row 4"));
+    const count = renderedIds().length;
+    rerender(<Harness rows={[...first, ...makeRows(3000, 3100)]} />);
+    expect(renderedIds()).toHaveLength(count);
+    expect(focusedId()).toBe("id-4");
   });
 
   test("a header click sorts ascending, again descending, a third time back to the list's order", async () => {

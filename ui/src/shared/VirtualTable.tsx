@@ -2,6 +2,7 @@ import { makeStyles, mergeClasses, tokens } from "@fluentui/react-components";
 import { ArrowSortDownRegular, ArrowSortUpRegular } from "@fluentui/react-icons";
 import {
   memo,
+  startTransition,
   useCallback,
   useEffect,
   useLayoutEffect,
@@ -16,7 +17,7 @@ import type { SortState } from "./listView";
 /** The header row's height; rows scroll under it. */
 const HEADER = 36;
 /** Rows rendered beyond each edge of the view, so a short scroll shows rows at once. */
-const OVERSCAN = 6;
+const OVERSCAN = 3;
 
 const useStyles = makeStyles({
   grid: { overflow: "auto", position: "relative", contain: "strict", outlineStyle: "none" },
@@ -76,6 +77,7 @@ const useStyles = makeStyles({
     alignItems: "center",
     boxSizing: "border-box",
     overflow: "hidden",
+    contain: "strict",
     borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
     outlineStyle: "none",
     ":hover": { backgroundColor: tokens.colorSubtleBackgroundHover },
@@ -173,9 +175,27 @@ export function VirtualTable<T>(props: Props<T>) {
       resize.disconnect();
     };
   }, [readView]);
+  // When the rows change (a search keystroke), the rows beyond the edges come in
+  // a render of their own after the next paint: the keystroke's commit, layout
+  // and paint are for the rows in view only, and no one task does both. Not
+  // while focus is in the table: a focused row just out of view stays.
+  const [overscanFor, setOverscanFor] = useState(rows);
+  const [focusInside, setFocusInside] = useState(false);
+  const overscan = overscanFor === rows || focusInside ? OVERSCAN : 0;
+  useEffect(() => {
+    if (overscanFor === rows) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => startTransition(() => setOverscanFor(rows)), 0);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, [rows, overscanFor]);
   const inView = Math.ceil(Math.max(0, view.height - HEADER) / rowHeight) + 1;
-  const start = Math.max(0, Math.min(view.first, rows.length - 1) - OVERSCAN);
-  const end = Math.min(rows.length, view.first + inView + OVERSCAN);
+  const start = Math.max(0, Math.min(view.first, rows.length - 1) - overscan);
+  const end = Math.min(rows.length, view.first + inView + overscan);
 
   /** Scrolls the least that brings row `index` into view below the header. */
   const scrollToRow = (index: number) => {
@@ -293,6 +313,10 @@ export function VirtualTable<T>(props: Props<T>) {
       className={mergeClasses(styles.grid, props.className)}
       style={{ height: `min(${total + HEADER + 2}px, ${maxHeight})` }}
       onKeyDown={onKeyDown}
+      onFocus={() => setFocusInside(true)}
+      onBlur={(e) => {
+        if (!e.currentTarget.contains(e.relatedTarget)) setFocusInside(false);
+      }}
     >
       <div role="rowgroup" className={styles.header} style={{ gridTemplateColumns: template, minWidth }}>
         <div role="row" aria-rowindex={1} style={{ display: "contents" }}>

@@ -1,9 +1,15 @@
+/** The formatters, made once: `toLocaleString(undefined, options)` makes a new
+ * one on every call, which is most of what a row of dates costs to render. */
+let dateTime: Intl.DateTimeFormat | null = null;
+let dateOnly: Intl.DateTimeFormat | null = null;
+
 /** An RFC 3339 instant in the user's local time, or "Never" when absent. */
 export function formatExpiry(expiresOn: string | null): string {
   if (!expiresOn) return "Never";
   const date = new Date(expiresOn);
   if (Number.isNaN(date.getTime())) return expiresOn;
-  return date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+  dateTime ??= new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+  return dateTime.format(date);
 }
 
 /** Like {@link formatExpiry}, date only (for narrow places; put the full value in a tooltip). */
@@ -11,5 +17,6 @@ export function formatExpiryDate(expiresOn: string | null): string {
   if (!expiresOn) return "Never";
   const date = new Date(expiresOn);
   if (Number.isNaN(date.getTime())) return expiresOn;
-  return date.toLocaleDateString(undefined, { dateStyle: "medium" });
+  dateOnly ??= new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
+  return dateOnly.format(date);
 }

@@ -1,4 +1,4 @@
-import { useDeferredValue, useEffect, useMemo, useState } from "react";
+import { startTransition, useDeferredValue, useEffect, useMemo, useState } from "react";
 
 /** Which column a list is sorted by; `null` is the list's own order. */
 export type SortState = { column: string; descending: boolean } | null;
@@ -233,7 +233,11 @@ export function useListView<T extends object>(rows: readonly T[], options: Optio
   const [sliced, setSliced] = useState<Sliced<T> | null>(null);
   useEffect(() => {
     if (quick !== null) return;
-    return filterInSlices(rows, order, keys, words, (shown) => setSliced({ rows, order, keys, words, shown }));
+    // A transition: React renders the page for the rows found in slices too
+    // (an update from a message would otherwise render it in one task).
+    return filterInSlices(rows, order, keys, words, (shown) =>
+      startTransition(() => setSliced({ rows, order, keys, words, shown })),
+    );
   }, [quick, rows, order, keys, words]);
   const fresh =
     sliced !== null && sliced.rows === rows && sliced.order === order && sliced.keys === keys && sliced.words === words;

@@ -21,7 +21,7 @@ import {
   EditRegular,
   SendRegular,
 } from "@fluentui/react-icons";
-import { useState, type ReactElement } from "react";
+import { memo, useState, type ReactElement } from "react";
 import { ApplyProgressView } from "../../apply/ApplyProgressView";
 import { applyStore } from "../../apply/applyStore";
 import {
@@ -87,8 +87,9 @@ const ICONS: Record<ActionKind, ReactElement> = {
 };
 
 /** Extend, edit, remove the expiry of or delete the selected exemptions: a
- * form, the checks and every PUT and DELETE exactly, then the apply. */
-export function ExemptionActions({ selected, subscriptions, groups }: Props) {
+ * form, the checks and every PUT and DELETE exactly, then the apply. Memoised:
+ * a search keystroke in the register does not render it again. */
+export const ExemptionActions = memo(function ExemptionActions({ selected, subscriptions, groups }: Props) {
   const styles = useStyles();
   const [kind, setKind] = useState<ActionKind | null>(null);
   // The exemptions the open action was started on (the selection may change behind the dialog).
@@ -121,7 +122,7 @@ export function ExemptionActions({ selected, subscriptions, groups }: Props) {
       ) : null}
     </div>
   );
-}
+});
 
 type DialogProps = {
   kind: ActionKind;

@@ -11,7 +11,7 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { ArrowDownloadRegular, ArrowUploadRegular, DocumentRegular } from "@fluentui/react-icons";
-import { useState } from "react";
+import { memo, useState } from "react";
 import {
   commands,
   type ErrorPayload,
@@ -37,8 +37,9 @@ type Props = {
 };
 
 /** Export what the register shows (CSV or JSON), save an empty import
- * template, and import a CSV. The native save dialog opens from the backend. */
-export function TransferButtons({ entries, subscriptions, groups }: Props) {
+ * template, and import a CSV. The native save dialog opens from the backend.
+ * Memoised: a keystroke renders it again only once the rows shown change. */
+export const TransferButtons = memo(function TransferButtons({ entries, subscriptions, groups }: Props) {
   const styles = useStyles();
   const [importing, setImporting] = useState(false);
   const [saved, setSaved] = useState<string | null>(null);
@@ -92,4 +93,4 @@ export function TransferButtons({ entries, subscriptions, groups }: Props) {
       ) : null}
     </div>
   );
-}
+});
