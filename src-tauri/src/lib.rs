@@ -10,6 +10,7 @@ mod logging;
 mod open_target;
 mod reminders;
 mod request_watch;
+mod reveal;
 mod rows;
 mod startup;
 mod window;
@@ -41,9 +42,8 @@ fn launch_arguments() -> (Vec<String>, PathBuf) {
 fn already_running(app: &tauri::App, why: &str) {
     use tauri_plugin_dialog::{DialogExt, MessageDialogKind};
     tracing::error!("{why}");
-    if let Some(window) = app.get_webview_window("main") {
-        let _ = window.hide();
-    }
+    // The window was made hidden; it stays so.
+    reveal::withhold(app.handle());
     let handle = app.handle().clone();
     app.dialog().message(why).title("Exemption Desk").kind(MessageDialogKind::Warning).show(move |_| handle.exit(1));
 }
@@ -58,6 +58,7 @@ pub fn run() {
     let result = tauri::Builder::default()
         .manage(OpenQueue::default())
         .manage(log_dir)
+        .manage(reveal::Reveal::default())
         // First of all: a second launch hands its arguments (links, files) to
         // the running app over D-Bus (Linux) and exits before opening the
         // database. Without a session bus it starts normally, and the
@@ -82,12 +83,17 @@ pub fn run() {
         // Expiry reminders as native notifications, shown from Rust only (the web view gets no permission).
         .plugin(tauri_plugin_notification::init())
         .invoke_handler(ipc.invoke_handler())
-        .on_page_load(|_, payload| match payload.event() {
-            tauri::webview::PageLoadEvent::Started => startup::reached("page load started"),
+        .on_page_load(|webview, payload| match payload.event() {
+            // (Tauri's "started" is WebKit's "committed": the page's first bytes are in.)
+            tauri::webview::PageLoadEvent::Started => {
+                startup::reached("page load started");
+                reveal::now(webview.app_handle());
+            }
             tauri::webview::PageLoadEvent::Finished => startup::reached("page loaded"),
         })
         .setup(move |app| {
             startup::reached("setup (the window and its web view made)");
+            reveal::at_the_latest(app.handle());
             ipc.mount_events(app);
             let dir = data_dir(app);
             // The backstop behind the single-instance plugin: never two copies on one journal.
