@@ -205,7 +205,9 @@ while (document.querySelectorAll('[data-testid="recommendation-row"]').length ==
 }
 // And until the list has every row (its count no longer says "loading…"): rows
 // still streaming in re-render the list under the browsing's clicks.
-while (document.querySelector('[data-testid="list-count"]')?.textContent.includes("loading")) {
+// (Each counted part of the subscriptions replaces the list, and the open drawer's recommendation.)
+while (document.querySelector('[data-testid="list-count"]')?.textContent.includes("loading") ||
+       document.querySelector('[data-testid="counting"]')?.textContent.includes("Counting")) {
   if (Date.now() > until) throw new Error("the recommendations still loading after 600 s");
   await new Promise((r) => setTimeout(r, 50));
 }
@@ -257,9 +259,13 @@ for (const key of keys) {
     // (A Fluent tab holds its label twice, the second hidden: "DetailsDetails".)
     [...document.querySelectorAll('[role="tab"]')].find((t) => /^Details/.test(t.textContent.trim())));
   details.click();
-  const list = await until("the unhealthy resources of " + key, () =>
-    document.querySelector('[data-testid="recommendation-details"] [aria-label="Unhealthy resources"]') ||
-    (document.querySelector('[data-testid="recommendation-details"]')?.textContent.includes("No unhealthy") && "none"));
+  // (Clicked again if the drawer came back on its first tab: a list read again replaces its recommendation.)
+  const list = await until("the unhealthy resources of " + key, () => {
+    const tab = [...document.querySelectorAll('[role="tab"]')].find((t) => /^Details/.test(t.textContent.trim()));
+    if (tab && tab.getAttribute("aria-selected") === "false") tab.click();
+    return document.querySelector('[data-testid="recommendation-details"] [aria-label="Unhealthy resources"]') ||
+      (document.querySelector('[data-testid="recommendation-details"]')?.textContent.includes("No unhealthy") && "none");
+  });
   if (list !== "none") {
     // Once every row has arrived (the count no longer says "loading…").
     await until("the resources of " + key + " to arrive", () =>

@@ -168,7 +168,9 @@ export function installFakeBackend(fixtures) {
   ];
 
   /** The list benchmark (bench-lists.mjs) opens the app at `?recommendations=N&resources=N&exemptions=N`:
-   * N more recommendations, one recommendation with N unhealthy resources, N more exemptions. */
+   * N more recommendations, one recommendation with N unhealthy resources, N more exemptions;
+   * `&unhealthy=N&healthy=N` gives each of the N more recommendations that many resources
+   * of each status (bench-memory.mjs). */
   function addGeneratedRows(params) {
     const count = (name) => Math.max(0, Math.min(200_000, Math.floor(Number(params.get(name)) || 0)));
     const pad = (i) => String(i).padStart(12, "0");
@@ -185,8 +187,8 @@ export function installFakeBackend(fixtures) {
         severity: SEVERITIES[i % 3],
         assessmentType: "BuiltIn",
         policyDefinitionId: `/providers/Microsoft.Authorization/policyDefinitions/bench-${i}`,
-        unhealthyCount: (i * 37) % 500,
-        healthyCount: 3,
+        unhealthyCount: count("unhealthy") || (i * 37) % 500,
+        healthyCount: count("healthy") || 3,
         notApplicableCount: 1,
         exemptedCount: i % 3 === 0 ? 1 : 0,
         notExemptibleReason: i % 11 === 0 ? "Custom recommendations can't be exempted." : null,
@@ -780,7 +782,9 @@ export function installFakeBackend(fixtures) {
   }
   // As the backend does: one batch per subscription over the command's channel
   // (`{message, index}` to the channel's callback, then `{index, end}`), then the whole list.
-  function streamRows(args, batchMs, batches) {
+  /** Sends `batches` over the command's channel; answers with the whole list, or
+   * (`counted`, as `recommendation_resources` does) with how many rows it sent. */
+  function streamRows(args, batchMs, batches, counted = false) {
     const send = (payload) => window[`_${args.onRows.id}`]?.(payload);
     return read(args.readId, async (stopped) => {
       const all = [];
@@ -793,7 +797,7 @@ export function installFakeBackend(fixtures) {
         all.push(...rows);
       }
       send({ index, end: true });
-      return clone(all);
+      return counted ? all.length : clone(all);
     });
   }
 
@@ -903,7 +907,7 @@ export function installFakeBackend(fixtures) {
       case "recommendation_resources": {
         const all = resourcesOf(args.recommendationKey, args.subscriptionIds);
         const bySubscription = args.subscriptionIds.map((s) => all.filter((r) => r.subscriptionId === s));
-        return streamRows(args, 80, bySubscription);
+        return streamRows(args, 80, bySubscription, true);
       }
       case "validate_exemption":
         await delay(10);

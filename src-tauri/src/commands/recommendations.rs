@@ -41,7 +41,10 @@ pub async fn list_recommendations(
     Ok(desk.list_recommendations(&read_id, &subscription_ids, &LatestToWindow(on_parts)).await?)
 }
 
-/// Batches go to `on_rows` as they arrive; the answer is the whole list.
+/// Batches go to `on_rows` as they arrive; the answer is how many rows were
+/// sent, not the rows again: a recommendation's resources are thousands of
+/// rows, opened one recommendation after another, and every copy the web
+/// view parses stays in its process (README "The app alone after browsing").
 #[tauri::command]
 #[specta::specta]
 pub async fn recommendation_resources(
@@ -50,6 +53,7 @@ pub async fn recommendation_resources(
     recommendation_key: String,
     subscription_ids: Vec<String>,
     on_rows: Channel<Vec<AssessedResource>>,
-) -> Result<Vec<AssessedResource>, ErrorPayload> {
-    Ok(desk.recommendation_resources(&read_id, &recommendation_key, &subscription_ids, &ToWindow(on_rows)).await?)
+) -> Result<u32, ErrorPayload> {
+    let rows = desk.recommendation_resources(&read_id, &recommendation_key, &subscription_ids, &ToWindow(on_rows)).await?;
+    Ok(u32::try_from(rows.len()).unwrap_or(u32::MAX))
 }

@@ -31,8 +31,13 @@ export const commands = {
 	 *  `on_parts` after each part is counted; the answer is the whole list.
 	 */
 	listRecommendations: (readId: string, subscriptionIds: string[], onParts: Channel<RecommendationsSoFar>) => __TAURI_INVOKE<Recommendation[]>("list_recommendations", { readId, subscriptionIds, onParts }),
-	/**  Batches go to `on_rows` as they arrive; the answer is the whole list. */
-	recommendationResources: (readId: string, recommendationKey: string, subscriptionIds: string[], onRows: Channel<AssessedResource[]>) => __TAURI_INVOKE<AssessedResource[]>("recommendation_resources", { readId, recommendationKey, subscriptionIds, onRows }),
+	/**
+	 *  Batches go to `on_rows` as they arrive; the answer is how many rows were
+	 *  sent, not the rows again: a recommendation's resources are thousands of
+	 *  rows, opened one recommendation after another, and every copy the web
+	 *  view parses stays in its process (README "The app alone after browsing").
+	 */
+	recommendationResources: (readId: string, recommendationKey: string, subscriptionIds: string[], onRows: Channel<AssessedResource[]>) => __TAURI_INVOKE<number>("recommendation_resources", { readId, recommendationKey, subscriptionIds, onRows }),
 	/**  The rules, as the user types; the same ones every later step enforces. */
 	validateExemption: (draft: ExemptionDraft) => __TAURI_INVOKE<FieldError[]>("validate_exemption", { draft }),
 	/**

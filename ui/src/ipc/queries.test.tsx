@@ -6,7 +6,7 @@ import { applyStore } from "../apply/applyStore";
 import { CHANGE_KEY } from "../apply/changeKey";
 import { FakeChannel, SUBS, emitProgress, preparationFor, reportFor, resetEvents } from "../test/fakeIpc";
 import { renderWithProviders } from "../test/render";
-import type { Exemption, ExemptionDraft, SessionInfo } from "./bindings";
+import type { AssessedResource, Exemption, ExemptionDraft, SessionInfo } from "./bindings";
 import {
   RESOURCES_KEPT,
   invalidate,
@@ -304,5 +304,58 @@ describe("a recommendation's resources", () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  /** The backend's side: each read waits until the test answers it with how many rows it sent. */
+  function countedReads() {
+    const reads: { onRows: FakeChannel<AssessedResource[]>; answer: (sent: number) => void }[] = [];
+    invokeMock.mockImplementation((cmd: string, args?: unknown) => {
+      const { onRows } = args as { onRows: FakeChannel<AssessedResource[]> };
+      if (cmd === "recommendation_resources") return new Promise((answer) => reads.push({ onRows, answer }));
+      return Promise.resolve(null);
+    });
+    return reads;
+  }
+  const resource = (i: number) => ({ id: `r${i}` }) as unknown as AssessedResource;
+
+  test("are the rows that came over the channel, not a second copy the answer carries", async () => {
+    const reads = countedReads();
+    const { client } = renderWithProviders(<Resources />);
+    await waitFor(() => expect(reads).toHaveLength(1));
+    const sent = [resource(1), resource(2), resource(3)];
+    reads[0]!.onRows.send(sent.slice(0, 2));
+    reads[0]!.onRows.send(sent.slice(2));
+    reads[0]!.answer(3);
+    expect(await screen.findByText("3 rows")).toBeInTheDocument();
+    const cached = client.getQueryData<AssessedResource[]>(queryKeys.resources("rec-a", IDS))!;
+    expect(rowsSoFar(cached)).toBeNull(); // whole
+    cached.forEach((row, i) => expect(row).toBe(sent[i]));
+  });
+
+  test("are whole only once every row sent has arrived, even a batch arriving after the answer", async () => {
+    const reads = countedReads();
+    renderWithProviders(<Resources />);
+    await waitFor(() => expect(reads).toHaveLength(1));
+    reads[0]!.onRows.send([resource(1)]);
+    reads[0]!.answer(3); // Tauri fetches a large batch apart: it may come after the answer
+    await new Promise((r) => setTimeout(r, 100));
+    expect(screen.queryByText("3 rows")).not.toBeInTheDocument();
+    reads[0]!.onRows.send([resource(2), resource(3)]);
+    expect(await screen.findByText("3 rows")).toBeInTheDocument();
+  });
+
+  test("a screen closed while the last batches are on their way stops waiting for them", async () => {
+    const reads = countedReads();
+    const { unmount, client } = renderWithProviders(<Resources />);
+    await waitFor(() => expect(reads).toHaveLength(1));
+    reads[0]!.onRows.send([resource(1)]);
+    reads[0]!.answer(2);
+    unmount();
+    await waitFor(() =>
+      expect(client.getQueryCache().find({ queryKey: queryKeys.resources("rec-a", IDS) })?.state.fetchStatus).toBe(
+        "idle",
+      ),
+    );
+    expect(client.getQueryData(queryKeys.resources("rec-a", IDS))).toBeUndefined();
   });
 });

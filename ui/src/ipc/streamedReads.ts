@@ -13,6 +13,9 @@ const session = Date.now().toString(36);
 /** Unique for this window's life (the backend cancels an older read under the same id). */
 const nextReadId = () => `read-${session}-${++started}`;
 
+/** What a read the window stopped fails with (the backend's `read_cancelled`). */
+const READ_CANCELLED = { code: "read_cancelled", message: "The read was stopped.", details: null };
+
 /** Whether an error is a read that was stopped (`read_cancelled`): never an error to show. */
 export function isReadCancelled(error: unknown): boolean {
   return !!error && toErrorPayload(error).code === "read_cancelled";
@@ -56,21 +59,38 @@ export function countedSoFar(data: unknown): Counted | null {
  * list yet, each batch is written into the query's data (marked partial, and
  * stale, so a screen that comes back reads again); the query resolves with the
  * whole list. A query already showing a whole list keeps it until the new one
- * is whole. When the read is cancelled, the rows so far leave the cache. */
+ * is whole. When the read is cancelled, the rows so far leave the cache.
+ *
+ * The command answers with the whole list, or only with how many rows it sent
+ * (`recommendation_resources`): then the whole list is the rows that came over
+ * the channel, kept in one array as they arrive, and no second copy of
+ * thousands of rows is parsed (WebKit keeps the memory of every copy). */
 export function streamed<T>(
   context: QueryFunctionContext<QueryKey>,
-  start: (readId: string, onRows: Channel<T[]>) => Promise<T[]>,
+  start: (readId: string, onRows: Channel<T[]>) => Promise<T[] | number>,
 ): Promise<T[]> {
-  let soFar: T[] = [];
-  return progressive<T>(context, (readId, show) =>
-    start(
+  const soFar: T[] = [];
+  return progressive<T>(context, async (readId, show) => {
+    let whole: ((rows: T[]) => void) | null = null;
+    let sent = -1;
+    const answer = await start(
       readId,
       new Channel<T[]>((batch) => {
-        soFar = soFar.concat(batch);
-        show(soFar);
+        for (const row of batch) soFar.push(row);
+        if (sent < 0) show(soFar);
+        else if (soFar.length >= sent) whole?.(soFar);
       }),
-    ),
-  );
+    );
+    if (Array.isArray(answer)) return answer;
+    // Tauri delivers a large batch after a fetch of its own, which may end
+    // after the command's answer: the list is whole once `answer` rows came.
+    sent = answer;
+    if (soFar.length >= sent) return soFar;
+    return new Promise<T[]>((resolve, reject) => {
+      whole = resolve;
+      context.signal.addEventListener("abort", () => reject(READ_CANCELLED), { once: true });
+    });
+  });
 }
 
 /** A read whose every part is its whole list so far (the recommendations,
