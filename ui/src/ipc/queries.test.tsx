@@ -6,9 +6,17 @@ import { applyStore } from "../apply/applyStore";
 import { CHANGE_KEY } from "../apply/changeKey";
 import { FakeChannel, SUBS, emitProgress, preparationFor, reportFor, resetEvents } from "../test/fakeIpc";
 import { renderWithProviders } from "../test/render";
-import type { AssessedResource, Exemption, ExemptionDraft, SessionInfo } from "./bindings";
+import type {
+  AssessedResource,
+  Exemption,
+  ExemptionDraft,
+  Recommendation,
+  RecommendationsSoFar,
+  SessionInfo,
+} from "./bindings";
 import {
   RESOURCES_KEPT,
+  countedSoFar,
   invalidate,
   queries,
   queryError,
@@ -277,6 +285,43 @@ describe("streamed reads", () => {
     expect(await screen.findByText("1 in all")).toBeInTheDocument();
     expect(screen.queryByRole("alert")).not.toBeInTheDocument();
     expect(queryError({ code: "read_cancelled", message: "stopped", details: null })).toBeNull();
+  });
+});
+
+describe("the recommendations, counted in parts", () => {
+  function Recommendations() {
+    const recommendations = useQuery(queries.recommendations(IDS));
+    const counted = countedSoFar(recommendations.data);
+    return (
+      <span data-testid="recommendations">
+        {!recommendations.data
+          ? "…"
+          : counted
+            ? `counting ${counted.counted} of ${counted.subscriptions}`
+            : `${recommendations.data.length} in all`}
+      </span>
+    );
+  }
+
+  test("a part Tauri delivers after the answer does not put the list back to counting", async () => {
+    const reads: { onParts: FakeChannel<RecommendationsSoFar>; answer: (list: Recommendation[]) => void }[] = [];
+    invokeMock.mockImplementation((cmd: string, args?: unknown) => {
+      const { onParts } = args as { onParts: FakeChannel<RecommendationsSoFar> };
+      if (cmd === "list_recommendations") return new Promise((answer) => reads.push({ onParts, answer }));
+      return Promise.resolve(null);
+    });
+    const { client } = renderWithProviders(<Recommendations />);
+    await waitFor(() => expect(reads).toHaveLength(1));
+    const list = [{ key: "a" }, { key: "b" }] as unknown as Recommendation[];
+    reads[0]!.onParts.send({ recommendations: list.slice(0, 1), counted: 1, subscriptions: 2 });
+    expect(await screen.findByText("counting 1 of 2")).toBeInTheDocument();
+    reads[0]!.answer(list);
+    expect(await screen.findByText("2 in all")).toBeInTheDocument();
+    // The last part (a large message, fetched apart) comes in after the answer.
+    reads[0]!.onParts.send({ recommendations: list, counted: 2, subscriptions: 2 });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(screen.getByTestId("recommendations")).toHaveTextContent("2 in all");
+    expect(client.getQueryData(queryKeys.recommendations(IDS))).toBe(list); // the answer, whole
   });
 });
 

@@ -124,6 +124,9 @@ function progressive<T>(
   let soFar: T[] = [];
   let counted: Counted | undefined;
   let timer: ReturnType<typeof setTimeout> | null = null;
+  /** The read has ended: a part or batch Tauri delivers after the answer
+   * (it fetches a large message apart) never replaces the whole list. */
+  let settled = false;
   const flush = () => {
     timer = null;
     if (signal.aborted) return;
@@ -137,7 +140,7 @@ function progressive<T>(
     timer = null;
   };
   const show = (rows: T[], progress?: Counted) => {
-    if (!showRows || signal.aborted) return;
+    if (!showRows || signal.aborted || settled) return;
     soFar = rows;
     counted = progress;
     timer ??= setTimeout(flush, FLUSH_MS);
@@ -156,6 +159,7 @@ function progressive<T>(
       throw error;
     })
     .finally(() => {
+      settled = true;
       stop();
       signal.removeEventListener("abort", cancelled);
     });
