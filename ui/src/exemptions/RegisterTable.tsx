@@ -73,6 +73,8 @@ const CATEGORY_TITLE: Record<string, string> = {
 
 type Props = {
   entries: readonly RegisterEntry[];
+  /** Every entry read (`entries` are some of them, the same objects). */
+  all: readonly RegisterEntry[];
   sort: SortState;
   onSortChange: (sort: SortState) => void;
   /** Ids of the rows chosen for an action: the checkbox, or Space on a row. */
@@ -88,6 +90,7 @@ type Props = {
 // a search keystroke renders it again only once the rows shown change.
 export const RegisterTable = memo(function RegisterTable({
   entries,
+  all,
   sort,
   onSortChange,
   selectedIds,
@@ -248,6 +251,7 @@ export const RegisterTable = memo(function RegisterTable({
         aria-label="Exemptions"
         className={styles.table}
         rows={entries}
+        source={all}
         rowKey={(e) => e.exemption.id}
         columns={columns}
         rowHeight={60}
