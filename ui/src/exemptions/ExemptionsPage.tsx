@@ -178,6 +178,7 @@ export function ExemptionsPage() {
           {shown.length > 0 ? (
             <RegisterTable
               entries={shown}
+              all={all}
               sort={sort}
               onSortChange={setSort}
               selectedIds={selectedIds}

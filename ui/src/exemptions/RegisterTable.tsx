@@ -9,7 +9,8 @@ import { LEVEL_WORDS, recommendationText, shownName, stateBadge } from "./regist
 
 const useStyles = makeStyles({
   table: { minHeight: "120px" },
-  stack: { display: "flex", flexDirection: "column", alignItems: "flex-start", minWidth: 0, width: "100%" },
+  // A cell of two lines is itself the column they stack in (no element more per cell).
+  stackCell: { display: "flex", flexDirection: "column", alignItems: "flex-start" },
   // The name opens the details: a button that reads as a link.
   nameButton: {
     border: "none",
@@ -73,6 +74,8 @@ const CATEGORY_TITLE: Record<string, string> = {
 
 type Props = {
   entries: readonly RegisterEntry[];
+  /** Every entry read (`entries` are some of them, the same objects). */
+  all: readonly RegisterEntry[];
   sort: SortState;
   onSortChange: (sort: SortState) => void;
   /** Ids of the rows chosen for an action: the checkbox, or Space on a row. */
@@ -88,6 +91,7 @@ type Props = {
 // a search keystroke renders it again only once the rows shown change.
 export const RegisterTable = memo(function RegisterTable({
   entries,
+  all,
   sort,
   onSortChange,
   selectedIds,
@@ -114,11 +118,12 @@ export const RegisterTable = memo(function RegisterTable({
       },
       {
         id: "name",
+        className: styles.stackCell,
         header: "Name",
         width: "minmax(170px, 1.4fr)",
         sortable: true,
         render: (e) => (
-          <div className={styles.stack}>
+          <>
             <button
               type="button"
               tabIndex={-1}
@@ -132,40 +137,43 @@ export const RegisterTable = memo(function RegisterTable({
               {shownName(e)}
             </button>
             <Truncated text={e.exemption.name} className={styles.mono} />
-          </div>
+          </>
         ),
       },
       {
         id: "scope",
+        className: styles.stackCell,
         header: "Scope",
         width: "minmax(140px, 1fr)",
         sortable: true,
         render: (e) => (
-          <div className={styles.stack}>
+          <>
             <Truncated text={e.scopeName} title={`${e.scopeName}\n${LEVEL_WORDS[e.level]}`} />
             <Truncated text={LEVEL_WORDS[e.level]} className={styles.muted} />
-          </div>
+          </>
         ),
       },
       {
         id: "expires",
+        className: styles.stackCell,
         header: "Expires",
         width: "150px",
         sortable: true,
         render: (e) => (
-          <div className={styles.stack}>
+          <>
             <Truncated text={formatExpiryDate(e.exemption.expiresOn)} title={formatExpiry(e.exemption.expiresOn)} />
             <ExpiryBadge state={e.expiry} />
-          </div>
+          </>
         ),
       },
       {
         id: "recommendation",
+        className: styles.stackCell,
         header: "Recommendation",
         width: "minmax(150px, 1.4fr)",
         sortable: true,
         render: (e) => (
-          <div className={styles.stack}>
+          <>
             <Truncated
               text={recommendationText(e)}
               title={e.recommendations.map((r) => r.displayName).join("\n") || recommendationText(e)}
@@ -173,7 +181,7 @@ export const RegisterTable = memo(function RegisterTable({
             {e.recommendations.length > 1 ? (
               <Truncated text={`${e.recommendations.length} recommendations`} className={styles.muted} />
             ) : null}
-          </div>
+          </>
         ),
       },
       {
@@ -197,31 +205,33 @@ export const RegisterTable = memo(function RegisterTable({
       },
       {
         id: "created",
+        className: styles.stackCell,
         header: "Created",
         width: "minmax(115px, 0.8fr)",
         sortable: true,
         render: (e) => (
-          <div className={styles.stack}>
+          <>
             <Truncated text={e.createdBy ?? "—"} />
             <Truncated
               text={e.createdAt ? formatExpiryDate(e.createdAt) : ""}
               title={e.createdAt ? formatExpiry(e.createdAt) : ""}
               className={styles.muted}
             />
-          </div>
+          </>
         ),
       },
       {
         id: "people",
+        className: styles.stackCell,
         header: "Requested by",
         title: "Requested by, and approved by",
         width: "minmax(140px, 0.8fr)",
         sortable: true,
         render: (e) => (
-          <div className={styles.stack}>
+          <>
             <Truncated text={e.requestedBy ?? "—"} title={`Requested by ${e.requestedBy ?? "nobody named"}`} />
             <Truncated text={e.approvedBy ? `Approved: ${e.approvedBy}` : "Approved: —"} className={styles.muted} />
-          </div>
+          </>
         ),
       },
     ],
@@ -248,6 +258,7 @@ export const RegisterTable = memo(function RegisterTable({
         aria-label="Exemptions"
         className={styles.table}
         rows={entries}
+        source={all}
         rowKey={(e) => e.exemption.id}
         columns={columns}
         rowHeight={60}

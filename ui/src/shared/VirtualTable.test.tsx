@@ -40,6 +40,7 @@ function Harness({ rows, onOpen }: { rows: readonly Row[]; onOpen?: (r: Row) => 
         onSortChange={setSort}
         onOpen={onOpen}
         rowAttributes={(r) => ({ "data-testid": "row", "data-id": r.id })}
+        source={rows}
       />
     </FluentProvider>
   );
@@ -230,5 +231,26 @@ describe("VirtualTable with useListView", () => {
     act(() => void grid.dispatchEvent(new Event("scroll")));
     expect(grid.scrollTop).toBeGreaterThan(40 * 500 + 10);
     expect(topRow()).toBe(anchored);
+  });
+
+  test("rows read again (new objects) keep the first row in view by its key; a search that takes it away goes to the top", async () => {
+    const user = userEvent.setup();
+    const { rerender } = render(<Harness rows={makeRows(0, 3000)} />);
+    const grid = screen.getByRole("grid");
+    act(() => {
+      grid.scrollTop = 40 * 500 + 10;
+      grid.dispatchEvent(new Event("scroll"));
+    });
+    expect(screen.getAllByTestId("row").map((r) => r.getAttribute("data-id"))).toContain("id-500");
+    // Read again: every row a new object, 100 new ones before them.
+    rerender(<Harness rows={[...makeRows(3000, 3100), ...makeRows(0, 3000)]} />);
+    act(() => void grid.dispatchEvent(new Event("scroll")));
+    expect(grid.scrollTop).toBe(40 * 600 + 10);
+    // "Even row 500" is not an odd row: the search takes it away, and the table shows the top.
+    await user.type(screen.getByRole("textbox", { name: "Search" }), "odd");
+    await screen.findByText("1,550 of 3,100 shown");
+    act(() => void grid.dispatchEvent(new Event("scroll")));
+    expect(grid.scrollTop).toBe(0);
+    expect(renderedIds()[0]).toBe("id-3001");
   });
 });

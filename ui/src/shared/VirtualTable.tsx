@@ -131,6 +131,11 @@ type Props<T> = {
   /** Click, Enter or Space on a row. */
   onOpen?: (row: T) => void;
   rowAttributes?: (row: T) => RowAttributes;
+  /** The list `rows` are drawn from (searched, filtered or sorted, the same
+   * objects): while it is the same array, the row that was first in view and is
+   * no longer among `rows` was taken away, and it is not looked for by key
+   * (through every row: milliseconds in 50,000, on the keystroke). */
+  source?: readonly unknown[];
   className?: string;
 };
 
@@ -140,7 +145,8 @@ type Props<T> = {
  * row scrolls into view), and the focused row, the selection and the scroll
  * position kept when rows are added while it is open. */
 export function VirtualTable<T>(props: Props<T>) {
-  const { rows, rowKey, columns, rowHeight, maxHeight, minWidth, sort, onSortChange, onOpen, rowAttributes } = props;
+  const { rows, rowKey, columns, rowHeight, maxHeight, minWidth, sort, onSortChange, onOpen, rowAttributes, source } =
+    props;
   const styles = useStyles();
   const scroller = useRef<HTMLDivElement>(null);
   // The focused (and selected) row, by key, so it survives rows being added, filtered or sorted.
@@ -222,14 +228,17 @@ export function VirtualTable<T>(props: Props<T>) {
   // at the top, and nothing is looked for (typing a search, mostly).
   const anchor = useRef<{ row: T; key: string; index: number; delta: number } | null>(null);
   const seenRows = useRef(rows);
+  const seenSource = useRef(source);
   useLayoutEffect(() => {
     const el = scroller.current;
     const previous = anchor.current;
     if (seenRows.current !== rows && el && previous && (previous.index > 0 || previous.delta > 0)) {
       // The same row object where it was, or elsewhere (a search or a batch keeps
-      // the objects); else the row with the same key (a refetch makes new ones).
+      // the objects); else the row with the same key (a refetch makes new ones),
+      // unless the rows come from the same source as before (a search took it away).
       let index = rows[previous.index] === previous.row ? previous.index : rows.indexOf(previous.row);
-      if (index < 0) index = rows.findIndex((r) => rowKey(r) === previous.key);
+      const sameSource = source !== undefined && source === seenSource.current;
+      if (index < 0 && !sameSource) index = rows.findIndex((r) => rowKey(r) === previous.key);
       if (index !== previous.index) {
         // (No further than the rows reach: a browser stops there by itself, jsdom does not.)
         const furthest = Math.max(0, rows.length * rowHeight + HEADER - el.clientHeight);
@@ -238,6 +247,7 @@ export function VirtualTable<T>(props: Props<T>) {
       }
     }
     seenRows.current = rows;
+    seenSource.current = source;
   });
   useEffect(() => {
     const top = scrolled.current;
