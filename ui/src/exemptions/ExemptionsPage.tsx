@@ -3,8 +3,15 @@ import { ArrowClockwiseRegular, SearchRegular, ShieldDismissRegular } from "@flu
 import { useQuery } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useNavigation, type Navigation } from "../app/navigation";
-import type { RegisterEntry, Subscription } from "../ipc/bindings";
-import { queries, queryError, rowsSoFar, useManagementGroups, useSubscriptions } from "../ipc/queries";
+import type { RegisterEntry } from "../ipc/bindings";
+import {
+  NO_SUBSCRIPTIONS,
+  queries,
+  queryError,
+  rowsSoFar,
+  useManagementGroups,
+  useSubscriptions,
+} from "../ipc/queries";
 import { EmptyState } from "../shared/EmptyState";
 import { ErrorBar } from "../shared/ErrorBar";
 import { useArriving, useListView, type SortState } from "../shared/listView";
@@ -39,7 +46,6 @@ const useStyles = makeStyles({
 });
 
 const NONE: readonly RegisterEntry[] = [];
-const NO_SUBSCRIPTIONS: readonly Subscription[] = [];
 
 /** The seed last applied (by its time), so a seed applies once, not on every visit. */
 let appliedSeedAt = 0;

@@ -286,6 +286,8 @@ export const invalidate = {
 
 export const useSession = () => useQuery(queries.session());
 export const useSubscriptions = () => useQuery(queries.subscriptions());
+/** The subscriptions before they are read: one array, so a memoised screen given it renders once. */
+export const NO_SUBSCRIPTIONS: readonly Subscription[] = [];
 export const useManagementGroups = () => useQuery(queries.managementGroups());
 
 export function useRecommendationResources(key: string, subscriptionIds: readonly string[], enabled = true) {

@@ -3,11 +3,11 @@ import { SearchRegular, ShieldCheckmarkRegular } from "@fluentui/react-icons";
 import { useQuery } from "@tanstack/react-query";
 import { useCallback, useMemo, useState } from "react";
 import { useExemptTarget } from "../app/exemptTarget";
-import type { ExemptionDraft, Recommendation, Subscription } from "../ipc/bindings";
+import type { ExemptionDraft, Recommendation } from "../ipc/bindings";
 import { ExemptDrawer, type DrawerTarget } from "../exempt/ExemptDrawer";
 import { EmptyState } from "../shared/EmptyState";
 import { ErrorBar } from "../shared/ErrorBar";
-import { countedSoFar, queries, queryError, useSubscriptions } from "../ipc/queries";
+import { NO_SUBSCRIPTIONS, countedSoFar, queries, queryError, useSubscriptions } from "../ipc/queries";
 import { countLabel, useListView, type SortState } from "../shared/listView";
 import {
   RECOMMENDATION_COMPARES,
@@ -45,7 +45,6 @@ const useStyles = makeStyles({
 });
 
 const NONE: readonly Recommendation[] = [];
-const NO_SUBSCRIPTIONS: readonly Subscription[] = [];
 
 /** Why the list is empty, in the user's terms. */
 function emptyText(search: string, status: StatusFilter, total: number): string {
