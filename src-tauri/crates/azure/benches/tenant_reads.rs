@@ -209,16 +209,7 @@ async fn one_summarize(sim: &Simulator, subs: &[String]) -> f64 {
 | summarize count() by name, code, cause, displayName";
     let base = sim.base_url();
     let http = reqwest::Client::new();
-    let form = [
-        ("grant_type", "client_credentials"),
-        ("client_id", azure_sim::seed::demo::CI_CLIENT_ID),
-        ("client_secret", azure_sim::seed::demo::CI_CLIENT_SECRET),
-        ("scope", "https://management.azure.com/.default"),
-    ];
-    let tenant = azure_sim::demo_identity().tenant_id;
-    let token: Value =
-        http.post(format!("{base}/{tenant}/oauth2/v2.0/token")).form(&form).send().await.expect("token").json().await.expect("json");
-    let token = token["access_token"].as_str().expect("a token").to_owned();
+    let token = common::ci_token(sim).await;
     // The reads timed before spent the quota; this query waits for none.
     http.post(format!("{base}/_sim/settings")).json(&json!({"resourceGraphQuota": 1000})).send().await.expect("settings");
     let started = Instant::now();
