@@ -15,6 +15,7 @@ import {
   type RequestListKind,
   type SessionInfo,
   type Settings,
+  type Subscription,
   type TenantSettings,
 } from "./bindings";
 import { isReadCancelled, streamed, streamedParts } from "./streamedReads";
