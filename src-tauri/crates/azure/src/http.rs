@@ -102,6 +102,11 @@ pub fn client_trusting(limits: &Limits, pem: &[u8]) -> Result<reqwest::Client, A
 }
 
 fn build(limits: &Limits, extra_roots: Vec<reqwest::Certificate>) -> Result<reqwest::Client, AzureError> {
+    // reqwest is built without a crypto provider of its own (no aws-lc in the
+    // shipped binary): TLS uses ring, which also signs the certificate
+    // credential's assertions. Installed once per process; a provider already
+    // installed (by a test, say) is kept.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
         .user_agent(concat!("ExemptionDesk/", env!("CARGO_PKG_VERSION")))
         .redirect(reqwest::redirect::Policy::none())

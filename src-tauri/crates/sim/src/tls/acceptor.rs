@@ -48,7 +48,7 @@ pub fn server(tls: &Tls, ip: IpAddr) -> Result<Option<TlsServer>, SimError> {
             (chain, key, pem)
         }
     };
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut config = ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(err)?
