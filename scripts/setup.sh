@@ -10,6 +10,8 @@ debian_packages=(
   # Tauri 2 on Linux (WebKitGTK 4.1 and friends)
   libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev pkg-config
+  # the store's SQLite: the system's library on Linux (rusqlite links it)
+  libsqlite3-dev
   # headless runs, end-to-end driving, screenshots
   xvfb xauth webkit2gtk-driver chromium imagemagick xdotool
   # OS keyring (Secret Service) for sign-in secrets and its tests
