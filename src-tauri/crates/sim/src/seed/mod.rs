@@ -15,8 +15,9 @@ use serde_json::{json, Value};
 use crate::errors::SimError;
 use crate::state::{PolicyAssignment, World};
 
-/// The MCSB initiative as shipped in `data/` (Azure/azure-policy, MIT).
-const MCSB_JSON: &str = include_str!("../../data/mcsb-initiative.json");
+/// The MCSB initiative as shipped in `data/` (Azure/azure-policy, MIT),
+/// minified and brotli-compressed by `build.rs`.
+const MCSB_BROTLI: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/mcsb-initiative.json.br"));
 pub const MCSB_ID: &str = "1f3afdf9-d0c9-4c3d-847f-89da613e70a8";
 /// ISO 27001:2013, abridged (13 of its members; Azure/azure-policy, MIT).
 const ISO_JSON: &str = include_str!("../../data/iso27001-2013-abridged.json");
@@ -38,7 +39,9 @@ pub fn build(seed: &str, now: DateTime<Utc>) -> Result<World, SimError> {
 
 /// The MCSB policy set definition in the shape ARM returns it.
 pub fn mcsb_definition() -> Result<Value, SimError> {
-    let file: Value = serde_json::from_str(MCSB_JSON).map_err(|e| SimError::SeedData(format!("mcsb-initiative.json: {e}")))?;
+    let mut json = Vec::new();
+    brotli::BrotliDecompress(&mut &MCSB_BROTLI[..], &mut json).map_err(|e| SimError::SeedData(format!("mcsb-initiative.json.br: {e}")))?;
+    let file: Value = serde_json::from_slice(&json).map_err(|e| SimError::SeedData(format!("mcsb-initiative.json: {e}")))?;
     let mut props = file.get("properties").cloned().ok_or_else(|| SimError::SeedData("mcsb-initiative.json has no properties".into()))?;
     if props.get("versions").is_none() {
         let v = props.get("version").cloned().unwrap_or(json!("1.0.0"));
