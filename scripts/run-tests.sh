@@ -40,6 +40,13 @@ cargo clippy --workspace --all-targets -- -D warnings
 # Offline: every crate is in the local registry by now. Advisories need the
 # RustSec database, a download this machine cannot make, so they are not run.
 cargo deny --offline check licenses bans sources
+# What the size work took out of the shipped binary stays out (README "Start-up, memory
+# and size"): aws-lc (TLS is on ring), h2, encoding_rs and a compiled-in SQLite.
+shipped() { cargo tree -p exemption-desk -e normal,features --target "$(rustc -vV | sed -n 's/^host: //p')" "$@"; }
+for crate in aws-lc-sys h2 encoding_rs; do
+  if shipped -i "$crate" >/dev/null 2>&1; then echo "$crate is back in the shipped binary's dependencies:" >&2; shipped -i "$crate" >&2; exit 1; fi
+done
+if shipped -i libsqlite3-sys | grep -q 'feature "bundled"'; then echo "SQLite is compiled into the shipped binary again (rusqlite \"bundled\")" >&2; exit 1; fi
 
 say "End to end: the real app under Xvfb through tauri-driver"
 (cd tests/e2e && xvfb-run -a -s "-screen 0 1440x900x24" npm test --silent)
