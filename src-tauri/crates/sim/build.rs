@@ -1,6 +1,6 @@
 //! Compresses the MCSB initiative (`data/mcsb-initiative.json`, 369 KB as
 //! published) into `OUT_DIR`: minified, then brotli, so the app's binary carries
-//! 33 KB of it. `seed::mcsb_definition` decodes it when a tenant is seeded.
+//! 25 KB of it. `seed::mcsb_definition` decodes it when a tenant is seeded.
 
 use std::io::Write;
 use std::path::PathBuf;
